@@ -1,0 +1,195 @@
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/worker"
+
+	"outbound/storage"
+)
+
+// Activities carries what the side effects need.
+type Activities struct {
+	Store *storage.Store
+}
+
+// Register adds every activity to a worker under its stable name.
+func (a *Activities) Register(w worker.Registry) {
+	w.RegisterActivityWithOptions(a.RecordEvent, activity.RegisterOptions{Name: NameRecordEvent})
+	w.RegisterActivityWithOptions(a.CheckSubmission, activity.RegisterOptions{Name: NameCheckSubmission})
+	w.RegisterActivityWithOptions(a.TakeSnapshot, activity.RegisterOptions{Name: NameTakeSnapshot})
+	w.RegisterActivityWithOptions(a.ReserveQuota, activity.RegisterOptions{Name: NameReserveQuota})
+}
+
+// RecordEvent writes the read model for one event; a repeat of the same sequence is a no-op.
+func (a *Activities) RecordEvent(ctx context.Context, e EventRecord) error {
+	return a.Store.RecordEvent(ctx, e)
+}
+
+// ReserveQuota takes a place of the project's 推荐名额; false when none is left.
+func (a *Activities) ReserveQuota(ctx context.Context, r QuotaRequest) (bool, error) {
+	return a.Store.ReserveQuota(ctx, r.ApplicationID)
+}
+
+// TakeSnapshot records what is being submitted, with its SHA-256.
+func (a *Activities) TakeSnapshot(ctx context.Context, r SnapshotRequest) (string, error) {
+	f, err := a.Store.SubmissionFacts(ctx, r.ApplicationID)
+	if err != nil {
+		return "", err
+	}
+	type file struct {
+		ID       int64  `json:"id"`
+		Kind     string `json:"kind"`
+		Label    string `json:"label"`
+		FileName string `json:"fileName"`
+		Size     int64  `json:"size"`
+		SHA256   string `json:"sha256"`
+		Version  int    `json:"version"`
+	}
+	files := make([]file, 0, len(f.Attachments))
+	for _, at := range f.Attachments {
+		files = append(files, file{at.ID, at.Kind, at.Label, at.FileName, at.SizeBytes, at.SHA256, at.Version})
+	}
+	content, err := json.Marshal(struct {
+		ApplicationID  int64                   `json:"applicationId"`
+		ProjectCode    string                  `json:"projectCode"`
+		ProjectYear    int                     `json:"projectYear"`
+		BasicInfo      storage.BasicInfo       `json:"basicInfo"`
+		ApplyInfo      storage.ApplyInfo       `json:"applyInfo"`
+		LanguageScores []storage.LanguageScore `json:"languageScores"`
+		Attachments    []file                  `json:"attachments"`
+	}{f.Application.ID, f.Project.Code, f.Project.Year, f.Application.BasicInfo, f.Application.ApplyInfo, f.LanguageScores, files})
+	if err != nil {
+		return "", err
+	}
+	return a.Store.SaveSnapshot(ctx, r.ApplicationID, r.Seq, content)
+}
+
+// CheckSubmission applies the rules at submit: complete forms, eligibility,
+// required attachments, one open application. Problems are answers, not errors.
+func (a *Activities) CheckSubmission(ctx context.Context, c SubmissionCheck) (SubmissionResult, error) {
+	f, err := a.Store.SubmissionFacts(ctx, c.ApplicationID)
+	if err != nil {
+		return SubmissionResult{}, err
+	}
+	var res SubmissionResult
+	switch c.Phase {
+	case "application":
+		res.Problems = applicationProblems(f)
+		if d := f.Application.ReturnDate; d != nil {
+			if t, err := time.ParseInLocation("2006-01-02", *d, chinaTime); err == nil {
+				res.ReturnDate = t
+			}
+		}
+	case "predeparture":
+		res.Problems = needKind(f.Attachments, "predeparture", "predeparture", "请先上传行前材料")
+	case "return":
+		res.Problems = needKind(f.Attachments, "return_report", "returnReport", "请先上传返校总结")
+	default:
+		return res, fmt.Errorf("unknown phase %q", c.Phase)
+	}
+	return res, nil
+}
+
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+func needKind(files []storage.Attachment, kind, field, message string) []Problem {
+	for _, f := range files {
+		if f.Kind == kind {
+			return nil
+		}
+	}
+	return []Problem{{Field: field, Message: message}}
+}
+
+func applicationProblems(f *storage.SubmissionFacts) []Problem {
+	var out []Problem
+	add := func(field, msg string) { out = append(out, Problem{Field: field, Message: msg}) }
+	app, p := f.Application, f.Project
+	b := app.BasicInfo
+	if app.BasicSavedAt == nil {
+		add("basicInfo", "请先填写并保存基本信息")
+	} else {
+		for _, req := range []struct{ field, label, value string }{
+			{"nameCn", "姓名(中文)", b.NameCN}, {"studentNo", "学号", b.StudentNo}, {"idCardNo", "身份证号", b.IDCardNo},
+			{"gender", "性别", b.Gender}, {"politicalStatus", "政治面貌", b.PoliticalStatus},
+			{"hukouLocation", "户口所在地", b.HukouLocation}, {"birthDate", "出生日期", deref(b.BirthDate)},
+			{"ethnicity", "民族", b.Ethnicity}, {"major", "专业", b.Major}, {"cohort", "所属类别", b.Cohort},
+			{"degreeLevel", "在读学历", b.DegreeLevel}, {"grade", "当前年级", b.Grade}, {"schoolingLength", "学制", b.SchoolingLength},
+			{"phone", "手机号", b.Phone}, {"email", "电子邮箱", b.Email}, {"emergencyName", "紧急联系人姓名", b.EmergencyName},
+			{"emergencyPhone", "紧急联系人手机号", b.EmergencyPhone}, {"supervisorName", "导师姓名", b.SupervisorName},
+			{"supervisorPhone", "导师联系电话", b.SupervisorPhone},
+		} {
+			if req.value == "" {
+				add("basicInfo."+req.field, req.label+"不能为空")
+			}
+		}
+	}
+	i := app.ApplyInfo
+	if app.InfoSavedAt == nil {
+		add("applyInfo", "请先填写并保存申请信息")
+	} else {
+		if i.DepartureDate == nil {
+			add("applyInfo.departureDate", "出国(境)时间不能为空")
+		}
+		if i.ReturnDate == nil {
+			add("applyInfo.returnDate", "回国(入境)时间不能为空")
+		}
+		if i.GPA == nil {
+			add("applyInfo.gpa", "GPA不能为空")
+		}
+		if i.WeightedAverage == nil {
+			add("applyInfo.weightedAverage", "加权平均分不能为空")
+		}
+	}
+	// Eligibility against the project as it is now; its requirements were captured at creation.
+	if len(p.EligibleDegreeLevels) > 0 && !slices.Contains(p.EligibleDegreeLevels, b.DegreeLevel) {
+		add("eligibility.degreeLevel", "该项目的申请对象为"+strings.Join(p.EligibleDegreeLevels, "、")+"，您的在读学历不符合")
+	}
+	if len(p.EligibleGrades) > 0 && !slices.Contains(p.EligibleGrades, b.Grade) {
+		add("eligibility.grade", "该项目的申请年级为"+strings.Join(p.EligibleGrades, "、")+"，您的年级不符合")
+	}
+	if len(p.EligibleMajors) > 0 && !slices.Contains(p.EligibleMajors, b.Major) {
+		add("eligibility.major", "该项目的招生专业为"+strings.Join(p.EligibleMajors, "、")+"，您的专业不符合")
+	}
+	if p.MinGPA != nil && i.GPA != nil && *i.GPA < *p.MinGPA {
+		add("eligibility.gpa", "该项目要求GPA不低于"+strconv.FormatFloat(*p.MinGPA, 'f', 2, 64))
+	}
+	reqs, err := app.CapturedRequirements()
+	if err != nil {
+		add("attachments", "附件要求无法读取")
+	}
+	for _, r := range reqs {
+		if !r.Required {
+			continue
+		}
+		present := false
+		for _, at := range f.Attachments {
+			if at.Kind == "required" && at.RequirementID != nil && *at.RequirementID == r.ID {
+				present = true
+				break
+			}
+		}
+		if !present {
+			add("attachments."+strconv.FormatInt(r.ID, 10), "请上传必需的附件："+r.Kind)
+		}
+	}
+	if f.OtherOpenExists {
+		add("application", "每人限报1个项目：您已有进行中的申请")
+	}
+	return out
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -1,0 +1,364 @@
+// Package config loads Outbound's configuration: defaults < outbound.yaml <
+// OUTBOUND_* environment < command-line flags, into one typed struct.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+// Config is everything a process of Outbound can be told.
+type Config struct {
+	// DataDir holds the dev stack's databases, objects and logs.
+	DataDir  string         `mapstructure:"data_dir"`
+	HTTP     HTTPConfig     `mapstructure:"http"`
+	Database DatabaseConfig `mapstructure:"database"`
+	Temporal TemporalConfig `mapstructure:"temporal"`
+	MinIO    MinIOConfig    `mapstructure:"minio"`
+	Auth     AuthConfig     `mapstructure:"auth"`
+	Upload   UploadConfig   `mapstructure:"upload"`
+	Process  ProcessConfig  `mapstructure:"process"`
+	CAS      CASConfig      `mapstructure:"cas"`
+	Log      LogConfig      `mapstructure:"log"`
+}
+
+type HTTPConfig struct {
+	Host string `mapstructure:"host"`
+	Port string `mapstructure:"port"`
+	// PublicURL is how browsers reach the API (links in notifications, CAS service URL).
+	PublicURL string `mapstructure:"public_url"`
+	// RequestTimeout bounds every request, so a stuck dependency answers 503, not a hang.
+	RequestTimeout time.Duration `mapstructure:"request_timeout"`
+}
+
+type DatabaseConfig struct {
+	// URL of an existing PostgreSQL; empty in dev means "start a private cluster".
+	URL          string `mapstructure:"url"`
+	MaxOpenConns int    `mapstructure:"max_open_conns"`
+}
+
+type TemporalConfig struct {
+	// Address of an existing Temporal frontend; empty in dev means "start the dev server".
+	Address   string `mapstructure:"address"`
+	Namespace string `mapstructure:"namespace"`
+	TaskQueue string `mapstructure:"task_queue"`
+	// UIURL is linked from the admin pages and printed by dev.
+	UIURL string `mapstructure:"ui_url"`
+}
+
+type MinIOConfig struct {
+	// Endpoint host:port of an existing MinIO; empty in dev means "start one".
+	Endpoint   string `mapstructure:"endpoint"`
+	AccessKey  string `mapstructure:"access_key"`
+	SecretKey  string `mapstructure:"secret_key"`
+	Bucket     string `mapstructure:"bucket"`
+	UseSSL     bool   `mapstructure:"use_ssl"`
+	ConsoleURL string `mapstructure:"console_url"`
+}
+
+type AuthConfig struct {
+	SessionTTL time.Duration `mapstructure:"session_ttl"`
+	// CookieSecure marks the session cookie Secure; on behind HTTPS.
+	CookieSecure bool `mapstructure:"cookie_secure"`
+}
+
+type UploadConfig struct {
+	// MaxBytes is the default limit for a file when a project names none.
+	MaxBytes int64 `mapstructure:"max_bytes"`
+}
+
+// ProcessConfig holds the durations of the application workflow's timers.
+type ProcessConfig struct {
+	ReviewDeadline      time.Duration `mapstructure:"review_deadline"`
+	ReviewReminder      time.Duration `mapstructure:"review_reminder"`
+	WindowReminder      time.Duration `mapstructure:"window_reminder"`
+	ReturnReportDue     time.Duration `mapstructure:"return_report_due"`
+	ReturnReportWarning time.Duration `mapstructure:"return_report_warning"`
+}
+
+type CASConfig struct {
+	// URL of the CAS server (e.g. https://sso.example.edu/cas); empty disables CAS.
+	URL string `mapstructure:"url"`
+}
+
+type LogConfig struct {
+	Level string `mapstructure:"level"`
+}
+
+// Defaults are the embedded values a fresh machine runs with.
+var Defaults = map[string]any{
+	"data_dir":                      ".outbound",
+	"http.host":                     "127.0.0.1",
+	"http.port":                     "8080",
+	"http.public_url":               "",
+	"http.request_timeout":          "15s",
+	"database.url":                  "",
+	"database.max_open_conns":       20,
+	"temporal.address":              "",
+	"temporal.namespace":            "default",
+	"temporal.task_queue":           "outbound",
+	"temporal.ui_url":               "",
+	"minio.endpoint":                "",
+	"minio.access_key":              "",
+	"minio.secret_key":              "",
+	"minio.bucket":                  "outbound",
+	"minio.use_ssl":                 false,
+	"minio.console_url":             "",
+	"auth.session_ttl":              "12h",
+	"auth.cookie_secure":            false,
+	"upload.max_bytes":              10 << 20,
+	"process.review_deadline":       "168h",
+	"process.review_reminder":       "48h",
+	"process.window_reminder":       "24h",
+	"process.return_report_due":     "336h",
+	"process.return_report_warning": "72h",
+	"cas.url":                       "",
+	"log.level":                     "info",
+}
+
+// Descriptions document each key; the README's table is generated from the same words.
+var Descriptions = map[string]string{
+	"data_dir":                      "folder for the dev stack's data and logs",
+	"http.host":                     "address the API listens on",
+	"http.port":                     "port the API listens on",
+	"http.public_url":               "URL browsers use to reach the API (default http://host:port)",
+	"http.request_timeout":          "upper bound for one request",
+	"database.url":                  "PostgreSQL URL; empty in dev starts a private cluster",
+	"database.max_open_conns":       "connection pool size",
+	"temporal.address":              "Temporal frontend host:port; empty in dev starts the dev server",
+	"temporal.namespace":            "Temporal namespace",
+	"temporal.task_queue":           "task queue of the application workflows",
+	"temporal.ui_url":               "Temporal Web UI, linked for administrators",
+	"minio.endpoint":                "MinIO host:port; empty in dev starts MinIO",
+	"minio.access_key":              "MinIO access key (required outside dev)",
+	"minio.secret_key":              "MinIO secret key (required outside dev)",
+	"minio.bucket":                  "bucket for every file",
+	"minio.use_ssl":                 "talk to MinIO over TLS",
+	"minio.console_url":             "MinIO console URL, printed by dev",
+	"auth.session_ttl":              "how long a sign-in lasts",
+	"auth.cookie_secure":            "mark the session cookie Secure (behind HTTPS)",
+	"upload.max_bytes":              "largest file when a project sets no limit",
+	"process.review_deadline":       "time a review stage may take before it is overdue",
+	"process.review_reminder":       "reminder to reviewers this long after a stage starts",
+	"process.window_reminder":       "reminder to drafts this long before the window closes",
+	"process.return_report_due":     "return report due this long after the return date",
+	"process.return_report_warning": "reminder this long before the return report is due",
+	"cas.url":                       "CAS server base URL; empty disables 统一身份认证",
+	"log.level":                     "debug, info, warn or error",
+}
+
+// Load reads the configuration. flags may be nil; only flags the user set override.
+// dev relaxes the rules for services the dev stack will start itself.
+func Load(configFile string, flags *pflag.FlagSet, dev bool) (*Config, error) {
+	v := viper.New()
+	for k, val := range Defaults {
+		v.SetDefault(k, val)
+	}
+	v.SetEnvPrefix("OUTBOUND")
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	v.AutomaticEnv()
+	if configFile != "" {
+		v.SetConfigFile(configFile)
+		if err := v.ReadInConfig(); err != nil {
+			return nil, fmt.Errorf("config file %s: %w", configFile, err)
+		}
+	} else {
+		v.SetConfigName("outbound")
+		v.SetConfigType("yaml")
+		v.AddConfigPath(".")
+		if err := v.ReadInConfig(); err != nil {
+			var notFound viper.ConfigFileNotFoundError
+			if !errors.As(err, &notFound) {
+				return nil, fmt.Errorf("outbound.yaml: %w", err)
+			}
+		}
+	}
+	if flags != nil {
+		var bindErr error
+		flags.VisitAll(func(f *pflag.Flag) {
+			if _, known := Defaults[f.Name]; known && f.Changed {
+				if err := v.BindPFlag(f.Name, f); err != nil {
+					bindErr = err
+				}
+			}
+		})
+		if bindErr != nil {
+			return nil, bindErr
+		}
+	}
+	var c Config
+	for key := range Defaults {
+		if err := decodeKey(v, key); err != nil {
+			return nil, err
+		}
+	}
+	if err := v.Unmarshal(&c); err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	if err := c.Validate(dev); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// decodeKey checks one raw value so the error names its key, not a struct field.
+func decodeKey(v *viper.Viper, key string) error {
+	raw := v.Get(key)
+	s, isString := raw.(string)
+	if !isString {
+		return nil
+	}
+	switch Defaults[key].(type) {
+	case int:
+		if _, err := strconv.Atoi(strings.TrimSpace(s)); err != nil {
+			return fmt.Errorf("%s: %q is not a whole number", key, s)
+		}
+	case bool:
+		if _, err := strconv.ParseBool(strings.TrimSpace(s)); err != nil {
+			return fmt.Errorf("%s: %q is not true or false", key, s)
+		}
+	case string:
+		if strings.HasPrefix(key, "process.") || strings.HasSuffix(key, "_ttl") || strings.HasSuffix(key, "_timeout") {
+			if _, err := time.ParseDuration(s); err != nil {
+				return fmt.Errorf("%s: %q is not a duration such as 72h or 30s", key, s)
+			}
+		}
+	}
+	return nil
+}
+
+// Validate checks values that parse but cannot work.
+func (c *Config) Validate(dev bool) error {
+	var problems []string
+	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+
+	if p, err := strconv.Atoi(c.HTTP.Port); err != nil || p < 0 || p > 65535 {
+		add("http.port: %q is not a port number (0-65535)", c.HTTP.Port)
+	}
+	if c.HTTP.PublicURL != "" {
+		if err := checkURL(c.HTTP.PublicURL, "http", "https"); err != nil {
+			add("http.public_url: %v", err)
+		}
+	}
+	if c.HTTP.RequestTimeout <= 0 {
+		add("http.request_timeout: must be positive")
+	}
+	if c.Database.URL != "" {
+		if err := checkURL(c.Database.URL, "postgres", "postgresql"); err != nil {
+			add("database.url: %v", err)
+		}
+	} else if !dev {
+		add("database.url: required (for example postgres://outbound:secret@db:5432/outbound?sslmode=disable)")
+	}
+	if c.Database.MaxOpenConns < 1 {
+		add("database.max_open_conns: must be at least 1")
+	}
+	if c.Temporal.Address != "" {
+		if err := checkHostPort(c.Temporal.Address); err != nil {
+			add("temporal.address: %v", err)
+		}
+	} else if !dev {
+		add("temporal.address: required (host:port of the Temporal frontend)")
+	}
+	if c.Temporal.Namespace == "" {
+		add("temporal.namespace: must not be empty")
+	}
+	if c.Temporal.TaskQueue == "" {
+		add("temporal.task_queue: must not be empty")
+	}
+	if c.MinIO.Endpoint != "" {
+		if err := checkHostPort(c.MinIO.Endpoint); err != nil {
+			add("minio.endpoint: %v", err)
+		}
+	} else if !dev {
+		add("minio.endpoint: required (host:port of MinIO)")
+	}
+	if !dev || c.MinIO.Endpoint != "" {
+		if c.MinIO.AccessKey == "" {
+			add("minio.access_key: must not be empty")
+		}
+		if c.MinIO.SecretKey == "" {
+			add("minio.secret_key: must not be empty")
+		}
+	}
+	if c.MinIO.Bucket == "" {
+		add("minio.bucket: must not be empty")
+	}
+	if c.Auth.SessionTTL < time.Minute {
+		add("auth.session_ttl: must be at least 1m")
+	}
+	if c.Upload.MaxBytes < 1 {
+		add("upload.max_bytes: must be positive")
+	}
+	for key, d := range map[string]time.Duration{
+		"process.review_deadline":       c.Process.ReviewDeadline,
+		"process.review_reminder":       c.Process.ReviewReminder,
+		"process.window_reminder":       c.Process.WindowReminder,
+		"process.return_report_due":     c.Process.ReturnReportDue,
+		"process.return_report_warning": c.Process.ReturnReportWarning,
+	} {
+		if d <= 0 {
+			add("%s: must be positive", key)
+		}
+	}
+	if c.CAS.URL != "" {
+		if err := checkURL(c.CAS.URL, "http", "https"); err != nil {
+			add("cas.url: %v", err)
+		}
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		add("log.level: %q is not one of debug, info, warn, error", c.Log.Level)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("invalid configuration:\n  %s", strings.Join(problems, "\n  "))
+	}
+	return nil
+}
+
+func checkURL(raw string, schemes ...string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("%q is not a URL", raw)
+	}
+	for _, s := range schemes {
+		if u.Scheme == s {
+			if u.Host == "" {
+				return fmt.Errorf("%q has no host", raw)
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("%q must start with %s://", raw, strings.Join(schemes, ":// or "))
+}
+
+func checkHostPort(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || host == "" {
+		return fmt.Errorf("%q is not host:port", addr)
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
+		return fmt.Errorf("%q has no valid port", addr)
+	}
+	return nil
+}
+
+// ListenAddr is host:port for the HTTP server.
+func (c *Config) ListenAddr() string { return net.JoinHostPort(c.HTTP.Host, c.HTTP.Port) }
+
+// APIURL is the URL browsers use.
+func (c *Config) APIURL() string {
+	if c.HTTP.PublicURL != "" {
+		return strings.TrimRight(c.HTTP.PublicURL, "/")
+	}
+	return "http://" + c.ListenAddr()
+}

@@ -1,0 +1,448 @@
+// Package devstack runs Outbound's services on one machine: a private
+// PostgreSQL cluster, the Temporal dev server with its Web UI, and MinIO.
+// `outbound dev` and the integration tests both use it. A service that is
+// already configured is used as it is instead of being started.
+package devstack
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+	"go.temporal.io/sdk/client"
+)
+
+// Options say where the stack keeps its data and what already runs elsewhere.
+type Options struct {
+	DataDir string
+	// Progress receives one line per step; nil discards it.
+	Progress io.Writer
+	// AllowInstall lets a root process apt-get install postgresql when it is missing.
+	AllowInstall bool
+	// AnyPorts skips the well-known default ports (tests run several stacks at once).
+	AnyPorts bool
+
+	// Existing services: when set, used instead of started.
+	DatabaseURL     string
+	TemporalAddress string
+	MinIOEndpoint   string
+	MinIOAccessKey  string
+	MinIOSecretKey  string
+	MinIOUseSSL     bool
+
+	Database          string // database to create in the private cluster
+	TemporalNamespace string
+	Bucket            string
+	// SearchAttributes to register: name → type (Keyword, Datetime, Bool, …).
+	SearchAttributes map[string]string
+}
+
+// Stack is a running set of services and how to reach them.
+type Stack struct {
+	DatabaseURL     string
+	TemporalAddress string
+	TemporalUIURL   string
+	MinIOEndpoint   string
+	MinIOAccessKey  string
+	MinIOSecretKey  string
+	MinIOConsoleURL string
+
+	opts         Options
+	progress     io.Writer
+	mu           sync.Mutex
+	pg           *postgres
+	temporal     *service
+	minio        *service
+	temporalArgs []string
+	temporalBin  string
+}
+
+// Default ports tried first so that URLs stay the same from one run to the next.
+const (
+	defaultPostgresPort = 55432
+	defaultTemporalPort = 7233
+	defaultTemporalUI   = 8233
+	defaultMinIOPort    = 9000
+	defaultMinIOConsole = 9001
+)
+
+// Start brings up whatever is not configured already and waits until each is ready.
+func Start(ctx context.Context, opts Options) (*Stack, error) {
+	if opts.Progress == nil {
+		opts.Progress = io.Discard
+	}
+	if opts.Database == "" {
+		opts.Database = "outbound"
+	}
+	if opts.TemporalNamespace == "" {
+		opts.TemporalNamespace = "default"
+	}
+	if opts.Bucket == "" {
+		opts.Bucket = "outbound"
+	}
+	if err := os.MkdirAll(opts.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("data folder %s: %w", opts.DataDir, err)
+	}
+	s := &Stack{opts: opts, progress: opts.Progress}
+	ok := false
+	defer func() {
+		if !ok {
+			s.Stop()
+		}
+	}()
+
+	// Build the two servers in parallel while PostgreSQL starts.
+	var temporalBin, minioBin string
+	var temporalErr, minioErr error
+	var builds sync.WaitGroup
+	if opts.TemporalAddress == "" {
+		builds.Add(1)
+		go func() { defer builds.Done(); temporalBin, temporalErr = temporalCLI.ensure(ctx, opts.Progress) }()
+	}
+	if opts.MinIOEndpoint == "" {
+		builds.Add(1)
+		go func() { defer builds.Done(); minioBin, minioErr = minioServer.ensure(ctx, opts.Progress) }()
+	}
+
+	if err := s.startPostgres(ctx); err != nil {
+		builds.Wait()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	builds.Wait()
+	if err := errors.Join(temporalErr, minioErr); err != nil {
+		return nil, err
+	}
+	if err := s.startMinIO(ctx, minioBin); err != nil {
+		return nil, fmt.Errorf("minio: %w", err)
+	}
+	if err := s.startTemporal(ctx, temporalBin); err != nil {
+		return nil, fmt.Errorf("temporal: %w", err)
+	}
+	ok = true
+	return s, nil
+}
+
+func (s *Stack) port(preferred int) (int, error) {
+	if s.opts.AnyPorts {
+		preferred = 0
+	}
+	return pickPort(preferred)
+}
+
+func (s *Stack) logDir() string { return filepath.Join(s.opts.DataDir, "logs") }
+
+func (s *Stack) startPostgres(ctx context.Context) error {
+	if s.opts.DatabaseURL != "" {
+		s.DatabaseURL = s.opts.DatabaseURL
+		fmt.Fprintln(s.progress, "postgres: using the configured database")
+		return nil
+	}
+	binDir, err := ensurePostgresBinaries(ctx, s.opts.AllowInstall, s.progress)
+	if err != nil {
+		return err
+	}
+	cred, err := postgresOwner()
+	if err != nil {
+		return err
+	}
+	dir, err := clusterDir(s.opts.DataDir, cred)
+	if err != nil {
+		return err
+	}
+	port, err := s.port(defaultPostgresPort)
+	if err != nil {
+		return err
+	}
+	s.pg = &postgres{binDir: binDir, dir: dir, cred: cred, port: port, logDir: s.logDir()}
+	if err := s.pg.init(); err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := s.pg.start(ctx); err != nil {
+		return err
+	}
+	if err := s.pg.ensureDatabase(ctx, s.opts.Database); err != nil {
+		return err
+	}
+	s.DatabaseURL = s.pg.url(s.opts.Database)
+	fmt.Fprintf(s.progress, "postgres: ready on port %d in %s\n", port, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// StopPostgres stops the private cluster, as an outage would; StartPostgres brings it back on the same port.
+func (s *Stack) StopPostgres() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pg != nil && s.pg.svc != nil {
+		s.pg.svc.stop(20 * time.Second)
+		s.pg.svc = nil
+	}
+}
+
+func (s *Stack) StartPostgres(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pg == nil {
+		return errors.New("postgres is not managed by this stack")
+	}
+	return s.pg.start(ctx)
+}
+
+func (s *Stack) minioCredentials() (string, string, error) {
+	path := filepath.Join(s.opts.DataDir, "minio-credentials")
+	if b, err := os.ReadFile(path); err == nil {
+		parts := strings.SplitN(strings.TrimSpace(string(b)), ":", 2)
+		if len(parts) == 2 {
+			return parts[0], parts[1], nil
+		}
+	}
+	// A secret of its own for each data folder, kept so that the data stays readable.
+	buf := make([]byte, 18)
+	if _, err := rand.Read(buf); err != nil {
+		return "", "", err
+	}
+	user, secret := "outbound", hex.EncodeToString(buf)
+	if err := os.WriteFile(path, []byte(user+":"+secret+"\n"), 0o600); err != nil {
+		return "", "", err
+	}
+	return user, secret, nil
+}
+
+func (s *Stack) startMinIO(ctx context.Context, bin string) error {
+	if s.opts.MinIOEndpoint != "" {
+		s.MinIOEndpoint, s.MinIOAccessKey, s.MinIOSecretKey = s.opts.MinIOEndpoint, s.opts.MinIOAccessKey, s.opts.MinIOSecretKey
+		fmt.Fprintln(s.progress, "minio: using the configured endpoint")
+		return s.ensureBucket(ctx)
+	}
+	user, secret, err := s.minioCredentials()
+	if err != nil {
+		return err
+	}
+	port, err := s.port(defaultMinIOPort)
+	if err != nil {
+		return err
+	}
+	consolePort, err := s.port(defaultMinIOConsole)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(s.opts.DataDir, "minio")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	start := time.Now()
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	svc, err := startService("minio", s.logDir(), syscall.SIGTERM, nil,
+		[]string{"MINIO_ROOT_USER=" + user, "MINIO_ROOT_PASSWORD=" + secret, "MINIO_BROWSER=on", "MINIO_UPDATE=off"},
+		bin, "server", dir, "--address", addr, "--console-address", "127.0.0.1:"+strconv.Itoa(consolePort), "--quiet")
+	if err != nil {
+		return err
+	}
+	s.minio = svc
+	s.MinIOEndpoint, s.MinIOAccessKey, s.MinIOSecretKey = addr, user, secret
+	s.MinIOConsoleURL = "http://127.0.0.1:" + strconv.Itoa(consolePort)
+	if err := waitFor(ctx, svc, 60*time.Second, func(ctx context.Context) error {
+		return httpOK(ctx, "http://"+addr+"/minio/health/live")
+	}); err != nil {
+		return err
+	}
+	if err := s.ensureBucket(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(s.progress, "minio: ready on port %d in %s\n", port, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func (s *Stack) ensureBucket(ctx context.Context) error {
+	mc, err := minio.New(s.MinIOEndpoint, &minio.Options{
+		Creds:  credentials.NewStaticV4(s.MinIOAccessKey, s.MinIOSecretKey, ""),
+		Secure: s.opts.MinIOUseSSL,
+	})
+	if err != nil {
+		return err
+	}
+	return waitFor(ctx, nil, 30*time.Second, func(ctx context.Context) error {
+		exists, err := mc.BucketExists(ctx, s.opts.Bucket)
+		if err != nil || exists {
+			return err
+		}
+		return mc.MakeBucket(ctx, s.opts.Bucket, minio.MakeBucketOptions{})
+	})
+}
+
+// StopMinIO and StartMinIO simulate an outage of the object store.
+func (s *Stack) StopMinIO() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.minio != nil {
+		s.minio.stop(10 * time.Second)
+	}
+}
+
+func (s *Stack) StartMinIO(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.minio == nil {
+		return errors.New("minio is not managed by this stack")
+	}
+	old := s.minio
+	svc, err := startService("minio", s.logDir(), syscall.SIGTERM, nil, old.cmd.Env[len(os.Environ()):], old.cmd.Path, old.cmd.Args[1:]...)
+	if err != nil {
+		return err
+	}
+	s.minio = svc
+	return waitFor(ctx, svc, 60*time.Second, func(ctx context.Context) error {
+		return httpOK(ctx, "http://"+s.MinIOEndpoint+"/minio/health/live")
+	})
+}
+
+func (s *Stack) startTemporal(ctx context.Context, bin string) error {
+	if s.opts.TemporalAddress != "" {
+		s.TemporalAddress = s.opts.TemporalAddress
+		fmt.Fprintln(s.progress, "temporal: using the configured server")
+		return nil
+	}
+	port, err := s.port(defaultTemporalPort)
+	if err != nil {
+		return err
+	}
+	uiPort, err := s.port(defaultTemporalUI)
+	if err != nil {
+		return err
+	}
+	httpPort, err := pickPort(0)
+	if err != nil {
+		return err
+	}
+	metricsPort, err := pickPort(0)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(s.opts.DataDir, "temporal")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	args := []string{"server", "start-dev",
+		"--ip", "127.0.0.1",
+		"--port", strconv.Itoa(port),
+		"--ui-port", strconv.Itoa(uiPort),
+		"--http-port", strconv.Itoa(httpPort),
+		"--metrics-port", strconv.Itoa(metricsPort),
+		"--db-filename", filepath.Join(dir, "temporal.db"),
+		"--namespace", s.opts.TemporalNamespace,
+		"--log-level", "warn",
+	}
+	names := make([]string, 0, len(s.opts.SearchAttributes))
+	for name := range s.opts.SearchAttributes {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		args = append(args, "--search-attribute", name+"="+s.opts.SearchAttributes[name])
+	}
+	s.temporalBin, s.temporalArgs = bin, args
+	s.TemporalAddress = "127.0.0.1:" + strconv.Itoa(port)
+	s.TemporalUIURL = "http://127.0.0.1:" + strconv.Itoa(uiPort)
+	start := time.Now()
+	if err := s.runTemporal(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(s.progress, "temporal: ready on port %d in %s\n", port, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func (s *Stack) runTemporal(ctx context.Context) error {
+	svc, err := startService("temporal", s.logDir(), syscall.SIGTERM, nil, nil, s.temporalBin, s.temporalArgs...)
+	if err != nil {
+		return err
+	}
+	s.temporal = svc
+	return waitFor(ctx, svc, 90*time.Second, func(ctx context.Context) error {
+		c, err := client.Dial(client.Options{HostPort: s.TemporalAddress, Namespace: s.opts.TemporalNamespace, Logger: quietLogger{}})
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+			return err
+		}
+		// The namespace is usable only once it answers a describe.
+		_, err = c.WorkflowService().DescribeNamespace(ctx, describeNamespace(s.opts.TemporalNamespace))
+		return err
+	})
+}
+
+// KillTemporal ends the Temporal server abruptly; RestartTemporal starts it again on the same SQLite file.
+func (s *Stack) KillTemporal() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.temporal != nil {
+		s.temporal.kill()
+	}
+}
+
+func (s *Stack) RestartTemporal(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.temporalBin == "" {
+		return errors.New("temporal is not managed by this stack")
+	}
+	return s.runTemporal(ctx)
+}
+
+// Stop ends every service this stack started, in reverse order.
+func (s *Stack) Stop() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.temporal != nil {
+		s.temporal.stop(15 * time.Second)
+	}
+	if s.minio != nil {
+		s.minio.stop(10 * time.Second)
+	}
+	if s.pg != nil && s.pg.svc != nil {
+		s.pg.svc.stop(20 * time.Second)
+	}
+}
+
+// Failed reports a managed service that has exited on its own.
+func (s *Stack) Failed() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, svc := range []*service{s.temporal, s.minio} {
+		if svc != nil && svc.exited() {
+			return fmt.Errorf("%s stopped; see %s", svc.name, svc.logFile.Name())
+		}
+	}
+	return nil
+}
+
+func httpOK(ctx context.Context, url string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s answered %d", url, resp.StatusCode)
+	}
+	return nil
+}

@@ -1,0 +1,100 @@
+package storage
+
+import (
+	"context"
+	"time"
+)
+
+// Account is a person who signs in.
+type Account struct {
+	ID           int64      `db:"id"`
+	Username     string     `db:"username"`
+	DisplayName  string     `db:"display_name"`
+	Role         string     `db:"role"`
+	CollegeCode  *string    `db:"college_code"`
+	CollegeName  *string    `db:"college_name"`
+	PasswordHash *string    `db:"password_hash"`
+	Disabled     bool       `db:"disabled"`
+	FailedLogins int        `db:"failed_logins"`
+	LockedUntil  *time.Time `db:"locked_until"`
+}
+
+// College returns the college code, or "".
+func (a *Account) College() string {
+	if a.CollegeCode == nil {
+		return ""
+	}
+	return *a.CollegeCode
+}
+
+const accountColumns = `a.id, a.username, a.display_name, a.role, a.college_code, c.name AS college_name,
+	a.password_hash, a.disabled, a.failed_logins, a.locked_until`
+
+// AccountByUsername finds an account by 学号/工号.
+func (s *Store) AccountByUsername(ctx context.Context, username string) (*Account, error) {
+	var a Account
+	err := s.DB.GetContext(ctx, &a, `SELECT `+accountColumns+` FROM accounts a LEFT JOIN colleges c ON c.code = a.college_code WHERE a.username = $1`, username)
+	return &a, notFound(err)
+}
+
+// AccountByID finds an account.
+func (s *Store) AccountByID(ctx context.Context, id int64) (*Account, error) {
+	var a Account
+	err := s.DB.GetContext(ctx, &a, `SELECT `+accountColumns+` FROM accounts a LEFT JOIN colleges c ON c.code = a.college_code WHERE a.id = $1`, id)
+	return &a, notFound(err)
+}
+
+// RecordLoginFailure counts a failed password and locks the account for lockFor after maxFailures.
+func (s *Store) RecordLoginFailure(ctx context.Context, id int64, maxFailures int, lockFor time.Duration) error {
+	_, err := s.DB.ExecContext(ctx, `
+		UPDATE accounts SET failed_logins = failed_logins + 1,
+		       locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + $3 * interval '1 second' ELSE locked_until END
+		 WHERE id = $1`, id, maxFailures, lockFor.Seconds())
+	return err
+}
+
+// RecordLoginSuccess clears the failure count.
+func (s *Store) RecordLoginSuccess(ctx context.Context, id int64) error {
+	_, err := s.DB.ExecContext(ctx, `UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL)`, id)
+	return err
+}
+
+// Session is a signed-in browser or API client.
+type Session struct {
+	AccountID int64     `db:"account_id"`
+	CSRFToken string    `db:"csrf_token"`
+	ExpiresAt time.Time `db:"expires_at"`
+}
+
+// CreateSession stores a session under the hash of its token.
+func (s *Store) CreateSession(ctx context.Context, tokenHash []byte, accountID int64, csrf string, expires time.Time) error {
+	_, err := s.DB.ExecContext(ctx, `INSERT INTO sessions (token_hash, account_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)`,
+		tokenHash, accountID, csrf, expires)
+	return err
+}
+
+// SessionByHash returns a live session.
+func (s *Store) SessionByHash(ctx context.Context, tokenHash []byte) (*Session, error) {
+	var sess Session
+	err := s.DB.GetContext(ctx, &sess, `SELECT account_id, csrf_token, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > now()`, tokenHash)
+	return &sess, notFound(err)
+}
+
+// DeleteSession ends a session.
+func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
+	_, err := s.DB.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash)
+	return err
+}
+
+// College is a 学院.
+type College struct {
+	Code string `db:"code" json:"code"`
+	Name string `db:"name" json:"name"`
+}
+
+// Colleges lists every college.
+func (s *Store) Colleges(ctx context.Context) ([]College, error) {
+	var out []College
+	err := s.DB.SelectContext(ctx, &out, `SELECT code, name FROM colleges ORDER BY code`)
+	return out, err
+}

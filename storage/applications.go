@@ -1,0 +1,353 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// BasicInfo is step 1, 基本信息.
+type BasicInfo struct {
+	NameCN          string  `db:"name_cn" json:"nameCn"`
+	StudentNo       string  `db:"student_no" json:"studentNo"`
+	IDCardNo        string  `db:"id_card_no" json:"idCardNo"`
+	Gender          string  `db:"gender" json:"gender"`
+	PoliticalStatus string  `db:"political_status" json:"politicalStatus"`
+	HukouLocation   string  `db:"hukou_location" json:"hukouLocation"`
+	BirthDate       *string `db:"birth_date" json:"birthDate"`
+	Ethnicity       string  `db:"ethnicity" json:"ethnicity"`
+	PassportNo      string  `db:"passport_no" json:"passportNo"`
+	Major           string  `db:"major" json:"major"`
+	IsPostgraduate  bool    `db:"is_postgraduate" json:"isPostgraduate"`
+	Cohort          string  `db:"cohort" json:"cohort"`
+	DegreeLevel     string  `db:"degree_level" json:"degreeLevel"`
+	Grade           string  `db:"grade" json:"grade"`
+	SchoolingLength string  `db:"schooling_length" json:"schoolingLength"`
+	Phone           string  `db:"phone" json:"phone"`
+	Email           string  `db:"email" json:"email"`
+	EmergencyName   string  `db:"emergency_name" json:"emergencyName"`
+	EmergencyPhone  string  `db:"emergency_phone" json:"emergencyPhone"`
+	FamilyAddress   string  `db:"family_address" json:"familyAddress"`
+	SupervisorName  string  `db:"supervisor_name" json:"supervisorName"`
+	SupervisorPhone string  `db:"supervisor_phone" json:"supervisorPhone"`
+}
+
+// ApplyInfo is step 2, 申请信息.
+type ApplyInfo struct {
+	DepartureDate   *string  `db:"departure_date" json:"departureDate"`
+	ReturnDate      *string  `db:"return_date" json:"returnDate"`
+	GPA             *float64 `db:"gpa" json:"gpa"`
+	WeightedAverage *float64 `db:"weighted_average" json:"weightedAverage"`
+}
+
+// Funding is 资助情况.
+type Funding struct {
+	Source string   `db:"funding_source" json:"source"`
+	Amount *float64 `db:"funding_amount" json:"amount"`
+	Note   string   `db:"funding_note" json:"note"`
+}
+
+// Application is an application as the read model holds it.
+type Application struct {
+	ID                 int64           `db:"id" json:"id"`
+	SystemNo           string          `db:"system_no" json:"systemNo"`
+	StudentID          int64           `db:"student_id" json:"studentId"`
+	ProjectID          int64           `db:"project_id" json:"projectId"`
+	ProjectName        string          `db:"project_name" json:"projectName"`
+	ProjectCode        string          `db:"project_code" json:"projectCode"`
+	ProjectYear        int             `db:"project_year" json:"projectYear"`
+	ProjectCategory    string          `db:"project_category" json:"projectCategory"`
+	ProjectStartDate   string          `db:"project_start_date" json:"projectStartDate"`
+	ProjectEndDate     string          `db:"project_end_date" json:"projectEndDate"`
+	CollegeCode        string          `db:"college_code" json:"collegeCode"`
+	CollegeName        string          `db:"college_name" json:"collegeName"`
+	Requirements       json.RawMessage `db:"requirements" json:"-"`
+	NoticeVersion      string          `db:"notice_version" json:"noticeVersion"`
+	NoticeAcceptedAt   time.Time       `db:"notice_accepted_at" json:"noticeAcceptedAt"`
+	CommitmentAccepted time.Time       `db:"commitment_accepted_at" json:"commitmentAcceptedAt"`
+	BasicInfo
+	ApplyInfo
+	Funding
+	BasicSavedAt   *time.Time `db:"basic_saved_at" json:"basicSavedAt"`
+	InfoSavedAt    *time.Time `db:"info_saved_at" json:"infoSavedAt"`
+	Status         string     `db:"status" json:"status"`
+	Phase          string     `db:"phase" json:"phase"`
+	Stage          string     `db:"stage" json:"stage"`
+	AwaitingRole   string     `db:"awaiting_role" json:"awaitingRole"`
+	StageEnteredAt time.Time  `db:"stage_entered_at" json:"stageEnteredAt"`
+	ReviewDueAt    *time.Time `db:"review_due_at" json:"reviewDueAt"`
+	Overdue        bool       `db:"overdue" json:"overdue"`
+	SubmittedAt    *time.Time `db:"submitted_at" json:"submittedAt"`
+	AdmittedAt     *time.Time `db:"admitted_at" json:"admittedAt"`
+	ClosedAt       *time.Time `db:"closed_at" json:"closedAt"`
+	LastEventSeq   int        `db:"last_event_seq" json:"-"`
+	SnapshotSHA256 string     `db:"snapshot_sha256" json:"snapshotSha256"`
+	CreatedAt      time.Time  `db:"created_at" json:"createdAt"`
+}
+
+
+// CapturedRequirements decodes the attachment requirements captured at creation.
+func (a *Application) CapturedRequirements() ([]Requirement, error) {
+	var out []Requirement
+	err := json.Unmarshal(a.Requirements, &out)
+	return out, err
+}
+
+const applicationSelect = `SELECT ap.id, ap.system_no, ap.student_id, ap.project_id, pr.name AS project_name, pr.code AS project_code,
+	pr.year AS project_year, pr.category AS project_category, to_char(pr.start_date, 'YYYY-MM-DD') AS project_start_date,
+	to_char(pr.end_date, 'YYYY-MM-DD') AS project_end_date, ap.college_code, c.name AS college_name, ap.requirements,
+	ap.notice_version, ap.notice_accepted_at, ap.commitment_accepted_at,
+	ap.name_cn, ap.student_no, ap.id_card_no, ap.gender, ap.political_status, ap.hukou_location,
+	to_char(ap.birth_date, 'YYYY-MM-DD') AS birth_date, ap.ethnicity, ap.passport_no, ap.major, ap.is_postgraduate,
+	ap.cohort, ap.degree_level, ap.grade, ap.schooling_length, ap.phone, ap.email, ap.emergency_name, ap.emergency_phone,
+	ap.family_address, ap.supervisor_name, ap.supervisor_phone, ap.basic_saved_at,
+	to_char(ap.departure_date, 'YYYY-MM-DD') AS departure_date, to_char(ap.return_date, 'YYYY-MM-DD') AS return_date,
+	ap.gpa::float8 AS gpa, ap.weighted_average::float8 AS weighted_average, ap.info_saved_at,
+	ap.funding_source, ap.funding_amount::float8 AS funding_amount, ap.funding_note,
+	ap.status, ap.phase, ap.stage, ap.awaiting_role, ap.stage_entered_at, ap.review_due_at, ap.overdue,
+	ap.submitted_at, ap.admitted_at, ap.closed_at, ap.last_event_seq, ap.snapshot_sha256, ap.created_at
+	FROM applications ap JOIN projects pr ON pr.id = ap.project_id JOIN colleges c ON c.code = ap.college_code`
+
+// NewDraft is what creating an application records.
+type NewDraft struct {
+	StudentID     int64
+	ProjectID     int64
+	NoticeVersion string
+	AcceptedAt    time.Time
+}
+
+// CreateDraft inserts a draft prefilled from the profile, with the project's
+// requirements captured. ErrOpenApplication when the student has one open already.
+func (s *Store) CreateDraft(ctx context.Context, d NewDraft) (*Application, error) {
+	var id int64
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var reqs []byte
+		if err := tx.GetContext(ctx, &reqs, `SELECT coalesce(json_agg(json_build_object(
+				'id', id, 'kind', kind, 'formats', formats, 'maxBytes', max_bytes, 'required', required, 'position', position)
+				ORDER BY position, id), '[]')
+			FROM attachment_requirements WHERE project_id = $1`, d.ProjectID); err != nil {
+			return err
+		}
+		err := tx.GetContext(ctx, &id, `
+			INSERT INTO applications (system_no, student_id, project_id, college_code, requirements,
+				notice_version, notice_accepted_at, commitment_accepted_at,
+				name_cn, student_no, id_card_no, gender, political_status, hukou_location, birth_date, ethnicity,
+				major, is_postgraduate, cohort, degree_level, grade, schooling_length, phone, email,
+				emergency_name, emergency_phone, family_address)
+			SELECT 'TMP-' || gen_random_uuid(), p.account_id, $2, p.college_code, $3, $4, $5, $5,
+				p.name_cn, a.username, p.id_card_no, p.gender, p.political_status, p.hukou_location, p.birth_date, p.ethnicity,
+				p.major, p.degree_level <> '本科生' AND p.degree_level <> '', coalesce(p.enrollment_year::text, ''),
+				p.degree_level, p.grade, p.schooling_length, p.phone, p.email,
+				p.emergency_name, p.emergency_phone, p.family_address
+			FROM student_profiles p JOIN accounts a ON a.id = p.account_id
+			WHERE p.account_id = $1
+			RETURNING id`, d.StudentID, d.ProjectID, reqs, d.NoticeVersion, d.AcceptedAt)
+		if err != nil {
+			return err
+		}
+		// 系统编号 like the manual's 1100002164STUEX20230147: the year and the row number.
+		_, err = tx.ExecContext(ctx, `UPDATE applications SET system_no = 'STUEX' || to_char(created_at, 'YYYY') || lpad(id::text, 6, '0') WHERE id = $1`, id)
+		return err
+	})
+	if constraintViolated(err, "applications_one_open_per_student") {
+		return nil, ErrOpenApplication
+	}
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return s.ApplicationByID(ctx, id)
+}
+
+// DiscardDraft removes a draft whose workflow could not be started, so no half-made application remains.
+func (s *Store) DiscardDraft(ctx context.Context, id int64) error {
+	_, err := s.DB.ExecContext(ctx, `DELETE FROM applications WHERE id = $1 AND last_event_seq = 0`, id)
+	return err
+}
+
+// ApplicationByID returns one application.
+func (s *Store) ApplicationByID(ctx context.Context, id int64) (*Application, error) {
+	var a Application
+	err := s.DB.GetContext(ctx, &a, applicationSelect+` WHERE ap.id = $1`, id)
+	return &a, notFound(err)
+}
+
+// SaveBasicInfo writes step 1 while the application is editable by its student.
+func (s *Store) SaveBasicInfo(ctx context.Context, id int64, b *BasicInfo) error {
+	res, err := s.DB.ExecContext(ctx, `UPDATE applications SET name_cn = $2, student_no = $3, id_card_no = $4, gender = $5,
+		political_status = $6, hukou_location = $7, birth_date = $8, ethnicity = $9, passport_no = $10, major = $11,
+		is_postgraduate = $12, cohort = $13, degree_level = $14, grade = $15, schooling_length = $16, phone = $17,
+		email = $18, emergency_name = $19, emergency_phone = $20, family_address = $21, supervisor_name = $22,
+		supervisor_phone = $23, basic_saved_at = now(), updated_at = now()
+		WHERE id = $1 AND stage = 'draft'`,
+		id, b.NameCN, b.StudentNo, b.IDCardNo, b.Gender, b.PoliticalStatus, b.HukouLocation, b.BirthDate, b.Ethnicity,
+		b.PassportNo, b.Major, b.IsPostgraduate, b.Cohort, b.DegreeLevel, b.Grade, b.SchoolingLength, b.Phone, b.Email,
+		b.EmergencyName, b.EmergencyPhone, b.FamilyAddress, b.SupervisorName, b.SupervisorPhone)
+	return rowsOrConflict(res, err)
+}
+
+// SaveApplyInfo writes step 2 while the application is editable.
+func (s *Store) SaveApplyInfo(ctx context.Context, id int64, info *ApplyInfo) error {
+	res, err := s.DB.ExecContext(ctx, `UPDATE applications SET departure_date = $2, return_date = $3, gpa = $4,
+		weighted_average = $5, info_saved_at = now(), updated_at = now() WHERE id = $1 AND stage = 'draft'`,
+		id, info.DepartureDate, info.ReturnDate, info.GPA, info.WeightedAverage)
+	return rowsOrConflict(res, err)
+}
+
+// rowsOrConflict turns "no row changed" into ErrConflict: the row exists but is not editable now.
+func rowsOrConflict(res interface{ RowsAffected() (int64, error) }, err error) error {
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrConflict
+	}
+	return nil
+}
+
+// LanguageScore is one row of 外语水平.
+type LanguageScore struct {
+	ID            int64  `db:"id" json:"id"`
+	ApplicationID int64  `db:"application_id" json:"-"`
+	Language      string `db:"language" json:"language"`
+	Requirement   string `db:"requirement" json:"requirement"`
+	Score         string `db:"score" json:"score"`
+	ExamDate      string `db:"exam_date" json:"examDate"`
+}
+
+// LanguageScores lists an application's 外语水平.
+func (s *Store) LanguageScores(ctx context.Context, applicationID int64) ([]LanguageScore, error) {
+	out := []LanguageScore{}
+	err := s.DB.SelectContext(ctx, &out, `SELECT id, application_id, language, requirement, score, to_char(exam_date, 'YYYY-MM-DD') AS exam_date
+		FROM language_scores WHERE application_id = $1 ORDER BY id`, applicationID)
+	return out, err
+}
+
+// editableDraft guards writes to a draft's parts in the same statement.
+const editableDraft = `EXISTS (SELECT 1 FROM applications WHERE id = $1 AND stage = 'draft')`
+
+// AddLanguageScore adds a row to an editable application.
+func (s *Store) AddLanguageScore(ctx context.Context, l *LanguageScore) error {
+	err := s.DB.GetContext(ctx, &l.ID, `INSERT INTO language_scores (application_id, language, requirement, score, exam_date)
+		SELECT $1, $2, $3, $4, $5 WHERE `+editableDraft+` RETURNING id`, l.ApplicationID, l.Language, l.Requirement, l.Score, l.ExamDate)
+	if notFound(err) == ErrNotFound {
+		return ErrConflict
+	}
+	return err
+}
+
+// UpdateLanguageScore changes a row of an editable application.
+func (s *Store) UpdateLanguageScore(ctx context.Context, l *LanguageScore) error {
+	res, err := s.DB.ExecContext(ctx, `UPDATE language_scores SET language = $3, requirement = $4, score = $5, exam_date = $6
+		WHERE application_id = $1 AND id = $2 AND `+editableDraft, l.ApplicationID, l.ID, l.Language, l.Requirement, l.Score, l.ExamDate)
+	return rowsOrNotFound(res, err)
+}
+
+// DeleteLanguageScore removes a row of an editable application.
+func (s *Store) DeleteLanguageScore(ctx context.Context, applicationID, id int64) error {
+	res, err := s.DB.ExecContext(ctx, `DELETE FROM language_scores WHERE application_id = $1 AND id = $2 AND `+editableDraft, applicationID, id)
+	return rowsOrNotFound(res, err)
+}
+
+func rowsOrNotFound(res interface{ RowsAffected() (int64, error) }, err error) error {
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// ApplicationFilter narrows lists of applications; scope fields come from the signed-in account.
+type ApplicationFilter struct {
+	StudentID    int64  // a student's own
+	CollegeCode  string // a college reviewer's scope
+	AwaitingRole string // a review queue
+	ProjectID    int64
+	Year         int
+	Stage        string
+	OverdueOnly  bool
+	OpenOnly     bool
+	Limit        int
+	Offset       int
+}
+
+// ApplicationList is one page.
+type ApplicationList struct {
+	Items []Application `json:"items"`
+	Total int           `json:"total"`
+}
+
+// Applications lists applications; review queues sort by waiting time, a student's own newest first.
+func (s *Store) Applications(ctx context.Context, f ApplicationFilter) (*ApplicationList, error) {
+	where := []string{"true"}
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
+	}
+	if f.StudentID != 0 {
+		add("ap.student_id = ?", f.StudentID)
+	}
+	if f.CollegeCode != "" {
+		add("ap.college_code = ?", f.CollegeCode)
+	}
+	if f.AwaitingRole != "" {
+		add("ap.awaiting_role = ?", f.AwaitingRole)
+	}
+	if f.ProjectID != 0 {
+		add("ap.project_id = ?", f.ProjectID)
+	}
+	if f.Year != 0 {
+		add("pr.year = ?", f.Year)
+	}
+	if f.Stage != "" {
+		add("ap.stage = ?", f.Stage)
+	}
+	if f.OverdueOnly {
+		where = append(where, "ap.overdue")
+	}
+	if f.OpenOnly || f.AwaitingRole != "" {
+		where = append(where, "ap.closed_at IS NULL")
+	}
+	cond := strings.Join(where, " AND ")
+	order := "ap.id DESC"
+	if f.AwaitingRole != "" {
+		order = "ap.stage_entered_at, ap.id"
+	}
+	out := &ApplicationList{Items: []Application{}}
+	if err := s.DB.GetContext(ctx, &out.Total, `SELECT count(*) FROM applications ap JOIN projects pr ON pr.id = ap.project_id WHERE `+cond, args...); err != nil {
+		return nil, err
+	}
+	if f.Limit <= 0 {
+		f.Limit = 20
+	}
+	args = append(args, f.Limit, f.Offset)
+	err := s.DB.SelectContext(ctx, &out.Items, applicationSelect+` WHERE `+cond+` ORDER BY `+order+
+		` LIMIT $`+strconv.Itoa(len(args)-1)+` OFFSET $`+strconv.Itoa(len(args)), args...)
+	return out, err
+}
+
+// TimelineEvent is a row of 进度信息 / 历史记录.
+type TimelineEvent struct {
+	Seq        int             `db:"seq" json:"seq"`
+	Kind       string          `db:"kind" json:"kind"`
+	Step       string          `db:"step" json:"step"`
+	ActorName  string          `db:"actor_name" json:"actorName"`
+	ActorRole  string          `db:"actor_role" json:"actorRole"`
+	Opinion    string          `db:"opinion" json:"opinion"`
+	Detail     json.RawMessage `db:"detail" json:"detail"`
+	OccurredAt time.Time       `db:"occurred_at" json:"occurredAt"`
+}
+
+// Timeline lists an application's events in order.
+func (s *Store) Timeline(ctx context.Context, applicationID int64) ([]TimelineEvent, error) {
+	out := []TimelineEvent{}
+	err := s.DB.SelectContext(ctx, &out, `SELECT seq, kind, step, actor_name, actor_role, opinion, detail, occurred_at
+		FROM timeline_events WHERE application_id = $1 ORDER BY seq`, applicationID)
+	return out, err
+}

@@ -1,0 +1,220 @@
+package storage
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Projection is where the workflow says an application is after an event.
+type Projection struct {
+	Status         string
+	Phase          string
+	Stage          string
+	AwaitingRole   string
+	StageEnteredAt time.Time
+	DueAt          *time.Time
+	Overdue        bool
+	Closed         bool
+	Submitted      bool
+	Admitted       bool
+	SnapshotSHA256 string
+}
+
+// Event is one workflow event for the read model.
+type Event struct {
+	ApplicationID int64
+	Seq           int
+	Projection    Projection
+	Kind          string
+	Step          string
+	ActorID       int64
+	ActorName     string
+	ActorRole     string
+	Opinion       string
+	Detail        map[string]any
+	OccurredAt    time.Time
+	Funding       *Funding
+	Notices       []Notice
+}
+
+// Notice is a notification of an event.
+type Notice struct {
+	ToStudent bool
+	ToRole    string
+	College   string
+	Title     string
+	Body      string
+}
+
+// RecordEvent writes an event once: the timeline row, the projection and the
+// notifications, in one transaction. Recording the same sequence again changes nothing.
+func (s *Store) RecordEvent(ctx context.Context, e Event) error {
+	detail, err := json.Marshal(e.Detail)
+	if err != nil {
+		return err
+	}
+	if e.Detail == nil {
+		detail = []byte("{}")
+	}
+	var actor *int64
+	if e.ActorID != 0 {
+		actor = &e.ActorID
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var id int64
+		err := tx.GetContext(ctx, &id, `INSERT INTO timeline_events (application_id, seq, kind, step, actor_id, actor_name, actor_role, opinion, detail, occurred_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (application_id, seq) DO NOTHING RETURNING id`,
+			e.ApplicationID, e.Seq, e.Kind, e.Step, actor, e.ActorName, e.ActorRole, e.Opinion, detail, e.OccurredAt)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // recorded by an earlier attempt
+		}
+		if err != nil {
+			return err
+		}
+		p := e.Projection
+		var closedAt *time.Time
+		if p.Closed {
+			closedAt = &e.OccurredAt
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE applications SET status = $3, phase = $4, stage = $5, awaiting_role = $6,
+				stage_entered_at = $7, review_due_at = $8, overdue = $9, closed_at = $10,
+				submitted_at = CASE WHEN $11 THEN coalesce(submitted_at, $13) ELSE submitted_at END,
+				admitted_at = CASE WHEN $12 THEN $13 ELSE admitted_at END,
+				snapshot_sha256 = CASE WHEN $14 <> '' THEN $14 ELSE snapshot_sha256 END,
+				last_event_seq = $2, updated_at = now()
+			WHERE id = $1 AND last_event_seq < $2`,
+			e.ApplicationID, e.Seq, p.Status, p.Phase, p.Stage, p.AwaitingRole, p.StageEnteredAt, p.DueAt, p.Overdue,
+			closedAt, p.Submitted, p.Admitted, e.OccurredAt, p.SnapshotSHA256)
+		if err != nil {
+			return err
+		}
+		if f := e.Funding; f != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE applications SET funding_source = $2, funding_amount = $3, funding_note = $4 WHERE id = $1`,
+				e.ApplicationID, f.Source, f.Amount, f.Note); err != nil {
+				return err
+			}
+		}
+		for _, n := range e.Notices {
+			if err := insertNotice(ctx, tx, e, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func insertNotice(ctx context.Context, tx *sqlx.Tx, e Event, n Notice) error {
+	if n.ToStudent {
+		_, err := tx.ExecContext(ctx, `INSERT INTO notifications (account_id, application_id, event_seq, title, body)
+			SELECT student_id, id, $2, $3, $4 FROM applications WHERE id = $1 ON CONFLICT DO NOTHING`,
+			e.ApplicationID, e.Seq, n.Title, n.Body)
+		return err
+	}
+	if n.ToRole == "" {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (account_id, application_id, event_seq, title, body)
+		SELECT a.id, $1, $2, $3, $4 FROM accounts a
+		WHERE a.role = $5 AND NOT a.disabled AND ($5 <> 'college_reviewer' OR a.college_code = $6)
+		ON CONFLICT DO NOTHING`, e.ApplicationID, e.Seq, n.Title, n.Body, n.ToRole, n.College)
+	return err
+}
+
+// ReserveQuota admits an application against its project's 推荐名额, atomically:
+// false when the quota is full. Reserving again for the same application is a no-op that answers true.
+func (s *Store) ReserveQuota(ctx context.Context, applicationID int64) (bool, error) {
+	reserved := false
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var projectID int64
+		err := tx.GetContext(ctx, &projectID, `INSERT INTO admissions (application_id, project_id)
+			SELECT id, project_id FROM applications WHERE id = $1
+			ON CONFLICT (application_id) DO NOTHING RETURNING project_id`, applicationID)
+		if errors.Is(err, sql.ErrNoRows) {
+			reserved = true // admitted by an earlier attempt
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE projects SET admitted_count = admitted_count + 1
+			WHERE id = $1 AND (quota IS NULL OR admitted_count < quota)`, projectID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errQuotaFull
+		}
+		reserved = true
+		return nil
+	})
+	if errors.Is(err, errQuotaFull) {
+		return false, nil
+	}
+	return reserved, err
+}
+
+var errQuotaFull = errors.New("quota full")
+
+// SubmissionFacts is what the checks at submit look at.
+type SubmissionFacts struct {
+	Application     *Application
+	Project         *Project
+	LanguageScores  []LanguageScore
+	Attachments     []Attachment
+	OtherOpenExists bool
+}
+
+// SubmissionFacts loads an application with what its checks need.
+func (s *Store) SubmissionFacts(ctx context.Context, applicationID int64) (*SubmissionFacts, error) {
+	app, err := s.ApplicationByID(ctx, applicationID)
+	if err != nil {
+		return nil, err
+	}
+	f := &SubmissionFacts{Application: app}
+	if f.Project, err = s.ProjectByID(ctx, app.ProjectID); err != nil {
+		return nil, err
+	}
+	if f.LanguageScores, err = s.LanguageScores(ctx, applicationID); err != nil {
+		return nil, err
+	}
+	if f.Attachments, err = s.Attachments(ctx, applicationID); err != nil {
+		return nil, err
+	}
+	err = s.DB.GetContext(ctx, &f.OtherOpenExists, `SELECT EXISTS (SELECT 1 FROM applications WHERE student_id = $1 AND id <> $2 AND closed_at IS NULL)`,
+		app.StudentID, applicationID)
+	return f, err
+}
+
+// Snapshot is the submitted content with its hash.
+type Snapshot struct {
+	SHA256  string
+	Content json.RawMessage
+}
+
+// SaveSnapshot records what was submitted at an event, once; it returns the recorded hash.
+func (s *Store) SaveSnapshot(ctx context.Context, applicationID int64, seq int, content []byte) (string, error) {
+	sum := sha256.Sum256(content)
+	hash := hex.EncodeToString(sum[:])
+	var stored string
+	err := s.DB.GetContext(ctx, &stored, `WITH ins AS (
+			INSERT INTO submission_snapshots (application_id, seq, sha256, content) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (application_id, seq) DO NOTHING RETURNING sha256)
+		SELECT sha256 FROM ins UNION ALL SELECT sha256 FROM submission_snapshots WHERE application_id = $1 AND seq = $2 LIMIT 1`,
+		applicationID, seq, hash, content)
+	return stored, err
+}
+
+// LatestSnapshot returns the last submitted content of an application.
+func (s *Store) LatestSnapshot(ctx context.Context, applicationID int64) (*Snapshot, error) {
+	var snap Snapshot
+	err := s.DB.QueryRowxContext(ctx, `SELECT sha256, content FROM submission_snapshots WHERE application_id = $1 ORDER BY seq DESC LIMIT 1`,
+		applicationID).Scan(&snap.SHA256, &snap.Content)
+	return &snap, notFound(err)
+}

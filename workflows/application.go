@@ -1,0 +1,335 @@
+package workflows
+
+import (
+	"errors"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"outbound/activities"
+)
+
+// Search attributes for administrators; no personal data in them.
+var (
+	AttrStage          = temporal.NewSearchAttributeKeyKeyword("ApplicationStage")
+	AttrAwaitingRole   = temporal.NewSearchAttributeKeyKeyword("AwaitingRole")
+	AttrCollege        = temporal.NewSearchAttributeKeyKeyword("College")
+	AttrProjectCode    = temporal.NewSearchAttributeKeyKeyword("ProjectCode")
+	AttrStageEnteredAt = temporal.NewSearchAttributeKeyTime("StageEnteredAt")
+	AttrReviewOverdue  = temporal.NewSearchAttributeKeyBool("ReviewOverdue")
+)
+
+// SearchAttributeTypes is what the dev stack and docker-compose register.
+var SearchAttributeTypes = map[string]string{
+	"ApplicationStage": "Keyword",
+	"AwaitingRole":     "Keyword",
+	"College":          "Keyword",
+	"ProjectCode":      "Keyword",
+	"StageEnteredAt":   "Datetime",
+	"ReviewOverdue":    "Bool",
+}
+
+// application runs one workflow: the state, and the lock that keeps one message at a time.
+type application struct {
+	state *State
+	// lock serialises handlers: each may wait on activities, and another must not interleave.
+	lock workflow.Mutex
+}
+
+// Application is the workflow: it lives from the draft until the application ends.
+func Application(ctx workflow.Context, in Input) (string, error) {
+	w := &application{state: NewState(in, workflow.Now(ctx)), lock: workflow.NewMutex(ctx)}
+	ctx = withActivityOptions(ctx)
+
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (View, error) {
+		return w.state.View(workflow.Now(ctx)), nil
+	}); err != nil {
+		return "", err
+	}
+	for _, name := range Messages {
+		name := name
+		if err := workflow.SetUpdateHandlerWithOptions(ctx, name,
+			func(ctx workflow.Context, req Request) (View, error) { return w.handle(ctx, name, req) },
+			workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, req Request) error {
+				return asError(w.state.Check(name, req, workflow.Now(ctx)))
+			}},
+		); err != nil {
+			return "", err
+		}
+		workflow.Go(ctx, func(ctx workflow.Context) { w.receiveSignals(ctx, name) })
+	}
+
+	created := Event{Kind: EventCreated, Step: w.state.Status, Opinion: "创建新申请",
+		Actor: Actor{ID: in.StudentID, Name: in.StudentName, Role: RoleStudent}}
+	if err := w.record(ctx, created, nil, nil); err != nil {
+		return "", err
+	}
+
+	for !w.state.Closed() {
+		seq := w.state.Seq
+		changed := func() bool { return w.state.Seq != seq }
+		next, ok := w.state.NextDeadline()
+		if !ok {
+			if err := workflow.Await(ctx, changed); err != nil {
+				return "", err
+			}
+			continue
+		}
+		if wait := next.At.Sub(workflow.Now(ctx)); wait > 0 {
+			woken, err := workflow.AwaitWithTimeout(ctx, wait, changed)
+			if err != nil {
+				return "", err
+			}
+			if woken {
+				continue
+			}
+		}
+		if err := w.onDeadline(ctx, next, seq); err != nil {
+			return "", err
+		}
+	}
+	// The message that closed the application may still be recording its event:
+	// taking the lock waits for it, and the update then answers its caller.
+	if err := w.lock.Lock(ctx); err != nil {
+		return "", err
+	}
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return "", err
+	}
+	return w.state.Status, nil
+}
+
+// withActivityOptions is applied to every context that runs activities: the
+// workflow's own and each handler's. Activities retry until the database is back.
+func withActivityOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    time.Minute,
+		},
+	})
+}
+
+func asError(r *Refusal) error {
+	if r == nil {
+		return nil
+	}
+	return temporal.NewApplicationErrorWithOptions(r.Message, r.Code, temporal.ApplicationErrorOptions{NonRetryable: true})
+}
+
+// receiveSignals applies signals of one name, so that an administrator can act
+// from the Temporal UI or CLI; an invalid signal is recorded as refused.
+func (w *application) receiveSignals(ctx workflow.Context, name string) {
+	ch := workflow.GetSignalChannel(ctx, name)
+	for {
+		var req Request
+		ch.Receive(ctx, &req)
+		if err := w.lock.Lock(ctx); err != nil {
+			return
+		}
+		refusal := w.state.Check(name, req, workflow.Now(ctx))
+		w.lock.Unlock()
+		if refusal != nil {
+			w.recordRefusal(ctx, name, req, refusal)
+			continue
+		}
+		if _, err := w.handle(ctx, name, req); err != nil {
+			var appErr *temporal.ApplicationError
+			if errors.As(err, &appErr) {
+				w.recordRefusal(ctx, name, req, &Refusal{Code: appErr.Type(), Message: appErr.Message()})
+			}
+		}
+	}
+}
+
+func (w *application) recordRefusal(ctx workflow.Context, name string, req Request, r *Refusal) {
+	if err := w.lock.Lock(ctx); err != nil {
+		return
+	}
+	defer w.lock.Unlock()
+	ev := Event{Kind: EventRefused, Step: "操作被拒绝", Actor: req.Actor, Opinion: r.Message,
+		Detail: map[string]any{"message": name, "code": r.Code}}
+	_ = w.record(ctx, ev, nil, nil)
+}
+
+// handle applies one accepted message: side effects first, then the transition, then the record.
+func (w *application) handle(ctx workflow.Context, name string, req Request) (View, error) {
+	ctx = withActivityOptions(ctx)
+	if err := w.lock.Lock(ctx); err != nil {
+		return View{}, err
+	}
+	defer w.lock.Unlock()
+	s := w.state
+	// Checked again: the state may have moved while this handler waited for the lock.
+	if r := s.Check(name, req, workflow.Now(ctx)); r != nil {
+		return View{}, asError(r)
+	}
+	ev := Event{Actor: req.Actor, Opinion: req.Opinion}
+	var notices []activities.Notice
+	var funding *activities.Funding
+	switch name {
+	case MsgSubmit, MsgSubmitPredeparture, MsgSubmitReturnReport:
+		var check activities.SubmissionResult
+		if err := workflow.ExecuteActivity(ctx, activities.NameCheckSubmission,
+			activities.SubmissionCheck{ApplicationID: s.Input.ApplicationID, Phase: s.phase().Name}).Get(ctx, &check); err != nil {
+			return View{}, err
+		}
+		if len(check.Problems) > 0 {
+			return View{}, temporal.NewApplicationErrorWithOptions("提交前请先完善以下内容", CodeIncomplete,
+				temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{check.Problems}})
+		}
+		var sha string
+		if err := workflow.ExecuteActivity(ctx, activities.NameTakeSnapshot,
+			activities.SnapshotRequest{ApplicationID: s.Input.ApplicationID, Seq: s.Seq + 1}).Get(ctx, &sha); err != nil {
+			return View{}, err
+		}
+		if name == MsgSubmit {
+			s.ReturnDate = check.ReturnDate
+		}
+		ev.Kind, ev.Opinion = EventSubmitted, s.phase().SubmitStep
+		ev.Detail = map[string]any{"sha256": sha}
+		s.Submitted(workflow.Now(ctx))
+		notices = append(notices, w.reviewerNotice("有新的申请待审核"))
+	case MsgDecide:
+		if req.Decision == DecisionApprove && s.isAdmission() {
+			var reserved bool
+			if err := workflow.ExecuteActivity(ctx, activities.NameReserveQuota,
+				activities.QuotaRequest{ApplicationID: s.Input.ApplicationID}).Get(ctx, &reserved); err != nil {
+				return View{}, err
+			}
+			if !reserved {
+				return View{}, asError(refuse(CodeQuotaFull, "该项目的推荐名额已满，不能再录取"))
+			}
+			if req.Funding != nil {
+				amount := req.Funding.Amount
+				funding = &activities.Funding{Source: req.Funding.Source, Amount: &amount, Note: req.Funding.Note}
+			}
+		}
+		label := s.review().Label
+		ev.Kind = EventDecided
+		ev.Detail = map[string]any{"decision": req.Decision, "stage": s.Stage()}
+		switch req.Decision {
+		case DecisionApprove:
+			ev.Step = label + "通过"
+		case DecisionReturn:
+			ev.Step = label + "退回"
+		case DecisionReject:
+			ev.Step = label + "不通过"
+		}
+		s.Decided(req, workflow.Now(ctx))
+		notices = append(notices, activities.Notice{ToStudent: true, Title: ev.Step, Body: "当前状态：" + s.Status})
+		if s.InReview() {
+			notices = append(notices, w.reviewerNotice("有新的申请待审核"))
+		}
+	case MsgWithdraw:
+		ev.Kind, ev.Opinion = EventWithdrawn, "撤回修改"
+		s.Withdrawn(workflow.Now(ctx))
+	case MsgDelete:
+		ev.Kind, ev.Opinion = EventDeleted, "申请删除"
+		s.Deleted(workflow.Now(ctx))
+	case MsgSupplement:
+		ev.Kind, ev.Step, ev.Opinion = EventSupplement, "补交材料附件", ""
+		ev.Detail = map[string]any{"attachmentIds": req.AttachmentIDs}
+		notices = append(notices, w.reviewerNotice("申请人补交了材料附件"))
+	}
+	if ev.Step == "" {
+		ev.Step = s.Status
+	}
+	if err := w.record(ctx, ev, notices, funding); err != nil {
+		return View{}, err
+	}
+	return s.View(workflow.Now(ctx)), nil
+}
+
+func (w *application) reviewerNotice(title string) activities.Notice {
+	return activities.Notice{ToRole: string(w.state.AwaitingRole()), College: w.state.Input.College, Title: title, Body: w.state.PendingStep()}
+}
+
+// onDeadline fires a timer of the stage that was current when it was set.
+func (w *application) onDeadline(ctx workflow.Context, d Deadline, seq int) error {
+	if err := w.lock.Lock(ctx); err != nil {
+		return err
+	}
+	defer w.lock.Unlock()
+	s := w.state
+	if s.Seq != seq {
+		return nil // a message moved the application on while the lock was held
+	}
+	ev := Event{Actor: Actor{Name: "系统", Role: ""}}
+	var notices []activities.Notice
+	switch d.Kind {
+	case DeadlineWindowReminder:
+		s.ReminderSent = true
+		ev.Kind, ev.Step = EventReminder, "申报即将截止提醒"
+		notices = append(notices, activities.Notice{ToStudent: true, Title: "申报即将截止", Body: "截止时间 " + formatTime(s.Input.WindowCloses) + "，请尽快提交申请"})
+	case DeadlineWindowClose:
+		ev.Kind, ev.Step = EventExpired, "申报已截止，草稿过期"
+		s.Expired(workflow.Now(ctx))
+		notices = append(notices, activities.Notice{ToStudent: true, Title: "申请已过期", Body: "项目申报已截止，未提交的申请已过期"})
+	case DeadlineReviewReminder:
+		s.ReminderSent = true
+		ev.Kind, ev.Step = EventReminder, s.review().Label+"待处理提醒"
+		notices = append(notices, w.reviewerNotice("有申请等待审核"))
+	case DeadlineReviewOverdue:
+		s.Overdue = true
+		ev.Kind, ev.Step = EventOverdue, s.review().Label+"已超期"
+		notices = append(notices, w.reviewerNotice("有申请审核已超期"))
+	case DeadlineReturnReminder:
+		s.ReminderSent = true
+		ev.Kind, ev.Step = EventReminder, "返校总结提交提醒"
+		notices = append(notices, activities.Notice{ToStudent: true, Title: "请提交返校总结", Body: "返校总结即将到期"})
+	case DeadlineReturnOverdue:
+		s.Overdue = true
+		ev.Kind, ev.Step = EventOverdue, "返校总结已超期"
+		notices = append(notices, activities.Notice{ToStudent: true, Title: "返校总结已超期", Body: "请尽快提交返校总结"})
+	}
+	return w.record(ctx, ev, notices, nil)
+}
+
+// record numbers an event, appends it to the timeline, writes the read model and upserts the search attributes.
+func (w *application) record(ctx workflow.Context, ev Event, notices []activities.Notice, funding *activities.Funding) error {
+	s := w.state
+	s.Seq++
+	ev.Seq = s.Seq
+	ev.At = workflow.Now(ctx)
+	ev.Status = s.Status
+	s.Timeline = append(s.Timeline, ev)
+
+	rec := activities.EventRecord{
+		ApplicationID: s.Input.ApplicationID,
+		Seq:           ev.Seq,
+		Projection: activities.Projection{
+			Status:         s.Status,
+			Phase:          s.phase().Name,
+			Stage:          s.Stage(),
+			AwaitingRole:   string(s.AwaitingRole()),
+			StageEnteredAt: s.StageEnteredAt,
+			DueAt:          s.DueAt(),
+			Overdue:        s.Overdue,
+			Closed:         s.Closed(),
+			Submitted:      ev.Kind == EventSubmitted && s.PhaseIndex == 0,
+			Admitted:       ev.Kind == EventDecided && s.PhaseIndex == 1 && s.ReviewIndex == -1 && s.Status == s.Input.Definition.Phases[0].DoneStatus,
+		},
+		Kind: ev.Kind, Step: ev.Step,
+		ActorID: ev.Actor.ID, ActorName: ev.Actor.Name, ActorRole: string(ev.Actor.Role),
+		Opinion: ev.Opinion, Detail: ev.Detail, OccurredAt: ev.At,
+		Funding: funding, Notices: notices,
+	}
+	if sha, ok := ev.Detail["sha256"].(string); ok {
+		rec.Projection.SnapshotSHA256 = sha
+	}
+	if err := workflow.ExecuteActivity(ctx, activities.NameRecordEvent, rec).Get(ctx, nil); err != nil {
+		return err
+	}
+	return workflow.UpsertTypedSearchAttributes(ctx,
+		AttrStage.ValueSet(s.Stage()),
+		AttrAwaitingRole.ValueSet(string(s.AwaitingRole())),
+		AttrCollege.ValueSet(s.Input.College),
+		AttrProjectCode.ValueSet(s.Input.ProjectCode),
+		AttrStageEnteredAt.ValueSet(s.StageEnteredAt),
+		AttrReviewOverdue.ValueSet(s.Overdue),
+	)
+}

@@ -1,0 +1,398 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"outbound/activities"
+)
+
+var (
+	student   = Actor{ID: 10, Name: "学生1", Role: RoleStudent, College: "LIT"}
+	otherStud = Actor{ID: 11, Name: "学生2", Role: RoleStudent, College: "LIT"}
+	college   = Actor{ID: 20, Name: "文学院审核", Role: RoleCollegeReviewer, College: "LIT"}
+	college2  = Actor{ID: 21, Name: "理学院审核", Role: RoleCollegeReviewer, College: "SCI"}
+	academic  = Actor{ID: 30, Name: "教务处甲", Role: RoleAcademicAffairs}
+	academic2 = Actor{ID: 31, Name: "教务处乙", Role: RoleAcademicAffairs}
+	foreign   = Actor{ID: 40, Name: "外事处", Role: RoleForeignAffairs}
+)
+
+// step is one message sent at an offset from the workflow's start.
+type step struct {
+	at       time.Duration
+	msg      string
+	req      Request
+	signal   bool
+	wantCode string // "" expects success
+}
+
+type harness struct {
+	t        *testing.T
+	env      *testsuite.TestWorkflowEnvironment
+	mu       sync.Mutex
+	records  []activities.EventRecord
+	quotaOK  bool
+	problems []activities.Problem
+	start    time.Time
+}
+
+func timing() Timing {
+	return Timing{
+		ReviewDeadline:      72 * time.Hour,
+		ReviewReminder:      48 * time.Hour,
+		WindowReminder:      24 * time.Hour,
+		ReturnReportDue:     14 * 24 * time.Hour,
+		ReturnReportWarning: 3 * 24 * time.Hour,
+	}
+}
+
+func newHarness(t *testing.T) *harness {
+	var suite testsuite.WorkflowTestSuite
+	h := &harness{t: t, env: suite.NewTestWorkflowEnvironment(), quotaOK: true}
+	h.start = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	h.env.SetStartTime(h.start)
+	a := &activities.Activities{}
+	h.env.RegisterActivityWithOptions(a.RecordEvent, activity.RegisterOptions{Name: activities.NameRecordEvent})
+	h.env.RegisterActivityWithOptions(a.CheckSubmission, activity.RegisterOptions{Name: activities.NameCheckSubmission})
+	h.env.RegisterActivityWithOptions(a.TakeSnapshot, activity.RegisterOptions{Name: activities.NameTakeSnapshot})
+	h.env.RegisterActivityWithOptions(a.ReserveQuota, activity.RegisterOptions{Name: activities.NameReserveQuota})
+	h.env.OnActivity(activities.NameRecordEvent, mock.Anything, mock.Anything).Return(func(_ context.Context, e activities.EventRecord) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.records = append(h.records, e)
+		return nil
+	})
+	h.env.OnActivity(activities.NameCheckSubmission, mock.Anything, mock.Anything).Return(func(_ context.Context, c activities.SubmissionCheck) (activities.SubmissionResult, error) {
+		return activities.SubmissionResult{Problems: h.problems, ReturnDate: h.start.Add(60 * 24 * time.Hour)}, nil
+	})
+	h.env.OnActivity(activities.NameTakeSnapshot, mock.Anything, mock.Anything).Return("ab12", nil)
+	h.env.OnActivity(activities.NameReserveQuota, mock.Anything, mock.Anything).Return(func(_ context.Context, _ activities.QuotaRequest) (bool, error) {
+		return h.quotaOK, nil
+	})
+	return h
+}
+
+func (h *harness) input() Input {
+	return Input{
+		ApplicationID: 1, StudentID: student.ID, StudentName: student.Name, College: "LIT", ProjectCode: "20240007",
+		WindowOpens: h.start.Add(-time.Hour), WindowCloses: h.start.Add(10 * 24 * time.Hour),
+		Definition: DefaultDefinition(), Timing: timing(),
+	}
+}
+
+// run executes the workflow with the steps and returns each step's refusal code ("" for success).
+func (h *harness) run(in Input, steps []step) []string {
+	results := make([]string, len(steps))
+	for i, s := range steps {
+		i, s := i, s
+		h.env.RegisterDelayedCallback(func() {
+			if s.signal {
+				h.env.SignalWorkflow(s.msg, s.req)
+				return
+			}
+			h.env.UpdateWorkflow(s.msg, "", &testsuite.TestUpdateCallback{
+				OnReject:   func(err error) { results[i] = "rejected:" + code(err) },
+				OnAccept:   func() {},
+				OnComplete: func(_ any, err error) { results[i] = code(err) },
+			}, s.req)
+		}, s.at)
+	}
+	h.env.ExecuteWorkflow(Application, in)
+	return results
+}
+
+func code(err error) string {
+	if err == nil {
+		return ""
+	}
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		return appErr.Type()
+	}
+	return err.Error()
+}
+
+func (h *harness) view() View {
+	var v View
+	res, err := h.env.QueryWorkflow(QueryState)
+	require.NoError(h.t, err)
+	require.NoError(h.t, res.Get(&v))
+	return v
+}
+
+func approve(a Actor) Request { return Request{Actor: a, Decision: DecisionApprove, Opinion: "同意"} }
+
+func statuses(records []activities.EventRecord) []string {
+	var out []string
+	for _, r := range records {
+		out = append(out, r.Projection.Status)
+	}
+	return out
+}
+
+func TestAllThreePhasesToCompletion(t *testing.T) {
+	h := newHarness(t)
+	m := time.Minute
+	steps := []step{
+		{at: 1 * m, msg: MsgSubmit, req: Request{Actor: student}},
+		{at: 2 * m, msg: MsgDecide, req: approve(college)},
+		{at: 3 * m, msg: MsgDecide, req: approve(academic)},
+		{at: 4 * m, msg: MsgDecide, req: Request{Actor: foreign, Decision: DecisionApprove, Funding: &Funding{Source: "国家留学基金委", Amount: 5000}}},
+		{at: 5 * m, msg: MsgSubmitPredeparture, req: Request{Actor: student}},
+		{at: 6 * m, msg: MsgDecide, req: approve(academic)},
+		{at: 7 * m, msg: MsgDecide, req: approve(academic2)},
+		{at: 8 * m, msg: MsgDecide, req: approve(foreign)},
+		// The return date is 60 days after the start.
+		{at: 61 * 24 * time.Hour, msg: MsgSubmitReturnReport, req: Request{Actor: student}},
+		{at: 61*24*time.Hour + m, msg: MsgDecide, req: approve(foreign)},
+	}
+	results := h.run(h.input(), steps)
+	for i, r := range results {
+		require.Empty(t, r, "step %d (%s)", i, steps[i].msg)
+	}
+	require.True(t, h.env.IsWorkflowCompleted())
+	require.NoError(t, h.env.GetWorkflowError())
+	var final string
+	require.NoError(t, h.env.GetWorkflowResult(&final))
+	require.Equal(t, "返校总结上报阶段国际处审核通过", final)
+	want := []string{"未提交", "申请中", "申请中", "申请中", "已录取", "行前资料已上传", "行前阶段教务处初审通过",
+		"行前阶段教务处复审通过", "行前阶段外事部门审核通过"}
+	got := statuses(h.records)
+	require.Equal(t, want, got[:len(want)])
+	require.Equal(t, "返校总结上报阶段国际处审核通过", got[len(got)-1])
+	// Funding travels with the admission; the admission is marked once.
+	admitted := 0
+	for _, r := range h.records {
+		if r.Projection.Admitted {
+			admitted++
+			require.NotNil(t, r.Funding)
+			require.Equal(t, "国家留学基金委", r.Funding.Source)
+		}
+	}
+	require.Equal(t, 1, admitted)
+	require.True(t, h.records[len(h.records)-1].Projection.Closed)
+	// Sequence numbers are 1, 2, 3, … with no gap: they key the read model's idempotency.
+	for i, r := range h.records {
+		require.Equal(t, i+1, r.Seq)
+	}
+}
+
+func TestRefusals(t *testing.T) {
+	m := time.Minute
+	cases := []struct {
+		name  string
+		setup func(h *harness, in *Input)
+		steps []step
+		want  []string
+	}{
+		{"decide while draft is the wrong stage", nil,
+			[]step{{at: m, msg: MsgDecide, req: approve(college)}},
+			[]string{"rejected:" + CodeWrongStage}},
+		{"another student cannot submit", nil,
+			[]step{{at: m, msg: MsgSubmit, req: Request{Actor: otherStud}}},
+			[]string{"rejected:" + CodeNotOwner}},
+		{"wrong role and wrong college", nil,
+			[]step{{at: m, msg: MsgSubmit, req: Request{Actor: student}},
+				{at: 2 * m, msg: MsgDecide, req: approve(academic)},
+				{at: 3 * m, msg: MsgDecide, req: approve(college2)}},
+			[]string{"", "rejected:" + CodeWrongRole, "rejected:" + CodeWrongCollege}},
+		{"opinion required for return and reject; unknown decision", nil,
+			[]step{{at: m, msg: MsgSubmit, req: Request{Actor: student}},
+				{at: 2 * m, msg: MsgDecide, req: Request{Actor: college, Decision: DecisionReturn, Opinion: "  "}},
+				{at: 3 * m, msg: MsgDecide, req: Request{Actor: college, Decision: DecisionReject}},
+				{at: 4 * m, msg: MsgDecide, req: Request{Actor: college, Decision: "maybe"}}},
+			[]string{"", "rejected:" + CodeOpinionRequired, "rejected:" + CodeOpinionRequired, "rejected:" + CodeInvalidDecision}},
+		{"double submit moves once", nil,
+			[]step{{at: m, msg: MsgSubmit, req: Request{Actor: student}},
+				{at: 2 * m, msg: MsgSubmit, req: Request{Actor: student}}},
+			[]string{"", "rejected:" + CodeWrongStage}},
+		{"window not open yet", func(h *harness, in *Input) { in.WindowOpens = h.start.Add(time.Hour) },
+			[]step{{at: m, msg: MsgSubmit, req: Request{Actor: student}}},
+			[]string{"rejected:" + CodeWindowNotOpen}},
+		{"incomplete submission is refused with problems", func(h *harness, in *Input) {
+			h.problems = []activities.Problem{{Field: "applyInfo.gpa", Message: "GPA不能为空"}}
+		},
+			[]step{{at: m, msg: MsgSubmit, req: Request{Actor: student}}},
+			[]string{CodeIncomplete}},
+		{"quota full", func(h *harness, in *Input) { h.quotaOK = false },
+			[]step{{at: m, msg: MsgSubmit, req: Request{Actor: student}},
+				{at: 2 * m, msg: MsgDecide, req: approve(college)},
+				{at: 3 * m, msg: MsgDecide, req: approve(academic)},
+				{at: 4 * m, msg: MsgDecide, req: approve(foreign)}},
+			[]string{"", "", "", CodeQuotaFull}},
+		{"same person for 初审 and 复审; withdraw after the decision", nil,
+			[]step{{at: m, msg: MsgSubmit, req: Request{Actor: student}},
+				{at: 2 * m, msg: MsgDecide, req: approve(college)},
+				{at: 3 * m, msg: MsgDecide, req: approve(academic)},
+				{at: 4 * m, msg: MsgDecide, req: approve(foreign)},
+				{at: 5 * m, msg: MsgWithdraw, req: Request{Actor: student}},
+				{at: 6 * m, msg: MsgSubmitPredeparture, req: Request{Actor: student}},
+				{at: 7 * m, msg: MsgDecide, req: approve(academic)},
+				{at: 8 * m, msg: MsgDecide, req: approve(academic)},
+				{at: 9 * m, msg: MsgDecide, req: approve(academic2)}},
+			[]string{"", "", "", "", "rejected:" + CodeWrongStage, "", "", "rejected:" + CodeSameReviewer, ""}},
+		{"delete only a draft never submitted", nil,
+			[]step{{at: m, msg: MsgSubmit, req: Request{Actor: student}},
+				{at: 2 * m, msg: MsgWithdraw, req: Request{Actor: student}},
+				{at: 3 * m, msg: MsgDelete, req: Request{Actor: student}}},
+			[]string{"", "", "rejected:" + CodeWrongStage}},
+		{"supplement needs files and review", nil,
+			[]step{{at: m, msg: MsgSupplement, req: Request{Actor: student, AttachmentIDs: []int64{5}}},
+				{at: 2 * m, msg: MsgSubmit, req: Request{Actor: student}},
+				{at: 3 * m, msg: MsgSupplement, req: Request{Actor: student}},
+				{at: 4 * m, msg: MsgSupplement, req: Request{Actor: student, AttachmentIDs: []int64{5}}}},
+			[]string{"rejected:" + CodeWrongStage, "", "rejected:" + CodeNoAttachments, ""}},
+		{"return report before the return date", nil,
+			[]step{{at: m, msg: MsgSubmit, req: Request{Actor: student}},
+				{at: 2 * m, msg: MsgDecide, req: approve(college)},
+				{at: 3 * m, msg: MsgDecide, req: approve(academic)},
+				{at: 4 * m, msg: MsgDecide, req: approve(foreign)},
+				{at: 5 * m, msg: MsgSubmitPredeparture, req: Request{Actor: student}},
+				{at: 6 * m, msg: MsgDecide, req: approve(academic)},
+				{at: 7 * m, msg: MsgDecide, req: approve(academic2)},
+				{at: 8 * m, msg: MsgDecide, req: approve(foreign)},
+				{at: 9 * m, msg: MsgSubmitReturnReport, req: Request{Actor: student}}},
+			[]string{"", "", "", "", "", "", "", "", "rejected:" + CodeReturnNotReached}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			in := h.input()
+			if tc.setup != nil {
+				tc.setup(h, &in)
+			}
+			require.Equal(t, tc.want, h.run(in, tc.steps))
+		})
+	}
+}
+
+func TestReturnRejectWithdrawDelete(t *testing.T) {
+	m := time.Minute
+	t.Run("return then resubmit starts the chain again", func(t *testing.T) {
+		h := newHarness(t)
+		res := h.run(h.input(), []step{
+			{at: m, msg: MsgSubmit, req: Request{Actor: student}},
+			{at: 2 * m, msg: MsgDecide, req: approve(college)},
+			{at: 3 * m, msg: MsgDecide, req: Request{Actor: academic, Decision: DecisionReturn, Opinion: "请补充成绩单"}},
+			{at: 4 * m, msg: MsgSubmit, req: Request{Actor: student}},
+			{at: 5 * m, msg: MsgDecide, req: approve(academic)}, // the chain restarted at the college
+			{at: 6 * m, msg: MsgDecide, req: Request{Actor: college, Decision: DecisionReject, Opinion: "不符合条件"}},
+		})
+		require.Equal(t, []string{"", "", "", "", "rejected:" + CodeWrongRole, ""}, res)
+		require.True(t, h.env.IsWorkflowCompleted())
+		got := statuses(h.records)
+		require.Equal(t, []string{"未提交", "申请中", "申请中", "已退回", "申请中", "未通过"}, got)
+		require.Equal(t, "请补充成绩单", h.records[3].Opinion)
+	})
+	t.Run("withdraw then delete is refused, withdraw from draft refused, delete of a fresh draft ends it", func(t *testing.T) {
+		h := newHarness(t)
+		res := h.run(h.input(), []step{
+			{at: m, msg: MsgWithdraw, req: Request{Actor: student}},
+			{at: 2 * m, msg: MsgDelete, req: Request{Actor: student}},
+		})
+		require.Equal(t, []string{"rejected:" + CodeWrongStage, ""}, res)
+		require.True(t, h.env.IsWorkflowCompleted())
+		last := h.records[len(h.records)-1]
+		require.Equal(t, StatusCancelled, last.Projection.Status)
+		require.True(t, last.Projection.Closed)
+	})
+}
+
+func TestInvalidSignalIsRecordedAsRefused(t *testing.T) {
+	m := time.Minute
+	h := newHarness(t)
+	h.env.RegisterDelayedCallback(func() {
+		v := h.view()
+		require.Equal(t, "college_review", v.Stage)
+		require.Equal(t, RoleCollegeReviewer, v.AwaitingRole)
+		require.Contains(t, v.Allowed[RoleStudent], ActionWithdraw)
+		require.Contains(t, v.Allowed[RoleStudent], ActionSupplement)
+		require.NotContains(t, v.Allowed[RoleStudent], ActionEdit)
+		require.Contains(t, v.Allowed[RoleCollegeReviewer], ActionDecide)
+		require.NotContains(t, v.Allowed[RoleAcademicAffairs], ActionDecide)
+	}, 3*m)
+	res := h.run(h.input(), []step{
+		{at: m, msg: MsgSubmit, req: Request{Actor: student}, signal: true},
+		{at: 2 * m, msg: MsgDecide, req: approve(academic), signal: true},
+		{at: 4 * m, msg: MsgDecide, req: Request{Actor: college, Decision: DecisionReject, Opinion: "材料不全"}, signal: true},
+	})
+	require.Len(t, res, 3)
+	require.True(t, h.env.IsWorkflowCompleted())
+	var kinds []string
+	for _, r := range h.records {
+		kinds = append(kinds, r.Kind)
+	}
+	require.Equal(t, []string{EventCreated, EventSubmitted, EventRefused, EventDecided}, kinds)
+	refused := h.records[2]
+	require.Equal(t, "申请中", refused.Projection.Status, "a refused signal changes nothing")
+	require.Equal(t, CodeWrongRole, refused.Detail["code"])
+}
+
+func TestTimers(t *testing.T) {
+	t.Run("review reminder then overdue", func(t *testing.T) {
+		h := newHarness(t)
+		h.env.RegisterDelayedCallback(func() {
+			v := h.view()
+			require.True(t, v.Overdue)
+			require.Equal(t, "college_review", v.Stage)
+		}, 80*time.Hour)
+		h.run(h.input(), []step{
+			{at: time.Minute, msg: MsgSubmit, req: Request{Actor: student}},
+			{at: 90 * time.Hour, msg: MsgDecide, req: Request{Actor: college, Decision: DecisionReject, Opinion: "超期"}},
+		})
+		var kinds []string
+		for _, r := range h.records {
+			kinds = append(kinds, r.Kind)
+		}
+		require.Equal(t, []string{EventCreated, EventSubmitted, EventReminder, EventOverdue, EventDecided}, kinds)
+		require.True(t, h.records[3].Projection.Overdue)
+		require.Equal(t, h.records[1].OccurredAt.Add(72*time.Hour), h.records[3].OccurredAt)
+	})
+	t.Run("draft reminded before the window closes, then expires", func(t *testing.T) {
+		h := newHarness(t)
+		h.run(h.input(), nil)
+		require.True(t, h.env.IsWorkflowCompleted())
+		var kinds []string
+		for _, r := range h.records {
+			kinds = append(kinds, r.Kind)
+		}
+		require.Equal(t, []string{EventCreated, EventReminder, EventExpired}, kinds)
+		require.Equal(t, h.start.Add(9*24*time.Hour), h.records[1].OccurredAt)
+		require.Equal(t, StatusExpired, h.records[2].Projection.Status)
+	})
+}
+
+func TestDefinitionIsCapturedAtStart(t *testing.T) {
+	// An application started with a shorter chain keeps it.
+	h := newHarness(t)
+	in := h.input()
+	in.Definition.Phases[0].Reviews = in.Definition.Phases[0].Reviews[:1]
+	res := h.run(in, []step{
+		{at: time.Minute, msg: MsgSubmit, req: Request{Actor: student}},
+		{at: 2 * time.Minute, msg: MsgDecide, req: approve(college)},
+	})
+	require.Equal(t, []string{"", ""}, res)
+	require.Equal(t, "已录取", h.records[len(h.records)-1].Projection.Status)
+}
+
+func TestWindowClosedRefusesFirstSubmitOnly(t *testing.T) {
+	h := newHarness(t)
+	s := NewState(h.input(), h.start)
+	after := h.input().WindowCloses.Add(time.Minute)
+	r := s.Check(MsgSubmit, Request{Actor: student}, after)
+	require.NotNil(t, r)
+	require.Equal(t, CodeWindowClosed, r.Code)
+	// A returned application may be resubmitted after the window.
+	s.Submitted(h.start)
+	s.Decided(Request{Actor: college, Decision: DecisionReturn, Opinion: "补充材料"}, h.start)
+	require.Nil(t, s.Check(MsgSubmit, Request{Actor: student}, after))
+}

@@ -1,0 +1,457 @@
+package workflows
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// State is the whole durable state of one application. Everything that
+// decides what may happen next is a method of State, pure and deterministic,
+// so the workflow code only sequences side effects around it.
+type State struct {
+	Input Input
+	// PhaseIndex points into Input.Definition.Phases.
+	PhaseIndex int
+	// ReviewIndex points into the phase's Reviews; -1 while the student works on the phase.
+	ReviewIndex int
+	Status      string
+	// Terminal is one of the Stage* end stages once the application has ended.
+	Terminal string
+	// EverSubmitted: the application phase was handed in at least once (a draft can then no longer be deleted).
+	EverSubmitted  bool
+	StageEnteredAt time.Time
+	ReminderSent   bool
+	Overdue        bool
+	// ReturnDate is 回国(入境)时间 as submitted; the return report is due after it.
+	ReturnDate time.Time
+	// Approvers maps a review stage to who approved it in the current round.
+	Approvers map[string]int64
+	Seq       int
+	Timeline  []Event
+}
+
+// NewState is the state of a fresh draft.
+func NewState(in Input, now time.Time) *State {
+	first := in.Definition.Phases[0]
+	return &State{
+		Input:          in,
+		ReviewIndex:    -1,
+		Status:         first.EditableStatus,
+		StageEnteredAt: now,
+		Approvers:      map[string]int64{},
+	}
+}
+
+// Refusal is why a message is not accepted now; Code is stable for clients, Message is for people.
+type Refusal struct {
+	Code    string
+	Message string
+}
+
+func (r *Refusal) Error() string { return r.Message }
+
+func refuse(code, message string) *Refusal { return &Refusal{Code: code, Message: message} }
+
+// Refusal codes.
+const (
+	CodeNotOwner          = "not_owner"
+	CodeWrongRole         = "wrong_role"
+	CodeWrongCollege      = "wrong_college"
+	CodeSameReviewer      = "same_reviewer"
+	CodeWrongStage        = "wrong_stage"
+	CodeClosed            = "closed"
+	CodeWindowNotOpen     = "window_not_open"
+	CodeWindowClosed      = "window_closed"
+	CodeReturnNotReached  = "return_date_not_reached"
+	CodeOpinionRequired   = "opinion_required"
+	CodeOpinionTooLong    = "opinion_too_long"
+	CodeInvalidDecision   = "invalid_decision"
+	CodeNoAttachments     = "no_attachments"
+	CodeIncomplete        = "submission_incomplete"
+	CodeQuotaFull         = "quota_full"
+	CodeUnknownMessage    = "unknown_message"
+	CodeFundingNotAllowed = "funding_not_allowed"
+)
+
+// MaxOpinionRunes bounds a reviewer's opinion.
+const MaxOpinionRunes = 1000
+
+func (s *State) phase() Phase { return s.Input.Definition.Phases[s.PhaseIndex] }
+
+// review is the pending review, or nil while the student works on the phase.
+func (s *State) review() *Review {
+	if s.Terminal != "" || s.ReviewIndex < 0 {
+		return nil
+	}
+	return &s.phase().Reviews[s.ReviewIndex]
+}
+
+// Closed reports whether the application has ended.
+func (s *State) Closed() bool { return s.Terminal != "" }
+
+// InReview reports whether a reviewer is to act.
+func (s *State) InReview() bool { return s.review() != nil }
+
+// Editable reports whether the student works on the current phase.
+func (s *State) Editable() bool { return s.Terminal == "" && s.ReviewIndex < 0 }
+
+// Stage names where the application is now.
+func (s *State) Stage() string {
+	if s.Terminal != "" {
+		return s.Terminal
+	}
+	if r := s.review(); r != nil {
+		return r.Stage
+	}
+	return s.phase().EditableStage
+}
+
+// AwaitingRole is who is to act now; empty once closed.
+func (s *State) AwaitingRole() Role {
+	if s.Terminal != "" {
+		return ""
+	}
+	if r := s.review(); r != nil {
+		return r.Role
+	}
+	return RoleStudent
+}
+
+// PendingStep describes the awaited step for the progress table, e.g. 学院审核(未审核).
+func (s *State) PendingStep() string {
+	if r := s.review(); r != nil {
+		return r.Label + "(未审核)"
+	}
+	if s.Terminal == "" {
+		switch s.phase().Name {
+		case PhaseApplication:
+			return "学生提交申请"
+		case PhasePredeparture:
+			return "学生上传行前材料"
+		case PhaseReturn:
+			return "学生提交返校总结"
+		}
+	}
+	return ""
+}
+
+func (s *State) isOwner(a Actor) bool { return a.Role == RoleStudent && a.ID == s.Input.StudentID }
+
+// Check says whether a message may be applied now. It changes nothing.
+func (s *State) Check(name string, req Request, now time.Time) *Refusal {
+	if s.Terminal != "" {
+		return refuse(CodeClosed, "该申请已结束（"+s.Status+"），不能再操作")
+	}
+	switch name {
+	case MsgSubmit, MsgSubmitPredeparture, MsgSubmitReturnReport:
+		return s.checkSubmit(name, req, now)
+	case MsgWithdraw:
+		if !s.isOwner(req.Actor) {
+			return refuse(CodeNotOwner, "只有申请人本人可以撤回申请")
+		}
+		if !s.InReview() {
+			return refuse(CodeWrongStage, "当前状态（"+s.Status+"）不能撤回：只有审核中的申请可以撤回修改")
+		}
+	case MsgDelete:
+		if !s.isOwner(req.Actor) {
+			return refuse(CodeNotOwner, "只有申请人本人可以删除申请")
+		}
+		if s.PhaseIndex != 0 || !s.Editable() || s.EverSubmitted {
+			return refuse(CodeWrongStage, "只有从未提交过的申请可以删除")
+		}
+	case MsgSupplement:
+		if !s.isOwner(req.Actor) {
+			return refuse(CodeNotOwner, "只有申请人本人可以补交材料")
+		}
+		if !s.InReview() {
+			return refuse(CodeWrongStage, "只有审核中的申请可以补交材料附件")
+		}
+		if len(req.AttachmentIDs) == 0 {
+			return refuse(CodeNoAttachments, "请至少上传一个补交材料附件")
+		}
+	case MsgDecide:
+		return s.checkDecide(req)
+	default:
+		return refuse(CodeUnknownMessage, "未知的操作："+name)
+	}
+	return nil
+}
+
+func (s *State) checkSubmit(name string, req Request, now time.Time) *Refusal {
+	if !s.isOwner(req.Actor) {
+		return refuse(CodeNotOwner, "只有申请人本人可以提交")
+	}
+	if !s.Editable() || s.phase().Submit != name {
+		return refuse(CodeWrongStage, "当前状态（"+s.Status+"）不能进行此提交")
+	}
+	switch name {
+	case MsgSubmit:
+		// The window binds the first submission; a returned application may be resubmitted.
+		if !s.EverSubmitted {
+			if now.Before(s.Input.WindowOpens) {
+				return refuse(CodeWindowNotOpen, "项目申报尚未开始（开始时间 "+formatTime(s.Input.WindowOpens)+"）")
+			}
+			if !now.Before(s.Input.WindowCloses) {
+				return refuse(CodeWindowClosed, "项目申报已截止（截止时间 "+formatTime(s.Input.WindowCloses)+"）")
+			}
+		}
+	case MsgSubmitReturnReport:
+		if !s.ReturnDate.IsZero() && now.Before(s.ReturnDate) {
+			return refuse(CodeReturnNotReached, "回国(入境)时间 "+s.ReturnDate.Format("2006-01-02")+" 之后才能提交返校总结")
+		}
+	}
+	return nil
+}
+
+func (s *State) checkDecide(req Request) *Refusal {
+	r := s.review()
+	if r == nil {
+		return refuse(CodeWrongStage, "当前状态（"+s.Status+"）没有待审核的环节")
+	}
+	if req.Actor.Role != r.Role {
+		return refuse(CodeWrongRole, "当前环节“"+r.Label+"”不由您的角色审核")
+	}
+	if r.Role == RoleCollegeReviewer && req.Actor.College != s.Input.College {
+		return refuse(CodeWrongCollege, "只能审核本学院学生的申请")
+	}
+	if r.DistinctFrom != "" && s.Approvers[r.DistinctFrom] == req.Actor.ID {
+		return refuse(CodeSameReviewer, "初审与复审须由不同的人完成")
+	}
+	switch req.Decision {
+	case DecisionApprove:
+	case DecisionReturn, DecisionReject:
+		if strings.TrimSpace(req.Opinion) == "" {
+			return refuse(CodeOpinionRequired, "退回或不通过时必须填写审核意见")
+		}
+	default:
+		return refuse(CodeInvalidDecision, "审核结果必须是通过(approve)、退回(return)或不通过(reject)")
+	}
+	if utf8.RuneCountInString(req.Opinion) > MaxOpinionRunes {
+		return refuse(CodeOpinionTooLong, "审核意见不能超过1000字")
+	}
+	if req.Funding != nil && !(req.Decision == DecisionApprove && s.isAdmission()) {
+		return refuse(CodeFundingNotAllowed, "资助情况只能在外事部门录取时填写")
+	}
+	if req.Funding != nil && (req.Funding.Amount < 0 || strings.TrimSpace(req.Funding.Source) == "") {
+		return refuse(CodeFundingNotAllowed, "资助情况须填写资助来源，金额不能为负数")
+	}
+	return nil
+}
+
+// isAdmission reports whether approving now admits the student (the application phase's last review).
+func (s *State) isAdmission() bool {
+	return s.PhaseIndex == 0 && s.ReviewIndex == len(s.phase().Reviews)-1
+}
+
+// IsFinalApproval reports whether approving now ends the current phase.
+func (s *State) IsFinalApproval() bool {
+	return s.InReview() && s.ReviewIndex == len(s.phase().Reviews)-1
+}
+
+// enter moves to a stage of the current or another phase and restarts its clocks.
+func (s *State) enter(phase, review int, status string, now time.Time) {
+	s.PhaseIndex, s.ReviewIndex, s.Status = phase, review, status
+	s.StageEnteredAt = now
+	s.ReminderSent = false
+	s.Overdue = false
+}
+
+// The transitions. Each is called once its message passed Check and its side effects succeeded.
+
+// Submitted hands the current phase in: its first review starts.
+func (s *State) Submitted(now time.Time) {
+	if s.PhaseIndex == 0 {
+		s.EverSubmitted = true
+	}
+	for _, r := range s.phase().Reviews {
+		delete(s.Approvers, r.Stage)
+	}
+	s.enter(s.PhaseIndex, 0, s.phase().Reviews[0].Status, now)
+}
+
+// Decided applies a reviewer's decision.
+func (s *State) Decided(req Request, now time.Time) {
+	p := s.phase()
+	switch req.Decision {
+	case DecisionApprove:
+		s.Approvers[p.Reviews[s.ReviewIndex].Stage] = req.Actor.ID
+		switch {
+		case s.ReviewIndex+1 < len(p.Reviews):
+			s.enter(s.PhaseIndex, s.ReviewIndex+1, p.Reviews[s.ReviewIndex+1].Status, now)
+		case s.PhaseIndex+1 < len(s.Input.Definition.Phases):
+			s.enter(s.PhaseIndex+1, -1, p.DoneStatus, now)
+		default:
+			s.Status, s.Terminal = p.DoneStatus, StageCompleted
+			s.StageEnteredAt = now
+		}
+	case DecisionReturn:
+		s.enter(s.PhaseIndex, -1, p.ReturnedStatus, now)
+	case DecisionReject:
+		s.Status, s.Terminal = StatusRejected, StageRejected
+		s.StageEnteredAt = now
+	}
+}
+
+// Withdrawn takes the phase back from review to the student.
+func (s *State) Withdrawn(now time.Time) {
+	s.enter(s.PhaseIndex, -1, s.phase().EditableStatus, now)
+}
+
+// Deleted ends a draft that was never submitted.
+func (s *State) Deleted(now time.Time) {
+	s.Status, s.Terminal, s.StageEnteredAt = StatusCancelled, StageCancelled, now
+}
+
+// Expired ends a draft whose window closed.
+func (s *State) Expired(now time.Time) {
+	s.Status, s.Terminal, s.StageEnteredAt = StatusExpired, StageExpired, now
+}
+
+// Deadline is the next timer of the current stage.
+type Deadline struct {
+	At   time.Time
+	Kind string
+}
+
+// Deadline kinds.
+const (
+	DeadlineWindowReminder = "window_reminder"
+	DeadlineWindowClose    = "window_close"
+	DeadlineReviewReminder = "review_reminder"
+	DeadlineReviewOverdue  = "review_overdue"
+	DeadlineReturnReminder = "return_reminder"
+	DeadlineReturnOverdue  = "return_overdue"
+)
+
+// NextDeadline is the earliest timer still to fire in the current stage.
+func (s *State) NextDeadline() (Deadline, bool) {
+	t := s.Input.Timing
+	var candidates []Deadline
+	switch {
+	case s.Terminal != "":
+	case s.InReview():
+		if !s.ReminderSent && t.ReviewReminder < t.ReviewDeadline {
+			candidates = append(candidates, Deadline{s.StageEnteredAt.Add(t.ReviewReminder), DeadlineReviewReminder})
+		}
+		if !s.Overdue {
+			candidates = append(candidates, Deadline{s.StageEnteredAt.Add(t.ReviewDeadline), DeadlineReviewOverdue})
+		}
+	case s.PhaseIndex == 0 && !s.EverSubmitted:
+		if !s.ReminderSent {
+			candidates = append(candidates, Deadline{s.Input.WindowCloses.Add(-t.WindowReminder), DeadlineWindowReminder})
+		}
+		candidates = append(candidates, Deadline{s.Input.WindowCloses, DeadlineWindowClose})
+	case s.phase().Name == PhaseReturn && !s.ReturnDate.IsZero():
+		due := s.ReturnDate.Add(t.ReturnReportDue)
+		if !s.ReminderSent {
+			candidates = append(candidates, Deadline{due.Add(-t.ReturnReportWarning), DeadlineReturnReminder})
+		}
+		if !s.Overdue {
+			candidates = append(candidates, Deadline{due, DeadlineReturnOverdue})
+		}
+	}
+	if len(candidates) == 0 {
+		return Deadline{}, false
+	}
+	next := candidates[0]
+	for _, c := range candidates[1:] {
+		if c.At.Before(next.At) {
+			next = c
+		}
+	}
+	return next, true
+}
+
+// DueAt is when the current stage's work is due, if it has a due time.
+func (s *State) DueAt() *time.Time {
+	t := s.Input.Timing
+	var due time.Time
+	switch {
+	case s.Terminal != "":
+		return nil
+	case s.InReview():
+		due = s.StageEnteredAt.Add(t.ReviewDeadline)
+	case s.PhaseIndex == 0 && !s.EverSubmitted:
+		due = s.Input.WindowCloses
+	case s.phase().Name == PhaseReturn && !s.ReturnDate.IsZero():
+		due = s.ReturnDate.Add(t.ReturnReportDue)
+	default:
+		return nil
+	}
+	return &due
+}
+
+// Allowed lists, per role, the actions the 操作 menu offers now. Scope
+// (which college, which reviewer) is narrowed further by DecideExcluded and the API.
+func (s *State) Allowed(now time.Time) map[Role][]Action {
+	student := []Action{ActionView}
+	reviewerView := []Action{ActionView}
+	out := map[Role][]Action{}
+	if s.Terminal == "" {
+		switch {
+		case s.InReview():
+			student = append(student, ActionWithdraw, ActionSupplement)
+		case s.phase().Name == PhaseApplication:
+			student = append(student, ActionEdit)
+			if !s.EverSubmitted {
+				student = append(student, ActionDelete)
+			}
+		case s.phase().Name == PhasePredeparture:
+			student = append(student, ActionUploadPredeparture, ActionDeletePredeparture)
+		case s.phase().Name == PhaseReturn:
+			if s.ReturnDate.IsZero() || !now.Before(s.ReturnDate) {
+				student = append(student, ActionSubmitReturnReport)
+			}
+		}
+	}
+	student = append(student, ActionTrack)
+	out[RoleStudent] = student
+	for _, role := range []Role{RoleCollegeReviewer, RoleAcademicAffairs, RoleForeignAffairs} {
+		actions := append([]Action(nil), reviewerView...)
+		if r := s.review(); r != nil && r.Role == role {
+			actions = append(actions, ActionDecide)
+		}
+		out[role] = append(actions, ActionTrack)
+	}
+	out[RoleAdmin] = []Action{ActionView, ActionTrack}
+	return out
+}
+
+// DecideExcluded lists accounts that may not decide the pending review (the first reviewer at 复审).
+func (s *State) DecideExcluded() []int64 {
+	if r := s.review(); r != nil && r.DistinctFrom != "" {
+		if id, ok := s.Approvers[r.DistinctFrom]; ok {
+			return []int64{id}
+		}
+	}
+	return nil
+}
+
+// View is the query answer.
+func (s *State) View(now time.Time) View {
+	v := View{
+		ApplicationID:  s.Input.ApplicationID,
+		Phase:          s.phase().Name,
+		Stage:          s.Stage(),
+		Status:         s.Status,
+		AwaitingRole:   s.AwaitingRole(),
+		PendingStep:    s.PendingStep(),
+		StageEnteredAt: s.StageEnteredAt,
+		DueAt:          s.DueAt(),
+		Overdue:        s.Overdue,
+		Closed:         s.Closed(),
+		Allowed:        s.Allowed(now),
+		DecideExcluded: s.DecideExcluded(),
+		Timeline:       append([]Event(nil), s.Timeline...),
+	}
+	if !s.ReturnDate.IsZero() {
+		rd := s.ReturnDate
+		v.ReturnDate = &rd
+	}
+	return v
+}
+
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+func formatTime(t time.Time) string { return t.In(chinaTime).Format("2006-01-02 15:04") }
