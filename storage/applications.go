@@ -89,7 +89,6 @@ type Application struct {
 	CreatedAt      time.Time  `db:"created_at" json:"createdAt"`
 }
 
-
 // CapturedRequirements decodes the attachment requirements captured at creation.
 func (a *Application) CapturedRequirements() ([]Requirement, error) {
 	var out []Requirement
@@ -272,8 +271,10 @@ type ApplicationFilter struct {
 	Stage        string
 	OverdueOnly  bool
 	OpenOnly     bool
-	Limit        int
-	Offset       int
+	// SubmittedOnly hides drafts that were never handed in (staff lists).
+	SubmittedOnly bool
+	Limit         int
+	Offset        int
 }
 
 // ApplicationList is one page.
@@ -310,6 +311,9 @@ func (s *Store) Applications(ctx context.Context, f ApplicationFilter) (*Applica
 	}
 	if f.OverdueOnly {
 		where = append(where, "ap.overdue")
+	}
+	if f.SubmittedOnly {
+		where = append(where, "ap.submitted_at IS NOT NULL")
 	}
 	if f.OpenOnly || f.AwaitingRole != "" {
 		where = append(where, "ap.closed_at IS NULL")

@@ -2,8 +2,6 @@ package storage
 
 import (
 	"context"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // Profile is 我的个人资料. Dates are YYYY-MM-DD strings, as the forms send them.
@@ -93,8 +91,8 @@ func (s *Store) SaveProfile(ctx context.Context, p *Profile) error {
 }
 
 // SetProfilePhoto points the profile at a new photo; the old one stays as history.
-func (s *Store) SetProfilePhoto(ctx context.Context, tx *sqlx.Tx, accountID, attachmentID int64, checkResult string) error {
-	_, err := tx.ExecContext(ctx, `UPDATE student_profiles SET photo_attachment_id = $2, photo_check_result = $3, updated_at = now() WHERE account_id = $1`,
+func (s *Store) SetProfilePhoto(ctx context.Context, accountID, attachmentID int64, checkResult string) error {
+	_, err := s.DB.ExecContext(ctx, `UPDATE student_profiles SET photo_attachment_id = $2, photo_check_result = $3, updated_at = now() WHERE account_id = $1`,
 		accountID, attachmentID, checkResult)
 	return err
 }

@@ -59,7 +59,9 @@ type Requirement struct {
 }
 
 // WindowOpen reports whether applications are accepted at t.
-func (p *Project) WindowOpen(t time.Time) bool { return !t.Before(p.ApplyStart) && t.Before(p.ApplyEnd) }
+func (p *Project) WindowOpen(t time.Time) bool {
+	return !t.Before(p.ApplyStart) && t.Before(p.ApplyEnd)
+}
 
 const projectColumns = `id, system_no, code, name, year, terms, to_char(start_date, 'YYYY-MM-DD') AS start_date,
 	to_char(end_date, 'YYYY-MM-DD') AS end_date, duration_text, nature, institution_name, institution_name_en, country,

@@ -1,0 +1,206 @@
+// Package api is Outbound's HTTP interface: the JSON API under /api/v1 for
+// students, reviewers and administrators, health and metrics, and the web UI.
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.temporal.io/sdk/client"
+
+	"outbound/config"
+	"outbound/storage"
+	"outbound/storage/blob"
+	"outbound/workflows"
+)
+
+// Deps are the services the API talks to.
+type Deps struct {
+	Config   *config.Config
+	Store    *storage.Store
+	Files    *blob.Store
+	Temporal client.Client
+}
+
+// Server holds the dependencies of the handlers.
+type Server struct {
+	Deps
+	metrics *metrics
+	// loginLimiter throttles sign-in attempts per client address.
+	loginLimiter *limiter
+}
+
+const ctxRequestID = "request_id"
+
+// New builds the HTTP handler.
+func New(d Deps) http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{Deps: d, metrics: newMetrics(), loginLimiter: newLimiter(20, time.Minute)}
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	r.Use(s.requestID, s.recovery, s.logRequests, securityHeaders, s.timeout)
+	r.NoRoute(func(c *gin.Context) { fail(c, errNotFound("页面或接口")) })
+	r.NoMethod(func(c *gin.Context) {
+		fail(c, &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Message: "不支持该请求方法"})
+	})
+
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/readyz", s.ready)
+	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})))
+	r.GET("/api/v1/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml; charset=utf-8", OpenAPI) })
+
+	v1 := r.Group("/api/v1")
+	for _, rt := range s.routes() {
+		handlers := []gin.HandlerFunc{}
+		if !rt.public {
+			handlers = append(handlers, s.authenticate, allow(rt.roles...))
+		}
+		v1.Handle(rt.method, rt.path, append(handlers, rt.handler)...)
+	}
+	s.mountWeb(r)
+	return r
+}
+
+// route is one endpoint and the roles that may call it. Ownership and scope
+// are checked in the handler, against the resource it loads.
+type route struct {
+	method  string
+	path    string
+	public  bool
+	roles   []workflows.Role
+	handler gin.HandlerFunc
+}
+
+var (
+	anyone    = workflows.Roles
+	students  = []workflows.Role{workflows.RoleStudent}
+	reviewers = []workflows.Role{workflows.RoleCollegeReviewer, workflows.RoleAcademicAffairs, workflows.RoleForeignAffairs, workflows.RoleAdmin}
+	deciders  = []workflows.Role{workflows.RoleCollegeReviewer, workflows.RoleAcademicAffairs, workflows.RoleForeignAffairs}
+)
+
+// routes is the route table: every endpoint with its roles, in one place.
+func (s *Server) routes() []route {
+	return []route{
+		{method: "POST", path: "/auth/login", public: true, handler: s.login},
+		{method: "POST", path: "/auth/logout", roles: anyone, handler: s.logout},
+		{method: "GET", path: "/me", roles: anyone, handler: s.me},
+
+		{method: "GET", path: "/profile", roles: students, handler: s.getProfile},
+		{method: "PUT", path: "/profile", roles: students, handler: s.putProfile},
+		{method: "POST", path: "/profile/learning-experiences", roles: students, handler: s.addLearning},
+		{method: "PUT", path: "/profile/learning-experiences/:eid", roles: students, handler: s.putLearning},
+		{method: "DELETE", path: "/profile/learning-experiences/:eid", roles: students, handler: s.deleteLearning},
+		{method: "PUT", path: "/profile/photo", roles: students, handler: s.putPhoto},
+		{method: "GET", path: "/profile/photo", roles: students, handler: s.getPhoto},
+
+		{method: "GET", path: "/projects", roles: anyone, handler: s.listProjects},
+		{method: "GET", path: "/projects/:pid", roles: anyone, handler: s.getProject},
+		{method: "GET", path: "/notice", roles: anyone, handler: s.getNotice},
+
+		{method: "POST", path: "/applications", roles: students, handler: s.createApplication},
+		{method: "GET", path: "/applications", roles: anyone, handler: s.listApplications},
+		{method: "GET", path: "/applications/:id", roles: anyone, handler: s.getApplication},
+		{method: "PUT", path: "/applications/:id/basic-info", roles: students, handler: s.putBasicInfo},
+		{method: "PUT", path: "/applications/:id/apply-info", roles: students, handler: s.putApplyInfo},
+		{method: "POST", path: "/applications/:id/language-scores", roles: students, handler: s.addLanguageScore},
+		{method: "PUT", path: "/applications/:id/language-scores/:sid", roles: students, handler: s.putLanguageScore},
+		{method: "DELETE", path: "/applications/:id/language-scores/:sid", roles: students, handler: s.deleteLanguageScore},
+		{method: "POST", path: "/applications/:id/attachments", roles: students, handler: s.uploadAttachment},
+		{method: "DELETE", path: "/applications/:id/attachments/:aid", roles: students, handler: s.deleteAttachment},
+		{method: "GET", path: "/applications/:id/attachments/:aid", roles: anyone, handler: s.downloadAttachment},
+		{method: "POST", path: "/applications/:id/supplements", roles: students, handler: s.supplement},
+		{method: "POST", path: "/applications/:id/submit", roles: students, handler: s.message(workflows.MsgSubmit)},
+		{method: "POST", path: "/applications/:id/withdraw", roles: students, handler: s.message(workflows.MsgWithdraw)},
+		{method: "POST", path: "/applications/:id/delete", roles: students, handler: s.message(workflows.MsgDelete)},
+		{method: "POST", path: "/applications/:id/submit-predeparture", roles: students, handler: s.message(workflows.MsgSubmitPredeparture)},
+		{method: "POST", path: "/applications/:id/submit-return-report", roles: students, handler: s.message(workflows.MsgSubmitReturnReport)},
+		{method: "POST", path: "/applications/:id/decide", roles: deciders, handler: s.decide},
+
+		{method: "GET", path: "/reviews", roles: reviewers, handler: s.reviewQueue},
+		{method: "GET", path: "/notifications", roles: anyone, handler: s.listNotifications},
+		{method: "POST", path: "/notifications/:nid/read", roles: anyone, handler: s.readNotification},
+	}
+}
+
+func (s *Server) requestID(c *gin.Context) {
+	id := c.GetHeader("X-Request-ID")
+	if id == "" || len(id) > 64 {
+		b := make([]byte, 8)
+		_, _ = rand.Read(b)
+		id = hex.EncodeToString(b)
+	}
+	c.Set(ctxRequestID, id)
+	c.Header("X-Request-ID", id)
+	c.Next()
+}
+
+// recovery turns a panic into the one error shape; the stack goes to the log, never to the client.
+func (s *Server) recovery(c *gin.Context) {
+	defer func() {
+		if p := recover(); p != nil {
+			slog.Error("panic", "panic", p, "path", c.Request.URL.Path, "request_id", c.GetString(ctxRequestID))
+			fail(c, errInternal)
+		}
+	}()
+	c.Next()
+}
+
+func (s *Server) logRequests(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	status := c.Writer.Status()
+	s.metrics.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(status)).Inc()
+	s.metrics.latency.WithLabelValues(c.Request.Method, route).Observe(time.Since(start).Seconds())
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelWarn
+	}
+	slog.Log(c.Request.Context(), level, "http", "method", c.Request.Method, "path", c.Request.URL.Path, "status", status,
+		"duration_ms", time.Since(start).Milliseconds(), "request_id", c.GetString(ctxRequestID))
+}
+
+func securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+	c.Next()
+}
+
+// timeout bounds a request so that a stuck dependency answers 503 rather than hanging.
+func (s *Server) timeout(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.Config.HTTP.RequestTimeout)
+	defer cancel()
+	c.Request = c.Request.WithContext(ctx)
+	c.Next()
+}
+
+type metrics struct {
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newMetrics() *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "outbound_http_requests_total", Help: "HTTP requests by route and status."}, []string{"method", "route", "status"}),
+		latency:  prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "outbound_http_request_seconds", Help: "HTTP request latency.", Buckets: prometheus.DefBuckets}, []string{"method", "route"}),
+	}
+	m.registry.MustRegister(m.requests, m.latency, prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	return m
+}

@@ -1,0 +1,171 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/mail"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+)
+
+// maxJSONBody bounds every JSON request.
+const maxJSONBody = 256 << 10
+
+// bindJSON decodes the body into v, answering the error itself when it cannot.
+func bindJSON(c *gin.Context, v any) bool {
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		fail(c, &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "请求内容过大"})
+		return false
+	case err != nil:
+		fail(c, errBadRequest("请求内容读取失败"))
+		return false
+	case !utf8.Valid(body):
+		fail(c, errBadRequest("请求内容不是有效的UTF-8文本"))
+		return false
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			fail(c, errInvalid(map[string]string{typeErr.Field: "格式不正确"}))
+			return false
+		}
+		fail(c, errBadRequest("请求内容不是有效的JSON"))
+		return false
+	}
+	return true
+}
+
+// fields collects field errors, keyed by the JSON field name, in Chinese.
+type fields map[string]string
+
+func (f fields) add(field, msg string) {
+	if _, ok := f[field]; !ok {
+		f[field] = msg
+	}
+}
+
+func (f fields) required(field, label, value string) bool {
+	if strings.TrimSpace(value) == "" {
+		f.add(field, label+"不能为空")
+		return false
+	}
+	return true
+}
+
+// maxLen checks a free-text field's length in characters.
+func (f fields) maxLen(field, label, value string, n int) {
+	if utf8.RuneCountInString(value) > n {
+		f.add(field, label+"不能超过"+strconv.Itoa(n)+"个字")
+	}
+}
+
+func (f fields) err() error {
+	if len(f) == 0 {
+		return nil
+	}
+	return errInvalid(f)
+}
+
+var (
+	mobileRE = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
+	phoneRE  = regexp.MustCompile(`^[0-9+\-() ]{5,20}$`)
+	qqRE     = regexp.MustCompile(`^[1-9][0-9]{4,11}$`)
+	pinyinRE = regexp.MustCompile(`^[A-Za-z][A-Za-z ]{0,63}$`)
+	// Passports: a letter or two and digits (E12345678, G1234567, …).
+	passportRE = regexp.MustCompile(`^[A-Za-z0-9]{5,20}$`)
+)
+
+// ValidMobile checks a mainland mobile number.
+func ValidMobile(s string) bool { return mobileRE.MatchString(s) }
+
+// ValidPhone checks a landline or fax number loosely.
+func ValidPhone(s string) bool { return phoneRE.MatchString(s) }
+
+// ValidEmail checks an e-mail address without a display name.
+func ValidEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
+}
+
+// ParseDate reads YYYY-MM-DD.
+func ParseDate(s string) (time.Time, bool) {
+	t, err := time.Parse("2006-01-02", s)
+	return t, err == nil && t.Year() >= 1900 && t.Year() <= 2100
+}
+
+var idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+
+const idCheckChars = "10X98765432"
+
+// IDCardProblem checks a resident identity card number (身份证号): 18
+// characters, the check digit, and that the birth date and gender it carries
+// agree with the profile's (when given). It returns "" when the number is good.
+func IDCardProblem(id, birthDate, gender string) string {
+	if len(id) != 18 {
+		return "身份证号应为18位"
+	}
+	sum := 0
+	for i := 0; i < 17; i++ {
+		if id[i] < '0' || id[i] > '9' {
+			return "身份证号前17位应为数字"
+		}
+		sum += int(id[i]-'0') * idWeights[i]
+	}
+	last := id[17]
+	if last == 'x' {
+		last = 'X'
+	}
+	if idCheckChars[sum%11] != last {
+		return "身份证号校验位不正确"
+	}
+	born, err := time.Parse("20060102", id[6:14])
+	if err != nil || born.Year() < 1900 || born.After(time.Now()) {
+		return "身份证号中的出生日期无效"
+	}
+	if birthDate != "" && born.Format("2006-01-02") != birthDate {
+		return "身份证号中的出生日期与填写的出生日期不一致"
+	}
+	if gender != "" {
+		g := "女"
+		if (id[16]-'0')%2 == 1 {
+			g = "男"
+		}
+		if g != gender {
+			return "身份证号与性别不一致"
+		}
+	}
+	return ""
+}
+
+// pathID reads a positive integer path parameter.
+func pathID(c *gin.Context, name string) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		fail(c, errNotFound("记录"))
+		return 0, false
+	}
+	return id, true
+}
+
+// page reads page and pageSize with sensible bounds.
+func page(c *gin.Context) (limit, offset, pageNo int) {
+	pageNo, _ = strconv.Atoi(c.DefaultQuery("page", "1"))
+	size, _ := strconv.Atoi(c.DefaultQuery("pageSize", "20"))
+	if pageNo < 1 {
+		pageNo = 1
+	}
+	if size < 1 || size > 100 {
+		size = 20
+	}
+	return size, (pageNo - 1) * size, pageNo
+}

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
+
+	"outbound/service"
+	"outbound/storage"
+)
+
+func apiCommand(load loader) *cobra.Command {
+	return &cobra.Command{
+		Use:   "api",
+		Short: "serve the HTTP API and web UI",
+		RunE: func(c *cobra.Command, _ []string) error {
+			cfg, err := load(c, false)
+			if err != nil {
+				return err
+			}
+			ctx, stop := signalContext()
+			defer stop()
+			svc, err := service.Open(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			return svc.ServeHTTP(ctx, nil)
+		},
+	}
+}
+
+func workerCommand(load loader) *cobra.Command {
+	return &cobra.Command{
+		Use:   "worker",
+		Short: "run the Temporal worker of the application workflows",
+		RunE: func(c *cobra.Command, _ []string) error {
+			cfg, err := load(c, false)
+			if err != nil {
+				return err
+			}
+			ctx, stop := signalContext()
+			defer stop()
+			svc, err := service.Open(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			w := svc.NewWorker()
+			if err := w.Start(); err != nil {
+				return err
+			}
+			<-ctx.Done()
+			w.Stop()
+			return nil
+		},
+	}
+}
+
+func migrateCommand(load loader) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:       "migrate up|down|status",
+		Short:     "apply, revert or list the database migrations",
+		Args:      cobra.MatchAll(cobra.ExactArgs(1), cobra.OnlyValidArgs),
+		ValidArgs: []string{"up", "down", "status"},
+		RunE: func(c *cobra.Command, args []string) error {
+			cfg, err := load(c, true)
+			if err != nil {
+				return err
+			}
+			if cfg.Database.URL == "" {
+				return errors.New("database.url: required (set OUTBOUND_DATABASE_URL)")
+			}
+			store, err := storage.Open(context.Background(), cfg.Database.URL, 2)
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			return store.Migrate(context.Background(), args[0], os.Stdout)
+		},
+	}
+	return cmd
+}
+
+// runProcesses runs the API and the worker until ctx ends.
+func runProcesses(ctx context.Context, svc *service.Services, apiReady chan<- string) error {
+	w := svc.NewWorker()
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("worker: %w", err)
+	}
+	defer w.Stop()
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return svc.ServeHTTP(ctx, apiReady) })
+	return g.Wait()
+}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"outbound/config"
+	"outbound/devstack"
+	"outbound/service"
+	"outbound/storage/demo"
+	"outbound/workflows"
+)
+
+func devCommand(load loader) *cobra.Command {
+	return &cobra.Command{
+		Use:   "dev",
+		Short: "run everything on this machine: PostgreSQL, Temporal, MinIO, the worker and the API, with demo data",
+		RunE: func(c *cobra.Command, _ []string) error {
+			cfg, err := load(c, true)
+			if err != nil {
+				return err
+			}
+			ctx, stop := signalContext()
+			defer stop()
+			start := time.Now()
+			stack, err := devstack.Start(ctx, devstack.Options{
+				DataDir: cfg.DataDir, Progress: os.Stdout, AllowInstall: true,
+				DatabaseURL: cfg.Database.URL, TemporalAddress: cfg.Temporal.Address,
+				MinIOEndpoint: cfg.MinIO.Endpoint, MinIOAccessKey: cfg.MinIO.AccessKey, MinIOSecretKey: cfg.MinIO.SecretKey, MinIOUseSSL: cfg.MinIO.UseSSL,
+				TemporalNamespace: cfg.Temporal.Namespace, Bucket: cfg.MinIO.Bucket, SearchAttributes: workflows.SearchAttributeTypes,
+			})
+			if err != nil {
+				return err
+			}
+			defer func() {
+				fmt.Println("stopping…")
+				stack.Stop()
+				fmt.Println("stopped")
+			}()
+			UseStack(cfg, stack)
+			svc, err := service.Open(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			if err := svc.Store.Migrate(ctx, "up", devNull{}); err != nil {
+				return fmt.Errorf("migrate: %w", err)
+			}
+			if err := demo.Seed(ctx, svc.Store, svc.Files, time.Now()); err != nil {
+				return fmt.Errorf("demo data: %w", err)
+			}
+			ready := make(chan string, 1)
+			errc := make(chan error, 1)
+			go func() { errc <- runProcesses(ctx, svc, ready) }()
+			select {
+			case <-ready:
+				printWelcome(cfg, stack, time.Since(start))
+			case err := <-errc:
+				return err
+			}
+			watch := time.NewTicker(2 * time.Second)
+			defer watch.Stop()
+			for {
+				select {
+				case err := <-errc:
+					return err
+				case <-watch.C:
+					if err := stack.Failed(); err != nil {
+						stop()
+						<-errc
+						return err
+					}
+				}
+			}
+		},
+	}
+}
+
+// UseStack points the configuration at the stack's services.
+func UseStack(cfg *config.Config, s *devstack.Stack) {
+	cfg.Database.URL = s.DatabaseURL
+	cfg.Temporal.Address = s.TemporalAddress
+	cfg.MinIO.Endpoint, cfg.MinIO.AccessKey, cfg.MinIO.SecretKey = s.MinIOEndpoint, s.MinIOAccessKey, s.MinIOSecretKey
+	if cfg.Temporal.UIURL == "" {
+		cfg.Temporal.UIURL = s.TemporalUIURL
+	}
+	if cfg.MinIO.ConsoleURL == "" {
+		cfg.MinIO.ConsoleURL = s.MinIOConsoleURL
+	}
+}
+
+type devNull struct{}
+
+func (devNull) Write(p []byte) (int, error) { return len(p), nil }
+
+func printWelcome(cfg *config.Config, s *devstack.Stack, took time.Duration) {
+	fmt.Printf("\nOutbound is ready (%s).\n\n", took.Round(100*time.Millisecond))
+	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(w, "  Web UI\t%s/\n", cfg.APIURL())
+	fmt.Fprintf(w, "  API\t%s/api/v1  (OpenAPI: %s/api/v1/openapi.yaml)\n", cfg.APIURL(), cfg.APIURL())
+	fmt.Fprintf(w, "  Health\t%s/readyz\n", cfg.APIURL())
+	if cfg.Temporal.UIURL != "" {
+		fmt.Fprintf(w, "  Temporal UI\t%s\n", cfg.Temporal.UIURL)
+	}
+	if cfg.MinIO.ConsoleURL != "" {
+		fmt.Fprintf(w, "  MinIO console\t%s  (user %s, password in %s/minio-credentials)\n", cfg.MinIO.ConsoleURL, s.MinIOAccessKey, cfg.DataDir)
+	}
+	fmt.Fprintf(w, "  Data and logs\t%s\n", cfg.DataDir)
+	w.Flush()
+	fmt.Printf("\nDemo logins (password %s):\n", demo.Password)
+	w = tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	for _, l := range demo.Logins {
+		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\n", l.Username, l.Role, l.Name, l.College)
+	}
+	w.Flush()
+	fmt.Println("\nPress Ctrl-C to stop.")
+}

@@ -1,0 +1,85 @@
+// Package blob keeps every file in MinIO. Objects are written once under a
+// key the server chooses and never overwritten.
+package blob
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+)
+
+// Store is a bucket.
+type Store struct {
+	client *minio.Client
+	bucket string
+}
+
+// ErrUnavailable: MinIO could not be reached or failed; the caller answers 503.
+var ErrUnavailable = errors.New("object store unavailable")
+
+// New connects to a bucket (it does not create it).
+func New(endpoint, accessKey, secretKey, bucket string, useSSL bool) (*Store, error) {
+	c, err := minio.New(endpoint, &minio.Options{Creds: credentials.NewStaticV4(accessKey, secretKey, ""), Secure: useSSL})
+	if err != nil {
+		return nil, err
+	}
+	return &Store{client: c, bucket: bucket}, nil
+}
+
+// partSize bounds the memory one upload of unknown length uses.
+const partSize = 5 << 20
+
+// Put streams r into a new object and returns its size.
+func (s *Store) Put(ctx context.Context, key string, r io.Reader, contentType string) (int64, error) {
+	info, err := s.client.PutObject(ctx, s.bucket, key, r, -1, minio.PutObjectOptions{ContentType: contentType, PartSize: partSize})
+	if err != nil {
+		return 0, err
+	}
+	return info.Size, nil
+}
+
+// Open returns a reader of an object and its size.
+func (s *Store) Open(ctx context.Context, key string) (io.ReadCloser, int64, error) {
+	obj, err := s.client.GetObject(ctx, s.bucket, key, minio.GetObjectOptions{})
+	if err != nil {
+		return nil, 0, errors.Join(ErrUnavailable, err)
+	}
+	st, err := obj.Stat()
+	if err != nil {
+		obj.Close()
+		return nil, 0, errors.Join(ErrUnavailable, err)
+	}
+	return obj, st.Size, nil
+}
+
+// Remove deletes an object; used only for objects whose row never committed.
+func (s *Store) Remove(ctx context.Context, key string) error {
+	return s.client.RemoveObject(ctx, s.bucket, key, minio.RemoveObjectOptions{})
+}
+
+// Ping checks that the bucket answers.
+func (s *Store) Ping(ctx context.Context) error {
+	ok, err := s.client.BucketExists(ctx, s.bucket)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errors.New("bucket " + s.bucket + " does not exist")
+	}
+	return nil
+}
+
+// Object is a stored object's key and age, for the sweeper.
+type Object struct {
+	Key          string
+	LastModified time.Time
+}
+
+// List walks the objects under a prefix.
+func (s *Store) List(ctx context.Context, prefix string) <-chan minio.ObjectInfo {
+	return s.client.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true})
+}
