@@ -15,34 +15,34 @@ var degreeLevels = []string{"本科生", "硕士研究生", "博士研究生"}
 
 // profileInput is what a student may change in 我的个人资料.
 type profileInput struct {
-	NameCN            string  `json:"nameCn"`
-	NamePinyin        string  `json:"namePinyin"`
-	Gender            string  `json:"gender"`
-	BirthDate         string  `json:"birthDate"`
-	IDCardNo          string  `json:"idCardNo"`
-	HukouLocation     string  `json:"hukouLocation"`
-	PoliticalStatus   string  `json:"politicalStatus"`
-	HealthStatus      string  `json:"healthStatus"`
-	Birthplace        string  `json:"birthplace"`
-	NativePlace       string  `json:"nativePlace"`
-	FamilyAddress     string  `json:"familyAddress"`
-	Ethnicity         string  `json:"ethnicity"`
-	AdmissionCategory string  `json:"admissionCategory"`
-	EnrollmentYear    *int    `json:"enrollmentYear"`
-	DegreeLevel       string  `json:"degreeLevel"`
-	Major             string  `json:"major"`
-	Grade             string  `json:"grade"`
-	SchoolingLength   string  `json:"schoolingLength"`
-	Phone             string  `json:"phone"`
-	Email             string  `json:"email"`
-	QQ                string  `json:"qq"`
-	WeChat            string  `json:"wechat"`
-	Fax               string  `json:"fax"`
-	HomeAddress       string  `json:"homeAddress"`
-	HomePhone         string  `json:"homePhone"`
-	EmergencyName     string  `json:"emergencyName"`
-	EmergencyPhone    string  `json:"emergencyPhone"`
-	EmergencyRelation string  `json:"emergencyRelation"`
+	NameCN            string `json:"nameCn"`
+	NamePinyin        string `json:"namePinyin"`
+	Gender            string `json:"gender"`
+	BirthDate         string `json:"birthDate"`
+	IDCardNo          string `json:"idCardNo"`
+	HukouLocation     string `json:"hukouLocation"`
+	PoliticalStatus   string `json:"politicalStatus"`
+	HealthStatus      string `json:"healthStatus"`
+	Birthplace        string `json:"birthplace"`
+	NativePlace       string `json:"nativePlace"`
+	FamilyAddress     string `json:"familyAddress"`
+	Ethnicity         string `json:"ethnicity"`
+	AdmissionCategory string `json:"admissionCategory"`
+	EnrollmentYear    *int   `json:"enrollmentYear"`
+	DegreeLevel       string `json:"degreeLevel"`
+	Major             string `json:"major"`
+	Grade             string `json:"grade"`
+	SchoolingLength   string `json:"schoolingLength"`
+	Phone             string `json:"phone"`
+	Email             string `json:"email"`
+	QQ                string `json:"qq"`
+	WeChat            string `json:"wechat"`
+	Fax               string `json:"fax"`
+	HomeAddress       string `json:"homeAddress"`
+	HomePhone         string `json:"homePhone"`
+	EmergencyName     string `json:"emergencyName"`
+	EmergencyPhone    string `json:"emergencyPhone"`
+	EmergencyRelation string `json:"emergencyRelation"`
 }
 
 func (in *profileInput) validate() error {

@@ -43,7 +43,7 @@ const ctxRequestID = "request_id"
 // New builds the HTTP handler.
 func New(d Deps) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{Deps: d, metrics: newMetrics(), loginLimiter: newLimiter(20, time.Minute)}
+	s := &Server{Deps: d, metrics: newMetrics(), loginLimiter: newLimiter(d.Config.Auth.LoginPerMinute, time.Minute)}
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true

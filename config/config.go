@@ -68,6 +68,8 @@ type AuthConfig struct {
 	SessionTTL time.Duration `mapstructure:"session_ttl"`
 	// CookieSecure marks the session cookie Secure; on behind HTTPS.
 	CookieSecure bool `mapstructure:"cookie_secure"`
+	// LoginPerMinute is how many sign-in attempts one client address may make a minute.
+	LoginPerMinute int `mapstructure:"login_per_minute"`
 }
 
 type UploadConfig struct {
@@ -114,6 +116,7 @@ var Defaults = map[string]any{
 	"minio.console_url":             "",
 	"auth.session_ttl":              "12h",
 	"auth.cookie_secure":            false,
+	"auth.login_per_minute":         20,
 	"upload.max_bytes":              10 << 20,
 	"process.review_deadline":       "168h",
 	"process.review_reminder":       "48h",
@@ -145,6 +148,7 @@ var Descriptions = map[string]string{
 	"minio.console_url":             "MinIO console URL, printed by dev",
 	"auth.session_ttl":              "how long a sign-in lasts",
 	"auth.cookie_secure":            "mark the session cookie Secure (behind HTTPS)",
+	"auth.login_per_minute":         "sign-in attempts allowed per client address and minute",
 	"upload.max_bytes":              "largest file when a project sets no limit",
 	"process.review_deadline":       "time a review stage may take before it is overdue",
 	"process.review_reminder":       "reminder to reviewers this long after a stage starts",
@@ -154,6 +158,9 @@ var Descriptions = map[string]string{
 	"cas.url":                       "CAS server base URL; empty disables 统一身份认证",
 	"log.level":                     "debug, info, warn or error",
 }
+
+// NoFile as the file name skips configuration files (defaults and environment only).
+const NoFile = "-"
 
 // Load reads the configuration. flags may be nil; only flags the user set override.
 // dev relaxes the rules for services the dev stack will start itself.
@@ -165,12 +172,9 @@ func Load(configFile string, flags *pflag.FlagSet, dev bool) (*Config, error) {
 	v.SetEnvPrefix("OUTBOUND")
 	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
 	v.AutomaticEnv()
-	if configFile != "" {
-		v.SetConfigFile(configFile)
-		if err := v.ReadInConfig(); err != nil {
-			return nil, fmt.Errorf("config file %s: %w", configFile, err)
-		}
-	} else {
+	switch configFile {
+	case NoFile:
+	case "":
 		v.SetConfigName("outbound")
 		v.SetConfigType("yaml")
 		v.AddConfigPath(".")
@@ -179,6 +183,11 @@ func Load(configFile string, flags *pflag.FlagSet, dev bool) (*Config, error) {
 			if !errors.As(err, &notFound) {
 				return nil, fmt.Errorf("outbound.yaml: %w", err)
 			}
+		}
+	default:
+		v.SetConfigFile(configFile)
+		if err := v.ReadInConfig(); err != nil {
+			return nil, fmt.Errorf("config file %s: %w", configFile, err)
 		}
 	}
 	if flags != nil {
@@ -294,6 +303,9 @@ func (c *Config) Validate(dev bool) error {
 	}
 	if c.Auth.SessionTTL < time.Minute {
 		add("auth.session_ttl: must be at least 1m")
+	}
+	if c.Auth.LoginPerMinute < 1 {
+		add("auth.login_per_minute: must be at least 1")
 	}
 	if c.Upload.MaxBytes < 1 {
 		add("upload.max_bytes: must be positive")

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -42,6 +43,22 @@ func (t tool) path() string {
 // ensure builds the tool once with `go install`, printing progress while it builds.
 func (t tool) ensure(ctx context.Context, progress io.Writer) (string, error) {
 	bin := t.path()
+	if _, err := os.Stat(bin); err == nil {
+		return bin, nil
+	}
+	// Several processes (test packages run in parallel) may ask at once: one builds, the others wait.
+	if err := os.MkdirAll(filepath.Dir(filepath.Dir(bin)), 0o755); err != nil {
+		return "", err
+	}
+	lock, err := os.OpenFile(filepath.Join(filepath.Dir(filepath.Dir(bin)), t.name+".lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return "", err
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return "", err
+	}
+	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN) //nolint:errcheck // released on close anyway
 	if _, err := os.Stat(bin); err == nil {
 		return bin, nil
 	}

@@ -1,0 +1,522 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestSignIn(t *testing.T) {
+	c := newClient(t)
+	r := c.call("POST", "/auth/login", map[string]string{"username": "2021216401", "password": "wrong"})
+	require.Equal(t, 401, r.status)
+	require.Equal(t, "用户名或密码错误", r.str("error.message"))
+	r = c.call("POST", "/auth/login", map[string]string{"username": "", "password": ""})
+	require.Equal(t, 422, r.status)
+	require.NotEmpty(t, r.errField("username"))
+	require.NotEmpty(t, r.errField("password"))
+	r = c.raw("POST", "/auth/login", "application/json", []byte(`{"username": `))
+	require.Equal(t, 400, r.status)
+	r = c.raw("POST", "/auth/login", "application/json", []byte("{\"username\": \"\xff\xfe\"}"))
+	require.Equal(t, 400, r.status)
+
+	// Unauthenticated calls get 401 with the one error shape.
+	r = c.call("GET", "/me", nil)
+	require.Equal(t, 401, r.status)
+	require.Equal(t, "unauthenticated", r.str("error.code"))
+
+	s := login(t, "2021216401")
+	r = s.call("GET", "/me", nil)
+	require.Equal(t, 200, r.status)
+	require.Equal(t, "student", r.str("role"))
+	require.Equal(t, "LIT", r.str("collegeCode"))
+	r = s.call("POST", "/auth/logout", nil)
+	require.Equal(t, 204, r.status)
+	r = s.call("GET", "/me", nil)
+	require.Equal(t, 401, r.status)
+	require.Equal(t, "session_expired", r.str("error.code"))
+}
+
+func TestCookieSessionNeedsCSRFOnWrites(t *testing.T) {
+	c := newClient(t)
+	r := c.call("POST", "/auth/login", map[string]string{"username": "2021216403", "password": "Outbound2026"})
+	require.Equal(t, 200, r.status)
+	csrf := r.str("csrfToken")
+	var session *http.Cookie
+	for _, ck := range c.http.Jar.Cookies(mustURL(env.URL)) {
+		if ck.Name == "outbound_session" {
+			session = ck
+		}
+	}
+	require.NotNil(t, session, "the session cookie is set")
+	require.Contains(t, strings.Join(r.header.Values("Set-Cookie"), ";"), "HttpOnly")
+	require.Equal(t, 200, c.call("GET", "/me", nil).status, "reads need no token")
+	r = c.call("POST", "/profile/learning-experiences", map[string]string{"startDate": "2015-09-01", "endDate": "2018-06-30", "schoolName": "初中", "degree": "初中"})
+	require.Equal(t, 403, r.status)
+	require.Equal(t, "csrf", r.str("error.code"))
+	r = c.call("POST", "/profile/learning-experiences", map[string]string{"startDate": "2015-09-01", "endDate": "2018-06-30", "schoolName": "初中", "degree": "初中"}, "X-CSRF-Token", csrf)
+	require.Equal(t, 201, r.status, string(r.body))
+	require.Equal(t, 204, c.call("DELETE", pathf("/profile/learning-experiences/%d", r.num("id")), nil, "X-CSRF-Token", csrf).status)
+}
+
+func TestProfile(t *testing.T) {
+	s := login(t, "2022216402") // the demo student whose profile is incomplete
+	r := s.call("GET", "/profile", nil)
+	require.Equal(t, 200, r.status)
+	require.Equal(t, false, r.get("completeness.complete"))
+	require.Contains(t, r.list("completeness.missing"), "身份证号码")
+
+	// Projects stay hidden with the manual's hint until the profile is complete.
+	r = s.call("GET", "/projects", nil)
+	require.Equal(t, 200, r.status)
+	require.Empty(t, r.list("items"))
+	require.Contains(t, r.str("hint"), "我的个人资料")
+
+	bad := map[string]any{"nameCn": "学生2", "gender": "女", "birthDate": "2001-02-03", "idCardNo": "110105200102030011",
+		"phone": "12345", "email": "12232@E-mail", "qq": "abc", "degreeLevel": "大专", "emergencyPhone": "1327687654"}
+	r = s.call("PUT", "/profile", bad)
+	require.Equal(t, 422, r.status)
+	require.Equal(t, "身份证号校验位不正确", r.errField("idCardNo"))
+	for _, f := range []string{"phone", "email", "qq", "degreeLevel", "emergencyPhone"} {
+		require.NotEmpty(t, r.errField(f), f)
+	}
+	// The birth date the number carries must be the profile's.
+	bad = map[string]any{"birthDate": "2001-02-04", "idCardNo": idCard("110105", "20010203", 2), "gender": "女"}
+	r = s.call("PUT", "/profile", bad)
+	require.Equal(t, 422, r.status)
+	require.Contains(t, r.errField("idCardNo"), "出生日期")
+
+	good := map[string]any{
+		"nameCn": "学生2", "namePinyin": "XUE SHENG ER", "gender": "女", "birthDate": "2001-02-03", "idCardNo": idCard("110105", "20010203", 2),
+		"hukouLocation": "北京市", "politicalStatus": "中共党员", "ethnicity": "汉族", "enrollmentYear": 2022, "degreeLevel": "硕士研究生",
+		"major": "物理学", "grade": "研一", "schoolingLength": "3年", "phone": "13812345678", "email": "xs2@example.edu.cn",
+		"emergencyName": "家长", "emergencyPhone": "13912345678", "emergencyRelation": "母女", "qq": "123456", "homePhone": "010-12345678",
+	}
+	r = s.call("PUT", "/profile", good)
+	require.Equal(t, 200, r.status, string(r.body))
+	require.ElementsMatch(t, []any{"照片", "学习经历"}, r.list("completeness.missing"))
+
+	r = s.call("POST", "/profile/learning-experiences", map[string]string{"startDate": "2022-09-01", "endDate": "2021-06-30", "schoolName": "", "degree": "本科"})
+	require.Equal(t, 422, r.status)
+	require.Equal(t, "结束时间不能早于开始时间", r.errField("endDate"))
+	require.Equal(t, "学校名称不能为空", r.errField("schoolName"))
+	r = s.call("POST", "/profile/learning-experiences", map[string]string{"startDate": "2018-09-01", "endDate": "2022-06-30", "schoolName": "天津大学", "schoolAddress": "天津市", "degree": "本科"})
+	require.Equal(t, 201, r.status)
+	exp := r.num("id")
+	r = s.call("PUT", pathf("/profile/learning-experiences/%d", exp), map[string]string{"startDate": "2018-09-01", "endDate": "2022-07-01", "schoolName": "天津大学", "degree": "本科"})
+	require.Equal(t, 200, r.status)
+	other := login(t, "2021216401")
+	require.Equal(t, 404, other.call("DELETE", pathf("/profile/learning-experiences/%d", exp), nil).status, "another student's row")
+
+	// A small photo is stored but does not pass the check; a text file is refused.
+	r = s.uploadPhoto(pngFile(100, 100))
+	require.Equal(t, 200, r.status)
+	require.Contains(t, r.str("photoCheckResult"), "过小")
+	r = s.multipart("PUT", "/profile/photo", "photo.png", []byte("not an image at all"))
+	require.Equal(t, 422, r.status)
+	r = s.uploadPhoto(pngFile(300, 420))
+	require.Equal(t, "合格", r.str("photoCheckResult"))
+	r = s.call("GET", "/profile", nil)
+	require.Equal(t, true, r.get("completeness.complete"), string(r.body))
+	r = s.call("GET", "/profile/photo", nil)
+	require.Equal(t, 200, r.status)
+	require.Equal(t, "image/png", r.header.Get("Content-Type"))
+
+	r = s.call("GET", "/projects", nil)
+	require.NotEmpty(t, r.list("items"))
+}
+
+func TestProjects(t *testing.T) {
+	s := login(t, "2021216401")
+	r := s.call("GET", "/projects?q=莱顿", nil)
+	require.Equal(t, 200, r.status)
+	require.EqualValues(t, 1, r.num("total"))
+	require.Equal(t, "荷兰莱顿大学交换学分项目", r.str("items.0.project.name"))
+	require.Equal(t, true, r.get("items.0.new"))
+	for _, q := range []string{"20260001", "Leiden", "荷兰"} {
+		require.EqualValues(t, 1, s.call("GET", "/projects?q="+q, nil).num("total"), q)
+	}
+	// SQL and LIKE metacharacters are text, not syntax.
+	for _, q := range []string{"%", "_", "'; DROP TABLE projects; --", `\`} {
+		r = s.call("GET", "/projects?q="+urlQuery(q), nil)
+		require.Equal(t, 200, r.status, q)
+		require.EqualValues(t, 0, r.num("total"), q)
+	}
+	r = s.call("GET", "/projects?year=1999", nil)
+	require.EqualValues(t, 0, r.num("total"))
+	require.NotEmpty(t, r.list("years"))
+	r = s.call("GET", "/projects?pageSize=2&page=2", nil)
+	require.Len(t, r.list("items"), 2)
+	require.EqualValues(t, 3, r.num("items.0.no"))
+
+	id := s.call("GET", "/projects?q=20260001", nil).num("items.0.project.id")
+	r = s.call("GET", pathf("/projects/%d", id), nil)
+	require.Equal(t, 200, r.status)
+	require.Equal(t, "莱顿大学", r.str("project.institutionName"))
+	require.Len(t, r.list("requirements"), 3)
+	require.Equal(t, "最大10M", r.str("requirements.0.sizeLabel"))
+	require.Equal(t, 404, s.call("GET", "/projects/999999", nil).status)
+	require.Equal(t, 404, s.call("GET", "/projects/abc", nil).status)
+}
+
+func TestApplyingRules(t *testing.T) {
+	s := newStudent(t, "LIT")
+	open := newProject(t, projectSpec{})
+	closed := newProject(t, projectSpec{windowFrom: -48 * time.Hour, windowTo: -24 * time.Hour})
+
+	r := s.call("POST", "/applications", map[string]any{"projectId": open, "noticeVersion": "2024-1"})
+	require.Equal(t, 422, r.status)
+	require.NotEmpty(t, r.errField("noticeAccepted"))
+	require.NotEmpty(t, r.errField("commitmentAccepted"))
+	body := acceptBody(open)
+	body["noticeVersion"] = "old"
+	require.Equal(t, "notice_changed", s.call("POST", "/applications", body).str("error.code"))
+	r = s.call("POST", "/applications", acceptBody(closed))
+	require.Equal(t, 409, r.status)
+	require.Equal(t, "window_closed", r.str("error.code"))
+	require.Equal(t, 404, s.call("POST", "/applications", acceptBody(999999)).status)
+
+	r = s.call("POST", "/applications", acceptBody(open))
+	require.Equal(t, 201, r.status, string(r.body))
+	id := r.num("id")
+	require.Equal(t, "未提交", r.str("status"))
+	require.Equal(t, "测试学生", r.str("nameCn"), "step 1 is prefilled from the profile")
+
+	// 每人限报1个项目.
+	other := newProject(t, projectSpec{})
+	r = s.call("POST", "/applications", acceptBody(other))
+	require.Equal(t, 409, r.status)
+	require.Equal(t, "open_application_exists", r.str("error.code"))
+
+	// Step 1 and 2 validate field by field.
+	b := basicInfo()
+	b["idCardNo"], b["phone"], b["passportNo"], b["supervisorName"] = "123", "abc", "../x", ""
+	r = s.call("PUT", pathf("/applications/%d/basic-info", id), b)
+	require.Equal(t, 422, r.status)
+	for _, f := range []string{"idCardNo", "phone", "passportNo", "supervisorName"} {
+		require.NotEmpty(t, r.errField(f), f)
+	}
+	r = s.call("PUT", pathf("/applications/%d/apply-info", id), map[string]any{"departureDate": "2026-01-05", "returnDate": "2026-01-01", "gpa": 7})
+	require.Equal(t, 422, r.status)
+	require.Equal(t, "回国(入境)时间应晚于出国(境)时间", r.errField("returnDate"))
+	require.NotEmpty(t, r.errField("gpa"))
+	require.NotEmpty(t, r.errField("weightedAverage"))
+	require.Contains(t, r.errField("departureDate"), "不能早于项目开始日期", "outside the project's dates")
+	r = s.call("PUT", pathf("/applications/%d/apply-info", id), map[string]any{"departureDate": "x", "returnDate": 5})
+	require.Equal(t, 422, r.status, "a number where text belongs names the field")
+	require.NotEmpty(t, r.errField("returnDate"))
+
+	// Submitting early names everything missing.
+	r = s.call("POST", pathf("/applications/%d/submit", id), nil)
+	require.Equal(t, 422, r.status)
+	require.Equal(t, "submission_incomplete", r.str("error.code"))
+	require.NotEmpty(t, r.errField("basicInfo"))
+	require.NotEmpty(t, r.errField("applyInfo"))
+
+	// 外语水平.
+	r = s.call("POST", pathf("/applications/%d/language-scores", id), map[string]string{"language": "", "requirement": "雅思6.5", "score": "7.0", "examDate": "2099-01-01"})
+	require.Equal(t, 422, r.status)
+	require.NotEmpty(t, r.errField("language"))
+	require.NotEmpty(t, r.errField("examDate"))
+	r = s.call("POST", pathf("/applications/%d/language-scores", id), map[string]string{"language": "英语", "requirement": "雅思6.5", "score": "7.0", "examDate": "2025-06-01"})
+	require.Equal(t, 201, r.status)
+	sid := r.num("id")
+	r = s.call("PUT", pathf("/applications/%d/language-scores/%d", id, sid), map[string]string{"language": "英语", "requirement": "雅思6.5", "score": "7.5", "examDate": "2025-06-01"})
+	require.Equal(t, 200, r.status)
+	require.Equal(t, "7.5", r.str("score"))
+	r = s.call("POST", pathf("/applications/%d/language-scores", id), map[string]string{"language": "日语", "requirement": "N2", "score": "N1", "examDate": "2024-12-01"})
+	require.Equal(t, 201, r.status)
+	require.Equal(t, 204, s.call("DELETE", pathf("/applications/%d/language-scores/%d", id, r.num("id")), nil).status)
+	r = s.call("GET", pathf("/applications/%d", id), nil)
+	require.Len(t, r.list("languageScores"), 1)
+
+	// Delete the draft (申请删除): it ends, and the student may apply elsewhere.
+	r = s.call("POST", pathf("/applications/%d/delete", id), nil)
+	require.Equal(t, 200, r.status, string(r.body))
+	require.Equal(t, "已删除", r.str("application.status"))
+	require.Equal(t, 201, s.call("POST", "/applications", acceptBody(other)).status)
+}
+
+func TestUploads(t *testing.T) {
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	up := func(req int64, name string, content []byte) *response {
+		return s.upload(pathf("/applications/%d/attachments?requirementId=%d", d.id, req), name, content)
+	}
+	for name, content := range map[string][]byte{
+		"a.pdf": pdfFile(), "b.png": pngFile(20, 20), "c.jpg": jpegFile(), "c2.jpeg": jpegFile(), "d.tiff": tiffFile(), "e.doc": docFile(), "f.docx": docxFile(),
+	} {
+		r := up(d.required[0], name, content)
+		require.Equal(t, 201, r.status, "%s: %s", name, r.body)
+		require.Len(t, r.str("sha256"), 64)
+	}
+	countRows := func() int {
+		var n int
+		require.NoError(t, env.Services.Store.DB.Get(&n, `SELECT count(*) FROM attachments WHERE application_id = $1`, d.id))
+		return n
+	}
+	before := countRows()
+	objectsBefore := countObjects(t)
+
+	r := up(d.required[0], "virus.pdf", elfFile())
+	require.Equal(t, 422, r.status)
+	require.Contains(t, r.errField("file"), "文件内容与扩展名不符")
+	r = up(d.required[1], "x.png", pngFile(10, 10))
+	require.Equal(t, 422, r.status, "个人陈述 takes pdf and docx only")
+	require.Contains(t, r.errField("file"), "pdf,docx")
+	big := append(pdfFile(), make([]byte, 1<<20)...)
+	r = up(d.required[0], "big.pdf", big)
+	require.Equal(t, 413, r.status)
+	require.Contains(t, r.str("error.message"), "最大1M")
+	r = up(99999, "a.pdf", pdfFile())
+	require.Equal(t, 422, r.status)
+	r = s.upload(pathf("/applications/%d/attachments?kind=predeparture", d.id), "a.pdf", pdfFile())
+	require.Equal(t, 409, r.status, "pre-departure materials wait for admission")
+	r = s.raw("POST", pathf("/applications/%d/attachments?requirementId=%d", d.id, d.required[0]), "application/json", []byte(`{}`))
+	require.Equal(t, 400, r.status)
+	require.Equal(t, before, countRows(), "refused files leave no row")
+	require.Equal(t, objectsBefore, countObjects(t), "and no object")
+
+	// A path in the name is cut to its last element.
+	r = up(d.required[0], "../../etc/成绩单 2024.pdf", pdfFile())
+	require.Equal(t, 201, r.status)
+	require.Equal(t, "成绩单 2024.pdf", r.str("fileName"))
+	aid := r.num("id")
+	dl := s.call("GET", pathf("/applications/%d/attachments/%d", d.id, aid), nil)
+	require.Equal(t, 200, dl.status)
+	require.Equal(t, pdfFile(), dl.body)
+	require.Contains(t, dl.header.Get("Content-Disposition"), "attachment;")
+	require.Contains(t, dl.header.Get("Content-Disposition"), "filename*=UTF-8''%E6%88%90%E7%BB%A9%E5%8D%95%202024.pdf")
+	require.Equal(t, "nosniff", dl.header.Get("X-Content-Type-Options"))
+	require.Contains(t, s.call("GET", pathf("/applications/%d/attachments/%d?inline=1", d.id, aid), nil).header.Get("Content-Disposition"), "inline;")
+	docx := up(d.required[1], "陈述.docx", docxFile()).num("id")
+	require.Contains(t, s.call("GET", pathf("/applications/%d/attachments/%d?inline=1", d.id, docx), nil).header.Get("Content-Disposition"), "attachment;", "a .docx is never inline")
+
+	// Others cannot download it; the student can delete it while editable.
+	stranger := newStudent(t, "LIT")
+	require.Equal(t, 404, stranger.call("GET", pathf("/applications/%d/attachments/%d", d.id, aid), nil).status)
+	require.Equal(t, 404, stranger.call("DELETE", pathf("/applications/%d/attachments/%d", d.id, aid), nil).status)
+	require.Equal(t, 204, s.call("DELETE", pathf("/applications/%d/attachments/%d", d.id, aid), nil).status)
+	require.Equal(t, 404, s.call("GET", pathf("/applications/%d/attachments/%d", d.id, aid), nil).status)
+}
+
+func TestConcurrentDraftsForOneStudent(t *testing.T) {
+	s := newStudent(t, "ECO")
+	projects := []int64{newProject(t, projectSpec{}), newProject(t, projectSpec{})}
+	statuses := make([]int, 10)
+	var wg sync.WaitGroup
+	for i := range statuses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses[i] = s.call("POST", "/applications", acceptBody(projects[i%2])).status
+		}()
+	}
+	wg.Wait()
+	created := 0
+	for _, st := range statuses {
+		require.Contains(t, []int{201, 409}, st)
+		if st == 201 {
+			created++
+		}
+	}
+	require.Equal(t, 1, created, "exactly one draft: %v", statuses)
+	var open int
+	require.NoError(t, env.Services.Store.DB.Get(&open, `SELECT count(*) FROM applications a JOIN accounts s ON s.id = a.student_id
+		WHERE s.username = (SELECT username FROM accounts WHERE id = (SELECT id FROM accounts ORDER BY id DESC LIMIT 1)) AND a.closed_at IS NULL`))
+	require.Equal(t, 1, open)
+}
+
+func TestSubmitWithdrawResubmitSupplementAndReview(t *testing.T) {
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	path := func(suffix string) string { return pathf("/applications/%d%s", d.id, suffix) }
+
+	r := s.call("POST", path("/submit"), nil, "Idempotency-Key", "submit-once")
+	require.Equal(t, 200, r.status, string(r.body))
+	require.Equal(t, "申请中", r.str("application.status"))
+	require.Equal(t, "学院审核(未审核)", r.str("pendingStep"))
+	require.Len(t, r.str("application.snapshotSha256"), 64)
+	// The same request retried is applied once; a second click is refused.
+	r = s.call("POST", path("/submit"), nil, "Idempotency-Key", "submit-once")
+	require.Equal(t, 200, r.status)
+	r = s.call("POST", path("/submit"), nil)
+	require.Equal(t, 409, r.status)
+	require.Equal(t, "wrong_stage", r.str("error.code"))
+	require.Equal(t, 2, countKind(t, d.id, "submitted")+countKind(t, d.id, "created"), "one submission recorded")
+
+	// While under review the form is closed; withdraw opens it again.
+	r = s.call("PUT", path("/basic-info"), basicInfo())
+	require.Equal(t, 409, r.status)
+	require.Contains(t, r.str("error.message"), "撤回修改")
+	r = s.call("POST", path("/withdraw"), nil)
+	require.Equal(t, 200, r.status)
+	require.Equal(t, "未提交", r.str("application.status"))
+	b := basicInfo()
+	b["passportNo"] = "G7654321"
+	require.Equal(t, 200, s.call("PUT", path("/basic-info"), b).status)
+	r = s.call("POST", path("/delete"), nil)
+	require.Equal(t, 409, r.status, "a submitted application cannot be deleted")
+	r = s.call("POST", path("/submit"), nil)
+	require.Equal(t, 200, r.status)
+
+	// 补交材料附件: status unchanged, the earlier files stay.
+	r = s.upload(path("/supplements"), "补充成绩单.pdf", pdfFile())
+	require.Equal(t, 201, r.status, string(r.body))
+	require.Equal(t, "申请中", r.str("application.status"))
+	others := r.list("otherFiles")
+	require.Len(t, others, 1)
+	require.Equal(t, "supplement", others[0].(map[string]any)["kind"])
+	for _, req := range r.list("requirements")[:2] {
+		require.NotEmpty(t, req.(map[string]any)["files"], "required files are still there")
+	}
+
+	// The college reviewer sees it in the queue and in scope; others do not.
+	lit := login(t, "lit-reviewer")
+	q := lit.call("GET", "/reviews", nil)
+	require.Equal(t, 200, q.status)
+	require.True(t, containsApplication(q, d.id))
+	sci := login(t, "sci-reviewer")
+	require.False(t, containsApplication(sci.call("GET", "/reviews", nil), d.id))
+	require.Equal(t, 404, sci.call("GET", path(""), nil).status)
+	require.Equal(t, 404, sci.call("POST", path("/decide"), map[string]string{"decision": "approve"}).status)
+	jwc := login(t, "jwc1")
+	require.False(t, containsApplication(jwc.call("GET", "/reviews", nil), d.id))
+	r = jwc.call("POST", path("/decide"), map[string]string{"decision": "approve"})
+	require.Equal(t, 403, r.status)
+	require.Equal(t, "wrong_role", r.str("error.code"))
+	require.Equal(t, 403, s.call("POST", path("/decide"), map[string]string{"decision": "approve"}).status, "students do not decide")
+
+	r = lit.call("GET", path(""), nil)
+	require.Equal(t, 200, r.status)
+	require.Contains(t, actionNames(r), "decide")
+	dl := lit.call("GET", pathf("/applications/%d/attachments/%d", d.id, int64(others[0].(map[string]any)["id"].(float64))), nil)
+	require.Equal(t, 200, dl.status, "reviewers in scope read the files")
+
+	r = lit.call("POST", path("/decide"), map[string]string{"decision": "return", "opinion": " "})
+	require.Equal(t, 422, r.status)
+	require.Equal(t, "审核意见不能为空", r.errField("opinion"))
+	r = lit.call("POST", path("/decide"), map[string]string{"decision": "approve", "opinion": "同意推荐"})
+	require.Equal(t, 200, r.status, string(r.body))
+	require.Equal(t, "教务处审核(未审核)", r.str("pendingStep"))
+
+	// The student reads the timeline: step, reviewer, opinion, time.
+	r = s.call("GET", path(""), nil)
+	steps := []string{}
+	for _, e := range r.list("timeline") {
+		ev := e.(map[string]any)
+		steps = append(steps, ev["step"].(string))
+		if ev["step"] == "学院审核通过" {
+			require.Equal(t, "文学院审核员", ev["actorName"])
+			require.Equal(t, "同意推荐", ev["opinion"])
+		}
+	}
+	require.Equal(t, []string{"未提交", "申请中", "未提交", "申请中", "补交材料附件", "学院审核通过"}, steps)
+	require.Equal(t, []string{"view", "withdraw", "supplement", "track"}, actionNames(r))
+	n := s.call("GET", "/notifications", nil)
+	require.Equal(t, 200, n.status)
+	require.Equal(t, "学院审核通过", n.str("items.0.title"))
+	require.Equal(t, 204, s.call("POST", pathf("/notifications/%d/read", n.num("items.0.id")), nil).status)
+
+	// My applications: the manual's columns, with the allowed actions per row.
+	l := s.call("GET", "/applications", nil)
+	require.Equal(t, 200, l.status)
+	require.EqualValues(t, 1, l.num("total"))
+	require.Equal(t, "申请中", l.str("items.0.application.status"))
+	require.Equal(t, "文学院", l.str("items.0.application.collegeName"))
+	require.Equal(t, "本科生", l.str("items.0.application.degreeLevel"))
+	require.Contains(t, l.list("items.0.actions"), "withdraw")
+}
+
+func TestScopeAndRoles(t *testing.T) {
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	other := login(t, "2021216403")
+	require.Equal(t, 404, other.call("GET", pathf("/applications/%d", d.id), nil).status)
+	require.Equal(t, 404, other.call("PUT", pathf("/applications/%d/basic-info", d.id), basicInfo()).status)
+	require.Equal(t, 404, other.call("POST", pathf("/applications/%d/submit", d.id), nil).status)
+	lit := login(t, "lit-reviewer")
+	require.Equal(t, 404, lit.call("GET", pathf("/applications/%d", d.id), nil).status, "drafts are the student's own")
+	require.Equal(t, 403, lit.call("GET", "/profile", nil).status)
+	require.Equal(t, 403, lit.call("POST", "/applications", acceptBody(1)).status)
+	require.Equal(t, 403, s.call("GET", "/reviews", nil).status)
+	admin := login(t, "admin")
+	require.Equal(t, 200, admin.call("GET", pathf("/applications/%d", d.id), nil).status)
+	require.Equal(t, 403, admin.call("POST", pathf("/applications/%d/decide", d.id), map[string]string{"decision": "approve"}).status)
+	require.Equal(t, 404, s.call("GET", "/applications/0", nil).status)
+	require.Equal(t, 404, s.call("GET", "/applications/abc", nil).status)
+}
+
+func TestHealthAndErrors(t *testing.T) {
+	r, err := http.Get(env.URL + "/healthz")
+	require.NoError(t, err)
+	r.Body.Close()
+	require.Equal(t, 200, r.StatusCode)
+	r, err = http.Get(env.URL + "/api/v1/nothing-here")
+	require.NoError(t, err)
+	r.Body.Close()
+	require.Equal(t, 404, r.StatusCode)
+	require.Equal(t, "nosniff", r.Header.Get("X-Content-Type-Options"))
+	require.Contains(t, r.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'")
+	m, err := http.Get(env.URL + "/metrics")
+	require.NoError(t, err)
+	m.Body.Close()
+	require.Equal(t, 200, m.StatusCode)
+}
+
+// TestReadinessFollowsPostgres stops the database under the running API: /readyz answers 503 naming
+// postgres, requests answer 503 rather than 500, and all recovers when it is back.
+func TestReadinessFollowsPostgres(t *testing.T) {
+	ready := func() (int, string) {
+		resp, err := http.Get(env.URL + "/readyz")
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var b strings.Builder
+		buf := make([]byte, 4096)
+		n, _ := resp.Body.Read(buf)
+		b.Write(buf[:n])
+		return resp.StatusCode, b.String()
+	}
+	code, body := ready()
+	require.Equal(t, 200, code, body)
+	s := login(t, "2021216401")
+	env.Stack.StopPostgres()
+	code, body = ready()
+	require.Equal(t, 503, code)
+	require.Contains(t, body, `"postgres":{"status":"down"`)
+	require.Contains(t, body, `"minio":{"status":"ok"`)
+	r := s.call("GET", "/projects", nil)
+	require.Equal(t, 503, r.status)
+	require.Equal(t, "unavailable", r.str("error.code"))
+	require.NoError(t, env.Stack.StartPostgres(context.Background()))
+	require.Eventually(t, func() bool { c, _ := ready(); return c == 200 }, 30*time.Second, 200*time.Millisecond)
+	require.Equal(t, 200, s.call("GET", "/projects", nil).status)
+}
+
+func containsApplication(r *response, id int64) bool {
+	for _, it := range r.list("items") {
+		if int64(it.(map[string]any)["application"].(map[string]any)["id"].(float64)) == id {
+			return true
+		}
+	}
+	return false
+}
+
+func actionNames(r *response) []string {
+	var out []string
+	for _, a := range r.list("actions") {
+		out = append(out, a.(map[string]any)["action"].(string))
+	}
+	return out
+}
+
+func countKind(t *testing.T, applicationID int64, kind string) int {
+	var n int
+	require.NoError(t, env.Services.Store.DB.Get(&n, `SELECT count(*) FROM timeline_events WHERE application_id = $1 AND kind = $2`, applicationID, kind))
+	return n
+}
