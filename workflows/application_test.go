@@ -28,11 +28,10 @@ var (
 
 // step is one message sent at an offset from the workflow's start.
 type step struct {
-	at       time.Duration
-	msg      string
-	req      Request
-	signal   bool
-	wantCode string // "" expects success
+	at     time.Duration
+	msg    string
+	req    Request
+	signal bool
 }
 
 type harness struct {

@@ -1,0 +1,34 @@
+# Outbound — `make run` starts everything on this machine, `make test` tests it.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -ec
+GO ?= go
+ARTIFACTS ?= test-artifacts
+
+.PHONY: run build test lint test-unit compose-check clean
+
+run:
+	$(GO) run ./cmd/outbound dev
+
+build:
+	$(GO) build -o bin/outbound ./cmd/outbound
+
+# Every test, against a real PostgreSQL, Temporal dev server and MinIO that the tests start themselves.
+test: lint
+	@mkdir -p $(ARTIFACTS)
+	$(GO) test -count=1 -timeout 30m -v ./... 2>&1 | tee $(ARTIFACTS)/go-test.log | grep -E '^(--- |FAIL|ok |PASS|panic)' || { grep -B5 -A40 -E '^(--- FAIL|panic)' $(ARTIFACTS)/go-test.log | head -300; exit 1; }
+
+# Workflow unit and replay tests only: no services needed.
+test-unit:
+	$(GO) test -count=1 -run 'Test[^I]' ./workflows/ ./config/
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+	$(GO) tool workflowcheck ./workflows/...
+
+compose-check:
+	docker-compose -f docker-compose.yml config -q
+
+clean:
+	rm -rf bin $(ARTIFACTS)

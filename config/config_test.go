@@ -1,0 +1,86 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spf13/pflag"
+	"github.com/stretchr/testify/require"
+)
+
+func TestPrecedence(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "outbound.yaml")
+	require.NoError(t, os.WriteFile(file, []byte("http:\n  port: \"9001\"\n  host: 0.0.0.0\nlog:\n  level: debug\n"), 0o600))
+	c, err := Load(file, nil, true)
+	require.NoError(t, err)
+	require.Equal(t, "9001", c.HTTP.Port, "the file beats the default")
+	require.Equal(t, "outbound", c.Temporal.TaskQueue, "defaults fill the rest")
+
+	t.Setenv("OUTBOUND_HTTP_PORT", "9002")
+	c, err = Load(file, nil, true)
+	require.NoError(t, err)
+	require.Equal(t, "9002", c.HTTP.Port, "the environment beats the file")
+	require.Equal(t, "0.0.0.0", c.HTTP.Host)
+
+	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+	fs.String("http.port", "8080", "")
+	fs.String("log.level", "info", "")
+	require.NoError(t, fs.Parse([]string{"--http.port=9003"}))
+	c, err = Load(file, fs, true)
+	require.NoError(t, err)
+	require.Equal(t, "9003", c.HTTP.Port, "a flag beats the environment")
+	require.Equal(t, "debug", c.Log.Level, "a flag left unset does not override")
+}
+
+func TestInvalidValuesNameTheirKey(t *testing.T) {
+	for env, key := range map[string]string{
+		"OUTBOUND_HTTP_PORT":                 "http.port",
+		"OUTBOUND_DATABASE_URL":              "database.url",
+		"OUTBOUND_TEMPORAL_ADDRESS":          "temporal.address",
+		"OUTBOUND_PROCESS_REVIEW_DEADLINE":   "process.review_deadline",
+		"OUTBOUND_DATABASE_MAX_OPEN_CONNS":   "database.max_open_conns",
+		"OUTBOUND_MINIO_USE_SSL":             "minio.use_ssl",
+		"OUTBOUND_LOG_LEVEL":                 "log.level",
+		"OUTBOUND_CAS_URL":                   "cas.url",
+		"OUTBOUND_AUTH_SESSION_TTL":          "auth.session_ttl",
+		"OUTBOUND_HTTP_PUBLIC_URL":           "http.public_url",
+		"OUTBOUND_UPLOAD_MAX_BYTES":          "upload.max_bytes",
+		"OUTBOUND_PROCESS_RETURN_REPORT_DUE": "process.return_report_due",
+	} {
+		t.Run(key, func(t *testing.T) {
+			t.Setenv(env, "not valid")
+			_, err := Load(NoFile, nil, true)
+			require.Error(t, err)
+			require.Contains(t, err.Error(), key)
+		})
+	}
+}
+
+func TestOutsideDevTheServicesAreRequired(t *testing.T) {
+	_, err := Load(NoFile, nil, false)
+	require.Error(t, err)
+	for _, key := range []string{"database.url", "temporal.address", "minio.endpoint", "minio.access_key", "minio.secret_key"} {
+		require.Contains(t, err.Error(), key)
+	}
+	t.Setenv("OUTBOUND_DATABASE_URL", "postgres://u:p@db:5432/outbound")
+	t.Setenv("OUTBOUND_TEMPORAL_ADDRESS", "temporal:7233")
+	t.Setenv("OUTBOUND_MINIO_ENDPOINT", "minio:9000")
+	t.Setenv("OUTBOUND_MINIO_ACCESS_KEY", "k")
+	t.Setenv("OUTBOUND_MINIO_SECRET_KEY", "s")
+	_, err = Load(NoFile, nil, false)
+	require.NoError(t, err)
+}
+
+func TestEveryKeyIsDocumented(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	for key := range Defaults {
+		require.NotEmpty(t, Descriptions[key], key)
+		env := "OUTBOUND_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+		require.Contains(t, string(readme), "| `"+key+"` | `"+env+"` |", "README's configuration table lists %s", key)
+	}
+	require.Len(t, Descriptions, len(Defaults))
+}

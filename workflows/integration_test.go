@@ -1,0 +1,385 @@
+package workflows_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/lib/pq"
+	"github.com/stretchr/testify/require"
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"outbound/storage"
+	"outbound/testenv"
+	"outbound/workflows"
+)
+
+var env *testenv.Env
+
+func TestMain(m *testing.M) {
+	var err error
+	env, err = testenv.Start(testenv.Options{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	env.Close()
+	os.Exit(code)
+}
+
+// record writes a workflow's history into testdata when OUTBOUND_RECORD_HISTORIES is set,
+// for the replay test to check later versions of the workflow against.
+func record(t *testing.T, workflowID, name string) {
+	if os.Getenv("OUTBOUND_RECORD_HISTORIES") == "" {
+		return
+	}
+	ctx := context.Background()
+	iter := env.Services.Temporal.GetWorkflowHistory(ctx, workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	var h historypb.History
+	for iter.HasNext() {
+		ev, err := iter.Next()
+		require.NoError(t, err)
+		h.Events = append(h.Events, ev)
+	}
+	b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(&h)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join("testdata", name+".json"), b, 0o644))
+}
+
+type people struct {
+	student, college, otherCollege, academic1, academic2, foreign workflows.Actor
+}
+
+func actors(t *testing.T, studentUsername string) people {
+	get := func(username string) workflows.Actor {
+		a, err := env.Services.Store.AccountByUsername(context.Background(), username)
+		require.NoError(t, err)
+		return workflows.Actor{ID: a.ID, Name: a.DisplayName, Role: workflows.Role(a.Role), College: a.College()}
+	}
+	return people{get(studentUsername), get("eco-reviewer"), get("lit-reviewer"), get("jwc1"), get("jwc2"), get("wsc")}
+}
+
+// newStudent adds an ECO student with a complete profile.
+func newStudent(t *testing.T) string {
+	ctx := context.Background()
+	username := fmt.Sprintf("w%d", time.Now().UnixNano()%1e12)
+	db := env.Services.Store.DB
+	var id int64
+	require.NoError(t, db.GetContext(ctx, &id, `INSERT INTO accounts (username, display_name, role, college_code) VALUES ($1, '流程学生', 'student', 'ECO') RETURNING id`, username))
+	_, err := db.ExecContext(ctx, `INSERT INTO student_profiles (account_id, system_no, name_cn, college_code, degree_level, grade, major)
+		VALUES ($1, $2, '流程学生', 'ECO', '本科生', '大三', '工商管理')`, id, "W"+username)
+	require.NoError(t, err)
+	return username
+}
+
+// newApplication creates the draft rows the API would, filled in and with its required file recorded,
+// and starts its workflow. The return date is in the past so the return report can follow at once.
+func newApplication(t *testing.T, username string, timing workflows.Timing, quota *int) (*storage.Application, workflows.Input) {
+	ctx := context.Background()
+	store := env.Services.Store
+	acc, err := store.AccountByUsername(ctx, username)
+	require.NoError(t, err)
+	now := time.Now()
+	var projectID int64
+	require.NoError(t, store.DB.GetContext(ctx, &projectID, `INSERT INTO projects (system_no, code, name, year, start_date, end_date, term_length,
+			apply_start, apply_end, allow_dates_outside, published, quota, eligible_degree_levels)
+		VALUES ($1, $1, '流程项目', 2026, current_date - 30, current_date - 1, '短期', $2, $3, true, true, $4, $5) RETURNING id`,
+		fmt.Sprintf("WF%d", now.UnixNano()), now.Add(-time.Hour), now.Add(24*time.Hour), quota, pq.StringArray{"本科生"}))
+	var reqID int64
+	require.NoError(t, store.DB.GetContext(ctx, &reqID, `INSERT INTO attachment_requirements (project_id, kind, formats, max_bytes, required)
+		VALUES ($1, '成绩单', '{pdf}', 1048576, true) RETURNING id`, projectID))
+	app, err := store.CreateDraft(ctx, storage.NewDraft{StudentID: acc.ID, ProjectID: projectID, NoticeVersion: "2024-1", AcceptedAt: now})
+	require.NoError(t, err)
+	b := app.BasicInfo
+	b.IDCardNo, b.Gender, b.PoliticalStatus, b.HukouLocation, b.Ethnicity, b.Cohort = "x", "女", "群众", "北京", "汉族", "2021"
+	birth := "2002-01-01"
+	b.BirthDate, b.SchoolingLength, b.Phone, b.Email, b.EmergencyName, b.EmergencyPhone = &birth, "4年", "13800000000", "a@b.cn", "家长", "13900000000"
+	b.SupervisorName, b.SupervisorPhone, b.StudentNo = "辅导员", "13700000000", username
+	require.NoError(t, store.SaveBasicInfo(ctx, app.ID, &b))
+	dep, ret, gpa, avg := now.AddDate(0, 0, -20).Format("2006-01-02"), now.AddDate(0, 0, -2).Format("2006-01-02"), 3.5, 85.0
+	require.NoError(t, store.SaveApplyInfo(ctx, app.ID, &storage.ApplyInfo{DepartureDate: &dep, ReturnDate: &ret, GPA: &gpa, WeightedAverage: &avg}))
+	addFile(t, app, "required", &reqID)
+
+	project, err := store.ProjectByID(ctx, projectID)
+	require.NoError(t, err)
+	in := workflows.Input{ApplicationID: app.ID, StudentID: acc.ID, StudentName: acc.DisplayName, College: "ECO",
+		ProjectCode: project.Code, WindowOpens: project.ApplyStart, WindowCloses: project.ApplyEnd,
+		Definition: workflows.DefaultDefinition(), Timing: timing}
+	_, err = env.Services.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflows.WorkflowID(app.ID), TaskQueue: workflows.TaskQueue,
+	}, workflows.WorkflowName, in)
+	require.NoError(t, err)
+	waitSeq(t, app.ID, 1)
+	return app, in
+}
+
+func addFile(t *testing.T, app *storage.Application, kind string, reqID *int64) {
+	row := &storage.Attachment{OwnerID: app.StudentID, ApplicationID: &app.ID, RequirementID: reqID, Kind: kind, Label: kind,
+		ObjectKey: fmt.Sprintf("test/%d/%s/%d", app.ID, kind, time.Now().UnixNano()), FileName: "f.pdf", SizeBytes: 10,
+		ContentType: "application/pdf", SHA256: "0000000000000000000000000000000000000000000000000000000000000000"}
+	require.NoError(t, env.Services.Store.InsertAttachment(context.Background(), row, nil))
+}
+
+func longTiming() workflows.Timing {
+	return workflows.Timing{ReviewDeadline: 72 * time.Hour, ReviewReminder: 48 * time.Hour, WindowReminder: time.Hour,
+		ReturnReportDue: 14 * 24 * time.Hour, ReturnReportWarning: 72 * time.Hour}
+}
+
+// waitSeq waits until the read model has recorded event seq, and returns the row.
+func waitSeq(t *testing.T, id int64, seq int) *storage.Application {
+	t.Helper()
+	var app *storage.Application
+	require.Eventually(t, func() bool {
+		var err error
+		app, err = env.Services.Store.ApplicationByID(context.Background(), id)
+		require.NoError(t, err)
+		return app.LastEventSeq >= seq
+	}, 30*time.Second, 50*time.Millisecond, "event %d recorded", seq)
+	require.Equal(t, seq, app.LastEventSeq, "no event beyond %d", seq)
+	return app
+}
+
+func signal(t *testing.T, id int64, name string, req workflows.Request) {
+	require.NoError(t, env.Services.Temporal.SignalWorkflow(context.Background(), workflows.WorkflowID(id), "", name, req))
+}
+
+func approve(a workflows.Actor) workflows.Request {
+	return workflows.Request{Actor: a, Decision: workflows.DecisionApprove, Opinion: "同意"}
+}
+
+// TestAllPhasesBySignals drives one application through all three phases with
+// signals only, as an administrator would from the Temporal UI, and checks the
+// read model after every step.
+func TestAllPhasesBySignals(t *testing.T) {
+	username := newStudent(t)
+	p := actors(t, username)
+	app, _ := newApplication(t, username, longTiming(), nil)
+	type expect struct {
+		status, stage, awaiting string
+	}
+	steps := []struct {
+		msg  string
+		req  workflows.Request
+		want expect
+		// file to add before the message
+		file string
+	}{
+		{workflows.MsgSubmit, workflows.Request{Actor: p.student}, expect{"申请中", "college_review", "college_reviewer"}, ""},
+		{workflows.MsgDecide, approve(p.otherCollege), expect{"申请中", "college_review", "college_reviewer"}, ""}, // refused: other college
+		{workflows.MsgDecide, approve(p.college), expect{"申请中", "academic_review", "academic_affairs"}, ""},
+		{workflows.MsgDecide, approve(p.academic1), expect{"申请中", "foreign_review", "foreign_affairs"}, ""},
+		{workflows.MsgDecide, workflows.Request{Actor: p.foreign, Decision: workflows.DecisionApprove, Funding: &workflows.Funding{Source: "学校专项", Amount: 8000}},
+			expect{"已录取", "predeparture_materials", "student"}, ""},
+		{workflows.MsgSubmitPredeparture, workflows.Request{Actor: p.student}, expect{"行前资料已上传", "predeparture_first_review", "academic_affairs"}, "predeparture"},
+		{workflows.MsgDecide, approve(p.academic1), expect{"行前阶段教务处初审通过", "predeparture_second_review", "academic_affairs"}, ""},
+		{workflows.MsgDecide, approve(p.academic1), expect{"行前阶段教务处初审通过", "predeparture_second_review", "academic_affairs"}, ""}, // refused: same reviewer
+		{workflows.MsgDecide, approve(p.academic2), expect{"行前阶段教务处复审通过", "predeparture_foreign_review", "foreign_affairs"}, ""},
+		{workflows.MsgDecide, approve(p.foreign), expect{"行前阶段外事部门审核通过", "return_report", "student"}, ""},
+		{workflows.MsgSubmitReturnReport, workflows.Request{Actor: p.student}, expect{"返校总结已提交", "return_review", "foreign_affairs"}, "return_report"},
+		{workflows.MsgDecide, approve(p.foreign), expect{"返校总结上报阶段国际处审核通过", "completed", ""}, ""},
+	}
+	for i, s := range steps {
+		if s.file != "" {
+			addFile(t, app, s.file, nil)
+		}
+		signal(t, app.ID, s.msg, s.req)
+		row := waitSeq(t, app.ID, i+2)
+		require.Equal(t, s.want.status, row.Status, "step %d %s", i, s.msg)
+		require.Equal(t, s.want.stage, row.Stage, "step %d", i)
+		require.Equal(t, s.want.awaiting, row.AwaitingRole, "step %d", i)
+	}
+	row := waitSeq(t, app.ID, len(steps)+1)
+	require.NotNil(t, row.SubmittedAt)
+	require.NotNil(t, row.AdmittedAt)
+	require.NotNil(t, row.ClosedAt)
+	require.Equal(t, "学校专项", row.Funding.Source)
+	require.Len(t, row.SnapshotSHA256, 64)
+
+	timeline, err := env.Services.Store.Timeline(context.Background(), app.ID)
+	require.NoError(t, err)
+	var kinds []string
+	for _, e := range timeline {
+		kinds = append(kinds, e.Kind)
+	}
+	require.Equal(t, []string{"created", "submitted", "refused", "decided", "decided", "decided", "submitted", "decided", "refused", "decided", "decided", "submitted", "decided"}, kinds)
+	require.Equal(t, "只能审核本学院学生的申请", timeline[2].Opinion)
+	require.Equal(t, "初审与复审须由不同的人完成", timeline[8].Opinion)
+	var admitted int
+	require.NoError(t, env.Services.Store.DB.Get(&admitted, `SELECT admitted_count FROM projects WHERE id = $1`, app.ProjectID))
+	require.Equal(t, 1, admitted)
+
+	var result string
+	require.NoError(t, env.Services.Temporal.GetWorkflow(context.Background(), workflows.WorkflowID(app.ID), "").Get(context.Background(), &result))
+	require.Equal(t, "返校总结上报阶段国际处审核通过", result)
+	record(t, workflows.WorkflowID(app.ID), "all-phases-by-signals")
+}
+
+// historyLength waits until the workflow is idle (no task or activity pending) and counts its history.
+func historyLength(t *testing.T, workflowID string) int64 {
+	var n int64
+	require.Eventually(t, func() bool {
+		desc, err := env.Services.Temporal.DescribeWorkflow(context.Background(), workflowID, "")
+		require.NoError(t, err)
+		resp := desc.RawResponse
+		n = resp.WorkflowExecutionInfo.HistoryLength
+		return resp.PendingWorkflowTask == nil && len(resp.PendingActivities) == 0
+	}, 30*time.Second, 50*time.Millisecond)
+	return n
+}
+
+func update(id int64, name string, req workflows.Request) (workflows.View, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	h, err := env.Services.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflows.WorkflowID(id), UpdateName: name, Args: []any{req}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	var v workflows.View
+	if err != nil {
+		return v, err
+	}
+	return v, h.Get(ctx, &v)
+}
+
+func refusalCode(err error) string {
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		return appErr.Type()
+	}
+	if err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+// TestInvalidUpdatesLeaveNoTrace: an invalid update is answered at once and the history does not grow;
+// a return sends the application back; resubmitting and rejecting end it.
+func TestInvalidUpdatesLeaveNoTrace(t *testing.T) {
+	username := newStudent(t)
+	p := actors(t, username)
+	app, _ := newApplication(t, username, longTiming(), nil)
+	id := workflows.WorkflowID(app.ID)
+
+	before := historyLength(t, id)
+	for _, c := range []struct {
+		msg  string
+		req  workflows.Request
+		code string
+	}{
+		{workflows.MsgDecide, approve(p.college), workflows.CodeWrongStage},
+		{workflows.MsgWithdraw, workflows.Request{Actor: p.student}, workflows.CodeWrongStage},
+		{workflows.MsgSubmit, workflows.Request{Actor: p.college}, workflows.CodeNotOwner},
+		{workflows.MsgSupplement, workflows.Request{Actor: p.student}, workflows.CodeWrongStage},
+	} {
+		start := time.Now()
+		_, err := update(app.ID, c.msg, c.req)
+		require.Equal(t, c.code, refusalCode(err), c.msg)
+		require.Less(t, time.Since(start), 10*time.Second, "answered at once, not after a timeout")
+	}
+	require.Equal(t, before, historyLength(t, id), "refused updates add nothing to the history")
+
+	v, err := update(app.ID, workflows.MsgSubmit, workflows.Request{Actor: p.student})
+	require.NoError(t, err)
+	require.Equal(t, "college_review", v.Stage)
+	_, err = update(app.ID, workflows.MsgDecide, workflows.Request{Actor: p.college, Decision: workflows.DecisionReturn})
+	require.Equal(t, workflows.CodeOpinionRequired, refusalCode(err))
+	v, err = update(app.ID, workflows.MsgDecide, workflows.Request{Actor: p.college, Decision: workflows.DecisionReturn, Opinion: "请补充材料"})
+	require.NoError(t, err)
+	require.Equal(t, "已退回", v.Status)
+	require.Contains(t, v.Allowed[workflows.RoleStudent], workflows.ActionEdit)
+	row := waitSeq(t, app.ID, 3)
+	require.Equal(t, "已退回", row.Status)
+	_, err = update(app.ID, workflows.MsgSubmit, workflows.Request{Actor: p.student})
+	require.NoError(t, err)
+	_, err = update(app.ID, workflows.MsgDecide, workflows.Request{Actor: p.college, Decision: workflows.DecisionReject, Opinion: "不符合条件"})
+	require.NoError(t, err)
+	row = waitSeq(t, app.ID, 5)
+	require.Equal(t, "未通过", row.Status)
+	require.NotNil(t, row.ClosedAt)
+	record(t, id, "return-resubmit-reject")
+}
+
+// TestReviewOverdueIsSearchable: with a review deadline of a few seconds the
+// application is found under ReviewOverdue = true, as an administrator would search.
+func TestReviewOverdueIsSearchable(t *testing.T) {
+	username := newStudent(t)
+	p := actors(t, username)
+	timing := longTiming()
+	timing.ReviewDeadline, timing.ReviewReminder = 3*time.Second, time.Second
+	app, _ := newApplication(t, username, timing, nil)
+	_, err := update(app.ID, workflows.MsgSubmit, workflows.Request{Actor: p.student})
+	require.NoError(t, err)
+	row := waitSeq(t, app.ID, 4) // created, submitted, reminder, overdue
+	require.True(t, row.Overdue)
+	query := fmt.Sprintf("WorkflowId = '%s' AND ReviewOverdue = true AND AwaitingRole = 'college_reviewer' AND College = 'ECO'", workflows.WorkflowID(app.ID))
+	require.Eventually(t, func() bool {
+		resp, err := env.Services.Temporal.ListWorkflow(context.Background(), &workflowservice.ListWorkflowExecutionsRequest{Query: query})
+		require.NoError(t, err)
+		return len(resp.Executions) == 1
+	}, 30*time.Second, 200*time.Millisecond)
+	n, err := env.Services.Store.Notifications(context.Background(), p.college.ID, 10)
+	require.NoError(t, err)
+	require.NotEmpty(t, n)
+	_, err = update(app.ID, workflows.MsgDecide, workflows.Request{Actor: p.college, Decision: workflows.DecisionReject, Opinion: "超期"})
+	require.NoError(t, err)
+	waitSeq(t, app.ID, 5)
+	record(t, workflows.WorkflowID(app.ID), "review-overdue")
+}
+
+// TestQuotaOfOneAdmitsOne: parallel final approvals on a quota-1 project admit exactly one.
+func TestQuotaOfOneAdmitsOne(t *testing.T) {
+	one := 1
+	var apps []*storage.Application
+	var ps []people
+	var projectID int64
+	for i := 0; i < 3; i++ {
+		username := newStudent(t)
+		p := actors(t, username)
+		app, _ := newApplication(t, username, longTiming(), &one)
+		if projectID == 0 {
+			projectID = app.ProjectID
+		} else {
+			// All three on the first project.
+			_, err := env.Services.Store.DB.Exec(`UPDATE applications SET project_id = $1 WHERE id = $2`, projectID, app.ID)
+			require.NoError(t, err)
+		}
+		for _, msg := range []struct {
+			name string
+			req  workflows.Request
+		}{{workflows.MsgSubmit, workflows.Request{Actor: p.student}}, {workflows.MsgDecide, approve(p.college)}, {workflows.MsgDecide, approve(p.academic1)}} {
+			_, err := update(app.ID, msg.name, msg.req)
+			require.NoError(t, err)
+		}
+		apps, ps = append(apps, app), append(ps, p)
+	}
+	results := make(chan string, len(apps))
+	for i, app := range apps {
+		go func() {
+			_, err := update(app.ID, workflows.MsgDecide, approve(ps[i].foreign))
+			results <- refusalCode(err)
+		}()
+	}
+	admitted := 0
+	for range apps {
+		switch code := <-results; code {
+		case "":
+			admitted++
+		case workflows.CodeQuotaFull:
+		default:
+			t.Fatalf("unexpected answer %q", code)
+		}
+	}
+	require.Equal(t, 1, admitted)
+	var count int
+	require.NoError(t, env.Services.Store.DB.Get(&count, `SELECT admitted_count FROM projects WHERE id = $1`, projectID))
+	require.Equal(t, 1, count)
+}
