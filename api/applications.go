@@ -247,6 +247,8 @@ func (s *Server) decide(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	s.audit(c, "application.decide", "application", app.ID, gin.H{"stage": app.Stage, "status": app.Status},
+		gin.H{"decision": in.Decision, "opinion": req.Opinion, "funding": in.Funding})
 	s.answerApplication(c, app.ID, http.StatusOK)
 }
 
@@ -517,6 +519,7 @@ func (s *Server) applicationDetail(c *gin.Context, app *storage.Application) (gi
 	}
 	return gin.H{
 		"application":    app,
+		"funding":        app.Funding,
 		"languageScores": scores,
 		"requirements":   byReq,
 		"otherFiles":     others,
@@ -584,11 +587,10 @@ func (s *Server) actionsFor(ctx context.Context, acc *storage.Account, app *stor
 	return actions
 }
 
-// listApplications is 行前手续及回国手续申请 for students and the scoped list for staff.
-func (s *Server) listApplications(c *gin.Context) {
+// applicationFilter reads the list filters and applies the account's scope.
+func applicationFilter(c *gin.Context) storage.ApplicationFilter {
 	acc := account(c)
-	limit, offset, pageNo := page(c)
-	f := storage.ApplicationFilter{Limit: limit, Offset: offset, Stage: c.Query("stage")}
+	f := storage.ApplicationFilter{Stage: c.Query("stage")}
 	f.ProjectID, _ = strconv.ParseInt(c.Query("projectId"), 10, 64)
 	f.Year, _ = strconv.Atoi(c.Query("year"))
 	f.OverdueOnly = c.Query("overdue") == "true"
@@ -599,9 +601,20 @@ func (s *Server) listApplications(c *gin.Context) {
 		f.CollegeCode = acc.College()
 		f.SubmittedOnly = true
 	case workflows.RoleAdmin:
+		f.CollegeCode = c.Query("college")
 	default:
+		f.CollegeCode = c.Query("college")
 		f.SubmittedOnly = true
 	}
+	return f
+}
+
+// listApplications is 行前手续及回国手续申请 for students and the scoped list for staff.
+func (s *Server) listApplications(c *gin.Context) {
+	acc := account(c)
+	f := applicationFilter(c)
+	var pageNo int
+	f.Limit, f.Offset, pageNo = page(c)
 	list, err := s.Store.Applications(c.Request.Context(), f)
 	if err != nil {
 		fail(c, err)
@@ -610,13 +623,13 @@ func (s *Server) listApplications(c *gin.Context) {
 	rows := make([]gin.H, len(list.Items))
 	for i := range list.Items {
 		app := &list.Items[i]
-		row := gin.H{"no": offset + i + 1, "application": app}
+		row := gin.H{"no": f.Offset + i + 1, "application": app}
 		if workflows.Role(acc.Role) == workflows.RoleStudent {
 			row["actions"] = s.actionsFor(c.Request.Context(), acc, app)
 		}
 		rows[i] = row
 	}
-	c.JSON(http.StatusOK, gin.H{"items": rows, "total": list.Total, "page": pageNo, "pageSize": limit})
+	c.JSON(http.StatusOK, gin.H{"items": rows, "total": list.Total, "page": pageNo, "pageSize": f.Limit})
 }
 
 // reviewQueue lists what awaits the reviewer's role, oldest first, within scope.

@@ -119,18 +119,33 @@ func (s *Server) login(c *gin.Context) {
 
 // openSession creates the session and answers with its token (for API clients) and the cookies (for browsers).
 func (s *Server) openSession(c *gin.Context, acc *storage.Account) {
-	token, csrf := newToken(), newToken()
-	expires := time.Now().Add(s.Config.Auth.SessionTTL)
-	if err := s.Store.CreateSession(c.Request.Context(), hashToken(token), acc.ID, csrf, expires); err != nil {
+	token, csrf, expires, err := s.startSession(c, acc)
+	if err != nil {
 		fail(c, err)
 		return
+	}
+	c.JSON(http.StatusOK, gin.H{"token": token, "csrfToken": csrf, "expiresAt": expires, "account": accountView(acc)})
+}
+
+// startSession stores a new session and sets its cookies.
+func (s *Server) startSession(c *gin.Context, acc *storage.Account) (token, csrf string, expires time.Time, err error) {
+	token, csrf = newToken(), newToken()
+	expires = time.Now().Add(s.Config.Auth.SessionTTL)
+	if err := s.Store.CreateSession(c.Request.Context(), hashToken(token), acc.ID, csrf, expires); err != nil {
+		return "", "", time.Time{}, err
 	}
 	maxAge := int(s.Config.Auth.SessionTTL.Seconds())
 	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", MaxAge: maxAge, HttpOnly: true,
 		Secure: s.Config.Auth.CookieSecure, SameSite: http.SameSiteLaxMode})
 	http.SetCookie(c.Writer, &http.Cookie{Name: csrfCookie, Value: csrf, Path: "/", MaxAge: maxAge,
 		Secure: s.Config.Auth.CookieSecure, SameSite: http.SameSiteStrictMode})
-	c.JSON(http.StatusOK, gin.H{"token": token, "csrfToken": csrf, "expiresAt": expires, "account": accountView(acc)})
+	return token, csrf, expires, nil
+}
+
+// clearSessionCookies removes the browser's cookies.
+func clearSessionCookies(c *gin.Context) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
+	http.SetCookie(c.Writer, &http.Cookie{Name: csrfCookie, Value: "", Path: "/", MaxAge: -1})
 }
 
 func (s *Server) logout(c *gin.Context) {
@@ -138,8 +153,7 @@ func (s *Server) logout(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
-	http.SetCookie(c.Writer, &http.Cookie{Name: csrfCookie, Value: "", Path: "/", MaxAge: -1})
+	clearSessionCookies(c)
 	c.Status(http.StatusNoContent)
 }
 

@@ -102,6 +102,14 @@ func toError(err error) *Error {
 		return errNotFound("记录")
 	case errors.Is(err, storage.ErrOpenApplication):
 		return errConflict("open_application_exists", "每人限报1个项目：您已有进行中的申请")
+	case errors.Is(err, storage.ErrDuplicateUsername):
+		return &Error{Status: http.StatusConflict, Code: "duplicate_username", Message: "该用户名（学号/工号）已存在", Fields: map[string]string{"username": "该用户名已存在"}}
+	case errors.Is(err, storage.ErrDuplicateProject):
+		return &Error{Status: http.StatusConflict, Code: "duplicate_project", Message: "同一年度已有相同项目编号的项目", Fields: map[string]string{"code": "同一年度已有相同项目编号的项目"}}
+	case errors.Is(err, storage.ErrDuplicateRequirement):
+		return errInvalid(map[string]string{"requirements": "附件类型不能重复"})
+	case errors.Is(err, storage.ErrQuotaBelowAdmitted):
+		return errInvalid(map[string]string{"quota": "推荐名额不能少于已录取人数"})
 	case errors.Is(err, storage.ErrConflict):
 		return errConflict("not_editable", "当前状态不允许此操作")
 	case errors.Is(err, blob.ErrUnavailable):

@@ -135,7 +135,11 @@ func (r *response) list(path string) []any {
 }
 
 // errField is the message of a field error.
-func (r *response) errField(field string) string { return r.str("error.fields." + field) }
+func (r *response) errField(field string) string {
+	fields, _ := r.get("error.fields").(map[string]any)
+	s, _ := fields[field].(string)
+	return s
+}
 
 func (c *client) call(method, path string, body any, headers ...string) *response {
 	var reader io.Reader

@@ -86,12 +86,20 @@ var (
 	students  = []workflows.Role{workflows.RoleStudent}
 	reviewers = []workflows.Role{workflows.RoleCollegeReviewer, workflows.RoleAcademicAffairs, workflows.RoleForeignAffairs, workflows.RoleAdmin}
 	deciders  = []workflows.Role{workflows.RoleCollegeReviewer, workflows.RoleAcademicAffairs, workflows.RoleForeignAffairs}
+	// publishers manage projects (外事部门 publishes them).
+	publishers = []workflows.Role{workflows.RoleForeignAffairs, workflows.RoleAdmin}
+	admins     = []workflows.Role{workflows.RoleAdmin}
+	offices    = []workflows.Role{workflows.RoleAcademicAffairs, workflows.RoleForeignAffairs, workflows.RoleAdmin}
 )
 
 // routes is the route table: every endpoint with its roles, in one place.
 func (s *Server) routes() []route {
 	return []route{
 		{method: "POST", path: "/auth/login", public: true, handler: s.login},
+		{method: "GET", path: "/auth/config", public: true, handler: s.authConfig},
+		{method: "GET", path: "/auth/cas/login", public: true, handler: s.casLogin},
+		{method: "GET", path: "/auth/cas/callback", public: true, handler: s.casCallback},
+		{method: "GET", path: "/auth/cas/logout", public: true, handler: s.casLogout},
 		{method: "POST", path: "/auth/logout", roles: anyone, handler: s.logout},
 		{method: "GET", path: "/me", roles: anyone, handler: s.me},
 
@@ -105,6 +113,12 @@ func (s *Server) routes() []route {
 
 		{method: "GET", path: "/projects", roles: anyone, handler: s.listProjects},
 		{method: "GET", path: "/projects/:pid", roles: anyone, handler: s.getProject},
+		{method: "POST", path: "/projects", roles: publishers, handler: s.createProject},
+		{method: "PUT", path: "/projects/:pid", roles: publishers, handler: s.updateProject},
+		{method: "POST", path: "/projects/:pid/publish", roles: publishers, handler: s.publishProject(true)},
+		{method: "POST", path: "/projects/:pid/unpublish", roles: publishers, handler: s.publishProject(false)},
+		{method: "POST", path: "/projects/:pid/copy", roles: publishers, handler: s.copyProject},
+		{method: "GET", path: "/colleges", roles: anyone, handler: s.listColleges},
 		{method: "GET", path: "/notice", roles: anyone, handler: s.getNotice},
 
 		{method: "POST", path: "/applications", roles: students, handler: s.createApplication},
@@ -127,6 +141,15 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/applications/:id/decide", roles: deciders, handler: s.decide},
 
 		{method: "GET", path: "/reviews", roles: reviewers, handler: s.reviewQueue},
+		{method: "POST", path: "/reviews/batch-approve", roles: deciders, handler: s.batchApprove},
+		{method: "GET", path: "/exports/applications.xlsx", roles: reviewers, handler: s.exportApplications},
+		{method: "GET", path: "/dashboard", roles: offices, handler: s.dashboard},
+
+		{method: "GET", path: "/accounts", roles: admins, handler: s.listAccounts},
+		{method: "POST", path: "/accounts", roles: admins, handler: s.createAccount},
+		{method: "PUT", path: "/accounts/:aid", roles: admins, handler: s.updateAccount},
+		{method: "POST", path: "/accounts/:aid/password", roles: admins, handler: s.resetPassword},
+		{method: "GET", path: "/audit", roles: admins, handler: s.auditLog},
 		{method: "GET", path: "/notifications", roles: anyone, handler: s.listNotifications},
 		{method: "POST", path: "/notifications/:nid/read", roles: anyone, handler: s.readNotification},
 	}

@@ -71,7 +71,8 @@ type Application struct {
 	CommitmentAccepted time.Time       `db:"commitment_accepted_at" json:"commitmentAcceptedAt"`
 	BasicInfo
 	ApplyInfo
-	Funding
+	// Funding is 资助情况; answered as its own section.
+	Funding        `json:"-"`
 	BasicSavedAt   *time.Time `db:"basic_saved_at" json:"basicSavedAt"`
 	InfoSavedAt    *time.Time `db:"info_saved_at" json:"infoSavedAt"`
 	Status         string     `db:"status" json:"status"`
@@ -128,7 +129,7 @@ func (s *Store) CreateDraft(ctx context.Context, d NewDraft) (*Application, erro
 		if err := tx.GetContext(ctx, &reqs, `SELECT coalesce(json_agg(json_build_object(
 				'id', id, 'kind', kind, 'formats', formats, 'maxBytes', max_bytes, 'required', required, 'position', position)
 				ORDER BY position, id), '[]')
-			FROM attachment_requirements WHERE project_id = $1`, d.ProjectID); err != nil {
+			FROM attachment_requirements WHERE project_id = $1 AND retired_at IS NULL`, d.ProjectID); err != nil {
 			return err
 		}
 		err := tx.GetContext(ctx, &id, `

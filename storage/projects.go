@@ -2,10 +2,12 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -123,7 +125,7 @@ func (s *Store) ProjectByID(ctx context.Context, id int64) (*Project, error) {
 	}
 	p.Requirements = []Requirement{}
 	err := s.DB.SelectContext(ctx, &p.Requirements, `SELECT id, project_id, kind, formats, max_bytes, required, position
-		FROM attachment_requirements WHERE project_id = $1 ORDER BY position, id`, id)
+		FROM attachment_requirements WHERE project_id = $1 AND retired_at IS NULL ORDER BY position, id`, id)
 	return &p, err
 }
 
@@ -132,4 +134,108 @@ func (s *Store) ProjectYears(ctx context.Context) ([]int, error) {
 	out := []int{}
 	err := s.DB.SelectContext(ctx, &out, `SELECT DISTINCT year FROM projects WHERE published AND active ORDER BY year DESC`)
 	return out, err
+}
+
+// SaveProject creates (ID 0) or changes a project and its requirements in one
+// transaction. Requirements keep their IDs when kept, are added when new and
+// retired when dropped, so that applications in flight are not touched.
+func (s *Store) SaveProject(ctx context.Context, p *Project) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if p.ID == 0 {
+			if err := tx.QueryRowxContext(ctx, `INSERT INTO projects (system_no, code, name, year, start_date, end_date, term_length, apply_start, apply_end)
+				VALUES ('STPR' || replace(gen_random_uuid()::text, '-', ''), $1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, system_no, created_at`,
+				p.Code, p.Name, p.Year, p.StartDate, p.EndDate, p.TermLength, p.ApplyStart, p.ApplyEnd).Scan(&p.ID, &p.SystemNo, &p.CreatedAt); err != nil {
+				return projectConflict(err)
+			}
+		}
+		res, err := tx.NamedExecContext(ctx, `UPDATE projects SET code = :code, name = :name, year = :year, terms = :terms,
+			start_date = :start_date, end_date = :end_date, duration_text = :duration_text, nature = :nature,
+			institution_name = :institution_name, institution_name_en = :institution_name_en, country = :country,
+			category = :category, fee_mode = :fee_mode, fee = :fee, term_length = :term_length, active = :active,
+			teaching_mode = :teaching_mode, notes = :notes, host_unit = :host_unit, apply_start = :apply_start,
+			apply_end = :apply_end, eligible_degree_levels = :eligible_degree_levels, eligible_grades = :eligible_grades,
+			eligible_majors = :eligible_majors, min_gpa = :min_gpa, quota = :quota, has_interview = :has_interview,
+			allow_dates_outside = :allow_dates_outside, updated_at = now()
+			WHERE id = :id`, p)
+		if err != nil {
+			return projectConflict(err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		keep := []int64{}
+		for i := range p.Requirements {
+			r := &p.Requirements[i]
+			r.Position = i
+			if r.ID != 0 {
+				res, err := tx.ExecContext(ctx, `UPDATE attachment_requirements SET kind = $3, formats = $4, max_bytes = $5, required = $6, position = $7
+					WHERE id = $1 AND project_id = $2 AND retired_at IS NULL`, r.ID, p.ID, r.Kind, r.Formats, r.MaxBytes, r.Required, r.Position)
+				if err != nil {
+					return projectConflict(err)
+				}
+				if n, _ := res.RowsAffected(); n == 0 {
+					return ErrNotFound
+				}
+			} else if err := tx.GetContext(ctx, &r.ID, `INSERT INTO attachment_requirements (project_id, kind, formats, max_bytes, required, position)
+				VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, p.ID, r.Kind, r.Formats, r.MaxBytes, r.Required, r.Position); err != nil {
+				return projectConflict(err)
+			}
+			keep = append(keep, r.ID)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE attachment_requirements SET retired_at = now() WHERE project_id = $1 AND retired_at IS NULL AND NOT (id = ANY($2))`,
+			p.ID, pq.Array(keep))
+		return err
+	})
+}
+
+// ErrDuplicateProject: another project has the same number in the same year.
+var ErrDuplicateProject = errors.New("duplicate project code and year")
+
+func projectConflict(err error) error {
+	switch {
+	case constraintViolated(err, "projects_code_year_key"):
+		return ErrDuplicateProject
+	case constraintViolated(err, "attachment_requirements_live_kind"):
+		return ErrDuplicateRequirement
+	case constraintViolated(err, "projects_check2"), constraintViolated(err, "projects_quota_check"):
+		return ErrQuotaBelowAdmitted
+	}
+	return err
+}
+
+// Errors of a project edit.
+var (
+	ErrDuplicateRequirement = errors.New("two requirements of the same kind")
+	ErrQuotaBelowAdmitted   = errors.New("quota below the number admitted")
+)
+
+// SetPublished publishes or withdraws a project.
+func (s *Store) SetPublished(ctx context.Context, id int64, published bool) error {
+	res, err := s.DB.ExecContext(ctx, `UPDATE projects SET published = $2, updated_at = now() WHERE id = $1`, id, published)
+	return rowsOrNotFound(res, err)
+}
+
+// CopyProject copies a project and its live requirements into another year, unpublished,
+// its dates moved by the same number of years.
+func (s *Store) CopyProject(ctx context.Context, id int64, year int) (int64, error) {
+	var newID int64
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		err := tx.GetContext(ctx, &newID, `INSERT INTO projects (system_no, code, name, year, terms, start_date, end_date, duration_text,
+				nature, institution_name, institution_name_en, country, category, fee_mode, fee, term_length, active, teaching_mode,
+				notes, host_unit, apply_start, apply_end, eligible_degree_levels, eligible_grades, eligible_majors, min_gpa, quota,
+				has_interview, allow_dates_outside, published)
+			SELECT 'STPR' || replace(gen_random_uuid()::text, '-', ''), code, name, $2, terms,
+				start_date + make_interval(years => $2 - year), end_date + make_interval(years => $2 - year), duration_text,
+				nature, institution_name, institution_name_en, country, category, fee_mode, fee, term_length, active, teaching_mode,
+				notes, host_unit, apply_start + make_interval(years => $2 - year), apply_end + make_interval(years => $2 - year),
+				eligible_degree_levels, eligible_grades, eligible_majors, min_gpa, quota, has_interview, allow_dates_outside, false
+			FROM projects WHERE id = $1 RETURNING id`, id, year)
+		if err != nil {
+			return notFound(projectConflict(err))
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO attachment_requirements (project_id, kind, formats, max_bytes, required, position)
+			SELECT $2, kind, formats, max_bytes, required, position FROM attachment_requirements WHERE project_id = $1 AND retired_at IS NULL`, id, newID)
+		return err
+	})
+	return newID, err
 }

@@ -1,0 +1,181 @@
+package api
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"outbound/storage"
+)
+
+// 统一身份认证: the university's CAS server. The login redirects there; the
+// callback validates the ticket with serviceValidate (CAS 2.0/3.0) and opens
+// a session for the account whose 学号/工号 CAS names.
+
+func (s *Server) casEnabled() bool { return s.Config.CAS.URL != "" }
+
+func (s *Server) casBase() string { return strings.TrimRight(s.Config.CAS.URL, "/") }
+
+// casService is this system's callback URL, as registered with the CAS server.
+func (s *Server) casService() string { return s.Config.APIURL() + "/api/v1/auth/cas/callback" }
+
+func (s *Server) authConfig(c *gin.Context) {
+	out := gin.H{"casEnabled": s.casEnabled(), "localLogin": true}
+	if s.casEnabled() {
+		out["casLoginUrl"] = "/api/v1/auth/cas/login"
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) casLogin(c *gin.Context) {
+	if !s.casEnabled() {
+		fail(c, errNotFound("统一身份认证"))
+		return
+	}
+	c.Redirect(http.StatusFound, s.casBase()+"/login?service="+url.QueryEscape(s.casService()))
+}
+
+// casAttributeKeys name the attributes that may carry the 学号/工号, most specific first.
+var casAttributeKeys = []string{"studentNumber", "studentNo", "employeeNumber", "staffNumber", "uid"}
+
+type casResponse struct {
+	XMLName xml.Name `xml:"serviceResponse"`
+	Success *struct {
+		User       string `xml:"user"`
+		Attributes struct {
+			Values []struct {
+				XMLName xml.Name
+				Value   string `xml:",chardata"`
+			} `xml:",any"`
+		} `xml:"attributes"`
+	} `xml:"authenticationSuccess"`
+	Failure *struct {
+		Code    string `xml:"code,attr"`
+		Message string `xml:",chardata"`
+	} `xml:"authenticationFailure"`
+}
+
+// errCAS is a failed sign-in through CAS; Message is shown to the person.
+type errCAS struct{ Message string }
+
+func (e *errCAS) Error() string { return e.Message }
+
+// validateTicket asks the CAS server who the ticket belongs to.
+func (s *Server) validateTicket(ctx context.Context, ticket string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	u := s.casBase() + "/serviceValidate?service=" + url.QueryEscape(s.casService()) + "&ticket=" + url.QueryEscape(ticket)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", &errCAS{"统一身份认证服务暂时无法访问，请稍后重试"}
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return "", &errCAS{"统一身份认证服务暂时无法访问，请稍后重试"}
+	}
+	var r casResponse
+	if err := xml.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&r); err != nil {
+		return "", &errCAS{"统一身份认证服务的应答无法识别"}
+	}
+	if r.Failure != nil || r.Success == nil {
+		if r.Failure != nil {
+			slog.Info("CAS ticket refused", "code", r.Failure.Code)
+		}
+		return "", &errCAS{"登录凭证无效或已过期，请重新登录"}
+	}
+	for _, key := range casAttributeKeys {
+		for _, v := range r.Success.Attributes.Values {
+			if v.XMLName.Local == key && strings.TrimSpace(v.Value) != "" {
+				return strings.TrimSpace(v.Value), nil
+			}
+		}
+	}
+	if user := strings.TrimSpace(r.Success.User); user != "" {
+		return user, nil
+	}
+	return "", &errCAS{"统一身份认证未提供学号或工号"}
+}
+
+func (s *Server) casCallback(c *gin.Context) {
+	if !s.casEnabled() {
+		fail(c, errNotFound("统一身份认证"))
+		return
+	}
+	ticket := c.Query("ticket")
+	if ticket == "" || len(ticket) > 256 {
+		s.casRefuse(c, http.StatusBadRequest, "缺少登录凭证，请从统一身份认证重新登录")
+		return
+	}
+	username, err := s.validateTicket(c.Request.Context(), ticket)
+	var casErr *errCAS
+	if errors.As(err, &casErr) {
+		s.casRefuse(c, http.StatusUnauthorized, casErr.Message)
+		return
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	acc, err := s.Store.AccountByUsername(c.Request.Context(), username)
+	if errors.Is(err, storage.ErrNotFound) {
+		s.casRefuse(c, http.StatusForbidden, fmt.Sprintf("学号/工号 %s 尚未开通外事综合服务系统账号，请联系国际处", username))
+		return
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if acc.Disabled {
+		s.casRefuse(c, http.StatusForbidden, "账号已停用，请联系国际处")
+		return
+	}
+	if _, _, _, err := s.startSession(c, acc); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusFound, "/")
+}
+
+func (s *Server) casLogout(c *gin.Context) {
+	if ck, err := c.Cookie(sessionCookie); err == nil {
+		if err := s.Store.DeleteSession(c.Request.Context(), hashToken(ck)); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	clearSessionCookies(c)
+	target := "/"
+	if s.casEnabled() {
+		target = s.casBase() + "/logout?service=" + url.QueryEscape(s.Config.APIURL()+"/")
+	}
+	c.Redirect(http.StatusFound, target)
+}
+
+var casRefusalPage = template.Must(template.New("refused").Parse(`<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>登录失败 - 外事综合服务系统</title><link rel="stylesheet" href="/assets/app.css"></head>
+<body><main class="narrow"><h1>统一身份认证登录失败</h1><p class="error">{{.}}</p><p><a href="/">返回登录页</a></p></main></body></html>`))
+
+// casRefuse tells the person in their browser why the sign-in failed.
+func (s *Server) casRefuse(c *gin.Context, status int, message string) {
+	clearSessionCookies(c)
+	c.Status(status)
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	if err := casRefusalPage.Execute(c.Writer, message); err != nil {
+		slog.Warn("refusal page", "error", err)
+	}
+}

@@ -1,0 +1,446 @@
+package api_test
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
+
+	"outbound/service"
+)
+
+// submitted creates a student of the college with a submitted application to the project.
+func submitted(t *testing.T, college string, project int64) (*client, int64) {
+	s := newStudent(t, college)
+	d := newDraft(t, s, project)
+	r := s.call("POST", pathf("/applications/%d/submit", d.id), nil)
+	require.Equal(t, 200, r.status, string(r.body))
+	return s, d.id
+}
+
+func decide(t *testing.T, c *client, id int64, body map[string]any, want int) *response {
+	t.Helper()
+	r := c.call("POST", pathf("/applications/%d/decide", id), body)
+	require.Equal(t, want, r.status, string(r.body))
+	return r
+}
+
+var ok = map[string]any{"decision": "approve", "opinion": "同意"}
+
+func TestQueuesAreScoped(t *testing.T) {
+	project := newProject(t, projectSpec{})
+	_, lit := submitted(t, "LIT", project)
+	_, sci := submitted(t, "SCI", project)
+	queue := func(c *client, query string) []int64 {
+		r := c.call("GET", "/reviews?pageSize=100&projectId="+fmt.Sprint(project)+query, nil)
+		require.Equal(t, 200, r.status)
+		var ids []int64
+		for _, it := range r.list("items") {
+			ids = append(ids, int64(it.(map[string]any)["application"].(map[string]any)["id"].(float64)))
+		}
+		return ids
+	}
+	litR, sciR, jwc, wsc, admin := login(t, "lit-reviewer"), login(t, "sci-reviewer"), login(t, "jwc1"), login(t, "wsc"), login(t, "admin")
+	require.Equal(t, []int64{lit}, queue(litR, ""))
+	require.Equal(t, []int64{sci}, queue(sciR, ""))
+	require.Empty(t, queue(jwc, ""))
+	decide(t, litR, lit, ok, 200)
+	require.Equal(t, []int64{lit}, queue(jwc, ""))
+	require.Empty(t, queue(litR, ""))
+	require.Empty(t, queue(wsc, ""))
+	require.ElementsMatch(t, []int64{lit, sci}, queue(admin, ""))
+	require.Equal(t, []int64{sci}, queue(admin, "&role=college_reviewer"))
+	// The scoped lists: the college sees its own college's submitted applications only.
+	r := sciR.call("GET", "/applications?pageSize=100&projectId="+fmt.Sprint(project), nil)
+	require.EqualValues(t, 1, r.num("total"))
+	r = jwc.call("GET", "/applications?pageSize=100&projectId="+fmt.Sprint(project), nil)
+	require.EqualValues(t, 2, r.num("total"))
+}
+
+func TestReviewThroughAdmissionAndPreDeparture(t *testing.T) {
+	project := newProject(t, projectSpec{quota: ptr(3)})
+	s, id := submitted(t, "LIT", project)
+	litR, jwc1, jwc2, wsc := login(t, "lit-reviewer"), login(t, "jwc1"), login(t, "jwc2"), login(t, "wsc")
+
+	decide(t, litR, id, map[string]any{"decision": "approve"}, 200)
+	r := decide(t, jwc1, id, map[string]any{"decision": "reject"}, 422)
+	require.Equal(t, "审核意见不能为空", r.errField("opinion"))
+	decide(t, jwc1, id, map[string]any{"decision": "maybe"}, 422)
+	decide(t, jwc1, id, ok, 200)
+	r = decide(t, wsc, id, map[string]any{"decision": "approve", "opinion": "录取", "funding": map[string]any{"source": "国家留学基金委", "amount": 12000, "note": "全额"}}, 200)
+	require.Equal(t, "已录取", r.str("application.status"))
+	require.Equal(t, "国家留学基金委", r.str("funding.source"))
+
+	// Pre-departure: materials, 初审 and 复审 by different people, then foreign affairs.
+	r = s.call("GET", pathf("/applications/%d", id), nil)
+	require.Equal(t, []string{"view", "upload-predeparture", "delete-predeparture", "track"}, actionNames(r))
+	require.Equal(t, 409, s.upload(pathf("/applications/%d/supplements", id), "x.pdf", pdfFile()).status, "no supplements outside review")
+	up := s.upload(pathf("/applications/%d/attachments?kind=predeparture", id), "行前材料.pdf", pdfFile())
+	require.Equal(t, 201, up.status, string(up.body))
+	require.Equal(t, 204, s.call("DELETE", pathf("/applications/%d/attachments/%d", id, up.num("id")), nil).status, "行前材料删除")
+	r = s.call("POST", pathf("/applications/%d/submit-predeparture", id), nil)
+	require.Equal(t, 422, r.status)
+	require.NotEmpty(t, r.errField("predeparture"))
+	require.Equal(t, 201, s.upload(pathf("/applications/%d/attachments?kind=predeparture", id), "行前材料.pdf", pdfFile()).status)
+	r = s.call("POST", pathf("/applications/%d/submit-predeparture", id), nil)
+	require.Equal(t, 200, r.status)
+	require.Equal(t, "行前资料已上传", r.str("application.status"))
+	decide(t, jwc1, id, ok, 200)
+	r = decide(t, jwc1, id, ok, 403)
+	require.Equal(t, "same_reviewer", r.str("error.code"))
+	require.Equal(t, "初审与复审须由不同的人完成", r.str("error.message"))
+	r = jwc1.call("GET", pathf("/applications/%d", id), nil)
+	require.NotContains(t, actionNames(r), "decide", "the first reviewer is not offered the second review")
+	decide(t, jwc2, id, ok, 200)
+	r = decide(t, wsc, id, ok, 200)
+	require.Equal(t, "行前阶段外事部门审核通过", r.str("application.status"))
+	// The return date is ahead: the report cannot be handed in yet.
+	require.Equal(t, 201, s.upload(pathf("/applications/%d/attachments?kind=return_report", id), "返校总结.docx", docxFile()).status)
+	r = s.call("POST", pathf("/applications/%d/submit-return-report", id), nil)
+	require.Equal(t, 409, r.status)
+	require.Equal(t, "return_date_not_reached", r.str("error.code"))
+
+	var admitted int
+	require.NoError(t, env.Services.Store.DB.Get(&admitted, `SELECT admitted_count FROM projects WHERE id = $1`, project))
+	require.Equal(t, 1, admitted)
+	r = s.call("GET", pathf("/applications/%d", id), nil)
+	var steps []string
+	for _, e := range r.list("timeline") {
+		steps = append(steps, e.(map[string]any)["step"].(string))
+	}
+	require.Equal(t, []string{"未提交", "申请中", "学院审核通过", "教务处审核通过", "外事部门审核通过", "行前资料已上传",
+		"行前阶段教务处初审通过", "行前阶段教务处复审通过", "行前阶段外事部门审核通过"}, steps)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestBatchApprove(t *testing.T) {
+	project := newProject(t, projectSpec{})
+	_, a := submitted(t, "LIT", project)
+	s2, b := submitted(t, "LIT", project)
+	_, other := submitted(t, "SCI", project)
+	require.Equal(t, 200, s2.call("POST", pathf("/applications/%d/withdraw", b), nil).status)
+	litR := login(t, "lit-reviewer")
+	r := litR.call("POST", "/reviews/batch-approve", map[string]any{"applicationIds": []int64{a, b, other}, "opinion": "同意"})
+	require.Equal(t, 200, r.status, string(r.body))
+	require.EqualValues(t, 1, r.num("approved"))
+	require.EqualValues(t, 2, r.num("failed"))
+	require.Equal(t, true, r.get("results.0.ok"))
+	require.Equal(t, "wrong_stage", r.str("results.1.code"))
+	require.Equal(t, "not_found", r.str("results.2.code"), "another college's application is out of scope")
+	require.Equal(t, 422, litR.call("POST", "/reviews/batch-approve", map[string]any{"applicationIds": []int64{}}).status)
+}
+
+func projectBody(code string) map[string]any {
+	now := time.Now()
+	return map[string]any{
+		"code": code, "name": "剑桥大学暑期项目", "year": 2026, "terms": "夏季", "startDate": now.AddDate(0, 2, 0).Format("2006-01-02"),
+		"endDate": now.AddDate(0, 3, 0).Format("2006-01-02"), "durationText": "四周", "nature": "学校公派", "institutionName": "剑桥大学",
+		"institutionNameEn": "University of Cambridge", "country": "英国", "category": "校际交流学分项目", "feeMode": "自费", "fee": 30000,
+		"termLength": "短期", "teachingMode": "线下授课", "hostUnit": "国际处", "applyStart": now.Add(-time.Hour).Format(time.RFC3339),
+		"applyEnd": now.AddDate(0, 0, 20).Format(time.RFC3339), "eligibleDegreeLevels": []string{"本科生"}, "quota": 2, "hasInterview": true,
+		"requirements": []map[string]any{
+			{"kind": "成绩单", "formats": []string{"pdf"}, "maxBytes": 1 << 20, "required": true},
+			{"kind": "个人陈述", "formats": []string{"pdf", "docx"}, "maxBytes": 1 << 20, "required": true},
+		},
+	}
+}
+
+func TestProjectManagementLeavesApplicationsInFlightAlone(t *testing.T) {
+	wsc := login(t, "wsc")
+	code := fmt.Sprintf("C%d", time.Now().UnixNano()%1e9)
+	bad := projectBody(code)
+	bad["endDate"], bad["termLength"], bad["requirements"] = "2020-01-01", "中期", []map[string]any{{"kind": "", "formats": []string{"exe"}, "maxBytes": 0}}
+	r := wsc.call("POST", "/projects", bad)
+	require.Equal(t, 422, r.status)
+	for _, f := range []string{"endDate", "termLength", "requirements.0.kind", "requirements.0.formats", "requirements.0.maxBytes"} {
+		require.NotEmpty(t, r.errField(f), "%s in %s", f, r.body)
+	}
+	require.Equal(t, 403, login(t, "jwc1").call("POST", "/projects", projectBody(code)).status)
+
+	r = wsc.call("POST", "/projects", projectBody(code))
+	require.Equal(t, 201, r.status, string(r.body))
+	pid := r.num("id")
+	require.Equal(t, false, r.get("published"))
+	require.Equal(t, 409, wsc.call("POST", "/projects", projectBody(code)).status, "same number, same year")
+	s := newStudent(t, "LIT")
+	require.Equal(t, 404, s.call("GET", pathf("/projects/%d", pid), nil).status, "unpublished projects are hidden from students")
+	require.Equal(t, 200, wsc.call("POST", pathf("/projects/%d/publish", pid), nil).status)
+
+	d := s.call("POST", "/applications", acceptBody(pid))
+	require.Equal(t, 201, d.status)
+	app := d.num("id")
+	before := s.call("GET", pathf("/applications/%d", app), nil)
+	require.Len(t, before.list("requirements"), 2)
+	keptID := before.num("requirements.0.id")
+	droppedID := before.num("requirements.1.id")
+
+	// The office drops 个人陈述, tightens 成绩单 and adds a 推荐信.
+	edit := projectBody(code)
+	edit["name"] = "剑桥大学暑期项目（更新）"
+	edit["requirements"] = []map[string]any{
+		{"id": keptID, "kind": "成绩单", "formats": []string{"pdf"}, "maxBytes": 512 << 10, "required": true},
+		{"kind": "推荐信", "formats": []string{"pdf"}, "maxBytes": 1 << 20, "required": true},
+	}
+	r = wsc.call("PUT", pathf("/projects/%d", pid), edit)
+	require.Equal(t, 200, r.status, string(r.body))
+	require.Len(t, r.list("requirements"), 2)
+	require.Equal(t, "推荐信", r.str("requirements.1.kind"))
+
+	after := s.call("GET", pathf("/applications/%d", app), nil)
+	require.Len(t, after.list("requirements"), 2)
+	require.Equal(t, "个人陈述", after.str("requirements.1.kind"), "the application keeps what it captured")
+	require.EqualValues(t, 1<<20, after.num("requirements.0.maxBytes"))
+	require.Equal(t, 201, s.upload(pathf("/applications/%d/attachments?requirementId=%d", app, droppedID), "陈述.pdf", pdfFile()).status)
+	other := newStudent(t, "LIT")
+	r = other.call("POST", "/applications", acceptBody(pid))
+	require.Equal(t, 201, r.status)
+	fresh := other.call("GET", pathf("/applications/%d", r.num("id")), nil)
+	require.Equal(t, "推荐信", fresh.str("requirements.1.kind"), "a new application gets the new rules")
+
+	r = wsc.call("POST", pathf("/projects/%d/copy", pid), map[string]any{"year": 2027})
+	require.Equal(t, 201, r.status, string(r.body))
+	require.EqualValues(t, 2027, r.num("year"))
+	require.Equal(t, false, r.get("published"))
+	require.Len(t, r.list("requirements"), 2)
+	require.Equal(t, 200, wsc.call("POST", pathf("/projects/%d/unpublish", pid), nil).status)
+	require.Equal(t, 200, s.call("GET", pathf("/applications/%d", app), nil).status, "the draft goes on after unpublishing")
+}
+
+func TestExportHoldsExactlyTheFilteredRows(t *testing.T) {
+	project := newProject(t, projectSpec{})
+	for _, college := range []string{"LIT", "LIT", "SCI"} {
+		submitted(t, college, project)
+	}
+	check := func(c *client, query string, want int) {
+		list := c.call("GET", "/applications?pageSize=100&"+query, nil)
+		require.Equal(t, 200, list.status)
+		require.EqualValues(t, want, list.num("total"))
+		r := c.call("GET", "/exports/applications.xlsx?"+query, nil)
+		require.Equal(t, 200, r.status)
+		require.Contains(t, r.header.Get("Content-Disposition"), ".xlsx")
+		book, err := excelize.OpenReader(bytes.NewReader(r.body))
+		require.NoError(t, err)
+		rows, err := book.GetRows("申请列表")
+		require.NoError(t, err)
+		require.Equal(t, "学生姓名", rows[0][2])
+		require.Equal(t, "申请状态", rows[0][12])
+		require.Len(t, rows, want+1)
+		var listed []string
+		for _, it := range list.list("items") {
+			listed = append(listed, it.(map[string]any)["application"].(map[string]any)["systemNo"].(string))
+		}
+		var exported []string
+		for _, row := range rows[1:] {
+			exported = append(exported, row[1])
+		}
+		require.Equal(t, listed, exported)
+	}
+	q := "projectId=" + fmt.Sprint(project)
+	check(login(t, "jwc1"), q, 3)
+	check(login(t, "lit-reviewer"), q, 2)
+	check(login(t, "jwc1"), q+"&college=SCI", 1)
+	require.Equal(t, 403, newStudent(t, "LIT").call("GET", "/exports/applications.xlsx", nil).status)
+}
+
+func TestAccountsAndAudit(t *testing.T) {
+	admin := login(t, "admin")
+	name := fmt.Sprintf("rev%d", time.Now().UnixNano()%1e9)
+	r := admin.call("POST", "/accounts", map[string]any{"username": name, "displayName": "新审核员", "role": "college_reviewer", "password": "short"})
+	require.Equal(t, 422, r.status)
+	require.NotEmpty(t, r.errField("collegeCode"))
+	require.NotEmpty(t, r.errField("password"))
+	r = admin.call("POST", "/accounts", map[string]any{"username": name, "displayName": "新审核员", "role": "college_reviewer", "collegeCode": "SCI", "password": "Secret-2026"})
+	require.Equal(t, 201, r.status, string(r.body))
+	id := r.num("id")
+	require.Equal(t, 409, admin.call("POST", "/accounts", map[string]any{"username": name, "displayName": "x", "role": "admin", "password": "Secret-2026"}).status)
+	c := newClient(t)
+	lr := c.call("POST", "/auth/login", map[string]string{"username": name, "password": "Secret-2026"})
+	require.Equal(t, 200, lr.status)
+	rev := newClient(t)
+	rev.token = lr.str("token")
+	require.Equal(t, "SCI", rev.call("GET", "/me", nil).str("collegeCode"))
+
+	r = admin.call("PUT", pathf("/accounts/%d", id), map[string]any{"displayName": "新审核员", "role": "college_reviewer", "collegeCode": "SCI", "disabled": true})
+	require.Equal(t, 200, r.status, string(r.body))
+	require.Equal(t, 401, rev.call("GET", "/me", nil).status, "disabling ends the sessions")
+	require.Equal(t, 401, c.call("POST", "/auth/login", map[string]string{"username": name, "password": "Secret-2026"}).status)
+	require.Equal(t, 409, admin.call("PUT", pathf("/accounts/%d", admin.call("GET", "/me", nil).num("id")), map[string]any{"displayName": "x", "role": "admin", "disabled": true}).status)
+	require.Equal(t, 204, admin.call("POST", pathf("/accounts/%d/password", id), map[string]any{"password": "Another-2026"}).status)
+	require.Equal(t, 403, login(t, "wsc").call("GET", "/accounts", nil).status)
+	list := admin.call("GET", "/accounts?role=college_reviewer&q="+name, nil)
+	require.EqualValues(t, 1, list.num("total"))
+
+	// Decisions are audited with who, what, before, after and where from.
+	_, app := submitted(t, "LIT", newProject(t, projectSpec{}))
+	decide(t, login(t, "lit-reviewer"), app, ok, 200)
+	audit := admin.call("GET", "/audit?pageSize=50", nil)
+	require.Equal(t, 200, audit.status)
+	var actions []string
+	for _, e := range audit.list("items") {
+		entry := e.(map[string]any)
+		actions = append(actions, entry["action"].(string))
+		if entry["action"] == "application.decide" && entry["targetId"] == fmt.Sprint(app) {
+			require.Equal(t, "文学院审核员", entry["actorName"])
+			require.Equal(t, "127.0.0.1", entry["remoteAddr"])
+			require.Equal(t, "college_review", entry["before"].(map[string]any)["stage"])
+			require.Equal(t, "approve", entry["after"].(map[string]any)["decision"])
+		}
+	}
+	for _, want := range []string{"account.create", "account.update", "account.reset_password", "application.decide"} {
+		require.Contains(t, actions, want)
+	}
+	require.Equal(t, 403, login(t, "jwc1").call("GET", "/audit", nil).status)
+
+	d := login(t, "wsc").call("GET", "/dashboard", nil)
+	require.Equal(t, 200, d.status)
+	require.NotEmpty(t, d.list("stages"))
+	require.NotEmpty(t, d.list("projects"))
+}
+
+// casDouble speaks the CAS 2.0/3.0 protocol: /login hands out one-time service tickets, /serviceValidate checks them.
+type casDouble struct {
+	mu        sync.Mutex
+	tickets   map[string]string // ticket → user
+	service   map[string]string // ticket → service it was issued for
+	user      string
+	attrs     string
+	loggedOut bool
+	*httptest.Server
+}
+
+func newCASDouble() *casDouble {
+	d := &casDouble{tickets: map[string]string{}, service: map[string]string{}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/cas/login", func(w http.ResponseWriter, r *http.Request) {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		ticket := fmt.Sprintf("ST-%d-double", len(d.tickets)+1)
+		d.tickets[ticket], d.service[ticket] = d.user, r.URL.Query().Get("service")
+		http.Redirect(w, r, r.URL.Query().Get("service")+"?ticket="+ticket, http.StatusFound)
+	})
+	mux.HandleFunc("/cas/serviceValidate", func(w http.ResponseWriter, r *http.Request) {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		ticket, service := r.URL.Query().Get("ticket"), r.URL.Query().Get("service")
+		user, known := d.tickets[ticket]
+		delete(d.tickets, ticket) // tickets are single use
+		w.Header().Set("Content-Type", "application/xml")
+		if !known || d.service[ticket] != service {
+			fmt.Fprintf(w, `<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas"><cas:authenticationFailure code="INVALID_TICKET">Ticket %s not recognized</cas:authenticationFailure></cas:serviceResponse>`, xmlEscape(ticket))
+			return
+		}
+		fmt.Fprintf(w, `<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas"><cas:authenticationSuccess><cas:user>%s</cas:user><cas:attributes>%s</cas:attributes></cas:authenticationSuccess></cas:serviceResponse>`, xmlEscape(user), d.attrs)
+	})
+	mux.HandleFunc("/cas/logout", func(w http.ResponseWriter, r *http.Request) {
+		d.mu.Lock()
+		d.loggedOut = true
+		d.mu.Unlock()
+		fmt.Fprint(w, "logged out")
+	})
+	d.Server = httptest.NewServer(mux)
+	return d
+}
+
+func xmlEscape(s string) string {
+	var b strings.Builder
+	_ = xml.EscapeText(&b, []byte(s))
+	return b.String()
+}
+
+func TestCASSignIn(t *testing.T) {
+	cas := newCASDouble()
+	defer cas.Close()
+	// A second API on the same services, with CAS configured and its public URL known.
+	var handler http.Handler
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
+	defer front.Close()
+	cfg := *env.Config
+	cfg.CAS.URL = cas.URL + "/cas"
+	cfg.HTTP.PublicURL = front.URL
+	svc := &service.Services{Config: &cfg, Store: env.Services.Store, Files: env.Services.Files, Temporal: env.Services.Temporal}
+	handler = svc.Handler()
+
+	browser := newClient(t).http
+	get := func(u string) *http.Response {
+		resp, err := browser.Get(u)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp
+	}
+	cfgResp := get(front.URL + "/api/v1/auth/config")
+	require.Equal(t, 200, cfgResp.StatusCode)
+
+	// The CAS user is matched by 学号; attributes win over the user name when present.
+	cas.user = "someone-else"
+	cas.attrs = "<cas:studentNumber>2021216401</cas:studentNumber><cas:displayName>学生1</cas:displayName>"
+	resp := get(front.URL + "/api/v1/auth/cas/login")
+	require.Equal(t, 200, resp.StatusCode)
+	require.Equal(t, front.URL+"/", resp.Request.URL.String(), "signed in and sent to the web UI")
+	me, err := browser.Get(front.URL + "/api/v1/me")
+	require.NoError(t, err)
+	var body bytes.Buffer
+	_, _ = body.ReadFrom(me.Body)
+	me.Body.Close()
+	require.Equal(t, 200, me.StatusCode)
+	require.Contains(t, body.String(), `"username":"2021216401"`)
+
+	// A forged or replayed ticket opens nothing.
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, ticket := range []string{"ST-forged", "ST-1-double"} {
+		resp, err := noRedirect.Get(front.URL + "/api/v1/auth/cas/callback?ticket=" + url.QueryEscape(ticket))
+		require.NoError(t, err)
+		var b bytes.Buffer
+		_, _ = b.ReadFrom(resp.Body)
+		resp.Body.Close()
+		require.Equal(t, 401, resp.StatusCode, ticket)
+		require.Contains(t, b.String(), "登录凭证无效")
+		for _, ck := range resp.Cookies() {
+			require.False(t, ck.Name == "outbound_session" && ck.Value != "", "no session for %s", ticket)
+		}
+	}
+	resp, err = noRedirect.Get(front.URL + "/api/v1/auth/cas/callback")
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, 400, resp.StatusCode)
+
+	// An unknown person is refused clearly.
+	cas.user, cas.attrs = "9999999999", ""
+	resp, err = browser.Get(front.URL + "/api/v1/auth/cas/login")
+	require.NoError(t, err)
+	body.Reset()
+	_, _ = body.ReadFrom(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, 403, resp.StatusCode)
+	require.Contains(t, body.String(), "9999999999 尚未开通")
+
+	// The CAS server down is a clear message too.
+	cas.user = "2021216401"
+	down := newCASDouble()
+	down.Close()
+	cfg.CAS.URL = down.URL + "/cas"
+	resp, err = noRedirect.Get(front.URL + "/api/v1/auth/cas/callback?ticket=ST-x")
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, 401, resp.StatusCode)
+	cfg.CAS.URL = cas.URL + "/cas"
+
+	// Logout ends the session here and at CAS.
+	resp = get(front.URL + "/api/v1/auth/cas/login")
+	require.Equal(t, 200, resp.StatusCode)
+	get(front.URL + "/api/v1/auth/cas/logout")
+	require.True(t, cas.loggedOut)
+	me, err = browser.Get(front.URL + "/api/v1/me")
+	require.NoError(t, err)
+	me.Body.Close()
+	require.Equal(t, 401, me.StatusCode)
+}
