@@ -1,0 +1,271 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/crypto/bcrypt"
+
+	"outbound/storage/demo"
+)
+
+// screenshotDir is where the browser test leaves a picture of every page (see README).
+const screenshotDir = "../test-artifacts/screenshots"
+
+func browserPath(t *testing.T) string {
+	for _, p := range []string{os.Getenv("OUTBOUND_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
+		if p != "" {
+			if _, err := exec.LookPath(p); err == nil {
+				return p
+			}
+		}
+	}
+	t.Fatal("no Chromium found: install Debian's chromium (apt-get install chromium) or set OUTBOUND_CHROMIUM")
+	return ""
+}
+
+type browser struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+func newBrowser(t *testing.T) (*browser, func()) {
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(browserPath(t)), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-quic", true),
+		chromedp.Flag("lang", "zh-CN"), chromedp.WindowSize(1280, 900))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	// The first run starts the browser and must not carry the timeout; the steps do.
+	require.NoError(t, chromedp.Do(ctx))
+	steps, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
+	return &browser{t: t, ctx: steps}, func() { cancelTimeout(); cancelCtx(); cancelAlloc() }
+}
+
+func (b *browser) run(actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	require.NoError(b.t, chromedp.Do(b.ctx, actions...))
+}
+
+func (b *browser) eval(expr string) bool {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](expr))
+	require.NoError(b.t, err)
+	return v
+}
+
+// text waits until an element with the text is visible.
+func (b *browser) text(s string) {
+	b.t.Helper()
+	b.run(chromedp.WaitVisible(fmt.Sprintf(`//*[contains(normalize-space(.), %q) and not(*[contains(normalize-space(.), %q)])]`, s, s)))
+}
+
+func (b *browser) click(label string) {
+	b.t.Helper()
+	sel := fmt.Sprintf(`//*[(self::button or self::a) and normalize-space(.)=%q]`, label)
+	b.run(chromedp.WaitVisible(sel), chromedp.Click(sel))
+}
+
+func (b *browser) fill(name, value string) {
+	b.t.Helper()
+	sel := chromedp.CSS(fmt.Sprintf(`[name=%q]`, name))
+	b.run(chromedp.WaitVisible(sel), chromedp.SetValue(sel, value))
+}
+
+func (b *browser) open(hash string) {
+	b.t.Helper()
+	b.run(chromedp.Navigate(env.URL + "/" + hash))
+}
+
+func (b *browser) shot(name string) {
+	b.t.Helper()
+	b.run(chromedp.Sleep(300 * time.Millisecond))
+	buf, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	require.NoError(b.t, err)
+	require.NoError(b.t, os.MkdirAll(screenshotDir, 0o755))
+	require.NoError(b.t, os.WriteFile(filepath.Join(screenshotDir, name+".png"), buf, 0o644))
+}
+
+func (b *browser) login(username string) {
+	b.t.Helper()
+	b.open("#/login")
+	b.fill("username", username)
+	b.fill("password", demo.Password)
+	b.click("登录")
+	b.run(chromedp.WaitVisible(chromedp.CSS(`nav.menu`)))
+}
+
+func (b *browser) logout() {
+	b.click("退出")
+	b.run(chromedp.WaitVisible(chromedp.CSS(`form.login-form`)))
+}
+
+// TestBrowserJourney: a student completes the profile, applies with an uploaded PDF, submits,
+// withdraws and resubmits; the college reviewer approves; the student sees the new step.
+func TestBrowserJourney(t *testing.T) {
+	b, done := newBrowser(t)
+	defer done()
+	ctx := context.Background()
+	db := env.Services.Store.DB
+
+	// A student with only what the registry knows: the profile is to be completed in the browser.
+	username := fmt.Sprintf("b%d", time.Now().UnixNano()%1e9)
+	hash, _ := bcrypt.GenerateFromPassword([]byte(demo.Password), bcrypt.MinCost)
+	var id int64
+	require.NoError(t, db.GetContext(ctx, &id, `INSERT INTO accounts (username, display_name, role, college_code, password_hash) VALUES ($1, '浏览器学生', 'student', 'LIT', $2) RETURNING id`, username, string(hash)))
+	_, err := db.ExecContext(ctx, `INSERT INTO student_profiles (account_id, system_no, name_cn, college_code) VALUES ($1, $2, '浏览器学生', 'LIT')`, id, "B"+username)
+	require.NoError(t, err)
+	project := newProject(t, projectSpec{})
+	var projectName string
+	require.NoError(t, db.GetContext(ctx, &projectName, `SELECT name FROM projects WHERE id = $1`, project))
+	dir := t.TempDir()
+	pdf := filepath.Join(dir, "成绩单.pdf")
+	require.NoError(t, os.WriteFile(pdf, pdfFile(), 0o644))
+	photo := filepath.Join(dir, "photo.png")
+	require.NoError(t, os.WriteFile(photo, pngFile(300, 420), 0o644))
+
+	b.open("#/login")
+	b.run(chromedp.WaitVisible(chromedp.CSS(`form.login-form`)))
+	b.shot("01-login")
+	b.login(username)
+
+	// 我的个人资料: a wrong 身份证号 is named next to its field; then the profile is completed.
+	b.open("#/profile")
+	b.text("个人资料尚未完善")
+	b.open("#/projects")
+	b.text("请完善左边菜单")
+	b.shot("02-projects-incomplete")
+	b.open("#/profile")
+	for name, value := range map[string]string{
+		"namePinyin": "LIU LAN QI", "gender": "男", "birthDate": "2003-01-01", "idCardNo": "120101200301010000",
+		"hukouLocation": "天津市 和平区", "politicalStatus": "共青团员", "ethnicity": "汉族", "enrollmentYear": "2021",
+		"degreeLevel": "本科生", "major": "汉语言文学", "grade": "大三", "schoolingLength": "4年", "phone": "13123263727",
+		"email": "browser@example.edu.cn", "emergencyName": "家长", "emergencyPhone": "13276876546",
+	} {
+		b.fill(name, value)
+	}
+	b.click("保存")
+	b.text("身份证号校验位不正确")
+	b.shot("03-profile-field-error")
+	b.fill("idCardNo", demo.IDCard("120101", "20030101", 11))
+	b.click("保存")
+	b.text("个人资料已保存")
+	b.run(chromedp.SetUploadFiles(chromedp.CSS(`#photo-file`), []string{photo}))
+	b.text("照片检测结果：合格")
+	b.click("+添加学习经历")
+	b.fill("startDate", "2018-09-01")
+	b.fill("endDate", "2021-06-30")
+	b.fill("schoolName", "天津市第一中学")
+	b.fill("degree", "高中")
+	b.run(chromedp.Click(`//div[@class="dialog"]//button[normalize-space(.)="保存"]`))
+	b.text("个人资料已完善")
+	b.text("天津市第一中学")
+	b.shot("04-profile")
+
+	// 校际交流项目申请 → 项目查看 → 申报须知 (2 seconds) → 本人承诺 → the wizard.
+	b.open("#/projects")
+	b.fill("q", projectName)
+	b.click("查询")
+	b.text(projectName)
+	b.shot("05-projects")
+	b.click(projectName)
+	b.text("项目所需附件")
+	b.shot("06-project")
+	b.click("项目申请")
+	b.text("申报须知")
+	require.True(t, b.eval(`document.getElementById('start-apply').disabled`), "the start button waits until the notice has been read")
+	b.shot("07-notice")
+	b.click("开始填报")
+	b.text("本人承诺")
+	b.click("是")
+	b.text("保存并下一步")
+	b.fill("passportNo", "E12345678")
+	b.fill("supervisorName", "张老师")
+	b.fill("supervisorPhone", "13234335445")
+	b.fill("cohort", "2021")
+	b.shot("08-wizard-basic")
+	b.click("保存并下一步")
+	b.text("外语水平列表")
+	b.fill("gpa", "3.6")
+	b.fill("weightedAverage", "88")
+	b.click("+点击添加外语水平")
+	b.fill("language", "英语")
+	b.fill("requirement", "雅思6.5")
+	b.fill("score", "7.0")
+	b.fill("examDate", "2025-06-01")
+	b.run(chromedp.Click(`//div[@class="dialog"]//button[normalize-space(.)="保存"]`))
+	b.text("雅思6.5")
+	b.shot("09-wizard-info")
+	b.click("保存并下一步 →")
+	b.text("为必须上传的附件")
+	// The PDF goes to both required rows; each shows 已上传 after its upload finishes.
+	for i := 1; i <= 2; i++ {
+		b.run(chromedp.SetUploadFiles(chromedp.CSS(fmt.Sprintf(`tbody tr:nth-child(%d) input[type=file]`, i)), []string{pdf}))
+		b.run(chromedp.WaitVisible(fmt.Sprintf(`(//tbody/tr)[%d]//*[contains(., "已上传")]`, i)))
+	}
+	b.shot("10-wizard-files")
+	b.click("提交申请")
+	b.click("提交")
+	b.text("学院审核(未审核)")
+	b.shot("11-detail-submitted")
+
+	// 撤回修改, then submit again.
+	b.click("撤回修改")
+	b.click("是")
+	b.run(chromedp.WaitVisible(`//strong[@class="status" and normalize-space(.)="未提交"]`))
+	b.open("#/applications")
+	b.text(projectName)
+	b.click("操作 ▾")
+	b.text("申请修改")
+	b.shot("12-my-applications-menu")
+	b.click("申请修改")
+	b.text("基本信息")
+	b.click("3 附件信息")
+	b.click("提交申请")
+	b.click("提交")
+	b.text("学院审核(未审核)")
+
+	// The college reviewer approves from the queue.
+	b.logout()
+	b.login("lit-reviewer")
+	b.open("#/reviews")
+	b.text(projectName)
+	b.shot("13-review-queue")
+	b.run(chromedp.Click(fmt.Sprintf(`//tr[.//*[contains(., %q)]]//a[normalize-space(.)="审核"]`, projectName)))
+	b.text("提交审核")
+	b.fill("opinion", "同意推荐")
+	b.shot("14-review-decide")
+	b.click("提交审核")
+	b.text("已通过")
+
+	// The student sees the new step in the timeline, on a desktop and on a phone.
+	b.logout()
+	b.login(username)
+	b.open("#/applications")
+	b.click(projectName)
+	b.text("学院审核通过")
+	b.text("同意推荐")
+	b.shot("15-detail-approved")
+	b.run(chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile))
+	for _, page := range []struct{ hash, wait, name string }{
+		{"#/projects", "查询结果", "phone-01-projects"},
+		{"#/applications", projectName, "phone-02-my-applications"},
+		{"#/profile", "我的个人资料", "phone-04-profile"},
+	} {
+		b.open(page.hash)
+		b.text(page.wait)
+		b.shot(page.name)
+	}
+	b.open("#/applications")
+	b.click(projectName)
+	b.text("学院审核通过")
+	b.shot("phone-03-detail-timeline")
+	require.False(t, b.eval(`document.documentElement.scrollWidth > window.innerWidth + 1`), "the page fits 375 px without sideways scrolling")
+}

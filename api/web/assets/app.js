@@ -1,0 +1,136 @@
+// Outbound's web UI: a small single-page app without a build step. Pages are
+// functions that return elements; the hash names the page (#/projects).
+import { h, api, toast, roleNames } from './lib.js';
+import * as student from './student.js';
+import * as staff from './staff.js';
+
+const state = { me: null, authConfig: null };
+
+const menus = {
+  student: [
+    ['#/profile', '个人中心'], ['#/projects', '校际交流项目申请'], ['#/applications', '行前手续及回国手续申请'], ['#/notifications', '通知'],
+  ],
+  college_reviewer: [['#/reviews', '审核队列'], ['#/list', '申请列表'], ['#/notifications', '通知']],
+  academic_affairs: [['#/reviews', '审核队列'], ['#/list', '申请列表'], ['#/dashboard', '统计看板'], ['#/notifications', '通知']],
+  foreign_affairs: [['#/reviews', '审核队列'], ['#/list', '申请列表'], ['#/admin/projects', '项目管理'], ['#/dashboard', '统计看板'], ['#/notifications', '通知']],
+  admin: [['#/reviews', '待审核'], ['#/list', '申请列表'], ['#/admin/projects', '项目管理'], ['#/admin/accounts', '账号管理'], ['#/dashboard', '统计看板'], ['#/admin/audit', '审计日志']],
+};
+
+const home = { student: '#/applications', admin: '#/dashboard' };
+
+// routes: a pattern per page; :id matches a number.
+const routes = [
+  ['#/login', () => loginPage()],
+  ['#/profile', () => student.profilePage(state)],
+  ['#/projects', () => student.projectsPage(state)],
+  ['#/projects/:id', (id) => student.projectPage(state, id)],
+  ['#/projects/:id/apply', (id) => student.applyPage(state, id)],
+  ['#/applications', () => student.myApplicationsPage(state)],
+  ['#/applications/:id', (id) => student.detailPage(state, id)],
+  ['#/applications/:id/edit', (id) => student.wizardPage(state, id)],
+  ['#/notifications', () => student.notificationsPage(state)],
+  ['#/reviews', () => staff.queuePage(state)],
+  ['#/list', () => staff.listPage(state)],
+  ['#/dashboard', () => staff.dashboardPage(state)],
+  ['#/admin/projects', () => staff.projectsAdminPage(state)],
+  ['#/admin/projects/:id', (id) => staff.projectEditPage(state, id)],
+  ['#/admin/accounts', () => staff.accountsPage(state)],
+  ['#/admin/audit', () => staff.auditPage(state)],
+];
+
+function match(hash) {
+  for (const [pattern, page] of routes) {
+    const re = new RegExp('^' + pattern.replace(/:id/g, '(\\d+|new)') + '$');
+    const m = hash.match(re);
+    if (m) return () => page(...m.slice(1));
+  }
+  return null;
+}
+
+async function loadMe() {
+  try {
+    state.me = await api('GET', '/me');
+  } catch (_) {
+    state.me = null;
+  }
+}
+
+function layout(content) {
+  const me = state.me;
+  const items = (menus[me.role] || []).map(([href, label]) =>
+    h('a', { href, class: location.hash.split('?')[0] === href ? 'active' : '' }, label));
+  const logout = async () => {
+    try { await api('POST', '/auth/logout'); } catch (_) { /* signed out anyway */ }
+    state.me = null;
+    if (state.authConfig?.casEnabled) location.href = '/api/v1/auth/cas/logout';
+    else location.hash = '#/login';
+  };
+  return h('div', { class: 'shell' },
+    h('header', { class: 'top' },
+      h('a', { class: 'brand', href: home[me.role] || '#/reviews' }, '外事综合服务系统'),
+      h('span', { class: 'who' }, me.displayName, ' · ', roleNames[me.role] || me.role, me.collegeName ? ' · ' + me.collegeName : ''),
+      h('button', { class: 'link', type: 'button', onclick: logout }, '退出')),
+    h('nav', { class: 'menu', 'aria-label': '主菜单' }, items),
+    h('main', { id: 'main' }, content));
+}
+
+export async function render() {
+  const root = document.getElementById('app');
+  let hash = location.hash || '#/';
+  if (!state.me && hash !== '#/login') {
+    await loadMe();
+    if (!state.me) { location.hash = '#/login'; return; }
+  }
+  if (hash === '#/' || hash === '#') {
+    location.hash = home[state.me.role] || '#/reviews';
+    return;
+  }
+  const page = match(hash.split('?')[0]);
+  if (!page) {
+    root.replaceChildren(layout(h('p', { class: 'empty' }, '页面不存在。')));
+    return;
+  }
+  if (hash === '#/login') {
+    root.replaceChildren(await page());
+    return;
+  }
+  let content;
+  try {
+    content = await page();
+  } catch (e) {
+    content = h('div', { class: 'error-page' }, h('p', { class: 'error' }, e.message || '加载失败'), h('a', { href: '#/' }, '返回首页'));
+  }
+  root.replaceChildren(layout(content));
+  window.scrollTo(0, 0);
+}
+
+async function loginPage() {
+  if (!state.authConfig) {
+    try { state.authConfig = await api('GET', '/auth/config'); } catch (_) { state.authConfig = { casEnabled: false }; }
+  }
+  const form = h('form', { class: 'login-form', novalidate: true },
+    h('div', { class: 'form-error', hidden: true, role: 'alert' }),
+    h('label', { class: 'field' }, h('span', { class: 'label' }, '用户名（学号/工号）'), h('input', { name: 'username', autocomplete: 'username', required: true })),
+    h('label', { class: 'field' }, h('span', { class: 'label' }, '密码'), h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
+    h('button', { class: 'primary', type: 'submit' }, '登录'));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const { showError } = await import('./lib.js');
+    try {
+      const res = await api('POST', '/auth/login', { username: form.username.value.trim(), password: form.password.value });
+      state.me = res.account;
+      location.hash = home[state.me.role] || '#/reviews';
+    } catch (e) {
+      showError(form, e);
+    }
+  });
+  return h('main', { class: 'login' },
+    h('h1', {}, '外事综合服务系统'), h('p', { class: 'sub' }, '学生因公出国(境)项目申请'),
+    state.authConfig.casEnabled ? h('a', { class: 'button primary cas', href: '/api/v1/auth/cas/login' }, '统一身份认证登录') : '',
+    state.authConfig.casEnabled ? h('p', { class: 'or' }, '或使用本地账号') : '',
+    form);
+}
+
+window.addEventListener('hashchange', render);
+window.addEventListener('unhandledrejection', (e) => toast(e.reason?.message || '操作失败', 'error'));
+render();

@@ -1,0 +1,115 @@
+// 申请查看: the manual's sections, the actions of the student, and the reviewer's decision.
+import { h, api, toast, showError, clearError, field, formValues, table, fmtTime } from './lib.js';
+import { attachmentTable, fileLinks, uploadButton, message } from './student.js';
+
+const reviewLabels = { approve: '通过', return: '退回', reject: '不通过' };
+
+export async function detailPage(state, id) {
+  const d = await api('GET', '/applications/' + id);
+  const a = d.application;
+  const actions = d.actions.map((x) => x.action);
+  const section = new URLSearchParams(location.hash.split('?')[1] || '').get('section');
+  const reload = () => { location.hash = '#/applications/' + id + '?r=' + Date.now(); };
+
+  const progress = d.timeline.filter((e) => !['refused', 'reminder'].includes(e.kind));
+  const progressRows = progress.map((e) => ({ step: e.step, who: e.actorName, opinion: e.opinion, at: fmtTime(e.occurredAt) }));
+  if (d.pendingStep) progressRows.push({ step: d.pendingStep, who: '', opinion: '', at: '', pending: true });
+
+  const basic = [
+    ['姓名', a.nameCn], ['学号', a.studentNo], ['身份证号', a.idCardNo], ['性别', a.gender], ['政治面貌', a.politicalStatus],
+    ['户口所在地', a.hukouLocation], ['出生日期', a.birthDate], ['民族', a.ethnicity], ['护照号', a.passportNo],
+    ['院系', a.collegeName], ['专业', a.major], ['是否为研究生', a.isPostgraduate ? '是' : '否'], ['所属届别', a.cohort],
+    ['在读学历', a.degreeLevel], ['当前年级', a.grade], ['学制', a.schoolingLength], ['手机', a.phone], ['电子邮箱', a.email],
+    ['紧急联系人姓名', a.emergencyName], ['紧急联系人电话', a.emergencyPhone], ['家庭地址', a.familyAddress],
+    ['导师姓名', a.supervisorName], ['导师联系电话', a.supervisorPhone],
+  ];
+  const detail = [
+    ['项目名称', a.projectName], ['项目编号', a.projectCode], ['项目年度', a.projectYear], ['项目类别', a.projectCategory],
+    ['出国(境)时间', a.departureDate], ['回国(入境)时间', a.returnDate], ['GPA', a.gpa], ['加权平均分', a.weightedAverage],
+    ['提交时间', fmtTime(a.submittedAt)], ['申报须知', '已阅读并接受（' + a.noticeVersion + '，' + fmtTime(a.noticeAcceptedAt) + '）'],
+    ['提交内容指纹(SHA-256)', a.snapshotSha256 || '—'],
+  ];
+  const facts = (rows) => h('dl', { class: 'facts two' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v === null || v === undefined || v === '' ? '—' : String(v))]));
+  const block = (key, title, ...content) => h('section', { class: 'block' + (section === key ? ' focus' : ''), id: 'sec-' + key },
+    h('h2', {}, title), content);
+
+  const other = (kind) => d.otherFiles.filter((f) => f.kind === kind);
+  const fileList = (files, deletable) => files.length ? h('ul', { class: 'files' }, files.map((f) => h('li', {}, fileLinks(id, f), ' ', fmtTime(f.uploadedAt),
+    deletable ? h('button', { type: 'button', class: 'link danger', onclick: async () => { await api('DELETE', `/applications/${id}/attachments/${f.id}`); reload(); } }, '删除') : ''))) : h('p', { class: 'muted' }, '暂无');
+
+  const studentTools = [];
+  if (state.me.role === 'student') {
+    if (actions.includes('edit')) studentTools.push(h('a', { class: 'button primary', href: '#/applications/' + id + '/edit' }, '申请修改'));
+    if (actions.includes('withdraw')) studentTools.push(h('button', { type: 'button', class: 'secondary', id: 'withdraw', onclick: () => message(id, 'withdraw', '撤回后申请回到可修改状态，修改后需重新提交。确定撤回吗？') }, '撤回修改'));
+    if (actions.includes('delete')) studentTools.push(h('button', { type: 'button', class: 'secondary danger', onclick: () => message(id, 'delete', '确定删除该申请吗？') }, '申请删除'));
+  }
+
+  const blocks = [
+    block('progress', '进度信息', h('p', { class: 'muted' }, '系统编号: ' + a.systemNo + ' · 申请状态: ', h('strong', { class: 'status' }, a.status), a.overdue ? h('span', { class: 'badge warn' }, '已超期') : ''),
+      h('ol', { class: 'timeline' }, progressRows.map((r, i) => h('li', { class: r.pending ? 'pending' : 'done' },
+        h('span', { class: 'n' }, i + 1), h('div', {}, h('strong', {}, r.step), r.pending ? h('span', { class: 'muted' }, ' 待处理') : '',
+          h('div', { class: 'muted' }, [r.who, r.at].filter(Boolean).join(' · ')), r.opinion ? h('div', { class: 'opinion' }, '审核意见：' + r.opinion) : ''))))),
+    block('basic', '基本信息', facts(basic)),
+    block('detail', '详细信息', facts(detail), d.languageScores.length ? table([
+      { label: '外语语种', value: (l) => l.language }, { label: '成绩要求', value: (l) => l.requirement },
+      { label: '考试时间', value: (l) => l.examDate }, { label: '学生成绩', value: (l) => l.score }], d.languageScores) : ''),
+    block('funding', '资助情况', d.funding?.source ? facts([['资助来源', d.funding.source], ['资助金额', d.funding.amount], ['备注', d.funding.note]]) : h('p', { class: 'muted' }, '暂无')),
+    block('files', '附件信息', attachmentTable(id, d.requirements, false)),
+  ];
+  if (other('supplement').length || actions.includes('supplement')) {
+    blocks.push(block('supplement', '补交材料附件', fileList(other('supplement'), false),
+      actions.includes('supplement') ? uploadButton('上传补交材料', `/applications/${id}/supplements`, ['pdf', 'png', 'jpg', 'tiff', 'doc', 'docx'], reload) : ''));
+  }
+  if (a.phase !== 'application' || other('predeparture').length) {
+    const canEdit = actions.includes('upload-predeparture');
+    blocks.push(block('predeparture', '行前材料', fileList(other('predeparture'), actions.includes('delete-predeparture')),
+      canEdit ? uploadButton('上传行前材料', `/applications/${id}/attachments?kind=predeparture`, ['pdf', 'png', 'jpg', 'tiff', 'doc', 'docx'], reload) : '',
+      canEdit ? h('button', { type: 'button', class: 'primary', onclick: () => message(id, 'submit-predeparture', '确定提交行前材料吗？') }, '提交行前材料') : ''));
+  }
+  if (a.phase === 'return' || other('return_report').length) {
+    const canEdit = actions.includes('submit-return-report');
+    blocks.push(block('return', '返校总结', fileList(other('return_report'), canEdit),
+      canEdit ? uploadButton('上传返校总结', `/applications/${id}/attachments?kind=return_report`, ['pdf', 'doc', 'docx'], reload) : '',
+      canEdit ? h('button', { type: 'button', class: 'primary', onclick: () => message(id, 'submit-return-report', '确定提交返校总结吗？') }, '返校总结提交')
+        : a.phase === 'return' && !a.closedAt ? h('p', { class: 'muted' }, '回国(入境)时间 ' + (a.returnDate || '') + ' 之后可提交返校总结。') : ''));
+  }
+  blocks.push(block('history', '历史记录', table([
+    { label: '序号', value: (e) => e.seq }, { label: '进度说明', value: (e) => e.step }, { label: '审核人', value: (e) => e.actorName },
+    { label: '审核意见', value: (e) => e.opinion }, { label: '时间', value: (e) => fmtTime(e.occurredAt) }], d.timeline)));
+
+  return h('section', {},
+    h('nav', { class: 'crumbs' }, h('a', { href: state.me.role === 'student' ? '#/applications' : '#/reviews' }, state.me.role === 'student' ? '行前手续及回国手续申请' : '审核队列'), ' » 申请查看'),
+    h('h1', {}, a.projectName, ' ', h('small', { class: 'muted' }, a.nameCn)),
+    h('nav', { class: 'toc' }, [['progress', '进度信息'], ['basic', '基本信息'], ['detail', '详细信息'], ['funding', '资助情况'], ['files', '附件信息'], ['history', '历史记录']]
+      .map(([k, t]) => h('a', { href: '#/applications/' + id + '?section=' + k }, t))),
+    studentTools.length ? h('div', { class: 'actions' }, studentTools) : '',
+    actions.includes('decide') ? decisionForm(id, a) : '',
+    state.me.role === 'admin' && d.temporalUrl ? h('p', {}, h('a', { href: d.temporalUrl, target: '_blank', rel: 'noopener' }, '在 Temporal UI 中查看工作流')) : '',
+    blocks);
+}
+
+function decisionForm(id, a) {
+  const admission = a.awaitingRole === 'foreign_affairs' && a.phase === 'application';
+  const form = h('form', { class: 'decide grid-form', novalidate: true },
+    h('h2', {}, '审核：', a.status),
+    h('div', { class: 'form-error', hidden: true, role: 'alert' }),
+    h('div', { class: 'field radios', role: 'radiogroup' }, h('span', { class: 'label' }, '审核结果'),
+      Object.entries(reviewLabels).map(([v, t], i) => h('label', { class: 'radio' }, h('input', { type: 'radio', name: 'decision', value: v, checked: i === 0 }), t))),
+    field({ name: 'opinion', label: '审核意见', type: 'textarea', hint: '退回或不通过时必须填写', wide: true }),
+    admission ? h('fieldset', {}, h('legend', {}, '资助情况（录取时填写，可选）'), h('div', { class: 'grid' },
+      field({ name: 'funding.source', label: '资助来源' }), field({ name: 'funding.amount', label: '资助金额', type: 'number' }), field({ name: 'funding.note', label: '备注' }))) : '',
+    h('div', { class: 'actions' }, h('button', { class: 'primary', type: 'submit', id: 'decide-submit' }, '提交审核')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearError(form);
+    const v = formValues(form);
+    const body = { decision: form.querySelector('input[name=decision]:checked').value, opinion: v.opinion };
+    if (v['funding.source']) body.funding = { source: v['funding.source'], amount: v['funding.amount'] || 0, note: v['funding.note'] };
+    try {
+      await api('POST', `/applications/${id}/decide`, body);
+      toast('已' + reviewLabels[body.decision]);
+      location.hash = '#/reviews?r=' + Date.now();
+    } catch (e) { showError(form, e); }
+  });
+  return form;
+}

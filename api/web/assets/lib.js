@@ -1,0 +1,189 @@
+// Small helpers shared by the pages: building elements, calling the API,
+// forms with field-level errors, tables that turn into cards on a phone.
+
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.className = v;
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (v === true) el.setAttribute(k, '');
+    else el.setAttribute(k, v);
+  }
+  for (const c of children.flat(Infinity)) {
+    if (c === undefined || c === null || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+function cookie(name) {
+  const m = document.cookie.split('; ').find((c) => c.startsWith(name + '='));
+  return m ? decodeURIComponent(m.slice(name.length + 1)) : '';
+}
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    const e = (body && body.error) || {};
+    super(e.message || '请求失败（' + status + '）');
+    this.status = status;
+    this.code = e.code || '';
+    this.fields = e.fields || {};
+  }
+}
+
+// api calls the JSON API with the session cookie and the CSRF token.
+export async function api(method, path, body) {
+  const opts = { method, headers: { Accept: 'application/json' }, credentials: 'same-origin' };
+  if (method !== 'GET') opts.headers['X-CSRF-Token'] = cookie('outbound_csrf');
+  if (body instanceof FormData) opts.body = body;
+  else if (body !== undefined) {
+    opts.headers['Content-Type'] = 'application/json';
+    opts.body = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch('/api/v1' + path, opts);
+  } catch (e) {
+    throw new ApiError(0, { error: { message: '网络连接失败，请检查网络后重试' } });
+  }
+  if (res.status === 204) return null;
+  let data = null;
+  if ((res.headers.get('Content-Type') || '').includes('application/json')) data = await res.json();
+  if (!res.ok) {
+    if (res.status === 401 && path !== '/auth/login') {
+      location.hash = '#/login';
+    }
+    throw new ApiError(res.status, data);
+  }
+  return data;
+}
+
+// upload sends one file with progress, as the manual's 上传 dialog shows it.
+export function upload(path, file, onProgress, method = 'POST') {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, '/api/v1' + path);
+    xhr.setRequestHeader('X-CSRF-Token', cookie('outbound_csrf'));
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress && onProgress(Math.round((e.loaded / e.total) * 100));
+    xhr.onload = () => {
+      let data = null;
+      try { data = JSON.parse(xhr.responseText); } catch (_) { /* not JSON */ }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(data);
+      else reject(new ApiError(xhr.status, data));
+    };
+    xhr.onerror = () => reject(new ApiError(0, { error: { message: '上传中断，请检查网络后重试' } }));
+    const form = new FormData();
+    form.append('file', file);
+    xhr.send(form);
+  });
+}
+
+export function toast(message, kind = 'ok') {
+  const el = h('div', { class: 'toast ' + kind, role: 'status' }, message);
+  document.body.append(el);
+  setTimeout(() => el.remove(), 4000);
+}
+
+// showError puts an API error next to its fields, or on top of the form.
+export function showError(form, err) {
+  form.querySelectorAll('.field-error').forEach((e) => e.remove());
+  form.querySelectorAll('.invalid').forEach((e) => e.classList.remove('invalid'));
+  const box = form.querySelector('.form-error');
+  let placed = 0;
+  for (const [name, msg] of Object.entries(err.fields || {})) {
+    const input = form.querySelector(`[name="${CSS.escape(name)}"]`);
+    if (input) {
+      input.classList.add('invalid');
+      input.closest('label, .field')?.append(h('span', { class: 'field-error' }, msg));
+      placed++;
+    } else if (box) {
+      box.append(h('div', {}, msg));
+    }
+  }
+  if (box) {
+    box.prepend(h('div', {}, err.message));
+    box.hidden = false;
+  } else if (!placed) toast(err.message, 'error');
+}
+
+export function clearError(form) {
+  form.querySelectorAll('.field-error').forEach((e) => e.remove());
+  form.querySelectorAll('.invalid').forEach((e) => e.classList.remove('invalid'));
+  const box = form.querySelector('.form-error');
+  if (box) { box.textContent = ''; box.hidden = true; }
+}
+
+// field is one labelled input of a form.
+export function field(spec, value) {
+  const { name, label, type = 'text', options, required, hint, wide } = spec;
+  let input;
+  if (type === 'select') {
+    input = h('select', { name }, h('option', { value: '' }, '请选择'),
+      options.map((o) => h('option', { value: o, selected: o === value }, o)));
+  } else if (type === 'textarea') {
+    input = h('textarea', { name, rows: 3 }, value ?? '');
+  } else if (type === 'checkbox') {
+    input = h('input', { type: 'checkbox', name, checked: !!value });
+  } else {
+    input = h('input', { type, name, value: value ?? '', step: type === 'number' ? 'any' : undefined, autocomplete: 'off' });
+  }
+  return h('label', { class: 'field' + (wide ? ' wide' : '') },
+    h('span', { class: 'label' }, label, required ? h('em', { class: 'req' }, '*') : ''), input,
+    hint ? h('small', { class: 'hint' }, hint) : '');
+}
+
+// formValues reads a form into an object; number inputs become numbers (or null when empty).
+export function formValues(form) {
+  const out = {};
+  for (const el of form.elements) {
+    if (!el.name) continue;
+    if (el.type === 'checkbox') out[el.name] = el.checked;
+    else if (el.type === 'number') out[el.name] = el.value === '' ? null : Number(el.value);
+    else out[el.name] = el.value.trim();
+  }
+  return out;
+}
+
+// table builds a table whose rows become labelled cards on a narrow screen.
+export function table(columns, rows, empty = '暂未查询到符合条件的数据!') {
+  if (!rows.length) return h('p', { class: 'empty' }, empty);
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'cards' },
+    h('thead', {}, h('tr', {}, columns.map((c) => h('th', {}, c.label)))),
+    h('tbody', {}, rows.map((r, i) => h('tr', {}, columns.map((c) => h('td', { dataset: { label: c.label } }, c.value(r, i))))))));
+}
+
+export function dialog(title, body, actions) {
+  const close = () => overlay.remove();
+  const overlay = h('div', { class: 'overlay', role: 'dialog', 'aria-modal': 'true', 'aria-label': title },
+    h('div', { class: 'dialog' }, h('header', {}, h('h2', {}, title), h('button', { class: 'link close', type: 'button', onclick: close, 'aria-label': '关闭' }, '×')),
+      body, h('footer', {}, actions(close))));
+  document.body.append(overlay);
+  return close;
+}
+
+export function confirmDialog(title, message, yes = '是', no = '否') {
+  return new Promise((resolve) => {
+    dialog(title, h('p', {}, message), (close) => [
+      h('button', { type: 'button', class: 'secondary', onclick: () => { close(); resolve(false); } }, no),
+      h('button', { type: 'button', class: 'primary', onclick: () => { close(); resolve(true); } }, yes),
+    ]);
+  });
+}
+
+export function fmtTime(s) {
+  if (!s) return '';
+  const d = new Date(s);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+export function fmtSize(n) {
+  if (n >= 1 << 20) return (n / (1 << 20)).toFixed(1).replace(/\.0$/, '') + 'M';
+  return Math.max(1, Math.round(n / 1024)) + 'K';
+}
+
+export const roleNames = {
+  student: '学生', college_reviewer: '学院审核员', academic_affairs: '教务处', foreign_affairs: '外事部门', admin: '系统管理员',
+};

@@ -1,0 +1,239 @@
+// Pages of reviewers and administrators: queues, lists and export, projects, accounts, dashboard, audit.
+import { h, api, toast, showError, clearError, field, formValues, table, dialog, fmtTime, roleNames } from './lib.js';
+import { pager } from './student.js';
+
+function query() {
+  const i = location.hash.indexOf('?');
+  return new URLSearchParams(i >= 0 ? location.hash.slice(i + 1) : '');
+}
+
+const stageNames = {
+  draft: '未提交', college_review: '学院审核', academic_review: '教务处审核', foreign_review: '外事部门审核',
+  predeparture_materials: '待上传行前材料', predeparture_first_review: '行前教务处初审', predeparture_second_review: '行前教务处复审',
+  predeparture_foreign_review: '行前外事部门审核', return_report: '待提交返校总结', return_review: '返校总结国际处审核',
+  completed: '已完成', rejected: '未通过', cancelled: '已删除', expired: '已过期',
+};
+
+function filterForm(base, q, extra = []) {
+  const form = h('form', { class: 'filters' },
+    h('label', { class: 'field' }, h('span', { class: 'label' }, '项目年度'), h('input', { name: 'year', type: 'number', value: q.get('year') || '' })),
+    h('label', { class: 'field' }, h('span', { class: 'label' }, '环节'), h('select', { name: 'stage' }, h('option', { value: '' }, '全部'),
+      Object.entries(stageNames).map(([k, v]) => h('option', { value: k, selected: q.get('stage') === k }, v)))),
+    h('label', { class: 'field' }, h('span', { class: 'label' }, '项目ID'), h('input', { name: 'projectId', type: 'number', value: q.get('projectId') || '' })),
+    extra,
+    h('label', { class: 'radio' }, h('input', { type: 'checkbox', name: 'overdue', checked: q.get('overdue') === 'true' }), '仅超期'),
+    h('button', { class: 'primary', type: 'submit' }, '筛选'));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const v = formValues(form);
+    const p = new URLSearchParams();
+    for (const [k, val] of Object.entries(v)) if (val !== '' && val !== null && val !== false) p.set(k, val === true ? 'true' : val);
+    location.hash = base + '?' + p;
+  });
+  return form;
+}
+
+function filterParams(q) {
+  const p = new URLSearchParams();
+  for (const k of ['year', 'stage', 'projectId', 'overdue', 'college', 'role', 'page']) if (q.get(k)) p.set(k, q.get(k));
+  return p;
+}
+
+export async function queuePage(state) {
+  const q = query();
+  const p = filterParams(q);
+  p.set('pageSize', '50');
+  const data = await api('GET', '/reviews?' + p);
+  const checks = new Map();
+  const selectAll = h('input', { type: 'checkbox', 'aria-label': '全选', onchange: () => checks.forEach((c) => { c.checked = selectAll.checked; }) });
+  const rows = table([
+    { label: '选择', value: (r) => { const c = h('input', { type: 'checkbox', 'aria-label': '选择' }); checks.set(r.application.id, c); return c; } },
+    { label: '系统编号', value: (r) => r.application.systemNo },
+    { label: '学生姓名', value: (r) => h('a', { href: '#/applications/' + r.application.id }, r.application.nameCn) },
+    { label: '所在院系', value: (r) => r.application.collegeName }, { label: '项目名称', value: (r) => r.application.projectName },
+    { label: '项目年度', value: (r) => r.application.projectYear }, { label: '当前环节', value: (r) => r.pendingStep },
+    { label: '等待', value: (r) => h('span', { class: r.application.overdue ? 'bad' : '' }, r.waitingHours + ' 小时', r.application.overdue ? '（已超期）' : '') },
+    { label: '操作', value: (r) => h('a', { href: '#/applications/' + r.application.id }, '审核') },
+  ], data.items, '没有待审核的申请');
+  const batch = h('button', { type: 'button', class: 'primary', onclick: async () => {
+    const ids = [...checks].filter(([, c]) => c.checked).map(([id]) => id);
+    if (!ids.length) { toast('请先选择申请', 'error'); return; }
+    const res = await api('POST', '/reviews/batch-approve', { applicationIds: ids, opinion: '同意' });
+    dialog('批量通过结果', table([{ label: '申请', value: (r) => r.applicationId }, { label: '结果', value: (r) => r.ok ? '通过' : '未处理：' + r.message }], res.results),
+      (close) => [h('button', { type: 'button', class: 'primary', onclick: () => { close(); location.hash = '#/reviews?r=' + Date.now(); } }, '确定')]);
+  } }, '批量通过');
+  const admin = state.me.role === 'admin';
+  return h('section', {}, h('h1', {}, admin ? '待审核申请' : '审核队列'),
+    filterForm('#/reviews', q, admin ? [h('label', { class: 'field' }, h('span', { class: 'label' }, '待审角色'), h('select', { name: 'role' }, h('option', { value: '' }, '全部'),
+      ['college_reviewer', 'academic_affairs', 'foreign_affairs'].map((r) => h('option', { value: r, selected: q.get('role') === r }, roleNames[r]))))] : []),
+    admin ? '' : h('div', { class: 'actions left' }, h('label', { class: 'radio' }, selectAll, '全选'), batch),
+    rows, pager(data, (n) => { const pp = filterParams(q); pp.set('page', n); return '#/reviews?' + pp; }));
+}
+
+export async function listPage(state) {
+  const q = query();
+  const p = filterParams(q);
+  p.set('pageSize', '50');
+  const data = await api('GET', '/applications?' + p);
+  const exportParams = filterParams(q);
+  exportParams.delete('page');
+  const collegeFilter = state.me.role === 'college_reviewer' ? [] : [h('label', { class: 'field' }, h('span', { class: 'label' }, '学院代码'), h('input', { name: 'college', value: q.get('college') || '' }))];
+  return h('section', {}, h('h1', {}, '申请列表'),
+    filterForm('#/list', q, collegeFilter),
+    h('div', { class: 'actions left' }, h('a', { class: 'button secondary', href: '/api/v1/exports/applications.xlsx?' + exportParams, download: true }, '导出Excel')),
+    table([
+      { label: '序号', value: (r) => r.no }, { label: '学生姓名', value: (r) => h('a', { href: '#/applications/' + r.application.id }, r.application.nameCn) },
+      { label: '学历', value: (r) => r.application.degreeLevel }, { label: '所在院系', value: (r) => r.application.collegeName },
+      { label: '项目名称', value: (r) => r.application.projectName }, { label: '项目年度', value: (r) => r.application.projectYear },
+      { label: '项目类别', value: (r) => r.application.projectCategory }, { label: '申请状态', value: (r) => r.application.status },
+    ], data.items), pager(data, (n) => { const pp = filterParams(q); pp.set('page', n); return '#/list?' + pp; }));
+}
+
+export async function dashboardPage() {
+  const d = await api('GET', '/dashboard');
+  return h('section', {}, h('h1', {}, '统计看板'),
+    h('h2', {}, '各环节申请'),
+    table([
+      { label: '环节', value: (s) => stageNames[s.stage] || s.stage }, { label: '状态', value: (s) => s.status },
+      { label: '待处理角色', value: (s) => roleNames[s.awaitingRole] || s.awaitingRole }, { label: '数量', value: (s) => s.count },
+      { label: '平均等待(小时)', value: (s) => s.avgWaitHours.toFixed(1) }, { label: '最长等待(小时)', value: (s) => s.maxWaitHours.toFixed(1) },
+      { label: '超期', value: (s) => h('span', { class: s.overdueCount ? 'bad' : '' }, s.overdueCount) },
+    ], d.stages, '暂无进行中的申请'),
+    h('h2', {}, '录取与推荐名额'),
+    table([{ label: '项目', value: (p) => p.name }, { label: '编号', value: (p) => p.code }, { label: '年度', value: (p) => p.year },
+      { label: '已录取 / 名额', value: (p) => p.admitted + ' / ' + (p.quota ?? '不限') }], d.projects));
+}
+
+export async function projectsAdminPage() {
+  const q = query();
+  const data = await api('GET', '/projects?pageSize=100&q=' + encodeURIComponent(q.get('q') || ''));
+  const copy = async (p) => {
+    const year = prompt('复制到哪一年度？', String(p.year + 1));
+    if (!year) return;
+    try {
+      const np = await api('POST', `/projects/${p.id}/copy`, { year: Number(year) });
+      location.hash = '#/admin/projects/' + np.id;
+    } catch (e) { toast(e.fields?.code || e.fields?.year || e.message, 'error'); }
+  };
+  const publish = async (p, on) => {
+    await api('POST', `/projects/${p.id}/${on ? 'publish' : 'unpublish'}`);
+    location.hash = '#/admin/projects?r=' + Date.now();
+  };
+  return h('section', {}, h('h1', {}, '项目管理'),
+    h('div', { class: 'actions left' }, h('a', { class: 'button primary', href: '#/admin/projects/new' }, '新建项目')),
+    table([
+      { label: '项目名称', value: (r) => h('a', { href: '#/admin/projects/' + r.project.id }, r.project.name) },
+      { label: '编号', value: (r) => r.project.code }, { label: '年度', value: (r) => r.project.year },
+      { label: '申报时间', value: (r) => fmtTime(r.project.applyStart) + ' 至 ' + fmtTime(r.project.applyEnd) },
+      { label: '名额', value: (r) => r.project.admittedCount + ' / ' + (r.project.quota ?? '不限') },
+      { label: '状态', value: (r) => r.project.published ? '已发布' : '未发布' },
+      { label: '操作', value: (r) => h('span', { class: 'ops' }, h('a', { href: '#/admin/projects/' + r.project.id }, '编辑'),
+        h('button', { type: 'button', class: 'link', onclick: () => publish(r.project, !r.project.published) }, r.project.published ? '取消发布' : '发布'),
+        h('button', { type: 'button', class: 'link', onclick: () => copy(r.project) }, '复制到下一年')) },
+    ], data.items));
+}
+
+const projectSpecs = [
+  { name: 'name', label: '项目名称', required: true }, { name: 'code', label: '项目编号', required: true }, { name: 'year', label: '项目年度', type: 'number', required: true },
+  { name: 'terms', label: '项目学期' }, { name: 'startDate', label: '项目开始日期', type: 'date', required: true }, { name: 'endDate', label: '项目结束日期', type: 'date', required: true },
+  { name: 'durationText', label: '项目时长' }, { name: 'nature', label: '项目性质' }, { name: 'institutionName', label: '院校名称' },
+  { name: 'institutionNameEn', label: '院校英文名' }, { name: 'country', label: '国家/地区' },
+  { name: 'category', label: '项目类型', type: 'select', options: ['校际交流学分项目', '校际交流双学位项目', '实习项目', '其他'] },
+  { name: 'feeMode', label: '项目费用模式' }, { name: 'fee', label: '费用', type: 'number' },
+  { name: 'termLength', label: '项目期限', type: 'select', options: ['长期', '短期'], required: true }, { name: 'teachingMode', label: '授课形式' },
+  { name: 'hostUnit', label: '项目主办单位' }, { name: 'applyStart', label: '申报开始时间', type: 'datetime-local', required: true },
+  { name: 'applyEnd', label: '申报结束时间', type: 'datetime-local', required: true },
+  { name: 'eligibleDegreeLevels', label: '申请对象', hint: '逗号分隔：本科生,硕士研究生,博士研究生；空为不限' },
+  { name: 'eligibleGrades', label: '申请年级', hint: '逗号分隔，如 大二,大三；空为不限' }, { name: 'eligibleMajors', label: '招生专业', hint: '逗号分隔；空为不限' },
+  { name: 'minGpa', label: 'GPA要求', type: 'number' }, { name: 'quota', label: '推荐名额', type: 'number', hint: '空为不限' },
+  { name: 'hasInterview', label: '是否有面试环节', type: 'checkbox' }, { name: 'allowDatesOutside', label: '出行日期可超出项目起止日期', type: 'checkbox' },
+  { name: 'notes', label: '其他说明', type: 'textarea', wide: true },
+];
+
+const localInput = (iso) => { if (!iso) return ''; const d = new Date(iso); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 16); };
+
+export async function projectEditPage(_, id) {
+  const p = id === 'new' ? { year: new Date().getFullYear(), termLength: '长期', requirements: [{ kind: '成绩单', formats: ['pdf', 'png', 'jpg', 'tiff', 'doc', 'docx'], maxBytes: 10 << 20, required: true }] } : await api('GET', '/projects/' + id).then((r) => ({ ...r.project, requirements: r.requirements.map((x) => x.requirement) }));
+  const values = { ...p, applyStart: localInput(p.applyStart), applyEnd: localInput(p.applyEnd),
+    eligibleDegreeLevels: (p.eligibleDegreeLevels || []).join(','), eligibleGrades: (p.eligibleGrades || []).join(','), eligibleMajors: (p.eligibleMajors || []).join(',') };
+  const reqRows = h('div', { class: 'req-rows' });
+  const addReq = (r = { kind: '', formats: ['pdf'], maxBytes: 10 << 20, required: false }) => {
+    const row = h('div', { class: 'grid req-row', dataset: { id: r.id || '' } },
+      field({ name: 'kind', label: '附件类型' }, r.kind), field({ name: 'formats', label: '附件格式', hint: '逗号分隔' }, r.formats.join(',')),
+      field({ name: 'maxMB', label: '最大(M)', type: 'number' }, r.maxBytes / (1 << 20)), field({ name: 'required', label: '必须上传', type: 'checkbox' }, r.required),
+      h('button', { type: 'button', class: 'link danger', onclick: () => row.remove() }, '移除'));
+    reqRows.append(row);
+  };
+  (p.requirements || []).forEach(addReq);
+  const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
+    h('div', { class: 'grid' }, projectSpecs.map((s) => field(s, values[s.name]))),
+    h('h2', {}, '项目所需附件 ', h('button', { type: 'button', class: 'secondary small', onclick: () => addReq() }, '+添加附件类型')), reqRows,
+    h('div', { class: 'actions' }, h('a', { class: 'button secondary', href: '#/admin/projects' }, '返回'), h('button', { type: 'submit', class: 'primary' }, '保存')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearError(form);
+    const all = formValues(form);
+    const list = (s) => (s || '').split(/[,，]/).map((x) => x.trim()).filter(Boolean);
+    const body = { ...all, year: all.year, applyStart: all.applyStart ? new Date(all.applyStart).toISOString() : '', applyEnd: all.applyEnd ? new Date(all.applyEnd).toISOString() : '',
+      eligibleDegreeLevels: list(all.eligibleDegreeLevels), eligibleGrades: list(all.eligibleGrades), eligibleMajors: list(all.eligibleMajors), fee: all.fee || 0,
+      requirements: [...reqRows.children].map((row) => ({ id: Number(row.dataset.id) || undefined, kind: row.querySelector('[name=kind]').value.trim(),
+        formats: list(row.querySelector('[name=formats]').value), maxBytes: Math.round(Number(row.querySelector('[name=maxMB]').value) * (1 << 20)),
+        required: row.querySelector('[name=required]').checked })) };
+    for (const k of ['kind', 'formats', 'maxMB', 'required']) delete body[k];
+    try {
+      const saved = await api(id === 'new' ? 'POST' : 'PUT', id === 'new' ? '/projects' : '/projects/' + id, body);
+      toast('项目已保存');
+      location.hash = '#/admin/projects/' + saved.id + '?r=' + Date.now();
+    } catch (e) { showError(form, e); }
+  });
+  return h('section', {}, h('h1', {}, id === 'new' ? '新建项目' : '编辑项目'),
+    id !== 'new' ? h('p', { class: 'notice' }, '修改不影响已经创建的申请：它们保留创建时的附件要求和规则。') : '', form);
+}
+
+export async function accountsPage() {
+  const q = query();
+  const data = await api('GET', '/accounts?pageSize=100&q=' + encodeURIComponent(q.get('q') || '') + '&role=' + (q.get('role') || ''));
+  const { items: colleges } = await api('GET', '/colleges');
+  const edit = (a = {}) => {
+    const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true }), h('div', { class: 'grid' },
+      a.id ? '' : field({ name: 'username', label: '用户名（学号/工号）', required: true }),
+      field({ name: 'displayName', label: '姓名', required: true }, a.displayName),
+      field({ name: 'role', label: '角色', type: 'select', options: Object.keys(roleNames), required: true }, a.role),
+      field({ name: 'collegeCode', label: '学院', type: 'select', options: colleges.map((c) => c.code), hint: colleges.map((c) => c.code + '=' + c.name).join('，') }, a.collegeCode),
+      a.id ? field({ name: 'disabled', label: '停用', type: 'checkbox' }, a.disabled) : field({ name: 'password', label: '初始密码', type: 'password', hint: '留空则只能通过统一身份认证登录' })));
+    dialog(a.id ? '修改账号' : '新建账号', form, (close) => [h('button', { type: 'button', class: 'secondary', onclick: close }, '取消'),
+      h('button', { type: 'button', class: 'primary', onclick: async () => {
+        clearError(form);
+        try {
+          await api(a.id ? 'PUT' : 'POST', '/accounts' + (a.id ? '/' + a.id : ''), formValues(form));
+          close();
+          location.hash = '#/admin/accounts?r=' + Date.now();
+        } catch (e) { showError(form, e); }
+      } }, '保存')]);
+  };
+  const reset = (a) => {
+    const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true }), field({ name: 'password', label: '新密码', type: 'password', required: true }));
+    dialog('重置密码：' + a.username, form, (close) => [h('button', { type: 'button', class: 'secondary', onclick: close }, '取消'),
+      h('button', { type: 'button', class: 'primary', onclick: async () => {
+        try { await api('POST', `/accounts/${a.id}/password`, formValues(form)); close(); toast('密码已重置'); } catch (e) { showError(form, e); }
+      } }, '重置')]);
+  };
+  return h('section', {}, h('h1', {}, '账号管理'),
+    h('div', { class: 'actions left' }, h('button', { type: 'button', class: 'primary', onclick: () => edit() }, '新建账号')),
+    table([{ label: '用户名', value: (a) => a.username }, { label: '姓名', value: (a) => a.displayName }, { label: '角色', value: (a) => roleNames[a.role] },
+      { label: '学院', value: (a) => a.collegeName || '' }, { label: '状态', value: (a) => a.disabled ? '已停用' : '正常' },
+      { label: '操作', value: (a) => h('span', { class: 'ops' }, h('button', { type: 'button', class: 'link', onclick: () => edit(a) }, '修改'),
+        h('button', { type: 'button', class: 'link', onclick: () => reset(a) }, '重置密码')) }], data.items));
+}
+
+export async function auditPage() {
+  const q = query();
+  const data = await api('GET', '/audit?pageSize=50&page=' + (q.get('page') || '1'));
+  return h('section', {}, h('h1', {}, '审计日志'),
+    table([{ label: '时间', value: (e) => fmtTime(e.createdAt) }, { label: '操作人', value: (e) => e.actorName || '' },
+      { label: '操作', value: (e) => e.action }, { label: '对象', value: (e) => e.targetType + ' #' + e.targetId },
+      { label: '变更', value: (e) => h('details', {}, h('summary', {}, '查看'), h('pre', {}, '之前: ' + JSON.stringify(e.before, null, 1) + '\n之后: ' + JSON.stringify(e.after, null, 1))) },
+      { label: '来源地址', value: (e) => e.remoteAddr }], data.items),
+    pager(data, (n) => '#/admin/audit?page=' + n));
+}
+

@@ -1,0 +1,422 @@
+// The student's pages: profile, projects, applying, my applications, notifications.
+import { h, api, upload, toast, showError, clearError, field, formValues, table, dialog, confirmDialog, fmtTime, fmtSize } from './lib.js';
+export { detailPage } from './application.js';
+
+const profileGroups = [
+  ['个人信息', [
+    { name: 'nameCn', label: '姓名(中文)', required: true }, { name: 'namePinyin', label: '姓名(拼音)', required: true, hint: '大写字母，如 ZHANG SAN' },
+    { name: 'gender', label: '性别', type: 'select', options: ['男', '女'], required: true }, { name: 'birthDate', label: '出生日期', type: 'date', required: true },
+    { name: 'idCardNo', label: '身份证号码', required: true }, { name: 'hukouLocation', label: '户口所在地', required: true },
+    { name: 'politicalStatus', label: '政治面貌', type: 'select', options: ['中共党员', '中共预备党员', '共青团员', '群众', '其他'], required: true },
+    { name: 'healthStatus', label: '健康状况' }, { name: 'birthplace', label: '出生地' }, { name: 'nativePlace', label: '籍贯' },
+    { name: 'familyAddress', label: '家庭地址' }, { name: 'ethnicity', label: '民族', required: true }, { name: 'admissionCategory', label: '录取类别' },
+  ]],
+  ['学籍信息', [
+    { name: 'enrollmentYear', label: '入学年份', type: 'number', required: true },
+    { name: 'degreeLevel', label: '在读学历', type: 'select', options: ['本科生', '硕士研究生', '博士研究生'], required: true },
+    { name: 'major', label: '专业', required: true }, { name: 'grade', label: '年级', required: true, hint: '如 大二、研一' },
+    { name: 'schoolingLength', label: '学制', hint: '如 4年' },
+  ]],
+  ['联系方式', [
+    { name: 'phone', label: '手机号码', type: 'tel', required: true }, { name: 'email', label: '电子邮件', type: 'email', required: true },
+    { name: 'qq', label: 'QQ号码' }, { name: 'wechat', label: '微信号码' }, { name: 'fax', label: 'Fax' },
+    { name: 'homeAddress', label: '家庭住址' }, { name: 'homePhone', label: '家庭电话' },
+    { name: 'emergencyName', label: '紧急联系人姓名', required: true }, { name: 'emergencyPhone', label: '紧急联系人手机', type: 'tel', required: true },
+    { name: 'emergencyRelation', label: '紧急联系人与本人关系' },
+  ]],
+];
+
+export async function profilePage() {
+  const data = await api('GET', '/profile');
+  const p = data.profile;
+  const missing = data.completeness.missing;
+  const form = h('form', { class: 'grid-form', novalidate: true },
+    h('div', { class: 'form-error', hidden: true, role: 'alert' }),
+    profileGroups.map(([title, specs]) => h('fieldset', {}, h('legend', {}, title), h('div', { class: 'grid' }, specs.map((s) => field(s, p[s.name]))))),
+    h('div', { class: 'actions' }, h('button', { class: 'primary', type: 'submit' }, '保存')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearError(form);
+    const v = formValues(form);
+    try {
+      await api('PUT', '/profile', v);
+      toast('个人资料已保存');
+      location.hash = '#/profile?saved=' + Date.now();
+    } catch (e) { showError(form, e); }
+  });
+
+  const photoInput = h('input', { type: 'file', accept: '.jpg,.jpeg,.png', name: 'photo', id: 'photo-file' });
+  const photoStatus = h('span', { class: p.photoCheckResult === '合格' ? 'ok' : 'warn' }, p.photoCheckResult);
+  const progress = h('progress', { max: 100, value: 0, hidden: true });
+  photoInput.addEventListener('change', async () => {
+    if (!photoInput.files[0]) return;
+    progress.hidden = false;
+    try {
+      const r = await upload('/profile/photo', photoInput.files[0], (v) => { progress.value = v; }, 'PUT');
+      toast('照片已上传：' + r.photoCheckResult, r.photoCheckResult === '合格' ? 'ok' : 'error');
+      location.hash = '#/profile?photo=' + Date.now();
+    } catch (e) { toast(e.fields?.file || e.message, 'error'); progress.hidden = true; }
+  });
+
+  const exps = table([
+    { label: '序号', value: (_, i) => i + 1 },
+    { label: '起止时间', value: (e) => e.startDate + ' 至 ' + e.endDate },
+    { label: '学校名称', value: (e) => e.schoolName }, { label: '学校地址', value: (e) => e.schoolAddress }, { label: '学历', value: (e) => e.degree },
+    { label: '操作', value: (e) => h('span', { class: 'ops' },
+      h('button', { type: 'button', class: 'link', onclick: () => experienceDialog(e) }, '修改'),
+      h('button', { type: 'button', class: 'link danger', onclick: async () => {
+        if (await confirmDialog('删除学习经历', '确定删除这条学习经历吗？')) {
+          await api('DELETE', '/profile/learning-experiences/' + e.id);
+          location.hash = '#/profile?d=' + Date.now();
+        }
+      } }, '删除')) },
+  ], data.learningExperiences);
+
+  return h('section', {},
+    h('nav', { class: 'crumbs' }, '首页 » 个人中心 » 我的个人资料'),
+    h('h1', {}, '我的个人资料'),
+    missing.length ? h('p', { class: 'notice warn', role: 'status' }, '个人资料尚未完善，完善后才能看到可申请的项目。还需填写：' + missing.join('、'))
+      : h('p', { class: 'notice ok' }, '个人资料已完善，可以申请项目。'),
+    h('dl', { class: 'facts' }, h('dt', {}, '系统编号'), h('dd', {}, p.systemNo), h('dt', {}, '学号'), h('dd', {}, p.studentNo),
+      h('dt', {}, '所在学院'), h('dd', {}, p.collegeName)),
+    h('section', { class: 'photo' }, h('h2', {}, '照片'),
+      p.photoAttachmentId ? h('img', { src: '/api/v1/profile/photo?v=' + p.photoAttachmentId, alt: '本人照片', class: 'avatar' }) : '',
+      h('p', {}, '照片要求：JPG/PNG，不超过2M，竖版证件照，不小于295×413像素。'),
+      h('label', { class: 'button secondary', for: 'photo-file' }, '上传头像'), photoInput, progress,
+      h('p', {}, '照片检测结果：', photoStatus)),
+    form,
+    h('section', {}, h('h2', {}, '学习经历 ', h('button', { type: 'button', class: 'secondary small', onclick: () => experienceDialog() }, '+添加学习经历')), exps));
+}
+
+function experienceDialog(e = {}) {
+  const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true }),
+    h('div', { class: 'grid' },
+      field({ name: 'startDate', label: '开始时间', type: 'date', required: true }, e.startDate),
+      field({ name: 'endDate', label: '结束时间', type: 'date', required: true }, e.endDate),
+      field({ name: 'schoolName', label: '学校名称', required: true }, e.schoolName),
+      field({ name: 'schoolAddress', label: '学校地址' }, e.schoolAddress),
+      field({ name: 'degree', label: '学历', required: true, hint: '如 高中、本科' }, e.degree)));
+  dialog(e.id ? '修改学习经历' : '添加学习经历', form, (close) => [
+    h('button', { type: 'button', class: 'secondary', onclick: close }, '取消'),
+    h('button', { type: 'button', class: 'primary', onclick: async () => {
+      clearError(form);
+      try {
+        await api(e.id ? 'PUT' : 'POST', '/profile/learning-experiences' + (e.id ? '/' + e.id : ''), formValues(form));
+        close();
+        location.hash = '#/profile?e=' + Date.now();
+      } catch (err) { showError(form, err); }
+    } }, '保存'),
+  ]);
+}
+
+function query() {
+  const i = location.hash.indexOf('?');
+  return new URLSearchParams(i >= 0 ? location.hash.slice(i + 1) : '');
+}
+
+export async function projectsPage() {
+  const q = query();
+  const params = new URLSearchParams({ q: q.get('q') || '', year: q.get('year') || '', page: q.get('page') || '1', pageSize: '20' });
+  const data = await api('GET', '/projects?' + params);
+  const search = h('form', { class: 'filters', role: 'search' },
+    h('label', { class: 'field' }, h('span', { class: 'label' }, '智能搜索'), h('input', { name: 'q', value: q.get('q') || '', placeholder: '项目名称、编号、院校、国家' })),
+    h('label', { class: 'field' }, h('span', { class: 'label' }, '项目年度'), h('select', { name: 'year' }, h('option', { value: '' }, '全部'),
+      (data.years || []).map((y) => h('option', { value: y, selected: String(y) === q.get('year') }, y)))),
+    h('button', { class: 'primary', type: 'submit' }, '查询'));
+  search.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    location.hash = '#/projects?' + new URLSearchParams({ q: search.q.value.trim(), year: search.year.value });
+  });
+  const rows = table([
+    { label: '序号', value: (r) => r.no },
+    { label: '项目名称', value: (r) => h('span', {}, h('a', { href: '#/projects/' + r.project.id }, r.project.name), r.new ? h('span', { class: 'badge new' }, 'New') : '') },
+    { label: '项目编号', value: (r) => r.project.code }, { label: '项目年度', value: (r) => r.project.year },
+    { label: '项目类别', value: (r) => r.project.category },
+    { label: '申报时间', value: (r) => h('span', { class: r.open ? 'ok' : 'muted' }, fmtTime(r.project.applyStart) + ' 至 ' + fmtTime(r.project.applyEnd)) },
+    { label: '操作', value: (r) => h('span', { class: 'ops' }, h('a', { href: '#/projects/' + r.project.id }, '项目查看'),
+      r.open ? h('a', { href: '#/projects/' + r.project.id + '/apply' }, '项目申请') : '') },
+  ], data.items);
+  return h('section', {},
+    h('nav', { class: 'crumbs' }, '首页 » 项目制学生出国(境)管理 » 校际交流项目申请'),
+    h('h1', {}, '校际交流项目申请'), search,
+    h('h2', {}, '查询结果'),
+    data.hint ? h('p', { class: 'notice warn' }, data.hint, h('a', { href: '#/profile' }, ' 去完善个人资料')) : '',
+    rows, pager(data, (p) => '#/projects?' + new URLSearchParams({ q: q.get('q') || '', year: q.get('year') || '', page: p })));
+}
+
+export function pager(data, link) {
+  const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
+  if (pages <= 1) return h('p', { class: 'muted' }, '共 ' + data.total + ' 条');
+  return h('nav', { class: 'pager' }, '共 ' + data.total + ' 条 ',
+    data.page > 1 ? h('a', { href: link(data.page - 1) }, '上一页') : '', ' 第 ' + data.page + '/' + pages + ' 页 ',
+    data.page < pages ? h('a', { href: link(data.page + 1) }, '下一页') : '');
+}
+
+export async function projectPage(_, id) {
+  const { project: p, requirements, open } = await api('GET', '/projects/' + id);
+  const rows = [
+    ['项目名称', p.name], ['项目编号', p.code], ['项目年度', p.year], ['项目学期', p.terms],
+    ['项目起止日期', p.startDate + '至' + p.endDate], ['项目时长', p.durationText], ['项目性质', p.nature], ['院校名称', p.institutionName],
+    ['院校英文名', p.institutionNameEn], ['国家/地区', p.country], ['项目类型', p.category], ['项目费用模式', p.feeMode],
+    ['费用', p.fee.toFixed(2)], ['项目期限', p.termLength], ['是否有效', p.active ? '有效' : '无效'], ['授课形式', p.teachingMode],
+    ['项目主办单位', p.hostUnit], ['申报开始结束时间', fmtTime(p.applyStart) + '至' + fmtTime(p.applyEnd)],
+    ['申请对象', (p.eligibleDegreeLevels || []).join(',') || '不限'], ['申请年级', (p.eligibleGrades || []).join(',') || '不限'],
+    ['招生专业', (p.eligibleMajors || []).join(',') || '不限'], ['GPA要求', p.minGpa ?? '无'], ['推荐名额', p.quota ?? '不限'],
+    ['是否有面试环节', p.hasInterview ? '是' : '否'], ['其他说明', p.notes],
+  ];
+  return h('section', {},
+    h('nav', { class: 'crumbs' }, h('a', { href: '#/projects' }, '校际交流项目申请'), ' » 项目信息'),
+    h('h1', {}, '项目信息 ', h('small', { class: 'muted' }, '(系统编号: ' + p.systemNo + ')')),
+    h('dl', { class: 'facts two' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v === '' || v === undefined ? '—' : String(v))])),
+    h('h2', {}, '项目所需附件'),
+    table([{ label: '附件类型', value: (r) => h('span', {}, r.requirement.kind, r.requirement.required ? h('em', { class: 'req' }, '*') : '') },
+      { label: '附件格式', value: (r) => r.formatsLabel }, { label: '附件大小', value: (r) => r.sizeLabel }], requirements, '无'),
+    h('div', { class: 'actions' }, open ? h('a', { class: 'button primary', href: '#/projects/' + p.id + '/apply' }, '项目申请')
+      : h('span', { class: 'muted' }, '不在申报时间内')));
+}
+
+// applyPage: 申报须知, read for 2 seconds, then 本人承诺, then the draft.
+export async function applyPage(_, id) {
+  const [notice, { project }] = await Promise.all([api('GET', '/notice'), api('GET', '/projects/' + id)]);
+  const start = h('button', { class: 'primary', type: 'button', disabled: true, id: 'start-apply' }, '请认真阅读以上内容' + notice.readSeconds + '秒');
+  let left = notice.readSeconds;
+  const timer = setInterval(() => {
+    left -= 1;
+    if (left > 0) { start.textContent = '请认真阅读以上内容' + left + '秒'; return; }
+    clearInterval(timer);
+    start.disabled = false;
+    start.textContent = '开始填报';
+  }, 1000);
+  start.addEventListener('click', async () => {
+    const yes = await confirmDialog('本人承诺', notice.commitment);
+    if (!yes) return;
+    try {
+      const app = await api('POST', '/applications', { projectId: Number(id), noticeVersion: notice.version, noticeAccepted: true, commitmentAccepted: true });
+      location.hash = '#/applications/' + app.id + '/edit';
+    } catch (e) {
+      toast(e.message, 'error');
+    }
+  });
+  return h('section', {},
+    h('nav', { class: 'crumbs' }, '首页 » 学生因公出国(境)管理 » 交流项目申请 ', h('span', { class: 'warn' }, notice.warning)),
+    h('h1', {}, '申报须知'), h('p', { class: 'muted' }, '项目：' + project.name),
+    h('article', { class: 'notice-text' }, notice.notice), h('div', { class: 'actions' }, start));
+}
+
+const basicSpecs = [
+  { name: 'nameCn', label: '姓名(中文)', required: true }, { name: 'studentNo', label: '学号', required: true, readonly: true },
+  { name: 'idCardNo', label: '身份证号', required: true }, { name: 'gender', label: '性别', type: 'select', options: ['男', '女'], required: true },
+  { name: 'politicalStatus', label: '政治面貌', type: 'select', options: ['中共党员', '中共预备党员', '共青团员', '群众', '其他'], required: true },
+  { name: 'hukouLocation', label: '户口所在地', required: true }, { name: 'birthDate', label: '出生日期', type: 'date', required: true },
+  { name: 'ethnicity', label: '民族', required: true }, { name: 'passportNo', label: '护照号' }, { name: 'major', label: '专业', required: true },
+  { name: 'cohort', label: '所属类别', required: true, hint: '入学年份，如 2021' },
+  { name: 'degreeLevel', label: '在读学历', type: 'select', options: ['本科生', '硕士研究生', '博士研究生'], required: true },
+  { name: 'grade', label: '当前年级', required: true }, { name: 'schoolingLength', label: '学制', required: true },
+  { name: 'phone', label: '手机号', type: 'tel', required: true }, { name: 'email', label: '电子邮箱', type: 'email', required: true },
+  { name: 'emergencyName', label: '紧急联系人姓名', required: true }, { name: 'emergencyPhone', label: '紧急联系人手机号', type: 'tel', required: true },
+  { name: 'familyAddress', label: '家庭地址' },
+  { name: 'supervisorName', label: '导师姓名', required: true, hint: '本科生暂无导师可填写辅导员姓名' }, { name: 'supervisorPhone', label: '导师联系电话', required: true },
+];
+
+// wizardPage is the three steps: 基本信息, 申请信息 (with 外语水平), 附件信息; then submit.
+export async function wizardPage(_, id) {
+  const step = Number(new URLSearchParams(location.hash.split('?')[1] || '').get('step') || '1');
+  const d = await api('GET', '/applications/' + id);
+  const a = d.application;
+  if (a.stage !== 'draft') {
+    return h('section', {}, h('p', { class: 'notice warn' }, '当前状态（' + a.status + '）不能修改申请。'), h('a', { href: '#/applications/' + id }, '查看申请'));
+  }
+  const go = (n) => { location.hash = '#/applications/' + id + '/edit?step=' + n; };
+  const steps = h('ol', { class: 'steps' }, ['基本信息', '申请信息', '附件信息'].map((t, i) =>
+    h('li', { class: i + 1 === step ? 'current' : i + 1 < step ? 'done' : '' }, h('a', { href: '#/applications/' + id + '/edit?step=' + (i + 1) }, (i + 1 < step ? '✓ ' : (i + 1) + ' ') + t))));
+  const title = (t) => h('h2', {}, t, h('small', { class: 'muted' }, ' (项目编号: ' + a.projectCode + ' 项目名称: ' + a.projectName + ')'));
+  let body;
+  if (step === 1) {
+    const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
+      h('div', { class: 'grid' }, basicSpecs.map((s) => {
+        const f = field(s, a[s.name]);
+        if (s.readonly) f.querySelector('input').readOnly = true;
+        return f;
+      })),
+      h('div', { class: 'actions' }, h('button', { class: 'primary', type: 'submit' }, '保存并下一步')));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      clearError(form);
+      try { await api('PUT', '/applications/' + id + '/basic-info', formValues(form)); go(2); } catch (e) { showError(form, e); }
+    });
+    body = [title('基本信息'), form];
+  } else if (step === 2) {
+    // The 外语水平 list refreshes in place, so what is typed above it is kept.
+    const langBox = h('div', {});
+    const renderLanguages = (scores) => langBox.replaceChildren(table([{ label: '序号', value: (_, i) => i + 1 }, { label: '外语语种', value: (l) => l.language },
+      { label: '成绩要求', value: (l) => l.requirement }, { label: '考试时间', value: (l) => l.examDate }, { label: '学生成绩', value: (l) => l.score },
+      { label: '操作', value: (l) => h('span', { class: 'ops' }, h('button', { type: 'button', class: 'link', onclick: () => languageDialog(id, l, refreshLanguages) }, '修改'),
+        h('button', { type: 'button', class: 'link danger', onclick: async () => { await api('DELETE', `/applications/${id}/language-scores/${l.id}`); refreshLanguages(); } }, '删除')) }],
+    scores, '暂无外语水平记录'));
+    const refreshLanguages = async () => renderLanguages((await api('GET', '/applications/' + id)).languageScores);
+    renderLanguages(d.languageScores);
+    const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
+      h('p', {}, '项目名称: ' + a.projectName + '  项目开始日期: ' + a.projectStartDate + '  项目结束日期: ' + a.projectEndDate),
+      h('div', { class: 'grid' },
+        field({ name: 'departureDate', label: '出国(境)时间', type: 'date', required: true }, a.departureDate || a.projectStartDate),
+        field({ name: 'returnDate', label: '回国(入境)时间', type: 'date', required: true }, a.returnDate || a.projectEndDate),
+        field({ name: 'gpa', label: 'GPA', type: 'number', required: true }, a.gpa),
+        field({ name: 'weightedAverage', label: '加权平均分', type: 'number', required: true }, a.weightedAverage)),
+      h('h3', {}, '外语水平列表 ', h('button', { type: 'button', class: 'secondary small', onclick: () => languageDialog(id, {}, refreshLanguages) }, '+点击添加外语水平')),
+      langBox,
+      h('div', { class: 'actions' }, h('a', { class: 'button secondary', href: '#/applications/' + id + '/edit?step=1' }, '← 上一步'),
+        h('button', { class: 'primary', type: 'submit' }, '保存并下一步 →')));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      clearError(form);
+      try { await api('PUT', '/applications/' + id + '/apply-info', formValues(form)); go(3); } catch (e) { showError(form, e); }
+    });
+    body = [title('申请信息'), form];
+  } else {
+    const errorBox = h('div', { class: 'form-error', hidden: true, role: 'alert' });
+    const submit = h('button', { class: 'primary', type: 'button', id: 'submit-application' }, '提交申请');
+    submit.addEventListener('click', async () => {
+      if (!(await confirmDialog('提交申请', '提交后将进入学院审核，审核中如需修改请使用“撤回修改”。确定提交吗？', '提交', '取消'))) return;
+      submit.disabled = true;
+      try {
+        await api('POST', '/applications/' + id + '/submit', undefined);
+        toast('申请已提交');
+        location.hash = '#/applications/' + id;
+      } catch (e) {
+        submit.disabled = false;
+        errorBox.replaceChildren(h('div', {}, e.message), ...Object.values(e.fields || {}).map((m) => h('div', {}, m)));
+        errorBox.hidden = false;
+      }
+    });
+    body = [title('附件信息'), h('p', { class: 'muted' }, '红色带“*”的附件为必须上传的附件。请勿上传涉密材料。'),
+      attachmentTable(id, d.requirements, true), errorBox,
+      h('div', { class: 'actions' }, h('a', { class: 'button secondary', href: '#/applications/' + id + '/edit?step=2' }, '← 上一步'), submit),
+      h('p', { class: 'muted' }, '提示：每人限报 1 个项目，报名多个项目的将被取消报名资格。')];
+  }
+  return h('section', {}, h('nav', { class: 'crumbs' }, '首页 » 学生因公出国(境)管理 » 交流项目申请'), h('h1', {}, '项目申请'), steps, body);
+}
+
+function languageDialog(id, l, saved) {
+  const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true }),
+    h('div', { class: 'grid' },
+      field({ name: 'language', label: '外语语种', required: true, hint: '如 英语' }, l.language),
+      field({ name: 'requirement', label: '成绩要求', required: true, hint: '如 雅思6.5' }, l.requirement),
+      field({ name: 'score', label: '考试成绩（等级及分数，只有等级的不需要写分数）', required: true }, l.score),
+      field({ name: 'examDate', label: '考试时间', type: 'date', required: true }, l.examDate)));
+  dialog('外语水平', form, (close) => [
+    h('button', { type: 'button', class: 'secondary', onclick: close }, '取消'),
+    h('button', { type: 'button', class: 'primary', onclick: async () => {
+      clearError(form);
+      try {
+        await api(l.id ? 'PUT' : 'POST', `/applications/${id}/language-scores` + (l.id ? '/' + l.id : ''), formValues(form));
+        close();
+        saved();
+      } catch (e) { showError(form, e); }
+    } }, '保存'),
+  ]);
+}
+
+// attachmentTable is 附件信息: one row per requirement with its status and its files.
+export function attachmentTable(id, requirements, editable) {
+  return table([
+    { label: '序号', value: (_, i) => i + 1 },
+    { label: '附件类型', value: (r) => h('span', {}, r.kind, r.required ? h('em', { class: 'req' }, '*') : '') },
+    { label: '附件格式', value: (r) => r.formats.join(',') }, { label: '附件大小', value: (r) => '最大' + fmtSize(r.maxBytes) },
+    { label: '上传状态', value: (r) => r.files.length ? h('span', { class: 'ok' }, '✔ 已上传') : h('span', { class: 'bad' }, '✘ 未上传') },
+    { label: '上传时间', value: (r) => r.files.length ? fmtTime(r.files[r.files.length - 1].uploadedAt) : '' },
+    { label: '操作', value: (r) => h('div', { class: 'ops column' },
+      r.files.map((f) => h('span', { class: 'file' }, fileLinks(id, f),
+        editable ? h('button', { type: 'button', class: 'link danger', onclick: async () => {
+          if (await confirmDialog('删除附件', '确定删除 ' + f.fileName + ' 吗？')) {
+            await api('DELETE', `/applications/${id}/attachments/${f.id}`);
+            location.hash = '#/applications/' + id + '/edit?step=3&r=' + Date.now();
+          }
+        } }, '删除') : '')),
+      editable ? uploadButton('上传', `/applications/${id}/attachments?requirementId=${r.id}`, r.formats, () => { location.hash = '#/applications/' + id + '/edit?step=3&r=' + Date.now(); }) : '') },
+  ], requirements, '该项目无需上传附件');
+}
+
+export function fileLinks(id, f) {
+  const base = `/api/v1/applications/${id}/attachments/${f.id}`;
+  return h('span', { class: 'file-links' }, h('span', { class: 'name' }, f.fileName + ' (' + fmtSize(f.sizeBytes) + ')'),
+    h('a', { href: base, download: f.fileName }, '下载'), h('a', { href: base + '?inline=1', target: '_blank', rel: 'noopener' }, '查看'));
+}
+
+// uploadButton opens a file picker and shows the upload's progress.
+export function uploadButton(label, path, formats, done) {
+  const input = h('input', { type: 'file', class: 'file-input', accept: formats.map((f) => '.' + f).join(',') });
+  const bar = h('progress', { max: 100, value: 0, hidden: true });
+  const status = h('span', { class: 'upload-status' });
+  input.addEventListener('change', async () => {
+    const file = input.files[0];
+    if (!file) return;
+    bar.hidden = false;
+    status.textContent = '';
+    try {
+      await upload(path, file, (v) => { bar.value = v; status.textContent = v + '%'; });
+      status.textContent = '100% 上传成功';
+      toast(file.name + ' 上传成功');
+      done();
+    } catch (e) {
+      bar.hidden = true;
+      status.textContent = e.fields?.file || e.message;
+      status.className = 'upload-status bad';
+    }
+  });
+  return h('label', { class: 'upload' }, h('span', { class: 'button secondary small' }, label), input, bar, status);
+}
+
+const actionLinks = {
+  view: (a) => h('a', { href: '#/applications/' + a.id }, '申请查看'),
+  edit: (a) => h('a', { href: '#/applications/' + a.id + '/edit' }, '申请修改'),
+  delete: (a) => h('button', { type: 'button', class: 'link danger', onclick: () => message(a.id, 'delete', '确定删除该申请吗？删除后不可恢复。') }, '申请删除'),
+  withdraw: (a) => h('button', { type: 'button', class: 'link', onclick: () => message(a.id, 'withdraw', '撤回后申请回到可修改状态，修改后需重新提交。确定撤回吗？') }, '撤回修改'),
+  'upload-predeparture': (a) => h('a', { href: '#/applications/' + a.id + '?section=predeparture' }, '上传行前材料'),
+  'delete-predeparture': (a) => h('a', { href: '#/applications/' + a.id + '?section=predeparture' }, '行前材料删除'),
+  supplement: (a) => h('a', { href: '#/applications/' + a.id + '?section=supplement' }, '补交材料附件'),
+  'submit-return-report': (a) => h('a', { href: '#/applications/' + a.id + '?section=return' }, '返校总结提交'),
+  track: (a) => h('a', { href: '#/applications/' + a.id + '?section=progress' }, '进度跟踪'),
+};
+
+export async function message(id, name, question) {
+  if (question && !(await confirmDialog('确认', question))) return;
+  try {
+    await api('POST', `/applications/${id}/${name}`);
+    toast('操作成功');
+    location.hash = name === 'delete' ? '#/applications?r=' + Date.now() : '#/applications/' + id + '?r=' + Date.now();
+  } catch (e) { toast(e.message, 'error'); }
+}
+
+// opsMenu is the 操作 menu of a row: exactly the actions the workflow allows now.
+export function opsMenu(app, actions) {
+  const menu = h('div', { class: 'menu-items', hidden: true }, actions.map((a) => actionLinks[a] && actionLinks[a](app)));
+  const button = h('button', { type: 'button', class: 'secondary small', 'aria-haspopup': 'true', onclick: () => { menu.hidden = !menu.hidden; } }, '操作 ▾');
+  return h('div', { class: 'ops-menu' }, button, menu);
+}
+
+export async function myApplicationsPage() {
+  const data = await api('GET', '/applications?pageSize=50');
+  return h('section', {},
+    h('nav', { class: 'crumbs' }, '首页 » 行前手续及回国手续申请'),
+    h('h1', {}, '行前手续及回国手续申请'),
+    h('h2', {}, '查询结果'),
+    table([
+      { label: '序号', value: (r) => r.no }, { label: '学生姓名', value: (r) => r.application.nameCn },
+      { label: '学历', value: (r) => r.application.degreeLevel }, { label: '所在院系', value: (r) => r.application.collegeName },
+      { label: '项目名称', value: (r) => h('a', { href: '#/applications/' + r.application.id }, r.application.projectName) },
+      { label: '项目年度', value: (r) => r.application.projectYear }, { label: '项目类别', value: (r) => r.application.projectCategory },
+      { label: '申请状态', value: (r) => h('span', { class: 'status' }, r.application.status) },
+      { label: '操作', value: (r) => opsMenu(r.application, r.actions) },
+    ], data.items, '还没有申请。去“校际交流项目申请”选择项目。'));
+}
+
+export async function notificationsPage() {
+  const data = await api('GET', '/notifications');
+  return h('section', {}, h('h1', {}, '通知', data.unread ? h('span', { class: 'badge' }, data.unread + ' 条未读') : ''),
+    table([
+      { label: '时间', value: (n) => fmtTime(n.createdAt) },
+      { label: '通知', value: (n) => h('span', { class: n.readAt ? 'muted' : '' }, n.title, n.body ? '：' + n.body : '') },
+      { label: '操作', value: (n) => h('span', { class: 'ops' }, n.applicationId ? h('a', { href: '#/applications/' + n.applicationId }, '查看申请') : '',
+        n.readAt ? '' : h('button', { type: 'button', class: 'link', onclick: async () => { await api('POST', '/notifications/' + n.id + '/read'); location.hash = '#/notifications?r=' + Date.now(); } }, '标为已读')) },
+    ], data.items, '暂无通知'));
+}
