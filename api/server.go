@@ -228,3 +228,20 @@ func newMetrics() *metrics {
 	m.registry.MustRegister(m.requests, m.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
+
+// RouteRule is an endpoint and who may call it, for the authorization tests.
+type RouteRule struct {
+	Method, Path string
+	Public       bool
+	Roles        []workflows.Role
+}
+
+// RouteRules lists the route table without handlers.
+func RouteRules() []RouteRule {
+	var s Server
+	var out []RouteRule
+	for _, r := range s.routes() {
+		out = append(out, RouteRule{Method: r.method, Path: r.path, Public: r.public, Roles: r.roles})
+	}
+	return out
+}

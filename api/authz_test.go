@@ -1,0 +1,153 @@
+package api_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"outbound/api"
+	"outbound/workflows"
+)
+
+// Who may call what, written down apart from the route table: a route added
+// without a rule here fails TestAuthorizationMatrix.
+var accessRules = map[string]string{
+	"POST /auth/login":                              "public",
+	"GET /auth/config":                              "public",
+	"GET /auth/cas/login":                           "public",
+	"GET /auth/cas/callback":                        "public",
+	"GET /auth/cas/logout":                          "public",
+	"POST /auth/logout":                             "all",
+	"GET /me":                                       "all",
+	"GET /profile":                                  "student",
+	"PUT /profile":                                  "student",
+	"POST /profile/learning-experiences":            "student",
+	"PUT /profile/learning-experiences/:eid":        "student",
+	"DELETE /profile/learning-experiences/:eid":     "student",
+	"PUT /profile/photo":                            "student",
+	"GET /profile/photo":                            "student",
+	"GET /projects":                                 "all",
+	"GET /projects/:pid":                            "all",
+	"POST /projects":                                "foreign_affairs admin",
+	"PUT /projects/:pid":                            "foreign_affairs admin",
+	"POST /projects/:pid/publish":                   "foreign_affairs admin",
+	"POST /projects/:pid/unpublish":                 "foreign_affairs admin",
+	"POST /projects/:pid/copy":                      "foreign_affairs admin",
+	"GET /colleges":                                 "all",
+	"GET /notice":                                   "all",
+	"POST /applications":                            "student",
+	"GET /applications":                             "all",
+	"GET /applications/:id":                         "all",
+	"PUT /applications/:id/basic-info":              "student",
+	"PUT /applications/:id/apply-info":              "student",
+	"POST /applications/:id/language-scores":        "student",
+	"PUT /applications/:id/language-scores/:sid":    "student",
+	"DELETE /applications/:id/language-scores/:sid": "student",
+	"POST /applications/:id/attachments":            "student",
+	"DELETE /applications/:id/attachments/:aid":     "student",
+	"GET /applications/:id/attachments/:aid":        "all",
+	"POST /applications/:id/supplements":            "student",
+	"POST /applications/:id/submit":                 "student",
+	"POST /applications/:id/withdraw":               "student",
+	"POST /applications/:id/delete":                 "student",
+	"POST /applications/:id/submit-predeparture":    "student",
+	"POST /applications/:id/submit-return-report":   "student",
+	"POST /applications/:id/decide":                 "college_reviewer academic_affairs foreign_affairs",
+	"GET /reviews":                                  "college_reviewer academic_affairs foreign_affairs admin",
+	"POST /reviews/batch-approve":                   "college_reviewer academic_affairs foreign_affairs",
+	"GET /exports/applications.xlsx":                "college_reviewer academic_affairs foreign_affairs admin",
+	"GET /dashboard":                                "academic_affairs foreign_affairs admin",
+	"GET /accounts":                                 "admin",
+	"POST /accounts":                                "admin",
+	"PUT /accounts/:aid":                            "admin",
+	"POST /accounts/:aid/password":                  "admin",
+	"GET /audit":                                    "admin",
+	"GET /notifications":                            "all",
+	"POST /notifications/:nid/read":                 "all",
+}
+
+func allowedRoles(rule string) []workflows.Role {
+	if rule == "all" {
+		return workflows.Roles
+	}
+	var out []workflows.Role
+	for _, r := range strings.Fields(rule) {
+		out = append(out, workflows.Role(r))
+	}
+	return out
+}
+
+// TestAuthorizationMatrix calls every endpoint as every role, on resources of
+// their own and of others (another student, another college).
+func TestAuthorizationMatrix(t *testing.T) {
+	project := newProject(t, projectSpec{})
+	owner, app := submitted(t, "LIT", project)
+	files := owner.call("GET", pathf("/applications/%d", app), nil)
+	fileID := int64(files.list("requirements")[0].(map[string]any)["files"].([]any)[0].(map[string]any)["id"].(float64))
+	other := newStudent(t, "LIT")
+	users := map[workflows.Role]*client{
+		workflows.RoleStudent: owner, workflows.RoleCollegeReviewer: login(t, "lit-reviewer"), workflows.RoleAcademicAffairs: login(t, "jwc1"),
+		workflows.RoleForeignAffairs: login(t, "wsc"), workflows.RoleAdmin: login(t, "admin"),
+	}
+	outsiders := map[workflows.Role]*client{workflows.RoleStudent: other, workflows.RoleCollegeReviewer: login(t, "sci-reviewer")}
+	accountID := users[workflows.RoleAdmin].call("GET", "/me", nil).num("id")
+	params := strings.NewReplacer(":id", fmt.Sprint(app), ":aid", fmt.Sprint(fileID), ":pid", fmt.Sprint(project),
+		":eid", "999999", ":sid", "999999", ":nid", "999999")
+
+	seen := map[string]bool{}
+	for _, r := range api.RouteRules() {
+		key := r.Method + " " + r.Path
+		seen[key] = true
+		rule, ok := accessRules[key]
+		require.True(t, ok, "no access rule for the new route %s: add it to accessRules", key)
+		if rule == "public" {
+			require.True(t, r.Public, "%s should be public", key)
+			continue
+		}
+		require.False(t, r.Public, "%s must require sign-in", key)
+		want := allowedRoles(rule)
+		require.ElementsMatch(t, want, r.Roles, "the route table's roles for %s", key)
+		path := params.Replace(r.Path)
+		if strings.HasPrefix(r.Path, "/accounts/:aid") {
+			path = strings.Replace(r.Path, ":aid", fmt.Sprint(accountID), 1)
+		}
+		// Without a session: 401.
+		anon := newClient(t)
+		res := anon.call(r.Method, path, body(r.Method))
+		require.Equal(t, 401, res.status, "%s without a session", key)
+		if key == "POST /auth/logout" {
+			continue // signing every role out would end the sessions the matrix uses; TestSignIn covers it
+		}
+		for _, role := range workflows.Roles {
+			res := users[role].call(r.Method, path, body(r.Method))
+			if slices.Contains(want, role) {
+				require.NotContains(t, []int{401, 403}, res.status, "%s as %s (own resource): %s", key, role, res.body)
+			} else {
+				require.Equal(t, 403, res.status, "%s as %s must be refused: %s", key, role, res.body)
+			}
+		}
+		// Another student, another college: someone else's application does not exist for them.
+		if strings.HasPrefix(r.Path, "/applications/:id") {
+			for role, c := range outsiders {
+				if !slices.Contains(want, role) {
+					continue
+				}
+				res := c.call(r.Method, path, body(r.Method))
+				require.Equal(t, 404, res.status, "%s as another %s: %s", key, role, res.body)
+			}
+		}
+	}
+	for key := range accessRules {
+		require.True(t, seen[key], "accessRules names %s, which is not a route", key)
+	}
+}
+
+func body(method string) any {
+	if method == "POST" || method == "PUT" {
+		return map[string]any{}
+	}
+	return nil
+}

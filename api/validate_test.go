@@ -1,0 +1,79 @@
+package api
+
+import (
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"outbound/storage/demo"
+)
+
+func TestIDCard(t *testing.T) {
+	// 11010519491231002X is the standard's own example.
+	if msg := IDCardProblem("11010519491231002X", "1949-12-31", "女"); msg != "" {
+		t.Fatalf("valid number refused: %s", msg)
+	}
+	for id, want := range map[string]string{
+		"11010519491231002":  "18位",
+		"11010519491231002Y": "校验位",
+		"1101051949123100A2": "前17位",
+		demo.IDCard("110105", "19491331", 2): "出生日期无效",
+	} {
+		if msg := IDCardProblem(id, "", ""); !strings.Contains(msg, want) {
+			t.Errorf("%s: %q, want %q", id, msg, want)
+		}
+	}
+	if msg := IDCardProblem("11010519491231002X", "1950-01-01", ""); !strings.Contains(msg, "不一致") {
+		t.Errorf("birth date mismatch: %q", msg)
+	}
+	if msg := IDCardProblem("11010519491231002X", "", "男"); !strings.Contains(msg, "性别") {
+		t.Errorf("gender mismatch: %q", msg)
+	}
+}
+
+func FuzzIDCard(f *testing.F) {
+	for _, s := range []string{"11010519491231002X", "", "x", "110105194912310021", "\xff\xfe"} {
+		f.Add(s, "1949-12-31", "女")
+	}
+	f.Fuzz(func(t *testing.T, id, birth, gender string) {
+		msg := IDCardProblem(id, birth, gender)
+		if msg == "" {
+			if len(id) != 18 {
+				t.Fatalf("accepted %q of length %d", id, len(id))
+			}
+			if _, err := time.Parse("20060102", id[6:14]); err != nil {
+				t.Fatalf("accepted %q with no date", id)
+			}
+		} else if !utf8.ValidString(msg) {
+			t.Fatal("message is not text")
+		}
+	})
+}
+
+func FuzzDatesAndNumbers(f *testing.F) {
+	for _, s := range []string{"2024-02-29", "2023-02-29", "0000-00-00", "2024-13-01", "99999-01-01", "", "2024-1-1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, ok := ParseDate(s)
+		if ok && d.Format("2006-01-02") != s {
+			t.Fatalf("%q read as %v", s, d)
+		}
+		_ = ValidMobile(s)
+		_ = ValidEmail(s)
+		_ = ValidPhone(s)
+	})
+}
+
+func FuzzApplyInfo(f *testing.F) {
+	f.Add("2027-01-01", "2027-06-01", 3.5, 88.0)
+	f.Add("2027-06-01", "2027-01-01", -1.0, 101.0)
+	f.Fuzz(func(t *testing.T, dep, ret string, gpa, avg float64) {
+		in := applyInfoInput{DepartureDate: dep, ReturnDate: ret, GPA: &gpa, WeightedAverage: &avg}
+		err := in.validate(nil, true)
+		if err == nil && (gpa < 0 || gpa > 5 || avg < 0 || avg > 100) {
+			t.Fatalf("accepted GPA %v and average %v", gpa, avg)
+		}
+	})
+}
