@@ -4,7 +4,7 @@ SHELL := /bin/bash
 GO ?= go
 ARTIFACTS ?= test-artifacts
 
-.PHONY: run build test lint test-unit compose-check clean
+.PHONY: run build test test-chaos lint test-unit compose-check clean
 
 run:
 	$(GO) run ./cmd/outbound dev
@@ -16,6 +16,11 @@ build:
 test: lint
 	@mkdir -p $(ARTIFACTS)
 	$(GO) test -count=1 -timeout 30m -v ./... 2>&1 | tee $(ARTIFACTS)/go-test.log | grep -E '^(--- |FAIL|ok |PASS|panic)' || { grep -B5 -A40 -E '^(--- FAIL|panic)' $(ARTIFACTS)/go-test.log | head -300; exit 1; }
+
+# Fault tests that take longer: worker processes killed with SIGKILL mid-review and mid-activity.
+test-chaos:
+	@mkdir -p $(ARTIFACTS)
+	$(GO) test -count=1 -timeout 20m -tags chaos -run Chaos -v ./workflows/ 2>&1 | tee $(ARTIFACTS)/go-test-chaos.log | grep -E '^(--- |FAIL|ok |PASS|panic)'
 
 # Workflow unit and replay tests only: no services needed.
 test-unit:

@@ -15,9 +15,9 @@ func TestIDCard(t *testing.T) {
 		t.Fatalf("valid number refused: %s", msg)
 	}
 	for id, want := range map[string]string{
-		"11010519491231002":  "18位",
-		"11010519491231002Y": "校验位",
-		"1101051949123100A2": "前17位",
+		"11010519491231002":                  "18位",
+		"11010519491231002Y":                 "校验位",
+		"1101051949123100A2":                 "前17位",
 		demo.IDCard("110105", "19491331", 2): "出生日期无效",
 	} {
 		if msg := IDCardProblem(id, "", ""); !strings.Contains(msg, want) {

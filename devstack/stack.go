@@ -69,6 +69,9 @@ type Stack struct {
 	minio        *service
 	temporalArgs []string
 	temporalBin  string
+	minioEnv     []string
+	minioArgs    []string
+	minioBin     string
 }
 
 // Default ports tried first so that URLs stay the same from one run to the next.
@@ -246,9 +249,10 @@ func (s *Stack) startMinIO(ctx context.Context, bin string) error {
 	}
 	start := time.Now()
 	addr := "127.0.0.1:" + strconv.Itoa(port)
-	svc, err := startService("minio", s.logDir(), syscall.SIGTERM, nil,
-		[]string{"MINIO_ROOT_USER=" + user, "MINIO_ROOT_PASSWORD=" + secret, "MINIO_BROWSER=on", "MINIO_UPDATE=off"},
-		bin, "server", dir, "--address", addr, "--console-address", "127.0.0.1:"+strconv.Itoa(consolePort), "--quiet")
+	s.minioBin = bin
+	s.minioEnv = []string{"MINIO_ROOT_USER=" + user, "MINIO_ROOT_PASSWORD=" + secret, "MINIO_BROWSER=on", "MINIO_UPDATE=off"}
+	s.minioArgs = []string{"server", dir, "--address", addr, "--console-address", "127.0.0.1:" + strconv.Itoa(consolePort), "--quiet"}
+	svc, err := startService("minio", s.logDir(), syscall.SIGTERM, nil, s.minioEnv, s.minioBin, s.minioArgs...)
 	if err != nil {
 		return err
 	}
@@ -299,8 +303,7 @@ func (s *Stack) StartMinIO(ctx context.Context) error {
 	if s.minio == nil {
 		return errors.New("minio is not managed by this stack")
 	}
-	old := s.minio
-	svc, err := startService("minio", s.logDir(), syscall.SIGTERM, nil, old.cmd.Env[len(os.Environ()):], old.cmd.Path, old.cmd.Args[1:]...)
+	svc, err := startService("minio", s.logDir(), syscall.SIGTERM, nil, s.minioEnv, s.minioBin, s.minioArgs...)
 	if err != nil {
 		return err
 	}

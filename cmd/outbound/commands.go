@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
@@ -54,6 +55,7 @@ func workerCommand(load loader) *cobra.Command {
 			if err := w.Start(); err != nil {
 				return err
 			}
+			go svc.RunSweeper(ctx, time.Hour, time.Hour)
 			<-ctx.Done()
 			w.Stop()
 			return nil
@@ -93,6 +95,7 @@ func runProcesses(ctx context.Context, svc *service.Services, apiReady chan<- st
 		return fmt.Errorf("worker: %w", err)
 	}
 	defer w.Stop()
+	go svc.RunSweeper(ctx, time.Hour, time.Hour)
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return svc.ServeHTTP(ctx, apiReady) })
 	return g.Wait()

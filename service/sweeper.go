@@ -1,0 +1,52 @@
+package service
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// SweepOrphans removes objects older than grace that no attachment row
+// records: the leftovers of an upload whose row never committed (a crash
+// between the two writes). Young objects are left alone, since their upload
+// may still be committing.
+func (s *Services) SweepOrphans(ctx context.Context, grace time.Duration) (int, error) {
+	removed := 0
+	for obj := range s.Files.List(ctx, "") {
+		if obj.Err != nil {
+			return removed, obj.Err
+		}
+		if time.Since(obj.LastModified) < grace {
+			continue
+		}
+		known, err := s.Store.ObjectKnown(ctx, obj.Key)
+		if err != nil {
+			return removed, err
+		}
+		if known {
+			continue
+		}
+		if err := s.Files.Remove(ctx, obj.Key); err != nil {
+			return removed, err
+		}
+		slog.Info("removed orphan object", "key", obj.Key, "age", time.Since(obj.LastModified).Round(time.Second))
+		removed++
+	}
+	return removed, nil
+}
+
+// RunSweeper sweeps every interval until ctx ends.
+func (s *Services) RunSweeper(ctx context.Context, interval, grace time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := s.SweepOrphans(ctx, grace); err != nil && ctx.Err() == nil {
+				slog.Warn("orphan sweep failed", "error", err)
+			}
+		}
+	}
+}
