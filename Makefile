@@ -4,7 +4,7 @@ SHELL := /bin/bash
 GO ?= go
 ARTIFACTS ?= test-artifacts
 
-.PHONY: run build test test-chaos lint test-unit compose-check clean
+.PHONY: run build test test-chaos bench lint test-unit compose-check clean
 
 run:
 	$(GO) run ./cmd/outbound dev
@@ -21,6 +21,10 @@ test: lint
 test-chaos:
 	@mkdir -p $(ARTIFACTS)
 	$(GO) test -count=1 -timeout 20m -tags chaos -run Chaos -v ./workflows/ 2>&1 | tee $(ARTIFACTS)/go-test-chaos.log | grep -E '^(--- |FAIL|ok |PASS|panic)'
+
+# Benchmarks against baselines measured in the same run (docs/benchmarks.md).
+bench: build
+	./bin/outbound bench $(SCENARIOS)
 
 # Workflow unit and replay tests only: no services needed.
 test-unit:

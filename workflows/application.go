@@ -35,13 +35,37 @@ type application struct {
 	state *State
 	// lock serialises handlers: each may wait on activities, and another must not interleave.
 	lock workflow.Mutex
+	// local is whether activities run as local activities (see execute); decided once per run.
+	local *bool
 }
+
+// changeLocalActivities: version 1 runs the activities as local activities, in
+// the worker that runs the workflow, which saves two trips through the server
+// for each. Histories recorded before the change keep regular activities.
+const changeLocalActivities = "local-activities"
+
+// execute runs an activity by name and waits for its result.
+func (w *application) execute(ctx workflow.Context, name string, arg, result any) error {
+	if w.local == nil {
+		local := workflow.GetVersion(ctx, changeLocalActivities, workflow.DefaultVersion, 1) == 1
+		w.local = &local
+	}
+	if *w.local {
+		ctx = workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+			StartToCloseTimeout: 30 * time.Second,
+			RetryPolicy:         activityRetry,
+		})
+		return workflow.ExecuteLocalActivity(ctx, name, arg).Get(ctx, result)
+	}
+	return workflow.ExecuteActivity(withActivityOptions(ctx), name, arg).Get(ctx, result)
+}
+
+// activityRetry retries until the database is back.
+var activityRetry = &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute}
 
 // Application is the workflow: it lives from the draft until the application ends.
 func Application(ctx workflow.Context, in Input) (string, error) {
 	w := &application{state: NewState(in, workflow.Now(ctx)), lock: workflow.NewMutex(ctx)}
-	ctx = withActivityOptions(ctx)
-
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (View, error) {
 		return w.state.View(workflow.Now(ctx)), nil
 	}); err != nil {
@@ -103,14 +127,7 @@ func Application(ctx workflow.Context, in Input) (string, error) {
 // withActivityOptions is applied to every context that runs activities: the
 // workflow's own and each handler's. Activities retry until the database is back.
 func withActivityOptions(ctx workflow.Context) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 30 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    time.Second,
-			BackoffCoefficient: 2,
-			MaximumInterval:    time.Minute,
-		},
-	})
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 30 * time.Second, RetryPolicy: activityRetry})
 }
 
 func asError(r *Refusal) error {
@@ -157,7 +174,6 @@ func (w *application) recordRefusal(ctx workflow.Context, name string, req Reque
 
 // handle applies one accepted message: side effects first, then the transition, then the record.
 func (w *application) handle(ctx workflow.Context, name string, req Request) (View, error) {
-	ctx = withActivityOptions(ctx)
 	if err := w.lock.Lock(ctx); err != nil {
 		return View{}, err
 	}
@@ -173,8 +189,8 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 	switch name {
 	case MsgSubmit, MsgSubmitPredeparture, MsgSubmitReturnReport:
 		var check activities.SubmissionResult
-		if err := workflow.ExecuteActivity(ctx, activities.NameCheckSubmission,
-			activities.SubmissionCheck{ApplicationID: s.Input.ApplicationID, Phase: s.phase().Name}).Get(ctx, &check); err != nil {
+		if err := w.execute(ctx, activities.NameCheckSubmission,
+			activities.SubmissionCheck{ApplicationID: s.Input.ApplicationID, Phase: s.phase().Name}, &check); err != nil {
 			return View{}, err
 		}
 		if len(check.Problems) > 0 {
@@ -182,8 +198,8 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 				temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{check.Problems}})
 		}
 		var sha string
-		if err := workflow.ExecuteActivity(ctx, activities.NameTakeSnapshot,
-			activities.SnapshotRequest{ApplicationID: s.Input.ApplicationID, Seq: s.Seq + 1}).Get(ctx, &sha); err != nil {
+		if err := w.execute(ctx, activities.NameTakeSnapshot,
+			activities.SnapshotRequest{ApplicationID: s.Input.ApplicationID, Seq: s.Seq + 1}, &sha); err != nil {
 			return View{}, err
 		}
 		if name == MsgSubmit {
@@ -196,8 +212,8 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 	case MsgDecide:
 		if req.Decision == DecisionApprove && s.isAdmission() {
 			var reserved bool
-			if err := workflow.ExecuteActivity(ctx, activities.NameReserveQuota,
-				activities.QuotaRequest{ApplicationID: s.Input.ApplicationID}).Get(ctx, &reserved); err != nil {
+			if err := w.execute(ctx, activities.NameReserveQuota,
+				activities.QuotaRequest{ApplicationID: s.Input.ApplicationID}, &reserved); err != nil {
 				return View{}, err
 			}
 			if !reserved {
@@ -321,7 +337,7 @@ func (w *application) record(ctx workflow.Context, ev Event, notices []activitie
 	if sha, ok := ev.Detail["sha256"].(string); ok {
 		rec.Projection.SnapshotSHA256 = sha
 	}
-	if err := workflow.ExecuteActivity(ctx, activities.NameRecordEvent, rec).Get(ctx, nil); err != nil {
+	if err := w.execute(ctx, activities.NameRecordEvent, rec, nil); err != nil {
 		return err
 	}
 	return workflow.UpsertTypedSearchAttributes(ctx,

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	enumspb "go.temporal.io/api/enums/v1"
 
 	"outbound/workflows"
 )
@@ -87,20 +86,16 @@ func TestChaosWorkerKilled(t *testing.T) {
 	require.NoError(t, err)
 	signal(t, app.ID, workflows.MsgDecide, approve(p.academic1))
 	require.Eventually(t, func() bool {
-		desc, err := env.Services.Temporal.DescribeWorkflow(context.Background(), workflows.WorkflowID(app.ID), "")
-		require.NoError(t, err)
-		for _, a := range desc.RawResponse.PendingActivities {
-			if a.State == enumspb.PENDING_ACTIVITY_STATE_STARTED {
-				return true
-			}
-		}
-		return false
+		// The activity's transaction waits for the lock: it is running.
+		var waiting int
+		require.NoError(t, env.Services.Store.DB.Get(&waiting, `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'`))
+		return waiting > 0
 	}, 30*time.Second, 100*time.Millisecond, "the activity is running")
 	w.kill()
 	require.NoError(t, tx.Rollback())
 	w.start()
 	defer w.kill()
-	// The lost attempt times out (30 s) and is retried by the new worker.
+	// The lost attempt is retried by the new worker once its task times out.
 	require.Eventually(t, func() bool {
 		row, err := env.Services.Store.ApplicationByID(context.Background(), app.ID)
 		require.NoError(t, err)

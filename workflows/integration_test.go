@@ -37,11 +37,16 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// record writes a workflow's history into testdata when OUTBOUND_RECORD_HISTORIES is set,
-// for the replay test to check later versions of the workflow against.
+// record writes a workflow's history into testdata when OUTBOUND_RECORD_HISTORIES is set
+// (to a tag, such as v1, that goes into the file name), for the replay test to check later
+// versions of the workflow against.
 func record(t *testing.T, workflowID, name string) {
-	if os.Getenv("OUTBOUND_RECORD_HISTORIES") == "" {
+	tag := os.Getenv("OUTBOUND_RECORD_HISTORIES")
+	if tag == "" {
 		return
+	}
+	if tag != "1" {
+		name += "-" + tag
 	}
 	ctx := context.Background()
 	iter := env.Services.Temporal.GetWorkflowHistory(ctx, workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)

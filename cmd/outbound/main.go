@@ -41,7 +41,7 @@ func root() *cobra.Command {
 		setupLogging(cfg.Log.Level)
 		return cfg, nil
 	}
-	cmd.AddCommand(devCommand(load), apiCommand(load), workerCommand(load), migrateCommand(load))
+	cmd.AddCommand(devCommand(load), apiCommand(load), workerCommand(load), migrateCommand(load), benchCommand())
 	return cmd
 }
 

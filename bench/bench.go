@@ -1,0 +1,278 @@
+// Package bench measures Outbound on the real stack against baselines
+// measured in the same run: it starts PostgreSQL, Temporal and MinIO, runs the
+// API and the worker as processes of their own, and loads them from this one.
+package bench
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"go.temporal.io/sdk/worker"
+
+	"outbound/config"
+	"outbound/devstack"
+	"outbound/service"
+	"outbound/storage/demo"
+	"outbound/workflows"
+)
+
+// Options choose the size of the runs.
+type Options struct {
+	Students     int // deadline surge
+	RoundTrips   int
+	Lifecycles   int
+	Applications int // list scenarios
+	Projects     int
+	Uploads      int
+	UploadBytes  int
+	Out          io.Writer
+}
+
+// Env is the running system under load.
+type Env struct {
+	opts     Options
+	stack    *devstack.Stack
+	svc      *service.Services
+	api      *exec.Cmd
+	worker   *exec.Cmd
+	baseline worker.Worker
+	URL      string
+	client   *http.Client
+	dir      string
+}
+
+// Row is one line of the report.
+type Row struct {
+	Scenario, Figures, Baseline, Ratio, Goal string
+}
+
+// Start brings up the stack, the API and worker processes, and the baseline worker.
+func Start(ctx context.Context, opts Options) (*Env, error) {
+	dir, err := os.MkdirTemp("", "outbound-bench-")
+	if err != nil {
+		return nil, err
+	}
+	_ = os.Chmod(dir, 0o755)
+	fmt.Fprintln(opts.Out, "starting PostgreSQL, Temporal and MinIO…")
+	stack, err := devstack.Start(ctx, devstack.Options{DataDir: dir, Progress: opts.Out, AnyPorts: true, SearchAttributes: workflows.SearchAttributeTypes})
+	if err != nil {
+		return nil, err
+	}
+	e := &Env{opts: opts, stack: stack, dir: dir, client: &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 512}}}
+	cfg, err := config.Load(config.NoFile, nil, true)
+	if err != nil {
+		return nil, err
+	}
+	cfg.DataDir = dir
+	cfg.Database.URL, cfg.Temporal.Address = stack.DatabaseURL, stack.TemporalAddress
+	cfg.MinIO.Endpoint, cfg.MinIO.AccessKey, cfg.MinIO.SecretKey = stack.MinIOEndpoint, stack.MinIOAccessKey, stack.MinIOSecretKey
+	if e.svc, err = service.Open(ctx, cfg); err != nil {
+		return nil, err
+	}
+	if err := e.svc.Store.Migrate(ctx, "up", io.Discard); err != nil {
+		return nil, err
+	}
+	if err := demo.Seed(ctx, e.svc.Store, e.svc.Files, time.Now()); err != nil {
+		return nil, err
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	env := append(os.Environ(), "OUTBOUND_DATABASE_URL="+cfg.Database.URL, "OUTBOUND_TEMPORAL_ADDRESS="+cfg.Temporal.Address,
+		"OUTBOUND_MINIO_ENDPOINT="+cfg.MinIO.Endpoint, "OUTBOUND_MINIO_ACCESS_KEY="+cfg.MinIO.AccessKey,
+		"OUTBOUND_MINIO_SECRET_KEY="+cfg.MinIO.SecretKey, "OUTBOUND_HTTP_PORT="+strconv.Itoa(port), "OUTBOUND_LOG_LEVEL="+logLevel(),
+		"OUTBOUND_AUTH_LOGIN_PER_MINUTE=1000000", "OUTBOUND_DATABASE_MAX_OPEN_CONNS=40", "OUTBOUND_HTTP_REQUEST_TIMEOUT=60s")
+	logFile, err := os.Create(dir + "/processes.log")
+	if err != nil {
+		return nil, err
+	}
+	procs := []**exec.Cmd{&e.api, &e.worker}
+	if os.Getenv("BENCH_WORKER_IN_BENCH") != "" {
+		procs = procs[:1]
+		w := e.svc.NewWorker()
+		if err := w.Start(); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range procs {
+		name := "api"
+		if p == &e.worker {
+			name = "worker"
+		}
+		cmd := exec.Command(exe, name)
+		cmd.Env, cmd.Stdout, cmd.Stderr = env, logFile, logFile
+		if err := cmd.Start(); err != nil {
+			return nil, err
+		}
+		*p = cmd
+	}
+	e.URL = "http://127.0.0.1:" + strconv.Itoa(port)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(e.URL + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("the API did not become ready; see %s/processes.log", dir)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	e.baseline = worker.New(e.svc.Temporal, baselineQueue, worker.Options{})
+	registerBaseline(e.baseline)
+	if err := e.baseline.Start(); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// Close stops everything.
+func (e *Env) Close() {
+	if e.baseline != nil {
+		e.baseline.Stop()
+	}
+	for _, c := range []*exec.Cmd{e.api, e.worker} {
+		if c != nil && c.Process != nil {
+			_ = c.Process.Kill()
+			_ = c.Wait()
+		}
+	}
+	if e.svc != nil {
+		e.svc.Close()
+	}
+	if e.stack != nil {
+		e.stack.Stop()
+	}
+	if os.Getenv("OUTBOUND_BENCH_KEEP") == "" {
+		os.RemoveAll(e.dir)
+	}
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// session creates a session for an account directly and returns its bearer token.
+func (e *Env) session(ctx context.Context, accountID int64) (string, error) {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	token := hex.EncodeToString(b)
+	sum := sha256.Sum256([]byte(token))
+	_, err := e.svc.Store.DB.ExecContext(ctx, `INSERT INTO sessions (token_hash, account_id, csrf_token, expires_at) VALUES ($1, $2, 'bench', now() + interval '1 day')`, sum[:], accountID)
+	return token, err
+}
+
+// call sends an API request and returns the status.
+func (e *Env) call(ctx context.Context, method, path, token string, body io.Reader, contentType string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, method, e.URL+"/api/v1"+path, body)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := e.client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// stats are the latencies of one run.
+type stats struct {
+	lat    []time.Duration
+	errors int
+	wall   time.Duration
+}
+
+func (s *stats) q(p float64) time.Duration {
+	if len(s.lat) == 0 {
+		return 0
+	}
+	sort.Slice(s.lat, func(i, j int) bool { return s.lat[i] < s.lat[j] })
+	i := int(p * float64(len(s.lat)-1))
+	return s.lat[i]
+}
+
+func (s *stats) rate() float64 { return float64(len(s.lat)) / s.wall.Seconds() }
+
+// parallel runs n jobs with the given concurrency, timing each.
+func parallel(n, concurrency int, job func(i int) error) *stats {
+	st := &stats{}
+	var mu sync.Mutex
+	sem := make(chan struct{}, concurrency)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			t := time.Now()
+			err := job(i)
+			d := time.Since(t)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				st.errors++
+				return
+			}
+			st.lat = append(st.lat, d)
+		}(i)
+	}
+	wg.Wait()
+	st.wall = time.Since(start)
+	return st
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000) }
+
+// Print writes the report table.
+func Print(w io.Writer, rows []Row) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "scenario\tfigures\tbaseline\tratio\tgoal")
+	fmt.Fprintln(tw, strings.Repeat("-", 8)+"\t"+strings.Repeat("-", 7)+"\t"+strings.Repeat("-", 8)+"\t-----\t----")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Scenario, r.Figures, r.Baseline, r.Ratio, r.Goal)
+	}
+	tw.Flush()
+}
+
+// logLevel of the API and worker processes: quiet unless OUTBOUND_BENCH_LOG_LEVEL says otherwise.
+func logLevel() string {
+	if l := os.Getenv("OUTBOUND_BENCH_LOG_LEVEL"); l != "" {
+		return l
+	}
+	return "error"
+}

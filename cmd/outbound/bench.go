@@ -1,0 +1,73 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"outbound/bench"
+)
+
+func benchCommand() *cobra.Command {
+	opts := bench.Options{Out: os.Stdout}
+	cmd := &cobra.Command{
+		Use:       "bench [roundtrip|surge|lifecycle|lists|uploads ...]",
+		Short:     "measure the real stack against baselines measured in the same run",
+		Args:      cobra.OnlyValidArgs,
+		ValidArgs: []string{"roundtrip", "surge", "lifecycle", "lists", "uploads"},
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				args = []string{"roundtrip", "surge", "lifecycle", "lists", "uploads"}
+			}
+			ctx, stop := signalContext()
+			defer stop()
+			setupLogging("error")
+			env, err := bench.Start(ctx, opts)
+			if err != nil {
+				return err
+			}
+			defer env.Close()
+			fmt.Printf("\nmachine: %d CPUs, %s/%s, %s\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, time.Now().Format(time.RFC3339))
+			var rows []bench.Row
+			for _, a := range args {
+				fmt.Printf("running %s…\n", a)
+				var row bench.Row
+				var more []bench.Row
+				switch a {
+				case "roundtrip":
+					row, err = env.RoundTrip(ctx)
+				case "surge":
+					row, err = env.Surge(ctx)
+				case "lifecycle":
+					row, err = env.Lifecycle(ctx)
+				case "lists":
+					more, err = env.Lists(ctx)
+				case "uploads":
+					row, err = env.Uploads(ctx)
+				}
+				if err != nil {
+					return fmt.Errorf("%s: %w", a, err)
+				}
+				if row.Scenario != "" {
+					rows = append(rows, row)
+				}
+				rows = append(rows, more...)
+			}
+			fmt.Println()
+			bench.Print(os.Stdout, rows)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&opts.Students, "students", 1000, "students in the deadline surge")
+	f.IntVar(&opts.RoundTrips, "round-trips", 200, "submits timed one at a time")
+	f.IntVar(&opts.Lifecycles, "lifecycles", 20, "applications taken through all three phases")
+	f.IntVar(&opts.Applications, "applications", 100000, "applications in the database for the lists")
+	f.IntVar(&opts.Projects, "projects", 2000, "projects in the database for the lists")
+	f.IntVar(&opts.Uploads, "uploads", 20, "concurrent uploads")
+	f.IntVar(&opts.UploadBytes, "upload-bytes", 10<<20, "size of each upload")
+	return cmd
+}
