@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -621,14 +622,22 @@ func (s *Server) listApplications(c *gin.Context) {
 		return
 	}
 	rows := make([]gin.H, len(list.Items))
+	var wg sync.WaitGroup
 	for i := range list.Items {
 		app := &list.Items[i]
 		row := gin.H{"no": f.Offset + i + 1, "application": app}
-		if workflows.Role(acc.Role) == workflows.RoleStudent {
-			row["actions"] = s.actionsFor(c.Request.Context(), acc, app)
-		}
 		rows[i] = row
+		if workflows.Role(acc.Role) == workflows.RoleStudent {
+			// Each row's 操作 menu asks its workflow; the rows ask at once.
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				actions := s.actionsFor(c.Request.Context(), acc, app)
+				row["actions"] = actions
+			}()
+		}
 	}
+	wg.Wait()
 	c.JSON(http.StatusOK, gin.H{"items": rows, "total": list.Total, "page": pageNo, "pageSize": f.Limit})
 }
 

@@ -177,9 +177,8 @@ func (s *Server) authenticate(c *gin.Context) {
 		fail(c, errUnauthenticated)
 		return
 	}
-	ctx := c.Request.Context()
 	hash := hashToken(token)
-	sess, err := s.Store.SessionByHash(ctx, hash)
+	acc, csrf, err := s.Store.SessionAccount(c.Request.Context(), hash)
 	if errors.Is(err, storage.ErrNotFound) {
 		fail(c, &Error{Status: http.StatusUnauthorized, Code: "session_expired", Message: "登录已过期，请重新登录"})
 		return
@@ -189,15 +188,10 @@ func (s *Server) authenticate(c *gin.Context) {
 		return
 	}
 	if viaCookie && c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
-		if subtle.ConstantTimeCompare([]byte(c.GetHeader(csrfHeader)), []byte(sess.CSRFToken)) != 1 {
+		if subtle.ConstantTimeCompare([]byte(c.GetHeader(csrfHeader)), []byte(csrf)) != 1 {
 			fail(c, &Error{Status: http.StatusForbidden, Code: "csrf", Message: "页面已过期，请刷新后重试"})
 			return
 		}
-	}
-	acc, err := s.Store.AccountByID(ctx, sess.AccountID)
-	if err != nil {
-		fail(c, err)
-		return
 	}
 	if acc.Disabled {
 		fail(c, errForbidden("账号已停用"))

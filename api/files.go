@@ -13,6 +13,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -99,16 +100,30 @@ func (s *Server) storeFile(ctx context.Context, part *multipart.Part, rules file
 	if rules.keep > 0 {
 		body = io.TeeReader(in, &capped{buf: &head, max: rules.keep})
 	}
-	key := fmt.Sprintf("%s/%d/%s/%s", rules.row.Kind, rules.row.OwnerID, time.Now().UTC().Format("2006/01"), uuid.NewString())
-	size, err := s.Files.Put(ctx, key, body, in.ContentType)
+	// The file is spooled to disk while it is checked, counted and hashed, so that
+	// MinIO receives it with its size known and no upload holds a file in memory.
+	spool, err := os.CreateTemp("", "outbound-upload-")
 	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(spool.Name())
+	defer spool.Close()
+	size, err := io.Copy(spool, body)
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.Is(err, blob.ErrTooLarge) || errors.As(err, &tooLarge):
+		msg := "文件大小超过限制（最大" + limitLabel(rules.limit) + "）"
+		return nil, &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: msg, Fields: map[string]string{"file": msg}}
+	case err != nil:
+		return nil, errBadRequest("上传中断，请重试")
+	}
+	if _, err := spool.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	key := fmt.Sprintf("%s/%d/%s/%s", rules.row.Kind, rules.row.OwnerID, time.Now().UTC().Format("2006/01"), uuid.NewString())
+	if _, err := s.Files.Put(ctx, key, spool, size, in.ContentType); err != nil {
 		s.removeObject(key)
-		var tooLarge *http.MaxBytesError
-		if errors.Is(err, blob.ErrTooLarge) || errors.As(err, &tooLarge) {
-			return nil, &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "文件大小超过限制（最大" + limitLabel(rules.limit) + "）",
-				Fields: map[string]string{"file": "文件大小超过限制（最大" + limitLabel(rules.limit) + "）"}}
-		}
-		if ctx.Err() != nil || errors.Is(err, io.ErrUnexpectedEOF) {
+		if ctx.Err() != nil {
 			return nil, errBadRequest("上传中断，请重试")
 		}
 		return nil, errors.Join(blob.ErrUnavailable, err)

@@ -52,7 +52,7 @@ func TestMinIOOutage(t *testing.T) {
 func TestSweeperRemovesOrphans(t *testing.T) {
 	ctx := context.Background()
 	key := "required/0/orphan-" + time.Now().Format("150405.000000")
-	_, err := env.Services.Files.Put(ctx, key, strings.NewReader("%PDF-1.4 orphan"), "application/pdf")
+	_, err := env.Services.Files.Put(ctx, key, strings.NewReader("%PDF-1.4 orphan"), -1, "application/pdf")
 	require.NoError(t, err)
 	known := countObjects(t)
 	removed, err := env.Services.SweepOrphans(ctx, 0)
@@ -63,7 +63,7 @@ func TestSweeperRemovesOrphans(t *testing.T) {
 	require.NoError(t, env.Services.Store.DB.Get(&rows, `SELECT count(*) FROM attachments`))
 	require.Equal(t, rows, countObjects(t), "every object left has its row")
 	// A young orphan is left for its upload to commit.
-	_, err = env.Services.Files.Put(ctx, key+"-young", strings.NewReader("%PDF-1.4"), "application/pdf")
+	_, err = env.Services.Files.Put(ctx, key+"-young", strings.NewReader("%PDF-1.4"), -1, "application/pdf")
 	require.NoError(t, err)
 	removed, err = env.Services.SweepOrphans(ctx, time.Hour)
 	require.NoError(t, err)

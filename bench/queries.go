@@ -89,7 +89,7 @@ func (e *Env) Lists(ctx context.Context) ([]Row, error) {
 		{"reviewer queue", "/reviews?pageSize=20", reviewer,
 			`SELECT ` + cols + ` FROM applications ap JOIN projects pr ON pr.id = ap.project_id WHERE ap.awaiting_role = 'college_reviewer' AND ap.college_code = 'LIT' AND ap.closed_at IS NULL ORDER BY ap.stage_entered_at, ap.id LIMIT 20`, nil},
 		{"project search", "/projects?pageSize=20&q=" + url.QueryEscape("历史项目19"), office,
-			`SELECT id, code, name, year FROM projects WHERE name ILIKE '%历史项目19%' ORDER BY year DESC, id DESC LIMIT 20`, nil},
+			`SELECT id, code, name, year FROM projects WHERE (name || ' ' || code || ' ' || institution_name || ' ' || institution_name_en || ' ' || country) ILIKE '%历史项目19%' ORDER BY year DESC, id DESC LIMIT 20`, nil},
 	}
 	const n = 300
 	var rows []Row

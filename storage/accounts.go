@@ -59,13 +59,6 @@ func (s *Store) RecordLoginSuccess(ctx context.Context, id int64) error {
 	return err
 }
 
-// Session is a signed-in browser or API client.
-type Session struct {
-	AccountID int64     `db:"account_id"`
-	CSRFToken string    `db:"csrf_token"`
-	ExpiresAt time.Time `db:"expires_at"`
-}
-
 // CreateSession stores a session under the hash of its token.
 func (s *Store) CreateSession(ctx context.Context, tokenHash []byte, accountID int64, csrf string, expires time.Time) error {
 	_, err := s.DB.ExecContext(ctx, `INSERT INTO sessions (token_hash, account_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)`,
@@ -73,11 +66,19 @@ func (s *Store) CreateSession(ctx context.Context, tokenHash []byte, accountID i
 	return err
 }
 
-// SessionByHash returns a live session.
-func (s *Store) SessionByHash(ctx context.Context, tokenHash []byte) (*Session, error) {
-	var sess Session
-	err := s.DB.GetContext(ctx, &sess, `SELECT account_id, csrf_token, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > now()`, tokenHash)
-	return &sess, notFound(err)
+// SessionAccount returns a live session's account and CSRF token in one query: it runs on every request.
+func (s *Store) SessionAccount(ctx context.Context, tokenHash []byte) (*Account, string, error) {
+	var row struct {
+		Account
+		CSRFToken string `db:"csrf_token"`
+	}
+	err := s.DB.GetContext(ctx, &row, `SELECT `+accountColumns+`, s.csrf_token FROM sessions s
+		JOIN accounts a ON a.id = s.account_id LEFT JOIN colleges c ON c.code = a.college_code
+		WHERE s.token_hash = $1 AND s.expires_at > now()`, tokenHash)
+	if err != nil {
+		return nil, "", notFound(err)
+	}
+	return &row.Account, row.CSRFToken, nil
 }
 
 // DeleteSession ends a session.

@@ -90,6 +90,9 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
+// searchText is what 智能搜索 looks in: name, number, institution and country.
+const searchText = "(name || ' ' || code || ' ' || institution_name || ' ' || institution_name_en || ' ' || country)"
+
 // Projects lists projects, newest year first.
 func (s *Store) Projects(ctx context.Context, f ProjectFilter) (*ProjectList, error) {
 	where := []string{"true"}
@@ -104,16 +107,27 @@ func (s *Store) Projects(ctx context.Context, f ProjectFilter) (*ProjectList, er
 	if q := strings.TrimSpace(f.Query); q != "" {
 		args = append(args, "%"+escapeLike(q)+"%")
 		n := "$" + strconv.Itoa(len(args))
-		where = append(where, "(name ILIKE "+n+" OR code ILIKE "+n+" OR institution_name ILIKE "+n+" OR institution_name_en ILIKE "+n+" OR country ILIKE "+n+")")
+		// One expression, the one the trigram index covers (migration 00003).
+		where = append(where, searchText+" ILIKE "+n)
 	}
 	cond := strings.Join(where, " AND ")
-	out := &ProjectList{Items: []Project{}}
-	if err := s.DB.GetContext(ctx, &out.Total, `SELECT count(*) FROM projects WHERE `+cond, args...); err != nil {
+	args = append(args, f.Limit, f.Offset)
+	var rows []struct {
+		Project
+		Total int `db:"total_count"`
+	}
+	err := s.DB.SelectContext(ctx, &rows, `SELECT count(*) OVER () AS total_count, `+projectColumns+` FROM projects WHERE `+cond+
+		` ORDER BY year DESC, id DESC LIMIT $`+strconv.Itoa(len(args)-1)+` OFFSET $`+strconv.Itoa(len(args)), args...)
+	if err != nil {
 		return nil, err
 	}
-	args = append(args, f.Limit, f.Offset)
-	err := s.DB.SelectContext(ctx, &out.Items, `SELECT `+projectColumns+` FROM projects WHERE `+cond+
-		` ORDER BY year DESC, id DESC LIMIT $`+strconv.Itoa(len(args)-1)+` OFFSET $`+strconv.Itoa(len(args)), args...)
+	out := &ProjectList{Items: make([]Project, len(rows))}
+	for i := range rows {
+		out.Items[i], out.Total = rows[i].Project, rows[i].Total
+	}
+	if len(rows) == 0 && f.Offset > 0 {
+		err = s.DB.GetContext(ctx, &out.Total, `SELECT count(*) FROM projects WHERE `+cond, args[:len(args)-2]...)
+	}
 	return out, err
 }
 

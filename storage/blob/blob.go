@@ -30,12 +30,13 @@ func New(endpoint, accessKey, secretKey, bucket string, useSSL bool) (*Store, er
 	return &Store{client: c, bucket: bucket}, nil
 }
 
-// partSize bounds the memory one upload of unknown length uses.
+// partSize bounds the memory one upload of unknown length (size -1) uses.
 const partSize = 5 << 20
 
-// Put streams r into a new object and returns its size.
-func (s *Store) Put(ctx context.Context, key string, r io.Reader, contentType string) (int64, error) {
-	info, err := s.client.PutObject(ctx, s.bucket, key, r, -1, minio.PutObjectOptions{ContentType: contentType, PartSize: partSize})
+// Put streams r into a new object and returns its size. With the size known
+// (a spooled file) nothing is buffered; with -1, one part at a time is.
+func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) (int64, error) {
+	info, err := s.client.PutObject(ctx, s.bucket, key, r, size, minio.PutObjectOptions{ContentType: contentType, PartSize: partSize})
 	if err != nil {
 		return 0, err
 	}

@@ -263,7 +263,7 @@ func seedPhoto(ctx context.Context, store *storage.Store, files *blob.Store, use
 	}
 	data := PhotoPNG()
 	key := "photo/demo/" + username + ".png"
-	if _, err := files.Put(ctx, key, bytes.NewReader(data), "image/png"); err != nil {
+	if _, err := files.Put(ctx, key, bytes.NewReader(data), int64(len(data)), "image/png"); err != nil {
 		return err
 	}
 	sum := sha256.Sum256(data)
