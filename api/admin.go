@@ -322,10 +322,7 @@ func (s *Server) listAccounts(c *gin.Context) {
 	}
 	out := make([]gin.H, len(items))
 	for i := range items {
-		v := accountView(&items[i])
-		v["disabled"] = items[i].Disabled
-		v["localPassword"] = items[i].PasswordHash != nil
-		out[i] = v
+		out[i] = adminAccountView(&items[i])
 	}
 	c.JSON(http.StatusOK, gin.H{"items": out, "total": total, "page": pageNo, "pageSize": limit})
 }
@@ -436,10 +433,15 @@ func (s *Server) answerAccount(c *gin.Context, id int64, status int) {
 		fail(c, err)
 		return
 	}
+	c.JSON(status, adminAccountView(a))
+}
+
+// adminAccountView is an account as administrators see it.
+func adminAccountView(a *storage.Account) gin.H {
 	v := accountView(a)
 	v["disabled"] = a.Disabled
 	v["localPassword"] = a.PasswordHash != nil
-	c.JSON(status, v)
+	return v
 }
 
 func (s *Server) listColleges(c *gin.Context) {

@@ -327,25 +327,14 @@ func (s *Store) Applications(ctx context.Context, f ApplicationFilter) (*Applica
 	if f.Limit <= 0 {
 		f.Limit = 20
 	}
-	args = append(args, f.Limit, f.Offset)
-	// The total comes with the page, in the same query.
-	var rows []struct {
-		Application
-		Total int `db:"total_count"`
-	}
-	err := s.DB.SelectContext(ctx, &rows, strings.Replace(applicationSelect, "SELECT ", "SELECT count(*) OVER () AS total_count, ", 1)+
-		` WHERE `+cond+` ORDER BY `+order+` LIMIT $`+strconv.Itoa(len(args)-1)+` OFFSET $`+strconv.Itoa(len(args)), args...)
-	if err != nil {
+	out := &ApplicationList{Items: []Application{}}
+	// Counted apart: a count over the window would make every page of a long queue read the whole queue.
+	if err := s.DB.GetContext(ctx, &out.Total, `SELECT count(*) FROM applications ap JOIN projects pr ON pr.id = ap.project_id WHERE `+cond, args...); err != nil {
 		return nil, err
 	}
-	out := &ApplicationList{Items: make([]Application, len(rows))}
-	for i := range rows {
-		out.Items[i], out.Total = rows[i].Application, rows[i].Total
-	}
-	if len(rows) == 0 && f.Offset > 0 {
-		// Past the last page: the total still counts.
-		err = s.DB.GetContext(ctx, &out.Total, `SELECT count(*) FROM applications ap JOIN projects pr ON pr.id = ap.project_id WHERE `+cond, args[:len(args)-2]...)
-	}
+	args = append(args, f.Limit, f.Offset)
+	err := s.DB.SelectContext(ctx, &out.Items, applicationSelect+` WHERE `+cond+` ORDER BY `+order+
+		` LIMIT $`+strconv.Itoa(len(args)-1)+` OFFSET $`+strconv.Itoa(len(args)), args...)
 	return out, err
 }
 

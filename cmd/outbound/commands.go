@@ -14,24 +14,32 @@ import (
 	"outbound/storage"
 )
 
+// serve runs a process of production: the configuration read and checked,
+// the services opened, then run until Ctrl-C or SIGTERM.
+func serve(load loader, run func(ctx context.Context, svc *service.Services) error) func(*cobra.Command, []string) error {
+	return func(c *cobra.Command, _ []string) error {
+		cfg, err := load(c, false)
+		if err != nil {
+			return err
+		}
+		ctx, stop := signalContext()
+		defer stop()
+		svc, err := service.Open(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer svc.Close()
+		return run(ctx, svc)
+	}
+}
+
 func apiCommand(load loader) *cobra.Command {
 	return &cobra.Command{
 		Use:   "api",
 		Short: "serve the HTTP API and web UI",
-		RunE: func(c *cobra.Command, _ []string) error {
-			cfg, err := load(c, false)
-			if err != nil {
-				return err
-			}
-			ctx, stop := signalContext()
-			defer stop()
-			svc, err := service.Open(ctx, cfg)
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+		RunE: serve(load, func(ctx context.Context, svc *service.Services) error {
 			return svc.ServeHTTP(ctx, nil)
-		},
+		}),
 	}
 }
 
@@ -39,18 +47,7 @@ func workerCommand(load loader) *cobra.Command {
 	return &cobra.Command{
 		Use:   "worker",
 		Short: "run the Temporal worker of the application workflows",
-		RunE: func(c *cobra.Command, _ []string) error {
-			cfg, err := load(c, false)
-			if err != nil {
-				return err
-			}
-			ctx, stop := signalContext()
-			defer stop()
-			svc, err := service.Open(ctx, cfg)
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+		RunE: serve(load, func(ctx context.Context, svc *service.Services) error {
 			w := svc.NewWorker()
 			if err := w.Start(); err != nil {
 				return err
@@ -59,7 +56,7 @@ func workerCommand(load loader) *cobra.Command {
 			<-ctx.Done()
 			w.Stop()
 			return nil
-		},
+		}),
 	}
 }
 
