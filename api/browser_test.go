@@ -269,3 +269,37 @@ func TestBrowserJourney(t *testing.T) {
 	b.shot("phone-03-detail-timeline")
 	require.False(t, b.eval(`document.documentElement.scrollWidth > window.innerWidth + 1`), "the page fits 375 px without sideways scrolling")
 }
+
+// TestBrowserOfficePages opens the reviewers' and administrators' pages: each renders its data.
+func TestBrowserOfficePages(t *testing.T) {
+	b, done := newBrowser(t)
+	defer done()
+	project := newProject(t, projectSpec{})
+	submitted(t, "LIT", project)
+	b.login("admin")
+	for _, page := range []struct{ hash, wait, name string }{
+		{"#/dashboard", "录取与推荐名额", "office-01-dashboard"},
+		{"#/reviews", "待审核申请", "office-02-admin-queue"},
+		{"#/list", "导出Excel", "office-03-list"},
+		{"#/admin/projects", "复制到下一年", "office-04-projects"},
+		{fmt.Sprintf("#/admin/projects/%d", project), "项目所需附件", "office-05-project-edit"},
+		{"#/admin/projects/new", "新建项目", "office-06-project-new"},
+		{"#/admin/accounts", "重置密码", "office-07-accounts"},
+		{"#/admin/audit", "审计日志", "office-08-audit"},
+	} {
+		b.open(page.hash)
+		b.text(page.wait)
+		b.shot(page.name)
+	}
+	// A field error from the API appears next to its field on the project form.
+	b.open("#/admin/projects/new")
+	b.text("新建项目")
+	b.click("保存")
+	b.text("项目编号应为1至32位字母、数字、-或_")
+	b.shot("office-09-project-errors")
+	b.logout()
+	b.login("lit-reviewer")
+	b.open("#/list")
+	b.text("申请列表")
+	b.shot("office-10-college-list")
+}

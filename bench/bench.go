@@ -105,15 +105,7 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	procs := []**exec.Cmd{&e.api, &e.worker}
-	if os.Getenv("BENCH_WORKER_IN_BENCH") != "" {
-		procs = procs[:1]
-		w := e.svc.NewWorker()
-		if err := w.Start(); err != nil {
-			return nil, err
-		}
-	}
-	for _, p := range procs {
+	for _, p := range []**exec.Cmd{&e.api, &e.worker} {
 		name := "api"
 		if p == &e.worker {
 			name = "worker"
