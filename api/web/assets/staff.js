@@ -174,7 +174,7 @@ export async function projectEditPage(_, id) {
     clearError(form);
     const all = formValues(form);
     const list = (s) => (s || '').split(/[,，]/).map((x) => x.trim()).filter(Boolean);
-    const body = { ...all, year: all.year, applyStart: all.applyStart ? new Date(all.applyStart).toISOString() : '', applyEnd: all.applyEnd ? new Date(all.applyEnd).toISOString() : '',
+    const body = { ...all, year: all.year, applyStart: all.applyStart ? new Date(all.applyStart).toISOString() : undefined, applyEnd: all.applyEnd ? new Date(all.applyEnd).toISOString() : undefined,
       eligibleDegreeLevels: list(all.eligibleDegreeLevels), eligibleGrades: list(all.eligibleGrades), eligibleMajors: list(all.eligibleMajors), fee: all.fee || 0,
       requirements: [...reqRows.children].map((row) => ({ id: Number(row.dataset.id) || undefined, kind: row.querySelector('[name=kind]').value.trim(),
         formats: list(row.querySelector('[name=formats]').value), maxBytes: Math.round(Number(row.querySelector('[name=maxMB]').value) * (1 << 20)),
