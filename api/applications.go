@@ -201,11 +201,12 @@ func (s *Server) message(name string) gin.HandlerFunc {
 		if !ok {
 			return
 		}
-		if _, err := s.send(c, app.ID, name, workflows.Request{Actor: actor(c)}); err != nil {
+		v, err := s.send(c, app.ID, name, workflows.Request{Actor: actor(c)})
+		if err != nil {
 			fail(c, err)
 			return
 		}
-		s.answerApplication(c, app.ID, http.StatusOK)
+		s.answerApplication(c, app.ID, http.StatusOK, v)
 	}
 }
 
@@ -244,13 +245,14 @@ func (s *Server) decide(c *gin.Context) {
 		return
 	}
 	req := workflows.Request{Actor: actor(c), Decision: in.Decision, Opinion: strings.TrimSpace(in.Opinion), Funding: in.Funding}
-	if _, err := s.send(c, app.ID, workflows.MsgDecide, req); err != nil {
+	v, err := s.send(c, app.ID, workflows.MsgDecide, req)
+	if err != nil {
 		fail(c, err)
 		return
 	}
 	s.audit(c, "application.decide", "application", app.ID, gin.H{"stage": app.Stage, "status": app.Status},
 		gin.H{"decision": in.Decision, "opinion": req.Opinion, "funding": in.Funding})
-	s.answerApplication(c, app.ID, http.StatusOK)
+	s.answerApplication(c, app.ID, http.StatusOK, v)
 }
 
 // supplement uploads 补交材料附件 and tells the workflow; files the workflow refuses are removed again.
@@ -304,12 +306,13 @@ func (s *Server) supplement(c *gin.Context) {
 	for i, row := range stored {
 		ids[i] = row.ID
 	}
-	if _, err := s.send(c, app.ID, workflows.MsgSupplement, workflows.Request{Actor: actor(c), AttachmentIDs: ids}); err != nil {
+	v, err := s.send(c, app.ID, workflows.MsgSupplement, workflows.Request{Actor: actor(c), AttachmentIDs: ids})
+	if err != nil {
 		undo()
 		fail(c, err)
 		return
 	}
-	s.answerApplication(c, app.ID, http.StatusCreated)
+	s.answerApplication(c, app.ID, http.StatusCreated, v)
 }
 
 // defaultFormats are the manual's 附件格式 for files without a requirement of their own.
@@ -441,14 +444,15 @@ func (s *Server) downloadAttachment(c *gin.Context) {
 	s.serveFile(c, a, c.Query("inline") == "1")
 }
 
-// answerApplication responds with the application's full detail.
-func (s *Server) answerApplication(c *gin.Context, id int64, status int) {
+// answerApplication responds with the application's full detail. view is the
+// workflow's state when the caller has it already (a message's answer); nil asks.
+func (s *Server) answerApplication(c *gin.Context, id int64, status int, view *workflows.View) {
 	app, err := s.Store.ApplicationByID(c.Request.Context(), id)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	detail, err := s.applicationDetail(c, app)
+	detail, err := s.applicationDetail(c, app, view)
 	if err != nil {
 		fail(c, err)
 		return
@@ -461,7 +465,7 @@ func (s *Server) getApplication(c *gin.Context) {
 	if !ok {
 		return
 	}
-	detail, err := s.applicationDetail(c, app)
+	detail, err := s.applicationDetail(c, app, nil)
 	if err != nil {
 		fail(c, err)
 		return
@@ -476,7 +480,7 @@ type requirementStatus struct {
 }
 
 // applicationDetail gathers the manual's sections: 进度信息, 基本信息, 详细信息, 资助情况, 附件信息, 历史记录.
-func (s *Server) applicationDetail(c *gin.Context, app *storage.Application) (gin.H, error) {
+func (s *Server) applicationDetail(c *gin.Context, app *storage.Application, view *workflows.View) (gin.H, error) {
 	ctx := c.Request.Context()
 	scores, err := s.Store.LanguageScores(ctx, app.ID)
 	if err != nil {
@@ -513,7 +517,10 @@ func (s *Server) applicationDetail(c *gin.Context, app *storage.Application) (gi
 	if others == nil {
 		others = []storage.Attachment{}
 	}
-	actions := s.actionsFor(ctx, account(c), app)
+	if view == nil {
+		view = s.queryView(ctx, app.ID)
+	}
+	actions := allowedFor(account(c), app, view)
 	labels := make([]gin.H, len(actions))
 	for i, a := range actions {
 		labels[i] = gin.H{"action": a, "label": workflows.ActionLabels[a]}
@@ -562,25 +569,40 @@ func (s *Server) temporalURL(id int64) string {
 }
 
 // actionsFor asks the workflow what the account may do now (the 操作 menu).
-// A workflow that cannot answer (ended long ago, or Temporal is down) leaves viewing only.
 func (s *Server) actionsFor(ctx context.Context, acc *storage.Account, app *storage.Application) []workflows.Action {
-	fallback := []workflows.Action{workflows.ActionView, workflows.ActionTrack}
+	return allowedFor(acc, app, s.queryView(ctx, app.ID))
+}
+
+// queryView asks an application's workflow for its state; nil when it cannot answer
+// (ended long ago, or Temporal is down).
+func (s *Server) queryView(ctx context.Context, id int64) *workflows.View {
 	qctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	res, err := s.Temporal.QueryWorkflow(qctx, workflows.WorkflowID(app.ID), "", workflows.QueryState)
+	res, err := s.Temporal.QueryWorkflow(qctx, workflows.WorkflowID(id), "", workflows.QueryState)
 	if err != nil {
-		return fallback
+		return nil
 	}
 	var v workflows.View
 	if err := res.Get(&v); err != nil {
+		return nil
+	}
+	return &v
+}
+
+// allowedFor narrows the workflow's actions for a role to the account's scope;
+// without a view, viewing only.
+func allowedFor(acc *storage.Account, app *storage.Application, v *workflows.View) []workflows.Action {
+	fallback := []workflows.Action{workflows.ActionView, workflows.ActionTrack}
+	if v == nil {
 		return fallback
 	}
 	actions := v.Allowed[workflows.Role(acc.Role)]
+	notDecide := func(a workflows.Action) bool { return a == workflows.ActionDecide }
 	if workflows.Role(acc.Role) == workflows.RoleCollegeReviewer && acc.College() != app.CollegeCode {
-		actions = slices.DeleteFunc(slices.Clone(actions), func(a workflows.Action) bool { return a == workflows.ActionDecide })
+		actions = slices.DeleteFunc(slices.Clone(actions), notDecide)
 	}
 	if slices.Contains(v.DecideExcluded, acc.ID) {
-		actions = slices.DeleteFunc(slices.Clone(actions), func(a workflows.Action) bool { return a == workflows.ActionDecide })
+		actions = slices.DeleteFunc(slices.Clone(actions), notDecide)
 	}
 	if len(actions) == 0 {
 		return fallback

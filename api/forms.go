@@ -112,7 +112,7 @@ func (s *Server) putBasicInfo(c *gin.Context) {
 	if !saveResult(c, s.Store.SaveBasicInfo(c.Request.Context(), app.ID, &in.BasicInfo)) {
 		return
 	}
-	s.answerApplication(c, app.ID, http.StatusOK)
+	s.answerApplication(c, app.ID, http.StatusOK, nil)
 }
 
 type applyInfoInput struct {
@@ -181,7 +181,7 @@ func (s *Server) putApplyInfo(c *gin.Context) {
 	if !saveResult(c, s.Store.SaveApplyInfo(c.Request.Context(), app.ID, info)) {
 		return
 	}
-	s.answerApplication(c, app.ID, http.StatusOK)
+	s.answerApplication(c, app.ID, http.StatusOK, nil)
 }
 
 type languageInput struct {

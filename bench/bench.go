@@ -23,11 +23,7 @@ import (
 
 	"go.temporal.io/sdk/worker"
 
-	"outbound/config"
-	"outbound/devstack"
-	"outbound/service"
-	"outbound/storage/demo"
-	"outbound/workflows"
+	"outbound/testenv"
 )
 
 // Options choose the size of the runs.
@@ -44,15 +40,13 @@ type Options struct {
 
 // Env is the running system under load.
 type Env struct {
-	opts     Options
-	stack    *devstack.Stack
-	svc      *service.Services
+	opts Options
+	*testenv.Env
 	api      *exec.Cmd
 	worker   *exec.Cmd
 	baseline worker.Worker
 	URL      string
 	client   *http.Client
-	dir      string
 }
 
 // Row is one line of the report.
@@ -62,33 +56,13 @@ type Row struct {
 
 // Start brings up the stack, the API and worker processes, and the baseline worker.
 func Start(ctx context.Context, opts Options) (*Env, error) {
-	dir, err := os.MkdirTemp("", "outbound-bench-")
-	if err != nil {
-		return nil, err
-	}
-	_ = os.Chmod(dir, 0o755)
 	fmt.Fprintln(opts.Out, "starting PostgreSQL, Temporal and MinIO…")
-	stack, err := devstack.Start(ctx, devstack.Options{DataDir: dir, Progress: opts.Out, AnyPorts: true, SearchAttributes: workflows.SearchAttributeTypes})
+	te, err := testenv.Start(testenv.Options{NoWorker: true, NoServer: true, Progress: opts.Out})
 	if err != nil {
 		return nil, err
 	}
-	e := &Env{opts: opts, stack: stack, dir: dir, client: &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 512}}}
-	cfg, err := config.Load(config.NoFile, nil, true)
-	if err != nil {
-		return nil, err
-	}
-	cfg.DataDir = dir
-	cfg.Database.URL, cfg.Temporal.Address = stack.DatabaseURL, stack.TemporalAddress
-	cfg.MinIO.Endpoint, cfg.MinIO.AccessKey, cfg.MinIO.SecretKey = stack.MinIOEndpoint, stack.MinIOAccessKey, stack.MinIOSecretKey
-	if e.svc, err = service.Open(ctx, cfg); err != nil {
-		return nil, err
-	}
-	if err := e.svc.Store.Migrate(ctx, "up", io.Discard); err != nil {
-		return nil, err
-	}
-	if err := demo.Seed(ctx, e.svc.Store, e.svc.Files, time.Now()); err != nil {
-		return nil, err
-	}
+	e := &Env{opts: opts, Env: te, client: &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 512}}}
+	cfg := te.Config
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -101,7 +75,7 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 		"OUTBOUND_MINIO_ENDPOINT="+cfg.MinIO.Endpoint, "OUTBOUND_MINIO_ACCESS_KEY="+cfg.MinIO.AccessKey,
 		"OUTBOUND_MINIO_SECRET_KEY="+cfg.MinIO.SecretKey, "OUTBOUND_HTTP_PORT="+strconv.Itoa(port), "OUTBOUND_LOG_LEVEL="+logLevel(),
 		"OUTBOUND_AUTH_LOGIN_PER_MINUTE=1000000", "OUTBOUND_DATABASE_MAX_OPEN_CONNS=40", "OUTBOUND_HTTP_REQUEST_TIMEOUT=60s")
-	logFile, err := os.Create(dir + "/processes.log")
+	logFile, err := os.Create(cfg.DataDir + "/processes.log")
 	if err != nil {
 		return nil, err
 	}
@@ -128,11 +102,11 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 			}
 		}
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("the API did not become ready; see %s/processes.log", dir)
+			return nil, fmt.Errorf("the API did not become ready; see %s/processes.log", cfg.DataDir)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	e.baseline = worker.New(e.svc.Temporal, baselineQueue, worker.Options{})
+	e.baseline = worker.New(e.Services.Temporal, baselineQueue, worker.Options{})
 	registerBaseline(e.baseline)
 	if err := e.baseline.Start(); err != nil {
 		return nil, err
@@ -151,15 +125,7 @@ func (e *Env) Close() {
 			_ = c.Wait()
 		}
 	}
-	if e.svc != nil {
-		e.svc.Close()
-	}
-	if e.stack != nil {
-		e.stack.Stop()
-	}
-	if os.Getenv("OUTBOUND_BENCH_KEEP") == "" {
-		os.RemoveAll(e.dir)
-	}
+	e.Env.Close()
 }
 
 func freePort() (int, error) {
@@ -177,7 +143,7 @@ func (e *Env) session(ctx context.Context, accountID int64) (string, error) {
 	_, _ = rand.Read(b)
 	token := hex.EncodeToString(b)
 	sum := sha256.Sum256([]byte(token))
-	_, err := e.svc.Store.DB.ExecContext(ctx, `INSERT INTO sessions (token_hash, account_id, csrf_token, expires_at) VALUES ($1, $2, 'bench', now() + interval '1 day')`, sum[:], accountID)
+	_, err := e.Services.Store.DB.ExecContext(ctx, `INSERT INTO sessions (token_hash, account_id, csrf_token, expires_at) VALUES ($1, $2, 'bench', now() + interval '1 day')`, sum[:], accountID)
 	return token, err
 }
 

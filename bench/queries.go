@@ -11,7 +11,7 @@ import (
 // seedHistory fills the database with projects and applications, most of them closed,
 // as years of use would.
 func (e *Env) seedHistory(ctx context.Context, apps, projects int) (int64, error) {
-	db := e.svc.Store.DB
+	db := e.Services.Store.DB
 	start := time.Now()
 	students := apps / 5
 	prefix := fmt.Sprintf("hist%d", time.Now().UnixNano()%1e9)
@@ -65,7 +65,7 @@ func (e *Env) Lists(ctx context.Context) ([]Row, error) {
 		return nil, err
 	}
 	tokenOf := func(username string) (string, error) {
-		acc, err := e.svc.Store.AccountByUsername(ctx, username)
+		acc, err := e.Services.Store.AccountByUsername(ctx, username)
 		if err != nil {
 			return "", err
 		}
@@ -102,7 +102,7 @@ func (e *Env) Lists(ctx context.Context) ([]Row, error) {
 			return err
 		})
 		base := parallel(n, 1, func(int) error {
-			r, err := e.svc.Store.DB.QueryContext(ctx, c.sql, c.args...)
+			r, err := e.Services.Store.DB.QueryContext(ctx, c.sql, c.args...)
 			if err != nil {
 				return err
 			}
@@ -111,7 +111,7 @@ func (e *Env) Lists(ctx context.Context) ([]Row, error) {
 			return r.Close()
 		})
 		var plan []string
-		if err := e.svc.Store.DB.SelectContext(ctx, &plan, "EXPLAIN "+c.sql, c.args...); err != nil {
+		if err := e.Services.Store.DB.SelectContext(ctx, &plan, "EXPLAIN "+c.sql, c.args...); err != nil {
 			return nil, err
 		}
 		scan := "seq scan"

@@ -31,13 +31,13 @@ type draft struct {
 func (e *Env) benchProject(ctx context.Context, maxBytes int) (int64, string, error) {
 	var id, req int64
 	code := fmt.Sprintf("B%d", time.Now().UnixNano()%1e10)
-	err := e.svc.Store.DB.GetContext(ctx, &id, `INSERT INTO projects (system_no, code, name, year, start_date, end_date, term_length,
+	err := e.Services.Store.DB.GetContext(ctx, &id, `INSERT INTO projects (system_no, code, name, year, start_date, end_date, term_length,
 			apply_start, apply_end, allow_dates_outside, published)
 		VALUES ($1, $1, '压测项目', 2026, current_date - 30, current_date - 1, '短期', now() - interval '1 hour', now() + interval '1 day', true, true) RETURNING id`, code)
 	if err != nil {
 		return 0, "", err
 	}
-	if err := e.svc.Store.DB.GetContext(ctx, &req, `INSERT INTO attachment_requirements (project_id, kind, formats, max_bytes, required)
+	if err := e.Services.Store.DB.GetContext(ctx, &req, `INSERT INTO attachment_requirements (project_id, kind, formats, max_bytes, required)
 		VALUES ($1, '成绩单', '{pdf}', $2, true) RETURNING id`, id, maxBytes); err != nil {
 		return 0, "", err
 	}
@@ -51,7 +51,7 @@ func (e *Env) seedDrafts(ctx context.Context, n int, maxBytes int) ([]draft, int
 	if err != nil {
 		return nil, 0, err
 	}
-	db := e.svc.Store.DB
+	db := e.Services.Store.DB
 	prefix := fmt.Sprintf("bench%d", time.Now().UnixNano()%1e9)
 	var students []int64
 	if err := db.SelectContext(ctx, &students, `WITH s AS (
@@ -98,14 +98,14 @@ func (e *Env) seedDrafts(ctx context.Context, n int, maxBytes int) ([]draft, int
 		SELECT h, a, 'bench', now() + interval '1 day' FROM unnest($1::bytea[], $2::bigint[]) AS t(h, a)`, pq.Array(hashes), pq.Array(ids)); err != nil {
 		return nil, 0, err
 	}
-	p, err := e.svc.Store.ProjectByID(ctx, project)
+	p, err := e.Services.Store.ProjectByID(ctx, project)
 	if err != nil {
 		return nil, 0, err
 	}
 	st := parallel(len(apps), 32, func(i int) error {
 		in := workflows.Input{ApplicationID: apps[i].ID, StudentID: apps[i].Student, StudentName: "压测学生", College: "LIT", ProjectCode: p.Code,
 			WindowOpens: p.ApplyStart, WindowCloses: p.ApplyEnd, Definition: workflows.DefaultDefinition(), Timing: timing()}
-		_, err := e.svc.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.WorkflowID(apps[i].ID), TaskQueue: workflows.TaskQueue}, workflows.WorkflowName, in)
+		_, err := e.Services.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.WorkflowID(apps[i].ID), TaskQueue: workflows.TaskQueue}, workflows.WorkflowName, in)
 		return err
 	})
 	if st.errors > 0 {
@@ -138,7 +138,7 @@ func (e *Env) startBaselines(ctx context.Context, n int, withActivity bool) ([]s
 	prefix := fmt.Sprintf("baseline-%d-", time.Now().UnixNano())
 	st := parallel(n, 32, func(i int) error {
 		ids[i] = prefix + strconv.Itoa(i)
-		_, err := e.svc.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: ids[i], TaskQueue: baselineQueue}, "BenchBaseline", withActivity)
+		_, err := e.Services.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: ids[i], TaskQueue: baselineQueue}, "BenchBaseline", withActivity)
 		return err
 	})
 	if st.errors > 0 {
@@ -148,7 +148,7 @@ func (e *Env) startBaselines(ctx context.Context, n int, withActivity bool) ([]s
 }
 
 func (e *Env) ping(ctx context.Context, id string, last bool) error {
-	h, err := e.svc.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: "ping", Args: []any{last}, WaitForStage: client.WorkflowUpdateStageCompleted})
+	h, err := e.Services.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: "ping", Args: []any{last}, WaitForStage: client.WorkflowUpdateStageCompleted})
 	if err != nil {
 		return err
 	}
@@ -228,7 +228,7 @@ func (e *Env) Lifecycle(ctx context.Context) (Row, error) {
 	}
 	tokens := map[string]string{}
 	for _, u := range []string{"lit-reviewer", "jwc1", "jwc2", "wsc"} {
-		acc, err := e.svc.Store.AccountByUsername(ctx, u)
+		acc, err := e.Services.Store.AccountByUsername(ctx, u)
 		if err != nil {
 			return Row{}, err
 		}
@@ -244,7 +244,7 @@ func (e *Env) Lifecycle(ctx context.Context) (Row, error) {
 		d := drafts[i]
 		for _, s := range steps {
 			if s.file != "" {
-				if _, err := e.svc.Store.DB.ExecContext(ctx, `INSERT INTO attachments (owner_id, application_id, kind, label, object_key, file_name, size_bytes, content_type, sha256)
+				if _, err := e.Services.Store.DB.ExecContext(ctx, `INSERT INTO attachments (owner_id, application_id, kind, label, object_key, file_name, size_bytes, content_type, sha256)
 					SELECT student_id, id, $2, $2, 'bench/' || id || '/' || $2, 'a.pdf', 10, 'application/pdf', repeat('0', 64) FROM applications WHERE id = $1`, d.id, s.file); err != nil {
 					return err
 				}
@@ -295,7 +295,7 @@ func (e *Env) Uploads(ctx context.Context) (Row, error) {
 	}
 	d := drafts[0]
 	var reqID int64
-	if err := e.svc.Store.DB.GetContext(ctx, &reqID, `SELECT requirement_id FROM attachments WHERE application_id = $1 LIMIT 1`, d.id); err != nil {
+	if err := e.Services.Store.DB.GetContext(ctx, &reqID, `SELECT requirement_id FROM attachments WHERE application_id = $1 LIMIT 1`, d.id); err != nil {
 		return Row{}, err
 	}
 	file := append([]byte("%PDF-1.4\n"), make([]byte, size-9)...)
@@ -322,7 +322,7 @@ func (e *Env) Uploads(ctx context.Context) (Row, error) {
 		return nil
 	})
 	peak := procKB(e.api.Process.Pid, "VmHWM")
-	mc, err := minio.New(e.stack.MinIOEndpoint, &minio.Options{Creds: credentials.NewStaticV4(e.stack.MinIOAccessKey, e.stack.MinIOSecretKey, "")})
+	mc, err := minio.New(e.Stack.MinIOEndpoint, &minio.Options{Creds: credentials.NewStaticV4(e.Stack.MinIOAccessKey, e.Stack.MinIOSecretKey, "")})
 	if err != nil {
 		return Row{}, err
 	}

@@ -35,8 +35,12 @@ type Env struct {
 // Options adjust the configuration before the processes start.
 type Options struct {
 	Configure func(*config.Config)
-	// NoWorker leaves the worker to the test (crash tests start and kill their own).
+	// NoWorker leaves the worker to the caller (crash tests and the benchmarks run their own).
 	NoWorker bool
+	// NoServer skips the in-process API (the benchmarks run it as a process of its own).
+	NoServer bool
+	// Progress receives the stack's start-up lines; nil is quiet unless OUTBOUND_TEST_VERBOSE is set.
+	Progress io.Writer
 }
 
 // Start brings everything up with the demo data seeded.
@@ -62,9 +66,12 @@ func Start(opts Options) (*Env, error) {
 	if opts.Configure != nil {
 		opts.Configure(cfg)
 	}
-	var progress io.Writer = io.Discard
-	if os.Getenv("OUTBOUND_TEST_VERBOSE") != "" {
-		progress = os.Stderr
+	progress := opts.Progress
+	if progress == nil {
+		progress = io.Discard
+		if os.Getenv("OUTBOUND_TEST_VERBOSE") != "" {
+			progress = os.Stderr
+		}
 	}
 	stack, err := devstack.Start(ctx, devstack.Options{
 		DataDir: dir, Progress: progress, AnyPorts: true,
@@ -101,8 +108,10 @@ func Start(opts Options) (*Env, error) {
 			return nil, err
 		}
 	}
-	env.server = httptest.NewServer(env.Services.Handler())
-	env.URL = env.server.URL
+	if !opts.NoServer {
+		env.server = httptest.NewServer(env.Services.Handler())
+		env.URL = env.server.URL
+	}
 	ok = true
 	return env, nil
 }
