@@ -10,7 +10,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -23,6 +22,7 @@ import (
 
 	"go.temporal.io/sdk/worker"
 
+	"outbound/devstack"
 	"outbound/testenv"
 )
 
@@ -63,7 +63,7 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 	}
 	e := &Env{opts: opts, Env: te, client: &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 512}}}
 	cfg := te.Config
-	port, err := freePort()
+	port, err := devstack.FreePort()
 	if err != nil {
 		return nil, err
 	}
@@ -126,15 +126,6 @@ func (e *Env) Close() {
 		}
 	}
 	e.Env.Close()
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // session creates a session for an account directly and returns its bearer token.

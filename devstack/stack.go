@@ -24,6 +24,8 @@ import (
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 	"go.temporal.io/sdk/client"
+
+	"outbound/config"
 )
 
 // Options say where the stack keeps its data and what already runs elsewhere.
@@ -449,3 +451,19 @@ func httpOK(ctx context.Context, url string) error {
 	}
 	return nil
 }
+
+// Configure points a configuration at the stack's services; links the user set stay.
+func (s *Stack) Configure(cfg *config.Config) {
+	cfg.Database.URL = s.DatabaseURL
+	cfg.Temporal.Address = s.TemporalAddress
+	cfg.MinIO.Endpoint, cfg.MinIO.AccessKey, cfg.MinIO.SecretKey = s.MinIOEndpoint, s.MinIOAccessKey, s.MinIOSecretKey
+	if cfg.Temporal.UIURL == "" {
+		cfg.Temporal.UIURL = s.TemporalUIURL
+	}
+	if cfg.MinIO.ConsoleURL == "" {
+		cfg.MinIO.ConsoleURL = s.MinIOConsoleURL
+	}
+}
+
+// FreePort is a port nobody listens on now.
+func FreePort() (int, error) { return pickPort(0) }

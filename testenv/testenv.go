@@ -89,10 +89,7 @@ func Start(opts Options) (*Env, error) {
 			env.Close()
 		}
 	}()
-	cfg.Database.URL = stack.DatabaseURL
-	cfg.Temporal.Address = stack.TemporalAddress
-	cfg.Temporal.UIURL = stack.TemporalUIURL
-	cfg.MinIO.Endpoint, cfg.MinIO.AccessKey, cfg.MinIO.SecretKey = stack.MinIOEndpoint, stack.MinIOAccessKey, stack.MinIOSecretKey
+	stack.Configure(cfg)
 	if env.Services, err = service.Open(ctx, cfg); err != nil {
 		return nil, err
 	}

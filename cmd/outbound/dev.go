@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"text/tabwriter"
 	"time"
@@ -41,13 +42,13 @@ func devCommand(load loader) *cobra.Command {
 				stack.Stop()
 				fmt.Println("stopped")
 			}()
-			UseStack(cfg, stack)
+			stack.Configure(cfg)
 			svc, err := service.Open(ctx, cfg)
 			if err != nil {
 				return err
 			}
 			defer svc.Close()
-			if err := svc.Store.Migrate(ctx, "up", devNull{}); err != nil {
+			if err := svc.Store.Migrate(ctx, "up", io.Discard); err != nil {
 				return fmt.Errorf("migrate: %w", err)
 			}
 			if err := demo.Seed(ctx, svc.Store, svc.Files, time.Now()); err != nil {
@@ -79,23 +80,6 @@ func devCommand(load loader) *cobra.Command {
 		},
 	}
 }
-
-// UseStack points the configuration at the stack's services.
-func UseStack(cfg *config.Config, s *devstack.Stack) {
-	cfg.Database.URL = s.DatabaseURL
-	cfg.Temporal.Address = s.TemporalAddress
-	cfg.MinIO.Endpoint, cfg.MinIO.AccessKey, cfg.MinIO.SecretKey = s.MinIOEndpoint, s.MinIOAccessKey, s.MinIOSecretKey
-	if cfg.Temporal.UIURL == "" {
-		cfg.Temporal.UIURL = s.TemporalUIURL
-	}
-	if cfg.MinIO.ConsoleURL == "" {
-		cfg.MinIO.ConsoleURL = s.MinIOConsoleURL
-	}
-}
-
-type devNull struct{}
-
-func (devNull) Write(p []byte) (int, error) { return len(p), nil }
 
 func printWelcome(cfg *config.Config, s *devstack.Stack, took time.Duration) {
 	fmt.Printf("\nOutbound is ready (%s).\n\n", took.Round(100*time.Millisecond))
