@@ -166,7 +166,7 @@ func (s *Server) startWorkflow(ctx context.Context, app *storage.Application, p 
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
-			workflows.AttrStage.ValueSet("draft"), workflows.AttrAwaitingRole.ValueSet(string(workflows.RoleStudent)),
+			workflows.AttrStage.ValueSet(process.EditableStage(workflows.PhaseApplication)), workflows.AttrAwaitingRole.ValueSet(string(workflows.RoleStudent)),
 			workflows.AttrCollege.ValueSet(app.CollegeCode), workflows.AttrProjectCode.ValueSet(p.Code),
 			workflows.AttrStageEnteredAt.ValueSet(time.Now()), workflows.AttrReviewOverdue.ValueSet(false)),
 	}, workflows.WorkflowName, in)
@@ -286,7 +286,7 @@ func (s *Server) supplement(c *gin.Context) {
 		f, err := s.storeFile(c.Request.Context(), part, fileRules{
 			formats: defaultFormats, limit: limit,
 			row:    storage.Attachment{OwnerID: app.StudentID, ApplicationID: &app.ID, Kind: "supplement", Label: "补交材料附件"},
-			stages: reviewStages(),
+			stages: process.ReviewStages(),
 		})
 		if err != nil {
 			undo()
@@ -318,26 +318,8 @@ func (s *Server) supplement(c *gin.Context) {
 // defaultFormats are the manual's 附件格式 for files without a requirement of their own.
 var defaultFormats = []string{"pdf", "png", "jpg", "tiff", "doc", "docx"}
 
-// reviewStages lists every stage where a reviewer is to act.
-func reviewStages() []string {
-	var out []string
-	for _, p := range workflows.DefaultDefinition().Phases {
-		for _, r := range p.Reviews {
-			out = append(out, r.Stage)
-		}
-	}
-	return out
-}
-
-// phaseStage is the editable stage of a phase.
-func phaseStage(phase string) string {
-	for _, p := range workflows.DefaultDefinition().Phases {
-		if p.Name == phase {
-			return p.EditableStage
-		}
-	}
-	return ""
-}
+// process is the chain new applications get; the read model's stage names come from it.
+var process = workflows.DefaultDefinition()
 
 func (s *Server) uploadAttachment(c *gin.Context) {
 	app, ok := s.loadOwnApplication(c)
@@ -366,13 +348,13 @@ func (s *Server) uploadAttachment(c *gin.Context) {
 		r := reqs[i]
 		rules.formats, rules.limit = r.Formats, r.MaxBytes
 		rules.row.RequirementID, rules.row.Kind, rules.row.Label = &r.ID, "required", r.Kind
-		rules.stages = []string{phaseStage(workflows.PhaseApplication)}
+		rules.stages = []string{process.EditableStage(workflows.PhaseApplication)}
 	case "predeparture":
 		rules.row.Kind, rules.row.Label = kind, "行前材料"
-		rules.stages = []string{phaseStage(workflows.PhasePredeparture)}
+		rules.stages = []string{process.EditableStage(workflows.PhasePredeparture)}
 	case "return_report":
 		rules.row.Kind, rules.row.Label = kind, "返校总结"
-		rules.stages = []string{phaseStage(workflows.PhaseReturn)}
+		rules.stages = []string{process.EditableStage(workflows.PhaseReturn)}
 	default:
 		fail(c, errInvalid(map[string]string{"kind": "附件种类应为 required、predeparture 或 return_report"}))
 		return
@@ -413,7 +395,7 @@ func (s *Server) deleteAttachment(c *gin.Context) {
 	// Required files while the draft is editable; pre-departure materials while they are (行前材料删除).
 	err := s.Store.DeleteAttachment(c.Request.Context(), aid, app.ID,
 		[]string{"required", "predeparture", "return_report"},
-		[]string{phaseStage(workflows.PhaseApplication), phaseStage(workflows.PhasePredeparture), phaseStage(workflows.PhaseReturn)})
+		[]string{process.EditableStage(workflows.PhaseApplication), process.EditableStage(workflows.PhasePredeparture), process.EditableStage(workflows.PhaseReturn)})
 	if errors.Is(err, storage.ErrConflict) {
 		err = errConflict("not_editable", "当前状态不能删除该附件（已提交审核的材料不能删除）")
 	}
@@ -543,22 +525,7 @@ func pendingStep(app *storage.Application) string {
 	if app.ClosedAt != nil {
 		return ""
 	}
-	for _, p := range workflows.DefaultDefinition().Phases {
-		for _, r := range p.Reviews {
-			if r.Stage == app.Stage {
-				return r.Label + "(未审核)"
-			}
-		}
-	}
-	switch app.Phase {
-	case workflows.PhaseApplication:
-		return "学生提交申请"
-	case workflows.PhasePredeparture:
-		return "学生上传行前材料"
-	case workflows.PhaseReturn:
-		return "学生提交返校总结"
-	}
-	return ""
+	return process.PendingStep(app.Phase, app.Stage)
 }
 
 func (s *Server) temporalURL(id int64) string {

@@ -8,11 +8,12 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"outbound/storage"
+	"outbound/workflows"
 )
 
 // editable answers 409 unless the student is working on the application's draft.
 func editable(c *gin.Context, app *storage.Application) bool {
-	if app.Stage != "draft" {
+	if app.Stage != process.EditableStage(workflows.PhaseApplication) {
 		fail(c, errConflict("not_editable", "当前状态（"+app.Status+"）不能修改申请，请先撤回修改"))
 		return false
 	}

@@ -122,6 +122,47 @@ func DefaultDefinition() Definition {
 	}
 }
 
+// studentSteps name what the student is to do in each phase, for the progress table.
+var studentSteps = map[string]string{
+	PhaseApplication:  "学生提交申请",
+	PhasePredeparture: "学生上传行前材料",
+	PhaseReturn:       "学生提交返校总结",
+}
+
+// PendingStep describes the awaited step of an open application in a phase
+// and stage, e.g. 学院审核(未审核); the read model's rows use it too.
+func (d Definition) PendingStep(phase, stage string) string {
+	for _, p := range d.Phases {
+		for _, r := range p.Reviews {
+			if r.Stage == stage {
+				return r.Label + "(未审核)"
+			}
+		}
+	}
+	return studentSteps[phase]
+}
+
+// ReviewStages lists every stage where a reviewer is to act.
+func (d Definition) ReviewStages() []string {
+	var out []string
+	for _, p := range d.Phases {
+		for _, r := range p.Reviews {
+			out = append(out, r.Stage)
+		}
+	}
+	return out
+}
+
+// EditableStage is the stage where the student works on the named phase.
+func (d Definition) EditableStage(phase string) string {
+	for _, p := range d.Phases {
+		if p.Name == phase {
+			return p.EditableStage
+		}
+	}
+	return ""
+}
+
 // Timing holds the durations of the workflow's timers, from configuration.
 type Timing struct {
 	ReviewDeadline      time.Duration

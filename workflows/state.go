@@ -120,20 +120,10 @@ func (s *State) AwaitingRole() Role {
 
 // PendingStep describes the awaited step for the progress table, e.g. 学院审核(未审核).
 func (s *State) PendingStep() string {
-	if r := s.review(); r != nil {
-		return r.Label + "(未审核)"
+	if s.Terminal != "" {
+		return ""
 	}
-	if s.Terminal == "" {
-		switch s.phase().Name {
-		case PhaseApplication:
-			return "学生提交申请"
-		case PhasePredeparture:
-			return "学生上传行前材料"
-		case PhaseReturn:
-			return "学生提交返校总结"
-		}
-	}
-	return ""
+	return s.Input.Definition.PendingStep(s.phase().Name, s.Stage())
 }
 
 func (s *State) isOwner(a Actor) bool { return a.Role == RoleStudent && a.ID == s.Input.StudentID }
