@@ -171,11 +171,7 @@ func (in *projectInput) project(id int64) *storage.Project {
 
 func (s *Server) createProject(c *gin.Context) {
 	var in projectInput
-	if !bindJSON(c, &in) {
-		return
-	}
-	if err := in.validate(); err != nil {
-		fail(c, err)
+	if !bindValid(c, &in) {
 		return
 	}
 	p := in.project(0)
@@ -193,11 +189,7 @@ func (s *Server) updateProject(c *gin.Context) {
 		return
 	}
 	var in projectInput
-	if !bindJSON(c, &in) {
-		return
-	}
-	if err := in.validate(); err != nil {
-		fail(c, err)
+	if !bindValid(c, &in) {
 		return
 	}
 	before, err := s.Store.ProjectByID(c.Request.Context(), id)

@@ -42,7 +42,7 @@ type storedFile struct {
 	head []byte
 }
 
-// formatsLabel reads like the manual's 附件格式 column.
+// limitLabel reads like the manual's 附件大小 column: 10M, 512K.
 func limitLabel(n int64) string {
 	if n%(1<<20) == 0 {
 		return strconv.FormatInt(n>>20, 10) + "M"

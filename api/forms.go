@@ -217,11 +217,7 @@ func (s *Server) languageRow(c *gin.Context) (*storage.LanguageScore, bool) {
 		return nil, false
 	}
 	var in languageInput
-	if !bindJSON(c, &in) {
-		return nil, false
-	}
-	if err := in.validate(); err != nil {
-		fail(c, err)
+	if !bindValid(c, &in) {
 		return nil, false
 	}
 	return &storage.LanguageScore{ApplicationID: app.ID, Language: in.Language, Requirement: in.Requirement, Score: in.Score, ExamDate: in.ExamDate}, true

@@ -170,11 +170,7 @@ func nonNil(s []string) []string {
 
 func (s *Server) putProfile(c *gin.Context) {
 	var in profileInput
-	if !bindJSON(c, &in) {
-		return
-	}
-	if err := in.validate(); err != nil {
-		fail(c, err)
+	if !bindValid(c, &in) {
 		return
 	}
 	p := &storage.Profile{
@@ -232,11 +228,7 @@ func (in *learningInput) row(accountID int64) *storage.LearningExperience {
 
 func (s *Server) addLearning(c *gin.Context) {
 	var in learningInput
-	if !bindJSON(c, &in) {
-		return
-	}
-	if err := in.validate(); err != nil {
-		fail(c, err)
+	if !bindValid(c, &in) {
 		return
 	}
 	row := in.row(account(c).ID)
@@ -253,11 +245,7 @@ func (s *Server) putLearning(c *gin.Context) {
 		return
 	}
 	var in learningInput
-	if !bindJSON(c, &in) {
-		return
-	}
-	if err := in.validate(); err != nil {
-		fail(c, err)
+	if !bindValid(c, &in) {
 		return
 	}
 	row := in.row(account(c).ID)

@@ -45,6 +45,21 @@ func bindJSON(c *gin.Context, v any) bool {
 	return true
 }
 
+// validatable is a request body that checks itself.
+type validatable interface{ validate() error }
+
+// bindValid decodes the body into in and checks it, answering the error itself when either fails.
+func bindValid(c *gin.Context, in validatable) bool {
+	if !bindJSON(c, in) {
+		return false
+	}
+	if err := in.validate(); err != nil {
+		fail(c, err)
+		return false
+	}
+	return true
+}
+
 // fields collects field errors, keyed by the JSON field name, in Chinese.
 type fields map[string]string
 

@@ -192,12 +192,6 @@ func (s *Store) SubmissionFacts(ctx context.Context, applicationID int64) (*Subm
 	return f, err
 }
 
-// Snapshot is the submitted content with its hash.
-type Snapshot struct {
-	SHA256  string
-	Content json.RawMessage
-}
-
 // SaveSnapshot records what was submitted at an event, once; it returns the recorded hash.
 func (s *Store) SaveSnapshot(ctx context.Context, applicationID int64, seq int, content []byte) (string, error) {
 	sum := sha256.Sum256(content)
@@ -209,12 +203,4 @@ func (s *Store) SaveSnapshot(ctx context.Context, applicationID int64, seq int, 
 		SELECT sha256 FROM ins UNION ALL SELECT sha256 FROM submission_snapshots WHERE application_id = $1 AND seq = $2 LIMIT 1`,
 		applicationID, seq, hash, content)
 	return stored, err
-}
-
-// LatestSnapshot returns the last submitted content of an application.
-func (s *Store) LatestSnapshot(ctx context.Context, applicationID int64) (*Snapshot, error) {
-	var snap Snapshot
-	err := s.DB.QueryRowxContext(ctx, `SELECT sha256, content FROM submission_snapshots WHERE application_id = $1 ORDER BY seq DESC LIMIT 1`,
-		applicationID).Scan(&snap.SHA256, &snap.Content)
-	return &snap, notFound(err)
 }

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"time"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
@@ -72,12 +71,6 @@ func (s *Store) Ping(ctx context.Context) error {
 		return errors.New("bucket " + s.bucket + " does not exist")
 	}
 	return nil
-}
-
-// Object is a stored object's key and age, for the sweeper.
-type Object struct {
-	Key          string
-	LastModified time.Time
 }
 
 // List walks the objects under a prefix.
