@@ -12,28 +12,29 @@ run:
 build:
 	$(GO) build -o bin/outbound ./cmd/outbound
 
-# Every test, against a real PostgreSQL, Temporal dev server and MinIO that the tests start themselves.
+# Every test: the unit tests, and the integration tests (build tag integration) against a real
+# PostgreSQL, Temporal dev server and MinIO that the tests start themselves.
 test: lint
 	@mkdir -p $(ARTIFACTS)
-	$(GO) test -count=1 -timeout 30m -v ./... 2>&1 | tee $(ARTIFACTS)/go-test.log | grep -E '^(--- |FAIL|ok |PASS|panic)' || { grep -B5 -A40 -E '^(--- FAIL|panic)' $(ARTIFACTS)/go-test.log | head -300; exit 1; }
+	$(GO) test -count=1 -timeout 30m -tags integration -v ./... 2>&1 | tee $(ARTIFACTS)/go-test.log | grep -E '^(--- |FAIL|ok |PASS|panic)' || { grep -B5 -A40 -E '^(--- FAIL|panic)' $(ARTIFACTS)/go-test.log | head -300; exit 1; }
 
 # Fault tests that take longer: worker processes killed with SIGKILL mid-review and mid-activity.
 test-chaos:
 	@mkdir -p $(ARTIFACTS)
-	$(GO) test -count=1 -timeout 20m -tags chaos -run Chaos -v ./workflows/ 2>&1 | tee $(ARTIFACTS)/go-test-chaos.log | grep -E '^(--- |FAIL|ok |PASS|panic)'
+	$(GO) test -count=1 -timeout 20m -tags integration,chaos -run Chaos -v ./workflows/ 2>&1 | tee $(ARTIFACTS)/go-test-chaos.log | grep -E '^(--- |FAIL|ok |PASS|panic)'
 
 # Benchmarks against baselines measured in the same run (docs/benchmarks.md).
 bench: build
 	./bin/outbound bench $(SCENARIOS)
 
-# Workflow unit and replay tests only: no services needed.
+# Unit tests only (state machine, workflow, replay, validators, process, configuration): no service is started.
 test-unit:
-	$(GO) test -count=1 -run 'Test[^I]' ./workflows/ ./config/
+	$(GO) test -count=1 ./...
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
-	$(GO) vet ./...
-	$(GO) tool staticcheck ./...
+	$(GO) vet -tags integration,chaos ./...
+	$(GO) tool staticcheck -tags integration,chaos ./...
 	$(GO) tool workflowcheck ./workflows/...
 
 compose-check:

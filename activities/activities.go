@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/worker"
 
+	"outbound/process"
 	"outbound/storage"
 )
 
@@ -81,24 +82,22 @@ func (a *Activities) CheckSubmission(ctx context.Context, c SubmissionCheck) (Su
 	}
 	var res SubmissionResult
 	switch c.Phase {
-	case "application":
+	case process.PhaseApplication:
 		res.Problems = applicationProblems(f)
 		if d := f.Application.ReturnDate; d != nil {
-			if t, err := time.ParseInLocation("2006-01-02", *d, chinaTime); err == nil {
+			if t, err := time.ParseInLocation("2006-01-02", *d, process.Zone); err == nil {
 				res.ReturnDate = t
 			}
 		}
-	case "predeparture":
-		res.Problems = needKind(f.Attachments, "predeparture", "predeparture", "请先上传行前材料")
-	case "return":
-		res.Problems = needKind(f.Attachments, "return_report", "returnReport", "请先上传返校总结")
+	case process.PhasePredeparture:
+		res.Problems = needKind(f.Attachments, process.KindPredeparture, "predeparture", "请先上传行前材料")
+	case process.PhaseReturn:
+		res.Problems = needKind(f.Attachments, process.KindReturnReport, "returnReport", "请先上传返校总结")
 	default:
 		return res, fmt.Errorf("unknown phase %q", c.Phase)
 	}
 	return res, nil
 }
-
-var chinaTime = time.FixedZone("CST", 8*3600)
 
 func needKind(files []storage.Attachment, kind, field, message string) []Problem {
 	for _, f := range files {
@@ -117,19 +116,8 @@ func applicationProblems(f *storage.SubmissionFacts) []Problem {
 	if app.BasicSavedAt == nil {
 		add("basicInfo", "请先填写并保存基本信息")
 	} else {
-		for _, req := range []struct{ field, label, value string }{
-			{"nameCn", "姓名(中文)", b.NameCN}, {"studentNo", "学号", b.StudentNo}, {"idCardNo", "身份证号", b.IDCardNo},
-			{"gender", "性别", b.Gender}, {"politicalStatus", "政治面貌", b.PoliticalStatus},
-			{"hukouLocation", "户口所在地", b.HukouLocation}, {"birthDate", "出生日期", deref(b.BirthDate)},
-			{"ethnicity", "民族", b.Ethnicity}, {"major", "专业", b.Major}, {"cohort", "所属类别", b.Cohort},
-			{"degreeLevel", "在读学历", b.DegreeLevel}, {"grade", "当前年级", b.Grade}, {"schoolingLength", "学制", b.SchoolingLength},
-			{"phone", "手机号", b.Phone}, {"email", "电子邮箱", b.Email}, {"emergencyName", "紧急联系人姓名", b.EmergencyName},
-			{"emergencyPhone", "紧急联系人手机号", b.EmergencyPhone}, {"supervisorName", "导师姓名", b.SupervisorName},
-			{"supervisorPhone", "导师联系电话", b.SupervisorPhone},
-		} {
-			if req.value == "" {
-				add("basicInfo."+req.field, req.label+"不能为空")
-			}
+		for _, f := range process.Missing(process.BasicInfoRequired, process.ValuesOf(b)) {
+			add("basicInfo."+f.Name, f.Label+"不能为空")
 		}
 	}
 	i := app.ApplyInfo
@@ -172,7 +160,7 @@ func applicationProblems(f *storage.SubmissionFacts) []Problem {
 		}
 		present := false
 		for _, at := range f.Attachments {
-			if at.Kind == "required" && at.RequirementID != nil && *at.RequirementID == r.ID {
+			if at.Kind == process.KindRequired && at.RequirementID != nil && *at.RequirementID == r.ID {
 				present = true
 				break
 			}
@@ -185,11 +173,4 @@ func applicationProblems(f *storage.SubmissionFacts) []Problem {
 		add("application", "每人限报1个项目：您已有进行中的申请")
 	}
 	return out
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

@@ -1,3 +1,5 @@
+//go:build integration
+
 package api_test
 
 import (
@@ -7,6 +9,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"outbound/service"
+	"outbound/storage"
 
 	"github.com/stretchr/testify/require"
 )
@@ -519,4 +524,45 @@ func countKind(t *testing.T, applicationID int64, kind string) int {
 	var n int
 	require.NoError(t, env.Services.Store.DB.Get(&n, `SELECT count(*) FROM timeline_events WHERE application_id = $1 AND kind = $2`, applicationID, kind))
 	return n
+}
+
+// TestCrashBetweenDraftAndWorkflow: a process that died after writing the
+// draft and before starting its workflow leaves a draft that holds the
+// student's one open application; the reconciler starts its workflow and the
+// student goes on with it, or deletes it and applies elsewhere.
+func TestCrashBetweenDraftAndWorkflow(t *testing.T) {
+	ctx := context.Background()
+	s := newStudent(t, "ECO")
+	projects := []int64{newProject(t, projectSpec{}), newProject(t, projectSpec{})}
+	me := s.call("GET", "/me", nil)
+	// The crash: the draft's row is written, its workflow is never started.
+	app, err := env.Services.Store.CreateDraft(ctx, storage.NewDraft{StudentID: me.num("id"), ProjectID: projects[0],
+		NoticeVersion: service.NoticeVersion, AcceptedAt: time.Now()})
+	require.NoError(t, err)
+	require.Equal(t, 409, s.call("POST", "/applications", acceptBody(projects[1])).status, "the draft holds the one open application")
+	require.NotContains(t, actionsOf(s.call("GET", pathf("/applications/%d", app.ID), nil)), "delete",
+		"without its workflow nothing can be done with the draft")
+
+	started, err := env.Services.Service().ReconcileDrafts(ctx, 0)
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, started, 1)
+	_, err = env.Services.Service().ReconcileDrafts(ctx, 0)
+	require.NoError(t, err, "starting a workflow that runs already is not an error")
+
+	detail := s.call("GET", pathf("/applications/%d", app.ID), nil)
+	require.Equal(t, 200, detail.status)
+	require.Contains(t, actionsOf(detail), "edit")
+	require.Contains(t, actionsOf(detail), "delete")
+	deleted := s.call("POST", pathf("/applications/%d/delete", app.ID), nil)
+	require.Equal(t, 200, deleted.status, deleted.body)
+	require.Equal(t, "已删除", deleted.str("application.status"))
+	require.Equal(t, 201, s.call("POST", "/applications", acceptBody(projects[1])).status, "the student applies elsewhere")
+}
+
+func actionsOf(detail *response) []string {
+	var out []string
+	for _, a := range detail.list("actions") {
+		out = append(out, a.(map[string]any)["action"].(string))
+	}
+	return out
 }

@@ -1,3 +1,5 @@
+//go:build integration
+
 package api_test
 
 import (
@@ -9,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"outbound/api"
-	"outbound/workflows"
+	"outbound/process"
 )
 
 // Who may call what, written down apart from the route table: a route added
@@ -38,6 +40,7 @@ var accessRules = map[string]string{
 	"POST /projects/:pid/copy":                      "foreign_affairs admin",
 	"GET /colleges":                                 "all",
 	"GET /notice":                                   "all",
+	"GET /process":                                  "all",
 	"POST /applications":                            "student",
 	"GET /applications":                             "all",
 	"GET /applications/:id":                         "all",
@@ -69,13 +72,13 @@ var accessRules = map[string]string{
 	"POST /notifications/:nid/read":                 "all",
 }
 
-func allowedRoles(rule string) []workflows.Role {
+func allowedRoles(rule string) []process.Role {
 	if rule == "all" {
-		return workflows.Roles
+		return process.Roles
 	}
-	var out []workflows.Role
+	var out []process.Role
 	for _, r := range strings.Fields(rule) {
-		out = append(out, workflows.Role(r))
+		out = append(out, process.Role(r))
 	}
 	return out
 }
@@ -88,12 +91,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 	files := owner.call("GET", pathf("/applications/%d", app), nil)
 	fileID := int64(files.list("requirements")[0].(map[string]any)["files"].([]any)[0].(map[string]any)["id"].(float64))
 	other := newStudent(t, "LIT")
-	users := map[workflows.Role]*client{
-		workflows.RoleStudent: owner, workflows.RoleCollegeReviewer: login(t, "lit-reviewer"), workflows.RoleAcademicAffairs: login(t, "jwc1"),
-		workflows.RoleForeignAffairs: login(t, "wsc"), workflows.RoleAdmin: login(t, "admin"),
+	users := map[process.Role]*client{
+		process.RoleStudent: owner, process.RoleCollegeReviewer: login(t, "lit-reviewer"), process.RoleAcademicAffairs: login(t, "jwc1"),
+		process.RoleForeignAffairs: login(t, "wsc"), process.RoleAdmin: login(t, "admin"),
 	}
-	outsiders := map[workflows.Role]*client{workflows.RoleStudent: other, workflows.RoleCollegeReviewer: login(t, "sci-reviewer")}
-	accountID := users[workflows.RoleAdmin].call("GET", "/me", nil).num("id")
+	outsiders := map[process.Role]*client{process.RoleStudent: other, process.RoleCollegeReviewer: login(t, "sci-reviewer")}
+	accountID := users[process.RoleAdmin].call("GET", "/me", nil).num("id")
 	params := strings.NewReplacer(":id", fmt.Sprint(app), ":aid", fmt.Sprint(fileID), ":pid", fmt.Sprint(project),
 		":eid", "999999", ":sid", "999999", ":nid", "999999")
 
@@ -121,7 +124,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		if key == "POST /auth/logout" {
 			continue // signing every role out would end the sessions the matrix uses; TestSignIn covers it
 		}
-		for _, role := range workflows.Roles {
+		for _, role := range process.Roles {
 			res := users[role].call(r.Method, path, body(r.Method))
 			if slices.Contains(want, role) {
 				require.NotContains(t, []int{401, 403}, res.status, "%s as %s (own resource): %s", key, role, res.body)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
-	"fmt"
 	"html/template"
 	"io"
 	"log/slog"
@@ -13,9 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gin-gonic/gin"
+	"outbound/service"
 
-	"outbound/storage"
+	"github.com/gin-gonic/gin"
 )
 
 // 统一身份认证: the university's CAS server. The login redirects there; the
@@ -29,17 +28,26 @@ func (s *Server) casBase() string { return strings.TrimRight(s.Config.CAS.URL, "
 // casService is this system's callback URL, as registered with the CAS server.
 func (s *Server) casService() string { return s.Config.APIURL() + "/api/v1/auth/cas/callback" }
 
-func (s *Server) authConfig(c *gin.Context) {
-	out := gin.H{"casEnabled": s.casEnabled(), "localLogin": true}
-	if s.casEnabled() {
-		out["casLoginUrl"] = "/api/v1/auth/cas/login"
-	}
-	c.JSON(http.StatusOK, out)
+// authOptions says how people may sign in.
+type authOptions struct {
+	CASEnabled  bool   `json:"casEnabled"`
+	LocalLogin  bool   `json:"localLogin"`
+	CASLoginURL string `json:"casLoginUrl,omitempty"`
 }
+
+func (s *Server) authConfig(*gin.Context) (any, error) {
+	out := authOptions{CASEnabled: s.casEnabled(), LocalLogin: true}
+	if s.casEnabled() {
+		out.CASLoginURL = "/api/v1/auth/cas/login"
+	}
+	return out, nil
+}
+
+var errNoCAS = service.NotFound("统一身份认证")
 
 func (s *Server) casLogin(c *gin.Context) {
 	if !s.casEnabled() {
-		fail(c, errNotFound("统一身份认证"))
+		fail(c, errNoCAS)
 		return
 	}
 	c.Redirect(http.StatusFound, s.casBase()+"/login?service="+url.QueryEscape(s.casService()))
@@ -112,7 +120,7 @@ func (s *Server) validateTicket(ctx context.Context, ticket string) (string, err
 
 func (s *Server) casCallback(c *gin.Context) {
 	if !s.casEnabled() {
-		fail(c, errNotFound("统一身份认证"))
+		fail(c, errNoCAS)
 		return
 	}
 	ticket := c.Query("ticket")
@@ -130,20 +138,17 @@ func (s *Server) casCallback(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	acc, err := s.Store.AccountByUsername(c.Request.Context(), username)
-	if errors.Is(err, storage.ErrNotFound) {
-		s.casRefuse(c, http.StatusForbidden, fmt.Sprintf("学号/工号 %s 尚未开通外事综合服务系统账号，请联系国际处", username))
+	acc, err := s.Service.AccountForCAS(c.Request.Context(), username)
+	var refused *service.Error
+	if errors.As(err, &refused) && refused.Kind == service.KindForbidden {
+		s.casRefuse(c, http.StatusForbidden, refused.Message)
 		return
 	}
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	if acc.Disabled {
-		s.casRefuse(c, http.StatusForbidden, "账号已停用，请联系国际处")
-		return
-	}
-	if _, _, _, err := s.startSession(c, acc); err != nil {
+	if _, err := s.startSession(c, acc); err != nil {
 		fail(c, err)
 		return
 	}
@@ -152,7 +157,7 @@ func (s *Server) casCallback(c *gin.Context) {
 
 func (s *Server) casLogout(c *gin.Context) {
 	if ck, err := c.Cookie(sessionCookie); err == nil {
-		if err := s.Store.DeleteSession(c.Request.Context(), hashToken(ck)); err != nil {
+		if err := s.Service.CloseSession(c.Request.Context(), ck); err != nil {
 			fail(c, err)
 			return
 		}

@@ -1,245 +1,136 @@
 package api
 
 import (
-	"bytes"
-	"context"
-	"errors"
 	"fmt"
-	"image"
-	_ "image/jpeg" // photo dimensions
-	_ "image/png"
 	"io"
 	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 
+	"outbound/service"
 	"outbound/storage"
-	"outbound/storage/blob"
 )
 
-// fileRules say what a file may be and where its row goes.
-type fileRules struct {
-	formats []string
-	limit   int64
-	row     storage.Attachment // owner, application, requirement, kind, label
-	// stages the application must be in when the row is written.
-	stages []string
-	// keep captures the first bytes, for checks that need the file's head.
-	keep int
-}
-
-// storedFile is a file written to MinIO and recorded.
-type storedFile struct {
-	row  *storage.Attachment
-	head []byte
-}
-
-// limitLabel reads like the manual's 附件大小 column: 10M, 512K.
-func limitLabel(n int64) string {
-	if n%(1<<20) == 0 {
-		return strconv.FormatInt(n>>20, 10) + "M"
+// multipartReader reads a multipart body of at most limit bytes of files.
+func multipartReader(c *gin.Context, limit int64) (*multipart.Reader, error) {
+	// The whole body may be a little larger than the files it carries.
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit+1<<20)
+	mr, err := c.Request.MultipartReader()
+	if err != nil {
+		return nil, service.BadRequest("请使用 multipart/form-data 上传文件（字段名 file）")
 	}
-	return strconv.FormatInt(n>>10, 10) + "K"
+	return mr, nil
 }
 
 // nextFile returns the next file part of a multipart body, or nil at the end.
-func nextFile(mr *multipart.Reader) (*multipart.Part, error) {
+func nextFile(mr *multipart.Reader) (*service.Upload, error) {
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
 			return nil, nil
 		}
 		if err != nil {
-			return nil, errBadRequest("上传内容格式不正确")
+			return nil, service.BadRequest("上传内容格式不正确")
 		}
 		if part.FileName() != "" {
-			return part, nil
+			return &service.Upload{Name: part.FileName(), Body: part}, nil
 		}
 		part.Close()
 	}
 }
 
-func multipartReader(c *gin.Context, limit int64) (*multipart.Reader, error) {
-	// The whole body may be a little larger than the files it carries.
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit+1<<20)
-	mr, err := c.Request.MultipartReader()
+// oneFile reads the single file of an upload.
+func oneFile(c *gin.Context, limit int64, missing string) (service.Upload, error) {
+	mr, err := multipartReader(c, limit)
 	if err != nil {
-		return nil, errBadRequest("请使用 multipart/form-data 上传文件（字段名 file）")
+		return service.Upload{}, err
 	}
-	return mr, nil
+	up, err := nextFile(mr)
+	if err == nil && up == nil {
+		err = service.Invalid(map[string]string{"file": missing})
+	}
+	if err != nil {
+		return service.Upload{}, err
+	}
+	return *up, nil
 }
 
-// storeFile streams one part to MinIO and records it. On any failure nothing
-// remains: neither the object nor the row.
-func (s *Server) storeFile(ctx context.Context, part *multipart.Part, rules fileRules) (*storedFile, error) {
-	name, err := blob.CleanFileName(part.FileName())
-	if err != nil {
-		return nil, errInvalid(map[string]string{"file": "文件名无效"})
-	}
-	in, err := blob.Receive(part, name, rules.formats, rules.limit)
-	switch {
-	case errors.Is(err, blob.ErrFormat):
-		return nil, errInvalid(map[string]string{"file": "不支持的文件格式，允许：" + strings.Join(rules.formats, ",")})
-	case errors.Is(err, blob.ErrContentFormat):
-		return nil, errInvalid(map[string]string{"file": "文件内容与扩展名不符，请上传真实的" + strings.ToUpper(blob.Extension(name)) + "文件"})
-	case errors.Is(err, blob.ErrEmpty):
-		return nil, errInvalid(map[string]string{"file": "文件为空"})
-	case err != nil:
-		return nil, errBadRequest("上传中断，请重试")
-	}
-	var head bytes.Buffer
-	var body io.Reader = in
-	if rules.keep > 0 {
-		body = io.TeeReader(in, &capped{buf: &head, max: rules.keep})
-	}
-	// The file is spooled to disk while it is checked, counted and hashed, so that
-	// MinIO receives it with its size known and no upload holds a file in memory.
-	spool, err := os.CreateTemp("", "outbound-upload-")
+func (s *Server) uploadAttachment(c *gin.Context) (any, error) {
+	id, err := pathID(c, "id")
 	if err != nil {
 		return nil, err
 	}
-	defer os.Remove(spool.Name())
-	defer spool.Close()
-	size, err := io.Copy(spool, body)
-	var tooLarge *http.MaxBytesError
-	switch {
-	case errors.Is(err, blob.ErrTooLarge) || errors.As(err, &tooLarge):
-		msg := "文件大小超过限制（最大" + limitLabel(rules.limit) + "）"
-		return nil, &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: msg, Fields: map[string]string{"file": msg}}
-	case err != nil:
-		return nil, errBadRequest("上传中断，请重试")
+	// The body is read only once the service has checked who may upload here.
+	file := func() (service.Upload, error) {
+		return oneFile(c, service.MaxRequirementBytes, "请选择要上传的文件")
 	}
-	if _, err := spool.Seek(0, io.SeekStart); err != nil {
+	return s.Service.UploadAttachment(c.Request.Context(), caller(c), id, c.DefaultQuery("kind", "required"), c.Query("requirementId"), file)
+}
+
+func (s *Server) supplement(c *gin.Context) (any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
 		return nil, err
 	}
-	key := fmt.Sprintf("%s/%d/%s/%s", rules.row.Kind, rules.row.OwnerID, time.Now().UTC().Format("2006/01"), uuid.NewString())
-	if _, err := s.Files.Put(ctx, key, spool, size, in.ContentType); err != nil {
-		s.removeObject(key)
-		if ctx.Err() != nil {
-			return nil, errBadRequest("上传中断，请重试")
+	// The body is read only once the service has checked who may upload here.
+	var mr *multipart.Reader
+	next := func() (*service.Upload, error) {
+		if mr == nil {
+			if mr, err = multipartReader(c, service.MaxSupplementFiles*s.Config.Upload.MaxBytes); err != nil {
+				return nil, err
+			}
 		}
-		return nil, errors.Join(blob.ErrUnavailable, err)
+		return nextFile(mr)
 	}
-	row := rules.row
-	row.ObjectKey, row.FileName, row.SizeBytes, row.ContentType, row.SHA256 = key, name, size, in.ContentType, in.SHA256()
-	if err := s.Store.InsertAttachment(ctx, &row, rules.stages); err != nil {
-		s.removeObject(key)
+	return s.Service.Supplement(c.Request.Context(), caller(c), id, next, idempotencyKey(c))
+}
+
+func (s *Server) deleteAttachment(c *gin.Context) (any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
 		return nil, err
 	}
-	return &storedFile{row: &row, head: head.Bytes()}, nil
-}
-
-// removeObject deletes an object whose row did not commit; a failure is left to the sweeper.
-func (s *Server) removeObject(key string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := s.Files.Remove(ctx, key); err != nil {
-		slog.Warn("could not remove object of a failed upload", "key", key, "error", err)
-	}
-}
-
-// forget removes a recorded file again (its message was refused).
-func (s *Server) forget(row *storage.Attachment) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := s.Store.ForgetAttachment(ctx, row.ID); err != nil {
-		slog.Warn("could not remove attachment row", "id", row.ID, "error", err)
-		return
-	}
-	s.removeObject(row.ObjectKey)
-}
-
-// capped keeps at most max bytes.
-type capped struct {
-	buf *bytes.Buffer
-	max int
-}
-
-func (c *capped) Write(p []byte) (int, error) {
-	if room := c.max - c.buf.Len(); room > 0 {
-		if len(p) > room {
-			c.buf.Write(p[:room])
-		} else {
-			c.buf.Write(p)
-		}
-	}
-	return len(p), nil
-}
-
-// Photo rules: a passport-style photo.
-const (
-	photoLimit     = 2 << 20
-	photoMinWidth  = 295
-	photoMinHeight = 413
-	photoOK        = "合格"
-)
-
-// checkPhoto gives the 照片检测结果 for the photo's head.
-func checkPhoto(head []byte) string {
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(head))
+	aid, err := pathID(c, "aid")
 	if err != nil {
-		return "无法识别图片尺寸，请重新上传"
+		return nil, err
 	}
-	if cfg.Width < photoMinWidth || cfg.Height < photoMinHeight {
-		return fmt.Sprintf("照片尺寸过小（%d×%d），应不小于%d×%d像素", cfg.Width, cfg.Height, photoMinWidth, photoMinHeight)
-	}
-	if cfg.Height <= cfg.Width {
-		return "照片应为竖版证件照"
-	}
-	return photoOK
+	return nil, s.Service.DeleteAttachment(c.Request.Context(), caller(c), id, aid)
 }
 
-func (s *Server) putPhoto(c *gin.Context) {
-	mr, err := multipartReader(c, photoLimit)
+func (s *Server) putPhoto(c *gin.Context) (any, error) {
+	up, err := oneFile(c, service.PhotoMaxBytes, "请选择照片文件")
+	if err != nil {
+		return nil, err
+	}
+	return s.Service.SavePhoto(c.Request.Context(), caller(c), up)
+}
+
+func (s *Server) downloadAttachment(c *gin.Context) {
+	id, err := pathID(c, "id")
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	part, err := nextFile(mr)
-	if err == nil && part == nil {
-		err = errInvalid(map[string]string{"file": "请选择照片文件"})
-	}
+	aid, err := pathID(c, "aid")
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	acc := account(c)
-	f, err := s.storeFile(c.Request.Context(), part, fileRules{
-		formats: []string{"jpg", "jpeg", "png"}, limit: photoLimit, keep: 256 << 10,
-		row: storage.Attachment{OwnerID: acc.ID, Kind: "photo", Label: "照片"},
-	})
+	a, err := s.Service.Attachment(c.Request.Context(), caller(c), id, aid)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	result := checkPhoto(f.head)
-	if err := s.Store.SetProfilePhoto(c.Request.Context(), acc.ID, f.row.ID, result); err != nil {
-		s.forget(f.row)
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"photo": f.row, "photoCheckResult": result})
+	s.serveFile(c, a, c.Query("inline") == "1")
 }
 
 func (s *Server) getPhoto(c *gin.Context) {
-	p, err := s.Store.ProfileByAccount(c.Request.Context(), account(c).ID)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	if p.PhotoAttachmentID == nil {
-		fail(c, errNotFound("照片"))
-		return
-	}
-	a, err := s.Store.AttachmentByID(c.Request.Context(), *p.PhotoAttachmentID)
+	a, err := s.Service.Photo(c.Request.Context(), caller(c))
 	if err != nil {
 		fail(c, err)
 		return
@@ -252,7 +143,7 @@ var inlineTypes = map[string]bool{"application/pdf": true, "image/png": true, "i
 
 // serveFile streams a stored file with a safe Content-Disposition.
 func (s *Server) serveFile(c *gin.Context, a *storage.Attachment, inline bool) {
-	r, size, err := s.Files.Open(c.Request.Context(), a.ObjectKey)
+	r, size, err := s.Service.Open(c.Request.Context(), a)
 	if err != nil {
 		fail(c, err)
 		return
@@ -284,4 +175,21 @@ func contentDisposition(kind, name string) string {
 		return r
 	}, name)
 	return fmt.Sprintf(`%s; filename="%s"; filename*=UTF-8''%s`, kind, fallback, url.PathEscape(name))
+}
+
+// exportApplications sends the filtered list, in the caller's scope, as an Excel workbook.
+func (s *Server) exportApplications(c *gin.Context) {
+	book, name, err := s.Service.Export(c.Request.Context(), caller(c), listFilter(c))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	defer book.Close()
+	c.Header("Content-Disposition", contentDisposition("attachment", name))
+	c.Header("Cache-Control", "private, no-store")
+	c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Status(http.StatusOK)
+	if err := book.Write(c.Writer); err != nil {
+		slog.Warn("export interrupted", "error", err)
+	}
 }

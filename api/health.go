@@ -15,22 +15,19 @@ type check struct {
 	Error     string `json:"error,omitempty"`
 }
 
+type readiness struct {
+	Status string           `json:"status"`
+	Checks map[string]check `json:"checks"`
+}
+
 // ready reports each dependency with its latency; 503 when any is down.
 func (s *Server) ready(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
 	defer cancel()
-	probes := map[string]func(context.Context) error{
-		"postgres": s.Store.DB.PingContext,
-		"temporal": func(ctx context.Context) error {
-			_, err := s.Temporal.CheckHealth(ctx, nil)
-			return err
-		},
-		"minio": s.Files.Ping,
-	}
 	results := map[string]check{}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	for name, probe := range probes {
+	for name, probe := range s.Ready {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -52,5 +49,5 @@ func (s *Server) ready(c *gin.Context) {
 			status = http.StatusServiceUnavailable
 		}
 	}
-	c.JSON(status, gin.H{"status": http.StatusText(status), "checks": results})
+	c.JSON(status, readiness{Status: http.StatusText(status), Checks: results})
 }

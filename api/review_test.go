@@ -1,3 +1,5 @@
+//go:build integration
+
 package api_test
 
 import (
@@ -15,7 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 
-	"outbound/service"
+	"outbound/server"
 )
 
 // submitted creates a student of the college with a submitted application to the project.
@@ -84,6 +86,9 @@ func TestReviewThroughAdmissionAndPreDeparture(t *testing.T) {
 	r = s.call("GET", pathf("/applications/%d", id), nil)
 	require.Equal(t, []string{"view", "upload-predeparture", "delete-predeparture", "track"}, actionNames(r))
 	require.Equal(t, 409, s.upload(pathf("/applications/%d/supplements", id), "x.pdf", pdfFile()).status, "no supplements outside review")
+	admittedOn := int64(r.list("requirements")[0].(map[string]any)["files"].([]any)[0].(map[string]any)["id"].(float64))
+	require.Equal(t, 409, s.call("DELETE", pathf("/applications/%d/attachments/%d", id, admittedOn), nil).status,
+		"the files the admission was decided on stay")
 	up := s.upload(pathf("/applications/%d/attachments?kind=predeparture", id), "行前材料.pdf", pdfFile())
 	require.Equal(t, 201, up.status, string(up.body))
 	require.Equal(t, 204, s.call("DELETE", pathf("/applications/%d/attachments/%d", id, up.num("id")), nil).status, "行前材料删除")
@@ -108,6 +113,10 @@ func TestReviewThroughAdmissionAndPreDeparture(t *testing.T) {
 	r = s.call("POST", pathf("/applications/%d/submit-return-report", id), nil)
 	require.Equal(t, 409, r.status)
 	require.Equal(t, "return_date_not_reached", r.str("error.code"))
+	var material int64
+	require.NoError(t, env.Services.Store.DB.Get(&material, `SELECT id FROM attachments WHERE application_id = $1 AND kind = 'predeparture'`, id))
+	require.Equal(t, 409, s.call("DELETE", pathf("/applications/%d/attachments/%d", id, material), nil).status,
+		"in the return phase the approved pre-departure materials stay")
 
 	var admitted int
 	require.NoError(t, env.Services.Store.DB.Get(&admitted, `SELECT admitted_count FROM projects WHERE id = $1`, project))
@@ -367,7 +376,7 @@ func TestCASSignIn(t *testing.T) {
 	cfg := *env.Config
 	cfg.CAS.URL = cas.URL + "/cas"
 	cfg.HTTP.PublicURL = front.URL
-	svc := &service.Services{Config: &cfg, Store: env.Services.Store, Files: env.Services.Files, Temporal: env.Services.Temporal}
+	svc := &server.Services{Config: &cfg, Store: env.Services.Store, Files: env.Services.Files, Temporal: env.Services.Temporal}
 	handler = svc.Handler()
 
 	browser := newClient(t).http

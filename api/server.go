@@ -15,20 +15,19 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"go.temporal.io/sdk/client"
 
 	"outbound/config"
-	"outbound/storage"
-	"outbound/storage/blob"
-	"outbound/workflows"
+	"outbound/process"
+	"outbound/service"
+	"outbound/web"
 )
 
-// Deps are the services the API talks to.
+// Deps are what the API talks to.
 type Deps struct {
-	Config   *config.Config
-	Store    *storage.Store
-	Files    *blob.Store
-	Temporal client.Client
+	Config  *config.Config
+	Service *service.Service
+	// Ready probes each dependency by name, for /readyz.
+	Ready map[string]func(context.Context) error
 }
 
 // Server holds the dependencies of the handlers.
@@ -49,12 +48,10 @@ func New(d Deps) http.Handler {
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
 	r.Use(s.requestID, s.recovery, s.logRequests, securityHeaders, s.timeout)
-	r.NoRoute(func(c *gin.Context) { fail(c, errNotFound("页面或接口")) })
-	r.NoMethod(func(c *gin.Context) {
-		fail(c, &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Message: "不支持该请求方法"})
-	})
+	r.NoRoute(func(c *gin.Context) { fail(c, service.NotFound("页面或接口")) })
+	r.NoMethod(func(c *gin.Context) { fail(c, errMethodNotAllowed) })
 
-	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	r.GET("/readyz", s.ready)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})))
 	r.GET("/api/v1/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml; charset=utf-8", OpenAPI) })
@@ -67,7 +64,7 @@ func New(d Deps) http.Handler {
 		}
 		v1.Handle(rt.method, rt.path, append(handlers, rt.handler)...)
 	}
-	s.mountWeb(r)
+	web.Mount(r)
 	return r
 }
 
@@ -77,81 +74,82 @@ type route struct {
 	method  string
 	path    string
 	public  bool
-	roles   []workflows.Role
+	roles   []process.Role
 	handler gin.HandlerFunc
 }
 
 var (
-	anyone    = workflows.Roles
-	students  = []workflows.Role{workflows.RoleStudent}
-	reviewers = []workflows.Role{workflows.RoleCollegeReviewer, workflows.RoleAcademicAffairs, workflows.RoleForeignAffairs, workflows.RoleAdmin}
-	deciders  = []workflows.Role{workflows.RoleCollegeReviewer, workflows.RoleAcademicAffairs, workflows.RoleForeignAffairs}
+	anyone    = process.Roles
+	students  = []process.Role{process.RoleStudent}
+	reviewers = []process.Role{process.RoleCollegeReviewer, process.RoleAcademicAffairs, process.RoleForeignAffairs, process.RoleAdmin}
+	deciders  = []process.Role{process.RoleCollegeReviewer, process.RoleAcademicAffairs, process.RoleForeignAffairs}
 	// publishers manage projects (外事部门 publishes them).
-	publishers = []workflows.Role{workflows.RoleForeignAffairs, workflows.RoleAdmin}
-	admins     = []workflows.Role{workflows.RoleAdmin}
-	offices    = []workflows.Role{workflows.RoleAcademicAffairs, workflows.RoleForeignAffairs, workflows.RoleAdmin}
+	publishers = []process.Role{process.RoleForeignAffairs, process.RoleAdmin}
+	admins     = []process.Role{process.RoleAdmin}
+	offices    = []process.Role{process.RoleAcademicAffairs, process.RoleForeignAffairs, process.RoleAdmin}
 )
 
 // routes is the route table: every endpoint with its roles, in one place.
 func (s *Server) routes() []route {
 	return []route{
-		{method: "POST", path: "/auth/login", public: true, handler: s.login},
-		{method: "GET", path: "/auth/config", public: true, handler: s.authConfig},
+		{method: "POST", path: "/auth/login", public: true, handler: ok(s.login)},
+		{method: "GET", path: "/auth/config", public: true, handler: ok(s.authConfig)},
 		{method: "GET", path: "/auth/cas/login", public: true, handler: s.casLogin},
 		{method: "GET", path: "/auth/cas/callback", public: true, handler: s.casCallback},
 		{method: "GET", path: "/auth/cas/logout", public: true, handler: s.casLogout},
-		{method: "POST", path: "/auth/logout", roles: anyone, handler: s.logout},
-		{method: "GET", path: "/me", roles: anyone, handler: s.me},
+		{method: "POST", path: "/auth/logout", roles: anyone, handler: noContent(s.logout)},
+		{method: "GET", path: "/me", roles: anyone, handler: ok(s.me)},
+		{method: "GET", path: "/process", roles: anyone, handler: ok(s.getRules)},
 
-		{method: "GET", path: "/profile", roles: students, handler: s.getProfile},
-		{method: "PUT", path: "/profile", roles: students, handler: s.putProfile},
-		{method: "POST", path: "/profile/learning-experiences", roles: students, handler: s.addLearning},
-		{method: "PUT", path: "/profile/learning-experiences/:eid", roles: students, handler: s.putLearning},
-		{method: "DELETE", path: "/profile/learning-experiences/:eid", roles: students, handler: s.deleteLearning},
-		{method: "PUT", path: "/profile/photo", roles: students, handler: s.putPhoto},
+		{method: "GET", path: "/profile", roles: students, handler: ok(s.getProfile)},
+		{method: "PUT", path: "/profile", roles: students, handler: ok(s.putProfile)},
+		{method: "POST", path: "/profile/learning-experiences", roles: students, handler: created(s.saveLearning)},
+		{method: "PUT", path: "/profile/learning-experiences/:eid", roles: students, handler: ok(s.saveLearning)},
+		{method: "DELETE", path: "/profile/learning-experiences/:eid", roles: students, handler: noContent(s.deleteLearning)},
+		{method: "PUT", path: "/profile/photo", roles: students, handler: ok(s.putPhoto)},
 		{method: "GET", path: "/profile/photo", roles: students, handler: s.getPhoto},
 
-		{method: "GET", path: "/projects", roles: anyone, handler: s.listProjects},
-		{method: "GET", path: "/projects/:pid", roles: anyone, handler: s.getProject},
-		{method: "POST", path: "/projects", roles: publishers, handler: s.createProject},
-		{method: "PUT", path: "/projects/:pid", roles: publishers, handler: s.updateProject},
-		{method: "POST", path: "/projects/:pid/publish", roles: publishers, handler: s.publishProject(true)},
-		{method: "POST", path: "/projects/:pid/unpublish", roles: publishers, handler: s.publishProject(false)},
-		{method: "POST", path: "/projects/:pid/copy", roles: publishers, handler: s.copyProject},
-		{method: "GET", path: "/colleges", roles: anyone, handler: s.listColleges},
-		{method: "GET", path: "/notice", roles: anyone, handler: s.getNotice},
+		{method: "GET", path: "/projects", roles: anyone, handler: ok(s.listProjects)},
+		{method: "GET", path: "/projects/:pid", roles: anyone, handler: ok(s.getProject)},
+		{method: "POST", path: "/projects", roles: publishers, handler: created(s.saveProject)},
+		{method: "PUT", path: "/projects/:pid", roles: publishers, handler: ok(s.saveProject)},
+		{method: "POST", path: "/projects/:pid/publish", roles: publishers, handler: ok(s.publishProject(true))},
+		{method: "POST", path: "/projects/:pid/unpublish", roles: publishers, handler: ok(s.publishProject(false))},
+		{method: "POST", path: "/projects/:pid/copy", roles: publishers, handler: created(s.copyProject)},
+		{method: "GET", path: "/colleges", roles: anyone, handler: ok(s.listColleges)},
+		{method: "GET", path: "/notice", roles: anyone, handler: ok(s.getNotice)},
 
-		{method: "POST", path: "/applications", roles: students, handler: s.createApplication},
-		{method: "GET", path: "/applications", roles: anyone, handler: s.listApplications},
-		{method: "GET", path: "/applications/:id", roles: anyone, handler: s.getApplication},
-		{method: "PUT", path: "/applications/:id/basic-info", roles: students, handler: s.putBasicInfo},
-		{method: "PUT", path: "/applications/:id/apply-info", roles: students, handler: s.putApplyInfo},
-		{method: "POST", path: "/applications/:id/language-scores", roles: students, handler: s.addLanguageScore},
-		{method: "PUT", path: "/applications/:id/language-scores/:sid", roles: students, handler: s.putLanguageScore},
-		{method: "DELETE", path: "/applications/:id/language-scores/:sid", roles: students, handler: s.deleteLanguageScore},
-		{method: "POST", path: "/applications/:id/attachments", roles: students, handler: s.uploadAttachment},
-		{method: "DELETE", path: "/applications/:id/attachments/:aid", roles: students, handler: s.deleteAttachment},
+		{method: "POST", path: "/applications", roles: students, handler: created(s.createApplication)},
+		{method: "GET", path: "/applications", roles: anyone, handler: ok(s.listApplications)},
+		{method: "GET", path: "/applications/:id", roles: anyone, handler: ok(s.getApplication)},
+		{method: "PUT", path: "/applications/:id/basic-info", roles: students, handler: ok(s.putBasicInfo)},
+		{method: "PUT", path: "/applications/:id/apply-info", roles: students, handler: ok(s.putApplyInfo)},
+		{method: "POST", path: "/applications/:id/language-scores", roles: students, handler: created(s.saveLanguageScore)},
+		{method: "PUT", path: "/applications/:id/language-scores/:sid", roles: students, handler: ok(s.saveLanguageScore)},
+		{method: "DELETE", path: "/applications/:id/language-scores/:sid", roles: students, handler: noContent(s.deleteLanguageScore)},
+		{method: "POST", path: "/applications/:id/attachments", roles: students, handler: created(s.uploadAttachment)},
+		{method: "DELETE", path: "/applications/:id/attachments/:aid", roles: students, handler: noContent(s.deleteAttachment)},
 		{method: "GET", path: "/applications/:id/attachments/:aid", roles: anyone, handler: s.downloadAttachment},
-		{method: "POST", path: "/applications/:id/supplements", roles: students, handler: s.supplement},
-		{method: "POST", path: "/applications/:id/submit", roles: students, handler: s.message(workflows.MsgSubmit)},
-		{method: "POST", path: "/applications/:id/withdraw", roles: students, handler: s.message(workflows.MsgWithdraw)},
-		{method: "POST", path: "/applications/:id/delete", roles: students, handler: s.message(workflows.MsgDelete)},
-		{method: "POST", path: "/applications/:id/submit-predeparture", roles: students, handler: s.message(workflows.MsgSubmitPredeparture)},
-		{method: "POST", path: "/applications/:id/submit-return-report", roles: students, handler: s.message(workflows.MsgSubmitReturnReport)},
-		{method: "POST", path: "/applications/:id/decide", roles: deciders, handler: s.decide},
+		{method: "POST", path: "/applications/:id/supplements", roles: students, handler: created(s.supplement)},
+		{method: "POST", path: "/applications/:id/submit", roles: students, handler: ok(s.message(process.MsgSubmit))},
+		{method: "POST", path: "/applications/:id/withdraw", roles: students, handler: ok(s.message(process.MsgWithdraw))},
+		{method: "POST", path: "/applications/:id/delete", roles: students, handler: ok(s.message(process.MsgDelete))},
+		{method: "POST", path: "/applications/:id/submit-predeparture", roles: students, handler: ok(s.message(process.MsgSubmitPredeparture))},
+		{method: "POST", path: "/applications/:id/submit-return-report", roles: students, handler: ok(s.message(process.MsgSubmitReturnReport))},
+		{method: "POST", path: "/applications/:id/decide", roles: deciders, handler: ok(s.decide)},
 
-		{method: "GET", path: "/reviews", roles: reviewers, handler: s.reviewQueue},
-		{method: "POST", path: "/reviews/batch-approve", roles: deciders, handler: s.batchApprove},
+		{method: "GET", path: "/reviews", roles: reviewers, handler: ok(s.reviewQueue)},
+		{method: "POST", path: "/reviews/batch-approve", roles: deciders, handler: ok(s.batchApprove)},
 		{method: "GET", path: "/exports/applications.xlsx", roles: reviewers, handler: s.exportApplications},
-		{method: "GET", path: "/dashboard", roles: offices, handler: s.dashboard},
+		{method: "GET", path: "/dashboard", roles: offices, handler: ok(s.dashboard)},
 
-		{method: "GET", path: "/accounts", roles: admins, handler: s.listAccounts},
-		{method: "POST", path: "/accounts", roles: admins, handler: s.createAccount},
-		{method: "PUT", path: "/accounts/:aid", roles: admins, handler: s.updateAccount},
-		{method: "POST", path: "/accounts/:aid/password", roles: admins, handler: s.resetPassword},
-		{method: "GET", path: "/audit", roles: admins, handler: s.auditLog},
-		{method: "GET", path: "/notifications", roles: anyone, handler: s.listNotifications},
-		{method: "POST", path: "/notifications/:nid/read", roles: anyone, handler: s.readNotification},
+		{method: "GET", path: "/accounts", roles: admins, handler: ok(s.listAccounts)},
+		{method: "POST", path: "/accounts", roles: admins, handler: created(s.createAccount)},
+		{method: "PUT", path: "/accounts/:aid", roles: admins, handler: ok(s.updateAccount)},
+		{method: "POST", path: "/accounts/:aid/password", roles: admins, handler: noContent(s.resetPassword)},
+		{method: "GET", path: "/audit", roles: admins, handler: ok(s.auditLog)},
+		{method: "GET", path: "/notifications", roles: anyone, handler: ok(s.listNotifications)},
+		{method: "POST", path: "/notifications/:nid/read", roles: anyone, handler: noContent(s.readNotification)},
 	}
 }
 
@@ -172,7 +170,7 @@ func (s *Server) recovery(c *gin.Context) {
 	defer func() {
 		if p := recover(); p != nil {
 			slog.Error("panic", "panic", p, "path", c.Request.URL.Path, "request_id", c.GetString(ctxRequestID))
-			fail(c, errInternal)
+			fail(c, service.ErrInternal)
 		}
 	}()
 	c.Next()
@@ -233,7 +231,7 @@ func newMetrics() *metrics {
 type RouteRule struct {
 	Method, Path string
 	Public       bool
-	Roles        []workflows.Role
+	Roles        []process.Role
 }
 
 // RouteRules lists the route table without handlers.

@@ -18,6 +18,7 @@ import (
 	"github.com/minio/minio-go/v7/pkg/credentials"
 	"go.temporal.io/sdk/client"
 
+	"outbound/process"
 	"outbound/workflows"
 )
 
@@ -104,7 +105,7 @@ func (e *Env) seedDrafts(ctx context.Context, n int, maxBytes int) ([]draft, int
 	}
 	st := parallel(len(apps), 32, func(i int) error {
 		in := workflows.Input{ApplicationID: apps[i].ID, StudentID: apps[i].Student, StudentName: "压测学生", College: "LIT", ProjectCode: p.Code,
-			WindowOpens: p.ApplyStart, WindowCloses: p.ApplyEnd, Definition: workflows.DefaultDefinition(), Timing: timing()}
+			WindowOpens: p.ApplyStart, WindowCloses: p.ApplyEnd, Definition: process.DefaultDefinition(), Timing: timing()}
 		_, err := e.Services.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.WorkflowID(apps[i].ID), TaskQueue: workflows.TaskQueue}, workflows.WorkflowName, in)
 		return err
 	})

@@ -1,107 +1,100 @@
-// Package service wires Outbound's parts into running processes: the API
-// server and the Temporal worker, over PostgreSQL, MinIO and Temporal.
+// Package service is the application service between HTTP and the engine.
+// It owns creating applications (atomically with their workflows), sending
+// messages to the workflows and answering with their view, the read-model
+// queries, who may see and do what (role, ownership and scope), the checks
+// of every form, files, accounts and the audit log. HTTP handlers decode,
+// call one method here and encode its answer.
 package service
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
-	"time"
 
 	"go.temporal.io/sdk/client"
-	tlog "go.temporal.io/sdk/log"
-	"go.temporal.io/sdk/worker"
-	"go.temporal.io/sdk/workflow"
 
-	"outbound/activities"
-	"outbound/api"
 	"outbound/config"
+	"outbound/process"
 	"outbound/storage"
 	"outbound/storage/blob"
 	"outbound/workflows"
 )
 
-// Services are the open connections of a process.
-type Services struct {
+// Service holds the connections the application service works with.
+type Service struct {
 	Config   *config.Config
 	Store    *storage.Store
 	Files    *blob.Store
 	Temporal client.Client
+	// Process is the chain new applications get; the read model's stages come from it.
+	Process process.Definition
 }
 
-// Open connects to PostgreSQL, MinIO and Temporal.
-func Open(ctx context.Context, cfg *config.Config) (*Services, error) {
-	store, err := storage.Open(ctx, cfg.Database.URL, cfg.Database.MaxOpenConns)
-	if err != nil {
-		return nil, err
-	}
-	files, err := blob.New(cfg.MinIO.Endpoint, cfg.MinIO.AccessKey, cfg.MinIO.SecretKey, cfg.MinIO.Bucket, cfg.MinIO.UseSSL)
-	if err != nil {
-		store.Close()
-		return nil, fmt.Errorf("minio: %w", err)
-	}
-	tc, err := client.DialContext(ctx, client.Options{
-		HostPort:  cfg.Temporal.Address,
-		Namespace: cfg.Temporal.Namespace,
-		Logger:    tlog.NewStructuredLogger(slog.Default().With("component", "temporal")),
-	})
-	if err != nil {
-		store.Close()
-		return nil, fmt.Errorf("temporal: %w", err)
-	}
-	return &Services{Config: cfg, Store: store, Files: files, Temporal: tc}, nil
+// New builds the service over open connections.
+func New(cfg *config.Config, store *storage.Store, files *blob.Store, tc client.Client) *Service {
+	return &Service{Config: cfg, Store: store, Files: files, Temporal: tc, Process: process.DefaultDefinition()}
 }
 
-// Close releases the connections.
-func (s *Services) Close() {
-	s.Temporal.Close()
-	s.Store.Close()
+// Caller is the signed-in account of a request and where it came from.
+type Caller struct {
+	*storage.Account
+	// Addr is the client's address, for the audit log.
+	Addr string
 }
 
-// NewWorker builds the worker of the application workflows and their activities.
-func (s *Services) NewWorker() worker.Worker {
-	w := worker.New(s.Temporal, s.Config.Temporal.TaskQueue, worker.Options{})
-	Register(w, &activities.Activities{Store: s.Store})
-	return w
+// Role is the caller's role.
+func (c Caller) Role() process.Role { return process.Role(c.Account.Role) }
+
+// Actor is the caller as the workflow knows it.
+func (c Caller) Actor() workflows.Actor {
+	return workflows.Actor{ID: c.ID, Name: c.DisplayName, Role: c.Role(), College: c.College()}
 }
 
-// Register puts the workflow and the activities on a worker or replayer.
-func Register(w worker.Registry, a *activities.Activities) {
-	w.RegisterWorkflowWithOptions(workflows.Application, workflow.RegisterOptions{Name: workflows.WorkflowName})
-	if a != nil {
-		a.Register(w)
+// audit records who changed what, before and after, from where. A failure is
+// logged: the change itself has happened.
+func (s *Service) audit(ctx context.Context, who Caller, action, targetType string, targetID any, before, after any) {
+	entry := storage.AuditEntry{ActorID: who.ID, Action: action, TargetType: targetType,
+		TargetID: fmt.Sprint(targetID), Before: before, After: after, RemoteAddr: who.Addr}
+	if err := s.Store.Audit(context.WithoutCancel(ctx), entry); err != nil {
+		slog.Error("audit entry lost", "error", err, "action", action, "target", entry.TargetID)
 	}
 }
 
-// Handler is the HTTP API.
-func (s *Services) Handler() http.Handler {
-	return api.New(api.Deps{Config: s.Config, Store: s.Store, Files: s.Files, Temporal: s.Temporal})
+// Page is one page of a list.
+type Page[T any] struct {
+	Items    []T `json:"items"`
+	Total    int `json:"total"`
+	Page     int `json:"page"`
+	PageSize int `json:"pageSize"`
 }
 
-// ServeHTTP runs the API on the configured address until ctx ends, then drains it.
-func (s *Services) ServeHTTP(ctx context.Context, ready chan<- string) error {
-	l, err := net.Listen("tcp", s.Config.ListenAddr())
-	if err != nil {
-		return fmt.Errorf("http.port: %w", err)
+// Paging is what page of a list is asked for.
+type Paging struct {
+	Page, Size int
+}
+
+// bounds gives sensible limits: pages from 1, 1 to 100 rows, no offset past what a list can hold.
+func (p Paging) bounds() (limit, offset, pageNo int) {
+	pageNo, limit = p.Page, p.Size
+	if limit < 1 || limit > 100 {
+		limit = 20
 	}
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-	if ready != nil {
-		ready <- l.Addr().String()
+	if pageNo < 1 || pageNo > 1_000_000 {
+		pageNo = 1
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(l) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
+	return limit, (pageNo - 1) * limit, pageNo
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	return s
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
 	}
-	return nil
+	return *s
 }

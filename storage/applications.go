@@ -7,7 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"outbound/process"
+
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 // BasicInfo is step 1, 基本信息.
@@ -168,6 +171,15 @@ func (s *Store) DiscardDraft(ctx context.Context, id int64) error {
 	return err
 }
 
+// UnstartedDrafts lists open drafts created before the given time that have
+// recorded no event yet: their workflow may never have started.
+func (s *Store) UnstartedDrafts(ctx context.Context, before time.Time) ([]int64, error) {
+	var ids []int64
+	err := s.DB.SelectContext(ctx, &ids, `SELECT id FROM applications
+		WHERE last_event_seq = 0 AND closed_at IS NULL AND created_at < $1 ORDER BY id LIMIT 1000`, before)
+	return ids, err
+}
+
 // ApplicationByID returns one application.
 func (s *Store) ApplicationByID(ctx context.Context, id int64) (*Application, error) {
 	var a Application
@@ -182,7 +194,7 @@ func (s *Store) SaveBasicInfo(ctx context.Context, id int64, b *BasicInfo) error
 		is_postgraduate = $12, cohort = $13, degree_level = $14, grade = $15, schooling_length = $16, phone = $17,
 		email = $18, emergency_name = $19, emergency_phone = $20, family_address = $21, supervisor_name = $22,
 		supervisor_phone = $23, basic_saved_at = now(), updated_at = now()
-		WHERE id = $1 AND stage = 'draft'`,
+		WHERE id = $1 AND stage = `+formStage,
 		id, b.NameCN, b.StudentNo, b.IDCardNo, b.Gender, b.PoliticalStatus, b.HukouLocation, b.BirthDate, b.Ethnicity,
 		b.PassportNo, b.Major, b.IsPostgraduate, b.Cohort, b.DegreeLevel, b.Grade, b.SchoolingLength, b.Phone, b.Email,
 		b.EmergencyName, b.EmergencyPhone, b.FamilyAddress, b.SupervisorName, b.SupervisorPhone)
@@ -192,7 +204,7 @@ func (s *Store) SaveBasicInfo(ctx context.Context, id int64, b *BasicInfo) error
 // SaveApplyInfo writes step 2 while the application is editable.
 func (s *Store) SaveApplyInfo(ctx context.Context, id int64, info *ApplyInfo) error {
 	res, err := s.DB.ExecContext(ctx, `UPDATE applications SET departure_date = $2, return_date = $3, gpa = $4,
-		weighted_average = $5, info_saved_at = now(), updated_at = now() WHERE id = $1 AND stage = 'draft'`,
+		weighted_average = $5, info_saved_at = now(), updated_at = now() WHERE id = $1 AND stage = `+formStage,
 		id, info.DepartureDate, info.ReturnDate, info.GPA, info.WeightedAverage)
 	return rowsOrConflict(res, err)
 }
@@ -226,8 +238,12 @@ func (s *Store) LanguageScores(ctx context.Context, applicationID int64) ([]Lang
 	return out, err
 }
 
+// formStage is the stage in which the forms may change, from the process
+// definition, as an SQL literal.
+var formStage = pq.QuoteLiteral(process.DefaultDefinition().FormStage())
+
 // editableDraft guards writes to a draft's parts in the same statement.
-const editableDraft = `EXISTS (SELECT 1 FROM applications WHERE id = $1 AND stage = 'draft')`
+var editableDraft = `EXISTS (SELECT 1 FROM applications WHERE id = $1 AND stage = ` + formStage + `)`
 
 // AddLanguageScore adds a row to an editable application.
 func (s *Store) AddLanguageScore(ctx context.Context, l *LanguageScore) error {

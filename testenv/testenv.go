@@ -15,7 +15,7 @@ import (
 
 	"outbound/config"
 	"outbound/devstack"
-	"outbound/service"
+	"outbound/server"
 	"outbound/storage/demo"
 	"outbound/workflows"
 )
@@ -24,7 +24,7 @@ import (
 type Env struct {
 	Stack    *devstack.Stack
 	Config   *config.Config
-	Services *service.Services
+	Services *server.Services
 	Worker   worker.Worker
 	// URL is the API's base URL.
 	URL     string
@@ -90,7 +90,7 @@ func Start(opts Options) (*Env, error) {
 		}
 	}()
 	stack.Configure(cfg)
-	if env.Services, err = service.Open(ctx, cfg); err != nil {
+	if env.Services, err = server.Open(ctx, cfg); err != nil {
 		return nil, err
 	}
 	if err := env.Services.Store.Migrate(ctx, "up", io.Discard); err != nil {

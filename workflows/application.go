@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"outbound/activities"
+	"outbound/process"
 )
 
 // Search attributes for administrators; no personal data in them.
@@ -71,7 +72,7 @@ func Application(ctx workflow.Context, in Input) (string, error) {
 	}); err != nil {
 		return "", err
 	}
-	for _, name := range Messages {
+	for _, name := range process.Messages {
 		name := name
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, name,
 			func(ctx workflow.Context, req Request) (View, error) { return w.handle(ctx, name, req) },
@@ -85,7 +86,7 @@ func Application(ctx workflow.Context, in Input) (string, error) {
 	}
 
 	created := Event{Kind: EventCreated, Step: w.state.Status, Opinion: "创建新申请",
-		Actor: Actor{ID: in.StudentID, Name: in.StudentName, Role: RoleStudent}}
+		Actor: Actor{ID: in.StudentID, Name: in.StudentName, Role: process.RoleStudent}}
 	if err := w.record(ctx, created, nil, nil); err != nil {
 		return "", err
 	}
@@ -187,7 +188,7 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 	var notices []activities.Notice
 	var funding *activities.Funding
 	switch name {
-	case MsgSubmit, MsgSubmitPredeparture, MsgSubmitReturnReport:
+	case process.MsgSubmit, process.MsgSubmitPredeparture, process.MsgSubmitReturnReport:
 		var check activities.SubmissionResult
 		if err := w.execute(ctx, activities.NameCheckSubmission,
 			activities.SubmissionCheck{ApplicationID: s.Input.ApplicationID, Phase: s.phase().Name}, &check); err != nil {
@@ -202,15 +203,15 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 			activities.SnapshotRequest{ApplicationID: s.Input.ApplicationID, Seq: s.Seq + 1}, &sha); err != nil {
 			return View{}, err
 		}
-		if name == MsgSubmit {
+		if name == process.MsgSubmit {
 			s.ReturnDate = check.ReturnDate
 		}
 		ev.Kind, ev.Opinion = EventSubmitted, s.phase().SubmitStep
 		ev.Detail = map[string]any{"sha256": sha}
 		s.Submitted(workflow.Now(ctx))
 		notices = append(notices, w.reviewerNotice("有新的申请待审核"))
-	case MsgDecide:
-		if req.Decision == DecisionApprove && s.isAdmission() {
+	case process.MsgDecide:
+		if req.Decision == process.DecisionApprove && s.isAdmission() {
 			var reserved bool
 			if err := w.execute(ctx, activities.NameReserveQuota,
 				activities.QuotaRequest{ApplicationID: s.Input.ApplicationID}, &reserved); err != nil {
@@ -228,11 +229,11 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 		ev.Kind = EventDecided
 		ev.Detail = map[string]any{"decision": req.Decision, "stage": s.Stage()}
 		switch req.Decision {
-		case DecisionApprove:
+		case process.DecisionApprove:
 			ev.Step = label + "通过"
-		case DecisionReturn:
+		case process.DecisionReturn:
 			ev.Step = label + "退回"
-		case DecisionReject:
+		case process.DecisionReject:
 			ev.Step = label + "不通过"
 		}
 		s.Decided(req, workflow.Now(ctx))
@@ -240,13 +241,13 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 		if s.InReview() {
 			notices = append(notices, w.reviewerNotice("有新的申请待审核"))
 		}
-	case MsgWithdraw:
+	case process.MsgWithdraw:
 		ev.Kind, ev.Opinion = EventWithdrawn, "撤回修改"
 		s.Withdrawn(workflow.Now(ctx))
-	case MsgDelete:
+	case process.MsgDelete:
 		ev.Kind, ev.Opinion = EventDeleted, "申请删除"
 		s.Deleted(workflow.Now(ctx))
-	case MsgSupplement:
+	case process.MsgSupplement:
 		ev.Kind, ev.Step, ev.Opinion = EventSupplement, "补交材料附件", ""
 		ev.Detail = map[string]any{"attachmentIds": req.AttachmentIDs}
 		notices = append(notices, w.reviewerNotice("申请人补交了材料附件"))
@@ -280,7 +281,7 @@ func (w *application) onDeadline(ctx workflow.Context, d Deadline, seq int) erro
 	case DeadlineWindowReminder:
 		s.ReminderSent = true
 		ev.Kind, ev.Step = EventReminder, "申报即将截止提醒"
-		notices = append(notices, activities.Notice{ToStudent: true, Title: "申报即将截止", Body: "截止时间 " + formatTime(s.Input.WindowCloses) + "，请尽快提交申请"})
+		notices = append(notices, activities.Notice{ToStudent: true, Title: "申报即将截止", Body: "截止时间 " + process.FormatTime(s.Input.WindowCloses) + "，请尽快提交申请"})
 	case DeadlineWindowClose:
 		ev.Kind, ev.Step = EventExpired, "申报已截止，草稿过期"
 		s.Expired(workflow.Now(ctx))

@@ -14,16 +14,17 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"outbound/activities"
+	"outbound/process"
 )
 
 var (
-	student   = Actor{ID: 10, Name: "学生1", Role: RoleStudent, College: "LIT"}
-	otherStud = Actor{ID: 11, Name: "学生2", Role: RoleStudent, College: "LIT"}
-	college   = Actor{ID: 20, Name: "文学院审核", Role: RoleCollegeReviewer, College: "LIT"}
-	college2  = Actor{ID: 21, Name: "理学院审核", Role: RoleCollegeReviewer, College: "SCI"}
-	academic  = Actor{ID: 30, Name: "教务处甲", Role: RoleAcademicAffairs}
-	academic2 = Actor{ID: 31, Name: "教务处乙", Role: RoleAcademicAffairs}
-	foreign   = Actor{ID: 40, Name: "外事处", Role: RoleForeignAffairs}
+	student   = Actor{ID: 10, Name: "学生1", Role: process.RoleStudent, College: "LIT"}
+	otherStud = Actor{ID: 11, Name: "学生2", Role: process.RoleStudent, College: "LIT"}
+	college   = Actor{ID: 20, Name: "文学院审核", Role: process.RoleCollegeReviewer, College: "LIT"}
+	college2  = Actor{ID: 21, Name: "理学院审核", Role: process.RoleCollegeReviewer, College: "SCI"}
+	academic  = Actor{ID: 30, Name: "教务处甲", Role: process.RoleAcademicAffairs}
+	academic2 = Actor{ID: 31, Name: "教务处乙", Role: process.RoleAcademicAffairs}
+	foreign   = Actor{ID: 40, Name: "外事处", Role: process.RoleForeignAffairs}
 )
 
 // step is one message sent at an offset from the workflow's start.
@@ -84,7 +85,7 @@ func (h *harness) input() Input {
 	return Input{
 		ApplicationID: 1, StudentID: student.ID, StudentName: student.Name, College: "LIT", ProjectCode: "20240007",
 		WindowOpens: h.start.Add(-time.Hour), WindowCloses: h.start.Add(10 * 24 * time.Hour),
-		Definition: DefaultDefinition(), Timing: timing(),
+		Definition: process.DefaultDefinition(), Timing: timing(),
 	}
 }
 
@@ -128,7 +129,9 @@ func (h *harness) view() View {
 	return v
 }
 
-func approve(a Actor) Request { return Request{Actor: a, Decision: DecisionApprove, Opinion: "同意"} }
+func approve(a Actor) Request {
+	return Request{Actor: a, Decision: process.DecisionApprove, Opinion: "同意"}
+}
 
 func statuses(records []activities.EventRecord) []string {
 	var out []string
@@ -142,17 +145,17 @@ func TestAllThreePhasesToCompletion(t *testing.T) {
 	h := newHarness(t)
 	m := time.Minute
 	steps := []step{
-		{at: 1 * m, msg: MsgSubmit, req: Request{Actor: student}},
-		{at: 2 * m, msg: MsgDecide, req: approve(college)},
-		{at: 3 * m, msg: MsgDecide, req: approve(academic)},
-		{at: 4 * m, msg: MsgDecide, req: Request{Actor: foreign, Decision: DecisionApprove, Funding: &Funding{Source: "国家留学基金委", Amount: 5000}}},
-		{at: 5 * m, msg: MsgSubmitPredeparture, req: Request{Actor: student}},
-		{at: 6 * m, msg: MsgDecide, req: approve(academic)},
-		{at: 7 * m, msg: MsgDecide, req: approve(academic2)},
-		{at: 8 * m, msg: MsgDecide, req: approve(foreign)},
+		{at: 1 * m, msg: process.MsgSubmit, req: Request{Actor: student}},
+		{at: 2 * m, msg: process.MsgDecide, req: approve(college)},
+		{at: 3 * m, msg: process.MsgDecide, req: approve(academic)},
+		{at: 4 * m, msg: process.MsgDecide, req: Request{Actor: foreign, Decision: process.DecisionApprove, Funding: &Funding{Source: "国家留学基金委", Amount: 5000}}},
+		{at: 5 * m, msg: process.MsgSubmitPredeparture, req: Request{Actor: student}},
+		{at: 6 * m, msg: process.MsgDecide, req: approve(academic)},
+		{at: 7 * m, msg: process.MsgDecide, req: approve(academic2)},
+		{at: 8 * m, msg: process.MsgDecide, req: approve(foreign)},
 		// The return date is 60 days after the start.
-		{at: 61 * 24 * time.Hour, msg: MsgSubmitReturnReport, req: Request{Actor: student}},
-		{at: 61*24*time.Hour + m, msg: MsgDecide, req: approve(foreign)},
+		{at: 61 * 24 * time.Hour, msg: process.MsgSubmitReturnReport, req: Request{Actor: student}},
+		{at: 61*24*time.Hour + m, msg: process.MsgDecide, req: approve(foreign)},
 	}
 	results := h.run(h.input(), steps)
 	for i, r := range results {
@@ -194,72 +197,72 @@ func TestRefusals(t *testing.T) {
 		want  []string
 	}{
 		{"decide while draft is the wrong stage", nil,
-			[]step{{at: m, msg: MsgDecide, req: approve(college)}},
+			[]step{{at: m, msg: process.MsgDecide, req: approve(college)}},
 			[]string{"rejected:" + CodeWrongStage}},
 		{"another student cannot submit", nil,
-			[]step{{at: m, msg: MsgSubmit, req: Request{Actor: otherStud}}},
+			[]step{{at: m, msg: process.MsgSubmit, req: Request{Actor: otherStud}}},
 			[]string{"rejected:" + CodeNotOwner}},
 		{"wrong role and wrong college", nil,
-			[]step{{at: m, msg: MsgSubmit, req: Request{Actor: student}},
-				{at: 2 * m, msg: MsgDecide, req: approve(academic)},
-				{at: 3 * m, msg: MsgDecide, req: approve(college2)}},
+			[]step{{at: m, msg: process.MsgSubmit, req: Request{Actor: student}},
+				{at: 2 * m, msg: process.MsgDecide, req: approve(academic)},
+				{at: 3 * m, msg: process.MsgDecide, req: approve(college2)}},
 			[]string{"", "rejected:" + CodeWrongRole, "rejected:" + CodeWrongCollege}},
 		{"opinion required for return and reject; unknown decision", nil,
-			[]step{{at: m, msg: MsgSubmit, req: Request{Actor: student}},
-				{at: 2 * m, msg: MsgDecide, req: Request{Actor: college, Decision: DecisionReturn, Opinion: "  "}},
-				{at: 3 * m, msg: MsgDecide, req: Request{Actor: college, Decision: DecisionReject}},
-				{at: 4 * m, msg: MsgDecide, req: Request{Actor: college, Decision: "maybe"}}},
+			[]step{{at: m, msg: process.MsgSubmit, req: Request{Actor: student}},
+				{at: 2 * m, msg: process.MsgDecide, req: Request{Actor: college, Decision: process.DecisionReturn, Opinion: "  "}},
+				{at: 3 * m, msg: process.MsgDecide, req: Request{Actor: college, Decision: process.DecisionReject}},
+				{at: 4 * m, msg: process.MsgDecide, req: Request{Actor: college, Decision: "maybe"}}},
 			[]string{"", "rejected:" + CodeOpinionRequired, "rejected:" + CodeOpinionRequired, "rejected:" + CodeInvalidDecision}},
 		{"double submit moves once", nil,
-			[]step{{at: m, msg: MsgSubmit, req: Request{Actor: student}},
-				{at: 2 * m, msg: MsgSubmit, req: Request{Actor: student}}},
+			[]step{{at: m, msg: process.MsgSubmit, req: Request{Actor: student}},
+				{at: 2 * m, msg: process.MsgSubmit, req: Request{Actor: student}}},
 			[]string{"", "rejected:" + CodeWrongStage}},
 		{"window not open yet", func(h *harness, in *Input) { in.WindowOpens = h.start.Add(time.Hour) },
-			[]step{{at: m, msg: MsgSubmit, req: Request{Actor: student}}},
+			[]step{{at: m, msg: process.MsgSubmit, req: Request{Actor: student}}},
 			[]string{"rejected:" + CodeWindowNotOpen}},
 		{"incomplete submission is refused with problems", func(h *harness, in *Input) {
 			h.problems = []activities.Problem{{Field: "applyInfo.gpa", Message: "GPA不能为空"}}
 		},
-			[]step{{at: m, msg: MsgSubmit, req: Request{Actor: student}}},
+			[]step{{at: m, msg: process.MsgSubmit, req: Request{Actor: student}}},
 			[]string{CodeIncomplete}},
 		{"quota full", func(h *harness, in *Input) { h.quotaOK = false },
-			[]step{{at: m, msg: MsgSubmit, req: Request{Actor: student}},
-				{at: 2 * m, msg: MsgDecide, req: approve(college)},
-				{at: 3 * m, msg: MsgDecide, req: approve(academic)},
-				{at: 4 * m, msg: MsgDecide, req: approve(foreign)}},
+			[]step{{at: m, msg: process.MsgSubmit, req: Request{Actor: student}},
+				{at: 2 * m, msg: process.MsgDecide, req: approve(college)},
+				{at: 3 * m, msg: process.MsgDecide, req: approve(academic)},
+				{at: 4 * m, msg: process.MsgDecide, req: approve(foreign)}},
 			[]string{"", "", "", CodeQuotaFull}},
 		{"same person for 初审 and 复审; withdraw after the decision", nil,
-			[]step{{at: m, msg: MsgSubmit, req: Request{Actor: student}},
-				{at: 2 * m, msg: MsgDecide, req: approve(college)},
-				{at: 3 * m, msg: MsgDecide, req: approve(academic)},
-				{at: 4 * m, msg: MsgDecide, req: approve(foreign)},
-				{at: 5 * m, msg: MsgWithdraw, req: Request{Actor: student}},
-				{at: 6 * m, msg: MsgSubmitPredeparture, req: Request{Actor: student}},
-				{at: 7 * m, msg: MsgDecide, req: approve(academic)},
-				{at: 8 * m, msg: MsgDecide, req: approve(academic)},
-				{at: 9 * m, msg: MsgDecide, req: approve(academic2)}},
+			[]step{{at: m, msg: process.MsgSubmit, req: Request{Actor: student}},
+				{at: 2 * m, msg: process.MsgDecide, req: approve(college)},
+				{at: 3 * m, msg: process.MsgDecide, req: approve(academic)},
+				{at: 4 * m, msg: process.MsgDecide, req: approve(foreign)},
+				{at: 5 * m, msg: process.MsgWithdraw, req: Request{Actor: student}},
+				{at: 6 * m, msg: process.MsgSubmitPredeparture, req: Request{Actor: student}},
+				{at: 7 * m, msg: process.MsgDecide, req: approve(academic)},
+				{at: 8 * m, msg: process.MsgDecide, req: approve(academic)},
+				{at: 9 * m, msg: process.MsgDecide, req: approve(academic2)}},
 			[]string{"", "", "", "", "rejected:" + CodeWrongStage, "", "", "rejected:" + CodeSameReviewer, ""}},
 		{"delete only a draft never submitted", nil,
-			[]step{{at: m, msg: MsgSubmit, req: Request{Actor: student}},
-				{at: 2 * m, msg: MsgWithdraw, req: Request{Actor: student}},
-				{at: 3 * m, msg: MsgDelete, req: Request{Actor: student}}},
+			[]step{{at: m, msg: process.MsgSubmit, req: Request{Actor: student}},
+				{at: 2 * m, msg: process.MsgWithdraw, req: Request{Actor: student}},
+				{at: 3 * m, msg: process.MsgDelete, req: Request{Actor: student}}},
 			[]string{"", "", "rejected:" + CodeWrongStage}},
 		{"supplement needs files and review", nil,
-			[]step{{at: m, msg: MsgSupplement, req: Request{Actor: student, AttachmentIDs: []int64{5}}},
-				{at: 2 * m, msg: MsgSubmit, req: Request{Actor: student}},
-				{at: 3 * m, msg: MsgSupplement, req: Request{Actor: student}},
-				{at: 4 * m, msg: MsgSupplement, req: Request{Actor: student, AttachmentIDs: []int64{5}}}},
+			[]step{{at: m, msg: process.MsgSupplement, req: Request{Actor: student, AttachmentIDs: []int64{5}}},
+				{at: 2 * m, msg: process.MsgSubmit, req: Request{Actor: student}},
+				{at: 3 * m, msg: process.MsgSupplement, req: Request{Actor: student}},
+				{at: 4 * m, msg: process.MsgSupplement, req: Request{Actor: student, AttachmentIDs: []int64{5}}}},
 			[]string{"rejected:" + CodeWrongStage, "", "rejected:" + CodeNoAttachments, ""}},
 		{"return report before the return date", nil,
-			[]step{{at: m, msg: MsgSubmit, req: Request{Actor: student}},
-				{at: 2 * m, msg: MsgDecide, req: approve(college)},
-				{at: 3 * m, msg: MsgDecide, req: approve(academic)},
-				{at: 4 * m, msg: MsgDecide, req: approve(foreign)},
-				{at: 5 * m, msg: MsgSubmitPredeparture, req: Request{Actor: student}},
-				{at: 6 * m, msg: MsgDecide, req: approve(academic)},
-				{at: 7 * m, msg: MsgDecide, req: approve(academic2)},
-				{at: 8 * m, msg: MsgDecide, req: approve(foreign)},
-				{at: 9 * m, msg: MsgSubmitReturnReport, req: Request{Actor: student}}},
+			[]step{{at: m, msg: process.MsgSubmit, req: Request{Actor: student}},
+				{at: 2 * m, msg: process.MsgDecide, req: approve(college)},
+				{at: 3 * m, msg: process.MsgDecide, req: approve(academic)},
+				{at: 4 * m, msg: process.MsgDecide, req: approve(foreign)},
+				{at: 5 * m, msg: process.MsgSubmitPredeparture, req: Request{Actor: student}},
+				{at: 6 * m, msg: process.MsgDecide, req: approve(academic)},
+				{at: 7 * m, msg: process.MsgDecide, req: approve(academic2)},
+				{at: 8 * m, msg: process.MsgDecide, req: approve(foreign)},
+				{at: 9 * m, msg: process.MsgSubmitReturnReport, req: Request{Actor: student}}},
 			[]string{"", "", "", "", "", "", "", "", "rejected:" + CodeReturnNotReached}},
 	}
 	for _, tc := range cases {
@@ -279,12 +282,12 @@ func TestReturnRejectWithdrawDelete(t *testing.T) {
 	t.Run("return then resubmit starts the chain again", func(t *testing.T) {
 		h := newHarness(t)
 		res := h.run(h.input(), []step{
-			{at: m, msg: MsgSubmit, req: Request{Actor: student}},
-			{at: 2 * m, msg: MsgDecide, req: approve(college)},
-			{at: 3 * m, msg: MsgDecide, req: Request{Actor: academic, Decision: DecisionReturn, Opinion: "请补充成绩单"}},
-			{at: 4 * m, msg: MsgSubmit, req: Request{Actor: student}},
-			{at: 5 * m, msg: MsgDecide, req: approve(academic)}, // the chain restarted at the college
-			{at: 6 * m, msg: MsgDecide, req: Request{Actor: college, Decision: DecisionReject, Opinion: "不符合条件"}},
+			{at: m, msg: process.MsgSubmit, req: Request{Actor: student}},
+			{at: 2 * m, msg: process.MsgDecide, req: approve(college)},
+			{at: 3 * m, msg: process.MsgDecide, req: Request{Actor: academic, Decision: process.DecisionReturn, Opinion: "请补充成绩单"}},
+			{at: 4 * m, msg: process.MsgSubmit, req: Request{Actor: student}},
+			{at: 5 * m, msg: process.MsgDecide, req: approve(academic)}, // the chain restarted at the college
+			{at: 6 * m, msg: process.MsgDecide, req: Request{Actor: college, Decision: process.DecisionReject, Opinion: "不符合条件"}},
 		})
 		require.Equal(t, []string{"", "", "", "", "rejected:" + CodeWrongRole, ""}, res)
 		require.True(t, h.env.IsWorkflowCompleted())
@@ -295,13 +298,13 @@ func TestReturnRejectWithdrawDelete(t *testing.T) {
 	t.Run("withdraw then delete is refused, withdraw from draft refused, delete of a fresh draft ends it", func(t *testing.T) {
 		h := newHarness(t)
 		res := h.run(h.input(), []step{
-			{at: m, msg: MsgWithdraw, req: Request{Actor: student}},
-			{at: 2 * m, msg: MsgDelete, req: Request{Actor: student}},
+			{at: m, msg: process.MsgWithdraw, req: Request{Actor: student}},
+			{at: 2 * m, msg: process.MsgDelete, req: Request{Actor: student}},
 		})
 		require.Equal(t, []string{"rejected:" + CodeWrongStage, ""}, res)
 		require.True(t, h.env.IsWorkflowCompleted())
 		last := h.records[len(h.records)-1]
-		require.Equal(t, StatusCancelled, last.Projection.Status)
+		require.Equal(t, process.StatusCancelled, last.Projection.Status)
 		require.True(t, last.Projection.Closed)
 	})
 }
@@ -312,17 +315,17 @@ func TestInvalidSignalIsRecordedAsRefused(t *testing.T) {
 	h.env.RegisterDelayedCallback(func() {
 		v := h.view()
 		require.Equal(t, "college_review", v.Stage)
-		require.Equal(t, RoleCollegeReviewer, v.AwaitingRole)
-		require.Contains(t, v.Allowed[RoleStudent], ActionWithdraw)
-		require.Contains(t, v.Allowed[RoleStudent], ActionSupplement)
-		require.NotContains(t, v.Allowed[RoleStudent], ActionEdit)
-		require.Contains(t, v.Allowed[RoleCollegeReviewer], ActionDecide)
-		require.NotContains(t, v.Allowed[RoleAcademicAffairs], ActionDecide)
+		require.Equal(t, process.RoleCollegeReviewer, v.AwaitingRole)
+		require.Contains(t, v.Allowed[process.RoleStudent], process.ActionWithdraw)
+		require.Contains(t, v.Allowed[process.RoleStudent], process.ActionSupplement)
+		require.NotContains(t, v.Allowed[process.RoleStudent], process.ActionEdit)
+		require.Contains(t, v.Allowed[process.RoleCollegeReviewer], process.ActionDecide)
+		require.NotContains(t, v.Allowed[process.RoleAcademicAffairs], process.ActionDecide)
 	}, 3*m)
 	res := h.run(h.input(), []step{
-		{at: m, msg: MsgSubmit, req: Request{Actor: student}, signal: true},
-		{at: 2 * m, msg: MsgDecide, req: approve(academic), signal: true},
-		{at: 4 * m, msg: MsgDecide, req: Request{Actor: college, Decision: DecisionReject, Opinion: "材料不全"}, signal: true},
+		{at: m, msg: process.MsgSubmit, req: Request{Actor: student}, signal: true},
+		{at: 2 * m, msg: process.MsgDecide, req: approve(academic), signal: true},
+		{at: 4 * m, msg: process.MsgDecide, req: Request{Actor: college, Decision: process.DecisionReject, Opinion: "材料不全"}, signal: true},
 	})
 	require.Len(t, res, 3)
 	require.True(t, h.env.IsWorkflowCompleted())
@@ -345,8 +348,8 @@ func TestTimers(t *testing.T) {
 			require.Equal(t, "college_review", v.Stage)
 		}, 80*time.Hour)
 		h.run(h.input(), []step{
-			{at: time.Minute, msg: MsgSubmit, req: Request{Actor: student}},
-			{at: 90 * time.Hour, msg: MsgDecide, req: Request{Actor: college, Decision: DecisionReject, Opinion: "超期"}},
+			{at: time.Minute, msg: process.MsgSubmit, req: Request{Actor: student}},
+			{at: 90 * time.Hour, msg: process.MsgDecide, req: Request{Actor: college, Decision: process.DecisionReject, Opinion: "超期"}},
 		})
 		var kinds []string
 		for _, r := range h.records {
@@ -366,7 +369,7 @@ func TestTimers(t *testing.T) {
 		}
 		require.Equal(t, []string{EventCreated, EventReminder, EventExpired}, kinds)
 		require.Equal(t, h.start.Add(9*24*time.Hour), h.records[1].OccurredAt)
-		require.Equal(t, StatusExpired, h.records[2].Projection.Status)
+		require.Equal(t, process.StatusExpired, h.records[2].Projection.Status)
 	})
 }
 
@@ -376,8 +379,8 @@ func TestDefinitionIsCapturedAtStart(t *testing.T) {
 	in := h.input()
 	in.Definition.Phases[0].Reviews = in.Definition.Phases[0].Reviews[:1]
 	res := h.run(in, []step{
-		{at: time.Minute, msg: MsgSubmit, req: Request{Actor: student}},
-		{at: 2 * time.Minute, msg: MsgDecide, req: approve(college)},
+		{at: time.Minute, msg: process.MsgSubmit, req: Request{Actor: student}},
+		{at: 2 * time.Minute, msg: process.MsgDecide, req: approve(college)},
 	})
 	require.Equal(t, []string{"", ""}, res)
 	require.Equal(t, "已录取", h.records[len(h.records)-1].Projection.Status)
@@ -387,11 +390,11 @@ func TestWindowClosedRefusesFirstSubmitOnly(t *testing.T) {
 	h := newHarness(t)
 	s := NewState(h.input(), h.start)
 	after := h.input().WindowCloses.Add(time.Minute)
-	r := s.Check(MsgSubmit, Request{Actor: student}, after)
+	r := s.Check(process.MsgSubmit, Request{Actor: student}, after)
 	require.NotNil(t, r)
 	require.Equal(t, CodeWindowClosed, r.Code)
 	// A returned application may be resubmitted after the window.
 	s.Submitted(h.start)
-	s.Decided(Request{Actor: college, Decision: DecisionReturn, Opinion: "补充材料"}, h.start)
-	require.Nil(t, s.Check(MsgSubmit, Request{Actor: student}, after))
+	s.Decided(Request{Actor: college, Decision: process.DecisionReturn, Opinion: "补充材料"}, h.start)
+	require.Nil(t, s.Check(process.MsgSubmit, Request{Actor: student}, after))
 }

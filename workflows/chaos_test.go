@@ -1,4 +1,4 @@
-//go:build chaos
+//go:build integration && chaos
 
 package workflows_test
 
@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"outbound/process"
 	"outbound/workflows"
 )
 
@@ -69,13 +70,13 @@ func TestChaosWorkerKilled(t *testing.T) {
 	username := newStudent(t)
 	p := actors(t, username)
 	app, _ := newApplication(t, username, longTiming(), nil)
-	_, err := update(app.ID, workflows.MsgSubmit, workflows.Request{Actor: p.student})
+	_, err := update(app.ID, process.MsgSubmit, workflows.Request{Actor: p.student})
 	require.NoError(t, err)
 	waitSeq(t, app.ID, 2)
 
 	// 1. Killed in the middle of a review: the decision arrives while no worker runs.
 	w.kill()
-	signal(t, app.ID, workflows.MsgDecide, approve(p.college))
+	signal(t, app.ID, process.MsgDecide, approve(p.college))
 	w.start()
 	waitSeq(t, app.ID, 3)
 
@@ -84,7 +85,7 @@ func TestChaosWorkerKilled(t *testing.T) {
 	require.NoError(t, err)
 	_, err = tx.Exec(`SELECT 1 FROM applications WHERE id = $1 FOR UPDATE`, app.ID)
 	require.NoError(t, err)
-	signal(t, app.ID, workflows.MsgDecide, approve(p.academic1))
+	signal(t, app.ID, process.MsgDecide, approve(p.academic1))
 	require.Eventually(t, func() bool {
 		// The activity's transaction waits for the lock: it is running.
 		var waiting int

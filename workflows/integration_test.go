@@ -1,3 +1,5 @@
+//go:build integration
+
 package workflows_test
 
 import (
@@ -18,6 +20,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"outbound/process"
 	"outbound/storage"
 	"outbound/testenv"
 	"outbound/workflows"
@@ -69,7 +72,7 @@ func actors(t *testing.T, studentUsername string) people {
 	get := func(username string) workflows.Actor {
 		a, err := env.Services.Store.AccountByUsername(context.Background(), username)
 		require.NoError(t, err)
-		return workflows.Actor{ID: a.ID, Name: a.DisplayName, Role: workflows.Role(a.Role), College: a.College()}
+		return workflows.Actor{ID: a.ID, Name: a.DisplayName, Role: process.Role(a.Role), College: a.College()}
 	}
 	return people{get(studentUsername), get("eco-reviewer"), get("lit-reviewer"), get("jwc1"), get("jwc2"), get("wsc")}
 }
@@ -119,7 +122,7 @@ func newApplication(t *testing.T, username string, timing workflows.Timing, quot
 	require.NoError(t, err)
 	in := workflows.Input{ApplicationID: app.ID, StudentID: acc.ID, StudentName: acc.DisplayName, College: "ECO",
 		ProjectCode: project.Code, WindowOpens: project.ApplyStart, WindowCloses: project.ApplyEnd,
-		Definition: workflows.DefaultDefinition(), Timing: timing}
+		Definition: process.DefaultDefinition(), Timing: timing}
 	_, err = env.Services.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: workflows.WorkflowID(app.ID), TaskQueue: workflows.TaskQueue,
 	}, workflows.WorkflowName, in)
@@ -159,7 +162,7 @@ func signal(t *testing.T, id int64, name string, req workflows.Request) {
 }
 
 func approve(a workflows.Actor) workflows.Request {
-	return workflows.Request{Actor: a, Decision: workflows.DecisionApprove, Opinion: "同意"}
+	return workflows.Request{Actor: a, Decision: process.DecisionApprove, Opinion: "同意"}
 }
 
 // TestAllPhasesBySignals drives one application through all three phases with
@@ -179,19 +182,19 @@ func TestAllPhasesBySignals(t *testing.T) {
 		// file to add before the message
 		file string
 	}{
-		{workflows.MsgSubmit, workflows.Request{Actor: p.student}, expect{"申请中", "college_review", "college_reviewer"}, ""},
-		{workflows.MsgDecide, approve(p.otherCollege), expect{"申请中", "college_review", "college_reviewer"}, ""}, // refused: other college
-		{workflows.MsgDecide, approve(p.college), expect{"申请中", "academic_review", "academic_affairs"}, ""},
-		{workflows.MsgDecide, approve(p.academic1), expect{"申请中", "foreign_review", "foreign_affairs"}, ""},
-		{workflows.MsgDecide, workflows.Request{Actor: p.foreign, Decision: workflows.DecisionApprove, Funding: &workflows.Funding{Source: "学校专项", Amount: 8000}},
+		{process.MsgSubmit, workflows.Request{Actor: p.student}, expect{"申请中", "college_review", "college_reviewer"}, ""},
+		{process.MsgDecide, approve(p.otherCollege), expect{"申请中", "college_review", "college_reviewer"}, ""}, // refused: other college
+		{process.MsgDecide, approve(p.college), expect{"申请中", "academic_review", "academic_affairs"}, ""},
+		{process.MsgDecide, approve(p.academic1), expect{"申请中", "foreign_review", "foreign_affairs"}, ""},
+		{process.MsgDecide, workflows.Request{Actor: p.foreign, Decision: process.DecisionApprove, Funding: &workflows.Funding{Source: "学校专项", Amount: 8000}},
 			expect{"已录取", "predeparture_materials", "student"}, ""},
-		{workflows.MsgSubmitPredeparture, workflows.Request{Actor: p.student}, expect{"行前资料已上传", "predeparture_first_review", "academic_affairs"}, "predeparture"},
-		{workflows.MsgDecide, approve(p.academic1), expect{"行前阶段教务处初审通过", "predeparture_second_review", "academic_affairs"}, ""},
-		{workflows.MsgDecide, approve(p.academic1), expect{"行前阶段教务处初审通过", "predeparture_second_review", "academic_affairs"}, ""}, // refused: same reviewer
-		{workflows.MsgDecide, approve(p.academic2), expect{"行前阶段教务处复审通过", "predeparture_foreign_review", "foreign_affairs"}, ""},
-		{workflows.MsgDecide, approve(p.foreign), expect{"行前阶段外事部门审核通过", "return_report", "student"}, ""},
-		{workflows.MsgSubmitReturnReport, workflows.Request{Actor: p.student}, expect{"返校总结已提交", "return_review", "foreign_affairs"}, "return_report"},
-		{workflows.MsgDecide, approve(p.foreign), expect{"返校总结上报阶段国际处审核通过", "completed", ""}, ""},
+		{process.MsgSubmitPredeparture, workflows.Request{Actor: p.student}, expect{"行前资料已上传", "predeparture_first_review", "academic_affairs"}, "predeparture"},
+		{process.MsgDecide, approve(p.academic1), expect{"行前阶段教务处初审通过", "predeparture_second_review", "academic_affairs"}, ""},
+		{process.MsgDecide, approve(p.academic1), expect{"行前阶段教务处初审通过", "predeparture_second_review", "academic_affairs"}, ""}, // refused: same reviewer
+		{process.MsgDecide, approve(p.academic2), expect{"行前阶段教务处复审通过", "predeparture_foreign_review", "foreign_affairs"}, ""},
+		{process.MsgDecide, approve(p.foreign), expect{"行前阶段外事部门审核通过", "return_report", "student"}, ""},
+		{process.MsgSubmitReturnReport, workflows.Request{Actor: p.student}, expect{"返校总结已提交", "return_review", "foreign_affairs"}, "return_report"},
+		{process.MsgDecide, approve(p.foreign), expect{"返校总结上报阶段国际处审核通过", "completed", ""}, ""},
 	}
 	for i, s := range steps {
 		if s.file != "" {
@@ -280,10 +283,10 @@ func TestInvalidUpdatesLeaveNoTrace(t *testing.T) {
 		req  workflows.Request
 		code string
 	}{
-		{workflows.MsgDecide, approve(p.college), workflows.CodeWrongStage},
-		{workflows.MsgWithdraw, workflows.Request{Actor: p.student}, workflows.CodeWrongStage},
-		{workflows.MsgSubmit, workflows.Request{Actor: p.college}, workflows.CodeNotOwner},
-		{workflows.MsgSupplement, workflows.Request{Actor: p.student}, workflows.CodeWrongStage},
+		{process.MsgDecide, approve(p.college), workflows.CodeWrongStage},
+		{process.MsgWithdraw, workflows.Request{Actor: p.student}, workflows.CodeWrongStage},
+		{process.MsgSubmit, workflows.Request{Actor: p.college}, workflows.CodeNotOwner},
+		{process.MsgSupplement, workflows.Request{Actor: p.student}, workflows.CodeWrongStage},
 	} {
 		start := time.Now()
 		_, err := update(app.ID, c.msg, c.req)
@@ -292,20 +295,20 @@ func TestInvalidUpdatesLeaveNoTrace(t *testing.T) {
 	}
 	require.Equal(t, before, historyLength(t, id), "refused updates add nothing to the history")
 
-	v, err := update(app.ID, workflows.MsgSubmit, workflows.Request{Actor: p.student})
+	v, err := update(app.ID, process.MsgSubmit, workflows.Request{Actor: p.student})
 	require.NoError(t, err)
 	require.Equal(t, "college_review", v.Stage)
-	_, err = update(app.ID, workflows.MsgDecide, workflows.Request{Actor: p.college, Decision: workflows.DecisionReturn})
+	_, err = update(app.ID, process.MsgDecide, workflows.Request{Actor: p.college, Decision: process.DecisionReturn})
 	require.Equal(t, workflows.CodeOpinionRequired, refusalCode(err))
-	v, err = update(app.ID, workflows.MsgDecide, workflows.Request{Actor: p.college, Decision: workflows.DecisionReturn, Opinion: "请补充材料"})
+	v, err = update(app.ID, process.MsgDecide, workflows.Request{Actor: p.college, Decision: process.DecisionReturn, Opinion: "请补充材料"})
 	require.NoError(t, err)
 	require.Equal(t, "已退回", v.Status)
-	require.Contains(t, v.Allowed[workflows.RoleStudent], workflows.ActionEdit)
+	require.Contains(t, v.Allowed[process.RoleStudent], process.ActionEdit)
 	row := waitSeq(t, app.ID, 3)
 	require.Equal(t, "已退回", row.Status)
-	_, err = update(app.ID, workflows.MsgSubmit, workflows.Request{Actor: p.student})
+	_, err = update(app.ID, process.MsgSubmit, workflows.Request{Actor: p.student})
 	require.NoError(t, err)
-	_, err = update(app.ID, workflows.MsgDecide, workflows.Request{Actor: p.college, Decision: workflows.DecisionReject, Opinion: "不符合条件"})
+	_, err = update(app.ID, process.MsgDecide, workflows.Request{Actor: p.college, Decision: process.DecisionReject, Opinion: "不符合条件"})
 	require.NoError(t, err)
 	row = waitSeq(t, app.ID, 5)
 	require.Equal(t, "未通过", row.Status)
@@ -321,7 +324,7 @@ func TestReviewOverdueIsSearchable(t *testing.T) {
 	timing := longTiming()
 	timing.ReviewDeadline, timing.ReviewReminder = 3*time.Second, time.Second
 	app, _ := newApplication(t, username, timing, nil)
-	_, err := update(app.ID, workflows.MsgSubmit, workflows.Request{Actor: p.student})
+	_, err := update(app.ID, process.MsgSubmit, workflows.Request{Actor: p.student})
 	require.NoError(t, err)
 	row := waitSeq(t, app.ID, 4) // created, submitted, reminder, overdue
 	require.True(t, row.Overdue)
@@ -334,7 +337,7 @@ func TestReviewOverdueIsSearchable(t *testing.T) {
 	n, err := env.Services.Store.Notifications(context.Background(), p.college.ID, 10)
 	require.NoError(t, err)
 	require.NotEmpty(t, n)
-	_, err = update(app.ID, workflows.MsgDecide, workflows.Request{Actor: p.college, Decision: workflows.DecisionReject, Opinion: "超期"})
+	_, err = update(app.ID, process.MsgDecide, workflows.Request{Actor: p.college, Decision: process.DecisionReject, Opinion: "超期"})
 	require.NoError(t, err)
 	waitSeq(t, app.ID, 5)
 	record(t, workflows.WorkflowID(app.ID), "review-overdue")
@@ -360,7 +363,7 @@ func TestQuotaOfOneAdmitsOne(t *testing.T) {
 		for _, msg := range []struct {
 			name string
 			req  workflows.Request
-		}{{workflows.MsgSubmit, workflows.Request{Actor: p.student}}, {workflows.MsgDecide, approve(p.college)}, {workflows.MsgDecide, approve(p.academic1)}} {
+		}{{process.MsgSubmit, workflows.Request{Actor: p.student}}, {process.MsgDecide, approve(p.college)}, {process.MsgDecide, approve(p.academic1)}} {
 			_, err := update(app.ID, msg.name, msg.req)
 			require.NoError(t, err)
 		}
@@ -369,7 +372,7 @@ func TestQuotaOfOneAdmitsOne(t *testing.T) {
 	results := make(chan string, len(apps))
 	for i, app := range apps {
 		go func() {
-			_, err := update(app.ID, workflows.MsgDecide, approve(ps[i].foreign))
+			_, err := update(app.ID, process.MsgDecide, approve(ps[i].foreign))
 			results <- refusalCode(err)
 		}()
 	}

@@ -1,6 +1,10 @@
 package workflows
 
-import "time"
+import (
+	"time"
+
+	"outbound/process"
+)
 
 // TaskQueue is where every application workflow runs.
 const TaskQueue = "outbound"
@@ -8,36 +12,15 @@ const TaskQueue = "outbound"
 // WorkflowName is the registered name of the application workflow.
 const WorkflowName = "Application"
 
-// Messages: each is an Update (validated, answered at once) and a Signal of the same name.
-const (
-	MsgSubmit             = "submit"
-	MsgWithdraw           = "withdraw"
-	MsgDelete             = "delete"
-	MsgSupplement         = "supplement"
-	MsgSubmitPredeparture = "submit-predeparture"
-	MsgSubmitReturnReport = "submit-return-report"
-	MsgDecide             = "decide"
-)
-
-// Messages lists every message name.
-var Messages = []string{MsgSubmit, MsgWithdraw, MsgDelete, MsgSupplement, MsgSubmitPredeparture, MsgSubmitReturnReport, MsgDecide}
-
 // QueryState is the query that returns a View.
 const QueryState = "state"
 
-// Decisions a reviewer can take.
-const (
-	DecisionApprove = "approve"
-	DecisionReturn  = "return" // 退回: back to the student, editable
-	DecisionReject  = "reject" // 不通过: the application ends
-)
-
 // Actor is who sends a message; the API fills it from the signed-in account.
 type Actor struct {
-	ID      int64  `json:"id"`
-	Name    string `json:"name"`
-	Role    Role   `json:"role"`
-	College string `json:"college,omitempty"`
+	ID      int64        `json:"id"`
+	Name    string       `json:"name"`
+	Role    process.Role `json:"role"`
+	College string       `json:"college,omitempty"`
 }
 
 // Request is the payload of every message; each message reads the fields it needs.
@@ -57,36 +40,6 @@ type Funding struct {
 	Source string  `json:"source"`
 	Amount float64 `json:"amount"`
 	Note   string  `json:"note,omitempty"`
-}
-
-// Action is an entry of the manual's 操作 menu.
-type Action string
-
-const (
-	ActionView               Action = "view"                 // 申请查看
-	ActionEdit               Action = "edit"                 // 申请修改
-	ActionDelete             Action = "delete"               // 申请删除
-	ActionWithdraw           Action = "withdraw"             // 撤回修改
-	ActionUploadPredeparture Action = "upload-predeparture"  // 上传行前材料
-	ActionDeletePredeparture Action = "delete-predeparture"  // 行前材料删除
-	ActionSupplement         Action = "supplement"           // 补交材料附件
-	ActionSubmitReturnReport Action = "submit-return-report" // 返校总结提交
-	ActionTrack              Action = "track"                // 进度跟踪
-	ActionDecide             Action = "decide"               // 审核
-)
-
-// ActionLabels are the menu's words.
-var ActionLabels = map[Action]string{
-	ActionView:               "申请查看",
-	ActionEdit:               "申请修改",
-	ActionDelete:             "申请删除",
-	ActionWithdraw:           "撤回修改",
-	ActionUploadPredeparture: "上传行前材料",
-	ActionDeletePredeparture: "行前材料删除",
-	ActionSupplement:         "补交材料附件",
-	ActionSubmitReturnReport: "返校总结提交",
-	ActionTrack:              "进度跟踪",
-	ActionDecide:             "审核",
 }
 
 // Event is one entry of the timeline.
@@ -117,18 +70,18 @@ const (
 
 // View is what the state query returns.
 type View struct {
-	ApplicationID  int64             `json:"applicationId"`
-	Phase          string            `json:"phase"`
-	Stage          string            `json:"stage"`
-	Status         string            `json:"status"`
-	AwaitingRole   Role              `json:"awaitingRole,omitempty"`
-	PendingStep    string            `json:"pendingStep,omitempty"`
-	StageEnteredAt time.Time         `json:"stageEnteredAt"`
-	DueAt          *time.Time        `json:"dueAt,omitempty"`
-	Overdue        bool              `json:"overdue"`
-	Closed         bool              `json:"closed"`
-	ReturnDate     *time.Time        `json:"returnDate,omitempty"`
-	DecideExcluded []int64           `json:"decideExcluded,omitempty"`
-	Allowed        map[Role][]Action `json:"allowed"`
-	Timeline       []Event           `json:"timeline"`
+	ApplicationID  int64                             `json:"applicationId"`
+	Phase          string                            `json:"phase"`
+	Stage          string                            `json:"stage"`
+	Status         string                            `json:"status"`
+	AwaitingRole   process.Role                      `json:"awaitingRole,omitempty"`
+	PendingStep    string                            `json:"pendingStep,omitempty"`
+	StageEnteredAt time.Time                         `json:"stageEnteredAt"`
+	DueAt          *time.Time                        `json:"dueAt,omitempty"`
+	Overdue        bool                              `json:"overdue"`
+	Closed         bool                              `json:"closed"`
+	ReturnDate     *time.Time                        `json:"returnDate,omitempty"`
+	DecideExcluded []int64                           `json:"decideExcluded,omitempty"`
+	Allowed        map[process.Role][]process.Action `json:"allowed"`
+	Timeline       []Event                           `json:"timeline"`
 }

@@ -1,3 +1,5 @@
+//go:build integration
+
 package workflows_test
 
 import (
@@ -7,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"outbound/process"
 	"outbound/workflows"
 )
 
@@ -17,7 +20,7 @@ func TestPostgresOutageConverges(t *testing.T) {
 	username := newStudent(t)
 	p := actors(t, username)
 	app, _ := newApplication(t, username, longTiming(), nil)
-	_, err := update(app.ID, workflows.MsgSubmit, workflows.Request{Actor: p.student})
+	_, err := update(app.ID, process.MsgSubmit, workflows.Request{Actor: p.student})
 	require.NoError(t, err)
 	waitSeq(t, app.ID, 2)
 
@@ -28,7 +31,7 @@ func TestPostgresOutageConverges(t *testing.T) {
 			_ = env.Stack.StartPostgres(context.Background())
 		}
 	}()
-	signal(t, app.ID, workflows.MsgDecide, approve(p.college))
+	signal(t, app.ID, process.MsgDecide, approve(p.college))
 	time.Sleep(3 * time.Second) // the activity fails and backs off meanwhile
 	require.NoError(t, env.Stack.StartPostgres(context.Background()))
 	restarted = true
@@ -48,7 +51,7 @@ func TestTemporalRestartKeepsApplicationsAndTimers(t *testing.T) {
 	timing := longTiming()
 	timing.ReviewDeadline, timing.ReviewReminder = 8*time.Second, 7*time.Second
 	app, _ := newApplication(t, username, timing, nil)
-	_, err := update(app.ID, workflows.MsgSubmit, workflows.Request{Actor: p.student})
+	_, err := update(app.ID, process.MsgSubmit, workflows.Request{Actor: p.student})
 	require.NoError(t, err)
 	waitSeq(t, app.ID, 2)
 
@@ -59,7 +62,7 @@ func TestTemporalRestartKeepsApplicationsAndTimers(t *testing.T) {
 	row := waitSeq(t, app.ID, 4)
 	require.True(t, row.Overdue)
 	require.Eventually(t, func() bool {
-		_, err = update(app.ID, workflows.MsgDecide, approve(p.college))
+		_, err = update(app.ID, process.MsgDecide, approve(p.college))
 		return err == nil
 	}, 60*time.Second, time.Second)
 	row = waitSeq(t, app.ID, 5)

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"outbound/process"
 )
 
 // State is the whole durable state of one application. Everything that
@@ -74,13 +76,10 @@ const (
 	CodeFundingNotAllowed = "funding_not_allowed"
 )
 
-// MaxOpinionRunes bounds a reviewer's opinion.
-const MaxOpinionRunes = 1000
-
-func (s *State) phase() Phase { return s.Input.Definition.Phases[s.PhaseIndex] }
+func (s *State) phase() process.Phase { return s.Input.Definition.Phases[s.PhaseIndex] }
 
 // review is the pending review, or nil while the student works on the phase.
-func (s *State) review() *Review {
+func (s *State) review() *process.Review {
 	if s.Terminal != "" || s.ReviewIndex < 0 {
 		return nil
 	}
@@ -108,14 +107,14 @@ func (s *State) Stage() string {
 }
 
 // AwaitingRole is who is to act now; empty once closed.
-func (s *State) AwaitingRole() Role {
+func (s *State) AwaitingRole() process.Role {
 	if s.Terminal != "" {
 		return ""
 	}
 	if r := s.review(); r != nil {
 		return r.Role
 	}
-	return RoleStudent
+	return process.RoleStudent
 }
 
 // PendingStep describes the awaited step for the progress table, e.g. 学院审核(未审核).
@@ -126,7 +125,9 @@ func (s *State) PendingStep() string {
 	return s.Input.Definition.PendingStep(s.phase().Name, s.Stage())
 }
 
-func (s *State) isOwner(a Actor) bool { return a.Role == RoleStudent && a.ID == s.Input.StudentID }
+func (s *State) isOwner(a Actor) bool {
+	return a.Role == process.RoleStudent && a.ID == s.Input.StudentID
+}
 
 // Check says whether a message may be applied now. It changes nothing.
 func (s *State) Check(name string, req Request, now time.Time) *Refusal {
@@ -134,23 +135,23 @@ func (s *State) Check(name string, req Request, now time.Time) *Refusal {
 		return refuse(CodeClosed, "该申请已结束（"+s.Status+"），不能再操作")
 	}
 	switch name {
-	case MsgSubmit, MsgSubmitPredeparture, MsgSubmitReturnReport:
+	case process.MsgSubmit, process.MsgSubmitPredeparture, process.MsgSubmitReturnReport:
 		return s.checkSubmit(name, req, now)
-	case MsgWithdraw:
+	case process.MsgWithdraw:
 		if !s.isOwner(req.Actor) {
 			return refuse(CodeNotOwner, "只有申请人本人可以撤回申请")
 		}
 		if !s.InReview() {
 			return refuse(CodeWrongStage, "当前状态（"+s.Status+"）不能撤回：只有审核中的申请可以撤回修改")
 		}
-	case MsgDelete:
+	case process.MsgDelete:
 		if !s.isOwner(req.Actor) {
 			return refuse(CodeNotOwner, "只有申请人本人可以删除申请")
 		}
 		if s.PhaseIndex != 0 || !s.Editable() || s.EverSubmitted {
 			return refuse(CodeWrongStage, "只有从未提交过的申请可以删除")
 		}
-	case MsgSupplement:
+	case process.MsgSupplement:
 		if !s.isOwner(req.Actor) {
 			return refuse(CodeNotOwner, "只有申请人本人可以补交材料")
 		}
@@ -160,7 +161,7 @@ func (s *State) Check(name string, req Request, now time.Time) *Refusal {
 		if len(req.AttachmentIDs) == 0 {
 			return refuse(CodeNoAttachments, "请至少上传一个补交材料附件")
 		}
-	case MsgDecide:
+	case process.MsgDecide:
 		return s.checkDecide(req)
 	default:
 		return refuse(CodeUnknownMessage, "未知的操作："+name)
@@ -176,17 +177,17 @@ func (s *State) checkSubmit(name string, req Request, now time.Time) *Refusal {
 		return refuse(CodeWrongStage, "当前状态（"+s.Status+"）不能进行此提交")
 	}
 	switch name {
-	case MsgSubmit:
+	case process.MsgSubmit:
 		// The window binds the first submission; a returned application may be resubmitted.
 		if !s.EverSubmitted {
 			if now.Before(s.Input.WindowOpens) {
-				return refuse(CodeWindowNotOpen, "项目申报尚未开始（开始时间 "+formatTime(s.Input.WindowOpens)+"）")
+				return refuse(CodeWindowNotOpen, "项目申报尚未开始（开始时间 "+process.FormatTime(s.Input.WindowOpens)+"）")
 			}
 			if !now.Before(s.Input.WindowCloses) {
-				return refuse(CodeWindowClosed, "项目申报已截止（截止时间 "+formatTime(s.Input.WindowCloses)+"）")
+				return refuse(CodeWindowClosed, "项目申报已截止（截止时间 "+process.FormatTime(s.Input.WindowCloses)+"）")
 			}
 		}
-	case MsgSubmitReturnReport:
+	case process.MsgSubmitReturnReport:
 		if !s.ReturnDate.IsZero() && now.Before(s.ReturnDate) {
 			return refuse(CodeReturnNotReached, "回国(入境)时间 "+s.ReturnDate.Format("2006-01-02")+" 之后才能提交返校总结")
 		}
@@ -202,25 +203,25 @@ func (s *State) checkDecide(req Request) *Refusal {
 	if req.Actor.Role != r.Role {
 		return refuse(CodeWrongRole, "当前环节“"+r.Label+"”不由您的角色审核")
 	}
-	if r.Role == RoleCollegeReviewer && req.Actor.College != s.Input.College {
+	if r.Role == process.RoleCollegeReviewer && req.Actor.College != s.Input.College {
 		return refuse(CodeWrongCollege, "只能审核本学院学生的申请")
 	}
 	if r.DistinctFrom != "" && s.Approvers[r.DistinctFrom] == req.Actor.ID {
 		return refuse(CodeSameReviewer, "初审与复审须由不同的人完成")
 	}
 	switch req.Decision {
-	case DecisionApprove:
-	case DecisionReturn, DecisionReject:
+	case process.DecisionApprove:
+	case process.DecisionReturn, process.DecisionReject:
 		if strings.TrimSpace(req.Opinion) == "" {
 			return refuse(CodeOpinionRequired, "退回或不通过时必须填写审核意见")
 		}
 	default:
 		return refuse(CodeInvalidDecision, "审核结果必须是通过(approve)、退回(return)或不通过(reject)")
 	}
-	if utf8.RuneCountInString(req.Opinion) > MaxOpinionRunes {
+	if utf8.RuneCountInString(req.Opinion) > process.MaxOpinionRunes {
 		return refuse(CodeOpinionTooLong, "审核意见不能超过1000字")
 	}
-	if req.Funding != nil && !(req.Decision == DecisionApprove && s.isAdmission()) {
+	if req.Funding != nil && !(req.Decision == process.DecisionApprove && s.isAdmission()) {
 		return refuse(CodeFundingNotAllowed, "资助情况只能在外事部门录取时填写")
 	}
 	if req.Funding != nil && (req.Funding.Amount < 0 || strings.TrimSpace(req.Funding.Source) == "") {
@@ -264,7 +265,7 @@ func (s *State) Submitted(now time.Time) {
 func (s *State) Decided(req Request, now time.Time) {
 	p := s.phase()
 	switch req.Decision {
-	case DecisionApprove:
+	case process.DecisionApprove:
 		s.Approvers[p.Reviews[s.ReviewIndex].Stage] = req.Actor.ID
 		switch {
 		case s.ReviewIndex+1 < len(p.Reviews):
@@ -272,13 +273,13 @@ func (s *State) Decided(req Request, now time.Time) {
 		case s.PhaseIndex+1 < len(s.Input.Definition.Phases):
 			s.enter(s.PhaseIndex+1, -1, p.DoneStatus, now)
 		default:
-			s.Status, s.Terminal = p.DoneStatus, StageCompleted
+			s.Status, s.Terminal = p.DoneStatus, process.StageCompleted
 			s.StageEnteredAt = now
 		}
-	case DecisionReturn:
+	case process.DecisionReturn:
 		s.enter(s.PhaseIndex, -1, p.ReturnedStatus, now)
-	case DecisionReject:
-		s.Status, s.Terminal = StatusRejected, StageRejected
+	case process.DecisionReject:
+		s.Status, s.Terminal = process.StatusRejected, process.StageRejected
 		s.StageEnteredAt = now
 	}
 }
@@ -290,12 +291,12 @@ func (s *State) Withdrawn(now time.Time) {
 
 // Deleted ends a draft that was never submitted.
 func (s *State) Deleted(now time.Time) {
-	s.Status, s.Terminal, s.StageEnteredAt = StatusCancelled, StageCancelled, now
+	s.Status, s.Terminal, s.StageEnteredAt = process.StatusCancelled, process.StageCancelled, now
 }
 
 // Expired ends a draft whose window closed.
 func (s *State) Expired(now time.Time) {
-	s.Status, s.Terminal, s.StageEnteredAt = StatusExpired, StageExpired, now
+	s.Status, s.Terminal, s.StageEnteredAt = process.StatusExpired, process.StageExpired, now
 }
 
 // Deadline is the next timer of the current stage.
@@ -332,7 +333,7 @@ func (s *State) NextDeadline() (Deadline, bool) {
 			candidates = append(candidates, Deadline{s.Input.WindowCloses.Add(-t.WindowReminder), DeadlineWindowReminder})
 		}
 		candidates = append(candidates, Deadline{s.Input.WindowCloses, DeadlineWindowClose})
-	case s.phase().Name == PhaseReturn && !s.ReturnDate.IsZero():
+	case s.phase().Name == process.PhaseReturn && !s.ReturnDate.IsZero():
 		due := s.ReturnDate.Add(t.ReturnReportDue)
 		if !s.ReminderSent {
 			candidates = append(candidates, Deadline{due.Add(-t.ReturnReportWarning), DeadlineReturnReminder})
@@ -364,7 +365,7 @@ func (s *State) DueAt() *time.Time {
 		due = s.StageEnteredAt.Add(t.ReviewDeadline)
 	case s.PhaseIndex == 0 && !s.EverSubmitted:
 		due = s.Input.WindowCloses
-	case s.phase().Name == PhaseReturn && !s.ReturnDate.IsZero():
+	case s.phase().Name == process.PhaseReturn && !s.ReturnDate.IsZero():
 		due = s.ReturnDate.Add(t.ReturnReportDue)
 	default:
 		return nil
@@ -374,37 +375,37 @@ func (s *State) DueAt() *time.Time {
 
 // Allowed lists, per role, the actions the 操作 menu offers now. Scope
 // (which college, which reviewer) is narrowed further by DecideExcluded and the API.
-func (s *State) Allowed(now time.Time) map[Role][]Action {
-	student := []Action{ActionView}
-	reviewerView := []Action{ActionView}
-	out := map[Role][]Action{}
+func (s *State) Allowed(now time.Time) map[process.Role][]process.Action {
+	student := []process.Action{process.ActionView}
+	reviewerView := []process.Action{process.ActionView}
+	out := map[process.Role][]process.Action{}
 	if s.Terminal == "" {
 		switch {
 		case s.InReview():
-			student = append(student, ActionWithdraw, ActionSupplement)
-		case s.phase().Name == PhaseApplication:
-			student = append(student, ActionEdit)
+			student = append(student, process.ActionWithdraw, process.ActionSupplement)
+		case s.phase().Name == process.PhaseApplication:
+			student = append(student, process.ActionEdit)
 			if !s.EverSubmitted {
-				student = append(student, ActionDelete)
+				student = append(student, process.ActionDelete)
 			}
-		case s.phase().Name == PhasePredeparture:
-			student = append(student, ActionUploadPredeparture, ActionDeletePredeparture)
-		case s.phase().Name == PhaseReturn:
+		case s.phase().Name == process.PhasePredeparture:
+			student = append(student, process.ActionUploadPredeparture, process.ActionDeletePredeparture)
+		case s.phase().Name == process.PhaseReturn:
 			if s.ReturnDate.IsZero() || !now.Before(s.ReturnDate) {
-				student = append(student, ActionSubmitReturnReport)
+				student = append(student, process.ActionSubmitReturnReport)
 			}
 		}
 	}
-	student = append(student, ActionTrack)
-	out[RoleStudent] = student
-	for _, role := range []Role{RoleCollegeReviewer, RoleAcademicAffairs, RoleForeignAffairs} {
-		actions := append([]Action(nil), reviewerView...)
+	student = append(student, process.ActionTrack)
+	out[process.RoleStudent] = student
+	for _, role := range []process.Role{process.RoleCollegeReviewer, process.RoleAcademicAffairs, process.RoleForeignAffairs} {
+		actions := append([]process.Action(nil), reviewerView...)
 		if r := s.review(); r != nil && r.Role == role {
-			actions = append(actions, ActionDecide)
+			actions = append(actions, process.ActionDecide)
 		}
-		out[role] = append(actions, ActionTrack)
+		out[role] = append(actions, process.ActionTrack)
 	}
-	out[RoleAdmin] = []Action{ActionView, ActionTrack}
+	out[process.RoleAdmin] = []process.Action{process.ActionView, process.ActionTrack}
 	return out
 }
 
@@ -441,7 +442,3 @@ func (s *State) View(now time.Time) View {
 	}
 	return v
 }
-
-var chinaTime = time.FixedZone("CST", 8*3600)
-
-func formatTime(t time.Time) string { return t.In(chinaTime).Format("2006-01-02 15:04") }

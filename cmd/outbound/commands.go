@@ -5,18 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
 
-	"outbound/service"
+	"outbound/server"
 	"outbound/storage"
 )
 
 // serve runs a process of production: the configuration read and checked,
 // the services opened, then run until Ctrl-C or SIGTERM.
-func serve(load loader, run func(ctx context.Context, svc *service.Services) error) func(*cobra.Command, []string) error {
+func serve(load loader, run func(ctx context.Context, svc *server.Services) error) func(*cobra.Command, []string) error {
 	return func(c *cobra.Command, _ []string) error {
 		cfg, err := load(c, false)
 		if err != nil {
@@ -24,7 +23,7 @@ func serve(load loader, run func(ctx context.Context, svc *service.Services) err
 		}
 		ctx, stop := signalContext()
 		defer stop()
-		svc, err := service.Open(ctx, cfg)
+		svc, err := server.Open(ctx, cfg)
 		if err != nil {
 			return err
 		}
@@ -37,7 +36,7 @@ func apiCommand(load loader) *cobra.Command {
 	return &cobra.Command{
 		Use:   "api",
 		Short: "serve the HTTP API and web UI",
-		RunE: serve(load, func(ctx context.Context, svc *service.Services) error {
+		RunE: serve(load, func(ctx context.Context, svc *server.Services) error {
 			return svc.ServeHTTP(ctx, nil)
 		}),
 	}
@@ -47,12 +46,12 @@ func workerCommand(load loader) *cobra.Command {
 	return &cobra.Command{
 		Use:   "worker",
 		Short: "run the Temporal worker of the application workflows",
-		RunE: serve(load, func(ctx context.Context, svc *service.Services) error {
+		RunE: serve(load, func(ctx context.Context, svc *server.Services) error {
 			w := svc.NewWorker()
 			if err := w.Start(); err != nil {
 				return err
 			}
-			go svc.RunSweeper(ctx, time.Hour, time.Hour)
+			go svc.RunHousekeeping(ctx)
 			<-ctx.Done()
 			w.Stop()
 			return nil
@@ -86,13 +85,13 @@ func migrateCommand(load loader) *cobra.Command {
 }
 
 // runProcesses runs the API and the worker until ctx ends.
-func runProcesses(ctx context.Context, svc *service.Services, apiReady chan<- string) error {
+func runProcesses(ctx context.Context, svc *server.Services, apiReady chan<- string) error {
 	w := svc.NewWorker()
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("worker: %w", err)
 	}
 	defer w.Stop()
-	go svc.RunSweeper(ctx, time.Hour, time.Hour)
+	go svc.RunHousekeeping(ctx)
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return svc.ServeHTTP(ctx, apiReady) })
 	return g.Wait()

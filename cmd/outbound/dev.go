@@ -11,7 +11,7 @@ import (
 
 	"outbound/config"
 	"outbound/devstack"
-	"outbound/service"
+	"outbound/server"
 	"outbound/storage/demo"
 	"outbound/workflows"
 )
@@ -43,7 +43,7 @@ func devCommand(load loader) *cobra.Command {
 				fmt.Println("stopped")
 			}()
 			stack.Configure(cfg)
-			svc, err := service.Open(ctx, cfg)
+			svc, err := server.Open(ctx, cfg)
 			if err != nil {
 				return err
 			}

@@ -1,4 +1,4 @@
-package service
+package server
 
 import (
 	"context"
@@ -35,16 +35,25 @@ func (s *Services) SweepOrphans(ctx context.Context, grace time.Duration) (int, 
 	return removed, nil
 }
 
-// RunSweeper sweeps every interval until ctx ends.
-func (s *Services) RunSweeper(ctx context.Context, interval, grace time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
+// RunHousekeeping repairs what a crash can leave behind, until ctx ends:
+// every minute it starts the workflow of a draft left without one, every hour
+// it removes orphan objects.
+func (s *Services) RunHousekeeping(ctx context.Context) {
+	drafts := time.NewTicker(time.Minute)
+	defer drafts.Stop()
+	objects := time.NewTicker(time.Hour)
+	defer objects.Stop()
+	svc := s.Service()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
-			if _, err := s.SweepOrphans(ctx, grace); err != nil && ctx.Err() == nil {
+		case <-drafts.C:
+			if _, err := svc.ReconcileDrafts(ctx, time.Minute); err != nil && ctx.Err() == nil {
+				slog.Warn("draft reconciliation failed", "error", err)
+			}
+		case <-objects.C:
+			if _, err := s.SweepOrphans(ctx, time.Hour); err != nil && ctx.Err() == nil {
 				slog.Warn("orphan sweep failed", "error", err)
 			}
 		}

@@ -1,64 +1,13 @@
-package api
+package service
 
 import (
-	"encoding/json"
-	"errors"
-	"io"
-	"net/http"
 	"net/mail"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/gin-gonic/gin"
 )
-
-// maxJSONBody bounds every JSON request.
-const maxJSONBody = 256 << 10
-
-// bindJSON decodes the body into v, answering the error itself when it cannot.
-func bindJSON(c *gin.Context, v any) bool {
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody))
-	var tooLarge *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooLarge):
-		fail(c, &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "请求内容过大"})
-		return false
-	case err != nil:
-		fail(c, errBadRequest("请求内容读取失败"))
-		return false
-	case !utf8.Valid(body):
-		fail(c, errBadRequest("请求内容不是有效的UTF-8文本"))
-		return false
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) && typeErr.Field != "" {
-			fail(c, errInvalid(map[string]string{typeErr.Field: "格式不正确"}))
-			return false
-		}
-		fail(c, errBadRequest("请求内容不是有效的JSON"))
-		return false
-	}
-	return true
-}
-
-// validatable is a request body that checks itself.
-type validatable interface{ validate() error }
-
-// bindValid decodes the body into in and checks it, answering the error itself when either fails.
-func bindValid(c *gin.Context, in validatable) bool {
-	if !bindJSON(c, in) {
-		return false
-	}
-	if err := in.validate(); err != nil {
-		fail(c, err)
-		return false
-	}
-	return true
-}
 
 // fields collects field errors, keyed by the JSON field name, in Chinese.
 type fields map[string]string
@@ -88,7 +37,7 @@ func (f fields) err() error {
 	if len(f) == 0 {
 		return nil
 	}
-	return errInvalid(f)
+	return Invalid(f)
 }
 
 var (
@@ -160,27 +109,4 @@ func IDCardProblem(id, birthDate, gender string) string {
 		}
 	}
 	return ""
-}
-
-// pathID reads a positive integer path parameter.
-func pathID(c *gin.Context, name string) (int64, bool) {
-	id, err := strconv.ParseInt(c.Param(name), 10, 64)
-	if err != nil || id <= 0 {
-		fail(c, errNotFound("记录"))
-		return 0, false
-	}
-	return id, true
-}
-
-// page reads page and pageSize with sensible bounds.
-func page(c *gin.Context) (limit, offset, pageNo int) {
-	pageNo, _ = strconv.Atoi(c.DefaultQuery("page", "1"))
-	size, _ := strconv.Atoi(c.DefaultQuery("pageSize", "20"))
-	if pageNo < 1 {
-		pageNo = 1
-	}
-	if size < 1 || size > 100 {
-		size = 20
-	}
-	return size, (pageNo - 1) * size, pageNo
 }

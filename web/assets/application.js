@@ -1,6 +1,6 @@
 // 申请查看: the manual's sections, the actions of the student, and the reviewer's decision.
 import { h, api, toast, showError, clearError, field, formValues, table, fmtTime } from './lib.js';
-import { attachmentTable, fileLinks, uploadButton, message } from './student.js';
+import { attachmentTable, fileLinks, uploadButton, message } from './widgets.js';
 
 const reviewLabels = { approve: '通过', return: '退回', reject: '不通过' };
 

@@ -1,6 +1,6 @@
 // Outbound's web UI: a small single-page app without a build step. Pages are
 // functions that return elements; the hash names the page (#/projects).
-import { h, api, toast, roleNames } from './lib.js';
+import { h, api, toast, roleNames, loadRules } from './lib.js';
 import * as student from './student.js';
 import * as staff from './staff.js';
 
@@ -50,6 +50,7 @@ function match(hash) {
 async function loadMe() {
   try {
     state.me = await api('GET', '/me');
+    await loadRules();
   } catch (_) {
     state.me = null;
   }
@@ -119,6 +120,7 @@ async function loginPage() {
     try {
       const res = await api('POST', '/auth/login', { username: form.username.value.trim(), password: form.password.value });
       state.me = res.account;
+      await loadRules();
       location.hash = home[state.me.role] || '#/reviews';
     } catch (e) {
       showError(form, e);

@@ -184,6 +184,15 @@ export function fmtSize(n) {
   return Math.max(1, Math.round(n / 1024)) + 'K';
 }
 
-export const roleNames = {
-  student: '学生', college_reviewer: '学院审核员', academic_affairs: '教务处', foreign_affairs: '外事部门', admin: '系统管理员',
-};
+// The process's words and rules come from the server (GET /process), so the UI
+// keeps no copy of them; loadRules fills these once after sign-in.
+export const roleNames = {};
+export const stageNames = {};
+export const rules = {};
+
+export async function loadRules() {
+  if (rules.stages) return;
+  Object.assign(rules, await api('GET', '/process'));
+  for (const r of rules.roles) roleNames[r.code] = r.label;
+  for (const st of rules.stages) stageNames[st.code] = st.label;
+}

@@ -1,18 +1,12 @@
 // Pages of reviewers and administrators: queues, lists and export, projects, accounts, dashboard, audit.
-import { h, api, toast, showError, clearError, field, formValues, table, dialog, fmtTime, roleNames } from './lib.js';
-import { pager } from './student.js';
+import { h, api, toast, showError, clearError, field, formValues, table, dialog, fmtTime, roleNames, stageNames, rules } from './lib.js';
+import { pager } from './widgets.js';
 
 function query() {
   const i = location.hash.indexOf('?');
   return new URLSearchParams(i >= 0 ? location.hash.slice(i + 1) : '');
 }
 
-const stageNames = {
-  draft: '未提交', college_review: '学院审核', academic_review: '教务处审核', foreign_review: '外事部门审核',
-  predeparture_materials: '待上传行前材料', predeparture_first_review: '行前教务处初审', predeparture_second_review: '行前教务处复审',
-  predeparture_foreign_review: '行前外事部门审核', return_report: '待提交返校总结', return_review: '返校总结国际处审核',
-  completed: '已完成', rejected: '未通过', cancelled: '已删除', expired: '已过期',
-};
 
 function filterForm(base, q, extra = []) {
   const form = h('form', { class: 'filters' },
@@ -153,11 +147,11 @@ const projectSpecs = [
 const localInput = (iso) => { if (!iso) return ''; const d = new Date(iso); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 16); };
 
 export async function projectEditPage(_, id) {
-  const p = id === 'new' ? { year: new Date().getFullYear(), termLength: '长期', requirements: [{ kind: '成绩单', formats: ['pdf', 'png', 'jpg', 'tiff', 'doc', 'docx'], maxBytes: 10 << 20, required: true }] } : await api('GET', '/projects/' + id).then((r) => ({ ...r.project, requirements: r.requirements.map((x) => x.requirement) }));
+  const p = id === 'new' ? { year: new Date().getFullYear(), termLength: '长期', requirements: [{ kind: '成绩单', formats: rules.defaultFormats, maxBytes: rules.defaultMaxBytes, required: true }] } : await api('GET', '/projects/' + id).then((r) => ({ ...r.project, requirements: r.requirements.map((x) => x.requirement) }));
   const values = { ...p, applyStart: localInput(p.applyStart), applyEnd: localInput(p.applyEnd),
     eligibleDegreeLevels: (p.eligibleDegreeLevels || []).join(','), eligibleGrades: (p.eligibleGrades || []).join(','), eligibleMajors: (p.eligibleMajors || []).join(',') };
   const reqRows = h('div', { class: 'req-rows' });
-  const addReq = (r = { kind: '', formats: ['pdf'], maxBytes: 10 << 20, required: false }) => {
+  const addReq = (r = { kind: '', formats: ['pdf'], maxBytes: rules.defaultMaxBytes, required: false }) => {
     const row = h('div', { class: 'grid req-row', dataset: { id: r.id || '' } },
       field({ name: 'kind', label: '附件类型' }, r.kind), field({ name: 'formats', label: '附件格式', hint: '逗号分隔' }, r.formats.join(',')),
       field({ name: 'maxMB', label: '最大(M)', type: 'number' }, r.maxBytes / (1 << 20)), field({ name: 'required', label: '必须上传', type: 'checkbox' }, r.required),

@@ -1,20 +1,16 @@
-package api
+package service
 
 import (
-	"net/http"
+	"context"
 	"slices"
 	"time"
 
-	"github.com/gin-gonic/gin"
-
+	"outbound/process"
 	"outbound/storage"
 )
 
-// degreeLevels are the 在读学历 values.
-var degreeLevels = []string{"本科生", "硕士研究生", "博士研究生"}
-
-// profileInput is what a student may change in 我的个人资料.
-type profileInput struct {
+// ProfileInput is what a student may change in 我的个人资料.
+type ProfileInput struct {
 	NameCN            string `json:"nameCn"`
 	NamePinyin        string `json:"namePinyin"`
 	Gender            string `json:"gender"`
@@ -45,7 +41,7 @@ type profileInput struct {
 	EmergencyRelation string `json:"emergencyRelation"`
 }
 
-func (in *profileInput) validate() error {
+func (in *ProfileInput) validate() error {
 	f := fields{}
 	for _, t := range []struct{ field, label, value string }{
 		{"nameCn", "姓名(中文)", in.NameCN}, {"namePinyin", "姓名(拼音)", in.NamePinyin}, {"hukouLocation", "户口所在地", in.HukouLocation},
@@ -81,7 +77,7 @@ func (in *profileInput) validate() error {
 	if in.EnrollmentYear != nil && (*in.EnrollmentYear < 1950 || *in.EnrollmentYear > time.Now().Year()+1) {
 		f.add("enrollmentYear", "入学年份不正确")
 	}
-	if in.DegreeLevel != "" && !slices.Contains(degreeLevels, in.DegreeLevel) {
+	if in.DegreeLevel != "" && !slices.Contains(process.DegreeLevels, in.DegreeLevel) {
 		f.add("degreeLevel", "在读学历应为本科生、硕士研究生或博士研究生")
 	}
 	if in.Phone != "" && !ValidMobile(in.Phone) {
@@ -105,94 +101,8 @@ func (in *profileInput) validate() error {
 	return f.err()
 }
 
-// completeness names what the profile still lacks; projects are listed only once nothing is missing.
-func completeness(p *storage.Profile, experiences int) []string {
-	var missing []string
-	for _, r := range []struct{ label, value string }{
-		{"姓名(中文)", p.NameCN}, {"姓名(拼音)", p.NamePinyin}, {"性别", p.Gender}, {"出生日期", deref(p.BirthDate)},
-		{"身份证号码", p.IDCardNo}, {"户口所在地", p.HukouLocation}, {"政治面貌", p.PoliticalStatus}, {"民族", p.Ethnicity},
-		{"在读学历", p.DegreeLevel}, {"专业", p.Major}, {"年级", p.Grade}, {"手机号码", p.Phone}, {"电子邮件", p.Email},
-		{"紧急联系人姓名", p.EmergencyName}, {"紧急联系人手机", p.EmergencyPhone},
-	} {
-		if r.value == "" {
-			missing = append(missing, r.label)
-		}
-	}
-	if p.EnrollmentYear == nil {
-		missing = append(missing, "入学年份")
-	}
-	if p.PhotoAttachmentID == nil || p.PhotoCheckResult != photoOK {
-		missing = append(missing, "照片")
-	}
-	if experiences == 0 {
-		missing = append(missing, "学习经历")
-	}
-	return missing
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
-func (s *Server) loadProfile(c *gin.Context) (*storage.Profile, []storage.LearningExperience, []string, bool) {
-	ctx := c.Request.Context()
-	p, err := s.Store.ProfileByAccount(ctx, account(c).ID)
-	if err != nil {
-		fail(c, err)
-		return nil, nil, nil, false
-	}
-	exps, err := s.Store.LearningExperiences(ctx, p.AccountID)
-	if err != nil {
-		fail(c, err)
-		return nil, nil, nil, false
-	}
-	return p, exps, completeness(p, len(exps)), true
-}
-
-func (s *Server) getProfile(c *gin.Context) {
-	p, exps, missing, ok := s.loadProfile(c)
-	if !ok {
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"profile": p, "learningExperiences": exps,
-		"completeness": gin.H{"complete": len(missing) == 0, "missing": nonNil(missing)}})
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-func (s *Server) putProfile(c *gin.Context) {
-	var in profileInput
-	if !bindValid(c, &in) {
-		return
-	}
-	p := &storage.Profile{
-		AccountID: account(c).ID, NameCN: in.NameCN, NamePinyin: in.NamePinyin, Gender: in.Gender, IDCardNo: in.IDCardNo,
-		HukouLocation: in.HukouLocation, PoliticalStatus: in.PoliticalStatus, HealthStatus: in.HealthStatus,
-		Birthplace: in.Birthplace, NativePlace: in.NativePlace, FamilyAddress: in.FamilyAddress, Ethnicity: in.Ethnicity,
-		AdmissionCategory: in.AdmissionCategory, EnrollmentYear: in.EnrollmentYear, DegreeLevel: in.DegreeLevel,
-		Major: in.Major, Grade: in.Grade, SchoolingLength: in.SchoolingLength, Phone: in.Phone, Email: in.Email,
-		QQ: in.QQ, WeChat: in.WeChat, Fax: in.Fax, HomeAddress: in.HomeAddress, HomePhone: in.HomePhone,
-		EmergencyName: in.EmergencyName, EmergencyPhone: in.EmergencyPhone, EmergencyRelation: in.EmergencyRelation,
-	}
-	if in.BirthDate != "" {
-		p.BirthDate = &in.BirthDate
-	}
-	if err := s.Store.SaveProfile(c.Request.Context(), p); err != nil {
-		fail(c, err)
-		return
-	}
-	s.getProfile(c)
-}
-
-type learningInput struct {
+// LearningExperience is a row of 学习经历.
+type LearningExperience struct {
 	StartDate     string `json:"startDate"`
 	EndDate       string `json:"endDate"`
 	SchoolName    string `json:"schoolName"`
@@ -200,7 +110,7 @@ type learningInput struct {
 	Degree        string `json:"degree"`
 }
 
-func (in *learningInput) validate() error {
+func (in *LearningExperience) validate() error {
 	f := fields{}
 	start, okStart := ParseDate(in.StartDate)
 	end, okEnd := ParseDate(in.EndDate)
@@ -221,50 +131,87 @@ func (in *learningInput) validate() error {
 	return f.err()
 }
 
-func (in *learningInput) row(accountID int64) *storage.LearningExperience {
-	return &storage.LearningExperience{AccountID: accountID, StartDate: in.StartDate, EndDate: in.EndDate,
+// Completeness says whether the profile is complete, and if not what it lacks.
+type Completeness struct {
+	Complete bool     `json:"complete"`
+	Missing  []string `json:"missing"`
+}
+
+// Profile is 我的个人资料 with its 学习经历.
+type Profile struct {
+	Profile             *storage.Profile             `json:"profile"`
+	LearningExperiences []storage.LearningExperience `json:"learningExperiences"`
+	Completeness        Completeness                 `json:"completeness"`
+}
+
+// completeness names what the profile still lacks; projects are listed only once nothing is missing.
+func completeness(p *storage.Profile, experiences int) Completeness {
+	missing := []string{}
+	for _, f := range process.Missing(process.ProfileRequired, process.ValuesOf(p)) {
+		missing = append(missing, f.Label)
+	}
+	if p.PhotoAttachmentID == nil || p.PhotoCheckResult != photoOK {
+		missing = append(missing, "照片")
+	}
+	if experiences == 0 {
+		missing = append(missing, "学习经历")
+	}
+	return Completeness{Complete: len(missing) == 0, Missing: missing}
+}
+
+// Profile is the calling student's profile.
+func (s *Service) Profile(ctx context.Context, who Caller) (*Profile, error) {
+	p, err := s.Store.ProfileByAccount(ctx, who.ID)
+	if err != nil {
+		return nil, err
+	}
+	exps, err := s.Store.LearningExperiences(ctx, p.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	return &Profile{Profile: p, LearningExperiences: exps, Completeness: completeness(p, len(exps))}, nil
+}
+
+// SaveProfile writes the student's profile.
+func (s *Service) SaveProfile(ctx context.Context, who Caller, in ProfileInput) (*Profile, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	p := &storage.Profile{
+		AccountID: who.ID, NameCN: in.NameCN, NamePinyin: in.NamePinyin, Gender: in.Gender, IDCardNo: in.IDCardNo,
+		HukouLocation: in.HukouLocation, PoliticalStatus: in.PoliticalStatus, HealthStatus: in.HealthStatus,
+		Birthplace: in.Birthplace, NativePlace: in.NativePlace, FamilyAddress: in.FamilyAddress, Ethnicity: in.Ethnicity,
+		AdmissionCategory: in.AdmissionCategory, EnrollmentYear: in.EnrollmentYear, DegreeLevel: in.DegreeLevel,
+		Major: in.Major, Grade: in.Grade, SchoolingLength: in.SchoolingLength, Phone: in.Phone, Email: in.Email,
+		QQ: in.QQ, WeChat: in.WeChat, Fax: in.Fax, HomeAddress: in.HomeAddress, HomePhone: in.HomePhone,
+		EmergencyName: in.EmergencyName, EmergencyPhone: in.EmergencyPhone, EmergencyRelation: in.EmergencyRelation,
+	}
+	if in.BirthDate != "" {
+		p.BirthDate = &in.BirthDate
+	}
+	if err := s.Store.SaveProfile(ctx, p); err != nil {
+		return nil, err
+	}
+	return s.Profile(ctx, who)
+}
+
+// SaveLearningExperience adds a row of 学习经历 (rowID 0) or changes one of the student's own.
+func (s *Service) SaveLearningExperience(ctx context.Context, who Caller, rowID int64, in LearningExperience) (*storage.LearningExperience, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	row := &storage.LearningExperience{ID: rowID, AccountID: who.ID, StartDate: in.StartDate, EndDate: in.EndDate,
 		SchoolName: in.SchoolName, SchoolAddress: in.SchoolAddress, Degree: in.Degree}
+	var err error
+	if rowID == 0 {
+		err = s.Store.AddLearningExperience(ctx, row)
+	} else {
+		err = s.Store.UpdateLearningExperience(ctx, row)
+	}
+	return row, err
 }
 
-func (s *Server) addLearning(c *gin.Context) {
-	var in learningInput
-	if !bindValid(c, &in) {
-		return
-	}
-	row := in.row(account(c).ID)
-	if err := s.Store.AddLearningExperience(c.Request.Context(), row); err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, row)
-}
-
-func (s *Server) putLearning(c *gin.Context) {
-	id, ok := pathID(c, "eid")
-	if !ok {
-		return
-	}
-	var in learningInput
-	if !bindValid(c, &in) {
-		return
-	}
-	row := in.row(account(c).ID)
-	row.ID = id
-	if err := s.Store.UpdateLearningExperience(c.Request.Context(), row); err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, row)
-}
-
-func (s *Server) deleteLearning(c *gin.Context) {
-	id, ok := pathID(c, "eid")
-	if !ok {
-		return
-	}
-	if err := s.Store.DeleteLearningExperience(c.Request.Context(), account(c).ID, id); err != nil {
-		fail(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
+// DeleteLearningExperience removes a row of the student's own 学习经历.
+func (s *Service) DeleteLearningExperience(ctx context.Context, who Caller, rowID int64) error {
+	return s.Store.DeleteLearningExperience(ctx, who.ID, rowID)
 }

@@ -1,13 +1,13 @@
-package api
+package service
 
 import (
+	"context"
 	"fmt"
-	"net/http"
 	"time"
 
-	"github.com/gin-gonic/gin"
 	"github.com/xuri/excelize/v2"
 
+	"outbound/process"
 	"outbound/storage"
 )
 
@@ -18,39 +18,38 @@ var exportHeaders = []any{"序号", "系统编号", "学生姓名", "学号", "�
 	"项目类别", "申请状态", "当前环节", "是否超期", "提交时间", "录取时间", "出国(境)时间", "回国(入境)时间", "GPA", "加权平均分",
 	"资助来源", "资助金额"}
 
-// exportApplications writes the filtered list, in the list's scope, as an Excel workbook.
-func (s *Server) exportApplications(c *gin.Context) {
-	f := applicationFilter(c)
+// Export is the filtered list of applications, in the caller's scope, as an
+// Excel workbook, with the file name it is downloaded under.
+func (s *Service) Export(ctx context.Context, who Caller, in ListFilter) (*excelize.File, string, error) {
+	f := scoped(who, in)
 	f.Limit = 500
 	book := excelize.NewFile()
-	defer book.Close()
+	fail := func(err error) (*excelize.File, string, error) {
+		book.Close()
+		return nil, "", err
+	}
 	const sheet = "申请列表"
 	if err := book.SetSheetName("Sheet1", sheet); err != nil {
-		fail(c, err)
-		return
+		return fail(err)
 	}
 	w, err := book.NewStreamWriter(sheet)
 	if err != nil {
-		fail(c, err)
-		return
+		return fail(err)
 	}
 	if err := w.SetRow("A1", exportHeaders); err != nil {
-		fail(c, err)
-		return
+		return fail(err)
 	}
 	n := 0
 	for f.Offset = 0; f.Offset < exportLimit; f.Offset += f.Limit {
-		list, err := s.Store.Applications(c.Request.Context(), f)
+		list, err := s.Store.Applications(ctx, f)
 		if err != nil {
-			fail(c, err)
-			return
+			return fail(err)
 		}
 		for i := range list.Items {
 			n++
 			cell, _ := excelize.CoordinatesToCellName(1, n+1)
-			if err := w.SetRow(cell, exportRow(n, &list.Items[i])); err != nil {
-				fail(c, err)
-				return
+			if err := w.SetRow(cell, s.exportRow(n, &list.Items[i])); err != nil {
+				return fail(err)
 			}
 		}
 		if len(list.Items) < f.Limit {
@@ -58,26 +57,18 @@ func (s *Server) exportApplications(c *gin.Context) {
 		}
 	}
 	if err := w.Flush(); err != nil {
-		fail(c, err)
-		return
+		return fail(err)
 	}
-	name := fmt.Sprintf("applications-%s.xlsx", time.Now().In(chinaTime).Format("20060102-1504"))
-	c.Header("Content-Disposition", contentDisposition("attachment", name))
-	c.Header("Cache-Control", "private, no-store")
-	c.Status(http.StatusOK)
-	c.Writer.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	if err := book.Write(c.Writer); err != nil {
-		c.Error(err) //nolint:errcheck // the answer has started; the log has it
-	}
+	return book, fmt.Sprintf("applications-%s.xlsx", time.Now().In(process.Zone).Format("20060102-1504")), nil
 }
 
-func exportRow(n int, a *storage.Application) []any {
+func (s *Service) exportRow(n int, a *storage.Application) []any {
 	overdue := "否"
 	if a.Overdue {
 		overdue = "是"
 	}
 	return []any{n, a.SystemNo, a.NameCN, a.StudentNo, a.DegreeLevel, a.CollegeName, a.Major, a.Grade, a.ProjectName, a.ProjectCode,
-		a.ProjectYear, a.ProjectCategory, a.Status, pendingStep(a), overdue, timeCell(a.SubmittedAt), timeCell(a.AdmittedAt),
+		a.ProjectYear, a.ProjectCategory, a.Status, s.pendingStep(a), overdue, timeCell(a.SubmittedAt), timeCell(a.AdmittedAt),
 		deref(a.DepartureDate), deref(a.ReturnDate), floatCell(a.GPA), floatCell(a.WeightedAverage), a.Funding.Source, floatCell(a.Funding.Amount)}
 }
 
@@ -85,7 +76,7 @@ func timeCell(t *time.Time) string {
 	if t == nil {
 		return ""
 	}
-	return t.In(chinaTime).Format("2006-01-02 15:04")
+	return process.FormatTime(*t)
 }
 
 func floatCell(f *float64) any {

@@ -1,0 +1,277 @@
+package api
+
+import (
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"outbound/service"
+)
+
+// The JSON endpoints: each decodes, calls the service once and returns its answer.
+
+func (s *Server) getRules(*gin.Context) (any, error) { return s.Service.Rules(), nil }
+
+func (s *Server) getNotice(*gin.Context) (any, error) { return service.CurrentNotice, nil }
+
+func (s *Server) getProfile(c *gin.Context) (any, error) {
+	return s.Service.Profile(c.Request.Context(), caller(c))
+}
+
+func (s *Server) putProfile(c *gin.Context) (any, error) {
+	in, err := body[service.ProfileInput](c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Service.SaveProfile(c.Request.Context(), caller(c), in)
+}
+
+// saveLearning adds a row of 学习经历, or changes the one of the path.
+func (s *Server) saveLearning(c *gin.Context) (any, error) {
+	var id int64
+	if c.Param("eid") != "" {
+		var err error
+		if id, err = pathID(c, "eid"); err != nil {
+			return nil, err
+		}
+	}
+	in, err := body[service.LearningExperience](c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Service.SaveLearningExperience(c.Request.Context(), caller(c), id, in)
+}
+
+func (s *Server) deleteLearning(c *gin.Context) (any, error) {
+	id, err := pathID(c, "eid")
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.Service.DeleteLearningExperience(c.Request.Context(), caller(c), id)
+}
+
+func (s *Server) listProjects(c *gin.Context) (any, error) {
+	year, _ := strconv.Atoi(c.Query("year"))
+	return s.Service.Projects(c.Request.Context(), caller(c), service.ProjectFilter{Query: c.Query("q"), Year: year, Paging: paging(c)})
+}
+
+func (s *Server) getProject(c *gin.Context) (any, error) {
+	id, err := pathID(c, "pid")
+	if err != nil {
+		return nil, err
+	}
+	return s.Service.Project(c.Request.Context(), caller(c), id)
+}
+
+// saveProject creates a project, or changes the one of the path.
+func (s *Server) saveProject(c *gin.Context) (any, error) {
+	var id int64
+	if c.Param("pid") != "" {
+		var err error
+		if id, err = pathID(c, "pid"); err != nil {
+			return nil, err
+		}
+	}
+	in, err := body[service.ProjectInput](c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Service.SaveProject(c.Request.Context(), caller(c), id, in)
+}
+
+func (s *Server) publishProject(published bool) handler {
+	return func(c *gin.Context) (any, error) {
+		id, err := pathID(c, "pid")
+		if err != nil {
+			return nil, err
+		}
+		return s.Service.Publish(c.Request.Context(), caller(c), id, published)
+	}
+}
+
+func (s *Server) copyProject(c *gin.Context) (any, error) {
+	id, err := pathID(c, "pid")
+	if err != nil {
+		return nil, err
+	}
+	in, err := body[struct {
+		Year int `json:"year"`
+	}](c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Service.CopyProject(c.Request.Context(), caller(c), id, in.Year)
+}
+
+func (s *Server) listColleges(c *gin.Context) (any, error) {
+	colleges, err := s.Service.Colleges(c.Request.Context())
+	return map[string]any{"items": colleges}, err
+}
+
+func (s *Server) createApplication(c *gin.Context) (any, error) {
+	in, err := body[service.NewApplication](c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Service.CreateApplication(c.Request.Context(), caller(c), in)
+}
+
+func (s *Server) listApplications(c *gin.Context) (any, error) {
+	return s.Service.Applications(c.Request.Context(), caller(c), listFilter(c))
+}
+
+func (s *Server) getApplication(c *gin.Context) (any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.Service.Detail(c.Request.Context(), caller(c), id)
+}
+
+func (s *Server) putBasicInfo(c *gin.Context) (any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	in, err := body[service.BasicInfo](c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Service.SaveBasicInfo(c.Request.Context(), caller(c), id, in)
+}
+
+func (s *Server) putApplyInfo(c *gin.Context) (any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	in, err := body[service.ApplyInfo](c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Service.SaveApplyInfo(c.Request.Context(), caller(c), id, in)
+}
+
+// saveLanguageScore adds a row of 外语水平, or changes the one of the path.
+func (s *Server) saveLanguageScore(c *gin.Context) (any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	var row int64
+	if c.Param("sid") != "" {
+		if row, err = pathID(c, "sid"); err != nil {
+			return nil, err
+		}
+	}
+	in, err := body[service.LanguageScore](c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Service.SaveLanguageScore(c.Request.Context(), caller(c), id, row, in)
+}
+
+func (s *Server) deleteLanguageScore(c *gin.Context) (any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	row, err := pathID(c, "sid")
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.Service.DeleteLanguageScore(c.Request.Context(), caller(c), id, row)
+}
+
+// message is the endpoint of a student's message without a body.
+func (s *Server) message(name string) handler {
+	return func(c *gin.Context) (any, error) {
+		id, err := pathID(c, "id")
+		if err != nil {
+			return nil, err
+		}
+		return s.Service.Message(c.Request.Context(), caller(c), id, name, idempotencyKey(c))
+	}
+}
+
+func (s *Server) decide(c *gin.Context) (any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	in, err := body[service.Decision](c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Service.Decide(c.Request.Context(), caller(c), id, in, idempotencyKey(c))
+}
+
+func (s *Server) reviewQueue(c *gin.Context) (any, error) {
+	return s.Service.ReviewQueue(c.Request.Context(), caller(c), listFilter(c))
+}
+
+func (s *Server) batchApprove(c *gin.Context) (any, error) {
+	in, err := body[service.BatchApproval](c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Service.BatchApprove(c.Request.Context(), caller(c), in)
+}
+
+func (s *Server) dashboard(c *gin.Context) (any, error) {
+	return s.Service.Dashboard(c.Request.Context())
+}
+
+func (s *Server) listAccounts(c *gin.Context) (any, error) {
+	return s.Service.Accounts(c.Request.Context(), service.AccountFilter{Role: c.Query("role"), Query: c.Query("q"), Paging: paging(c)})
+}
+
+func (s *Server) createAccount(c *gin.Context) (any, error) {
+	in, err := body[service.AccountInput](c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Service.CreateAccount(c.Request.Context(), caller(c), in)
+}
+
+func (s *Server) updateAccount(c *gin.Context) (any, error) {
+	id, err := pathID(c, "aid")
+	if err != nil {
+		return nil, err
+	}
+	in, err := body[service.AccountInput](c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Service.UpdateAccount(c.Request.Context(), caller(c), id, in)
+}
+
+func (s *Server) resetPassword(c *gin.Context) (any, error) {
+	id, err := pathID(c, "aid")
+	if err != nil {
+		return nil, err
+	}
+	in, err := body[struct {
+		Password string `json:"password"`
+	}](c)
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.Service.ResetPassword(c.Request.Context(), caller(c), id, in.Password)
+}
+
+func (s *Server) auditLog(c *gin.Context) (any, error) {
+	return s.Service.AuditLog(c.Request.Context(), paging(c))
+}
+
+func (s *Server) listNotifications(c *gin.Context) (any, error) {
+	return s.Service.Notifications(c.Request.Context(), caller(c))
+}
+
+func (s *Server) readNotification(c *gin.Context) (any, error) {
+	id, err := pathID(c, "nid")
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.Service.ReadNotification(c.Request.Context(), caller(c), id)
+}

@@ -1,0 +1,80 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"outbound/service"
+	"outbound/storage"
+)
+
+// maxJSONBody bounds every JSON request.
+const maxJSONBody = 256 << 10
+
+// bindJSON decodes the body into v.
+func bindJSON(c *gin.Context, v any) error {
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return service.TooLarge("请求内容过大", nil)
+	case err != nil:
+		return service.BadRequest("请求内容读取失败")
+	case !utf8.Valid(body):
+		return service.BadRequest("请求内容不是有效的UTF-8文本")
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			return service.Invalid(map[string]string{typeErr.Field: "格式不正确"})
+		}
+		return service.BadRequest("请求内容不是有效的JSON")
+	}
+	return nil
+}
+
+// body decodes the request's JSON body into a new T.
+func body[T any](c *gin.Context) (T, error) {
+	var v T
+	err := bindJSON(c, &v)
+	return v, err
+}
+
+// pathID reads a positive integer path parameter.
+func pathID(c *gin.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, service.NotFound("记录")
+	}
+	return id, nil
+}
+
+// paging reads page and pageSize; the service bounds them.
+func paging(c *gin.Context) service.Paging {
+	p, _ := strconv.Atoi(c.DefaultQuery("page", "1"))
+	size, _ := strconv.Atoi(c.DefaultQuery("pageSize", "20"))
+	return service.Paging{Page: p, Size: size}
+}
+
+// listFilter reads the filters of a list of applications.
+func listFilter(c *gin.Context) service.ListFilter {
+	f := service.ListFilter{Stage: c.Query("stage"), College: c.Query("college"), Role: c.Query("role"),
+		OverdueOnly: c.Query("overdue") == "true", Paging: paging(c)}
+	f.ProjectID, _ = strconv.ParseInt(c.Query("projectId"), 10, 64)
+	f.Year, _ = strconv.Atoi(c.Query("year"))
+	return f
+}
+
+// caller is the signed-in account of a request.
+func caller(c *gin.Context) service.Caller {
+	return service.Caller{Account: c.MustGet(ctxAccount).(*storage.Account), Addr: c.ClientIP()}
+}
+
+// idempotencyKey names a request that a client may retry; the same key is applied once.
+func idempotencyKey(c *gin.Context) string { return c.GetHeader("Idempotency-Key") }

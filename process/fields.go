@@ -1,0 +1,114 @@
+package process
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Field is a form field: its JSON name and its label.
+type Field struct {
+	Name  string `json:"name"`
+	Label string `json:"label"`
+}
+
+// BasicInfoRequired are the fields of 基本信息 (step 1) that a submission needs.
+var BasicInfoRequired = []Field{
+	{"nameCn", "姓名(中文)"}, {"studentNo", "学号"}, {"idCardNo", "身份证号"}, {"gender", "性别"},
+	{"politicalStatus", "政治面貌"}, {"hukouLocation", "户口所在地"}, {"birthDate", "出生日期"},
+	{"ethnicity", "民族"}, {"major", "专业"}, {"cohort", "所属类别"}, {"degreeLevel", "在读学历"},
+	{"grade", "当前年级"}, {"schoolingLength", "学制"}, {"phone", "手机号"}, {"email", "电子邮箱"},
+	{"emergencyName", "紧急联系人姓名"}, {"emergencyPhone", "紧急联系人手机号"},
+	{"supervisorName", "导师姓名"}, {"supervisorPhone", "导师联系电话"},
+}
+
+// ProfileRequired are the fields of 我的个人资料 that must be filled before
+// projects are listed; the photo and a 学习经历 are required besides.
+var ProfileRequired = []Field{
+	{"nameCn", "姓名(中文)"}, {"namePinyin", "姓名(拼音)"}, {"gender", "性别"}, {"birthDate", "出生日期"},
+	{"idCardNo", "身份证号码"}, {"hukouLocation", "户口所在地"}, {"politicalStatus", "政治面貌"},
+	{"ethnicity", "民族"}, {"degreeLevel", "在读学历"}, {"major", "专业"}, {"grade", "年级"},
+	{"phone", "手机号码"}, {"email", "电子邮件"}, {"emergencyName", "紧急联系人姓名"},
+	{"emergencyPhone", "紧急联系人手机"}, {"enrollmentYear", "入学年份"},
+}
+
+// Missing lists the fields whose value is empty; value reads a field by its name.
+func Missing(fields []Field, value func(name string) string) []Field {
+	var out []Field
+	for _, f := range fields {
+		if value(f.Name) == "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// DegreeLevels are the 在读学历 values.
+var DegreeLevels = []string{"本科生", "硕士研究生", "博士研究生"}
+
+// DefaultFormats are the manual's 附件格式 for files without a requirement of their own.
+var DefaultFormats = []string{"pdf", "png", "jpg", "tiff", "doc", "docx"}
+
+// PhotoFormats are the formats of the profile's photo.
+var PhotoFormats = []string{"jpg", "jpeg", "png"}
+
+// DefaultMaxBytes is a requirement's size limit unless the project says otherwise.
+const DefaultMaxBytes = 10 << 20
+
+// MaxOpinionRunes bounds a reviewer's opinion.
+const MaxOpinionRunes = 1000
+
+// Action is an entry of the manual's 操作 menu.
+type Action string
+
+const (
+	ActionView               Action = "view"                 // 申请查看
+	ActionEdit               Action = "edit"                 // 申请修改
+	ActionDelete             Action = "delete"               // 申请删除
+	ActionWithdraw           Action = "withdraw"             // 撤回修改
+	ActionUploadPredeparture Action = "upload-predeparture"  // 上传行前材料
+	ActionDeletePredeparture Action = "delete-predeparture"  // 行前材料删除
+	ActionSupplement         Action = "supplement"           // 补交材料附件
+	ActionSubmitReturnReport Action = "submit-return-report" // 返校总结提交
+	ActionTrack              Action = "track"                // 进度跟踪
+	ActionDecide             Action = "decide"               // 审核
+)
+
+// ActionLabels are the menu's words.
+var ActionLabels = map[Action]string{
+	ActionView:               "申请查看",
+	ActionEdit:               "申请修改",
+	ActionDelete:             "申请删除",
+	ActionWithdraw:           "撤回修改",
+	ActionUploadPredeparture: "上传行前材料",
+	ActionDeletePredeparture: "行前材料删除",
+	ActionSupplement:         "补交材料附件",
+	ActionSubmitReturnReport: "返校总结提交",
+	ActionTrack:              "进度跟踪",
+	ActionDecide:             "审核",
+}
+
+// Zone is the university's time zone: deadlines, dates and times people read are in it.
+var Zone = time.FixedZone("CST", 8*3600)
+
+// FormatTime writes a time as people read it, e.g. 2024-03-01 17:00.
+func FormatTime(t time.Time) string { return t.In(Zone).Format("2006-01-02 15:04") }
+
+// ValuesOf reads the fields of a form by their JSON names, for Missing.
+// Absent and null values read as "".
+func ValuesOf(form any) func(name string) string {
+	var values map[string]any
+	if b, err := json.Marshal(form); err == nil {
+		_ = json.Unmarshal(b, &values)
+	}
+	return func(name string) string {
+		switch v := values[name].(type) {
+		case nil:
+			return ""
+		case string:
+			return v
+		default:
+			return fmt.Sprint(v)
+		}
+	}
+}

@@ -1,0 +1,301 @@
+// Package process is the one home of the rules of an application: the roles,
+// the phases and their review stages, the messages, what each phase lets the
+// student edit or upload, the required fields, the allowed file formats and
+// the words people read for all of them.
+//
+// The chain of phases is data (Definition), captured into each workflow when
+// the application is created, so that an application in flight keeps the
+// rules it started with. The workflow, the activities, the application
+// service, the SQL and the web UI all ask this package; none keeps a copy.
+package process
+
+import "slices"
+
+// Role is what an account may do.
+type Role string
+
+const (
+	RoleStudent         Role = "student"
+	RoleCollegeReviewer Role = "college_reviewer" // 学院, scoped to one college
+	RoleAcademicAffairs Role = "academic_affairs" // 教务处
+	RoleForeignAffairs  Role = "foreign_affairs"  // 外事部门 / 国际处
+	RoleAdmin           Role = "admin"
+)
+
+// Roles lists every role, in the order pages show them.
+var Roles = []Role{RoleStudent, RoleCollegeReviewer, RoleAcademicAffairs, RoleForeignAffairs, RoleAdmin}
+
+// RoleLabels are the roles' names as people read them.
+var RoleLabels = map[Role]string{
+	RoleStudent:         "学生",
+	RoleCollegeReviewer: "学院审核员",
+	RoleAcademicAffairs: "教务处",
+	RoleForeignAffairs:  "外事部门",
+	RoleAdmin:           "系统管理员",
+}
+
+// Scoped reports whether accounts of the role belong to one college.
+func (r Role) Scoped() bool { return r == RoleStudent || r == RoleCollegeReviewer }
+
+// Phase names.
+const (
+	PhaseApplication  = "application"  // 申请
+	PhasePredeparture = "predeparture" // 行前
+	PhaseReturn       = "return"       // 返校
+)
+
+// Messages: each is an Update (validated, answered at once) and a Signal of the same name.
+const (
+	MsgSubmit             = "submit"
+	MsgWithdraw           = "withdraw"
+	MsgDelete             = "delete"
+	MsgSupplement         = "supplement"
+	MsgSubmitPredeparture = "submit-predeparture"
+	MsgSubmitReturnReport = "submit-return-report"
+	MsgDecide             = "decide"
+)
+
+// Messages lists every message name.
+var Messages = []string{MsgSubmit, MsgWithdraw, MsgDelete, MsgSupplement, MsgSubmitPredeparture, MsgSubmitReturnReport, MsgDecide}
+
+// Decisions a reviewer can take.
+const (
+	DecisionApprove = "approve"
+	DecisionReturn  = "return" // 退回: back to the student, editable
+	DecisionReject  = "reject" // 不通过: the application ends
+)
+
+// Upload kinds: what a stored file is for.
+const (
+	KindRequired     = "required"      // 附件信息, against one of the project's requirements
+	KindSupplement   = "supplement"    // 补交材料附件, while under review
+	KindPredeparture = "predeparture"  // 行前材料
+	KindReturnReport = "return_report" // 返校总结
+	KindPhoto        = "photo"         // the profile's photo
+)
+
+// Definition is the chain of phases an application goes through.
+type Definition struct {
+	Version int
+	Phases  []Phase
+}
+
+// Phase is one chain: the student hands something in, reviewers decide in order.
+type Phase struct {
+	Name string
+	// Submit is the message that hands the phase in.
+	Submit string
+	// EditableStage is where the student works on the phase.
+	EditableStage string
+	// EditableStatus is the status word while the student works on it.
+	EditableStatus string
+	// ReturnedStatus is the status word after a reviewer sent it back.
+	ReturnedStatus string
+	SubmitStep     string
+	Reviews        []Review
+	// DoneStatus is the status word once the last review approved.
+	DoneStatus string
+}
+
+// Review is one reviewer's stage.
+type Review struct {
+	Stage string
+	Role  Role
+	// Status is the status word while this review is pending.
+	Status string
+	// Label names the step in the progress table.
+	Label string
+	// DistinctFrom names an earlier stage whose approver may not approve this one.
+	DistinctFrom string
+}
+
+// Terminal stages.
+const (
+	StageRejected  = "rejected"
+	StageCancelled = "cancelled"
+	StageExpired   = "expired"
+	StageCompleted = "completed"
+)
+
+// Status words of the terminal stages.
+const (
+	StatusRejected  = "未通过"
+	StatusCancelled = "已删除"
+	StatusExpired   = "已过期"
+	StatusCompleted = "已完成"
+)
+
+// DefaultDefinition is the university's process as the manual describes it.
+func DefaultDefinition() Definition {
+	return Definition{
+		Version: 1,
+		Phases: []Phase{
+			{
+				Name: PhaseApplication, Submit: MsgSubmit,
+				EditableStage: "draft", EditableStatus: "未提交", ReturnedStatus: "已退回",
+				SubmitStep: "提交新申请",
+				Reviews: []Review{
+					{Stage: "college_review", Role: RoleCollegeReviewer, Status: "申请中", Label: "学院审核"},
+					{Stage: "academic_review", Role: RoleAcademicAffairs, Status: "申请中", Label: "教务处审核"},
+					{Stage: "foreign_review", Role: RoleForeignAffairs, Status: "申请中", Label: "外事部门审核"},
+				},
+				DoneStatus: "已录取",
+			},
+			{
+				Name: PhasePredeparture, Submit: MsgSubmitPredeparture,
+				EditableStage: "predeparture_materials", EditableStatus: "已录取", ReturnedStatus: "行前资料已退回",
+				SubmitStep: "上传行前材料",
+				Reviews: []Review{
+					{Stage: "predeparture_first_review", Role: RoleAcademicAffairs, Status: "行前资料已上传", Label: "行前阶段教务处初审"},
+					{Stage: "predeparture_second_review", Role: RoleAcademicAffairs, Status: "行前阶段教务处初审通过", Label: "行前阶段教务处复审", DistinctFrom: "predeparture_first_review"},
+					{Stage: "predeparture_foreign_review", Role: RoleForeignAffairs, Status: "行前阶段教务处复审通过", Label: "行前阶段外事部门审核"},
+				},
+				DoneStatus: "行前阶段外事部门审核通过",
+			},
+			{
+				Name: PhaseReturn, Submit: MsgSubmitReturnReport,
+				EditableStage: "return_report", EditableStatus: "行前阶段外事部门审核通过", ReturnedStatus: "返校总结已退回",
+				SubmitStep: "返校总结提交",
+				Reviews: []Review{
+					{Stage: "return_review", Role: RoleForeignAffairs, Status: "返校总结已提交", Label: "返校总结上报阶段国际处审核"},
+				},
+				DoneStatus: "返校总结上报阶段国际处审核通过",
+			},
+		},
+	}
+}
+
+// phaseWork describes, per phase, what the student does while it is editable:
+// the step's words and the kind of file the phase takes. It is not part of
+// Definition so that histories recorded before it stay as they were.
+var phaseWork = map[string]struct {
+	step, stageLabel, uploadKind, uploadLabel string
+}{
+	PhaseApplication:  {"学生提交申请", "未提交", KindRequired, "附件"},
+	PhasePredeparture: {"学生上传行前材料", "待上传行前材料", KindPredeparture, "行前材料"},
+	PhaseReturn:       {"学生提交返校总结", "待提交返校总结", KindReturnReport, "返校总结"},
+}
+
+// terminalLabels name the end stages.
+var terminalLabels = map[string]string{
+	StageCompleted: StatusCompleted, StageRejected: StatusRejected, StageCancelled: StatusCancelled, StageExpired: StatusExpired,
+}
+
+// Phase returns the named phase.
+func (d Definition) Phase(name string) (Phase, bool) {
+	i := slices.IndexFunc(d.Phases, func(p Phase) bool { return p.Name == name })
+	if i < 0 {
+		return Phase{}, false
+	}
+	return d.Phases[i], true
+}
+
+// review finds a review stage and its phase.
+func (d Definition) review(stage string) (Phase, Review, bool) {
+	for _, p := range d.Phases {
+		for _, r := range p.Reviews {
+			if r.Stage == stage {
+				return p, r, true
+			}
+		}
+	}
+	return Phase{}, Review{}, false
+}
+
+// PendingStep describes the awaited step of an open application in a phase
+// and stage, e.g. 学院审核(未审核); the read model's rows use it too.
+func (d Definition) PendingStep(phase, stage string) string {
+	if _, r, ok := d.review(stage); ok {
+		return r.Label + "(未审核)"
+	}
+	return phaseWork[phase].step
+}
+
+// ReviewStages lists every stage where a reviewer is to act.
+func (d Definition) ReviewStages() []string {
+	var out []string
+	for _, p := range d.Phases {
+		for _, r := range p.Reviews {
+			out = append(out, r.Stage)
+		}
+	}
+	return out
+}
+
+// EditableStage is the stage where the student works on the named phase.
+func (d Definition) EditableStage(phase string) string {
+	p, _ := d.Phase(phase)
+	return p.EditableStage
+}
+
+// FormStage is the only stage in which the application's forms (基本信息,
+// 申请信息, 外语水平) may be changed: the application phase's draft.
+func (d Definition) FormStage() string { return d.EditableStage(PhaseApplication) }
+
+// UploadStages lists the stages in which files of a kind may be uploaded:
+// a phase's own kind while the student works on it; supplements while under review.
+func (d Definition) UploadStages(kind string) []string {
+	if kind == KindSupplement {
+		return d.ReviewStages()
+	}
+	var out []string
+	for _, p := range d.Phases {
+		if phaseWork[p.Name].uploadKind == kind {
+			out = append(out, p.EditableStage)
+		}
+	}
+	return out
+}
+
+// DeletableKind is the kind of file the student may delete in a stage: only
+// the current phase's own, while it is editable. Files a phase was decided on
+// stay, and so do the files of earlier phases.
+func (d Definition) DeletableKind(stage string) (string, bool) {
+	for _, p := range d.Phases {
+		if p.EditableStage == stage {
+			return phaseWork[p.Name].uploadKind, true
+		}
+	}
+	return "", false
+}
+
+// UploadLabel names a phase's kind of file as the manual does (行前材料, 返校总结).
+func UploadLabel(kind string) string {
+	for _, w := range phaseWork {
+		if w.uploadKind == kind {
+			return w.uploadLabel
+		}
+	}
+	if kind == KindSupplement {
+		return "补交材料附件"
+	}
+	return kind
+}
+
+// StageLabel names a stage as people read it.
+func (d Definition) StageLabel(stage string) string {
+	if _, r, ok := d.review(stage); ok {
+		return r.Label
+	}
+	for _, p := range d.Phases {
+		if p.EditableStage == stage {
+			return phaseWork[p.Name].stageLabel
+		}
+	}
+	if l, ok := terminalLabels[stage]; ok {
+		return l
+	}
+	return stage
+}
+
+// Stages lists every stage in the order of the process, the end stages last.
+func (d Definition) Stages() []string {
+	var out []string
+	for _, p := range d.Phases {
+		out = append(out, p.EditableStage)
+		for _, r := range p.Reviews {
+			out = append(out, r.Stage)
+		}
+	}
+	return append(out, StageCompleted, StageRejected, StageCancelled, StageExpired)
+}

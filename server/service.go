@@ -1,0 +1,120 @@
+// Package server wires Outbound's parts into running processes: the API
+// server and the Temporal worker, over PostgreSQL, MinIO and Temporal.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"outbound/activities"
+	"outbound/api"
+	"outbound/config"
+	"outbound/service"
+	"outbound/storage"
+	"outbound/storage/blob"
+	"outbound/workflows"
+)
+
+// Services are the open connections of a process.
+type Services struct {
+	Config   *config.Config
+	Store    *storage.Store
+	Files    *blob.Store
+	Temporal client.Client
+}
+
+// Open connects to PostgreSQL, MinIO and Temporal.
+func Open(ctx context.Context, cfg *config.Config) (*Services, error) {
+	store, err := storage.Open(ctx, cfg.Database.URL, cfg.Database.MaxOpenConns)
+	if err != nil {
+		return nil, err
+	}
+	files, err := blob.New(cfg.MinIO.Endpoint, cfg.MinIO.AccessKey, cfg.MinIO.SecretKey, cfg.MinIO.Bucket, cfg.MinIO.UseSSL)
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("minio: %w", err)
+	}
+	tc, err := client.DialContext(ctx, client.Options{
+		HostPort:  cfg.Temporal.Address,
+		Namespace: cfg.Temporal.Namespace,
+		Logger:    tlog.NewStructuredLogger(slog.Default().With("component", "temporal")),
+	})
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("temporal: %w", err)
+	}
+	return &Services{Config: cfg, Store: store, Files: files, Temporal: tc}, nil
+}
+
+// Close releases the connections.
+func (s *Services) Close() {
+	s.Temporal.Close()
+	s.Store.Close()
+}
+
+// NewWorker builds the worker of the application workflows and their activities.
+func (s *Services) NewWorker() worker.Worker {
+	w := worker.New(s.Temporal, s.Config.Temporal.TaskQueue, worker.Options{})
+	Register(w, &activities.Activities{Store: s.Store})
+	return w
+}
+
+// Register puts the workflow and the activities on a worker or replayer.
+func Register(w worker.Registry, a *activities.Activities) {
+	w.RegisterWorkflowWithOptions(workflows.Application, workflow.RegisterOptions{Name: workflows.WorkflowName})
+	if a != nil {
+		a.Register(w)
+	}
+}
+
+// Service is the application service over the connections.
+func (s *Services) Service() *service.Service {
+	return service.New(s.Config, s.Store, s.Files, s.Temporal)
+}
+
+// Handler is the HTTP API.
+func (s *Services) Handler() http.Handler {
+	return api.New(api.Deps{Config: s.Config, Service: s.Service(), Ready: map[string]func(context.Context) error{
+		"postgres": s.Store.DB.PingContext,
+		"temporal": func(ctx context.Context) error {
+			_, err := s.Temporal.CheckHealth(ctx, nil)
+			return err
+		},
+		"minio": s.Files.Ping,
+	}})
+}
+
+// ServeHTTP runs the API on the configured address until ctx ends, then drains it.
+func (s *Services) ServeHTTP(ctx context.Context, ready chan<- string) error {
+	l, err := net.Listen("tcp", s.Config.ListenAddr())
+	if err != nil {
+		return fmt.Errorf("http.port: %w", err)
+	}
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	if ready != nil {
+		ready <- l.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

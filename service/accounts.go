@@ -1,0 +1,378 @@
+package service
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"outbound/process"
+	"outbound/storage"
+)
+
+// AccountView is an account as its owner sees it.
+type AccountView struct {
+	ID          int64   `json:"id"`
+	Username    string  `json:"username"`
+	DisplayName string  `json:"displayName"`
+	Role        string  `json:"role"`
+	CollegeCode *string `json:"collegeCode"`
+	CollegeName *string `json:"collegeName"`
+}
+
+// ViewOf is the account as its owner sees it.
+func ViewOf(a *storage.Account) AccountView {
+	return AccountView{ID: a.ID, Username: a.Username, DisplayName: a.DisplayName, Role: a.Role, CollegeCode: a.CollegeCode, CollegeName: a.CollegeName}
+}
+
+// AdminAccountView is an account as administrators see it.
+type AdminAccountView struct {
+	AccountView
+	Disabled      bool `json:"disabled"`
+	LocalPassword bool `json:"localPassword"`
+}
+
+func adminView(a *storage.Account) AdminAccountView {
+	return AdminAccountView{AccountView: ViewOf(a), Disabled: a.Disabled, LocalPassword: a.PasswordHash != nil}
+}
+
+// AccountInput is what administrators set on an account.
+type AccountInput struct {
+	Username    string  `json:"username"`
+	DisplayName string  `json:"displayName"`
+	Role        string  `json:"role"`
+	CollegeCode *string `json:"collegeCode"`
+	Password    string  `json:"password"`
+	Disabled    bool    `json:"disabled"`
+}
+
+var usernameRE = regexp.MustCompile(`^[A-Za-z0-9_.@-]{2,64}$`)
+
+func (s *Service) validateAccount(ctx context.Context, in *AccountInput, creating bool) error {
+	f := fields{}
+	if creating && !usernameRE.MatchString(in.Username) {
+		f.add("username", "用户名（学号/工号）应为2至64位字母、数字或 _ . @ -")
+	}
+	if f.required("displayName", "姓名", in.DisplayName) {
+		f.maxLen("displayName", "姓名", in.DisplayName, 64)
+	}
+	role := process.Role(in.Role)
+	if !slices.Contains(process.Roles, role) {
+		f.add("role", "角色应为 student、college_reviewer、academic_affairs、foreign_affairs 或 admin")
+	}
+	if in.CollegeCode != nil && *in.CollegeCode == "" {
+		in.CollegeCode = nil
+	}
+	if role.Scoped() && in.CollegeCode == nil {
+		f.add("collegeCode", "学生和学院审核员须指定所在学院")
+	}
+	if !role.Scoped() {
+		in.CollegeCode = nil
+	}
+	if in.CollegeCode != nil {
+		colleges, err := s.Store.Colleges(ctx)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(colleges, func(col storage.College) bool { return col.Code == *in.CollegeCode }) {
+			f.add("collegeCode", "学院不存在")
+		}
+	}
+	if in.Password != "" {
+		checkPassword(f, in.Password)
+	}
+	return f.err()
+}
+
+func checkPassword(f fields, pw string) {
+	if len(pw) < 8 || len(pw) > 72 {
+		f.add("password", "密码应为8至72个字符")
+	}
+}
+
+// AccountFilter narrows the list of accounts.
+type AccountFilter struct {
+	Role, Query string
+	Paging
+}
+
+// Accounts lists accounts for administrators.
+func (s *Service) Accounts(ctx context.Context, in AccountFilter) (*Page[AdminAccountView], error) {
+	limit, offset, pageNo := in.bounds()
+	items, total, err := s.Store.Accounts(ctx, storage.AccountFilter{Role: in.Role, Query: in.Query, Limit: limit, Offset: offset})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]AdminAccountView, len(items))
+	for i := range items {
+		out[i] = adminView(&items[i])
+	}
+	return &Page[AdminAccountView]{Items: out, Total: total, Page: pageNo, PageSize: limit}, nil
+}
+
+// HashPassword hashes a local password; "" means a CAS-only account.
+func HashPassword(pw string) (*string, error) {
+	if pw == "" {
+		return nil, nil
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
+	if err != nil {
+		return nil, err
+	}
+	hs := string(h)
+	return &hs, nil
+}
+
+// CreateAccount opens an account of any role.
+func (s *Service) CreateAccount(ctx context.Context, who Caller, in AccountInput) (*AdminAccountView, error) {
+	if err := s.validateAccount(ctx, &in, true); err != nil {
+		return nil, err
+	}
+	hash, err := HashPassword(in.Password)
+	if err != nil {
+		return nil, err
+	}
+	a := &storage.Account{Username: in.Username, DisplayName: in.DisplayName, Role: in.Role, CollegeCode: in.CollegeCode, PasswordHash: hash}
+	if err := s.Store.CreateAccount(ctx, a); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, who, "account.create", "account", a.ID, nil, map[string]any{"username": a.Username, "role": a.Role, "college": a.CollegeCode})
+	return s.adminAccount(ctx, a.ID)
+}
+
+// UpdateAccount changes an account's name, role, college or state.
+func (s *Service) UpdateAccount(ctx context.Context, who Caller, id int64, in AccountInput) (*AdminAccountView, error) {
+	if err := s.validateAccount(ctx, &in, false); err != nil {
+		return nil, err
+	}
+	before, err := s.Store.AccountByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if id == who.ID && (in.Disabled || in.Role != before.Role) {
+		return nil, Conflict("self_change", "不能停用自己的账号或修改自己的角色")
+	}
+	if before.Role == string(process.RoleStudent) && in.Role != before.Role {
+		return nil, Conflict("role_change", "学生账号不能改为其他角色")
+	}
+	a := &storage.Account{ID: id, DisplayName: in.DisplayName, Role: in.Role, CollegeCode: in.CollegeCode, Disabled: in.Disabled}
+	if err := s.Store.UpdateAccount(ctx, a); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, who, "account.update", "account", id,
+		map[string]any{"displayName": before.DisplayName, "role": before.Role, "college": before.CollegeCode, "disabled": before.Disabled},
+		map[string]any{"displayName": a.DisplayName, "role": a.Role, "college": a.CollegeCode, "disabled": a.Disabled})
+	return s.adminAccount(ctx, id)
+}
+
+// ResetPassword sets a local password for an account.
+func (s *Service) ResetPassword(ctx context.Context, who Caller, id int64, password string) error {
+	f := fields{}
+	checkPassword(f, password)
+	if err := f.err(); err != nil {
+		return err
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	if err := s.Store.SetPassword(ctx, id, *hash); err != nil {
+		return err
+	}
+	s.audit(ctx, who, "account.reset_password", "account", id, nil, nil)
+	return nil
+}
+
+func (s *Service) adminAccount(ctx context.Context, id int64) (*AdminAccountView, error) {
+	a, err := s.Store.AccountByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v := adminView(a)
+	return &v, nil
+}
+
+// Sign-in rules.
+const (
+	// Lockout after this many wrong passwords in a row.
+	maxLoginFailures = 5
+	lockoutFor       = 15 * time.Minute
+)
+
+// errWrongLogin is one answer for every failed sign-in, so that it tells nothing about which part was wrong.
+var errWrongLogin = &Error{Kind: KindUnauthenticated, Code: "invalid_credentials", Message: "用户名或密码错误"}
+
+// dummyHash keeps the time of a sign-in with an unknown user like that of a known one.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("outbound-dummy-password"), bcrypt.DefaultCost)
+
+// Credentials are a local sign-in.
+type Credentials struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// CheckPassword signs in with a local password, counting failures towards a lockout.
+func (s *Service) CheckPassword(ctx context.Context, in Credentials) (*storage.Account, error) {
+	f := fields{}
+	if strings.TrimSpace(in.Username) == "" {
+		f.add("username", "请输入用户名（学号或工号）")
+	}
+	if in.Password == "" {
+		f.add("password", "请输入密码")
+	}
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	acc, err := s.Store.AccountByUsername(ctx, strings.TrimSpace(in.Username))
+	if errors.Is(err, storage.ErrNotFound) {
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(in.Password))
+		return nil, errWrongLogin
+	}
+	if err != nil {
+		return nil, err
+	}
+	if acc.LockedUntil != nil && acc.LockedUntil.After(time.Now()) {
+		return nil, &Error{Kind: KindTooMany, Code: "locked", Message: "密码错误次数过多，账号已临时锁定，请15分钟后再试"}
+	}
+	if acc.Disabled || acc.PasswordHash == nil || bcrypt.CompareHashAndPassword([]byte(*acc.PasswordHash), []byte(in.Password)) != nil {
+		if !acc.Disabled && acc.PasswordHash != nil {
+			if err := s.Store.RecordLoginFailure(ctx, acc.ID, maxLoginFailures, lockoutFor); err != nil {
+				return nil, err
+			}
+		}
+		return nil, errWrongLogin
+	}
+	if err := s.Store.RecordLoginSuccess(ctx, acc.ID); err != nil {
+		return nil, err
+	}
+	return acc, nil
+}
+
+// Session is a signed-in session: the bearer token (also the session cookie)
+// and the token a browser sends back on every write.
+type Session struct {
+	Token     string      `json:"token"`
+	CSRFToken string      `json:"csrfToken"`
+	ExpiresAt time.Time   `json:"expiresAt"`
+	Account   AccountView `json:"account"`
+}
+
+func newToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // the system's randomness is gone; nothing safe can follow
+	}
+	return hex.EncodeToString(b)
+}
+
+func hashToken(t string) []byte {
+	sum := sha256.Sum256([]byte(t))
+	return sum[:]
+}
+
+// OpenSession starts a session for an account that signed in.
+func (s *Service) OpenSession(ctx context.Context, acc *storage.Account) (*Session, error) {
+	sess := &Session{Token: newToken(), CSRFToken: newToken(), ExpiresAt: time.Now().Add(s.Config.Auth.SessionTTL), Account: ViewOf(acc)}
+	if err := s.Store.CreateSession(ctx, hashToken(sess.Token), acc.ID, sess.CSRFToken, sess.ExpiresAt); err != nil {
+		return nil, err
+	}
+	return sess, nil
+}
+
+// SessionAccount finds the account of a session token and the session's CSRF token.
+func (s *Service) SessionAccount(ctx context.Context, token string) (*storage.Account, string, error) {
+	acc, csrf, err := s.Store.SessionAccount(ctx, hashToken(token))
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, "", &Error{Kind: KindUnauthenticated, Code: "session_expired", Message: "登录已过期，请重新登录"}
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	if acc.Disabled {
+		return nil, "", Forbidden("账号已停用")
+	}
+	return acc, csrf, nil
+}
+
+// CloseSession ends a session.
+func (s *Service) CloseSession(ctx context.Context, token string) error {
+	return s.Store.DeleteSession(ctx, hashToken(token))
+}
+
+// AccountForCAS is the account of a 学号/工号 that CAS vouched for.
+func (s *Service) AccountForCAS(ctx context.Context, username string) (*storage.Account, error) {
+	acc, err := s.Store.AccountByUsername(ctx, username)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, Forbidden("学号/工号 " + username + " 尚未开通外事综合服务系统账号，请联系国际处")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if acc.Disabled {
+		return nil, Forbidden("账号已停用，请联系国际处")
+	}
+	return acc, nil
+}
+
+// Colleges lists the colleges.
+func (s *Service) Colleges(ctx context.Context) ([]storage.College, error) {
+	return s.Store.Colleges(ctx)
+}
+
+// AuditLog is a page of the audit log.
+func (s *Service) AuditLog(ctx context.Context, p Paging) (*Page[storage.AuditRow], error) {
+	limit, offset, pageNo := p.bounds()
+	items, total, err := s.Store.AuditLog(ctx, limit, offset)
+	if err != nil {
+		return nil, err
+	}
+	return &Page[storage.AuditRow]{Items: items, Total: total, Page: pageNo, PageSize: limit}, nil
+}
+
+// Dashboard is the offices' overview.
+type Dashboard struct {
+	Stages   []storage.StageStats `json:"stages"`
+	Projects []storage.QuotaStats `json:"projects"`
+}
+
+// Dashboard counts applications by stage and admissions by project.
+func (s *Service) Dashboard(ctx context.Context) (*Dashboard, error) {
+	stages, quotas, err := s.Store.Dashboard(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Dashboard{Stages: stages, Projects: quotas}, nil
+}
+
+// Notifications are the caller's latest notifications.
+type Notifications struct {
+	Items  []storage.Notification `json:"items"`
+	Unread int                    `json:"unread"`
+}
+
+// Notifications lists the caller's latest notifications.
+func (s *Service) Notifications(ctx context.Context, who Caller) (*Notifications, error) {
+	items, err := s.Store.Notifications(ctx, who.ID, 50)
+	if err != nil {
+		return nil, err
+	}
+	out := &Notifications{Items: items}
+	for _, n := range items {
+		if n.ReadAt == nil {
+			out.Unread++
+		}
+	}
+	return out, nil
+}
+
+// ReadNotification marks one of the caller's notifications read.
+func (s *Service) ReadNotification(ctx context.Context, who Caller, id int64) error {
+	return s.Store.MarkNotificationRead(ctx, who.ID, id)
+}

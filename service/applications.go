@@ -1,0 +1,332 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"outbound/process"
+	"outbound/storage"
+	"outbound/workflows"
+)
+
+// canView reports whether the caller may see an application: its student;
+// reviewers once it was submitted, college reviewers only in their college;
+// administrators always.
+func canView(who Caller, app *storage.Application) bool {
+	switch who.Role() {
+	case process.RoleStudent:
+		return app.StudentID == who.ID
+	case process.RoleCollegeReviewer:
+		return app.SubmittedAt != nil && app.CollegeCode == who.College()
+	case process.RoleAcademicAffairs, process.RoleForeignAffairs:
+		return app.SubmittedAt != nil
+	case process.RoleAdmin:
+		return true
+	}
+	return false
+}
+
+// errNoApplication answers for others' applications as for absent ones, so
+// that their existence is not disclosed.
+var errNoApplication = NotFound("申请")
+
+// Application loads an application the caller may see.
+func (s *Service) Application(ctx context.Context, who Caller, id int64) (*storage.Application, error) {
+	app, err := s.Store.ApplicationByID(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && !canView(who, app)) {
+		return nil, errNoApplication
+	}
+	return app, err
+}
+
+// ownApplication loads an application of the calling student.
+func (s *Service) ownApplication(ctx context.Context, who Caller, id int64) (*storage.Application, error) {
+	app, err := s.Application(ctx, who, id)
+	if err == nil && app.StudentID != who.ID {
+		return nil, errNoApplication
+	}
+	return app, err
+}
+
+// NewApplication is what a student sends to open the form of a project.
+type NewApplication struct {
+	ProjectID          int64  `json:"projectId"`
+	NoticeVersion      string `json:"noticeVersion"`
+	NoticeAccepted     bool   `json:"noticeAccepted"`
+	CommitmentAccepted bool   `json:"commitmentAccepted"`
+}
+
+// CreateApplication opens a draft and starts its workflow. The draft is
+// written first, so that the database's one-open-application rule decides
+// concurrent requests; the workflow is then started with an ID derived from
+// the draft. Should the process die between the two, ReconcileDrafts starts
+// the missing workflow; should Temporal report a failure after it accepted
+// the start, the existing workflow is found and kept.
+func (s *Service) CreateApplication(ctx context.Context, who Caller, in NewApplication) (*storage.Application, error) {
+	f := fields{}
+	if in.ProjectID <= 0 {
+		f.add("projectId", "请选择项目")
+	}
+	if !in.NoticeAccepted {
+		f.add("noticeAccepted", "请先阅读并接受申报须知")
+	}
+	if !in.CommitmentAccepted {
+		f.add("commitmentAccepted", "请确认本人承诺")
+	}
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	if in.NoticeVersion != NoticeVersion {
+		return nil, Conflict("notice_changed", "申报须知已更新，请重新阅读")
+	}
+	project, err := s.Store.ProjectByID(ctx, in.ProjectID)
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && (!project.Published || !project.Active)) {
+		return nil, NotFound("项目")
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	if !project.WindowOpen(now) {
+		return nil, Conflict("window_closed", "不在该项目的申报时间内（"+process.FormatTime(project.ApplyStart)+" 至 "+process.FormatTime(project.ApplyEnd)+"）")
+	}
+	profile, err := s.Profile(ctx, who)
+	if err != nil {
+		return nil, err
+	}
+	if missing := profile.Completeness.Missing; len(missing) > 0 {
+		return nil, Conflict("profile_incomplete", "请先完善个人资料："+strings.Join(missing, "、"))
+	}
+	app, err := s.Store.CreateDraft(ctx, storage.NewDraft{StudentID: who.ID, ProjectID: project.ID, NoticeVersion: in.NoticeVersion, AcceptedAt: now})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.startWorkflow(ctx, app, project.Code, project.ApplyStart, project.ApplyEnd, who.DisplayName); err != nil {
+		return nil, s.undoDraft(context.WithoutCancel(ctx), app.ID, err)
+	}
+	return app, nil
+}
+
+// undoDraft answers a failed start: a draft whose workflow does exist (the
+// start was accepted after all) is kept; one without is discarded; when
+// Temporal cannot tell, the draft stays for ReconcileDrafts.
+func (s *Service) undoDraft(ctx context.Context, id int64, startErr error) error {
+	_, err := s.Temporal.DescribeWorkflow(ctx, workflows.WorkflowID(id), "")
+	var missing *serviceerror.NotFound
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &missing):
+		if derr := s.Store.DiscardDraft(ctx, id); derr != nil {
+			return errors.Join(startErr, derr)
+		}
+	}
+	return startErr
+}
+
+// startWorkflow starts an application's workflow; one already started is not an error.
+func (s *Service) startWorkflow(ctx context.Context, app *storage.Application, projectCode string, opens, closes time.Time, studentName string) error {
+	in := workflows.Input{
+		ApplicationID: app.ID, StudentID: app.StudentID, StudentName: studentName, College: app.CollegeCode,
+		ProjectCode: projectCode, WindowOpens: opens, WindowCloses: closes,
+		Definition: s.Process, Timing: s.timing(),
+	}
+	_, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                       workflows.WorkflowID(app.ID),
+		TaskQueue:                s.Config.Temporal.TaskQueue,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			workflows.AttrStage.ValueSet(s.Process.FormStage()), workflows.AttrAwaitingRole.ValueSet(string(process.RoleStudent)),
+			workflows.AttrCollege.ValueSet(app.CollegeCode), workflows.AttrProjectCode.ValueSet(projectCode),
+			workflows.AttrStageEnteredAt.ValueSet(time.Now()), workflows.AttrReviewOverdue.ValueSet(false)),
+	}, workflows.WorkflowName, in)
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return nil
+	}
+	return err
+}
+
+// timing turns configuration into the workflow's timer durations.
+func (s *Service) timing() workflows.Timing {
+	p := s.Config.Process
+	return workflows.Timing{ReviewDeadline: p.ReviewDeadline, ReviewReminder: p.ReviewReminder, WindowReminder: p.WindowReminder,
+		ReturnReportDue: p.ReturnReportDue, ReturnReportWarning: p.ReturnReportWarning}
+}
+
+// ReconcileDrafts starts the workflow of every open draft older than grace
+// that has recorded nothing yet: the leftovers of a process that died between
+// writing the draft and starting its workflow. It returns how many it started.
+func (s *Service) ReconcileDrafts(ctx context.Context, grace time.Duration) (int, error) {
+	ids, err := s.Store.UnstartedDrafts(ctx, time.Now().Add(-grace))
+	if err != nil {
+		return 0, err
+	}
+	started := 0
+	for _, id := range ids {
+		app, err := s.Store.ApplicationByID(ctx, id)
+		if err != nil {
+			return started, err
+		}
+		project, err := s.Store.ProjectByID(ctx, app.ProjectID)
+		if err != nil {
+			return started, err
+		}
+		student, err := s.Store.AccountByID(ctx, app.StudentID)
+		if err != nil {
+			return started, err
+		}
+		if err := s.startWorkflow(ctx, app, project.Code, project.ApplyStart, project.ApplyEnd, student.DisplayName); err != nil {
+			return started, err
+		}
+		slog.Info("started the workflow of a draft left without one", "application", id)
+		started++
+	}
+	return started, nil
+}
+
+// send delivers a message to an application's workflow as an Update and waits
+// for its answer. key, when given, is the Update ID: a retried request is applied once.
+func (s *Service) send(ctx context.Context, appID int64, name, key string, req workflows.Request) (*workflows.View, error) {
+	if key == "" || len(key) > 100 {
+		key = uuid.NewString()
+	}
+	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflows.WorkflowID(appID), UpdateName: name, UpdateID: key,
+		Args: []any{req}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err != nil {
+		return nil, err
+	}
+	var v workflows.View
+	if err := h.Get(ctx, &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// Message sends a student's message without content (submit, withdraw, delete, …).
+func (s *Service) Message(ctx context.Context, who Caller, id int64, name, key string) (*ApplicationDetail, error) {
+	app, err := s.ownApplication(ctx, who, id)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.send(ctx, app.ID, name, key, workflows.Request{Actor: who.Actor()})
+	if err != nil {
+		return nil, err
+	}
+	return s.detailOf(ctx, who, app.ID, v)
+}
+
+// Decision is a reviewer's 审核.
+type Decision struct {
+	Decision string             `json:"decision"`
+	Opinion  string             `json:"opinion"`
+	Funding  *workflows.Funding `json:"funding"`
+}
+
+func (d *Decision) validate() error {
+	f := fields{}
+	switch d.Decision {
+	case process.DecisionApprove:
+	case process.DecisionReturn, process.DecisionReject:
+		f.required("opinion", "审核意见", d.Opinion)
+	default:
+		f.add("decision", "审核结果应为 approve（通过）、return（退回）或 reject（不通过）")
+	}
+	f.maxLen("opinion", "审核意见", d.Opinion, process.MaxOpinionRunes)
+	if d.Funding != nil {
+		f.required("funding.source", "资助来源", d.Funding.Source)
+		if d.Funding.Amount < 0 {
+			f.add("funding.amount", "资助金额不能为负数")
+		}
+	}
+	d.Opinion = strings.TrimSpace(d.Opinion)
+	return f.err()
+}
+
+// Decide sends a reviewer's decision.
+func (s *Service) Decide(ctx context.Context, who Caller, id int64, in Decision, key string) (*ApplicationDetail, error) {
+	app, err := s.Application(ctx, who, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	req := workflows.Request{Actor: who.Actor(), Decision: in.Decision, Opinion: in.Opinion, Funding: in.Funding}
+	v, err := s.send(ctx, app.ID, process.MsgDecide, key, req)
+	if err != nil {
+		return nil, err
+	}
+	s.audit(ctx, who, "application.decide", "application", app.ID, map[string]any{"stage": app.Stage, "status": app.Status},
+		map[string]any{"decision": in.Decision, "opinion": in.Opinion, "funding": in.Funding})
+	return s.detailOf(ctx, who, app.ID, v)
+}
+
+// BatchResult is the outcome of one application of a batch approval.
+type BatchResult struct {
+	ApplicationID int64  `json:"applicationId"`
+	OK            bool   `json:"ok"`
+	Code          string `json:"code,omitempty"`
+	Message       string `json:"message,omitempty"`
+}
+
+// BatchOutcome answers a batch approval per application.
+type BatchOutcome struct {
+	Results  []BatchResult `json:"results"`
+	Approved int           `json:"approved"`
+	Failed   int           `json:"failed"`
+}
+
+// BatchApproval approves several applications with one opinion.
+type BatchApproval struct {
+	ApplicationIDs []int64 `json:"applicationIds"`
+	Opinion        string  `json:"opinion"`
+}
+
+// BatchApprove approves each application it can and says why not for the others.
+func (s *Service) BatchApprove(ctx context.Context, who Caller, in BatchApproval) (*BatchOutcome, error) {
+	f := fields{}
+	if len(in.ApplicationIDs) == 0 || len(in.ApplicationIDs) > 100 {
+		f.add("applicationIds", "请选择1至100个申请")
+	}
+	f.maxLen("opinion", "审核意见", in.Opinion, process.MaxOpinionRunes)
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	out := &BatchOutcome{Results: make([]BatchResult, 0, len(in.ApplicationIDs))}
+	for _, id := range in.ApplicationIDs {
+		res := BatchResult{ApplicationID: id}
+		app, err := s.Application(ctx, who, id)
+		if err == nil {
+			_, err = s.send(ctx, id, process.MsgDecide, "", workflows.Request{Actor: who.Actor(), Decision: process.DecisionApprove, Opinion: strings.TrimSpace(in.Opinion)})
+		}
+		if err != nil {
+			e := AsError(err)
+			if e == nil {
+				slog.Error("batch approval failed", "application", id, "error", err)
+				e = ErrInternal
+			}
+			res.Code, res.Message = e.Code, e.Message
+			out.Failed++
+		} else {
+			res.OK = true
+			out.Approved++
+			s.audit(ctx, who, "application.decide", "application", id, map[string]any{"stage": app.Stage, "status": app.Status},
+				map[string]any{"decision": process.DecisionApprove, "opinion": in.Opinion})
+		}
+		out.Results = append(out.Results, res)
+	}
+	return out, nil
+}

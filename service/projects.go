@@ -1,0 +1,303 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"outbound/process"
+	"outbound/storage"
+	"outbound/storage/blob"
+)
+
+// newFor is how long a project carries the "New" marker.
+const newFor = 14 * 24 * time.Hour
+
+// IncompleteHint is the manual's words when the profile is not complete.
+const IncompleteHint = "如看不到项目信息，请完善左边菜单“个人中心”-“我的个人资料”中的信息。"
+
+// ProjectRow is a row of 校际交流项目申请.
+type ProjectRow struct {
+	No      int              `json:"no"`
+	Project *storage.Project `json:"project"`
+	New     bool             `json:"new"`
+	Open    bool             `json:"open"`
+}
+
+// ProjectPage is a page of projects; a student whose profile is incomplete gets none and a hint.
+type ProjectPage struct {
+	Page[ProjectRow]
+	Years   []int    `json:"years,omitempty"`
+	Hint    string   `json:"hint,omitempty"`
+	Missing []string `json:"missing,omitempty"`
+}
+
+// ProjectFilter is 智能搜索 and 项目年度.
+type ProjectFilter struct {
+	Query string
+	Year  int
+	Paging
+}
+
+// Projects lists projects. Students see published projects, and only once their profile is complete.
+func (s *Service) Projects(ctx context.Context, who Caller, in ProjectFilter) (*ProjectPage, error) {
+	if utf8.RuneCountInString(in.Query) > 100 {
+		return nil, Invalid(map[string]string{"q": "搜索内容不能超过100个字"})
+	}
+	limit, offset, pageNo := in.bounds()
+	f := storage.ProjectFilter{Query: in.Query, Year: in.Year, Limit: limit, Offset: offset}
+	out := &ProjectPage{Page: Page[ProjectRow]{Items: []ProjectRow{}, Page: pageNo, PageSize: limit}}
+	if who.Role() == process.RoleStudent {
+		f.PublishedOnly = true
+		profile, err := s.Profile(ctx, who)
+		if err != nil {
+			return nil, err
+		}
+		if missing := profile.Completeness.Missing; len(missing) > 0 {
+			out.Hint, out.Missing = IncompleteHint, missing
+			return out, nil
+		}
+	}
+	list, err := s.Store.Projects(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if out.Years, err = s.Store.ProjectYears(ctx); err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	for i := range list.Items {
+		p := &list.Items[i]
+		out.Items = append(out.Items, ProjectRow{No: offset + i + 1, Project: p, New: now.Sub(p.CreatedAt) < newFor, Open: p.WindowOpen(now)})
+	}
+	out.Total = list.Total
+	return out, nil
+}
+
+// LabelledRequirement is a requirement with its format and size as the manual writes them.
+type LabelledRequirement struct {
+	Requirement  storage.Requirement `json:"requirement"`
+	FormatsLabel string              `json:"formatsLabel"`
+	SizeLabel    string              `json:"sizeLabel"`
+}
+
+// ProjectDetail is 项目详情.
+type ProjectDetail struct {
+	Project      *storage.Project      `json:"project"`
+	Requirements []LabelledRequirement `json:"requirements"`
+	Open         bool                  `json:"open"`
+	New          bool                  `json:"new"`
+}
+
+// Project is one project; students see only published, active ones.
+func (s *Service) Project(ctx context.Context, who Caller, id int64) (*ProjectDetail, error) {
+	p, err := s.Store.ProjectByID(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && who.Role() == process.RoleStudent && (!p.Published || !p.Active)) {
+		return nil, NotFound("项目")
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	reqs := make([]LabelledRequirement, len(p.Requirements))
+	for i, r := range p.Requirements {
+		reqs[i] = LabelledRequirement{Requirement: r, FormatsLabel: strings.Join(r.Formats, ","), SizeLabel: "最大" + limitLabel(r.MaxBytes)}
+	}
+	return &ProjectDetail{Project: p, Requirements: reqs, Open: p.WindowOpen(now), New: now.Sub(p.CreatedAt) < newFor}, nil
+}
+
+// ProjectInput is what foreign affairs and administrators edit.
+type ProjectInput struct {
+	Code                 string             `json:"code"`
+	Name                 string             `json:"name"`
+	Year                 int                `json:"year"`
+	Terms                string             `json:"terms"`
+	StartDate            string             `json:"startDate"`
+	EndDate              string             `json:"endDate"`
+	DurationText         string             `json:"durationText"`
+	Nature               string             `json:"nature"`
+	InstitutionName      string             `json:"institutionName"`
+	InstitutionNameEN    string             `json:"institutionNameEn"`
+	Country              string             `json:"country"`
+	Category             string             `json:"category"`
+	FeeMode              string             `json:"feeMode"`
+	Fee                  float64            `json:"fee"`
+	TermLength           string             `json:"termLength"`
+	Active               *bool              `json:"active"`
+	TeachingMode         string             `json:"teachingMode"`
+	Notes                string             `json:"notes"`
+	HostUnit             string             `json:"hostUnit"`
+	ApplyStart           time.Time          `json:"applyStart"`
+	ApplyEnd             time.Time          `json:"applyEnd"`
+	EligibleDegreeLevels []string           `json:"eligibleDegreeLevels"`
+	EligibleGrades       []string           `json:"eligibleGrades"`
+	EligibleMajors       []string           `json:"eligibleMajors"`
+	MinGPA               *float64           `json:"minGpa"`
+	Quota                *int               `json:"quota"`
+	HasInterview         bool               `json:"hasInterview"`
+	AllowDatesOutside    bool               `json:"allowDatesOutside"`
+	Requirements         []RequirementInput `json:"requirements"`
+}
+
+// RequirementInput is an attachment a project asks for.
+type RequirementInput struct {
+	ID       int64    `json:"id"`
+	Kind     string   `json:"kind"`
+	Formats  []string `json:"formats"`
+	MaxBytes int64    `json:"maxBytes"`
+	Required bool     `json:"required"`
+}
+
+var codeRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+
+func (in *ProjectInput) validate() error {
+	f := fields{}
+	if !codeRE.MatchString(in.Code) {
+		f.add("code", "项目编号应为1至32位字母、数字、-或_")
+	}
+	if f.required("name", "项目名称", in.Name) {
+		f.maxLen("name", "项目名称", in.Name, 200)
+	}
+	if in.Year < 2000 || in.Year > 2100 {
+		f.add("year", "项目年度不正确")
+	}
+	start, okStart := ParseDate(in.StartDate)
+	end, okEnd := ParseDate(in.EndDate)
+	if !okStart {
+		f.add("startDate", "项目开始日期格式应为YYYY-MM-DD")
+	}
+	if !okEnd {
+		f.add("endDate", "项目结束日期格式应为YYYY-MM-DD")
+	}
+	if okStart && okEnd && end.Before(start) {
+		f.add("endDate", "项目结束日期不能早于开始日期")
+	}
+	if in.TermLength != "长期" && in.TermLength != "短期" {
+		f.add("termLength", "项目期限应为“长期”或“短期”")
+	}
+	if in.ApplyStart.IsZero() {
+		f.add("applyStart", "请填写申报开始时间")
+	}
+	if in.ApplyEnd.IsZero() || !in.ApplyEnd.After(in.ApplyStart) {
+		f.add("applyEnd", "申报结束时间应晚于开始时间")
+	}
+	if in.Fee < 0 {
+		f.add("fee", "费用不能为负数")
+	}
+	if in.MinGPA != nil && (*in.MinGPA < 0 || *in.MinGPA > 5) {
+		f.add("minGpa", "GPA要求应在0到5之间")
+	}
+	if in.Quota != nil && *in.Quota < 0 {
+		f.add("quota", "推荐名额不能为负数")
+	}
+	for _, d := range in.EligibleDegreeLevels {
+		if !slices.Contains(process.DegreeLevels, d) {
+			f.add("eligibleDegreeLevels", "申请对象只能是本科生、硕士研究生、博士研究生")
+		}
+	}
+	for _, t := range []struct{ field, label, value string }{
+		{"terms", "项目学期", in.Terms}, {"durationText", "项目时长", in.DurationText}, {"nature", "项目性质", in.Nature},
+		{"institutionName", "院校名称", in.InstitutionName}, {"institutionNameEn", "院校英文名", in.InstitutionNameEN},
+		{"country", "国家/地区", in.Country}, {"category", "项目类型", in.Category}, {"feeMode", "项目费用模式", in.FeeMode},
+		{"teachingMode", "授课形式", in.TeachingMode}, {"hostUnit", "项目主办单位", in.HostUnit},
+	} {
+		f.maxLen(t.field, t.label, t.value, 200)
+	}
+	f.maxLen("notes", "其他说明", in.Notes, 2000)
+	for i, r := range in.Requirements {
+		key := "requirements." + strconv.Itoa(i)
+		if strings.TrimSpace(r.Kind) == "" {
+			f.add(key+".kind", "请填写附件类型")
+		}
+		if len(r.Formats) == 0 {
+			f.add(key+".formats", "请至少选择一种附件格式")
+		}
+		for _, fm := range r.Formats {
+			if _, ok := blob.Formats[strings.ToLower(fm)]; !ok {
+				f.add(key+".formats", "不支持的附件格式："+fm)
+			}
+		}
+		if r.MaxBytes <= 0 || r.MaxBytes > MaxRequirementBytes {
+			f.add(key+".maxBytes", "附件大小应在1字节到100M之间")
+		}
+	}
+	return f.err()
+}
+
+func (in *ProjectInput) project(id int64) *storage.Project {
+	active := true
+	if in.Active != nil {
+		active = *in.Active
+	}
+	p := &storage.Project{ID: id, Code: in.Code, Name: strings.TrimSpace(in.Name), Year: in.Year, Terms: in.Terms,
+		StartDate: in.StartDate, EndDate: in.EndDate, DurationText: in.DurationText, Nature: in.Nature,
+		InstitutionName: in.InstitutionName, InstitutionNameEN: in.InstitutionNameEN, Country: in.Country, Category: in.Category,
+		FeeMode: in.FeeMode, Fee: in.Fee, TermLength: in.TermLength, Active: active, TeachingMode: in.TeachingMode,
+		Notes: in.Notes, HostUnit: in.HostUnit, ApplyStart: in.ApplyStart, ApplyEnd: in.ApplyEnd,
+		EligibleDegreeLevels: nonNil(in.EligibleDegreeLevels), EligibleGrades: nonNil(in.EligibleGrades), EligibleMajors: nonNil(in.EligibleMajors),
+		MinGPA: in.MinGPA, Quota: in.Quota, HasInterview: in.HasInterview, AllowDatesOutside: in.AllowDatesOutside,
+		Requirements: []storage.Requirement{}}
+	for _, r := range in.Requirements {
+		formats := make([]string, len(r.Formats))
+		for i, fm := range r.Formats {
+			formats[i] = strings.ToLower(fm)
+		}
+		p.Requirements = append(p.Requirements, storage.Requirement{ID: r.ID, Kind: strings.TrimSpace(r.Kind), Formats: formats, MaxBytes: r.MaxBytes, Required: r.Required})
+	}
+	return p
+}
+
+// SaveProject creates a project (id 0) or changes one.
+func (s *Service) SaveProject(ctx context.Context, who Caller, id int64, in ProjectInput) (*storage.Project, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	var before *storage.Project
+	if id != 0 {
+		var err error
+		if before, err = s.Store.ProjectByID(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	p := in.project(id)
+	if err := s.Store.SaveProject(ctx, p); err != nil {
+		return nil, err
+	}
+	if id == 0 {
+		s.audit(ctx, who, "project.create", "project", p.ID, nil, p)
+	} else {
+		s.audit(ctx, who, "project.update", "project", id, before, p)
+	}
+	return s.Store.ProjectByID(ctx, p.ID)
+}
+
+// Publish publishes a project or withdraws it from the students' list.
+func (s *Service) Publish(ctx context.Context, who Caller, id int64, published bool) (*storage.Project, error) {
+	if err := s.Store.SetPublished(ctx, id, published); err != nil {
+		return nil, err
+	}
+	action := "project.unpublish"
+	if published {
+		action = "project.publish"
+	}
+	s.audit(ctx, who, action, "project", id, map[string]bool{"published": !published}, map[string]bool{"published": published})
+	return s.Store.ProjectByID(ctx, id)
+}
+
+// CopyProject copies a project into another year.
+func (s *Service) CopyProject(ctx context.Context, who Caller, id int64, year int) (*storage.Project, error) {
+	if year < 2000 || year > 2100 {
+		return nil, Invalid(map[string]string{"year": "项目年度不正确"})
+	}
+	newID, err := s.Store.CopyProject(ctx, id, year)
+	if err != nil {
+		return nil, err
+	}
+	s.audit(ctx, who, "project.copy", "project", newID, map[string]int64{"from": id}, map[string]int{"year": year})
+	return s.Store.ProjectByID(ctx, newID)
+}

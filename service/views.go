@@ -1,0 +1,278 @@
+package service
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"outbound/process"
+	"outbound/storage"
+	"outbound/workflows"
+)
+
+// NoticeVersion names the text of 申报须知 and 本人承诺 a student accepts; a new text gets a new version.
+const NoticeVersion = "2024-1"
+
+// Notice is 申报须知 and 本人承诺, shown before the form opens.
+type Notice struct {
+	Version     string `json:"version"`
+	Notice      string `json:"notice"`
+	Commitment  string `json:"commitment"`
+	ReadSeconds int    `json:"readSeconds"`
+	Warning     string `json:"warning"`
+}
+
+// CurrentNotice is the text students accept now.
+var CurrentNotice = Notice{
+	Version:     NoticeVersion,
+	Notice:      "本人在本表格中填写的信息真实有效，并且已将参加本项目的相关事宜告知家长。本人出境期间的学习交流不涉及政治敏感问题、无知识产权保护问题。本人将遵守学校有关学生出国(境)的规章制度，承诺及时办理注册、学籍、缴费、返校报到等手续。因个人原因违反学校相关规定，责任和后果由学生本人承担。本人将遵守出访国家的法律法规，遵守接待学校的校规校纪。本人将自行购买出访期间的医疗及意外保险。本人保证按期回国。本人有义务在出访访问期间确保个人财产及人身安全。",
+	Commitment:  "本人承诺以上所填信息真实、准确，并已认真阅读申报须知。每人限报1个项目，报名多个项目的将被取消报名资格。",
+	ReadSeconds: 2,
+	Warning:     "请勿上传涉密材料",
+}
+
+// RequirementFiles is a row of 附件信息: a requirement and its uploaded files.
+type RequirementFiles struct {
+	storage.Requirement
+	Files []storage.Attachment `json:"files"`
+}
+
+// LabelledAction is an entry of the 操作 menu with its words.
+type LabelledAction struct {
+	Action process.Action `json:"action"`
+	Label  string         `json:"label"`
+}
+
+// ApplicationDetail is 申请查看: 进度信息, 基本信息, 详细信息, 资助情况, 附件信息, 历史记录.
+type ApplicationDetail struct {
+	Application    *storage.Application    `json:"application"`
+	Funding        storage.Funding         `json:"funding"`
+	LanguageScores []storage.LanguageScore `json:"languageScores"`
+	Requirements   []RequirementFiles      `json:"requirements"`
+	OtherFiles     []storage.Attachment    `json:"otherFiles"`
+	Timeline       []storage.TimelineEvent `json:"timeline"`
+	PendingStep    string                  `json:"pendingStep"`
+	Actions        []LabelledAction        `json:"actions"`
+	TemporalURL    string                  `json:"temporalUrl"`
+}
+
+// Detail is the whole of an application the caller may see.
+func (s *Service) Detail(ctx context.Context, who Caller, id int64) (*ApplicationDetail, error) {
+	app, err := s.Application(ctx, who, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.detail(ctx, who, app, nil)
+}
+
+// detailOf answers a change with the application as it is now; view is the
+// workflow's state when the caller has it already (a message's answer).
+func (s *Service) detailOf(ctx context.Context, who Caller, id int64, view *workflows.View) (*ApplicationDetail, error) {
+	app, err := s.Store.ApplicationByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.detail(ctx, who, app, view)
+}
+
+func (s *Service) detail(ctx context.Context, who Caller, app *storage.Application, view *workflows.View) (*ApplicationDetail, error) {
+	scores, err := s.Store.LanguageScores(ctx, app.ID)
+	if err != nil {
+		return nil, err
+	}
+	files, err := s.Store.Attachments(ctx, app.ID)
+	if err != nil {
+		return nil, err
+	}
+	timeline, err := s.Store.Timeline(ctx, app.ID)
+	if err != nil {
+		return nil, err
+	}
+	reqs, err := app.CapturedRequirements()
+	if err != nil {
+		return nil, err
+	}
+	byReq := make([]RequirementFiles, len(reqs))
+	others := []storage.Attachment{}
+	for i, r := range reqs {
+		byReq[i] = RequirementFiles{Requirement: r, Files: []storage.Attachment{}}
+	}
+	for _, f := range files {
+		i := -1
+		if f.RequirementID != nil {
+			i = slices.IndexFunc(reqs, func(r storage.Requirement) bool { return r.ID == *f.RequirementID })
+		}
+		if i >= 0 {
+			byReq[i].Files = append(byReq[i].Files, f)
+		} else {
+			others = append(others, f)
+		}
+	}
+	if view == nil {
+		view = s.queryView(ctx, app.ID)
+	}
+	actions := allowedFor(who, app, view)
+	labelled := make([]LabelledAction, len(actions))
+	for i, a := range actions {
+		labelled[i] = LabelledAction{Action: a, Label: process.ActionLabels[a]}
+	}
+	return &ApplicationDetail{
+		Application: app, Funding: app.Funding, LanguageScores: scores, Requirements: byReq, OtherFiles: others,
+		Timeline: timeline, PendingStep: s.pendingStep(app), Actions: labelled, TemporalURL: s.temporalURL(app.ID),
+	}, nil
+}
+
+// pendingStep is the unfinished row of 进度信息, from the read model.
+func (s *Service) pendingStep(app *storage.Application) string {
+	if app.ClosedAt != nil {
+		return ""
+	}
+	return s.Process.PendingStep(app.Phase, app.Stage)
+}
+
+func (s *Service) temporalURL(id int64) string {
+	if s.Config.Temporal.UIURL == "" {
+		return ""
+	}
+	return strings.TrimRight(s.Config.Temporal.UIURL, "/") + "/namespaces/" + s.Config.Temporal.Namespace + "/workflows/" + workflows.WorkflowID(id)
+}
+
+// queryView asks an application's workflow for its state; nil when it cannot
+// answer (ended long ago, or Temporal is down).
+func (s *Service) queryView(ctx context.Context, id int64) *workflows.View {
+	qctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	res, err := s.Temporal.QueryWorkflow(qctx, workflows.WorkflowID(id), "", workflows.QueryState)
+	if err != nil {
+		return nil
+	}
+	var v workflows.View
+	if err := res.Get(&v); err != nil {
+		return nil
+	}
+	return &v
+}
+
+// allowedFor narrows the workflow's actions for a role to the caller's scope;
+// without a view, viewing only.
+func allowedFor(who Caller, app *storage.Application, v *workflows.View) []process.Action {
+	fallback := []process.Action{process.ActionView, process.ActionTrack}
+	if v == nil {
+		return fallback
+	}
+	actions := v.Allowed[who.Role()]
+	notDecide := func(a process.Action) bool { return a == process.ActionDecide }
+	if who.Role() == process.RoleCollegeReviewer && who.College() != app.CollegeCode {
+		actions = slices.DeleteFunc(slices.Clone(actions), notDecide)
+	}
+	if slices.Contains(v.DecideExcluded, who.ID) {
+		actions = slices.DeleteFunc(slices.Clone(actions), notDecide)
+	}
+	if len(actions) == 0 {
+		return fallback
+	}
+	return actions
+}
+
+// ListFilter narrows a list of applications.
+type ListFilter struct {
+	Stage       string
+	ProjectID   int64
+	Year        int
+	OverdueOnly bool
+	// College narrows offices' and administrators' lists; a college reviewer always sees their own.
+	College string
+	// Role narrows an administrator's queue to what awaits that role.
+	Role string
+	Paging
+}
+
+// scoped applies the caller's scope to a list filter: a student sees their
+// own applications, a college reviewer their college's submitted ones,
+// offices every submitted one, administrators every one.
+func scoped(who Caller, in ListFilter) storage.ApplicationFilter {
+	f := storage.ApplicationFilter{Stage: in.Stage, ProjectID: in.ProjectID, Year: in.Year, OverdueOnly: in.OverdueOnly}
+	switch who.Role() {
+	case process.RoleStudent:
+		f.StudentID = who.ID
+	case process.RoleCollegeReviewer:
+		f.CollegeCode = who.College()
+		f.SubmittedOnly = true
+	case process.RoleAdmin:
+		f.CollegeCode = in.College
+	default:
+		f.CollegeCode = in.College
+		f.SubmittedOnly = true
+	}
+	return f
+}
+
+// ApplicationRow is a row of a list of applications.
+type ApplicationRow struct {
+	No          int                  `json:"no"`
+	Application *storage.Application `json:"application"`
+	// Actions is the 操作 menu, on a student's own list.
+	Actions []process.Action `json:"actions,omitempty"`
+}
+
+// Applications is 行前手续及回国手续申请 for students and the scoped list for staff.
+func (s *Service) Applications(ctx context.Context, who Caller, in ListFilter) (*Page[ApplicationRow], error) {
+	f := scoped(who, in)
+	var pageNo int
+	f.Limit, f.Offset, pageNo = in.bounds()
+	list, err := s.Store.Applications(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]ApplicationRow, len(list.Items))
+	var wg sync.WaitGroup
+	for i := range list.Items {
+		app := &list.Items[i]
+		rows[i] = ApplicationRow{No: f.Offset + i + 1, Application: app}
+		if who.Role() == process.RoleStudent {
+			// Each row's 操作 menu asks its workflow; the rows ask at once.
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rows[i].Actions = allowedFor(who, app, s.queryView(ctx, app.ID))
+			}()
+		}
+	}
+	wg.Wait()
+	return &Page[ApplicationRow]{Items: rows, Total: list.Total, Page: pageNo, PageSize: f.Limit}, nil
+}
+
+// QueueRow is a row of a reviewer's queue.
+type QueueRow struct {
+	No           int                  `json:"no"`
+	Application  *storage.Application `json:"application"`
+	WaitingHours int                  `json:"waitingHours"`
+	PendingStep  string               `json:"pendingStep"`
+}
+
+// ReviewQueue lists what awaits the caller's role, oldest first, within scope.
+func (s *Service) ReviewQueue(ctx context.Context, who Caller, in ListFilter) (*Page[QueueRow], error) {
+	limit, offset, pageNo := in.bounds()
+	f := storage.ApplicationFilter{Limit: limit, Offset: offset, AwaitingRole: string(who.Role()), Stage: in.Stage,
+		ProjectID: in.ProjectID, Year: in.Year, OverdueOnly: in.OverdueOnly}
+	switch who.Role() {
+	case process.RoleCollegeReviewer:
+		f.CollegeCode = who.College()
+	case process.RoleAdmin:
+		f.AwaitingRole = in.Role
+		f.OpenOnly = true
+	}
+	list, err := s.Store.Applications(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	rows := make([]QueueRow, len(list.Items))
+	for i := range list.Items {
+		app := &list.Items[i]
+		rows[i] = QueueRow{No: offset + i + 1, Application: app, WaitingHours: int(now.Sub(app.StageEnteredAt).Hours()), PendingStep: s.pendingStep(app)}
+	}
+	return &Page[QueueRow]{Items: rows, Total: list.Total, Page: pageNo, PageSize: limit}, nil
+}

@@ -1,0 +1,69 @@
+// Widgets shared by the student's and the staff's pages: paging, files and messages.
+import { h, api, upload, toast, table, confirmDialog, fmtTime, fmtSize } from './lib.js';
+
+export function pager(data, link) {
+  const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
+  if (pages <= 1) return h('p', { class: 'muted' }, '共 ' + data.total + ' 条');
+  return h('nav', { class: 'pager' }, '共 ' + data.total + ' 条 ',
+    data.page > 1 ? h('a', { href: link(data.page - 1) }, '上一页') : '', ' 第 ' + data.page + '/' + pages + ' 页 ',
+    data.page < pages ? h('a', { href: link(data.page + 1) }, '下一页') : '');
+}
+
+// attachmentTable is 附件信息: one row per requirement with its status and its files.
+export function attachmentTable(id, requirements, editable) {
+  return table([
+    { label: '序号', value: (_, i) => i + 1 },
+    { label: '附件类型', value: (r) => h('span', {}, r.kind, r.required ? h('em', { class: 'req' }, '*') : '') },
+    { label: '附件格式', value: (r) => r.formats.join(',') }, { label: '附件大小', value: (r) => '最大' + fmtSize(r.maxBytes) },
+    { label: '上传状态', value: (r) => r.files.length ? h('span', { class: 'ok' }, '✔ 已上传') : h('span', { class: 'bad' }, '✘ 未上传') },
+    { label: '上传时间', value: (r) => r.files.length ? fmtTime(r.files[r.files.length - 1].uploadedAt) : '' },
+    { label: '操作', value: (r) => h('div', { class: 'ops column' },
+      r.files.map((f) => h('span', { class: 'file' }, fileLinks(id, f),
+        editable ? h('button', { type: 'button', class: 'link danger', onclick: async () => {
+          if (await confirmDialog('删除附件', '确定删除 ' + f.fileName + ' 吗？')) {
+            await api('DELETE', `/applications/${id}/attachments/${f.id}`);
+            location.hash = '#/applications/' + id + '/edit?step=3&r=' + Date.now();
+          }
+        } }, '删除') : '')),
+      editable ? uploadButton('上传', `/applications/${id}/attachments?requirementId=${r.id}`, r.formats, () => { location.hash = '#/applications/' + id + '/edit?step=3&r=' + Date.now(); }) : '') },
+  ], requirements, '该项目无需上传附件');
+}
+
+export function fileLinks(id, f) {
+  const base = `/api/v1/applications/${id}/attachments/${f.id}`;
+  return h('span', { class: 'file-links' }, h('span', { class: 'name' }, f.fileName + ' (' + fmtSize(f.sizeBytes) + ')'),
+    h('a', { href: base, download: f.fileName }, '下载'), h('a', { href: base + '?inline=1', target: '_blank', rel: 'noopener' }, '查看'));
+}
+
+// uploadButton opens a file picker and shows the upload's progress.
+export function uploadButton(label, path, formats, done) {
+  const input = h('input', { type: 'file', class: 'file-input', accept: formats.map((f) => '.' + f).join(',') });
+  const bar = h('progress', { max: 100, value: 0, hidden: true });
+  const status = h('span', { class: 'upload-status' });
+  input.addEventListener('change', async () => {
+    const file = input.files[0];
+    if (!file) return;
+    bar.hidden = false;
+    status.textContent = '';
+    try {
+      await upload(path, file, (v) => { bar.value = v; status.textContent = v + '%'; });
+      status.textContent = '100% 上传成功';
+      toast(file.name + ' 上传成功');
+      done();
+    } catch (e) {
+      bar.hidden = true;
+      status.textContent = e.fields?.file || e.message;
+      status.className = 'upload-status bad';
+    }
+  });
+  return h('label', { class: 'upload' }, h('span', { class: 'button secondary small' }, label), input, bar, status);
+}
+
+export async function message(id, name, question) {
+  if (question && !(await confirmDialog('确认', question))) return;
+  try {
+    await api('POST', `/applications/${id}/${name}`);
+    toast('操作成功');
+    location.hash = name === 'delete' ? '#/applications?r=' + Date.now() : '#/applications/' + id + '?r=' + Date.now();
+  } catch (e) { toast(e.message, 'error'); }
+}

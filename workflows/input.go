@@ -1,0 +1,35 @@
+package workflows
+
+import (
+	"strconv"
+	"time"
+
+	"outbound/process"
+)
+
+// Timing holds the durations of the workflow's timers, from configuration.
+type Timing struct {
+	ReviewDeadline      time.Duration
+	ReviewReminder      time.Duration
+	WindowReminder      time.Duration
+	ReturnReportDue     time.Duration
+	ReturnReportWarning time.Duration
+}
+
+// Input starts an application's workflow.
+type Input struct {
+	ApplicationID int64
+	StudentID     int64
+	StudentName   string
+	College       string
+	ProjectCode   string
+	WindowOpens   time.Time
+	WindowCloses  time.Time
+	Definition    process.Definition
+	Timing        Timing
+}
+
+// WorkflowID is the Temporal workflow ID of an application.
+func WorkflowID(applicationID int64) string {
+	return "application-" + strconv.FormatInt(applicationID, 10)
+}

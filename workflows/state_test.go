@@ -1,0 +1,172 @@
+package workflows
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"outbound/process"
+)
+
+// The people of the table: the student owns the application; every reviewer is of its college.
+var (
+	tableNow   = time.Date(2027, 3, 1, 10, 0, 0, 0, process.Zone)
+	tableActor = map[process.Role]Actor{
+		process.RoleStudent:         {ID: 1, Name: "学生", Role: process.RoleStudent, College: "ECO"},
+		process.RoleCollegeReviewer: {ID: 2, Name: "学院", Role: process.RoleCollegeReviewer, College: "ECO"},
+		process.RoleAcademicAffairs: {ID: 3, Name: "教务处", Role: process.RoleAcademicAffairs},
+		process.RoleForeignAffairs:  {ID: 4, Name: "外事部门", Role: process.RoleForeignAffairs},
+		process.RoleAdmin:           {ID: 5, Name: "管理员", Role: process.RoleAdmin},
+	}
+)
+
+func tableState() *State {
+	return NewState(Input{
+		ApplicationID: 7, StudentID: 1, College: "ECO", ProjectCode: "P1",
+		WindowOpens: tableNow.Add(-24 * time.Hour), WindowCloses: tableNow.Add(24 * time.Hour),
+		Definition: process.DefaultDefinition(), Timing: timing(),
+	}, tableNow)
+}
+
+// approveBy approves the pending review as someone of the role; the second
+// academic review is approved by another person than the first.
+func approveBy(s *State, id int64) {
+	r := s.review()
+	s.Decided(Request{Actor: Actor{ID: id, Role: r.Role, College: "ECO"}, Decision: process.DecisionApprove}, tableNow)
+}
+
+// at walks a fresh application to a stage: n approvals after the submission of each phase in turn.
+func at(stage string) *State {
+	s := tableState()
+	for i := 0; i < 20 && s.Stage() != stage && !s.Closed(); i++ {
+		if s.Editable() {
+			s.Submitted(tableNow)
+			continue
+		}
+		approveBy(s, int64(100+i))
+	}
+	if s.Stage() != stage {
+		panic("cannot reach " + stage)
+	}
+	return s
+}
+
+// TestEveryStageMessageAndRole checks Check over the whole table: every stage ×
+// every message × every role. Each stage lists what it accepts and from whom;
+// everything else is refused with the code the rule below names.
+func TestEveryStageMessageAndRole(t *testing.T) {
+	returned := at("college_review")
+	returned.Decided(Request{Actor: tableActor[process.RoleCollegeReviewer], Decision: process.DecisionReturn, Opinion: "补充"}, tableNow)
+	rejected := at("academic_review")
+	rejected.Decided(Request{Actor: tableActor[process.RoleAcademicAffairs], Decision: process.DecisionReject, Opinion: "不符合"}, tableNow)
+	cancelled := tableState()
+	cancelled.Deleted(tableNow)
+	expired := tableState()
+	expired.Expired(tableNow)
+
+	student := process.RoleStudent
+	inReview := func(r process.Role) map[string]process.Role {
+		return map[string]process.Role{process.MsgWithdraw: student, process.MsgSupplement: student, process.MsgDecide: r}
+	}
+	table := []struct {
+		name   string
+		state  *State
+		accept map[string]process.Role // message → the one role it is accepted from
+	}{
+		{"draft", tableState(), map[string]process.Role{process.MsgSubmit: student, process.MsgDelete: student}},
+		{"college_review", at("college_review"), inReview(process.RoleCollegeReviewer)},
+		{"academic_review", at("academic_review"), inReview(process.RoleAcademicAffairs)},
+		{"foreign_review", at("foreign_review"), inReview(process.RoleForeignAffairs)},
+		{"returned", returned, map[string]process.Role{process.MsgSubmit: student}},
+		{"predeparture_materials", at("predeparture_materials"), map[string]process.Role{process.MsgSubmitPredeparture: student}},
+		{"predeparture_first_review", at("predeparture_first_review"), inReview(process.RoleAcademicAffairs)},
+		{"predeparture_second_review", at("predeparture_second_review"), inReview(process.RoleAcademicAffairs)},
+		{"predeparture_foreign_review", at("predeparture_foreign_review"), inReview(process.RoleForeignAffairs)},
+		{"return_report", at("return_report"), map[string]process.Role{process.MsgSubmitReturnReport: student}},
+		{"return_review", at("return_review"), inReview(process.RoleForeignAffairs)},
+		{"completed", at(process.StageCompleted), nil},
+		{"rejected", rejected, nil},
+		{"cancelled", cancelled, nil},
+		{"expired", expired, nil},
+	}
+	for _, row := range table {
+		for _, msg := range process.Messages {
+			for _, role := range process.Roles {
+				t.Run(fmt.Sprintf("%s/%s/%s", row.name, msg, role), func(t *testing.T) {
+					req := Request{Actor: tableActor[role], Decision: process.DecisionApprove, AttachmentIDs: []int64{1}}
+					got := row.state.Check(msg, req, tableNow)
+					want := ""
+					switch accepted, ok := row.accept[msg]; {
+					case row.state.Closed():
+						want = CodeClosed
+					case ok && accepted == role:
+					case msg == process.MsgDecide && row.state.InReview():
+						want = CodeWrongRole
+					case msg == process.MsgDecide:
+						want = CodeWrongStage
+					case role != student:
+						want = CodeNotOwner
+					default:
+						want = CodeWrongStage
+					}
+					switch {
+					case want == "" && got != nil:
+						t.Fatalf("refused with %s (%s), want accepted", got.Code, got.Message)
+					case want != "" && got == nil:
+						t.Fatalf("accepted, want refused with %s", want)
+					case want != "" && got.Code != want:
+						t.Fatalf("refused with %s (%s), want %s", got.Code, got.Message, want)
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestDecisionRules checks the rules of a decision's content and its scope.
+func TestDecisionRules(t *testing.T) {
+	college := tableActor[process.RoleCollegeReviewer]
+	otherCollege := college
+	otherCollege.College = "LIT"
+	second := at("predeparture_second_review")
+	firstApprover := Actor{ID: second.Approvers["predeparture_first_review"], Role: process.RoleAcademicAffairs}
+	long := make([]rune, process.MaxOpinionRunes+1)
+	for i := range long {
+		long[i] = '意'
+	}
+	for _, c := range []struct {
+		name  string
+		state *State
+		req   Request
+		want  string
+	}{
+		{"another college", at("college_review"), Request{Actor: otherCollege, Decision: process.DecisionApprove}, CodeWrongCollege},
+		{"return without opinion", at("college_review"), Request{Actor: college, Decision: process.DecisionReturn}, CodeOpinionRequired},
+		{"reject without opinion", at("college_review"), Request{Actor: college, Decision: process.DecisionReject, Opinion: " "}, CodeOpinionRequired},
+		{"unknown decision", at("college_review"), Request{Actor: college, Decision: "maybe"}, CodeInvalidDecision},
+		{"opinion too long", at("college_review"), Request{Actor: college, Decision: process.DecisionApprove, Opinion: string(long)}, CodeOpinionTooLong},
+		{"funding before admission", at("college_review"), Request{Actor: college, Decision: process.DecisionApprove, Funding: &Funding{Source: "学校", Amount: 1}}, CodeFundingNotAllowed},
+		{"negative funding at admission", at("foreign_review"), Request{Actor: tableActor[process.RoleForeignAffairs], Decision: process.DecisionApprove, Funding: &Funding{Source: "学校", Amount: -1}}, CodeFundingNotAllowed},
+		{"funding at admission", at("foreign_review"), Request{Actor: tableActor[process.RoleForeignAffairs], Decision: process.DecisionApprove, Funding: &Funding{Source: "学校", Amount: 5000}}, ""},
+		{"second review by the first reviewer", second, Request{Actor: firstApprover, Decision: process.DecisionApprove}, CodeSameReviewer},
+		{"supplement without files", at("college_review"), Request{Actor: tableActor[process.RoleStudent]}, CodeNoAttachments},
+		{"unknown message", at("college_review"), Request{Actor: college}, CodeUnknownMessage},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			msg := process.MsgDecide
+			switch c.name {
+			case "supplement without files":
+				msg = process.MsgSupplement
+			case "unknown message":
+				msg = "approve-all"
+			}
+			got := c.state.Check(msg, c.req, tableNow)
+			switch {
+			case c.want == "" && got != nil:
+				t.Fatalf("refused with %s, want accepted", got.Code)
+			case c.want != "" && (got == nil || got.Code != c.want):
+				t.Fatalf("got %v, want %s", got, c.want)
+			}
+		})
+	}
+}
