@@ -1,0 +1,81 @@
+package workflows
+
+import (
+	"time"
+
+	"outbound/process"
+)
+
+// Deadline is the next timer of the current stage.
+type Deadline struct {
+	At   time.Time
+	Kind string
+}
+
+// Deadline kinds.
+const (
+	DeadlineWindowReminder = "window_reminder"
+	DeadlineWindowClose    = "window_close"
+	DeadlineReviewReminder = "review_reminder"
+	DeadlineReviewOverdue  = "review_overdue"
+	DeadlineReturnReminder = "return_reminder"
+	DeadlineReturnOverdue  = "return_overdue"
+)
+
+// NextDeadline is the earliest timer still to fire in the current stage.
+func (s *State) NextDeadline() (Deadline, bool) {
+	t := s.Input.Timing
+	var candidates []Deadline
+	switch {
+	case s.Terminal != "":
+	case s.InReview():
+		if !s.ReminderSent && t.ReviewReminder < t.ReviewDeadline {
+			candidates = append(candidates, Deadline{s.StageEnteredAt.Add(t.ReviewReminder), DeadlineReviewReminder})
+		}
+		if !s.Overdue {
+			candidates = append(candidates, Deadline{s.StageEnteredAt.Add(t.ReviewDeadline), DeadlineReviewOverdue})
+		}
+	case s.PhaseIndex == 0 && !s.EverSubmitted:
+		if !s.ReminderSent {
+			candidates = append(candidates, Deadline{s.Input.WindowCloses.Add(-t.WindowReminder), DeadlineWindowReminder})
+		}
+		candidates = append(candidates, Deadline{s.Input.WindowCloses, DeadlineWindowClose})
+	case s.phase().Name == process.PhaseReturn && !s.ReturnDate.IsZero():
+		due := s.ReturnDate.Add(t.ReturnReportDue)
+		if !s.ReminderSent {
+			candidates = append(candidates, Deadline{due.Add(-t.ReturnReportWarning), DeadlineReturnReminder})
+		}
+		if !s.Overdue {
+			candidates = append(candidates, Deadline{due, DeadlineReturnOverdue})
+		}
+	}
+	if len(candidates) == 0 {
+		return Deadline{}, false
+	}
+	next := candidates[0]
+	for _, c := range candidates[1:] {
+		if c.At.Before(next.At) {
+			next = c
+		}
+	}
+	return next, true
+}
+
+// DueAt is when the current stage's work is due, if it has a due time.
+func (s *State) DueAt() *time.Time {
+	t := s.Input.Timing
+	var due time.Time
+	switch {
+	case s.Terminal != "":
+		return nil
+	case s.InReview():
+		due = s.StageEnteredAt.Add(t.ReviewDeadline)
+	case s.PhaseIndex == 0 && !s.EverSubmitted:
+		due = s.Input.WindowCloses
+	case s.phase().Name == process.PhaseReturn && !s.ReturnDate.IsZero():
+		due = s.ReturnDate.Add(t.ReturnReportDue)
+	default:
+		return nil
+	}
+	return &due
+}
