@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 
+	"outbound/process"
 	"outbound/server"
 )
 
@@ -452,4 +453,39 @@ func TestCASSignIn(t *testing.T) {
 	require.NoError(t, err)
 	me.Body.Close()
 	require.Equal(t, 401, me.StatusCode)
+}
+
+// TestAccountsOfEveryRole: an administrator opens an account of each role; each
+// signs in with its scope, and a new student lands on an empty profile of their college.
+func TestAccountsOfEveryRole(t *testing.T) {
+	admin := login(t, "admin")
+	for _, role := range process.Roles {
+		t.Run(string(role), func(t *testing.T) {
+			name := fmt.Sprintf("%s%d", role, time.Now().UnixNano()%1e9)
+			body := map[string]any{"username": name, "displayName": "新账号", "role": role, "password": "Secret-2026"}
+			if role.Scoped() {
+				body["collegeCode"] = "ECO"
+			}
+			r := admin.call("POST", "/accounts", body)
+			require.Equal(t, 201, r.status, string(r.body))
+			require.Equal(t, string(role), r.str("role"))
+			lr := newClient(t).call("POST", "/auth/login", map[string]string{"username": name, "password": "Secret-2026"})
+			require.Equal(t, 200, lr.status, string(lr.body))
+			c := newClient(t)
+			c.token = lr.str("token")
+			me := c.call("GET", "/me", nil)
+			require.Equal(t, string(role), me.str("role"))
+			if role.Scoped() {
+				require.Equal(t, "ECO", me.str("collegeCode"))
+			}
+			if role == process.RoleStudent {
+				p := c.call("GET", "/profile", nil)
+				require.Equal(t, 200, p.status, string(p.body))
+				require.Equal(t, "新账号", p.str("profile.nameCn"))
+				require.Equal(t, "ECO", p.str("profile.collegeCode"))
+				require.NotEmpty(t, p.str("profile.systemNo"))
+				require.False(t, p.get("completeness.complete").(bool))
+			}
+		})
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"outbound/process"
+
 	"github.com/jmoiron/sqlx"
 )
 
@@ -56,9 +58,12 @@ func (s *Store) CreateAccount(ctx context.Context, a *Account) error {
 		if err != nil {
 			return err
 		}
-		if a.Role == "student" {
+		if process.Role(a.Role) == process.RoleStudent {
+			// The number is passed as text of its own: one parameter used as both
+			// a number and a text leaves PostgreSQL unable to deduce its type.
 			_, err = tx.ExecContext(ctx, `INSERT INTO student_profiles (account_id, system_no, name_cn, college_code)
-				VALUES ($1, to_char(now(), 'YYYY') || 'STU' || lpad($1::text, 6, '0'), $2, $3)`, a.ID, a.DisplayName, a.CollegeCode)
+				VALUES ($1, to_char(now(), 'YYYY') || 'STU' || lpad($4, 6, '0'), $2, $3)`,
+				a.ID, a.DisplayName, a.CollegeCode, strconv.FormatInt(a.ID, 10))
 		}
 		return err
 	})
