@@ -31,7 +31,20 @@ func (a *Activities) Register(w worker.Registry) {
 
 // RecordEvent writes the read model for one event; a repeat of the same sequence is a no-op.
 func (a *Activities) RecordEvent(ctx context.Context, e EventRecord) error {
-	return a.Store.RecordEvent(ctx, e)
+	return a.Store.RecordEvent(ctx, storage.Event{
+		ApplicationID: e.ApplicationID, Seq: e.Seq, Projection: storage.Projection(e.Projection),
+		Kind: e.Kind, Step: e.Step, ActorID: e.ActorID, ActorName: e.ActorName, ActorRole: e.ActorRole,
+		Opinion: e.Opinion, Detail: e.Detail, OccurredAt: e.OccurredAt,
+		Funding: (*storage.Funding)(e.Funding), Notices: notices(e.Notices),
+	})
+}
+
+func notices(in []Notice) []storage.Notice {
+	out := make([]storage.Notice, len(in))
+	for i, n := range in {
+		out[i] = storage.Notice(n)
+	}
+	return out
 }
 
 // ReserveQuota takes a place of the project's 推荐名额; false when none is left.

@@ -6,17 +6,57 @@ package activities
 
 import (
 	"time"
-
-	"outbound/storage"
 )
 
-// The event types are the read model's own: the workflow hands them over as they are.
-type (
-	EventRecord = storage.Event
-	Projection  = storage.Projection
-	Notice      = storage.Notice
-	Funding     = storage.Funding
-)
+// EventRecord is what the workflow hands over for one event: the timeline
+// entry, where the application is after it, and what follows from it. It is
+// recorded in workflow histories, so its fields only ever grow.
+type EventRecord struct {
+	ApplicationID int64
+	Seq           int
+	Projection    Projection
+	Kind          string
+	Step          string
+	ActorID       int64
+	ActorName     string
+	ActorRole     string
+	Opinion       string
+	Detail        map[string]any
+	OccurredAt    time.Time
+	Funding       *Funding
+	Notices       []Notice
+}
+
+// Projection is where the workflow says an application is after an event.
+type Projection struct {
+	Status         string
+	Phase          string
+	Stage          string
+	AwaitingRole   string
+	StageEnteredAt time.Time
+	DueAt          *time.Time
+	Overdue        bool
+	Closed         bool
+	Submitted      bool
+	Admitted       bool
+	SnapshotSHA256 string
+}
+
+// Notice is a notification of an event, to the student or to the reviewers of a role.
+type Notice struct {
+	ToStudent bool
+	ToRole    string
+	College   string
+	Title     string
+	Body      string
+}
+
+// Funding is 资助情况 decided at admission.
+type Funding struct {
+	Source string   `json:"source"`
+	Amount *float64 `json:"amount"`
+	Note   string   `json:"note"`
+}
 
 // SubmissionCheck asks whether a phase may be handed in.
 type SubmissionCheck struct {
