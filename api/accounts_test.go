@@ -1,0 +1,249 @@
+//go:build integration
+
+package api_test
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"outbound/process"
+	"outbound/server"
+)
+
+func TestAccountsAndAudit(t *testing.T) {
+	admin := login(t, "admin")
+	name := fmt.Sprintf("rev%d", time.Now().UnixNano()%1e9)
+	r := admin.call("POST", "/accounts", map[string]any{"username": name, "displayName": "新审核员", "role": "college_reviewer", "password": "short"})
+	require.Equal(t, 422, r.status)
+	require.NotEmpty(t, r.errField("collegeCode"))
+	require.NotEmpty(t, r.errField("password"))
+	r = admin.call("POST", "/accounts", map[string]any{"username": name, "displayName": "新审核员", "role": "college_reviewer", "collegeCode": "SCI", "password": "Secret-2026"})
+	require.Equal(t, 201, r.status, string(r.body))
+	id := r.num("id")
+	require.Equal(t, 409, admin.call("POST", "/accounts", map[string]any{"username": name, "displayName": "x", "role": "admin", "password": "Secret-2026"}).status)
+	c := newClient(t)
+	lr := c.call("POST", "/auth/login", map[string]string{"username": name, "password": "Secret-2026"})
+	require.Equal(t, 200, lr.status)
+	rev := newClient(t)
+	rev.token = lr.str("token")
+	require.Equal(t, "SCI", rev.call("GET", "/me", nil).str("collegeCode"))
+
+	r = admin.call("PUT", pathf("/accounts/%d", id), map[string]any{"displayName": "新审核员", "role": "college_reviewer", "collegeCode": "SCI", "disabled": true})
+	require.Equal(t, 200, r.status, string(r.body))
+	require.Equal(t, 401, rev.call("GET", "/me", nil).status, "disabling ends the sessions")
+	require.Equal(t, 401, c.call("POST", "/auth/login", map[string]string{"username": name, "password": "Secret-2026"}).status)
+	require.Equal(t, 409, admin.call("PUT", pathf("/accounts/%d", admin.call("GET", "/me", nil).num("id")), map[string]any{"displayName": "x", "role": "admin", "disabled": true}).status)
+	require.Equal(t, 204, admin.call("POST", pathf("/accounts/%d/password", id), map[string]any{"password": "Another-2026"}).status)
+	require.Equal(t, 403, login(t, "wsc").call("GET", "/accounts", nil).status)
+	list := admin.call("GET", "/accounts?role=college_reviewer&q="+name, nil)
+	require.EqualValues(t, 1, list.num("total"))
+
+	// Decisions are audited with who, what, before, after and where from.
+	_, app := submitted(t, "LIT", newProject(t, projectSpec{}))
+	decide(t, login(t, "lit-reviewer"), app, ok, 200)
+	audit := admin.call("GET", "/audit?pageSize=50", nil)
+	require.Equal(t, 200, audit.status)
+	var actions []string
+	for _, e := range audit.list("items") {
+		entry := e.(map[string]any)
+		actions = append(actions, entry["action"].(string))
+		if entry["action"] == "application.decide" && entry["targetId"] == fmt.Sprint(app) {
+			require.Equal(t, "文学院审核员", entry["actorName"])
+			require.Equal(t, "127.0.0.1", entry["remoteAddr"])
+			require.Equal(t, "college_review", entry["before"].(map[string]any)["stage"])
+			require.Equal(t, "approve", entry["after"].(map[string]any)["decision"])
+		}
+	}
+	for _, want := range []string{"account.create", "account.update", "account.reset_password", "application.decide"} {
+		require.Contains(t, actions, want)
+	}
+	require.Equal(t, 403, login(t, "jwc1").call("GET", "/audit", nil).status)
+
+	d := login(t, "wsc").call("GET", "/dashboard", nil)
+	require.Equal(t, 200, d.status)
+	require.NotEmpty(t, d.list("stages"))
+	require.NotEmpty(t, d.list("projects"))
+}
+
+// casDouble speaks the CAS 2.0/3.0 protocol: /login hands out one-time service tickets, /serviceValidate checks them.
+type casDouble struct {
+	mu        sync.Mutex
+	tickets   map[string]string // ticket → user
+	service   map[string]string // ticket → service it was issued for
+	user      string
+	attrs     string
+	loggedOut bool
+	*httptest.Server
+}
+
+func newCASDouble() *casDouble {
+	d := &casDouble{tickets: map[string]string{}, service: map[string]string{}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/cas/login", func(w http.ResponseWriter, r *http.Request) {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		ticket := fmt.Sprintf("ST-%d-double", len(d.tickets)+1)
+		d.tickets[ticket], d.service[ticket] = d.user, r.URL.Query().Get("service")
+		http.Redirect(w, r, r.URL.Query().Get("service")+"?ticket="+ticket, http.StatusFound)
+	})
+	mux.HandleFunc("/cas/serviceValidate", func(w http.ResponseWriter, r *http.Request) {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		ticket, service := r.URL.Query().Get("ticket"), r.URL.Query().Get("service")
+		user, known := d.tickets[ticket]
+		delete(d.tickets, ticket) // tickets are single use
+		w.Header().Set("Content-Type", "application/xml")
+		if !known || d.service[ticket] != service {
+			fmt.Fprintf(w, `<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas"><cas:authenticationFailure code="INVALID_TICKET">Ticket %s not recognized</cas:authenticationFailure></cas:serviceResponse>`, xmlEscape(ticket))
+			return
+		}
+		fmt.Fprintf(w, `<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas"><cas:authenticationSuccess><cas:user>%s</cas:user><cas:attributes>%s</cas:attributes></cas:authenticationSuccess></cas:serviceResponse>`, xmlEscape(user), d.attrs)
+	})
+	mux.HandleFunc("/cas/logout", func(w http.ResponseWriter, r *http.Request) {
+		d.mu.Lock()
+		d.loggedOut = true
+		d.mu.Unlock()
+		fmt.Fprint(w, "logged out")
+	})
+	d.Server = httptest.NewServer(mux)
+	return d
+}
+
+func xmlEscape(s string) string {
+	var b strings.Builder
+	_ = xml.EscapeText(&b, []byte(s))
+	return b.String()
+}
+
+func TestCASSignIn(t *testing.T) {
+	cas := newCASDouble()
+	defer cas.Close()
+	// A second API on the same services, with CAS configured and its public URL known.
+	var handler http.Handler
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
+	defer front.Close()
+	cfg := *env.Config
+	cfg.CAS.URL = cas.URL + "/cas"
+	cfg.HTTP.PublicURL = front.URL
+	svc := &server.Services{Config: &cfg, Store: env.Services.Store, Files: env.Services.Files, Temporal: env.Services.Temporal}
+	handler = svc.Handler()
+
+	browser := newClient(t).http
+	get := func(u string) *http.Response {
+		resp, err := browser.Get(u)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp
+	}
+	cfgResp := get(front.URL + "/api/v1/auth/config")
+	require.Equal(t, 200, cfgResp.StatusCode)
+
+	// The CAS user is matched by 学号; attributes win over the user name when present.
+	cas.user = "someone-else"
+	cas.attrs = "<cas:studentNumber>2021216401</cas:studentNumber><cas:displayName>学生1</cas:displayName>"
+	resp := get(front.URL + "/api/v1/auth/cas/login")
+	require.Equal(t, 200, resp.StatusCode)
+	require.Equal(t, front.URL+"/", resp.Request.URL.String(), "signed in and sent to the web UI")
+	me, err := browser.Get(front.URL + "/api/v1/me")
+	require.NoError(t, err)
+	var body bytes.Buffer
+	_, _ = body.ReadFrom(me.Body)
+	me.Body.Close()
+	require.Equal(t, 200, me.StatusCode)
+	require.Contains(t, body.String(), `"username":"2021216401"`)
+
+	// A forged or replayed ticket opens nothing.
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, ticket := range []string{"ST-forged", "ST-1-double"} {
+		resp, err := noRedirect.Get(front.URL + "/api/v1/auth/cas/callback?ticket=" + url.QueryEscape(ticket))
+		require.NoError(t, err)
+		var b bytes.Buffer
+		_, _ = b.ReadFrom(resp.Body)
+		resp.Body.Close()
+		require.Equal(t, 401, resp.StatusCode, ticket)
+		require.Contains(t, b.String(), "登录凭证无效")
+		for _, ck := range resp.Cookies() {
+			require.False(t, ck.Name == "outbound_session" && ck.Value != "", "no session for %s", ticket)
+		}
+	}
+	resp, err = noRedirect.Get(front.URL + "/api/v1/auth/cas/callback")
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, 400, resp.StatusCode)
+
+	// An unknown person is refused clearly.
+	cas.user, cas.attrs = "9999999999", ""
+	resp, err = browser.Get(front.URL + "/api/v1/auth/cas/login")
+	require.NoError(t, err)
+	body.Reset()
+	_, _ = body.ReadFrom(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, 403, resp.StatusCode)
+	require.Contains(t, body.String(), "9999999999 尚未开通")
+
+	// The CAS server down is a clear message too.
+	cas.user = "2021216401"
+	down := newCASDouble()
+	down.Close()
+	cfg.CAS.URL = down.URL + "/cas"
+	resp, err = noRedirect.Get(front.URL + "/api/v1/auth/cas/callback?ticket=ST-x")
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, 401, resp.StatusCode)
+	cfg.CAS.URL = cas.URL + "/cas"
+
+	// Logout ends the session here and at CAS.
+	resp = get(front.URL + "/api/v1/auth/cas/login")
+	require.Equal(t, 200, resp.StatusCode)
+	get(front.URL + "/api/v1/auth/cas/logout")
+	require.True(t, cas.loggedOut)
+	me, err = browser.Get(front.URL + "/api/v1/me")
+	require.NoError(t, err)
+	me.Body.Close()
+	require.Equal(t, 401, me.StatusCode)
+}
+
+// TestAccountsOfEveryRole: an administrator opens an account of each role; each
+// signs in with its scope, and a new student lands on an empty profile of their college.
+func TestAccountsOfEveryRole(t *testing.T) {
+	admin := login(t, "admin")
+	for _, role := range process.Roles {
+		t.Run(string(role), func(t *testing.T) {
+			name := fmt.Sprintf("%s%d", role, time.Now().UnixNano()%1e9)
+			body := map[string]any{"username": name, "displayName": "新账号", "role": role, "password": "Secret-2026"}
+			if role.Scoped() {
+				body["collegeCode"] = "ECO"
+			}
+			r := admin.call("POST", "/accounts", body)
+			require.Equal(t, 201, r.status, string(r.body))
+			require.Equal(t, string(role), r.str("role"))
+			lr := newClient(t).call("POST", "/auth/login", map[string]string{"username": name, "password": "Secret-2026"})
+			require.Equal(t, 200, lr.status, string(lr.body))
+			c := newClient(t)
+			c.token = lr.str("token")
+			me := c.call("GET", "/me", nil)
+			require.Equal(t, string(role), me.str("role"))
+			if role.Scoped() {
+				require.Equal(t, "ECO", me.str("collegeCode"))
+			}
+			if role == process.RoleStudent {
+				p := c.call("GET", "/profile", nil)
+				require.Equal(t, 200, p.status, string(p.body))
+				require.Equal(t, "新账号", p.str("profile.nameCn"))
+				require.Equal(t, "ECO", p.str("profile.collegeCode"))
+				require.NotEmpty(t, p.str("profile.systemNo"))
+				require.False(t, p.get("completeness.complete").(bool))
+			}
+		})
+	}
+}

@@ -1,0 +1,274 @@
+//go:build integration
+
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"outbound/service"
+	"outbound/storage"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestConcurrentDraftsForOneStudent(t *testing.T) {
+	s := newStudent(t, "ECO")
+	projects := []int64{newProject(t, projectSpec{}), newProject(t, projectSpec{})}
+	statuses := make([]int, 10)
+	var wg sync.WaitGroup
+	for i := range statuses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses[i] = s.call("POST", "/applications", acceptBody(projects[i%2])).status
+		}()
+	}
+	wg.Wait()
+	created := 0
+	for _, st := range statuses {
+		require.Contains(t, []int{201, 409}, st)
+		if st == 201 {
+			created++
+		}
+	}
+	require.Equal(t, 1, created, "exactly one draft: %v", statuses)
+	var open int
+	require.NoError(t, env.Services.Store.DB.Get(&open, `SELECT count(*) FROM applications a JOIN accounts s ON s.id = a.student_id
+		WHERE s.username = (SELECT username FROM accounts WHERE id = (SELECT id FROM accounts ORDER BY id DESC LIMIT 1)) AND a.closed_at IS NULL`))
+	require.Equal(t, 1, open)
+}
+
+func TestSubmitWithdrawResubmitSupplementAndReview(t *testing.T) {
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	path := func(suffix string) string { return pathf("/applications/%d%s", d.id, suffix) }
+
+	r := s.call("POST", path("/submit"), nil, "Idempotency-Key", "submit-once")
+	require.Equal(t, 200, r.status, string(r.body))
+	require.Equal(t, "申请中", r.str("application.status"))
+	require.Equal(t, "学院审核(未审核)", r.str("pendingStep"))
+	require.Len(t, r.str("application.snapshotSha256"), 64)
+	// The same request retried is applied once; a second click is refused.
+	r = s.call("POST", path("/submit"), nil, "Idempotency-Key", "submit-once")
+	require.Equal(t, 200, r.status)
+	r = s.call("POST", path("/submit"), nil)
+	require.Equal(t, 409, r.status)
+	require.Equal(t, "wrong_stage", r.str("error.code"))
+	require.Equal(t, 2, countKind(t, d.id, "submitted")+countKind(t, d.id, "created"), "one submission recorded")
+
+	// While under review the form is closed; withdraw opens it again.
+	r = s.call("PUT", path("/basic-info"), basicInfo())
+	require.Equal(t, 409, r.status)
+	require.Contains(t, r.str("error.message"), "撤回修改")
+	r = s.call("POST", path("/withdraw"), nil)
+	require.Equal(t, 200, r.status)
+	require.Equal(t, "未提交", r.str("application.status"))
+	b := basicInfo()
+	b["passportNo"] = "G7654321"
+	require.Equal(t, 200, s.call("PUT", path("/basic-info"), b).status)
+	r = s.call("POST", path("/delete"), nil)
+	require.Equal(t, 409, r.status, "a submitted application cannot be deleted")
+	r = s.call("POST", path("/submit"), nil)
+	require.Equal(t, 200, r.status)
+
+	// 补交材料附件: status unchanged, the earlier files stay.
+	r = s.upload(path("/supplements"), "补充成绩单.pdf", pdfFile())
+	require.Equal(t, 201, r.status, string(r.body))
+	require.Equal(t, "申请中", r.str("application.status"))
+	others := r.list("otherFiles")
+	require.Len(t, others, 1)
+	require.Equal(t, "supplement", others[0].(map[string]any)["kind"])
+	for _, req := range r.list("requirements")[:2] {
+		require.NotEmpty(t, req.(map[string]any)["files"], "required files are still there")
+	}
+
+	// The college reviewer sees it in the queue and in scope; others do not.
+	lit := login(t, "lit-reviewer")
+	q := lit.call("GET", "/reviews", nil)
+	require.Equal(t, 200, q.status)
+	require.True(t, containsApplication(q, d.id))
+	sci := login(t, "sci-reviewer")
+	require.False(t, containsApplication(sci.call("GET", "/reviews", nil), d.id))
+	require.Equal(t, 404, sci.call("GET", path(""), nil).status)
+	require.Equal(t, 404, sci.call("POST", path("/decide"), map[string]string{"decision": "approve"}).status)
+	jwc := login(t, "jwc1")
+	require.False(t, containsApplication(jwc.call("GET", "/reviews", nil), d.id))
+	r = jwc.call("POST", path("/decide"), map[string]string{"decision": "approve"})
+	require.Equal(t, 403, r.status)
+	require.Equal(t, "wrong_role", r.str("error.code"))
+	require.Equal(t, 403, s.call("POST", path("/decide"), map[string]string{"decision": "approve"}).status, "students do not decide")
+
+	r = lit.call("GET", path(""), nil)
+	require.Equal(t, 200, r.status)
+	require.Contains(t, actionNames(r), "decide")
+	dl := lit.call("GET", pathf("/applications/%d/attachments/%d", d.id, int64(others[0].(map[string]any)["id"].(float64))), nil)
+	require.Equal(t, 200, dl.status, "reviewers in scope read the files")
+
+	r = lit.call("POST", path("/decide"), map[string]string{"decision": "return", "opinion": " "})
+	require.Equal(t, 422, r.status)
+	require.Equal(t, "审核意见不能为空", r.errField("opinion"))
+	r = lit.call("POST", path("/decide"), map[string]string{"decision": "approve", "opinion": "同意推荐"})
+	require.Equal(t, 200, r.status, string(r.body))
+	require.Equal(t, "教务处审核(未审核)", r.str("pendingStep"))
+
+	// The student reads the timeline: step, reviewer, opinion, time.
+	r = s.call("GET", path(""), nil)
+	steps := []string{}
+	for _, e := range r.list("timeline") {
+		ev := e.(map[string]any)
+		steps = append(steps, ev["step"].(string))
+		if ev["step"] == "学院审核通过" {
+			require.Equal(t, "文学院审核员", ev["actorName"])
+			require.Equal(t, "同意推荐", ev["opinion"])
+		}
+	}
+	require.Equal(t, []string{"未提交", "申请中", "未提交", "申请中", "补交材料附件", "学院审核通过"}, steps)
+	require.Equal(t, []string{"view", "withdraw", "supplement", "track"}, actionNames(r))
+	n := s.call("GET", "/notifications", nil)
+	require.Equal(t, 200, n.status)
+	require.Equal(t, "学院审核通过", n.str("items.0.title"))
+	require.Equal(t, 204, s.call("POST", pathf("/notifications/%d/read", n.num("items.0.id")), nil).status)
+
+	// My applications: the manual's columns, with the allowed actions per row.
+	l := s.call("GET", "/applications", nil)
+	require.Equal(t, 200, l.status)
+	require.EqualValues(t, 1, l.num("total"))
+	require.Equal(t, "申请中", l.str("items.0.application.status"))
+	require.Equal(t, "文学院", l.str("items.0.application.collegeName"))
+	require.Equal(t, "本科生", l.str("items.0.application.degreeLevel"))
+	require.Contains(t, l.list("items.0.actions"), "withdraw")
+}
+
+func TestScopeAndRoles(t *testing.T) {
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	other := login(t, "2021216403")
+	require.Equal(t, 404, other.call("GET", pathf("/applications/%d", d.id), nil).status)
+	require.Equal(t, 404, other.call("PUT", pathf("/applications/%d/basic-info", d.id), basicInfo()).status)
+	require.Equal(t, 404, other.call("POST", pathf("/applications/%d/submit", d.id), nil).status)
+	lit := login(t, "lit-reviewer")
+	require.Equal(t, 404, lit.call("GET", pathf("/applications/%d", d.id), nil).status, "drafts are the student's own")
+	require.Equal(t, 403, lit.call("GET", "/profile", nil).status)
+	require.Equal(t, 403, lit.call("POST", "/applications", acceptBody(1)).status)
+	require.Equal(t, 403, s.call("GET", "/reviews", nil).status)
+	admin := login(t, "admin")
+	require.Equal(t, 200, admin.call("GET", pathf("/applications/%d", d.id), nil).status)
+	require.Equal(t, 403, admin.call("POST", pathf("/applications/%d/decide", d.id), map[string]string{"decision": "approve"}).status)
+	require.Equal(t, 404, s.call("GET", "/applications/0", nil).status)
+	require.Equal(t, 404, s.call("GET", "/applications/abc", nil).status)
+}
+
+func TestHealthAndErrors(t *testing.T) {
+	r, err := http.Get(env.URL + "/healthz")
+	require.NoError(t, err)
+	r.Body.Close()
+	require.Equal(t, 200, r.StatusCode)
+	r, err = http.Get(env.URL + "/api/v1/nothing-here")
+	require.NoError(t, err)
+	r.Body.Close()
+	require.Equal(t, 404, r.StatusCode)
+	require.Equal(t, "nosniff", r.Header.Get("X-Content-Type-Options"))
+	require.Contains(t, r.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'")
+	m, err := http.Get(env.URL + "/metrics")
+	require.NoError(t, err)
+	m.Body.Close()
+	require.Equal(t, 200, m.StatusCode)
+}
+
+// TestReadinessFollowsPostgres stops the database under the running API: /readyz answers 503 naming
+// postgres, requests answer 503 rather than 500, and all recovers when it is back.
+func TestReadinessFollowsPostgres(t *testing.T) {
+	ready := func() (int, string) {
+		resp, err := http.Get(env.URL + "/readyz")
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var b strings.Builder
+		buf := make([]byte, 4096)
+		n, _ := resp.Body.Read(buf)
+		b.Write(buf[:n])
+		return resp.StatusCode, b.String()
+	}
+	code, body := ready()
+	require.Equal(t, 200, code, body)
+	s := login(t, "2021216401")
+	env.Stack.StopPostgres()
+	code, body = ready()
+	require.Equal(t, 503, code)
+	require.Contains(t, body, `"postgres":{"status":"down"`)
+	require.Contains(t, body, `"minio":{"status":"ok"`)
+	r := s.call("GET", "/projects", nil)
+	require.Equal(t, 503, r.status)
+	require.Equal(t, "unavailable", r.str("error.code"))
+	require.NoError(t, env.Stack.StartPostgres(context.Background()))
+	require.Eventually(t, func() bool { c, _ := ready(); return c == 200 }, 30*time.Second, 200*time.Millisecond)
+	require.Equal(t, 200, s.call("GET", "/projects", nil).status)
+}
+
+func containsApplication(r *response, id int64) bool {
+	for _, it := range r.list("items") {
+		if int64(it.(map[string]any)["application"].(map[string]any)["id"].(float64)) == id {
+			return true
+		}
+	}
+	return false
+}
+
+func actionNames(r *response) []string {
+	var out []string
+	for _, a := range r.list("actions") {
+		out = append(out, a.(map[string]any)["action"].(string))
+	}
+	return out
+}
+
+func countKind(t *testing.T, applicationID int64, kind string) int {
+	var n int
+	require.NoError(t, env.Services.Store.DB.Get(&n, `SELECT count(*) FROM timeline_events WHERE application_id = $1 AND kind = $2`, applicationID, kind))
+	return n
+}
+
+// TestCrashBetweenDraftAndWorkflow: a process that died after writing the
+// draft and before starting its workflow leaves a draft that holds the
+// student's one open application; the reconciler starts its workflow and the
+// student goes on with it, or deletes it and applies elsewhere.
+func TestCrashBetweenDraftAndWorkflow(t *testing.T) {
+	ctx := context.Background()
+	s := newStudent(t, "ECO")
+	projects := []int64{newProject(t, projectSpec{}), newProject(t, projectSpec{})}
+	me := s.call("GET", "/me", nil)
+	// The crash: the draft's row is written, its workflow is never started.
+	app, err := env.Services.Store.CreateDraft(ctx, storage.NewDraft{StudentID: me.num("id"), ProjectID: projects[0],
+		NoticeVersion: service.NoticeVersion, AcceptedAt: time.Now()})
+	require.NoError(t, err)
+	require.Equal(t, 409, s.call("POST", "/applications", acceptBody(projects[1])).status, "the draft holds the one open application")
+	require.NotContains(t, actionsOf(s.call("GET", pathf("/applications/%d", app.ID), nil)), "delete",
+		"without its workflow nothing can be done with the draft")
+
+	started, err := env.Services.Service().ReconcileDrafts(ctx, 0)
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, started, 1)
+	_, err = env.Services.Service().ReconcileDrafts(ctx, 0)
+	require.NoError(t, err, "starting a workflow that runs already is not an error")
+
+	detail := s.call("GET", pathf("/applications/%d", app.ID), nil)
+	require.Equal(t, 200, detail.status)
+	require.Contains(t, actionsOf(detail), "edit")
+	require.Contains(t, actionsOf(detail), "delete")
+	deleted := s.call("POST", pathf("/applications/%d/delete", app.ID), nil)
+	require.Equal(t, 200, deleted.status, deleted.body)
+	require.Equal(t, "已删除", deleted.str("application.status"))
+	require.Equal(t, 201, s.call("POST", "/applications", acceptBody(projects[1])).status, "the student applies elsewhere")
+}
+
+func actionsOf(detail *response) []string {
+	var out []string
+	for _, a := range detail.list("actions") {
+		out = append(out, a.(map[string]any)["action"].(string))
+	}
+	return out
+}
