@@ -122,3 +122,76 @@ func TestParallelDraftsFifty(t *testing.T) {
 	_, err := env.Services.Temporal.DescribeWorkflow(ctx, fmt.Sprintf("application-%d", s.call("GET", "/applications", nil).num("items.0.application.id")), "")
 	require.NoError(t, err, "the one draft has its workflow")
 }
+
+// TestWordsTheDatabaseCannotHoldAreRefused sends, as each role and to each
+// form, a control character, a number past its column and a text past its
+// length: every one is a 422 naming the field (or a plain refusal), never a 500,
+// and nothing reaches a workflow.
+func TestWordsTheDatabaseCannotHoldAreRefused(t *testing.T) {
+	nul, long := "x\u0000", strings.Repeat("长", 2001)
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	wsc, admin := login(t, "wsc"), login(t, "admin")
+	reviewer := login(t, "lit-reviewer")
+	_, app := submitted(t, "LIT", newProject(t, projectSpec{}))
+
+	withField := func(body map[string]any, key string, value any) map[string]any {
+		out := map[string]any{}
+		for k, v := range body {
+			out[k] = v
+		}
+		out[key] = value
+		return out
+	}
+	project := func(key string, value any) map[string]any {
+		return withField(projectBody(fmt.Sprintf("B%d", time.Now().UnixNano()%1e9)), key, value)
+	}
+	learning := map[string]any{"startDate": "2010-09-01", "endDate": "2013-06-30", "schoolName": "中学", "degree": "初中"}
+	score := map[string]any{"language": "英语", "requirement": "六级", "score": "560", "examDate": "2020-06-01"}
+	for _, c := range []struct {
+		who          *client
+		method, path string
+		body         any
+		field        string
+	}{
+		{s, "PUT", "/profile", map[string]any{"nameCn": nul}, "nameCn"},
+		{s, "PUT", "/profile", map[string]any{"homeAddress": strings.Repeat("址", 101)}, "homeAddress"},
+		{s, "POST", "/profile/learning-experiences", withField(learning, "schoolName", nul), "schoolName"},
+		{s, "PUT", pathf("/applications/%d/basic-info", d.id), withField(basicInfo(), "familyAddress", nul), "familyAddress"},
+		{s, "PUT", pathf("/applications/%d/basic-info", d.id), withField(basicInfo(), "major", nul), "major"},
+		{s, "POST", pathf("/applications/%d/language-scores", d.id), withField(score, "score", nul), "score"},
+		{reviewer, "POST", pathf("/applications/%d/decide", app), map[string]any{"decision": "return", "opinion": nul}, "opinion"},
+		{reviewer, "POST", pathf("/applications/%d/decide", app), map[string]any{"decision": "return", "opinion": long}, "opinion"},
+		{reviewer, "POST", "/reviews/batch-approve", map[string]any{"applicationIds": []int64{app}, "opinion": nul}, "opinion"},
+		{wsc, "POST", "/projects", project("fee", 1e13), "fee"},
+		{wsc, "POST", "/projects", project("quota", 3_000_000_000), "quota"},
+		{wsc, "POST", "/projects", project("name", nul), "name"},
+		{wsc, "POST", "/projects", project("eligibleGrades", []string{"大三", nul}), "eligibleGrades"},
+		{wsc, "POST", "/projects", project("requirements", []map[string]any{{"kind": strings.Repeat("类", 101), "formats": []string{"pdf"}, "maxBytes": 1 << 20}}), "requirements.0.kind"},
+		{admin, "POST", "/accounts", map[string]any{"username": "nul1", "displayName": nul, "role": "admin", "password": "Secret-2026"}, "displayName"},
+		{admin, "GET", "/accounts?q=" + urlQuery(nul), nil, "q"},
+		{s, "GET", "/projects?q=" + urlQuery(nul), nil, "q"},
+		{admin, "GET", "/applications?stage=" + urlQuery(nul), nil, "stage"},
+		{admin, "GET", "/reviews?role=" + urlQuery(nul), nil, "role"},
+		{wsc, "GET", "/exports/applications.xlsx?college=" + urlQuery(nul), nil, "college"},
+	} {
+		r := c.who.call(c.method, c.path, c.body)
+		require.Equal(t, 422, r.status, "%s %s: %s", c.method, c.path, r.body)
+		require.NotEmpty(t, r.errField(c.field), "%s %s names %s: %s", c.method, c.path, c.field, r.body)
+	}
+	// Funding at admission: the reviewer chain up to foreign affairs, then a sum past the column.
+	decide(t, reviewer, app, ok, 200)
+	decide(t, login(t, "jwc1"), app, ok, 200)
+	for field, funding := range map[string]map[string]any{
+		"funding.amount": {"source": "学校", "amount": 1e12},
+		"funding.note":   {"source": "学校", "amount": 100, "note": nul},
+		"funding.source": {"source": nul, "amount": 100},
+	} {
+		r := decide(t, wsc, app, map[string]any{"decision": "approve", "funding": funding}, 422)
+		require.NotEmpty(t, r.errField(field), r.body)
+	}
+	r := decide(t, wsc, app, map[string]any{"decision": "approve", "funding": map[string]any{"source": "学校", "amount": 9_999_999_999.99}}, 200)
+	require.Equal(t, "已录取", r.str("application.status"), "the largest sum the column holds is accepted")
+	// A sign-in with a control character is a wrong sign-in, not a failure.
+	require.Equal(t, 401, newClient(t).call("POST", "/auth/login", map[string]string{"username": nul, "password": "x"}).status)
+}

@@ -3,7 +3,11 @@ package process
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Field is a form field: its JSON name and its label.
@@ -52,11 +56,50 @@ var DefaultFormats = []string{"pdf", "png", "jpg", "tiff", "doc", "docx"}
 // PhotoFormats are the formats of the profile's photo.
 var PhotoFormats = []string{"jpg", "jpeg", "png"}
 
-// DefaultMaxBytes is a requirement's size limit unless the project says otherwise.
-const DefaultMaxBytes = 10 << 20
-
 // MaxOpinionRunes bounds a reviewer's opinion.
 const MaxOpinionRunes = 1000
+
+// MaxFundingRunes bounds the texts of 资助情况.
+const MaxFundingRunes = 200
+
+// MaxNameRunes bounds a person's name (accounts.display_name).
+const MaxNameRunes = 64
+
+// MaxAmount is the largest sum of money the read model holds (NUMERIC(12,2)).
+const MaxAmount = 9_999_999_999.99
+
+// TextProblem says what is wrong with a free text, or "" when nothing is:
+// at most max characters, and no control characters but line breaks and tabs
+// (PostgreSQL refuses NUL outright; the others are never meant). The API's
+// checks and the workflow's own use it alike, so that nothing the database
+// would refuse reaches a workflow.
+func TextProblem(label, value string, max int) string {
+	if utf8.RuneCountInString(value) > max {
+		return label + "不能超过" + strconv.Itoa(max) + "个字"
+	}
+	if strings.IndexFunc(value, unwanted) >= 0 {
+		return label + "含有不可见的控制字符"
+	}
+	return ""
+}
+
+// unwanted is a control character other than a line break or a tab.
+func unwanted(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }
+
+// CleanText drops what TextProblem refuses: control characters, and what is past max characters.
+func CleanText(value string, max int) string {
+	out := []rune{}
+	for _, r := range value {
+		if unwanted(r) {
+			continue
+		}
+		if len(out) == max {
+			break
+		}
+		out = append(out, r)
+	}
+	return string(out)
+}
 
 // Action is an entry of the manual's 操作 menu.
 type Action string

@@ -61,7 +61,7 @@ func (s *Service) validateAccount(ctx context.Context, in *AccountInput, creatin
 		f.add("username", "用户名（学号/工号）应为2至64位字母、数字或 _ . @ -")
 	}
 	if f.required("displayName", "姓名", in.DisplayName) {
-		f.maxLen("displayName", "姓名", in.DisplayName, 64)
+		f.text("displayName", "姓名", in.DisplayName, 64)
 	}
 	role := process.Role(in.Role)
 	if !slices.Contains(process.Roles, role) {
@@ -105,6 +105,12 @@ type AccountFilter struct {
 
 // Accounts lists accounts for administrators.
 func (s *Service) Accounts(ctx context.Context, in AccountFilter) (*Page[AdminAccountView], error) {
+	f := fields{}
+	f.text("role", "角色", in.Role, 64)
+	f.text("q", "搜索内容", in.Query, 100)
+	if err := f.err(); err != nil {
+		return nil, err
+	}
 	limit, offset, pageNo := in.bounds()
 	items, total, err := s.Store.Accounts(ctx, storage.AccountFilter{Role: in.Role, Query: in.Query, Limit: limit, Offset: offset})
 	if err != nil {
@@ -230,7 +236,12 @@ func (s *Service) CheckPassword(ctx context.Context, in Credentials) (*storage.A
 	if err := f.err(); err != nil {
 		return nil, err
 	}
-	acc, err := s.Store.AccountByUsername(ctx, strings.TrimSpace(in.Username))
+	username := strings.TrimSpace(in.Username)
+	var acc *storage.Account
+	err := storage.ErrNotFound // a name no account can have is not looked up
+	if usernameRE.MatchString(username) {
+		acc, err = s.Store.AccountByUsername(ctx, username)
+	}
 	if errors.Is(err, storage.ErrNotFound) {
 		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(in.Password))
 		return nil, errWrongLogin
@@ -308,7 +319,11 @@ func (s *Service) CloseSession(ctx context.Context, token string) error {
 
 // AccountForCAS is the account of a 学号/工号 that CAS vouched for.
 func (s *Service) AccountForCAS(ctx context.Context, username string) (*storage.Account, error) {
-	acc, err := s.Store.AccountByUsername(ctx, username)
+	var acc *storage.Account
+	err := storage.ErrNotFound // a name no account can have is not looked up
+	if usernameRE.MatchString(username) {
+		acc, err = s.Store.AccountByUsername(ctx, username)
+	}
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, Forbidden("学号/工号 " + username + " 尚未开通外事综合服务系统账号，请联系国际处")
 	}

@@ -244,12 +244,13 @@ func (d *Decision) validate() error {
 	default:
 		f.add("decision", "审核结果应为 approve（通过）、return（退回）或 reject（不通过）")
 	}
-	f.maxLen("opinion", "审核意见", d.Opinion, process.MaxOpinionRunes)
+	f.text("opinion", "审核意见", d.Opinion, process.MaxOpinionRunes)
 	if d.Funding != nil {
-		f.required("funding.source", "资助来源", d.Funding.Source)
-		if d.Funding.Amount < 0 {
-			f.add("funding.amount", "资助金额不能为负数")
+		if f.required("funding.source", "资助来源", d.Funding.Source) {
+			f.text("funding.source", "资助来源", d.Funding.Source, process.MaxFundingRunes)
 		}
+		f.text("funding.note", "资助说明", d.Funding.Note, process.MaxFundingRunes)
+		f.amount("funding.amount", "资助金额", d.Funding.Amount)
 	}
 	d.Opinion = strings.TrimSpace(d.Opinion)
 	return f.err()
@@ -261,6 +262,7 @@ func (s *Service) Decide(ctx context.Context, who Caller, id int64, in Decision,
 	if err != nil {
 		return nil, err
 	}
+	// The content is checked after the application is found, so that another's application stays a 404.
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
@@ -301,7 +303,7 @@ func (s *Service) BatchApprove(ctx context.Context, who Caller, in BatchApproval
 	if len(in.ApplicationIDs) == 0 || len(in.ApplicationIDs) > 100 {
 		f.add("applicationIds", "请选择1至100个申请")
 	}
-	f.maxLen("opinion", "审核意见", in.Opinion, process.MaxOpinionRunes)
+	f.text("opinion", "审核意见", in.Opinion, process.MaxOpinionRunes)
 	if err := f.err(); err != nil {
 		return nil, err
 	}

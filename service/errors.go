@@ -98,6 +98,7 @@ var refusalKinds = map[string]Kind{
 	workflows.CodeNoAttachments:     KindInvalid,
 	workflows.CodeIncomplete:        KindInvalid,
 	workflows.CodeFundingNotAllowed: KindInvalid,
+	workflows.CodeInvalidText:       KindInvalid,
 	workflows.CodeUnknownMessage:    KindBadRequest,
 }
 

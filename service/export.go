@@ -21,6 +21,9 @@ var exportHeaders = []any{"序号", "系统编号", "学生姓名", "学号", "�
 // Export is the filtered list of applications, in the caller's scope, as an
 // Excel workbook, with the file name it is downloaded under.
 func (s *Service) Export(ctx context.Context, who Caller, in ListFilter) (*excelize.File, string, error) {
+	if err := in.check(); err != nil {
+		return nil, "", err
+	}
 	f := scoped(who, in)
 	f.Limit = 500
 	book := excelize.NewFile()

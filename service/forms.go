@@ -21,10 +21,10 @@ func (in *BasicInfo) validate() error {
 	value := process.ValuesOf(b)
 	for _, r := range process.BasicInfoRequired {
 		if f.required(r.Name, r.Label, value(r.Name)) {
-			f.maxLen(r.Name, r.Label, value(r.Name), 100)
+			f.text(r.Name, r.Label, value(r.Name), 100)
 		}
 	}
-	f.maxLen("familyAddress", "家庭地址", b.FamilyAddress, 200)
+	f.text("familyAddress", "家庭地址", b.FamilyAddress, 200)
 	if b.Gender != "" && b.Gender != "男" && b.Gender != "女" {
 		f.add("gender", "性别应为“男”或“女”")
 	}
@@ -115,13 +115,13 @@ type LanguageScore struct {
 func (in *LanguageScore) validate() error {
 	f := fields{}
 	if f.required("language", "外语语种", in.Language) {
-		f.maxLen("language", "外语语种", in.Language, 50)
+		f.text("language", "外语语种", in.Language, 50)
 	}
 	if f.required("requirement", "成绩要求", in.Requirement) {
-		f.maxLen("requirement", "成绩要求", in.Requirement, 100)
+		f.text("requirement", "成绩要求", in.Requirement, 100)
 	}
 	if f.required("score", "考试成绩", in.Score) {
-		f.maxLen("score", "考试成绩", in.Score, 50)
+		f.text("score", "考试成绩", in.Score, 50)
 	}
 	if d, ok := ParseDate(in.ExamDate); !ok {
 		f.add("examDate", "考试时间格式应为YYYY-MM-DD")

@@ -52,7 +52,7 @@ func (in *ProfileInput) validate() error {
 		{"homeAddress", "家庭住址", in.HomeAddress}, {"emergencyName", "紧急联系人姓名", in.EmergencyName},
 		{"emergencyRelation", "紧急联系人与本人关系", in.EmergencyRelation},
 	} {
-		f.maxLen(t.field, t.label, t.value, 100)
+		f.text(t.field, t.label, t.value, 100)
 	}
 	if in.NamePinyin != "" && !pinyinRE.MatchString(in.NamePinyin) {
 		f.add("namePinyin", "姓名(拼音)只能包含英文字母和空格")
@@ -124,10 +124,10 @@ func (in *LearningExperience) validate() error {
 		f.add("endDate", "结束时间不能早于开始时间")
 	}
 	f.required("schoolName", "学校名称", in.SchoolName)
-	f.maxLen("schoolName", "学校名称", in.SchoolName, 200)
-	f.maxLen("schoolAddress", "学校地址", in.SchoolAddress, 200)
+	f.text("schoolName", "学校名称", in.SchoolName, 200)
+	f.text("schoolAddress", "学校地址", in.SchoolAddress, 200)
 	f.required("degree", "学历", in.Degree)
-	f.maxLen("degree", "学历", in.Degree, 50)
+	f.text("degree", "学历", in.Degree, 50)
 	return f.err()
 }
 

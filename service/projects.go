@@ -8,12 +8,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"outbound/process"
 	"outbound/storage"
 	"outbound/storage/blob"
 )
+
+// maxQuota bounds a project's 推荐名额.
+const maxQuota = 100000
 
 // newFor is how long a project carries the "New" marker.
 const newFor = 14 * 24 * time.Hour
@@ -46,8 +48,8 @@ type ProjectFilter struct {
 
 // Projects lists projects. Students see published projects, and only once their profile is complete.
 func (s *Service) Projects(ctx context.Context, who Caller, in ProjectFilter) (*ProjectPage, error) {
-	if utf8.RuneCountInString(in.Query) > 100 {
-		return nil, Invalid(map[string]string{"q": "搜索内容不能超过100个字"})
+	if msg := process.TextProblem("搜索内容", in.Query, 100); msg != "" {
+		return nil, Invalid(map[string]string{"q": msg})
 	}
 	limit, offset, pageNo := in.bounds()
 	f := storage.ProjectFilter{Query: in.Query, Year: in.Year, Limit: limit, Offset: offset}
@@ -161,7 +163,7 @@ func (in *ProjectInput) validate() error {
 		f.add("code", "项目编号应为1至32位字母、数字、-或_")
 	}
 	if f.required("name", "项目名称", in.Name) {
-		f.maxLen("name", "项目名称", in.Name, 200)
+		f.text("name", "项目名称", in.Name, 200)
 	}
 	if in.Year < 2000 || in.Year > 2100 {
 		f.add("year", "项目年度不正确")
@@ -186,14 +188,12 @@ func (in *ProjectInput) validate() error {
 	if in.ApplyEnd.IsZero() || !in.ApplyEnd.After(in.ApplyStart) {
 		f.add("applyEnd", "申报结束时间应晚于开始时间")
 	}
-	if in.Fee < 0 {
-		f.add("fee", "费用不能为负数")
-	}
+	f.amount("fee", "费用", in.Fee)
 	if in.MinGPA != nil && (*in.MinGPA < 0 || *in.MinGPA > 5) {
 		f.add("minGpa", "GPA要求应在0到5之间")
 	}
-	if in.Quota != nil && *in.Quota < 0 {
-		f.add("quota", "推荐名额不能为负数")
+	if in.Quota != nil && (*in.Quota < 0 || *in.Quota > maxQuota) {
+		f.add("quota", "推荐名额应在0到100000之间")
 	}
 	for _, d := range in.EligibleDegreeLevels {
 		if !slices.Contains(process.DegreeLevels, d) {
@@ -206,13 +206,21 @@ func (in *ProjectInput) validate() error {
 		{"country", "国家/地区", in.Country}, {"category", "项目类型", in.Category}, {"feeMode", "项目费用模式", in.FeeMode},
 		{"teachingMode", "授课形式", in.TeachingMode}, {"hostUnit", "项目主办单位", in.HostUnit},
 	} {
-		f.maxLen(t.field, t.label, t.value, 200)
+		f.text(t.field, t.label, t.value, 200)
 	}
-	f.maxLen("notes", "其他说明", in.Notes, 2000)
+	f.text("notes", "其他说明", in.Notes, 2000)
+	for _, list := range []struct {
+		field, label string
+		values       []string
+	}{{"eligibleGrades", "申请年级", in.EligibleGrades}, {"eligibleMajors", "招生专业", in.EligibleMajors}} {
+		for _, v := range list.values {
+			f.text(list.field, list.label, v, 100)
+		}
+	}
 	for i, r := range in.Requirements {
 		key := "requirements." + strconv.Itoa(i)
-		if strings.TrimSpace(r.Kind) == "" {
-			f.add(key+".kind", "请填写附件类型")
+		if f.required(key+".kind", "附件类型", r.Kind) {
+			f.text(key+".kind", "附件类型", r.Kind, 100)
 		}
 		if len(r.Formats) == 0 {
 			f.add(key+".formats", "请至少选择一种附件格式")

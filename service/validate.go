@@ -3,10 +3,10 @@ package service
 import (
 	"net/mail"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"outbound/process"
 )
 
 // fields collects field errors, keyed by the JSON field name, in Chinese.
@@ -26,10 +26,17 @@ func (f fields) required(field, label, value string) bool {
 	return true
 }
 
-// maxLen checks a free-text field's length in characters.
-func (f fields) maxLen(field, label, value string, n int) {
-	if utf8.RuneCountInString(value) > n {
-		f.add(field, label+"不能超过"+strconv.Itoa(n)+"个字")
+// text checks a free-text field: at most n characters, no control characters.
+func (f fields) text(field, label, value string, n int) {
+	if msg := process.TextProblem(label, value, n); msg != "" {
+		f.add(field, msg)
+	}
+}
+
+// amount checks a sum of money against what the read model holds.
+func (f fields) amount(field, label string, value float64) {
+	if value < 0 || value > process.MaxAmount {
+		f.add(field, label+"应在0到9999999999.99之间")
 	}
 }
 

@@ -189,6 +189,15 @@ type ListFilter struct {
 	Paging
 }
 
+// check refuses filter words the database could not compare.
+func (in ListFilter) check() error {
+	f := fields{}
+	f.text("stage", "环节", in.Stage, 64)
+	f.text("college", "学院", in.College, 64)
+	f.text("role", "角色", in.Role, 64)
+	return f.err()
+}
+
 // scoped applies the caller's scope to a list filter: a student sees their
 // own applications, a college reviewer their college's submitted ones,
 // offices every submitted one, administrators every one.
@@ -219,6 +228,9 @@ type ApplicationRow struct {
 
 // Applications is 行前手续及回国手续申请 for students and the scoped list for staff.
 func (s *Service) Applications(ctx context.Context, who Caller, in ListFilter) (*Page[ApplicationRow], error) {
+	if err := in.check(); err != nil {
+		return nil, err
+	}
 	f := scoped(who, in)
 	var pageNo int
 	f.Limit, f.Offset, pageNo = in.bounds()
@@ -254,6 +266,9 @@ type QueueRow struct {
 
 // ReviewQueue lists what awaits the caller's role, oldest first, within scope.
 func (s *Service) ReviewQueue(ctx context.Context, who Caller, in ListFilter) (*Page[QueueRow], error) {
+	if err := in.check(); err != nil {
+		return nil, err
+	}
 	limit, offset, pageNo := in.bounds()
 	f := storage.ApplicationFilter{Limit: limit, Offset: offset, AwaitingRole: string(who.Role()), Stage: in.Stage,
 		ProjectID: in.ProjectID, Year: in.Year, OverdueOnly: in.OverdueOnly}

@@ -69,8 +69,11 @@ func (s *Store) RecordEvent(ctx context.Context, e Event) error {
 	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var id int64
+		// A Signal may name an actor who has no account: the name is kept, the reference only when it exists,
+		// so that such an event is recorded rather than retried for ever.
 		err := tx.GetContext(ctx, &id, `INSERT INTO timeline_events (application_id, seq, kind, step, actor_id, actor_name, actor_role, opinion, detail, occurred_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (application_id, seq) DO NOTHING RETURNING id`,
+			VALUES ($1, $2, $3, $4, (SELECT id FROM accounts WHERE id = $5), $6, $7, $8, $9, $10)
+			ON CONFLICT (application_id, seq) DO NOTHING RETURNING id`,
 			e.ApplicationID, e.Seq, e.Kind, e.Step, actor, e.ActorName, e.ActorRole, e.Opinion, detail, e.OccurredAt)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil // recorded by an earlier attempt

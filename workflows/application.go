@@ -168,7 +168,11 @@ func (w *application) recordRefusal(ctx workflow.Context, name string, req Reque
 		return
 	}
 	defer w.lock.Unlock()
-	ev := Event{Kind: EventRefused, Step: "操作被拒绝", Actor: req.Actor, Opinion: r.Message,
+	// The refused message's own words may be what the read model cannot hold: only a clean name is kept.
+	actor := req.Actor
+	actor.Name = process.CleanText(actor.Name, process.MaxNameRunes)
+	actor.Role = process.Role(process.CleanText(string(actor.Role), process.MaxNameRunes))
+	ev := Event{Kind: EventRefused, Step: "操作被拒绝", Actor: actor, Opinion: r.Message,
 		Detail: map[string]any{"message": name, "code": r.Code}}
 	_ = w.record(ctx, ev, nil, nil)
 }

@@ -339,6 +339,38 @@ func TestInvalidSignalIsRecordedAsRefused(t *testing.T) {
 	require.Equal(t, CodeWrongRole, refused.Detail["code"])
 }
 
+// TestSignalsTheReadModelCouldNotHoldAreRefused: texts with control characters,
+// over-long names and sums past the column are refused and recorded cleanly,
+// and the application goes on.
+func TestSignalsTheReadModelCouldNotHoldAreRefused(t *testing.T) {
+	m := time.Minute
+	h := newHarness(t)
+	nulName := college
+	nulName.Name = "学院\x00审核员"
+	badRole := college
+	badRole.Role = "college\x00"
+	res := h.run(h.input(), []step{
+		{at: m, msg: process.MsgSubmit, req: Request{Actor: student}},
+		{at: 2 * m, msg: process.MsgDecide, req: Request{Actor: college, Decision: process.DecisionReturn, Opinion: "x\x00"}, signal: true},
+		{at: 3 * m, msg: process.MsgDecide, req: approve(nulName), signal: true},
+		{at: 4 * m, msg: process.MsgDecide, req: approve(badRole), signal: true},
+		{at: 5 * m, msg: process.MsgDecide, req: Request{Actor: college, Decision: process.DecisionReturn, Opinion: "x\x00"}},
+		{at: 6 * m, msg: process.MsgDecide, req: approve(college)},
+	})
+	require.Equal(t, "rejected:"+CodeInvalidText, res[4], "the Update is refused by its validator")
+	require.Empty(t, res[5])
+	var codes []any
+	for _, r := range h.records {
+		if r.Kind == EventRefused {
+			codes = append(codes, r.Detail["code"])
+			require.NotContains(t, r.ActorName, "\x00", "the refusal is recorded without the bad text")
+			require.NotContains(t, r.ActorRole, "\x00")
+		}
+	}
+	require.Equal(t, []any{CodeInvalidText, CodeInvalidText, CodeWrongRole}, codes)
+	require.Equal(t, "academic_review", h.view().Stage, "the application went on")
+}
+
 func TestTimers(t *testing.T) {
 	t.Run("review reminder then overdue", func(t *testing.T) {
 		h := newHarness(t)

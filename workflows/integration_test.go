@@ -391,3 +391,42 @@ func TestQuotaOfOneAdmitsOne(t *testing.T) {
 	require.NoError(t, env.Services.Store.DB.Get(&count, `SELECT admitted_count FROM projects WHERE id = $1`, projectID))
 	require.Equal(t, 1, count)
 }
+
+// TestSignalsByHandNeverWedge sends, as someone with the Temporal CLI could,
+// signals whose words the database cannot hold and an actor with no account:
+// each is recorded (refused or applied), nothing is retried for ever, and the
+// workflow's state and the read model agree afterwards.
+func TestSignalsByHandNeverWedge(t *testing.T) {
+	username := newStudent(t)
+	p := actors(t, username)
+	app, _ := newApplication(t, username, longTiming(), nil)
+	_, err := update(app.ID, process.MsgSubmit, workflows.Request{Actor: p.student})
+	require.NoError(t, err)
+
+	nul := p.college
+	nul.Name = "学院\x00"
+	signal(t, app.ID, process.MsgDecide, workflows.Request{Actor: p.college, Decision: process.DecisionReturn, Opinion: "x\x00"})
+	signal(t, app.ID, process.MsgDecide, approve(nul))
+	signal(t, app.ID, process.MsgDecide, workflows.Request{Actor: workflows.Actor{ID: 1 << 40, Name: "无此账号", Role: p.student.Role}})
+	nobody := p.college
+	nobody.ID = 1 << 40
+	signal(t, app.ID, process.MsgDecide, approve(nobody))
+	row := waitSeq(t, app.ID, 6) // created, submitted, two refusals of text, a refusal of role, the approval
+	require.Equal(t, "academic_review", row.Stage)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	res, err := env.Services.Temporal.QueryWorkflow(ctx, workflows.WorkflowID(app.ID), "", workflows.QueryState)
+	require.NoError(t, err)
+	var v workflows.View
+	require.NoError(t, res.Get(&v))
+	require.Equal(t, v.Stage, row.Stage, "the workflow and the read model agree")
+	require.Equal(t, v.Status, row.Status)
+	require.Len(t, v.Timeline, row.LastEventSeq)
+	historyLength(t, workflows.WorkflowID(app.ID)) // no activity pending: nothing retries
+	timeline, err := env.Services.Store.Timeline(ctx, app.ID)
+	require.NoError(t, err)
+	require.Equal(t, "无此账号", timeline[4].ActorName)
+	require.Equal(t, workflows.CodeInvalidText, v.Timeline[2].Detail["code"])
+	require.Equal(t, workflows.CodeInvalidText, v.Timeline[3].Detail["code"])
+}

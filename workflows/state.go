@@ -74,6 +74,7 @@ const (
 	CodeQuotaFull         = "quota_full"
 	CodeUnknownMessage    = "unknown_message"
 	CodeFundingNotAllowed = "funding_not_allowed"
+	CodeInvalidText       = "invalid_text"
 )
 
 func (s *State) phase() process.Phase { return s.Input.Definition.Phases[s.PhaseIndex] }
@@ -131,6 +132,33 @@ func (s *State) isOwner(a Actor) bool {
 
 // Check says whether a message may be applied now. It changes nothing.
 func (s *State) Check(name string, req Request, now time.Time) *Refusal {
+	if r := s.check(name, req, now); r != nil {
+		return r
+	}
+	return req.problem()
+}
+
+// problem refuses text that the read model could not record: the API checks
+// the same, so only a Signal sent by hand meets it. Without it such a message
+// would move the state and then fail its record on every attempt.
+func (req Request) problem() *Refusal {
+	type text struct {
+		label, value string
+		max          int
+	}
+	texts := []text{{"操作人姓名", req.Actor.Name, process.MaxNameRunes}, {"审核意见", req.Opinion, process.MaxOpinionRunes}}
+	if f := req.Funding; f != nil {
+		texts = append(texts, text{"资助来源", f.Source, process.MaxFundingRunes}, text{"资助说明", f.Note, process.MaxFundingRunes})
+	}
+	for _, t := range texts {
+		if msg := process.TextProblem(t.label, t.value, t.max); msg != "" {
+			return refuse(CodeInvalidText, msg)
+		}
+	}
+	return nil
+}
+
+func (s *State) check(name string, req Request, now time.Time) *Refusal {
 	if s.Terminal != "" {
 		return refuse(CodeClosed, "该申请已结束（"+s.Status+"），不能再操作")
 	}
@@ -224,7 +252,7 @@ func (s *State) checkDecide(req Request) *Refusal {
 	if req.Funding != nil && !(req.Decision == process.DecisionApprove && s.isAdmission()) {
 		return refuse(CodeFundingNotAllowed, "资助情况只能在外事部门录取时填写")
 	}
-	if req.Funding != nil && (req.Funding.Amount < 0 || strings.TrimSpace(req.Funding.Source) == "") {
+	if req.Funding != nil && (req.Funding.Amount < 0 || req.Funding.Amount > process.MaxAmount || strings.TrimSpace(req.Funding.Source) == "") {
 		return refuse(CodeFundingNotAllowed, "资助情况须填写资助来源，金额不能为负数")
 	}
 	return nil
