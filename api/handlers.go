@@ -28,12 +28,9 @@ func (s *Server) putProfile(c *gin.Context) (any, error) {
 
 // saveLearning adds a row of 学习经历, or changes the one of the path.
 func (s *Server) saveLearning(c *gin.Context) (any, error) {
-	var id int64
-	if c.Param("eid") != "" {
-		var err error
-		if id, err = pathID(c, "eid"); err != nil {
-			return nil, err
-		}
+	id, err := optionalID(c, "eid")
+	if err != nil {
+		return nil, err
 	}
 	in, err := body[service.LearningExperience](c)
 	if err != nil {
@@ -65,12 +62,9 @@ func (s *Server) getProject(c *gin.Context) (any, error) {
 
 // saveProject creates a project, or changes the one of the path.
 func (s *Server) saveProject(c *gin.Context) (any, error) {
-	var id int64
-	if c.Param("pid") != "" {
-		var err error
-		if id, err = pathID(c, "pid"); err != nil {
-			return nil, err
-		}
+	id, err := optionalID(c, "pid")
+	if err != nil {
+		return nil, err
 	}
 	in, err := body[service.ProjectInput](c)
 	if err != nil {
@@ -90,13 +84,9 @@ func (s *Server) publishProject(published bool) handler {
 }
 
 func (s *Server) copyProject(c *gin.Context) (any, error) {
-	id, err := pathID(c, "pid")
-	if err != nil {
-		return nil, err
-	}
-	in, err := body[struct {
+	id, in, err := idAndBody[struct {
 		Year int `json:"year"`
-	}](c)
+	}](c, "pid")
 	if err != nil {
 		return nil, err
 	}
@@ -129,11 +119,7 @@ func (s *Server) getApplication(c *gin.Context) (any, error) {
 }
 
 func (s *Server) putBasicInfo(c *gin.Context) (any, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	in, err := body[service.BasicInfo](c)
+	id, in, err := idAndBody[service.BasicInfo](c, "id")
 	if err != nil {
 		return nil, err
 	}
@@ -141,11 +127,7 @@ func (s *Server) putBasicInfo(c *gin.Context) (any, error) {
 }
 
 func (s *Server) putApplyInfo(c *gin.Context) (any, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	in, err := body[service.ApplyInfo](c)
+	id, in, err := idAndBody[service.ApplyInfo](c, "id")
 	if err != nil {
 		return nil, err
 	}
@@ -154,17 +136,11 @@ func (s *Server) putApplyInfo(c *gin.Context) (any, error) {
 
 // saveLanguageScore adds a row of 外语水平, or changes the one of the path.
 func (s *Server) saveLanguageScore(c *gin.Context) (any, error) {
-	id, err := pathID(c, "id")
+	row, err := optionalID(c, "sid")
 	if err != nil {
 		return nil, err
 	}
-	var row int64
-	if c.Param("sid") != "" {
-		if row, err = pathID(c, "sid"); err != nil {
-			return nil, err
-		}
-	}
-	in, err := body[service.LanguageScore](c)
+	id, in, err := idAndBody[service.LanguageScore](c, "id")
 	if err != nil {
 		return nil, err
 	}
@@ -195,11 +171,7 @@ func (s *Server) message(name string) handler {
 }
 
 func (s *Server) decide(c *gin.Context) (any, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	in, err := body[service.Decision](c)
+	id, in, err := idAndBody[service.Decision](c, "id")
 	if err != nil {
 		return nil, err
 	}
@@ -235,11 +207,7 @@ func (s *Server) createAccount(c *gin.Context) (any, error) {
 }
 
 func (s *Server) updateAccount(c *gin.Context) (any, error) {
-	id, err := pathID(c, "aid")
-	if err != nil {
-		return nil, err
-	}
-	in, err := body[service.AccountInput](c)
+	id, in, err := idAndBody[service.AccountInput](c, "aid")
 	if err != nil {
 		return nil, err
 	}
@@ -247,13 +215,9 @@ func (s *Server) updateAccount(c *gin.Context) (any, error) {
 }
 
 func (s *Server) resetPassword(c *gin.Context) (any, error) {
-	id, err := pathID(c, "aid")
-	if err != nil {
-		return nil, err
-	}
-	in, err := body[struct {
+	id, in, err := idAndBody[struct {
 		Password string `json:"password"`
-	}](c)
+	}](c, "aid")
 	if err != nil {
 		return nil, err
 	}

@@ -46,6 +46,25 @@ func body[T any](c *gin.Context) (T, error) {
 	return v, err
 }
 
+// idAndBody reads the path's id and decodes the body: the start of most writes.
+func idAndBody[T any](c *gin.Context, param string) (int64, T, error) {
+	var in T
+	id, err := pathID(c, param)
+	if err == nil {
+		err = bindJSON(c, &in)
+	}
+	return id, in, err
+}
+
+// optionalID reads an id parameter that only some routes of a handler have
+// (PUT …/:eid changes a row, POST adds one): 0 when the route has none.
+func optionalID(c *gin.Context, param string) (int64, error) {
+	if c.Param(param) == "" {
+		return 0, nil
+	}
+	return pathID(c, param)
+}
+
 // pathID reads a positive integer path parameter.
 func pathID(c *gin.Context, name string) (int64, error) {
 	id, err := strconv.ParseInt(c.Param(name), 10, 64)

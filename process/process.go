@@ -181,15 +181,6 @@ var terminalLabels = map[string]string{
 	StageCompleted: StatusCompleted, StageRejected: StatusRejected, StageCancelled: StatusCancelled, StageExpired: StatusExpired,
 }
 
-// Phase returns the named phase.
-func (d Definition) Phase(name string) (Phase, bool) {
-	i := slices.IndexFunc(d.Phases, func(p Phase) bool { return p.Name == name })
-	if i < 0 {
-		return Phase{}, false
-	}
-	return d.Phases[i], true
-}
-
 // review finds a review stage and its phase.
 func (d Definition) review(stage string) (Phase, Review, bool) {
 	for _, p := range d.Phases {
@@ -211,8 +202,8 @@ func (d Definition) PendingStep(phase, stage string) string {
 	return phaseWork[phase].step
 }
 
-// ReviewStages lists every stage where a reviewer is to act.
-func (d Definition) ReviewStages() []string {
+// reviewStages lists every stage where a reviewer is to act.
+func (d Definition) reviewStages() []string {
 	var out []string
 	for _, p := range d.Phases {
 		for _, r := range p.Reviews {
@@ -222,21 +213,18 @@ func (d Definition) ReviewStages() []string {
 	return out
 }
 
-// EditableStage is the stage where the student works on the named phase.
-func (d Definition) EditableStage(phase string) string {
-	p, _ := d.Phase(phase)
-	return p.EditableStage
-}
-
 // FormStage is the only stage in which the application's forms (基本信息,
 // 申请信息, 外语水平) may be changed: the application phase's draft.
-func (d Definition) FormStage() string { return d.EditableStage(PhaseApplication) }
+func (d Definition) FormStage() string {
+	i := slices.IndexFunc(d.Phases, func(p Phase) bool { return p.Name == PhaseApplication })
+	return d.Phases[i].EditableStage
+}
 
 // UploadStages lists the stages in which files of a kind may be uploaded:
 // a phase's own kind while the student works on it; supplements while under review.
 func (d Definition) UploadStages(kind string) []string {
 	if kind == KindSupplement {
-		return d.ReviewStages()
+		return d.reviewStages()
 	}
 	var out []string
 	for _, p := range d.Phases {

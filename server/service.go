@@ -65,16 +65,9 @@ func (s *Services) Close() {
 // NewWorker builds the worker of the application workflows and their activities.
 func (s *Services) NewWorker() worker.Worker {
 	w := worker.New(s.Temporal, s.Config.Temporal.TaskQueue, worker.Options{})
-	Register(w, &activities.Activities{Store: s.Store})
-	return w
-}
-
-// Register puts the workflow and the activities on a worker or replayer.
-func Register(w worker.Registry, a *activities.Activities) {
 	w.RegisterWorkflowWithOptions(workflows.Application, workflow.RegisterOptions{Name: workflows.WorkflowName})
-	if a != nil {
-		a.Register(w)
-	}
+	(&activities.Activities{Store: s.Store}).Register(w)
+	return w
 }
 
 // Service is the application service over the connections.

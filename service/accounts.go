@@ -123,8 +123,8 @@ func (s *Service) Accounts(ctx context.Context, in AccountFilter) (*Page[AdminAc
 	return &Page[AdminAccountView]{Items: out, Total: total, Page: pageNo, PageSize: limit}, nil
 }
 
-// HashPassword hashes a local password; "" means a CAS-only account.
-func HashPassword(pw string) (*string, error) {
+// hashPassword hashes a local password; "" means a CAS-only account.
+func hashPassword(pw string) (*string, error) {
 	if pw == "" {
 		return nil, nil
 	}
@@ -141,7 +141,7 @@ func (s *Service) CreateAccount(ctx context.Context, who Caller, in AccountInput
 	if err := s.validateAccount(ctx, &in, true); err != nil {
 		return nil, err
 	}
-	hash, err := HashPassword(in.Password)
+	hash, err := hashPassword(in.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -163,10 +163,10 @@ func (s *Service) UpdateAccount(ctx context.Context, who Caller, id int64, in Ac
 		return nil, err
 	}
 	if id == who.ID && (in.Disabled || in.Role != before.Role) {
-		return nil, Conflict("self_change", "不能停用自己的账号或修改自己的角色")
+		return nil, conflict("self_change", "不能停用自己的账号或修改自己的角色")
 	}
 	if before.Role == string(process.RoleStudent) && in.Role != before.Role {
-		return nil, Conflict("role_change", "学生账号不能改为其他角色")
+		return nil, conflict("role_change", "学生账号不能改为其他角色")
 	}
 	a := &storage.Account{ID: id, DisplayName: in.DisplayName, Role: in.Role, CollegeCode: in.CollegeCode, Disabled: in.Disabled}
 	if err := s.Store.UpdateAccount(ctx, a); err != nil {
@@ -185,7 +185,7 @@ func (s *Service) ResetPassword(ctx context.Context, who Caller, id int64, passw
 	if err := f.err(); err != nil {
 		return err
 	}
-	hash, err := HashPassword(password)
+	hash, err := hashPassword(password)
 	if err != nil {
 		return err
 	}

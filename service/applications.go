@@ -86,7 +86,7 @@ func (s *Service) CreateApplication(ctx context.Context, who Caller, in NewAppli
 		return nil, err
 	}
 	if in.NoticeVersion != NoticeVersion {
-		return nil, Conflict("notice_changed", "申报须知已更新，请重新阅读")
+		return nil, conflict("notice_changed", "申报须知已更新，请重新阅读")
 	}
 	project, err := s.Store.ProjectByID(ctx, in.ProjectID)
 	if errors.Is(err, storage.ErrNotFound) || (err == nil && (!project.Published || !project.Active)) {
@@ -97,20 +97,22 @@ func (s *Service) CreateApplication(ctx context.Context, who Caller, in NewAppli
 	}
 	now := time.Now()
 	if !project.WindowOpen(now) {
-		return nil, Conflict("window_closed", "不在该项目的申报时间内（"+process.FormatTime(project.ApplyStart)+" 至 "+process.FormatTime(project.ApplyEnd)+"）")
+		return nil, conflict("window_closed", "不在该项目的申报时间内（"+process.FormatTime(project.ApplyStart)+" 至 "+process.FormatTime(project.ApplyEnd)+"）")
 	}
 	profile, err := s.Profile(ctx, who)
 	if err != nil {
 		return nil, err
 	}
 	if missing := profile.Completeness.Missing; len(missing) > 0 {
-		return nil, Conflict("profile_incomplete", "请先完善个人资料："+strings.Join(missing, "、"))
+		return nil, conflict("profile_incomplete", "请先完善个人资料："+strings.Join(missing, "、"))
 	}
 	app, err := s.Store.CreateDraft(ctx, storage.NewDraft{StudentID: who.ID, ProjectID: project.ID, NoticeVersion: in.NoticeVersion, AcceptedAt: now})
 	if err != nil {
 		return nil, err
 	}
-	if err := s.startWorkflow(ctx, app, project.Code, project.ApplyStart, project.ApplyEnd, who.DisplayName); err != nil {
+	start := workflows.Input{ApplicationID: app.ID, StudentID: who.ID, StudentName: who.DisplayName, College: app.CollegeCode,
+		ProjectCode: project.Code, WindowOpens: project.ApplyStart, WindowCloses: project.ApplyEnd}
+	if err := s.startWorkflow(ctx, start); err != nil {
 		return nil, s.undoDraft(context.WithoutCancel(ctx), app.ID, err)
 	}
 	return app, nil
@@ -133,21 +135,18 @@ func (s *Service) undoDraft(ctx context.Context, id int64, startErr error) error
 	return startErr
 }
 
-// startWorkflow starts an application's workflow; one already started is not an error.
-func (s *Service) startWorkflow(ctx context.Context, app *storage.Application, projectCode string, opens, closes time.Time, studentName string) error {
-	in := workflows.Input{
-		ApplicationID: app.ID, StudentID: app.StudentID, StudentName: studentName, College: app.CollegeCode,
-		ProjectCode: projectCode, WindowOpens: opens, WindowCloses: closes,
-		Definition: s.Process, Timing: s.timing(),
-	}
+// startWorkflow starts an application's workflow with the process and the
+// timing of now; one already started is not an error.
+func (s *Service) startWorkflow(ctx context.Context, in workflows.Input) error {
+	in.Definition, in.Timing = s.Process, s.timing()
 	_, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:                       workflows.WorkflowID(app.ID),
+		ID:                       workflows.WorkflowID(in.ApplicationID),
 		TaskQueue:                s.Config.Temporal.TaskQueue,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			workflows.AttrStage.ValueSet(s.Process.FormStage()), workflows.AttrAwaitingRole.ValueSet(string(process.RoleStudent)),
-			workflows.AttrCollege.ValueSet(app.CollegeCode), workflows.AttrProjectCode.ValueSet(projectCode),
+			workflows.AttrCollege.ValueSet(in.College), workflows.AttrProjectCode.ValueSet(in.ProjectCode),
 			workflows.AttrStageEnteredAt.ValueSet(time.Now()), workflows.AttrReviewOverdue.ValueSet(false)),
 	}, workflows.WorkflowName, in)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
@@ -168,28 +167,18 @@ func (s *Service) timing() workflows.Timing {
 // that has recorded nothing yet: the leftovers of a process that died between
 // writing the draft and starting its workflow. It returns how many it started.
 func (s *Service) ReconcileDrafts(ctx context.Context, grace time.Duration) (int, error) {
-	ids, err := s.Store.UnstartedDrafts(ctx, time.Now().Add(-grace))
+	drafts, err := s.Store.UnstartedDrafts(ctx, time.Now().Add(-grace))
 	if err != nil {
 		return 0, err
 	}
 	started := 0
-	for _, id := range ids {
-		app, err := s.Store.ApplicationByID(ctx, id)
-		if err != nil {
+	for _, d := range drafts {
+		in := workflows.Input{ApplicationID: d.ID, StudentID: d.StudentID, StudentName: d.StudentName, College: d.CollegeCode,
+			ProjectCode: d.ProjectCode, WindowOpens: d.ApplyStart, WindowCloses: d.ApplyEnd}
+		if err := s.startWorkflow(ctx, in); err != nil {
 			return started, err
 		}
-		project, err := s.Store.ProjectByID(ctx, app.ProjectID)
-		if err != nil {
-			return started, err
-		}
-		student, err := s.Store.AccountByID(ctx, app.StudentID)
-		if err != nil {
-			return started, err
-		}
-		if err := s.startWorkflow(ctx, app, project.Code, project.ApplyStart, project.ApplyEnd, student.DisplayName); err != nil {
-			return started, err
-		}
-		slog.Info("started the workflow of a draft left without one", "application", id)
+		slog.Info("started the workflow of a draft left without one", "application", d.ID)
 		started++
 	}
 	return started, nil

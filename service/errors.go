@@ -64,8 +64,8 @@ func Forbidden(msg string) *Error {
 	return &Error{Kind: KindForbidden, Code: "forbidden", Message: msg}
 }
 
-// Conflict refuses what the current state does not allow.
-func Conflict(code, msg string) *Error { return &Error{Kind: KindConflict, Code: code, Message: msg} }
+// conflict refuses what the current state does not allow.
+func conflict(code, msg string) *Error { return &Error{Kind: KindConflict, Code: code, Message: msg} }
 
 // TooLarge refuses a body or file over its limit.
 func TooLarge(msg string, fields map[string]string) *Error {
@@ -74,7 +74,7 @@ func TooLarge(msg string, fields map[string]string) *Error {
 
 var (
 	ErrUnauthenticated = &Error{Kind: KindUnauthenticated, Code: "unauthenticated", Message: "请先登录"}
-	ErrUnavailable     = &Error{Kind: KindUnavailable, Code: "unavailable", Message: "服务暂时不可用，请稍后重试"}
+	errUnavailable     = &Error{Kind: KindUnavailable, Code: "unavailable", Message: "服务暂时不可用，请稍后重试"}
 	errFilesDown       = &Error{Kind: KindUnavailable, Code: "files_unavailable", Message: "文件服务暂时不可用，请稍后重新上传"}
 	// ErrInternal hides an unexpected failure; the log has it.
 	ErrInternal = &Error{Kind: KindInternal, Code: "internal", Message: "服务器内部错误，请稍后重试"}
@@ -130,7 +130,7 @@ func AsError(err error) *Error {
 	case errors.Is(err, storage.ErrNotFound), errors.As(err, &missingWorkflow):
 		return NotFound("记录")
 	case errors.Is(err, storage.ErrOpenApplication):
-		return Conflict("open_application_exists", "每人限报1个项目：您已有进行中的申请")
+		return conflict("open_application_exists", "每人限报1个项目：您已有进行中的申请")
 	case errors.Is(err, storage.ErrDuplicateUsername):
 		return &Error{Kind: KindConflict, Code: "duplicate_username", Message: "该用户名（学号/工号）已存在", Fields: map[string]string{"username": "该用户名已存在"}}
 	case errors.Is(err, storage.ErrDuplicateProject):
@@ -140,11 +140,11 @@ func AsError(err error) *Error {
 	case errors.Is(err, storage.ErrQuotaBelowAdmitted):
 		return Invalid(map[string]string{"quota": "推荐名额不能少于已录取人数"})
 	case errors.Is(err, storage.ErrConflict):
-		return Conflict("not_editable", "当前状态不允许此操作")
+		return conflict("not_editable", "当前状态不允许此操作")
 	case errors.Is(err, blob.ErrUnavailable):
 		return errFilesDown
 	case unavailable(err):
-		return ErrUnavailable
+		return errUnavailable
 	}
 	return nil
 }

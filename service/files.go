@@ -196,7 +196,7 @@ func (s *Service) UploadAttachment(ctx context.Context, who Caller, id int64, ki
 	}
 	f, err := s.storeFile(ctx, up, rules)
 	if errors.Is(err, storage.ErrConflict) {
-		return nil, Conflict(workflows.CodeWrongStage, "当前状态（"+app.Status+"）不能上传此类附件")
+		return nil, conflict(workflows.CodeWrongStage, "当前状态（"+app.Status+"）不能上传此类附件")
 	}
 	if err != nil {
 		return nil, err
@@ -234,7 +234,7 @@ func (s *Service) Supplement(ctx context.Context, who Caller, id int64, next fun
 		if err != nil {
 			undo()
 			if errors.Is(err, storage.ErrConflict) {
-				err = Conflict(workflows.CodeWrongStage, "只有审核中的申请可以补交材料附件")
+				err = conflict(workflows.CodeWrongStage, "只有审核中的申请可以补交材料附件")
 			}
 			return nil, err
 		}
@@ -267,7 +267,7 @@ func (s *Service) DeleteAttachment(ctx context.Context, who Caller, id, aid int6
 		err = s.Store.DeleteAttachment(ctx, aid, app.ID, []string{kind}, []string{app.Stage})
 	}
 	if !ok || errors.Is(err, storage.ErrConflict) {
-		return Conflict("not_editable", "当前状态不能删除该附件（已提交审核的材料不能删除）")
+		return conflict("not_editable", "当前状态不能删除该附件（已提交审核的材料不能删除）")
 	}
 	return err
 }

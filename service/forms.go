@@ -29,12 +29,12 @@ func (in *BasicInfo) validate() error {
 		f.add("gender", "性别应为“男”或“女”")
 	}
 	if b.BirthDate != nil && *b.BirthDate != "" {
-		if _, ok := ParseDate(*b.BirthDate); !ok {
+		if _, ok := parseDate(*b.BirthDate); !ok {
 			f.add("birthDate", "出生日期格式应为YYYY-MM-DD")
 		}
 	}
 	if b.IDCardNo != "" {
-		if msg := IDCardProblem(b.IDCardNo, deref(b.BirthDate), b.Gender); msg != "" {
+		if msg := idCardProblem(b.IDCardNo, deref(b.BirthDate), b.Gender); msg != "" {
 			f.add("idCardNo", msg)
 		}
 	}
@@ -44,16 +44,16 @@ func (in *BasicInfo) validate() error {
 	if b.DegreeLevel != "" && !slices.Contains(process.DegreeLevels, b.DegreeLevel) {
 		f.add("degreeLevel", "在读学历应为本科生、硕士研究生或博士研究生")
 	}
-	if b.Phone != "" && !ValidMobile(b.Phone) {
+	if b.Phone != "" && !validMobile(b.Phone) {
 		f.add("phone", "手机号应为11位大陆手机号")
 	}
-	if b.EmergencyPhone != "" && !ValidMobile(b.EmergencyPhone) {
+	if b.EmergencyPhone != "" && !validMobile(b.EmergencyPhone) {
 		f.add("emergencyPhone", "紧急联系人手机号应为11位大陆手机号")
 	}
-	if b.SupervisorPhone != "" && !ValidMobile(b.SupervisorPhone) && !ValidPhone(b.SupervisorPhone) {
+	if b.SupervisorPhone != "" && !validMobile(b.SupervisorPhone) && !validPhone(b.SupervisorPhone) {
 		f.add("supervisorPhone", "导师联系电话格式不正确")
 	}
-	if b.Email != "" && !ValidEmail(b.Email) {
+	if b.Email != "" && !validEmail(b.Email) {
 		f.add("email", "电子邮箱格式不正确")
 	}
 	return f.err()
@@ -70,8 +70,8 @@ type ApplyInfo struct {
 // validate checks step 2 against the project's dates: travel lies within them unless the project allows otherwise.
 func (in *ApplyInfo) validate(app *storage.Application, allowOutside bool) error {
 	f := fields{}
-	dep, okDep := ParseDate(in.DepartureDate)
-	ret, okRet := ParseDate(in.ReturnDate)
+	dep, okDep := parseDate(in.DepartureDate)
+	ret, okRet := parseDate(in.ReturnDate)
 	if !okDep {
 		f.add("departureDate", "出国(境)时间格式应为YYYY-MM-DD")
 	}
@@ -123,7 +123,7 @@ func (in *LanguageScore) validate() error {
 	if f.required("score", "考试成绩", in.Score) {
 		f.text("score", "考试成绩", in.Score, 50)
 	}
-	if d, ok := ParseDate(in.ExamDate); !ok {
+	if d, ok := parseDate(in.ExamDate); !ok {
 		f.add("examDate", "考试时间格式应为YYYY-MM-DD")
 	} else if d.After(time.Now()) {
 		f.add("examDate", "考试时间不能晚于今天")
@@ -138,7 +138,7 @@ func (s *Service) editableApplication(ctx context.Context, who Caller, id int64)
 		return nil, err
 	}
 	if app.Stage != s.Process.FormStage() {
-		return nil, Conflict("not_editable", "当前状态（"+app.Status+"）不能修改申请，请先撤回修改")
+		return nil, conflict("not_editable", "当前状态（"+app.Status+"）不能修改申请，请先撤回修改")
 	}
 	return app, nil
 }
@@ -146,7 +146,7 @@ func (s *Service) editableApplication(ctx context.Context, who Caller, id int64)
 // saved turns a store conflict (the application moved on meanwhile) into the same answer.
 func saved(err error) error {
 	if errors.Is(err, storage.ErrConflict) {
-		return Conflict("not_editable", "申请已提交或不在可修改状态，请刷新后重试")
+		return conflict("not_editable", "申请已提交或不在可修改状态，请刷新后重试")
 	}
 	return err
 }

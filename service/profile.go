@@ -61,7 +61,7 @@ func (in *ProfileInput) validate() error {
 		f.add("gender", "性别应为“男”或“女”")
 	}
 	if in.BirthDate != "" {
-		if d, ok := ParseDate(in.BirthDate); !ok || d.After(time.Now()) {
+		if d, ok := parseDate(in.BirthDate); !ok || d.After(time.Now()) {
 			f.add("birthDate", "出生日期格式应为YYYY-MM-DD，且不晚于今天")
 		}
 	}
@@ -70,7 +70,7 @@ func (in *ProfileInput) validate() error {
 		if _, ok := f["birthDate"]; ok {
 			birth = ""
 		}
-		if msg := IDCardProblem(in.IDCardNo, birth, in.Gender); msg != "" {
+		if msg := idCardProblem(in.IDCardNo, birth, in.Gender); msg != "" {
 			f.add("idCardNo", msg)
 		}
 	}
@@ -80,22 +80,22 @@ func (in *ProfileInput) validate() error {
 	if in.DegreeLevel != "" && !slices.Contains(process.DegreeLevels, in.DegreeLevel) {
 		f.add("degreeLevel", "在读学历应为本科生、硕士研究生或博士研究生")
 	}
-	if in.Phone != "" && !ValidMobile(in.Phone) {
+	if in.Phone != "" && !validMobile(in.Phone) {
 		f.add("phone", "手机号码应为11位大陆手机号")
 	}
-	if in.EmergencyPhone != "" && !ValidMobile(in.EmergencyPhone) {
+	if in.EmergencyPhone != "" && !validMobile(in.EmergencyPhone) {
 		f.add("emergencyPhone", "紧急联系人手机应为11位大陆手机号")
 	}
-	if in.Email != "" && !ValidEmail(in.Email) {
+	if in.Email != "" && !validEmail(in.Email) {
 		f.add("email", "电子邮件格式不正确")
 	}
 	if in.QQ != "" && !qqRE.MatchString(in.QQ) {
 		f.add("qq", "QQ号码应为5至12位数字")
 	}
-	if in.Fax != "" && !ValidPhone(in.Fax) {
+	if in.Fax != "" && !validPhone(in.Fax) {
 		f.add("fax", "Fax号码格式不正确")
 	}
-	if in.HomePhone != "" && !ValidPhone(in.HomePhone) {
+	if in.HomePhone != "" && !validPhone(in.HomePhone) {
 		f.add("homePhone", "家庭电话格式不正确")
 	}
 	return f.err()
@@ -112,8 +112,8 @@ type LearningExperience struct {
 
 func (in *LearningExperience) validate() error {
 	f := fields{}
-	start, okStart := ParseDate(in.StartDate)
-	end, okEnd := ParseDate(in.EndDate)
+	start, okStart := parseDate(in.StartDate)
+	end, okEnd := parseDate(in.EndDate)
 	if !okStart {
 		f.add("startDate", "开始时间格式应为YYYY-MM-DD")
 	}

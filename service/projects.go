@@ -20,8 +20,8 @@ const maxQuota = 100000
 // newFor is how long a project carries the "New" marker.
 const newFor = 14 * 24 * time.Hour
 
-// IncompleteHint is the manual's words when the profile is not complete.
-const IncompleteHint = "如看不到项目信息，请完善左边菜单“个人中心”-“我的个人资料”中的信息。"
+// incompleteHint is the manual's words when the profile is not complete.
+const incompleteHint = "如看不到项目信息，请完善左边菜单“个人中心”-“我的个人资料”中的信息。"
 
 // ProjectRow is a row of 校际交流项目申请.
 type ProjectRow struct {
@@ -61,7 +61,7 @@ func (s *Service) Projects(ctx context.Context, who Caller, in ProjectFilter) (*
 			return nil, err
 		}
 		if missing := profile.Completeness.Missing; len(missing) > 0 {
-			out.Hint, out.Missing = IncompleteHint, missing
+			out.Hint, out.Missing = incompleteHint, missing
 			return out, nil
 		}
 	}
@@ -168,8 +168,8 @@ func (in *ProjectInput) validate() error {
 	if in.Year < 2000 || in.Year > 2100 {
 		f.add("year", "项目年度不正确")
 	}
-	start, okStart := ParseDate(in.StartDate)
-	end, okEnd := ParseDate(in.EndDate)
+	start, okStart := parseDate(in.StartDate)
+	end, okEnd := parseDate(in.EndDate)
 	if !okStart {
 		f.add("startDate", "项目开始日期格式应为YYYY-MM-DD")
 	}

@@ -56,20 +56,20 @@ var (
 	passportRE = regexp.MustCompile(`^[A-Za-z0-9]{5,20}$`)
 )
 
-// ValidMobile checks a mainland mobile number.
-func ValidMobile(s string) bool { return mobileRE.MatchString(s) }
+// validMobile checks a mainland mobile number.
+func validMobile(s string) bool { return mobileRE.MatchString(s) }
 
-// ValidPhone checks a landline or fax number loosely.
-func ValidPhone(s string) bool { return phoneRE.MatchString(s) }
+// validPhone checks a landline or fax number loosely.
+func validPhone(s string) bool { return phoneRE.MatchString(s) }
 
-// ValidEmail checks an e-mail address without a display name.
-func ValidEmail(s string) bool {
+// validEmail checks an e-mail address without a display name.
+func validEmail(s string) bool {
 	a, err := mail.ParseAddress(s)
 	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
 }
 
-// ParseDate reads YYYY-MM-DD.
-func ParseDate(s string) (time.Time, bool) {
+// parseDate reads YYYY-MM-DD.
+func parseDate(s string) (time.Time, bool) {
 	t, err := time.Parse("2006-01-02", s)
 	return t, err == nil && t.Year() >= 1900 && t.Year() <= 2100
 }
@@ -78,10 +78,10 @@ var idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
 
 const idCheckChars = "10X98765432"
 
-// IDCardProblem checks a resident identity card number (身份证号): 18
+// idCardProblem checks a resident identity card number (身份证号): 18
 // characters, the check digit, and that the birth date and gender it carries
 // agree with the profile's (when given). It returns "" when the number is good.
-func IDCardProblem(id, birthDate, gender string) string {
+func idCardProblem(id, birthDate, gender string) string {
 	if len(id) != 18 {
 		return "身份证号应为18位"
 	}

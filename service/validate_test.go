@@ -11,7 +11,7 @@ import (
 
 func TestIDCard(t *testing.T) {
 	// 11010519491231002X is the standard's own example.
-	if msg := IDCardProblem("11010519491231002X", "1949-12-31", "女"); msg != "" {
+	if msg := idCardProblem("11010519491231002X", "1949-12-31", "女"); msg != "" {
 		t.Fatalf("valid number refused: %s", msg)
 	}
 	for id, want := range map[string]string{
@@ -20,14 +20,14 @@ func TestIDCard(t *testing.T) {
 		"1101051949123100A2":                 "前17位",
 		demo.IDCard("110105", "19491331", 2): "出生日期无效",
 	} {
-		if msg := IDCardProblem(id, "", ""); !strings.Contains(msg, want) {
+		if msg := idCardProblem(id, "", ""); !strings.Contains(msg, want) {
 			t.Errorf("%s: %q, want %q", id, msg, want)
 		}
 	}
-	if msg := IDCardProblem("11010519491231002X", "1950-01-01", ""); !strings.Contains(msg, "不一致") {
+	if msg := idCardProblem("11010519491231002X", "1950-01-01", ""); !strings.Contains(msg, "不一致") {
 		t.Errorf("birth date mismatch: %q", msg)
 	}
-	if msg := IDCardProblem("11010519491231002X", "", "男"); !strings.Contains(msg, "性别") {
+	if msg := idCardProblem("11010519491231002X", "", "男"); !strings.Contains(msg, "性别") {
 		t.Errorf("gender mismatch: %q", msg)
 	}
 }
@@ -37,7 +37,7 @@ func FuzzIDCard(f *testing.F) {
 		f.Add(s, "1949-12-31", "女")
 	}
 	f.Fuzz(func(t *testing.T, id, birth, gender string) {
-		msg := IDCardProblem(id, birth, gender)
+		msg := idCardProblem(id, birth, gender)
 		if msg == "" {
 			if len(id) != 18 {
 				t.Fatalf("accepted %q of length %d", id, len(id))
@@ -56,13 +56,13 @@ func FuzzDatesAndNumbers(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		d, ok := ParseDate(s)
+		d, ok := parseDate(s)
 		if ok && d.Format("2006-01-02") != s {
 			t.Fatalf("%q read as %v", s, d)
 		}
-		_ = ValidMobile(s)
-		_ = ValidEmail(s)
-		_ = ValidPhone(s)
+		_ = validMobile(s)
+		_ = validEmail(s)
+		_ = validPhone(s)
 	})
 }
 

@@ -171,13 +171,27 @@ func (s *Store) DiscardDraft(ctx context.Context, id int64) error {
 	return err
 }
 
+// UnstartedDraft is an open draft that has recorded no event yet, with what
+// starting its workflow needs.
+type UnstartedDraft struct {
+	ID          int64     `db:"id"`
+	StudentID   int64     `db:"student_id"`
+	StudentName string    `db:"student_name"`
+	CollegeCode string    `db:"college_code"`
+	ProjectCode string    `db:"project_code"`
+	ApplyStart  time.Time `db:"apply_start"`
+	ApplyEnd    time.Time `db:"apply_end"`
+}
+
 // UnstartedDrafts lists open drafts created before the given time that have
 // recorded no event yet: their workflow may never have started.
-func (s *Store) UnstartedDrafts(ctx context.Context, before time.Time) ([]int64, error) {
-	var ids []int64
-	err := s.DB.SelectContext(ctx, &ids, `SELECT id FROM applications
-		WHERE last_event_seq = 0 AND closed_at IS NULL AND created_at < $1 ORDER BY id LIMIT 1000`, before)
-	return ids, err
+func (s *Store) UnstartedDrafts(ctx context.Context, before time.Time) ([]UnstartedDraft, error) {
+	var out []UnstartedDraft
+	err := s.DB.SelectContext(ctx, &out, `SELECT ap.id, ap.student_id, a.display_name AS student_name, ap.college_code,
+			pr.code AS project_code, pr.apply_start, pr.apply_end
+		FROM applications ap JOIN projects pr ON pr.id = ap.project_id JOIN accounts a ON a.id = ap.student_id
+		WHERE ap.last_event_seq = 0 AND ap.closed_at IS NULL AND ap.created_at < $1 ORDER BY ap.id LIMIT 1000`, before)
+	return out, err
 }
 
 // ApplicationByID returns one application.
