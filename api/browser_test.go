@@ -264,6 +264,8 @@ func TestBrowserJourney(t *testing.T) {
 		b.open(page.hash)
 		b.text(page.wait)
 		b.shot(page.name)
+		require.True(t, b.eval(`document.querySelector('main#main').getBoundingClientRect().top < 200`),
+			"%s: at 375 px the content starts under the header and the menu bar, not below a blank band", page.hash)
 	}
 	b.open("#/applications")
 	b.click(projectName)
@@ -292,6 +294,8 @@ func TestBrowserOfficePages(t *testing.T) {
 		b.open(page.hash)
 		b.text(page.wait)
 		b.shot(page.name)
+		require.True(t, b.eval(`document.querySelector('main#main').getBoundingClientRect().top < 200`),
+			"%s: at 375 px the content starts under the header and the menu bar, not below a blank band", page.hash)
 	}
 	// A field error from the API appears next to its field on the project form.
 	b.open("#/admin/projects/new")

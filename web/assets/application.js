@@ -1,5 +1,5 @@
 // 申请查看: the manual's sections, the actions of the student, and the reviewer's decision.
-import { h, api, toast, showError, clearError, field, formValues, table, fmtTime } from './lib.js';
+import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, rules } from './lib.js';
 import { attachmentTable, fileLinks, uploadButton, message } from './widgets.js';
 
 const reviewLabels = { approve: '通过', return: '退回', reject: '不通过' };
@@ -58,18 +58,18 @@ export async function detailPage(state, id) {
   ];
   if (other('supplement').length || actions.includes('supplement')) {
     blocks.push(block('supplement', '补交材料附件', fileList(other('supplement'), false),
-      actions.includes('supplement') ? uploadButton('上传补交材料', `/applications/${id}/supplements`, ['pdf', 'png', 'jpg', 'tiff', 'doc', 'docx'], reload) : ''));
+      actions.includes('supplement') ? uploadButton('上传补交材料', `/applications/${id}/supplements`, rules.defaultFormats, reload) : ''));
   }
   if (a.phase !== 'application' || other('predeparture').length) {
     const canEdit = actions.includes('upload-predeparture');
     blocks.push(block('predeparture', '行前材料', fileList(other('predeparture'), actions.includes('delete-predeparture')),
-      canEdit ? uploadButton('上传行前材料', `/applications/${id}/attachments?kind=predeparture`, ['pdf', 'png', 'jpg', 'tiff', 'doc', 'docx'], reload) : '',
+      canEdit ? uploadButton('上传行前材料', `/applications/${id}/attachments?kind=predeparture`, rules.defaultFormats, reload) : '',
       canEdit ? h('button', { type: 'button', class: 'primary', onclick: () => message(id, 'submit-predeparture', '确定提交行前材料吗？') }, '提交行前材料') : ''));
   }
   if (a.phase === 'return' || other('return_report').length) {
     const canEdit = actions.includes('submit-return-report');
     blocks.push(block('return', '返校总结', fileList(other('return_report'), canEdit),
-      canEdit ? uploadButton('上传返校总结', `/applications/${id}/attachments?kind=return_report`, ['pdf', 'doc', 'docx'], reload) : '',
+      canEdit ? uploadButton('上传返校总结', `/applications/${id}/attachments?kind=return_report`, rules.defaultFormats, reload) : '',
       canEdit ? h('button', { type: 'button', class: 'primary', onclick: () => message(id, 'submit-return-report', '确定提交返校总结吗？') }, '返校总结提交')
         : a.phase === 'return' && !a.closedAt ? h('p', { class: 'muted' }, '回国(入境)时间 ' + (a.returnDate || '') + ' 之后可提交返校总结。') : ''));
   }

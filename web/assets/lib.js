@@ -120,8 +120,13 @@ export function field(spec, value) {
   const { name, label, type = 'text', options, required, hint, wide } = spec;
   let input;
   if (type === 'select') {
+    // An option is a value, or [value, words] when people read other words than the value;
+    // options may be a function, for lists that come from the server after the page's module loaded.
     input = h('select', { name }, h('option', { value: '' }, '请选择'),
-      options.map((o) => h('option', { value: o, selected: o === value }, o)));
+      (typeof options === 'function' ? options() : options).map((o) => {
+        const [v, words] = Array.isArray(o) ? o : [o, o];
+        return h('option', { value: v, selected: v === value }, words);
+      }));
   } else if (type === 'textarea') {
     input = h('textarea', { name, rows: 3 }, value ?? '');
   } else if (type === 'checkbox') {

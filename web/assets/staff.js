@@ -192,8 +192,8 @@ export async function accountsPage() {
     const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true }), h('div', { class: 'grid' },
       a.id ? '' : field({ name: 'username', label: '用户名（学号/工号）', required: true }),
       field({ name: 'displayName', label: '姓名', required: true }, a.displayName),
-      field({ name: 'role', label: '角色', type: 'select', options: Object.keys(roleNames), required: true }, a.role),
-      field({ name: 'collegeCode', label: '学院', type: 'select', options: colleges.map((c) => c.code), hint: colleges.map((c) => c.code + '=' + c.name).join('，') }, a.collegeCode),
+      field({ name: 'role', label: '角色', type: 'select', options: rules.roles.map((r) => [r.code, r.label]), required: true }, a.role),
+      field({ name: 'collegeCode', label: '学院', type: 'select', options: colleges.map((c) => [c.code, c.name]), hint: '学生和学院审核员须选择所在学院' }, a.collegeCode),
       a.id ? field({ name: 'disabled', label: '停用', type: 'checkbox' }, a.disabled) : field({ name: 'password', label: '初始密码', type: 'password', hint: '留空则只能通过统一身份认证登录' })));
     dialog(a.id ? '修改账号' : '新建账号', form, (close) => [h('button', { type: 'button', class: 'secondary', onclick: close }, '取消'),
       h('button', { type: 'button', class: 'primary', onclick: async () => {

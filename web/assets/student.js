@@ -1,5 +1,5 @@
 // The student's pages: profile, projects, applying, my applications, notifications.
-import { h, api, upload, toast, showError, clearError, field, formValues, table, dialog, confirmDialog, fmtTime, fmtSize } from './lib.js';
+import { h, api, upload, toast, showError, clearError, field, formValues, table, dialog, confirmDialog, fmtTime, fmtSize, rules } from './lib.js';
 import { pager, attachmentTable, uploadButton, message } from './widgets.js';
 export { detailPage } from './application.js';
 
@@ -14,7 +14,7 @@ const profileGroups = [
   ]],
   ['学籍信息', [
     { name: 'enrollmentYear', label: '入学年份', type: 'number', required: true },
-    { name: 'degreeLevel', label: '在读学历', type: 'select', options: ['本科生', '硕士研究生', '博士研究生'], required: true },
+    { name: 'degreeLevel', label: '在读学历', type: 'select', options: () => rules.degreeLevels, required: true },
     { name: 'major', label: '专业', required: true }, { name: 'grade', label: '年级', required: true, hint: '如 大二、研一' },
     { name: 'schoolingLength', label: '学制', hint: '如 4年' },
   ]],
@@ -204,7 +204,7 @@ const basicSpecs = [
   { name: 'hukouLocation', label: '户口所在地', required: true }, { name: 'birthDate', label: '出生日期', type: 'date', required: true },
   { name: 'ethnicity', label: '民族', required: true }, { name: 'passportNo', label: '护照号' }, { name: 'major', label: '专业', required: true },
   { name: 'cohort', label: '所属类别', required: true, hint: '入学年份，如 2021' },
-  { name: 'degreeLevel', label: '在读学历', type: 'select', options: ['本科生', '硕士研究生', '博士研究生'], required: true },
+  { name: 'degreeLevel', label: '在读学历', type: 'select', options: () => rules.degreeLevels, required: true },
   { name: 'grade', label: '当前年级', required: true }, { name: 'schoolingLength', label: '学制', required: true },
   { name: 'phone', label: '手机号', type: 'tel', required: true }, { name: 'email', label: '电子邮箱', type: 'email', required: true },
   { name: 'emergencyName', label: '紧急联系人姓名', required: true }, { name: 'emergencyPhone', label: '紧急联系人手机号', type: 'tel', required: true },
