@@ -81,6 +81,11 @@ func TestReviewThroughAdmissionAndPreDeparture(t *testing.T) {
 	admittedOn := int64(r.list("requirements")[0].(map[string]any)["files"].([]any)[0].(map[string]any)["id"].(float64))
 	require.Equal(t, 409, s.call("DELETE", pathf("/applications/%d/attachments/%d", id, admittedOn), nil).status,
 		"the files the admission was decided on stay")
+	reqID := int64(r.list("requirements")[0].(map[string]any)["id"].(float64))
+	require.Equal(t, 409, s.upload(pathf("/applications/%d/attachments?requirementId=%d", id, reqID), "成绩单.pdf", pdfFile()).status,
+		"after admission the application's attachments take no new file")
+	require.Equal(t, 409, s.upload(pathf("/applications/%d/attachments?kind=return_report", id), "返校总结.pdf", pdfFile()).status,
+		"the return report waits for its phase")
 	up := s.upload(pathf("/applications/%d/attachments?kind=predeparture", id), "行前材料.pdf", pdfFile())
 	require.Equal(t, 201, up.status, string(up.body))
 	require.Equal(t, 204, s.call("DELETE", pathf("/applications/%d/attachments/%d", id, up.num("id")), nil).status, "行前材料删除")

@@ -264,7 +264,7 @@ func (s *Service) DeleteAttachment(ctx context.Context, who Caller, id, aid int6
 	}
 	kind, ok := s.Process.DeletableKind(app.Stage)
 	if ok {
-		err = s.Store.DeleteAttachment(ctx, aid, app.ID, []string{kind}, []string{app.Stage})
+		err = s.Store.DeleteAttachment(ctx, aid, app.ID, kind, app.Stage)
 	}
 	if !ok || errors.Is(err, storage.ErrConflict) {
 		return conflict("not_editable", "当前状态不能删除该附件（已提交审核的材料不能删除）")

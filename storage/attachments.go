@@ -74,13 +74,13 @@ func (s *Store) Attachments(ctx context.Context, applicationID int64) ([]Attachm
 	return out, err
 }
 
-// DeleteAttachment marks a file deleted while its application is in one of the stages.
-// The object stays in MinIO: a submitted snapshot may refer to it.
-func (s *Store) DeleteAttachment(ctx context.Context, id, applicationID int64, kinds, stages []string) error {
+// DeleteAttachment marks a file of the kind deleted while its application is
+// still in the stage. The object stays in MinIO: a submitted snapshot may refer to it.
+func (s *Store) DeleteAttachment(ctx context.Context, id, applicationID int64, kind, stage string) error {
 	res, err := s.DB.ExecContext(ctx, `UPDATE attachments SET deleted_at = now()
-		WHERE id = $1 AND application_id = $2 AND deleted_at IS NULL AND kind = ANY($3)
-		  AND EXISTS (SELECT 1 FROM applications WHERE id = $2 AND stage = ANY($4))`,
-		id, applicationID, stringArray(kinds), stringArray(stages))
+		WHERE id = $1 AND application_id = $2 AND deleted_at IS NULL AND kind = $3
+		  AND EXISTS (SELECT 1 FROM applications WHERE id = $2 AND stage = $4)`,
+		id, applicationID, kind, stage)
 	return rowsOrConflict(res, err)
 }
 
