@@ -60,9 +60,7 @@ func (s *Service) validateAccount(ctx context.Context, in *AccountInput, creatin
 	if creating && !usernameRE.MatchString(in.Username) {
 		f.add("username", "用户名（学号/工号）应为2至64位字母、数字或 _ . @ -")
 	}
-	if f.required("displayName", "姓名", in.DisplayName) {
-		f.text("displayName", "姓名", in.DisplayName, 64)
-	}
+	f.requiredText("displayName", "姓名", in.DisplayName, process.MaxNameRunes)
 	role := process.Role(in.Role)
 	if !slices.Contains(process.Roles, role) {
 		f.add("role", "角色应为 student、college_reviewer、academic_affairs、foreign_affairs 或 admin")

@@ -235,9 +235,7 @@ func (d *Decision) validate() error {
 	}
 	f.text("opinion", "审核意见", d.Opinion, process.MaxOpinionRunes)
 	if d.Funding != nil {
-		if f.required("funding.source", "资助来源", d.Funding.Source) {
-			f.text("funding.source", "资助来源", d.Funding.Source, process.MaxFundingRunes)
-		}
+		f.requiredText("funding.source", "资助来源", d.Funding.Source, process.MaxFundingRunes)
 		f.text("funding.note", "资助说明", d.Funding.Note, process.MaxFundingRunes)
 		f.amount("funding.amount", "资助金额", d.Funding.Amount)
 	}

@@ -20,9 +20,7 @@ func (in *BasicInfo) validate() error {
 	f := fields{}
 	value := process.ValuesOf(b)
 	for _, r := range process.BasicInfoRequired {
-		if f.required(r.Name, r.Label, value(r.Name)) {
-			f.text(r.Name, r.Label, value(r.Name), 100)
-		}
+		f.requiredText(r.Name, r.Label, value(r.Name), 100)
 	}
 	f.text("familyAddress", "家庭地址", b.FamilyAddress, 200)
 	if b.Gender != "" && b.Gender != "男" && b.Gender != "女" {
@@ -114,15 +112,9 @@ type LanguageScore struct {
 
 func (in *LanguageScore) validate() error {
 	f := fields{}
-	if f.required("language", "外语语种", in.Language) {
-		f.text("language", "外语语种", in.Language, 50)
-	}
-	if f.required("requirement", "成绩要求", in.Requirement) {
-		f.text("requirement", "成绩要求", in.Requirement, 100)
-	}
-	if f.required("score", "考试成绩", in.Score) {
-		f.text("score", "考试成绩", in.Score, 50)
-	}
+	f.requiredText("language", "外语语种", in.Language, 50)
+	f.requiredText("requirement", "成绩要求", in.Requirement, 100)
+	f.requiredText("score", "考试成绩", in.Score, 50)
 	if d, ok := parseDate(in.ExamDate); !ok {
 		f.add("examDate", "考试时间格式应为YYYY-MM-DD")
 	} else if d.After(time.Now()) {

@@ -123,11 +123,9 @@ func (in *LearningExperience) validate() error {
 	if okStart && okEnd && end.Before(start) {
 		f.add("endDate", "结束时间不能早于开始时间")
 	}
-	f.required("schoolName", "学校名称", in.SchoolName)
-	f.text("schoolName", "学校名称", in.SchoolName, 200)
+	f.requiredText("schoolName", "学校名称", in.SchoolName, 200)
 	f.text("schoolAddress", "学校地址", in.SchoolAddress, 200)
-	f.required("degree", "学历", in.Degree)
-	f.text("degree", "学历", in.Degree, 50)
+	f.requiredText("degree", "学历", in.Degree, 50)
 	return f.err()
 }
 

@@ -162,9 +162,7 @@ func (in *ProjectInput) validate() error {
 	if !codeRE.MatchString(in.Code) {
 		f.add("code", "项目编号应为1至32位字母、数字、-或_")
 	}
-	if f.required("name", "项目名称", in.Name) {
-		f.text("name", "项目名称", in.Name, 200)
-	}
+	f.requiredText("name", "项目名称", in.Name, 200)
 	if in.Year < 2000 || in.Year > 2100 {
 		f.add("year", "项目年度不正确")
 	}
@@ -219,9 +217,7 @@ func (in *ProjectInput) validate() error {
 	}
 	for i, r := range in.Requirements {
 		key := "requirements." + strconv.Itoa(i)
-		if f.required(key+".kind", "附件类型", r.Kind) {
-			f.text(key+".kind", "附件类型", r.Kind, 100)
-		}
+		f.requiredText(key+".kind", "附件类型", r.Kind, 100)
 		if len(r.Formats) == 0 {
 			f.add(key+".formats", "请至少选择一种附件格式")
 		}

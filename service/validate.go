@@ -33,6 +33,13 @@ func (f fields) text(field, label, value string, n int) {
 	}
 }
 
+// requiredText checks a free text that must be filled in.
+func (f fields) requiredText(field, label, value string, n int) {
+	if f.required(field, label, value) {
+		f.text(field, label, value, n)
+	}
+}
+
 // amount checks a sum of money against what the read model holds.
 func (f fields) amount(field, label string, value float64) {
 	if value < 0 || value > process.MaxAmount {
