@@ -45,6 +45,11 @@ type application struct {
 // for each. Histories recorded before the change keep regular activities.
 const changeLocalActivities = "local-activities"
 
+// changeRefuseUnrecordable: version 1 refuses a message whose words the read
+// model cannot record (control characters, over-long names, sums past the
+// column). Applications started before it keep the messages they accepted.
+const changeRefuseUnrecordable = "refuse-unrecordable"
+
 // execute runs an activity by name and waits for its result.
 func (w *application) execute(ctx workflow.Context, name string, arg, result any) error {
 	if w.local == nil {
@@ -67,6 +72,7 @@ var activityRetry = &temporal.RetryPolicy{InitialInterval: time.Second, BackoffC
 // Application is the workflow: it lives from the draft until the application ends.
 func Application(ctx workflow.Context, in Input) (string, error) {
 	w := &application{state: NewState(in, workflow.Now(ctx)), lock: workflow.NewMutex(ctx)}
+	w.state.RefuseUnrecordable = workflow.GetVersion(ctx, changeRefuseUnrecordable, workflow.DefaultVersion, 1) == 1
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (View, error) {
 		return w.state.View(workflow.Now(ctx)), nil
 	}); err != nil {

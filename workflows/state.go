@@ -31,17 +31,21 @@ type State struct {
 	Approvers map[string]int64
 	Seq       int
 	Timeline  []Event
+	// RefuseUnrecordable: messages whose words the read model could not record
+	// are refused (see Request.problem). Off only for histories recorded before the rule.
+	RefuseUnrecordable bool
 }
 
 // NewState is the state of a fresh draft.
 func NewState(in Input, now time.Time) *State {
 	first := in.Definition.Phases[0]
 	return &State{
-		Input:          in,
-		ReviewIndex:    -1,
-		Status:         first.EditableStatus,
-		StageEnteredAt: now,
-		Approvers:      map[string]int64{},
+		Input:              in,
+		ReviewIndex:        -1,
+		Status:             first.EditableStatus,
+		StageEnteredAt:     now,
+		Approvers:          map[string]int64{},
+		RefuseUnrecordable: true,
 	}
 }
 
@@ -132,7 +136,7 @@ func (s *State) isOwner(a Actor) bool {
 
 // Check says whether a message may be applied now. It changes nothing.
 func (s *State) Check(name string, req Request, now time.Time) *Refusal {
-	if r := s.check(name, req, now); r != nil {
+	if r := s.check(name, req, now); r != nil || !s.RefuseUnrecordable {
 		return r
 	}
 	return req.problem()
