@@ -334,11 +334,6 @@ func (s *Service) AccountForCAS(ctx context.Context, username string) (*storage.
 	return acc, nil
 }
 
-// Colleges lists the colleges.
-func (s *Service) Colleges(ctx context.Context) ([]storage.College, error) {
-	return s.Store.Colleges(ctx)
-}
-
 // AuditLog is a page of the audit log.
 func (s *Service) AuditLog(ctx context.Context, p Paging) (*Page[storage.AuditRow], error) {
 	limit, offset, pageNo := p.bounds()
