@@ -98,3 +98,9 @@ func deref(s *string) string {
 	}
 	return *s
 }
+
+// CommandLine is the caller of the administration commands run on a server:
+// an administrator without an account, recorded in the audit log as such.
+func CommandLine() Caller {
+	return Caller{Account: &storage.Account{DisplayName: "命令行", Role: string(process.RoleAdmin)}, Addr: "command line"}
+}

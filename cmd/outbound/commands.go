@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 
@@ -10,7 +9,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"outbound/server"
-	"outbound/storage"
 )
 
 // serve runs a process of production: the configuration read and checked,
@@ -70,10 +68,7 @@ func migrateCommand(load loader) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if cfg.Database.URL == "" {
-				return errors.New("database.url: required (set OUTBOUND_DATABASE_URL)")
-			}
-			store, err := storage.Open(context.Background(), cfg.Database.URL, 2)
+			store, err := openStore(cfg.Database.URL)
 			if err != nil {
 				return err
 			}

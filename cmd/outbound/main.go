@@ -41,7 +41,8 @@ func root() *cobra.Command {
 		setupLogging(cfg.Log.Level)
 		return cfg, nil
 	}
-	cmd.AddCommand(devCommand(load), apiCommand(load), workerCommand(load), migrateCommand(load), benchCommand())
+	cmd.AddCommand(devCommand(load), apiCommand(load), workerCommand(load), migrateCommand(load),
+		accountsCommand(load), collegesCommand(load), rosterCommand(load), benchCommand())
 	return cmd
 }
 
