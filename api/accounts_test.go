@@ -247,3 +247,101 @@ func TestAccountsOfEveryRole(t *testing.T) {
 		})
 	}
 }
+
+// casSignIn signs a fresh browser in through CAS as the double's current person; it answers
+// the final status, the body and the browser.
+func casSignIn(t *testing.T, front string) (int, string, *http.Client) {
+	browser := newClient(t).http
+	resp, err := browser.Get(front + "/api/v1/auth/cas/login")
+	require.NoError(t, err)
+	var body bytes.Buffer
+	_, _ = body.ReadFrom(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		return resp.StatusCode, body.String(), browser
+	}
+	me, err := browser.Get(front + "/api/v1/me")
+	require.NoError(t, err)
+	body.Reset()
+	_, _ = body.ReadFrom(me.Body)
+	me.Body.Close()
+	return me.StatusCode, body.String(), browser
+}
+
+// TestCASProvisioning: with provisioning from attributes, a student not in the roster lands on a
+// complete account of their college; what CAS may not decide stays the roster's.
+func TestCASProvisioning(t *testing.T) {
+	cas := newCASDouble()
+	defer cas.Close()
+	var handler http.Handler
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
+	defer front.Close()
+	cfg := *env.Config
+	cfg.CAS.URL, cfg.HTTP.PublicURL = cas.URL+"/cas", front.URL
+	cfg.CAS.Provision, cfg.CAS.NumberAttribute = "attributes", "XGH"
+	cfg.CAS.NameAttribute, cfg.CAS.CollegeAttribute, cfg.CAS.RoleAttribute = "XM", "YXMC", "RYLB"
+	cfg.CAS.RoleValues = "本科生=student,研究生=student,学院秘书=college_reviewer"
+	handler = (&server.Services{Config: &cfg, Store: env.Services.Store, Files: env.Services.Files, Temporal: env.Services.Temporal}).Handler()
+	number := fmt.Sprintf("C%d", time.Now().UnixNano()%1e9)
+	attrs := func(number, name, college, kind string) string {
+		return "<cas:XGH>" + number + "</cas:XGH><cas:XM>" + name + "</cas:XM><cas:YXMC>" + college + "</cas:YXMC><cas:RYLB>" + kind + "</cas:RYLB>"
+	}
+
+	// A new student, the college named as the university names it.
+	cas.user, cas.attrs = "ignored", attrs(number, "统一认证新生", "经济管理学院", "本科生")
+	status, body, browser := casSignIn(t, front.URL)
+	require.Equal(t, 200, status, body)
+	require.Contains(t, body, `"username":"`+number+`"`)
+	require.Contains(t, body, `"role":"student"`)
+	require.Contains(t, body, `"collegeCode":"ECO"`)
+	profile, err := browser.Get(front.URL + "/api/v1/profile")
+	require.NoError(t, err)
+	var p bytes.Buffer
+	_, _ = p.ReadFrom(profile.Body)
+	profile.Body.Close()
+	require.Equal(t, 200, profile.StatusCode)
+	require.Contains(t, p.String(), `"nameCn":"统一认证新生"`, "the student lands on a profile of their own")
+
+	// Next time CAS knows a new college (by code) and a corrected name: the account follows.
+	cas.attrs = attrs(number, "统一认证新生乙", "LIT", "本科生")
+	status, body, _ = casSignIn(t, front.URL)
+	require.Equal(t, 200, status, body)
+	require.Contains(t, body, `"collegeCode":"LIT"`)
+	require.Contains(t, body, `"displayName":"统一认证新生乙"`)
+
+	// A reviewer in the roster keeps the role the roster gave, whatever CAS says.
+	cas.attrs = attrs("eco-reviewer", "经管学院审核员", "ECO", "本科生")
+	status, body, _ = casSignIn(t, front.URL)
+	require.Equal(t, 200, status, body)
+	require.Contains(t, body, `"role":"college_reviewer"`)
+
+	// Who CAS cannot place is refused with the reason, and gets no account.
+	for _, c := range []struct{ attrs, want string }{
+		{attrs(number+"t", "某老师", "ECO", "教师"), "您的身份（教师）不能自动开通"},
+		{attrs(number+"u", "某同学", "未登记学院", "研究生"), "学院“未登记学院”尚未登记"},
+		{attrs(number+"v", "", "ECO", "研究生"), "未提供您的姓名"},
+		{attrs("", "某同学", "ECO", "研究生"), "未提供学号或工号"},
+	} {
+		cas.attrs = c.attrs
+		status, body, _ = casSignIn(t, front.URL)
+		require.Equal(t, 403, status, c.attrs)
+		require.Contains(t, body, c.want)
+	}
+	var n int
+	require.NoError(t, env.Services.Store.DB.Get(&n, `SELECT count(*) FROM accounts WHERE username LIKE $1`, number+"_"))
+	require.Zero(t, n)
+
+	// A disabled account stays out.
+	admin := login(t, "admin")
+	acc := rowOf(t, admin.call("GET", "/accounts?q="+number, nil), "username", number)
+	require.Equal(t, 200, admin.call("PUT", pathf("/accounts/%v", acc["id"]), map[string]any{"displayName": "统一认证新生乙", "role": "student", "collegeCode": "LIT", "disabled": true}).status)
+	cas.attrs = attrs(number, "统一认证新生乙", "LIT", "本科生")
+	status, body, _ = casSignIn(t, front.URL)
+	require.Equal(t, 403, status)
+	require.Contains(t, body, "账号已停用")
+
+	// Provisioning is audited.
+	var actions []string
+	require.NoError(t, env.Services.Store.DB.Select(&actions, `SELECT action FROM audit_log WHERE target_id = $1 ORDER BY id`, fmt.Sprint(acc["id"])))
+	require.Equal(t, []string{"account.provision", "account.provision_update", "account.update"}, actions)
+}

@@ -53,9 +53,6 @@ func (s *Server) casLogin(c *gin.Context) {
 	c.Redirect(http.StatusFound, s.casBase()+"/login?service="+url.QueryEscape(s.casService()))
 }
 
-// casAttributeKeys name the attributes that may carry the 学号/工号, most specific first.
-var casAttributeKeys = []string{"studentNumber", "studentNo", "employeeNumber", "staffNumber", "uid"}
-
 type casResponse struct {
 	XMLName xml.Name `xml:"serviceResponse"`
 	Success *struct {
@@ -79,43 +76,41 @@ type errCAS struct{ Message string }
 func (e *errCAS) Error() string { return e.Message }
 
 // validateTicket asks the CAS server who the ticket belongs to.
-func (s *Server) validateTicket(ctx context.Context, ticket string) (string, error) {
+func (s *Server) validateTicket(ctx context.Context, ticket string) (service.CASIdentity, error) {
+	var id service.CASIdentity
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	u := s.casBase() + "/serviceValidate?service=" + url.QueryEscape(s.casService()) + "&ticket=" + url.QueryEscape(ticket)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return "", err
+		return id, err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return "", &errCAS{"统一身份认证服务暂时无法访问，请稍后重试"}
+		return id, &errCAS{"统一身份认证服务暂时无法访问，请稍后重试"}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return "", &errCAS{"统一身份认证服务暂时无法访问，请稍后重试"}
+		return id, &errCAS{"统一身份认证服务暂时无法访问，请稍后重试"}
 	}
 	var r casResponse
 	if err := xml.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&r); err != nil {
-		return "", &errCAS{"统一身份认证服务的应答无法识别"}
+		return id, &errCAS{"统一身份认证服务的应答无法识别"}
 	}
 	if r.Failure != nil || r.Success == nil {
 		if r.Failure != nil {
 			slog.Info("CAS ticket refused", "code", r.Failure.Code)
 		}
-		return "", &errCAS{"登录凭证无效或已过期，请重新登录"}
+		return id, &errCAS{"登录凭证无效或已过期，请重新登录"}
 	}
-	for _, key := range casAttributeKeys {
-		for _, v := range r.Success.Attributes.Values {
-			if v.XMLName.Local == key && strings.TrimSpace(v.Value) != "" {
-				return strings.TrimSpace(v.Value), nil
-			}
+	id.User, id.Attributes = r.Success.User, map[string]string{}
+	for _, v := range r.Success.Attributes.Values {
+		// An attribute with several values keeps its first.
+		if _, seen := id.Attributes[v.XMLName.Local]; !seen {
+			id.Attributes[v.XMLName.Local] = strings.TrimSpace(v.Value)
 		}
 	}
-	if user := strings.TrimSpace(r.Success.User); user != "" {
-		return user, nil
-	}
-	return "", &errCAS{"统一身份认证未提供学号或工号"}
+	return id, nil
 }
 
 func (s *Server) casCallback(c *gin.Context) {
@@ -128,7 +123,7 @@ func (s *Server) casCallback(c *gin.Context) {
 		s.casRefuse(c, http.StatusBadRequest, "缺少登录凭证，请从统一身份认证重新登录")
 		return
 	}
-	username, err := s.validateTicket(c.Request.Context(), ticket)
+	identity, err := s.validateTicket(c.Request.Context(), ticket)
 	var casErr *errCAS
 	if errors.As(err, &casErr) {
 		s.casRefuse(c, http.StatusUnauthorized, casErr.Message)
@@ -138,7 +133,7 @@ func (s *Server) casCallback(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	acc, err := s.Service.AccountForCAS(c.Request.Context(), username)
+	acc, err := s.Service.AccountForCAS(c.Request.Context(), identity, c.ClientIP())
 	var refused *service.Error
 	if errors.As(err, &refused) && refused.Kind == service.KindForbidden {
 		s.casRefuse(c, http.StatusForbidden, refused.Message)

@@ -7,12 +7,15 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
+
+	"outbound/process"
 )
 
 // Config is everything a process of Outbound can be told.
@@ -89,6 +92,44 @@ type ProcessConfig struct {
 type CASConfig struct {
 	// URL of the CAS server (e.g. https://sso.example.edu/cas); empty disables CAS.
 	URL string `mapstructure:"url"`
+	// Provision is "roster" (only accounts already in the roster sign in) or
+	// "attributes" (sign-in creates or updates the account from the CAS attributes).
+	Provision string `mapstructure:"provision"`
+	// The attributes that carry the 学号/工号 ("" tries the usual names, then the CAS user),
+	// the name, the college (its code or its name) and the kind of person.
+	NumberAttribute  string `mapstructure:"number_attribute"`
+	NameAttribute    string `mapstructure:"name_attribute"`
+	CollegeAttribute string `mapstructure:"college_attribute"`
+	RoleAttribute    string `mapstructure:"role_attribute"`
+	// RoleValues maps values of the role attribute to roles: "本科生=student,教师=college_reviewer".
+	// A value not listed is not provisioned; no value can give the administrator role.
+	RoleValues string `mapstructure:"role_values"`
+}
+
+// Provisioning modes of CAS sign-in.
+const (
+	ProvisionRoster     = "roster"
+	ProvisionAttributes = "attributes"
+)
+
+// Roles reads RoleValues: attribute value → role.
+func (c CASConfig) Roles() (map[string]process.Role, error) {
+	out := map[string]process.Role{}
+	for _, pair := range strings.Split(c.RoleValues, ",") {
+		if strings.TrimSpace(pair) == "" {
+			continue
+		}
+		value, role, ok := strings.Cut(pair, "=")
+		value, r := strings.TrimSpace(value), process.Role(strings.TrimSpace(role))
+		if !ok || value == "" || !slices.Contains(process.Roles, r) {
+			return nil, fmt.Errorf("%q is not value=role with a role such as student or college_reviewer", pair)
+		}
+		if r == process.RoleAdmin {
+			return nil, fmt.Errorf("%q: CAS never gives the administrator role", pair)
+		}
+		out[value] = r
+	}
+	return out, nil
 }
 
 type LogConfig struct {
@@ -124,6 +165,12 @@ var Defaults = map[string]any{
 	"process.return_report_due":     "336h",
 	"process.return_report_warning": "72h",
 	"cas.url":                       "",
+	"cas.provision":                 ProvisionRoster,
+	"cas.number_attribute":          "",
+	"cas.name_attribute":            "cn",
+	"cas.college_attribute":         "college",
+	"cas.role_attribute":            "userType",
+	"cas.role_values":               "student=student,本科生=student,研究生=student,硕士研究生=student,博士研究生=student",
 	"log.level":                     "info",
 }
 
@@ -156,6 +203,12 @@ var Descriptions = map[string]string{
 	"process.return_report_due":     "return report due this long after the return date",
 	"process.return_report_warning": "reminder this long before the return report is due",
 	"cas.url":                       "CAS server base URL; empty disables 统一身份认证",
+	"cas.provision":                 "roster: only accounts in the roster sign in; attributes: sign-in creates or updates the account",
+	"cas.number_attribute":          "CAS attribute with the 学号/工号; empty tries studentNumber, employeeNumber, uid, then the CAS user",
+	"cas.name_attribute":            "CAS attribute with the person's name",
+	"cas.college_attribute":         "CAS attribute with the college, by code or name",
+	"cas.role_attribute":            "CAS attribute saying what kind of person signs in",
+	"cas.role_values":               "role attribute values that are provisioned, as value=role pairs",
 	"log.level":                     "debug, info, warn or error",
 }
 
@@ -282,6 +335,12 @@ func (c *Config) Validate(dev bool) error {
 	}
 	if c.Temporal.TaskQueue == "" {
 		add("temporal.task_queue: must not be empty")
+	}
+	if c.CAS.Provision != ProvisionRoster && c.CAS.Provision != ProvisionAttributes {
+		add("cas.provision: %q is neither roster nor attributes", c.CAS.Provision)
+	}
+	if _, err := c.CAS.Roles(); err != nil {
+		add("cas.role_values: %v", err)
 	}
 	if c.MinIO.Endpoint != "" {
 		if err := checkHostPort(c.MinIO.Endpoint); err != nil {

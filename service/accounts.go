@@ -315,25 +315,6 @@ func (s *Service) CloseSession(ctx context.Context, token string) error {
 	return s.Store.DeleteSession(ctx, hashToken(token))
 }
 
-// AccountForCAS is the account of a 学号/工号 that CAS vouched for.
-func (s *Service) AccountForCAS(ctx context.Context, username string) (*storage.Account, error) {
-	var acc *storage.Account
-	err := storage.ErrNotFound // a name no account can have is not looked up
-	if usernameRE.MatchString(username) {
-		acc, err = s.Store.AccountByUsername(ctx, username)
-	}
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, Forbidden("学号/工号 " + username + " 尚未开通外事综合服务系统账号，请联系国际处")
-	}
-	if err != nil {
-		return nil, err
-	}
-	if acc.Disabled {
-		return nil, Forbidden("账号已停用，请联系国际处")
-	}
-	return acc, nil
-}
-
 // AuditLog is a page of the audit log.
 func (s *Service) AuditLog(ctx context.Context, p Paging) (*Page[storage.AuditRow], error) {
 	limit, offset, pageNo := p.bounds()
