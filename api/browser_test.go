@@ -309,3 +309,44 @@ func TestBrowserOfficePages(t *testing.T) {
 	b.text("申请列表")
 	b.shot("office-10-college-list")
 }
+
+// TestBrowserRosterImport: on a phone, an administrator previews a roster with a wrong row, sees
+// the cell's problem and cannot apply it, then imports the corrected file.
+func TestBrowserRosterImport(t *testing.T) {
+	admin := login(t, "admin")
+	college, collegeName := newCollege(t, admin)
+	n := time.Now().UnixNano() % 1e8
+	dir := t.TempDir()
+	wrong, good := filepath.Join(dir, "wrong.csv"), filepath.Join(dir, "good.xlsx")
+	header := []string{"学号/工号", "姓名", "角色", "学院", "在读学历"}
+	require.NoError(t, os.WriteFile(wrong, csvOf(t, [][]string{header,
+		{fmt.Sprintf("B%d", n), "浏览器学生", "学生", collegeName, "本科生"}, {fmt.Sprintf("B%d2", n), "无学院学生", "学生", "不存在的学院", "本科生"}}), 0o644))
+	require.NoError(t, os.WriteFile(good, xlsxOf(t, [][]string{header,
+		{fmt.Sprintf("B%d", n), "浏览器学生", "学生", collegeName, "本科生"}, {fmt.Sprintf("B%d2", n), "有学院学生", "学生", college, "硕士研究生"}}), 0o644))
+
+	b, done := newBrowser(t)
+	defer done()
+	b.run(chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile))
+	b.login("admin")
+	b.open("#/admin/roster")
+	b.text("名单导入")
+	b.run(chromedp.SetUploadFiles(chromedp.CSS(`input[type=file]`), []string{wrong}))
+	b.click("预览")
+	b.text("学院：学院“不存在的学院”不存在")
+	require.True(t, b.eval(`[...document.querySelectorAll('button')].find((x) => x.textContent === '确认导入').disabled`), "a roster with a wrong row cannot be applied")
+	b.shot("phone-05-roster-preview-errors")
+	require.False(t, b.eval(`document.documentElement.scrollWidth > window.innerWidth + 1`), "the preview fits 375 px without sideways scrolling")
+
+	b.run(chromedp.SetUploadFiles(chromedp.CSS(`input[type=file]`), []string{good}))
+	b.click("预览")
+	b.text("预览：新建 2")
+	b.click("确认导入")
+	b.text("已导入：新建 2")
+	b.shot("phone-06-roster-applied")
+	require.EqualValues(t, 2, admin.call("GET", "/accounts?role=student&q="+fmt.Sprintf("B%d", n), nil).num("total"))
+
+	b.open("#/admin/colleges")
+	b.text(collegeName)
+	b.shot("phone-07-colleges")
+	require.True(t, b.eval(`document.querySelector('main#main').getBoundingClientRect().top < 200`), "the colleges page starts under the menu bar")
+}

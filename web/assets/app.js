@@ -3,6 +3,7 @@
 import { h, api, toast, roleNames, loadRules } from './lib.js';
 import * as student from './student.js';
 import * as staff from './staff.js';
+import * as admin from './admin.js';
 
 const state = { me: null, authConfig: null };
 
@@ -13,7 +14,7 @@ const menus = {
   college_reviewer: [['#/reviews', '审核队列'], ['#/list', '申请列表'], ['#/notifications', '通知']],
   academic_affairs: [['#/reviews', '审核队列'], ['#/list', '申请列表'], ['#/dashboard', '统计看板'], ['#/notifications', '通知']],
   foreign_affairs: [['#/reviews', '审核队列'], ['#/list', '申请列表'], ['#/admin/projects', '项目管理'], ['#/dashboard', '统计看板'], ['#/notifications', '通知']],
-  admin: [['#/reviews', '待审核'], ['#/list', '申请列表'], ['#/admin/projects', '项目管理'], ['#/admin/accounts', '账号管理'], ['#/dashboard', '统计看板'], ['#/admin/audit', '审计日志']],
+  admin: [['#/reviews', '待审核'], ['#/list', '申请列表'], ['#/admin/projects', '项目管理'], ['#/admin/accounts', '账号管理'], ['#/admin/roster', '名单导入'], ['#/admin/colleges', '学院管理'], ['#/dashboard', '统计看板'], ['#/admin/audit', '审计日志']],
 };
 
 const home = { student: '#/applications', admin: '#/dashboard' };
@@ -35,6 +36,8 @@ const routes = [
   ['#/admin/projects', () => staff.projectsAdminPage(state)],
   ['#/admin/projects/:id', (id) => staff.projectEditPage(state, id)],
   ['#/admin/accounts', () => staff.accountsPage(state)],
+  ['#/admin/roster', () => admin.rosterPage(state)],
+  ['#/admin/colleges', () => admin.collegesPage(state)],
   ['#/admin/audit', () => staff.auditPage(state)],
 ];
 
