@@ -35,6 +35,7 @@ type Options struct {
 	Projects     int
 	Uploads      int
 	UploadBytes  int
+	RosterRows   int
 	Out          io.Writer
 }
 

@@ -14,13 +14,13 @@ import (
 func benchCommand() *cobra.Command {
 	opts := bench.Options{Out: os.Stdout}
 	cmd := &cobra.Command{
-		Use:       "bench [roundtrip|surge|lifecycle|lists|uploads ...]",
+		Use:       "bench [roundtrip|surge|lifecycle|lists|uploads|roster ...]",
 		Short:     "measure the real stack against baselines measured in the same run",
 		Args:      cobra.OnlyValidArgs,
-		ValidArgs: []string{"roundtrip", "surge", "lifecycle", "lists", "uploads"},
+		ValidArgs: []string{"roundtrip", "surge", "lifecycle", "lists", "uploads", "roster"},
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				args = []string{"roundtrip", "surge", "lifecycle", "lists", "uploads"}
+				args = []string{"roundtrip", "surge", "lifecycle", "lists", "uploads", "roster"}
 			}
 			ctx, stop := signalContext()
 			defer stop()
@@ -47,6 +47,8 @@ func benchCommand() *cobra.Command {
 					more, err = env.Lists(ctx)
 				case "uploads":
 					row, err = env.Uploads(ctx)
+				case "roster":
+					more, err = env.Roster(ctx)
 				}
 				if err != nil {
 					return fmt.Errorf("%s: %w", a, err)
@@ -69,5 +71,6 @@ func benchCommand() *cobra.Command {
 	f.IntVar(&opts.Projects, "projects", 2000, "projects in the database for the lists")
 	f.IntVar(&opts.Uploads, "uploads", 20, "concurrent uploads")
 	f.IntVar(&opts.UploadBytes, "upload-bytes", 10<<20, "size of each upload")
+	f.IntVar(&opts.RosterRows, "roster-rows", 10000, "students in the imported roster")
 	return cmd
 }
