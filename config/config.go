@@ -30,6 +30,7 @@ type Config struct {
 	Upload   UploadConfig   `mapstructure:"upload"`
 	Process  ProcessConfig  `mapstructure:"process"`
 	CAS      CASConfig      `mapstructure:"cas"`
+	Worker   WorkerConfig   `mapstructure:"worker"`
 	Log      LogConfig      `mapstructure:"log"`
 }
 
@@ -132,6 +133,11 @@ func (c CASConfig) Roles() (map[string]process.Role, error) {
 	return out, nil
 }
 
+type WorkerConfig struct {
+	// Listen is where a worker serves /metrics and /healthz; empty serves nothing.
+	Listen string `mapstructure:"listen"`
+}
+
 type LogConfig struct {
 	Level string `mapstructure:"level"`
 }
@@ -171,6 +177,7 @@ var Defaults = map[string]any{
 	"cas.college_attribute":         "college",
 	"cas.role_attribute":            "userType",
 	"cas.role_values":               "student=student,本科生=student,研究生=student,硕士研究生=student,博士研究生=student",
+	"worker.listen":                 "127.0.0.1:9090",
 	"log.level":                     "info",
 }
 
@@ -209,6 +216,7 @@ var Descriptions = map[string]string{
 	"cas.college_attribute":         "CAS attribute with the college, by code or name",
 	"cas.role_attribute":            "CAS attribute saying what kind of person signs in",
 	"cas.role_values":               "role attribute values that are provisioned, as value=role pairs",
+	"worker.listen":                 "address where a worker serves /metrics and /healthz; empty serves nothing",
 	"log.level":                     "debug, info, warn or error",
 }
 
@@ -335,6 +343,11 @@ func (c *Config) Validate(dev bool) error {
 	}
 	if c.Temporal.TaskQueue == "" {
 		add("temporal.task_queue: must not be empty")
+	}
+	if c.Worker.Listen != "" {
+		if err := checkHostPort(c.Worker.Listen); err != nil {
+			add("worker.listen: %v", err)
+		}
 	}
 	if c.CAS.Provision != ProvisionRoster && c.CAS.Provision != ProvisionAttributes {
 		add("cas.provision: %q is neither roster nor attributes", c.CAS.Provision)

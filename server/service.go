@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
@@ -31,6 +32,8 @@ type Services struct {
 	Store    *storage.Store
 	Files    *blob.Store
 	Temporal client.Client
+	// Metrics holds the process's metrics, the Temporal SDK's among them.
+	Metrics *prometheus.Registry
 }
 
 // Open connects to PostgreSQL, MinIO and Temporal.
@@ -44,16 +47,22 @@ func Open(ctx context.Context, cfg *config.Config) (*Services, error) {
 		store.Close()
 		return nil, fmt.Errorf("minio: %w", err)
 	}
+	registry, metrics, err := newMetrics()
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
 	tc, err := client.DialContext(ctx, client.Options{
-		HostPort:  cfg.Temporal.Address,
-		Namespace: cfg.Temporal.Namespace,
-		Logger:    tlog.NewStructuredLogger(slog.Default().With("component", "temporal")),
+		HostPort:       cfg.Temporal.Address,
+		Namespace:      cfg.Temporal.Namespace,
+		Logger:         tlog.NewStructuredLogger(slog.Default().With("component", "temporal")),
+		MetricsHandler: metrics,
 	})
 	if err != nil {
 		store.Close()
 		return nil, fmt.Errorf("temporal: %w", err)
 	}
-	return &Services{Config: cfg, Store: store, Files: files, Temporal: tc}, nil
+	return &Services{Config: cfg, Store: store, Files: files, Temporal: tc, Metrics: registry}, nil
 }
 
 // Close releases the connections.

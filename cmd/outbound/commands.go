@@ -49,9 +49,12 @@ func workerCommand(load loader) *cobra.Command {
 			if err := w.Start(); err != nil {
 				return err
 			}
+			defer w.Stop()
 			go svc.RunHousekeeping(ctx)
+			if addr := svc.Config.Worker.Listen; addr != "" {
+				return svc.ServeWorkerHealth(ctx, addr)
+			}
 			<-ctx.Done()
-			w.Stop()
 			return nil
 		}),
 	}
