@@ -113,4 +113,3 @@ func (e *Env) rosterFloor(ctx context.Context, file []byte) (time.Duration, erro
 	}
 	return time.Since(start), nil
 }
-
