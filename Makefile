@@ -4,7 +4,7 @@ SHELL := /bin/bash
 GO ?= go
 ARTIFACTS ?= test-artifacts
 
-.PHONY: run build test test-chaos bench lint test-unit compose-check clean
+.PHONY: run build test test-chaos test-production bench lint test-unit compose-check clean
 
 run:
 	$(GO) run ./cmd/outbound dev
@@ -23,6 +23,13 @@ test-chaos:
 	@mkdir -p $(ARTIFACTS)
 	$(GO) test -count=1 -timeout 20m -tags integration,chaos -run Chaos -v ./workflows/ 2>&1 | tee $(ARTIFACTS)/go-test-chaos.log | grep -E '^(--- |FAIL|ok |PASS|panic)'
 
+# The layout of docker-compose.yml without Docker: the real Temporal server and temporal-sql-tool
+# (built once at the version of the compose image), the same setup scripts, two workers and two APIs,
+# one worker killed mid-review.
+test-production:
+	@mkdir -p $(ARTIFACTS)
+	$(GO) test -count=1 -timeout 30m -tags production -run TestProductionLayout -v ./production/ 2>&1 | tee $(ARTIFACTS)/go-test-production.log | grep -E '^(--- |FAIL|ok |PASS|panic)|production_test.go:[0-9]+: \[' || { tail -60 $(ARTIFACTS)/go-test-production.log; exit 1; }
+
 # Benchmarks against baselines measured in the same run (docs/benchmarks.md).
 bench: build
 	./bin/outbound bench $(SCENARIOS)
@@ -33,12 +40,14 @@ test-unit:
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
-	$(GO) vet -tags integration,chaos ./...
-	$(GO) tool staticcheck -tags integration,chaos ./...
+	$(GO) vet -tags integration,chaos,production ./...
+	$(GO) tool staticcheck -tags integration,chaos,production ./...
 	$(GO) tool workflowcheck ./workflows/...
 
+# The compose file is valid with the example secrets, and refuses to start without them.
 compose-check:
-	docker-compose -f docker-compose.yml config -q
+	docker-compose --env-file deploy/example.env -f docker-compose.yml config -q
+	@if docker-compose --env-file /dev/null -f docker-compose.yml config -q 2>/dev/null; then echo "docker-compose.yml starts without its secrets"; exit 1; fi
 
 clean:
 	rm -rf bin $(ARTIFACTS)

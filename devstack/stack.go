@@ -27,6 +27,8 @@ type Options struct {
 	AllowInstall bool
 	// AnyPorts skips the well-known default ports (tests run several stacks at once).
 	AnyPorts bool
+	// NoTemporal leaves Temporal to the caller (the production layout runs the real server).
+	NoTemporal bool
 
 	// Existing services: when set, used instead of started.
 	DatabaseURL     string
@@ -104,7 +106,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	var temporalBin, minioBin string
 	var temporalErr, minioErr error
 	var builds sync.WaitGroup
-	if opts.TemporalAddress == "" {
+	if opts.TemporalAddress == "" && !opts.NoTemporal {
 		builds.Add(1)
 		go func() { defer builds.Done(); temporalBin, temporalErr = temporalCLI.ensure(ctx, opts.Progress) }()
 	}
@@ -124,8 +126,10 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	if err := s.startMinIO(ctx, minioBin); err != nil {
 		return nil, fmt.Errorf("minio: %w", err)
 	}
-	if err := s.startTemporal(ctx, temporalBin); err != nil {
-		return nil, fmt.Errorf("temporal: %w", err)
+	if !opts.NoTemporal {
+		if err := s.startTemporal(ctx, temporalBin); err != nil {
+			return nil, fmt.Errorf("temporal: %w", err)
+		}
 	}
 	ok = true
 	return s, nil

@@ -17,6 +17,8 @@ type tool struct {
 	name    string
 	pkg     string
 	version string
+	// binary is the name go install gives it, when not name.
+	binary string
 }
 
 var (
@@ -37,7 +39,11 @@ func CacheDir() string {
 }
 
 func (t tool) path() string {
-	return filepath.Join(CacheDir(), "tools", t.name+"-"+t.version, t.name)
+	binary := t.binary
+	if binary == "" {
+		binary = t.name
+	}
+	return filepath.Join(CacheDir(), "tools", t.name+"-"+t.version, binary)
 }
 
 // ensure builds the tool once with `go install`, printing progress while it builds.

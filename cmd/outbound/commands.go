@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
@@ -93,4 +95,29 @@ func runProcesses(ctx context.Context, svc *server.Services, apiReady chan<- str
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return svc.ServeHTTP(ctx, apiReady) })
 	return g.Wait()
+}
+
+func temporalSetupCommand(load loader) *cobra.Command {
+	var retention, wait time.Duration
+	cmd := &cobra.Command{
+		Use:   "temporal-setup",
+		Short: "create the Temporal namespace and register the search attributes (safe to run again)",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			// Only Temporal is needed: the rules for the other services are relaxed.
+			cfg, err := load(c, true)
+			if err != nil {
+				return err
+			}
+			if cfg.Temporal.Address == "" {
+				return errors.New("temporal.address: required (set OUTBOUND_TEMPORAL_ADDRESS)")
+			}
+			ctx, stop := signalContext()
+			defer stop()
+			return server.SetupTemporal(ctx, cfg.Temporal, retention, wait, c.OutOrStdout())
+		},
+	}
+	cmd.Flags().DurationVar(&retention, "retention", 30*24*time.Hour, "how long Temporal keeps a closed workflow's history")
+	cmd.Flags().DurationVar(&wait, "wait", 3*time.Minute, "how long to wait for the cluster to answer")
+	return cmd
 }

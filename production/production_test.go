@@ -1,0 +1,575 @@
+//go:build production
+
+// Package production proves the layout of docker-compose.yml without Docker:
+// the same server binaries at the same versions as its images, started with
+// the same environment and the same setup scripts, then two workers and two
+// APIs of Outbound over them. A new university is opened from the command
+// line, applications go through their whole lifecycle alternating between
+// the two APIs, and one worker is killed with SIGKILL while they are in review.
+package production_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"maps"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	_ "github.com/lib/pq"
+	"github.com/stretchr/testify/require"
+
+	"outbound/devstack"
+	"outbound/storage/demo"
+)
+
+// Secrets of this run, as .env would hold them.
+const (
+	temporalPassword = "temporal-secret"
+	outboundPassword = "outbound-secret"
+	staffPassword    = "Staff-2026-secret"
+	studentPassword  = "Student-2026-secret"
+	students         = 6
+)
+
+// logWriter sends a subprocess's or a step's lines to the test log.
+type logWriter struct{ t *testing.T }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+type layout struct {
+	t        *testing.T
+	dir      string
+	pgPort   string
+	stack    *devstack.Stack
+	tools    *devstack.ServerTools
+	outbound string
+	env      []string // the outbound processes' environment
+	procs    []*exec.Cmd
+}
+
+func freePort(t *testing.T) string {
+	p, err := devstack.FreePort()
+	require.NoError(t, err)
+	return strconv.Itoa(p)
+}
+
+// membershipPort is a free port below 32768: Temporal records membership ports as a smallint.
+func membershipPort(t *testing.T) string {
+	for p := 21000 + os.Getpid()%5000; p < 32000; p++ {
+		if l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p)); err == nil {
+			l.Close()
+			if !taken[p] {
+				taken[p] = true
+				return strconv.Itoa(p)
+			}
+		}
+	}
+	t.Fatal("no free port below 32000")
+	return ""
+}
+
+var taken = map[int]bool{}
+
+// run runs a command to completion with the layout's log.
+func (l *layout) run(env []string, name string, args ...string) string {
+	l.t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	require.NoError(l.t, err, "%s %v:\n%s", name, args, out)
+	return string(out)
+}
+
+// start starts a long-running process, its output in a log file of its own.
+func (l *layout) start(logName string, env []string, name string, args ...string) *exec.Cmd {
+	l.t.Helper()
+	logFile, err := os.Create(filepath.Join(l.dir, logName+".log"))
+	require.NoError(l.t, err)
+	cmd := exec.Command(name, args...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	require.NoError(l.t, cmd.Start())
+	l.procs = append(l.procs, cmd)
+	return cmd
+}
+
+func (l *layout) stop() {
+	for i := len(l.procs) - 1; i >= 0; i-- {
+		p := l.procs[i]
+		if p.ProcessState == nil {
+			_ = p.Process.Signal(syscall.SIGTERM)
+			done := make(chan struct{})
+			go func() { _ = p.Wait(); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(15 * time.Second):
+				_ = p.Process.Kill()
+			}
+		}
+	}
+	if l.stack != nil {
+		l.stack.Stop()
+	}
+}
+
+// showLogsOnFailure puts the end of every process's log in the test output when the test failed.
+func (l *layout) showLogsOnFailure() {
+	if !l.t.Failed() {
+		return
+	}
+	logs, _ := filepath.Glob(filepath.Join(l.dir, "*.log"))
+	for _, name := range logs {
+		b, _ := os.ReadFile(name)
+		lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+		if len(lines) > 30 {
+			lines = lines[len(lines)-30:]
+		}
+		l.t.Logf("--- %s:\n%s", filepath.Base(name), strings.Join(lines, "\n"))
+	}
+}
+
+func waitHTTP(t *testing.T, url string, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		resp, err := http.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+		require.True(t, time.Now().Before(deadline), "%s did not answer 200 within %s", url, within)
+		time.Sleep(300 * time.Millisecond)
+	}
+}
+
+func TestProductionLayout(t *testing.T) {
+	began := time.Now()
+	phase := func(format string, args ...any) {
+		t.Logf("[%5.1fs] %s", time.Since(began).Seconds(), fmt.Sprintf(format, args...))
+	}
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "outbound-production-")
+	require.NoError(t, err)
+	// PostgreSQL runs as its own user when the tests run as root: it must enter the folder.
+	require.NoError(t, os.Chmod(dir, 0o755))
+	defer os.RemoveAll(dir)
+	l := &layout{t: t, dir: dir}
+	defer l.stop()
+	defer l.showLogsOnFailure()
+
+	// The binaries of the compose file's images, built from the module proxy.
+	l.tools, err = devstack.BuildServerTools(ctx, logWriter{t})
+	require.NoError(t, err)
+	phase("Temporal server %s, temporal-sql-tool and CLI ready", devstack.TemporalServerVersion)
+
+	// PostgreSQL and MinIO (the images' services); Temporal comes next, the real server.
+	l.stack, err = devstack.Start(ctx, devstack.Options{DataDir: filepath.Join(dir, "stack"), AnyPorts: true, NoTemporal: true,
+		Database: "postgres", Progress: logWriter{t}})
+	require.NoError(t, err)
+	u, err := url.Parse(l.stack.DatabaseURL)
+	require.NoError(t, err)
+	l.pgPort = u.Port()
+	super, err := sql.Open("postgres", l.stack.DatabaseURL)
+	require.NoError(t, err)
+	defer super.Close()
+	// The postgres image makes POSTGRES_USER (temporal) its superuser; then its init script runs.
+	_, err = super.Exec(`CREATE ROLE temporal SUPERUSER LOGIN PASSWORD '` + temporalPassword + `'`)
+	require.NoError(t, err)
+	pgEnv := []string{"PATH=" + l.tools.PostgresBin + ":" + os.Getenv("PATH"), "PGHOST=127.0.0.1", "PGPORT=" + l.pgPort,
+		"PGPASSWORD=" + temporalPassword, "POSTGRES_USER=temporal", "OUTBOUND_DB_PASSWORD=" + outboundPassword}
+	l.run(pgEnv, "sh", "../deploy/postgres-init.sh")
+	l.run(pgEnv, "sh", "../deploy/postgres-init.sh") // a second run changes nothing
+	phase("postgres: role and database of the application created by deploy/postgres-init.sh")
+
+	// Temporal's schema job, twice: it must be safe to run again (it runs after every upgrade).
+	binDir := filepath.Join(dir, "bin")
+	require.NoError(t, os.MkdirAll(binDir, 0o755))
+	require.NoError(t, os.Symlink(l.tools.SQLTool, filepath.Join(binDir, "temporal-sql-tool")))
+	sqlEnv := []string{"PATH=" + binDir + ":" + os.Getenv("PATH"), "SQL_PLUGIN=postgres12", "SQL_HOST=127.0.0.1",
+		"SQL_PORT=" + l.pgPort, "SQL_USER=temporal", "SQL_PASSWORD=" + temporalPassword}
+	for range 2 {
+		require.Contains(t, l.run(sqlEnv, "sh", "../deploy/temporal-schema.sh"), "temporal schemas are up to date")
+	}
+	phase("temporal: databases temporal and temporal_visibility created and migrated by deploy/temporal-schema.sh")
+
+	// The Temporal server, configured by the image's own template (config/docker.yaml) from the
+	// compose file's environment; only the ports differ, so that nothing clashes on this machine.
+	frontend, metrics := freePort(t), freePort(t)
+	serverEnv := []string{"DB=postgres12", "DB_PORT=" + l.pgPort, "POSTGRES_PORT=" + l.pgPort, "POSTGRES_SEEDS=127.0.0.1", "POSTGRES_USER=temporal",
+		"POSTGRES_PWD=" + temporalPassword, "DBNAME=temporal", "VISIBILITY_DBNAME=temporal_visibility",
+		"BIND_ON_IP=127.0.0.1", "TEMPORAL_BROADCAST_ADDRESS=127.0.0.1", "NUM_HISTORY_SHARDS=128",
+		"PROMETHEUS_ENDPOINT=127.0.0.1:" + metrics, "LOG_LEVEL=warn",
+		"DYNAMIC_CONFIG_FILE_PATH=" + filepath.Join(l.tools.ConfigRoot, "config/dynamicconfig/docker.yaml"),
+		"FRONTEND_GRPC_PORT=" + frontend, "FRONTEND_HTTP_PORT=" + freePort(t), "FRONTEND_MEMBERSHIP_PORT=" + membershipPort(t),
+		"HISTORY_GRPC_PORT=" + freePort(t), "HISTORY_MEMBERSHIP_PORT=" + membershipPort(t),
+		"MATCHING_GRPC_PORT=" + freePort(t), "MATCHING_MEMBERSHIP_PORT=" + membershipPort(t),
+		"WORKER_GRPC_PORT=" + freePort(t), "WORKER_MEMBERSHIP_PORT=" + membershipPort(t)}
+	l.start("temporal-server", serverEnv, l.tools.Server, "--root", l.tools.ConfigRoot, "--config", "config", "--env", "docker", "start")
+
+	// Outbound, built as the image builds it.
+	l.outbound = filepath.Join(dir, "outbound")
+	l.run([]string{"CGO_ENABLED=0"}, "go", "build", "-o", l.outbound, "../cmd/outbound")
+	l.env = []string{
+		"OUTBOUND_DATABASE_URL=postgres://outbound:" + outboundPassword + "@127.0.0.1:" + l.pgPort + "/outbound?sslmode=disable",
+		"OUTBOUND_TEMPORAL_ADDRESS=127.0.0.1:" + frontend, "OUTBOUND_TEMPORAL_NAMESPACE=default",
+		"OUTBOUND_MINIO_ENDPOINT=" + l.stack.MinIOEndpoint, "OUTBOUND_MINIO_ACCESS_KEY=" + l.stack.MinIOAccessKey,
+		"OUTBOUND_MINIO_SECRET_KEY=" + l.stack.MinIOSecretKey, "OUTBOUND_LOG_LEVEL=warn",
+	}
+	out := l.run(l.env, l.outbound, "temporal-setup", "--wait", "2m")
+	require.Contains(t, out, "search attributes:")
+	require.Contains(t, l.run(l.env, l.outbound, "temporal-setup"), "search attributes: all registered", "a second run changes nothing")
+	phase("temporal: server up on PostgreSQL with SQL visibility; namespace and search attributes by `outbound temporal-setup`")
+	l.run(l.env, l.outbound, "migrate", "up")
+	phase("outbound: migrations applied as the application's own role")
+
+	// A new university opens from the command line: its first administrator, a college, its roster.
+	l.run(l.env, "sh", "-c", "echo "+staffPassword+" | "+l.outbound+" accounts create --username admin --name 系统管理员 --password-stdin")
+	l.run(l.env, l.outbound, "colleges", "save", "ECO", "经济管理学院")
+	roster := "学号/工号,姓名,角色,学院,在读学历,专业,年级,入学年份\n" +
+		"eco-reviewer,经管学院审核员,学院审核员,ECO,,,,\njwc1,教务处审核员甲,教务处,,,,,\njwc2,教务处审核员乙,教务处,,,,,\nwsc,外事部门审核员,外事部门,,,,,\n"
+	for i := 1; i <= students; i++ {
+		roster += fmt.Sprintf("2025%04d,学生%d,学生,经济管理学院,本科生,工商管理,大三,2023\n", i, i)
+	}
+	rosterFile := filepath.Join(dir, "名单.csv")
+	require.NoError(t, os.WriteFile(rosterFile, []byte(roster), 0o644))
+	require.Contains(t, l.run(l.env, l.outbound, "roster", "import", rosterFile, "--apply"), fmt.Sprintf("create %d (applied)", students+4))
+	phase("bootstrap: administrator, college and roster of %d accounts created from the command line", students+4)
+
+	// Two workers and two APIs.
+	var apis []string
+	for i := 1; i <= 2; i++ {
+		health := "127.0.0.1:" + freePort(t)
+		l.start(fmt.Sprintf("worker-%d", i), append(l.env, "OUTBOUND_WORKER_LISTEN="+health), l.outbound, "worker")
+		waitHTTP(t, "http://"+health+"/healthz", time.Minute)
+		port := freePort(t)
+		l.start(fmt.Sprintf("api-%d", i), append(l.env, "OUTBOUND_HTTP_PORT="+port, "OUTBOUND_AUTH_LOGIN_PER_MINUTE=1000"), l.outbound, "api")
+		apis = append(apis, "http://127.0.0.1:"+port)
+		waitHTTP(t, apis[i-1]+"/readyz", time.Minute)
+	}
+	workers := []*exec.Cmd{l.procs[1], l.procs[3]}
+	phase("two workers (healthy) and two APIs (ready)")
+
+	// Everyone signs in through the APIs, alternately; the administrator sets the staff's and students' passwords.
+	admin := signIn(t, apis[0], "admin", staffPassword)
+	accounts := admin.get("/accounts?pageSize=100")
+	for _, item := range accounts["items"].([]any) {
+		a := item.(map[string]any)
+		if a["username"] == "admin" {
+			continue
+		}
+		pw := staffPassword
+		if a["role"] == "student" {
+			pw = studentPassword
+		}
+		admin.must("POST", fmt.Sprintf("/accounts/%v/password", a["id"]), map[string]any{"password": pw}, 204)
+	}
+	staff := map[string][2]*session{}
+	for _, u := range []string{"eco-reviewer", "jwc1", "jwc2", "wsc"} {
+		staff[u] = [2]*session{signIn(t, apis[0], u, staffPassword), signIn(t, apis[1], u, staffPassword)}
+	}
+	project := createProject(t, admin)
+	phase("project %d published by the administrator", project)
+
+	// The students apply, each through the API of their number, alternating request by request.
+	apps := make([]int64, students)
+	var wg sync.WaitGroup
+	for i := range students {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := [2]*session{signIn(t, apis[0], fmt.Sprintf("2025%04d", i+1), studentPassword), signIn(t, apis[1], fmt.Sprintf("2025%04d", i+1), studentPassword)}
+			apps[i] = apply(t, s, project, i+1)
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	phase("%d applications submitted through both APIs", students)
+
+	// decideAll approves every application as one reviewer, in parallel, alternating the APIs. A
+	// decision that meets an outage (5xx) is sent again with the same Idempotency-Key, as the web UI
+	// does, so that it is applied once.
+	var retried atomic.Int64
+	decideAll := func(who string) {
+		t.Helper()
+		var wg sync.WaitGroup
+		for i, app := range apps {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				key := fmt.Sprintf("%s-%d-%d", who, app, time.Now().UnixNano())
+				body := `{"decision":"approve","opinion":"同意"}`
+				for attempt := 0; ; attempt++ {
+					status, out := staff[who][(i+attempt)%2].sendWith("POST", fmt.Sprintf("/applications/%d/decide", app), strings.NewReader(body), "application/json", "Idempotency-Key", key)
+					if status == 200 {
+						break
+					}
+					retried.Add(1)
+					if status < 500 || attempt == 20 {
+						t.Errorf("%s deciding %d: %d %v", who, app, status, out)
+						return
+					}
+					time.Sleep(time.Second)
+				}
+			}()
+		}
+		wg.Wait()
+		if t.Failed() {
+			t.FailNow()
+		}
+	}
+	decideAll("eco-reviewer")
+	phase("college review: all approved")
+
+	// One worker dies while every application waits for 教务处审核, as a machine would; half of
+	// the workflows are cached on it (sticky), and the other worker must carry them all on.
+	require.NoError(t, workers[0].Process.Signal(syscall.SIGKILL))
+	_, _ = workers[0].Process.Wait()
+	phase("worker 1 killed with SIGKILL while %d applications wait for 教务处审核", students)
+	decideAll("jwc1")
+	phase("academic review: all approved by the surviving worker")
+	decideAll("wsc")
+	phase("foreign-affairs review: all approved (admitted) with one worker; %d decisions met the outage and were sent again", retried.Load())
+
+	for i, app := range apps {
+		s := staffless(t, apis, i)
+		s[i%2].upload(fmt.Sprintf("/applications/%d/attachments?kind=predeparture", app), "行前材料.pdf", pdf(), 201)
+		s[(i+1)%2].must("POST", fmt.Sprintf("/applications/%d/submit-predeparture", app), nil, 200)
+	}
+	decideAll("jwc1")
+	decideAll("jwc2")
+	decideAll("wsc")
+	phase("pre-departure materials submitted and approved in three reviews")
+	for i, app := range apps {
+		s := staffless(t, apis, i)
+		s[i%2].upload(fmt.Sprintf("/applications/%d/attachments?kind=return_report", app), "返校总结.pdf", pdf(), 201)
+		s[(i+1)%2].must("POST", fmt.Sprintf("/applications/%d/submit-return-report", app), nil, 200)
+	}
+	decideAll("wsc")
+	phase("return reports submitted and approved")
+
+	// Nothing lost or doubled: every application completed, each step recorded once, in order.
+	db, err := sql.Open("postgres", strings.TrimPrefix(l.env[0], "OUTBOUND_DATABASE_URL="))
+	require.NoError(t, err)
+	defer db.Close()
+	for _, app := range apps {
+		var stage string
+		var decided, submitted, events, maxSeq int
+		require.NoError(t, db.QueryRow(`SELECT stage FROM applications WHERE id = $1`, app).Scan(&stage))
+		require.NoError(t, db.QueryRow(`SELECT count(*) FILTER (WHERE kind = 'decided'), count(*) FILTER (WHERE kind = 'submitted'),
+			count(*), coalesce(max(seq), 0) FROM timeline_events WHERE application_id = $1`, app).Scan(&decided, &submitted, &events, &maxSeq))
+		require.Equal(t, "completed", stage, "application %d", app)
+		require.Equal(t, 7, decided, "application %d: seven reviews, each recorded once", app)
+		require.Equal(t, 3, submitted, "application %d: three submissions, each recorded once", app)
+		require.Equal(t, events, maxSeq, "application %d: no gap in the record", app)
+	}
+	var admitted int
+	require.NoError(t, db.QueryRow(`SELECT count(*) FROM admissions WHERE project_id = $1`, project).Scan(&admitted))
+	require.Equal(t, students, admitted, "each admission counted once against the quota")
+	phase("all %d applications completed: 7 decisions and 3 submissions each, no gaps, %d admissions", students, admitted)
+
+	// What the operators watch: the surviving worker's SDK metrics and the server's.
+	metricsOf := func(url string) string {
+		resp, err := http.Get(url)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	workerMetrics := metricsOf("http://" + envOf(workers[1], "OUTBOUND_WORKER_LISTEN") + "/metrics")
+	sdk := map[string]bool{}
+	for _, line := range strings.Split(workerMetrics, "\n") {
+		if name, _, ok := strings.Cut(line, "{"); ok && strings.HasPrefix(name, "temporal_") {
+			sdk[strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(name, "_bucket"), "_count"), "_sum")] = true
+		}
+	}
+	t.Logf("worker SDK metrics: %d series names, e.g. %v", len(sdk), slices.Sorted(maps.Keys(sdk))[:min(8, len(sdk))])
+	for _, name := range []string{"temporal_workflow_task_execution_latency", "temporal_local_activity_execution_latency", "temporal_sticky_cache_size"} {
+		require.Contains(t, workerMetrics, name)
+	}
+	require.Contains(t, metricsOf("http://127.0.0.1:"+metrics+"/metrics"), "persistence_requests")
+	phase("worker /metrics carries the SDK's task latencies and sticky cache; the server's /metrics its persistence")
+}
+
+// envOf reads a variable a process was started with.
+func envOf(cmd *exec.Cmd, name string) string {
+	for _, kv := range cmd.Env {
+		if v, ok := strings.CutPrefix(kv, name+"="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// session is a signed-in account on one API.
+type session struct {
+	t     *testing.T
+	base  string
+	token string
+}
+
+func signIn(t *testing.T, base, username, password string) *session {
+	s := &session{t: t, base: base}
+	r := s.must("POST", "/auth/login", map[string]string{"username": username, "password": password}, 200)
+	s.token = r["token"].(string)
+	return s
+}
+
+func (s *session) send(method, path string, body io.Reader, contentType string) (int, map[string]any) {
+	return s.sendWith(method, path, body, contentType)
+}
+
+// sendWith sends a request with extra headers, given as name, value pairs.
+func (s *session) sendWith(method, path string, body io.Reader, contentType string, headers ...string) (int, map[string]any) {
+	req, err := http.NewRequest(method, s.base+"/api/v1"+path, body)
+	require.NoError(s.t, err)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	if s.token != "" {
+		req.Header.Set("Authorization", "Bearer "+s.token)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(s.t, err)
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	_ = json.Unmarshal(raw, &out)
+	if out == nil {
+		out = map[string]any{"raw": string(raw)}
+	}
+	return resp.StatusCode, out
+}
+
+func (s *session) must(method, path string, body any, want int) map[string]any {
+	s.t.Helper()
+	var r io.Reader
+	ct := ""
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r, ct = bytes.NewReader(b), "application/json"
+	}
+	status, out := s.send(method, path, r, ct)
+	require.Equal(s.t, want, status, "%s %s on %s: %v", method, path, s.base, out)
+	return out
+}
+
+func (s *session) get(path string) map[string]any { return s.must("GET", path, nil, 200) }
+
+func (s *session) upload(path, name string, content []byte, want int) map[string]any {
+	s.t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	part, _ := w.CreateFormFile("file", name)
+	_, _ = part.Write(content)
+	_ = w.Close()
+	status, out := s.send("POST", path, &buf, w.FormDataContentType())
+	require.Equal(s.t, want, status, "upload %s on %s: %v", path, s.base, out)
+	return out
+}
+
+// staffless signs student i in on both APIs (sessions are shared by every API through the database).
+var studentSessions sync.Map
+
+func staffless(t *testing.T, apis []string, i int) [2]*session {
+	if s, ok := studentSessions.Load(i); ok {
+		return s.([2]*session)
+	}
+	u := fmt.Sprintf("2025%04d", i+1)
+	s := [2]*session{signIn(t, apis[0], u, studentPassword), signIn(t, apis[1], u, studentPassword)}
+	studentSessions.Store(i, s)
+	return s
+}
+
+func createProject(t *testing.T, admin *session) int64 {
+	now := time.Now()
+	day := func(d int) string { return now.AddDate(0, 0, d).Format("2006-01-02") }
+	p := admin.must("POST", "/projects", map[string]any{
+		"code": "PROD2026", "name": "生产布局验证项目", "year": now.Year(), "startDate": day(-30), "endDate": day(-1),
+		"institutionName": "测试大学", "country": "英国", "category": "校际交流学分项目", "termLength": "短期", "durationText": "一个月",
+		"applyStart": now.Add(-time.Hour), "applyEnd": now.Add(30 * 24 * time.Hour), "allowDatesOutside": true,
+		"eligibleDegreeLevels": []string{"本科生"}, "quota": 10,
+		"requirements": []map[string]any{{"kind": "成绩单", "formats": []string{"pdf"}, "maxBytes": 1 << 20, "required": true}},
+	}, 201)
+	id := int64(p["id"].(float64))
+	admin.must("POST", fmt.Sprintf("/projects/%d/publish", id), nil, 200)
+	return id
+}
+
+// apply completes the student's profile and submits an application, alternating between the APIs.
+func apply(t *testing.T, s [2]*session, project int64, n int) int64 {
+	birth := "20030101"
+	id := demo.IDCard("120101", birth, 2*n+1) // an odd sequence number: a man's
+	year := 2023
+	s[0].must("PUT", "/profile", map[string]any{"nameCn": fmt.Sprintf("学生%d", n), "namePinyin": "XUE SHENG", "gender": "男",
+		"birthDate": "2003-01-01", "idCardNo": id, "hukouLocation": "天津市", "politicalStatus": "共青团员", "ethnicity": "汉族",
+		"degreeLevel": "本科生", "major": "工商管理", "grade": "大三", "enrollmentYear": year, "phone": "13123263727",
+		"email": fmt.Sprintf("s%d@example.edu.cn", n), "emergencyName": "家长", "emergencyPhone": "13276876546"}, 200)
+	s[1].must("POST", "/profile/learning-experiences", map[string]any{"startDate": "2018-09-01", "endDate": "2021-06-30", "schoolName": "天津中学", "degree": "高中"}, 201)
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	part, _ := w.CreateFormFile("file", "photo.png")
+	_, _ = part.Write(photo())
+	_ = w.Close()
+	status, out := s[0].send("PUT", "/profile/photo", &buf, w.FormDataContentType())
+	require.Equal(t, 200, status, "%v", out)
+	notice := s[1].get("/notice")
+	app := s[0].must("POST", "/applications", map[string]any{"projectId": project, "noticeVersion": notice["version"], "noticeAccepted": true, "commitmentAccepted": true}, 201)
+	appID := int64(app["id"].(float64))
+	basic := s[1].must("PUT", fmt.Sprintf("/applications/%d/basic-info", appID), map[string]any{
+		"nameCn": fmt.Sprintf("学生%d", n), "idCardNo": id, "gender": "男", "politicalStatus": "共青团员", "hukouLocation": "天津市 和平区",
+		"birthDate": "2003-01-01", "ethnicity": "汉族", "passportNo": "E12345678", "major": "工商管理", "cohort": "2023", "degreeLevel": "本科生",
+		"grade": "大三", "schoolingLength": "4年", "phone": "13123263727", "email": fmt.Sprintf("s%d@example.edu.cn", n),
+		"emergencyName": "家长", "emergencyPhone": "13276876546", "familyAddress": "天津市和平区", "supervisorName": "张老师", "supervisorPhone": "13234335445",
+	}, 200)
+	appInfo := basic["application"].(map[string]any)
+	s[0].must("PUT", fmt.Sprintf("/applications/%d/apply-info", appID), map[string]any{"departureDate": appInfo["projectStartDate"],
+		"returnDate": appInfo["projectEndDate"], "gpa": 3.6, "weightedAverage": 88.5}, 200)
+	req := basic["requirements"].([]any)[0].(map[string]any)["id"]
+	s[1].upload(fmt.Sprintf("/applications/%d/attachments?requirementId=%v", appID, req), "成绩单.pdf", pdf(), 201)
+	s[0].must("POST", fmt.Sprintf("/applications/%d/submit", appID), nil, 200)
+	return appID
+}
+
+func pdf() []byte {
+	return []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+}
+
+// photo is a 300×420 PNG, the size the photo check accepts.
+func photo() []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 300, 420))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i)
+	}
+	var buf bytes.Buffer
+	_ = png.Encode(&buf, img)
+	return buf.Bytes()
+}
