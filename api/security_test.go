@@ -7,6 +7,8 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"outbound/server"
 	"strings"
 	"testing"
 	"time"
@@ -194,4 +196,28 @@ func TestWordsTheDatabaseCannotHoldAreRefused(t *testing.T) {
 	require.Equal(t, "已录取", r.str("application.status"), "the largest sum the column holds is accepted")
 	// A sign-in with a control character is a wrong sign-in, not a failure.
 	require.Equal(t, 401, newClient(t).call("POST", "/auth/login", map[string]string{"username": nul, "password": "x"}).status)
+}
+
+// TestForwardedForOnlyFromTrustedProxies: a client cannot escape the sign-in throttle (or pick its
+// address in the audit log) by sending X-Forwarded-For; the configured proxy can pass the real one.
+func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
+	attempts := func(trusted string) []int {
+		cfg := *env.Config
+		cfg.Auth.LoginPerMinute, cfg.HTTP.TrustedProxies = 2, trusted
+		front := httptest.NewServer((&server.Services{Config: &cfg, Store: env.Services.Store, Files: env.Services.Files, Temporal: env.Services.Temporal}).Handler())
+		defer front.Close()
+		var out []int
+		for i := range 3 {
+			req, _ := http.NewRequest("POST", front.URL+"/api/v1/auth/login", strings.NewReader(`{"username":"nobody","password":"wrong-password"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i+1))
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			resp.Body.Close()
+			out = append(out, resp.StatusCode)
+		}
+		return out
+	}
+	require.Equal(t, []int{401, 401, 429}, attempts(""), "a forged X-Forwarded-For is not a new client")
+	require.Equal(t, []int{401, 401, 401}, attempts("127.0.0.1"), "behind a trusted proxy each forwarded client counts on its own")
 }

@@ -45,6 +45,11 @@ func New(d Deps) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{Deps: d, metrics: newMetrics(), loginLimiter: newLimiter(d.Config.Auth.LoginPerMinute, time.Minute)}
 	r := gin.New()
+	// X-Forwarded-For is believed only from the configured proxies (checked in config), so that
+	// nobody picks their own address for the sign-in throttle or the audit log.
+	if err := r.SetTrustedProxies(d.Config.HTTP.Proxies()); err != nil {
+		slog.Error("http.trusted_proxies", "error", err)
+	}
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
 	r.Use(s.requestID, s.recovery, s.logRequests, securityHeaders, s.timeout)

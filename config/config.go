@@ -41,6 +41,20 @@ type HTTPConfig struct {
 	PublicURL string `mapstructure:"public_url"`
 	// RequestTimeout bounds every request, so a stuck dependency answers 503, not a hang.
 	RequestTimeout time.Duration `mapstructure:"request_timeout"`
+	// TrustedProxies lists the reverse proxies (addresses or CIDRs, comma-separated) whose
+	// X-Forwarded-For is believed; from anyone else the client is the connection's address.
+	TrustedProxies string `mapstructure:"trusted_proxies"`
+}
+
+// Proxies is TrustedProxies as a list.
+func (h HTTPConfig) Proxies() []string {
+	var out []string
+	for _, p := range strings.Split(h.TrustedProxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 type DatabaseConfig struct {
@@ -149,6 +163,7 @@ var Defaults = map[string]any{
 	"http.port":                     "8080",
 	"http.public_url":               "",
 	"http.request_timeout":          "15s",
+	"http.trusted_proxies":          "",
 	"database.url":                  "",
 	"database.max_open_conns":       20,
 	"temporal.address":              "",
@@ -188,6 +203,7 @@ var Descriptions = map[string]string{
 	"http.port":                     "port the API listens on",
 	"http.public_url":               "URL browsers use to reach the API (default http://host:port)",
 	"http.request_timeout":          "upper bound for one request",
+	"http.trusted_proxies":          "reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs, comma-separated); empty believes none",
 	"database.url":                  "PostgreSQL URL; empty in dev starts a private cluster",
 	"database.max_open_conns":       "connection pool size",
 	"temporal.address":              "Temporal frontend host:port; empty in dev starts the dev server",
@@ -316,6 +332,13 @@ func (c *Config) Validate(dev bool) error {
 	if c.HTTP.PublicURL != "" {
 		if err := checkURL(c.HTTP.PublicURL, "http", "https"); err != nil {
 			add("http.public_url: %v", err)
+		}
+	}
+	for _, p := range c.HTTP.Proxies() {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				add("http.trusted_proxies: %q is neither an address nor a CIDR", p)
+			}
 		}
 	}
 	if c.HTTP.RequestTimeout <= 0 {
