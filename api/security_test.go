@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"outbound/server"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,6 +30,30 @@ func TestLockoutAfterWrongPasswords(t *testing.T) {
 	require.Equal(t, "locked", r.str("error.code"))
 	_, err := env.Services.Store.DB.Exec(`UPDATE accounts SET locked_until = now() - interval '1 second' WHERE username = $1`, username)
 	require.NoError(t, err)
+	require.Equal(t, 200, c.call("POST", "/auth/login", map[string]string{"username": username, "password": "Outbound2026"}).status)
+
+	// Twenty guesses at once get five answers between them; the rest find the account locked.
+	codes := make(chan string, 20)
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes <- newClient(t).call("POST", "/auth/login", map[string]string{"username": username, "password": "wrong"}).str("error.code")
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	count := map[string]int{}
+	for code := range codes {
+		count[code]++
+	}
+	require.Equal(t, map[string]int{"invalid_credentials": 5, "locked": 15}, count)
+
+	// When the lock expires the count starts again: one wrong password does not lock at once.
+	_, err = env.Services.Store.DB.Exec(`UPDATE accounts SET locked_until = now() - interval '1 second' WHERE username = $1`, username)
+	require.NoError(t, err)
+	require.Equal(t, "invalid_credentials", c.call("POST", "/auth/login", map[string]string{"username": username, "password": "wrong"}).str("error.code"))
 	require.Equal(t, 200, c.call("POST", "/auth/login", map[string]string{"username": username, "password": "Outbound2026"}).status)
 }
 

@@ -247,15 +247,20 @@ func (s *Service) CheckPassword(ctx context.Context, in Credentials) (*storage.A
 	if err != nil {
 		return nil, err
 	}
-	if acc.LockedUntil != nil && acc.LockedUntil.After(time.Now()) {
-		return nil, &Error{Kind: KindTooMany, Code: "locked", Message: "密码错误次数过多，账号已临时锁定，请15分钟后再试"}
+	errLocked := &Error{Kind: KindTooMany, Code: "locked", Message: "密码错误次数过多，账号已临时锁定，请15分钟后再试"}
+	if acc.Disabled || acc.PasswordHash == nil {
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(in.Password))
+		return nil, errWrongLogin
 	}
-	if acc.Disabled || acc.PasswordHash == nil || bcrypt.CompareHashAndPassword([]byte(*acc.PasswordHash), []byte(in.Password)) != nil {
-		if !acc.Disabled && acc.PasswordHash != nil {
-			if err := s.Store.RecordLoginFailure(ctx, acc.ID, maxLoginFailures, lockoutFor); err != nil {
-				return nil, err
-			}
-		}
+	// The attempt is counted before the password is checked: parallel guesses cannot outrun the lock.
+	allowed, err := s.Store.ClaimLoginAttempt(ctx, acc.ID, maxLoginFailures, lockoutFor)
+	if err != nil {
+		return nil, err
+	}
+	if !allowed {
+		return nil, errLocked
+	}
+	if bcrypt.CompareHashAndPassword([]byte(*acc.PasswordHash), []byte(in.Password)) != nil {
 		return nil, errWrongLogin
 	}
 	if err := s.Store.RecordLoginSuccess(ctx, acc.ID); err != nil {

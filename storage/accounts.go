@@ -44,13 +44,23 @@ func (s *Store) AccountByID(ctx context.Context, id int64) (*Account, error) {
 	return &a, notFound(err)
 }
 
-// RecordLoginFailure counts a failed password and locks the account for lockFor after maxFailures.
-func (s *Store) RecordLoginFailure(ctx context.Context, id int64, maxFailures int, lockFor time.Duration) error {
-	_, err := s.DB.ExecContext(ctx, `
-		UPDATE accounts SET failed_logins = failed_logins + 1,
-		       locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + $3 * interval '1 second' ELSE locked_until END
-		 WHERE id = $1`, id, maxFailures, lockFor.Seconds())
-	return err
+// ClaimLoginAttempt counts a sign-in attempt before its password is checked, so that parallel
+// guesses cannot outrun the lockout: the attempt that uses up the last try locks the account at
+// once (a right password then clears the lock). A lock that has expired starts the count again.
+// It answers false while the account is locked.
+func (s *Store) ClaimLoginAttempt(ctx context.Context, id int64, maxFailures int, lockFor time.Duration) (bool, error) {
+	res, err := s.DB.ExecContext(ctx, `
+		UPDATE accounts SET
+		       failed_logins = CASE WHEN locked_until <= now() THEN 1 ELSE failed_logins + 1 END,
+		       locked_until = CASE
+		           WHEN (CASE WHEN locked_until <= now() THEN 1 ELSE failed_logins + 1 END) >= $2 THEN now() + $3 * interval '1 second'
+		           ELSE NULL END
+		 WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now())`, id, maxFailures, lockFor.Seconds())
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // RecordLoginSuccess clears the failure count.
