@@ -3,12 +3,15 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"outbound/server"
+	"outbound/sheet"
+	"outbound/storage/demo"
 	"strings"
 	"sync"
 	"testing"
@@ -245,4 +248,39 @@ func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
 	}
 	require.Equal(t, []int{401, 401, 429}, attempts(""), "a forged X-Forwarded-For is not a new client")
 	require.Equal(t, []int{401, 401, 401}, attempts("127.0.0.1"), "behind a trusted proxy each forwarded client counts on its own")
+}
+
+// TestListsCarryNoPersonalData: lists and exports are seen by a whole scope, so they carry no
+// 身份证号, passport, phone, e-mail, address or emergency contact; the detail shows them to the
+// application's reviewers.
+func TestListsCarryNoPersonalData(t *testing.T) {
+	project := newProject(t, projectSpec{})
+	student, app := submitted(t, "LIT", project)
+	personal := []string{demo.IDCard("120101", "20030101", 11), "E12345678", "13123263727", "13276876546", "test@example.edu.cn", "天津市和平区", "家长"}
+	reviewer := login(t, "lit-reviewer")
+	for who, c := range map[string]*client{"student": student, "reviewer": reviewer, "office": login(t, "jwc1"), "admin": login(t, "admin")} {
+		for _, path := range []string{"/applications?pageSize=100", "/reviews?pageSize=100"} {
+			r := c.call("GET", path, nil)
+			if r.status == 403 {
+				continue
+			}
+			require.Equal(t, 200, r.status, "%s %s", who, path)
+			for _, p := range personal {
+				require.NotContains(t, string(r.body), p, "%s sees %s in %s", who, p, path)
+			}
+		}
+	}
+	export := reviewer.call("GET", "/exports/applications.xlsx", nil)
+	require.Equal(t, 200, export.status)
+	table, err := sheet.Read(bytes.NewReader(export.body))
+	require.NoError(t, err)
+	require.NotEmpty(t, table.Rows)
+	for _, row := range table.Rows {
+		for _, p := range personal {
+			require.NotContains(t, strings.Join(row, "|"), p)
+		}
+	}
+	detail := reviewer.call("GET", pathf("/applications/%d", app), nil)
+	require.Equal(t, 200, detail.status)
+	require.Equal(t, personal[0], detail.str("application.idCardNo"), "the application's reviewer sees it in the detail")
 }

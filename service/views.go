@@ -218,10 +218,52 @@ func scoped(who Caller, in ListFilter) storage.ApplicationFilter {
 	return f
 }
 
+// ApplicationSummary is an application as a list shows it. It carries no
+// 身份证号, passport, phone, e-mail, address or emergency contact: lists are
+// seen by everyone in a scope, the detail only by those who review it.
+type ApplicationSummary struct {
+	ID              int64      `json:"id"`
+	SystemNo        string     `json:"systemNo"`
+	StudentID       int64      `json:"studentId"`
+	NameCN          string     `json:"nameCn"`
+	StudentNo       string     `json:"studentNo"`
+	CollegeCode     string     `json:"collegeCode"`
+	CollegeName     string     `json:"collegeName"`
+	Major           string     `json:"major"`
+	DegreeLevel     string     `json:"degreeLevel"`
+	Grade           string     `json:"grade"`
+	ProjectID       int64      `json:"projectId"`
+	ProjectName     string     `json:"projectName"`
+	ProjectCode     string     `json:"projectCode"`
+	ProjectYear     int        `json:"projectYear"`
+	ProjectCategory string     `json:"projectCategory"`
+	DepartureDate   *string    `json:"departureDate"`
+	ReturnDate      *string    `json:"returnDate"`
+	Status          string     `json:"status"`
+	Phase           string     `json:"phase"`
+	Stage           string     `json:"stage"`
+	AwaitingRole    string     `json:"awaitingRole"`
+	StageEnteredAt  time.Time  `json:"stageEnteredAt"`
+	ReviewDueAt     *time.Time `json:"reviewDueAt"`
+	Overdue         bool       `json:"overdue"`
+	SubmittedAt     *time.Time `json:"submittedAt"`
+	AdmittedAt      *time.Time `json:"admittedAt"`
+	ClosedAt        *time.Time `json:"closedAt"`
+}
+
+func summaryOf(a *storage.Application) ApplicationSummary {
+	return ApplicationSummary{ID: a.ID, SystemNo: a.SystemNo, StudentID: a.StudentID, NameCN: a.NameCN, StudentNo: a.StudentNo,
+		CollegeCode: a.CollegeCode, CollegeName: a.CollegeName, Major: a.Major, DegreeLevel: a.DegreeLevel, Grade: a.Grade,
+		ProjectID: a.ProjectID, ProjectName: a.ProjectName, ProjectCode: a.ProjectCode, ProjectYear: a.ProjectYear,
+		ProjectCategory: a.ProjectCategory, DepartureDate: a.DepartureDate, ReturnDate: a.ReturnDate, Status: a.Status,
+		Phase: a.Phase, Stage: a.Stage, AwaitingRole: a.AwaitingRole, StageEnteredAt: a.StageEnteredAt, ReviewDueAt: a.ReviewDueAt,
+		Overdue: a.Overdue, SubmittedAt: a.SubmittedAt, AdmittedAt: a.AdmittedAt, ClosedAt: a.ClosedAt}
+}
+
 // ApplicationRow is a row of a list of applications.
 type ApplicationRow struct {
-	No          int                  `json:"no"`
-	Application *storage.Application `json:"application"`
+	No          int                `json:"no"`
+	Application ApplicationSummary `json:"application"`
 	// Actions is the 操作 menu, on a student's own list.
 	Actions []process.Action `json:"actions,omitempty"`
 }
@@ -242,7 +284,7 @@ func (s *Service) Applications(ctx context.Context, who Caller, in ListFilter) (
 	var wg sync.WaitGroup
 	for i := range list.Items {
 		app := &list.Items[i]
-		rows[i] = ApplicationRow{No: f.Offset + i + 1, Application: app}
+		rows[i] = ApplicationRow{No: f.Offset + i + 1, Application: summaryOf(app)}
 		if who.Role() == process.RoleStudent {
 			// Each row's 操作 menu asks its workflow; the rows ask at once.
 			wg.Add(1)
@@ -258,8 +300,8 @@ func (s *Service) Applications(ctx context.Context, who Caller, in ListFilter) (
 
 // QueueRow is a row of a reviewer's queue.
 type QueueRow struct {
-	No           int                  `json:"no"`
-	Application  *storage.Application `json:"application"`
+	No           int                `json:"no"`
+	Application  ApplicationSummary `json:"application"`
 	WaitingHours int                  `json:"waitingHours"`
 	PendingStep  string               `json:"pendingStep"`
 }
@@ -287,7 +329,7 @@ func (s *Service) ReviewQueue(ctx context.Context, who Caller, in ListFilter) (*
 	rows := make([]QueueRow, len(list.Items))
 	for i := range list.Items {
 		app := &list.Items[i]
-		rows[i] = QueueRow{No: offset + i + 1, Application: app, WaitingHours: int(now.Sub(app.StageEnteredAt).Hours()), PendingStep: s.pendingStep(app)}
+		rows[i] = QueueRow{No: offset + i + 1, Application: summaryOf(app), WaitingHours: int(now.Sub(app.StageEnteredAt).Hours()), PendingStep: s.pendingStep(app)}
 	}
 	return &Page[QueueRow]{Items: rows, Total: list.Total, Page: pageNo, PageSize: limit}, nil
 }

@@ -4,6 +4,15 @@ import { attachmentTable, fileLinks, uploadButton, message } from './widgets.js'
 
 const reviewLabels = { approve: '通过', return: '退回', reject: '不通过' };
 
+// masked shows only the last four characters of a 身份证号 until the reader asks for the rest,
+// so that it is not read over a shoulder or kept in a screenshot by accident.
+function masked(value) {
+  if (!value || value.length <= 4) return value;
+  const text = h('span', {}, '*'.repeat(value.length - 4) + value.slice(-4));
+  const show = h('button', { type: 'button', class: 'link', onclick: () => { text.textContent = value; show.remove(); } }, '显示');
+  return h('span', {}, text, ' ', show);
+}
+
 export async function detailPage(state, id) {
   const d = await api('GET', '/applications/' + id);
   const a = d.application;
@@ -16,7 +25,7 @@ export async function detailPage(state, id) {
   if (d.pendingStep) progressRows.push({ step: d.pendingStep, who: '', opinion: '', at: '', pending: true });
 
   const basic = [
-    ['姓名', a.nameCn], ['学号', a.studentNo], ['身份证号', a.idCardNo], ['性别', a.gender], ['政治面貌', a.politicalStatus],
+    ['姓名', a.nameCn], ['学号', a.studentNo], ['身份证号', masked(a.idCardNo)], ['性别', a.gender], ['政治面貌', a.politicalStatus],
     ['户口所在地', a.hukouLocation], ['出生日期', a.birthDate], ['民族', a.ethnicity], ['护照号', a.passportNo],
     ['院系', a.collegeName], ['专业', a.major], ['是否为研究生', a.isPostgraduate ? '是' : '否'], ['所属届别', a.cohort],
     ['在读学历', a.degreeLevel], ['当前年级', a.grade], ['学制', a.schoolingLength], ['手机', a.phone], ['电子邮箱', a.email],
@@ -29,7 +38,7 @@ export async function detailPage(state, id) {
     ['提交时间', fmtTime(a.submittedAt)], ['申报须知', '已阅读并接受（' + a.noticeVersion + '，' + fmtTime(a.noticeAcceptedAt) + '）'],
     ['提交内容指纹(SHA-256)', a.snapshotSha256 || '—'],
   ];
-  const facts = (rows) => h('dl', { class: 'facts two' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v === null || v === undefined || v === '' ? '—' : String(v))]));
+  const facts = (rows) => h('dl', { class: 'facts two' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v instanceof Node ? v : v === null || v === undefined || v === '' ? '—' : String(v))]));
   const block = (key, title, ...content) => h('section', { class: 'block' + (section === key ? ' focus' : ''), id: 'sec-' + key },
     h('h2', {}, title), content);
 
