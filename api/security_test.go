@@ -284,3 +284,18 @@ func TestListsCarryNoPersonalData(t *testing.T) {
 	require.Equal(t, 200, detail.status)
 	require.Equal(t, personal[0], detail.str("application.idCardNo"), "the application's reviewer sees it in the detail")
 }
+
+// TestMissingObjectIsNotFound: a file whose object is gone from the store is a 404 that says so,
+// not a 503 that invites retrying.
+func TestMissingObjectIsNotFound(t *testing.T) {
+	owner, app := submitted(t, "LIT", newProject(t, projectSpec{}))
+	files := owner.call("GET", pathf("/applications/%d", app), nil)
+	fileID := int64(files.list("requirements")[0].(map[string]any)["files"].([]any)[0].(map[string]any)["id"].(float64))
+	var key string
+	require.NoError(t, env.Services.Store.DB.Get(&key, `SELECT object_key FROM attachments WHERE id = $1`, fileID))
+	require.NoError(t, env.Services.Files.Remove(context.Background(), key))
+	r := owner.call("GET", pathf("/applications/%d/attachments/%d", app, fileID), nil)
+	require.Equal(t, 404, r.status, string(r.body))
+	require.Equal(t, "file_missing", r.str("error.code"))
+	require.Contains(t, r.str("error.message"), "文件已丢失")
+}

@@ -290,7 +290,13 @@ func (s *Service) Attachment(ctx context.Context, who Caller, id, aid int64) (*s
 
 // Open reads a stored file.
 func (s *Service) Open(ctx context.Context, a *storage.Attachment) (io.ReadCloser, int64, error) {
-	return s.Files.Open(ctx, a.ObjectKey)
+	r, size, err := s.Files.Open(ctx, a.ObjectKey)
+	if errors.Is(err, blob.ErrMissing) {
+		// A row whose object is gone: the store lost it or a backup was restored out of order.
+		slog.Error("attachment without its object", "attachment", a.ID, "key", a.ObjectKey)
+		return nil, 0, &Error{Kind: KindNotFound, Code: "file_missing", Message: "文件已丢失，请重新上传或联系管理员"}
+	}
+	return r, size, err
 }
 
 // Photo rules: a passport-style photo.

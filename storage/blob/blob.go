@@ -17,8 +17,12 @@ type Store struct {
 	bucket string
 }
 
-// ErrUnavailable: MinIO could not be reached or failed; the caller answers 503.
-var ErrUnavailable = errors.New("object store unavailable")
+var (
+	// ErrUnavailable: MinIO could not be reached or failed; the caller answers 503.
+	ErrUnavailable = errors.New("object store unavailable")
+	// ErrMissing: the bucket answers, but has no object under the key.
+	ErrMissing = errors.New("object missing")
+)
 
 // New connects to a bucket (it does not create it).
 func New(endpoint, accessKey, secretKey, bucket string, useSSL bool) (*Store, error) {
@@ -51,6 +55,9 @@ func (s *Store) Open(ctx context.Context, key string) (io.ReadCloser, int64, err
 	st, err := obj.Stat()
 	if err != nil {
 		obj.Close()
+		if minio.ToErrorResponse(err).Code == "NoSuchKey" {
+			return nil, 0, errors.Join(ErrMissing, err)
+		}
 		return nil, 0, errors.Join(ErrUnavailable, err)
 	}
 	return obj, st.Size, nil
