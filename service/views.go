@@ -302,8 +302,8 @@ func (s *Service) Applications(ctx context.Context, who Caller, in ListFilter) (
 type QueueRow struct {
 	No           int                `json:"no"`
 	Application  ApplicationSummary `json:"application"`
-	WaitingHours int                  `json:"waitingHours"`
-	PendingStep  string               `json:"pendingStep"`
+	WaitingHours int                `json:"waitingHours"`
+	PendingStep  string             `json:"pendingStep"`
 }
 
 // ReviewQueue lists what awaits the caller's role, oldest first, within scope.
