@@ -94,7 +94,12 @@ func newCASDouble() *casDouble {
 		defer d.mu.Unlock()
 		ticket := fmt.Sprintf("ST-%d-double", len(d.tickets)+1)
 		d.tickets[ticket], d.service[ticket] = d.user, r.URL.Query().Get("service")
-		http.Redirect(w, r, r.URL.Query().Get("service")+"?ticket="+ticket, http.StatusFound)
+		service := r.URL.Query().Get("service")
+		sep := "?"
+		if strings.Contains(service, "?") {
+			sep = "&"
+		}
+		http.Redirect(w, r, service+sep+"ticket="+ticket, http.StatusFound)
 	})
 	mux.HandleFunc("/cas/serviceValidate", func(w http.ResponseWriter, r *http.Request) {
 		d.mu.Lock()
@@ -162,10 +167,13 @@ func TestCASSignIn(t *testing.T) {
 	require.Equal(t, 200, me.StatusCode)
 	require.Contains(t, body.String(), `"username":"2021216401"`)
 
-	// A forged or replayed ticket opens nothing.
+	// A forged or replayed ticket opens nothing, even in the browser that started the sign-in.
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	starter := newClient(t).http
+	starter.CheckRedirect = noRedirect.CheckRedirect
 	for _, ticket := range []string{"ST-forged", "ST-1-double"} {
-		resp, err := noRedirect.Get(front.URL + "/api/v1/auth/cas/callback?ticket=" + url.QueryEscape(ticket))
+		state := casState(t, starter, front.URL)
+		resp, err := starter.Get(front.URL + "/api/v1/auth/cas/callback?state=" + state + "&ticket=" + url.QueryEscape(ticket))
 		require.NoError(t, err)
 		var b bytes.Buffer
 		_, _ = b.ReadFrom(resp.Body)
@@ -176,6 +184,21 @@ func TestCASSignIn(t *testing.T) {
 			require.False(t, ck.Name == "outbound_session" && ck.Value != "", "no session for %s", ticket)
 		}
 	}
+
+	// Login CSRF: a valid ticket of someone else's sign-in, sent to a browser that did not start it, opens nothing.
+	state := casState(t, starter, front.URL)
+	loginAt, err := starter.Get(cas.URL + "/cas/login?service=" + url.QueryEscape(front.URL+"/api/v1/auth/cas/callback?state="+state))
+	require.NoError(t, err)
+	loginAt.Body.Close()
+	victim := newClient(t).http
+	resp, err = victim.Get(loginAt.Header.Get("Location"))
+	require.NoError(t, err)
+	body.Reset()
+	_, _ = body.ReadFrom(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, 400, resp.StatusCode)
+	require.Contains(t, body.String(), "不是从本浏览器发起的")
+
 	resp, err = noRedirect.Get(front.URL + "/api/v1/auth/cas/callback")
 	require.NoError(t, err)
 	resp.Body.Close()
@@ -196,13 +219,15 @@ func TestCASSignIn(t *testing.T) {
 	down := newCASDouble()
 	down.Close()
 	cfg.CAS.URL = down.URL + "/cas"
-	resp, err = noRedirect.Get(front.URL + "/api/v1/auth/cas/callback?ticket=ST-x")
+	state = casState(t, starter, front.URL)
+	resp, err = starter.Get(front.URL + "/api/v1/auth/cas/callback?state=" + state + "&ticket=ST-x")
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, 401, resp.StatusCode)
 	cfg.CAS.URL = cas.URL + "/cas"
 
-	// Logout ends the session here and at CAS.
+	// The CAS logout link changes nothing here (a link on another site cannot sign anyone out);
+	// POST /auth/logout ends the session, then the browser signs out at CAS.
 	resp = get(front.URL + "/api/v1/auth/cas/login")
 	require.Equal(t, 200, resp.StatusCode)
 	get(front.URL + "/api/v1/auth/cas/logout")
@@ -210,7 +235,39 @@ func TestCASSignIn(t *testing.T) {
 	me, err = browser.Get(front.URL + "/api/v1/me")
 	require.NoError(t, err)
 	me.Body.Close()
+	require.Equal(t, 200, me.StatusCode, "a GET ends no session")
+	var csrf string
+	for _, ck := range browser.Jar.Cookies(mustURL(front.URL)) {
+		if ck.Name == "outbound_csrf" {
+			csrf = ck.Value
+		}
+	}
+	out, _ := http.NewRequest("POST", front.URL+"/api/v1/auth/logout", nil)
+	out.Header.Set("X-CSRF-Token", csrf)
+	resp, err = browser.Do(out)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, 204, resp.StatusCode)
+	me, err = browser.Get(front.URL + "/api/v1/me")
+	require.NoError(t, err)
+	me.Body.Close()
 	require.Equal(t, 401, me.StatusCode)
+}
+
+// casState starts a CAS sign-in in a browser that does not follow redirects: the browser keeps
+// the state cookie, and the state is read from the service URL sent to CAS.
+func casState(t *testing.T, browser *http.Client, front string) string {
+	resp, err := browser.Get(front + "/api/v1/auth/cas/login")
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, 302, resp.StatusCode)
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	require.NoError(t, err)
+	service, err := url.Parse(loc.Query().Get("service"))
+	require.NoError(t, err)
+	state := service.Query().Get("state")
+	require.NotEmpty(t, state)
+	return state
 }
 
 // TestAccountsOfEveryRole: an administrator opens an account of each role; each

@@ -2,6 +2,9 @@ package api
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"html/template"
@@ -25,8 +28,15 @@ func (s *Server) casEnabled() bool { return s.Config.CAS.URL != "" }
 
 func (s *Server) casBase() string { return strings.TrimRight(s.Config.CAS.URL, "/") }
 
-// casService is this system's callback URL, as registered with the CAS server.
-func (s *Server) casService() string { return s.Config.APIURL() + "/api/v1/auth/cas/callback" }
+// casService is this system's callback URL, as registered with the CAS server, carrying the
+// sign-in's state: CAS sends it back unchanged and validates the ticket against the whole URL.
+func (s *Server) casService(state string) string {
+	return s.Config.APIURL() + "/api/v1/auth/cas/callback?state=" + url.QueryEscape(state)
+}
+
+// casStateCookie binds a CAS sign-in to the browser that started it, so that nobody can sign a
+// victim in as themselves with a ticket of their own (login CSRF).
+const casStateCookie = "outbound_cas_state"
 
 // authOptions says how people may sign in.
 type authOptions struct {
@@ -50,7 +60,18 @@ func (s *Server) casLogin(c *gin.Context) {
 		fail(c, errNoCAS)
 		return
 	}
-	c.Redirect(http.StatusFound, s.casBase()+"/login?service="+url.QueryEscape(s.casService()))
+	state := newState()
+	http.SetCookie(c.Writer, &http.Cookie{Name: casStateCookie, Value: state, Path: "/api/v1/auth/cas", MaxAge: 600,
+		HttpOnly: true, Secure: s.Config.Auth.CookieSecure, SameSite: http.SameSiteLaxMode})
+	c.Redirect(http.StatusFound, s.casBase()+"/login?service="+url.QueryEscape(s.casService(state)))
+}
+
+func newState() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // the system's randomness is gone; nothing safe can follow
+	}
+	return hex.EncodeToString(b)
 }
 
 type casResponse struct {
@@ -76,11 +97,11 @@ type errCAS struct{ Message string }
 func (e *errCAS) Error() string { return e.Message }
 
 // validateTicket asks the CAS server who the ticket belongs to.
-func (s *Server) validateTicket(ctx context.Context, ticket string) (service.CASIdentity, error) {
+func (s *Server) validateTicket(ctx context.Context, ticket, state string) (service.CASIdentity, error) {
 	var id service.CASIdentity
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	u := s.casBase() + "/serviceValidate?service=" + url.QueryEscape(s.casService()) + "&ticket=" + url.QueryEscape(ticket)
+	u := s.casBase() + "/serviceValidate?service=" + url.QueryEscape(s.casService(state)) + "&ticket=" + url.QueryEscape(ticket)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return id, err
@@ -123,7 +144,13 @@ func (s *Server) casCallback(c *gin.Context) {
 		s.casRefuse(c, http.StatusBadRequest, "缺少登录凭证，请从统一身份认证重新登录")
 		return
 	}
-	identity, err := s.validateTicket(c.Request.Context(), ticket)
+	state, err := c.Cookie(casStateCookie)
+	if err != nil || state == "" || subtle.ConstantTimeCompare([]byte(state), []byte(c.Query("state"))) != 1 {
+		s.casRefuse(c, http.StatusBadRequest, "登录请求已失效或不是从本浏览器发起的，请重新登录")
+		return
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: casStateCookie, Value: "", Path: "/api/v1/auth/cas", MaxAge: -1, HttpOnly: true})
+	identity, err := s.validateTicket(c.Request.Context(), ticket, state)
 	var casErr *errCAS
 	if errors.As(err, &casErr) {
 		s.casRefuse(c, http.StatusUnauthorized, casErr.Message)
@@ -150,14 +177,9 @@ func (s *Server) casCallback(c *gin.Context) {
 	c.Redirect(http.StatusFound, "/")
 }
 
+// casLogout sends the browser on to the CAS server's logout. It changes nothing here: the
+// session ends with POST /auth/logout, which the web UI sends first.
 func (s *Server) casLogout(c *gin.Context) {
-	if ck, err := c.Cookie(sessionCookie); err == nil {
-		if err := s.Service.CloseSession(c.Request.Context(), ck); err != nil {
-			fail(c, err)
-			return
-		}
-	}
-	clearSessionCookies(c)
 	target := "/"
 	if s.casEnabled() {
 		target = s.casBase() + "/logout?service=" + url.QueryEscape(s.Config.APIURL()+"/")
