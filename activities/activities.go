@@ -14,11 +14,14 @@ import (
 
 	"outbound/process"
 	"outbound/storage"
+	"outbound/storage/blob"
 )
 
 // Activities carries what the side effects need.
 type Activities struct {
 	Store *storage.Store
+	// Files is used by housekeeping only.
+	Files *blob.Store
 }
 
 // Register adds every activity to a worker under its stable name.
@@ -27,6 +30,8 @@ func (a *Activities) Register(w worker.Registry) {
 	w.RegisterActivityWithOptions(a.CheckSubmission, activity.RegisterOptions{Name: NameCheckSubmission})
 	w.RegisterActivityWithOptions(a.TakeSnapshot, activity.RegisterOptions{Name: NameTakeSnapshot})
 	w.RegisterActivityWithOptions(a.ReserveQuota, activity.RegisterOptions{Name: NameReserveQuota})
+	w.RegisterActivityWithOptions(a.SweepOrphans, activity.RegisterOptions{Name: NameSweepOrphans})
+	w.RegisterActivityWithOptions(a.PurgeSessions, activity.RegisterOptions{Name: NamePurgeSessions})
 }
 
 // RecordEvent writes the read model for one event; a repeat of the same sequence is a no-op.

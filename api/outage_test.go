@@ -5,12 +5,16 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"net/http"
+	"outbound/activities"
+	"outbound/workflows"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	tclient "go.temporal.io/sdk/client"
 )
 
 // TestMinIOOutage: uploads answer 503 with a clear message and leave no row; after the restart they work.
@@ -50,6 +54,33 @@ func TestMinIOOutage(t *testing.T) {
 	}, 30*time.Second, 500*time.Millisecond)
 }
 
+// TestHousekeepingScheduleRunsOncePerCluster: the housekeeping is a Temporal Schedule (one run
+// for the cluster, visible in the Temporal UI); a run removes expired sessions and orphan objects.
+func TestHousekeepingScheduleRunsOncePerCluster(t *testing.T) {
+	ctx := context.Background()
+	require.NoError(t, env.Services.EnsureSchedules(ctx), "a second worker finds the schedule there")
+	handle := env.Services.Temporal.ScheduleClient().GetHandle(ctx, workflows.HousekeepingScheduleID)
+	desc, err := handle.Describe(ctx)
+	require.NoError(t, err)
+	action, ok := desc.Schedule.Action.(*tclient.ScheduleWorkflowAction)
+	require.True(t, ok)
+	require.Equal(t, workflows.HousekeepingWorkflowName, action.Workflow)
+	require.Equal(t, time.Hour, desc.Schedule.Spec.Intervals[0].Every)
+
+	expired := login(t, "2021216403")
+	sum := sha256.Sum256([]byte(expired.token))
+	_, err = env.Services.Store.DB.Exec(`UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE token_hash = $1`, sum[:])
+	require.NoError(t, err)
+	live := login(t, "2021216403")
+	require.NoError(t, handle.Trigger(ctx, tclient.ScheduleTriggerOptions{}))
+	require.Eventually(t, func() bool {
+		var n int
+		require.NoError(t, env.Services.Store.DB.Get(&n, `SELECT count(*) FROM sessions WHERE token_hash = $1`, sum[:]))
+		return n == 0
+	}, 30*time.Second, 200*time.Millisecond, "the triggered run purges the expired session")
+	require.Equal(t, 200, live.call("GET", "/me", nil).status, "a live session stays")
+}
+
 // TestSweeperRemovesOrphans: an object whose row never committed is removed; recorded ones stay.
 func TestSweeperRemovesOrphans(t *testing.T) {
 	ctx := context.Background()
@@ -57,7 +88,8 @@ func TestSweeperRemovesOrphans(t *testing.T) {
 	_, err := env.Services.Files.Put(ctx, key, strings.NewReader("%PDF-1.4 orphan"), -1, "application/pdf")
 	require.NoError(t, err)
 	known := countObjects(t)
-	removed, err := env.Services.SweepOrphans(ctx, 0)
+	sweeper := &activities.Activities{Store: env.Services.Store, Files: env.Services.Files}
+	removed, err := sweeper.SweepOrphans(ctx, 0)
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, removed, 1)
 	require.Equal(t, known-removed, countObjects(t))
@@ -67,9 +99,9 @@ func TestSweeperRemovesOrphans(t *testing.T) {
 	// A young orphan is left for its upload to commit.
 	_, err = env.Services.Files.Put(ctx, key+"-young", strings.NewReader("%PDF-1.4"), -1, "application/pdf")
 	require.NoError(t, err)
-	removed, err = env.Services.SweepOrphans(ctx, time.Hour)
+	removed, err = sweeper.SweepOrphans(ctx, time.Hour)
 	require.NoError(t, err)
 	require.Equal(t, 0, removed)
-	_, err = env.Services.SweepOrphans(ctx, 0)
+	_, err = sweeper.SweepOrphans(ctx, 0)
 	require.NoError(t, err)
 }

@@ -75,7 +75,8 @@ func (s *Services) Close() {
 func (s *Services) NewWorker() worker.Worker {
 	w := worker.New(s.Temporal, s.Config.Temporal.TaskQueue, worker.Options{})
 	w.RegisterWorkflowWithOptions(workflows.Application, workflow.RegisterOptions{Name: workflows.WorkflowName})
-	(&activities.Activities{Store: s.Store}).Register(w)
+	w.RegisterWorkflowWithOptions(workflows.Housekeeping, workflow.RegisterOptions{Name: workflows.HousekeepingWorkflowName})
+	(&activities.Activities{Store: s.Store, Files: s.Files}).Register(w)
 	return w
 }
 

@@ -69,6 +69,15 @@ func (s *Store) RecordLoginSuccess(ctx context.Context, id int64) error {
 	return err
 }
 
+// PurgeExpiredSessions deletes the sessions past their expiry and says how many.
+func (s *Store) PurgeExpiredSessions(ctx context.Context) (int64, error) {
+	res, err := s.DB.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < now()`)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
 // CreateSession stores a session under the hash of its token.
 func (s *Store) CreateSession(ctx context.Context, tokenHash []byte, accountID int64, csrf string, expires time.Time) error {
 	_, err := s.DB.ExecContext(ctx, `INSERT INTO sessions (token_hash, account_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)`,

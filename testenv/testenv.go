@@ -104,6 +104,9 @@ func Start(opts Options) (*Env, error) {
 		if err := env.Worker.Start(); err != nil {
 			return nil, err
 		}
+		if err := env.Services.EnsureSchedules(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if !opts.NoServer {
 		env.server = httptest.NewServer(env.Services.Handler())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"time"
 
@@ -52,6 +53,9 @@ func workerCommand(load loader) *cobra.Command {
 				return err
 			}
 			defer w.Stop()
+			if err := svc.EnsureSchedules(ctx); err != nil {
+				slog.Error("housekeeping schedule", "error", err)
+			}
 			go svc.RunHousekeeping(ctx)
 			if addr := svc.Config.Worker.Listen; addr != "" {
 				return svc.ServeWorkerHealth(ctx, addr)
@@ -91,6 +95,9 @@ func runProcesses(ctx context.Context, svc *server.Services, apiReady chan<- str
 		return fmt.Errorf("worker: %w", err)
 	}
 	defer w.Stop()
+	if err := svc.EnsureSchedules(ctx); err != nil {
+		slog.Error("housekeeping schedule", "error", err)
+	}
 	go svc.RunHousekeeping(ctx)
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return svc.ServeHTTP(ctx, apiReady) })

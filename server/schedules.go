@@ -1,0 +1,35 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"outbound/workflows"
+)
+
+// EnsureSchedules creates the housekeeping schedule when the cluster has none:
+// every hour, one run for the whole cluster, skipped while one still runs.
+// Every worker calls it at start; the first creates it.
+func (s *Services) EnsureSchedules(ctx context.Context) error {
+	_, err := s.Temporal.ScheduleClient().Create(ctx, client.ScheduleOptions{
+		ID:      workflows.HousekeepingScheduleID,
+		Spec:    client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: time.Hour}}},
+		Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_SKIP,
+		Memo:    map[string]any{"summary": "每小时清理：未入库的孤立文件、过期的登录会话"},
+		Action: &client.ScheduleWorkflowAction{
+			ID:        workflows.HousekeepingScheduleID,
+			Workflow:  workflows.HousekeepingWorkflowName,
+			TaskQueue: s.Config.Temporal.TaskQueue,
+			RetryPolicy: &temporal.RetryPolicy{MaximumAttempts: 1},
+		},
+	})
+	if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
+		return nil
+	}
+	return err
+}

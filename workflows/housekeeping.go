@@ -1,0 +1,40 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"outbound/activities"
+)
+
+// Housekeeping runs on a Temporal Schedule, once per cluster however many
+// workers run, and shows in the Temporal UI like any workflow.
+const (
+	HousekeepingWorkflowName = "Housekeeping"
+	HousekeepingScheduleID   = "outbound-housekeeping"
+	// Objects younger than this may belong to an upload that is still committing.
+	orphanGrace = time.Hour
+)
+
+// HousekeepingResult says what one run removed.
+type HousekeepingResult struct {
+	OrphanObjects   int   `json:"orphanObjects"`
+	ExpiredSessions int64 `json:"expiredSessions"`
+}
+
+// Housekeeping removes orphan objects and expired sessions.
+func Housekeeping(ctx workflow.Context) (HousekeepingResult, error) {
+	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Minute,
+		HeartbeatTimeout:    2 * time.Minute,
+		RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 3},
+	})
+	var out HousekeepingResult
+	if err := workflow.ExecuteActivity(ctx, activities.NameSweepOrphans, orphanGrace).Get(ctx, &out.OrphanObjects); err != nil {
+		return out, err
+	}
+	err := workflow.ExecuteActivity(ctx, activities.NamePurgeSessions).Get(ctx, &out.ExpiredSessions)
+	return out, err
+}
