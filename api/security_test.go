@@ -7,6 +7,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"outbound/server"
@@ -298,4 +300,49 @@ func TestMissingObjectIsNotFound(t *testing.T) {
 	require.Equal(t, 404, r.status, string(r.body))
 	require.Equal(t, "file_missing", r.str("error.code"))
 	require.Contains(t, r.str("error.message"), "文件已丢失")
+}
+
+// TestTransfersAreBoundedByProgress: an upload that keeps coming is served however long it takes;
+// one that stops is cut after http.request_timeout without a byte.
+func TestTransfersAreBoundedByProgress(t *testing.T) {
+	cfg := *env.Config
+	cfg.HTTP.RequestTimeout = time.Second
+	front := httptest.NewServer((&server.Services{Config: &cfg, Store: env.Services.Store, Files: env.Services.Files, Temporal: env.Services.Temporal}).Handler())
+	defer front.Close()
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	upload := func(stall time.Duration) (int, error) {
+		content := append(pdfFile(), bytes.Repeat([]byte("%\n"), 200_000)...) // about 400 KB
+		pr, pw := io.Pipe()
+		mw := multipart.NewWriter(pw)
+		go func() {
+			part, _ := mw.CreateFormFile("file", "成绩单.pdf")
+			for i := 0; i < len(content); i += 40_000 {
+				if _, err := part.Write(content[i:min(i+40_000, len(content))]); err != nil {
+					return
+				}
+				if stall > 0 && i >= 80_000 {
+					time.Sleep(stall) // the client goes quiet
+					stall = 0
+				}
+				time.Sleep(250 * time.Millisecond) // 10 chunks: about 2.5 s in all, far past the 1 s timeout
+			}
+			_ = mw.Close()
+			_ = pw.Close()
+		}()
+		req, _ := http.NewRequest("POST", front.URL+pathf("/api/v1/applications/%d/attachments?requirementId=%d", d.id, d.required[1]), pr)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.Header.Set("Authorization", "Bearer "+s.token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		resp.Body.Close()
+		return resp.StatusCode, nil
+	}
+	status, err := upload(0)
+	require.NoError(t, err)
+	require.Equal(t, 201, status, "a slow upload that keeps sending is served")
+	status, err = upload(2500 * time.Millisecond)
+	require.True(t, err != nil || status >= 400, "an upload that stops is cut (status %d, error %v)", status, err)
 }

@@ -52,7 +52,7 @@ func New(d Deps) http.Handler {
 	}
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	r.Use(s.requestID, s.recovery, s.logRequests, securityHeaders, s.timeout)
+	r.Use(s.requestID, s.recovery, s.logRequests, securityHeaders)
 	r.NoRoute(func(c *gin.Context) { fail(c, service.NotFound("页面或接口")) })
 	r.NoMethod(func(c *gin.Context) { fail(c, errMethodNotAllowed) })
 
@@ -63,7 +63,10 @@ func New(d Deps) http.Handler {
 
 	v1 := r.Group("/api/v1")
 	for _, rt := range s.routes() {
-		handlers := []gin.HandlerFunc{}
+		handlers := []gin.HandlerFunc{s.timeout}
+		if rt.transfer {
+			handlers = []gin.HandlerFunc{s.progressDeadlines}
+		}
 		if !rt.public {
 			handlers = append(handlers, s.authenticate, allow(rt.roles...))
 		}
@@ -81,6 +84,8 @@ type route struct {
 	public  bool
 	roles   []process.Role
 	handler gin.HandlerFunc
+	// transfer moves a file: bounded by progress, not by http.request_timeout.
+	transfer bool
 }
 
 var (
@@ -111,8 +116,8 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/profile/learning-experiences", roles: students, handler: created(s.saveLearning)},
 		{method: "PUT", path: "/profile/learning-experiences/:eid", roles: students, handler: ok(s.saveLearning)},
 		{method: "DELETE", path: "/profile/learning-experiences/:eid", roles: students, handler: noContent(s.deleteLearning)},
-		{method: "PUT", path: "/profile/photo", roles: students, handler: ok(s.putPhoto)},
-		{method: "GET", path: "/profile/photo", roles: students, handler: s.getPhoto},
+		{method: "PUT", path: "/profile/photo", roles: students, handler: ok(s.putPhoto), transfer: true},
+		{method: "GET", path: "/profile/photo", roles: students, handler: s.getPhoto, transfer: true},
 
 		{method: "GET", path: "/projects", roles: anyone, handler: ok(s.listProjects)},
 		{method: "GET", path: "/projects/:pid", roles: anyone, handler: ok(s.getProject)},
@@ -125,7 +130,7 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/colleges", roles: admins, handler: created(s.createCollege)},
 		{method: "PUT", path: "/colleges/:code", roles: admins, handler: ok(s.renameCollege)},
 		{method: "GET", path: "/colleges/template", roles: admins, handler: collegeTemplate},
-		{method: "POST", path: "/colleges/import", roles: admins, handler: ok(s.importColleges)},
+		{method: "POST", path: "/colleges/import", roles: admins, handler: ok(s.importColleges), transfer: true},
 		{method: "GET", path: "/notice", roles: anyone, handler: ok(s.getNotice)},
 
 		{method: "POST", path: "/applications", roles: students, handler: created(s.createApplication)},
@@ -136,10 +141,10 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/applications/:id/language-scores", roles: students, handler: created(s.saveLanguageScore)},
 		{method: "PUT", path: "/applications/:id/language-scores/:sid", roles: students, handler: ok(s.saveLanguageScore)},
 		{method: "DELETE", path: "/applications/:id/language-scores/:sid", roles: students, handler: noContent(s.deleteLanguageScore)},
-		{method: "POST", path: "/applications/:id/attachments", roles: students, handler: created(s.uploadAttachment)},
+		{method: "POST", path: "/applications/:id/attachments", roles: students, handler: created(s.uploadAttachment), transfer: true},
 		{method: "DELETE", path: "/applications/:id/attachments/:aid", roles: students, handler: noContent(s.deleteAttachment)},
-		{method: "GET", path: "/applications/:id/attachments/:aid", roles: anyone, handler: s.downloadAttachment},
-		{method: "POST", path: "/applications/:id/supplements", roles: students, handler: created(s.supplement)},
+		{method: "GET", path: "/applications/:id/attachments/:aid", roles: anyone, handler: s.downloadAttachment, transfer: true},
+		{method: "POST", path: "/applications/:id/supplements", roles: students, handler: created(s.supplement), transfer: true},
 		{method: "POST", path: "/applications/:id/submit", roles: students, handler: ok(s.message(process.MsgSubmit))},
 		{method: "POST", path: "/applications/:id/withdraw", roles: students, handler: ok(s.message(process.MsgWithdraw))},
 		{method: "POST", path: "/applications/:id/delete", roles: students, handler: ok(s.message(process.MsgDelete))},
@@ -149,7 +154,7 @@ func (s *Server) routes() []route {
 
 		{method: "GET", path: "/reviews", roles: reviewers, handler: ok(s.reviewQueue)},
 		{method: "POST", path: "/reviews/batch-approve", roles: deciders, handler: ok(s.batchApprove)},
-		{method: "GET", path: "/exports/applications.xlsx", roles: reviewers, handler: s.exportApplications},
+		{method: "GET", path: "/exports/applications.xlsx", roles: reviewers, handler: s.exportApplications, transfer: true},
 		{method: "GET", path: "/dashboard", roles: offices, handler: ok(s.dashboard)},
 
 		{method: "GET", path: "/accounts", roles: admins, handler: ok(s.listAccounts)},
@@ -157,7 +162,7 @@ func (s *Server) routes() []route {
 		{method: "PUT", path: "/accounts/:aid", roles: admins, handler: ok(s.updateAccount)},
 		{method: "POST", path: "/accounts/:aid/password", roles: admins, handler: noContent(s.resetPassword)},
 		{method: "GET", path: "/roster/template", roles: admins, handler: rosterTemplate},
-		{method: "POST", path: "/roster/import", roles: admins, handler: ok(s.importRoster)},
+		{method: "POST", path: "/roster/import", roles: admins, handler: ok(s.importRoster), transfer: true},
 		{method: "GET", path: "/audit", roles: admins, handler: ok(s.auditLog)},
 		{method: "GET", path: "/notifications", roles: anyone, handler: ok(s.listNotifications)},
 		{method: "POST", path: "/notifications/:nid/read", roles: anyone, handler: noContent(s.readNotification)},
