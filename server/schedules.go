@@ -22,9 +22,9 @@ func (s *Services) EnsureSchedules(ctx context.Context) error {
 		Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_SKIP,
 		Memo:    map[string]any{"summary": "每小时清理：未入库的孤立文件、过期的登录会话"},
 		Action: &client.ScheduleWorkflowAction{
-			ID:        workflows.HousekeepingScheduleID,
-			Workflow:  workflows.HousekeepingWorkflowName,
-			TaskQueue: s.Config.Temporal.TaskQueue,
+			ID:          workflows.HousekeepingScheduleID,
+			Workflow:    workflows.HousekeepingWorkflowName,
+			TaskQueue:   s.Config.Temporal.TaskQueue,
 			RetryPolicy: &temporal.RetryPolicy{MaximumAttempts: 1},
 		},
 	})
