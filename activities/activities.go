@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -30,6 +31,7 @@ func (a *Activities) Register(w worker.Registry) {
 	w.RegisterActivityWithOptions(a.CheckSubmission, activity.RegisterOptions{Name: NameCheckSubmission})
 	w.RegisterActivityWithOptions(a.TakeSnapshot, activity.RegisterOptions{Name: NameTakeSnapshot})
 	w.RegisterActivityWithOptions(a.ReserveQuota, activity.RegisterOptions{Name: NameReserveQuota})
+	w.RegisterActivityWithOptions(a.VerifyActor, activity.RegisterOptions{Name: NameVerifyActor})
 	w.RegisterActivityWithOptions(a.SweepOrphans, activity.RegisterOptions{Name: NameSweepOrphans})
 	w.RegisterActivityWithOptions(a.PurgeSessions, activity.RegisterOptions{Name: NamePurgeSessions})
 }
@@ -50,6 +52,25 @@ func notices(in []Notice) []storage.Notice {
 		out[i] = storage.Notice(n)
 	}
 	return out
+}
+
+// VerifyActor checks a Signal's actor against the accounts: it exists, is
+// enabled, and holds the role and the college it claims.
+func (a *Activities) VerifyActor(ctx context.Context, c ActorClaim) (ActorVerdict, error) {
+	acc, err := a.Store.AccountByID(ctx, c.ID)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		return ActorVerdict{Problem: fmt.Sprintf("账号 %d 不存在", c.ID)}, nil
+	case err != nil:
+		return ActorVerdict{}, err
+	case acc.Disabled:
+		return ActorVerdict{Problem: "账号 " + acc.Username + " 已停用"}, nil
+	case acc.Role != c.Role:
+		return ActorVerdict{Problem: "账号 " + acc.Username + " 的角色是 " + process.RoleLabels[process.Role(acc.Role)] + "，不是所声称的角色"}, nil
+	case process.Role(acc.Role).Scoped() && acc.College() != c.College:
+		return ActorVerdict{Problem: "账号 " + acc.Username + " 不属于所声称的学院"}, nil
+	}
+	return ActorVerdict{Name: acc.DisplayName}, nil
 }
 
 // ReserveQuota takes a place of the project's 推荐名额; false when none is left.

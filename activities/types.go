@@ -87,10 +87,25 @@ type QuotaRequest struct {
 	ApplicationID int64
 }
 
+// ActorClaim is who a Signal says sent it.
+type ActorClaim struct {
+	ID      int64
+	Role    string
+	College string
+}
+
+// ActorVerdict is what the accounts say of a claim: the account's own name
+// when it holds, otherwise what does not hold, in words for the timeline.
+type ActorVerdict struct {
+	Name    string
+	Problem string
+}
+
 // Activity names as registered with the worker.
 const (
 	NameRecordEvent     = "RecordEvent"
 	NameCheckSubmission = "CheckSubmission"
 	NameTakeSnapshot    = "TakeSnapshot"
 	NameReserveQuota    = "ReserveQuota"
+	NameVerifyActor     = "VerifyActor"
 )

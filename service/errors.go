@@ -100,6 +100,7 @@ var refusalKinds = map[string]Kind{
 	workflows.CodeFundingNotAllowed: KindInvalid,
 	workflows.CodeInvalidText:       KindInvalid,
 	workflows.CodeUnknownMessage:    KindBadRequest,
+	workflows.CodeActorUnverified:   KindForbidden,
 }
 
 // AsError turns any error of the layers below into an Error; nil when it is

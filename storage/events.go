@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -108,6 +109,17 @@ func (s *Store) RecordEvent(ctx context.Context, e Event) error {
 			if err := insertNotice(ctx, tx, e, n); err != nil {
 				return err
 			}
+		}
+		if e.Detail["via"] == "temporal" {
+			// What an administrator did through Temporal is audited with the event, once.
+			after, err := json.Marshal(map[string]any{"kind": e.Kind, "step": e.Step, "opinion": e.Opinion, "actor": e.ActorName, "detail": e.Detail})
+			if err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (actor_id, action, target_type, target_id, after, remote_addr)
+				VALUES ((SELECT id FROM accounts WHERE id = $1), $2, 'application', $3, $4, 'Temporal')`,
+				actor, "application."+e.Kind+".via_temporal", strconv.FormatInt(e.ApplicationID, 10), after)
+			return err
 		}
 		return nil
 	})

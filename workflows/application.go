@@ -38,6 +38,8 @@ type application struct {
 	lock workflow.Mutex
 	// local is whether activities run as local activities (see execute); decided once per run.
 	local *bool
+	// verifySignals is whether a Signal's actor is looked up first (changeVerifySignals).
+	verifySignals bool
 }
 
 // changeLocalActivities: version 1 runs the activities as local activities, in
@@ -49,6 +51,12 @@ const changeLocalActivities = "local-activities"
 // model cannot record (control characters, over-long names, sums past the
 // column). Applications started before it keep the messages they accepted.
 const changeRefuseUnrecordable = "refuse-unrecordable"
+
+// changeVerifySignals: version 1 looks a Signal's actor up before applying it
+// (the account exists, is enabled, holds the role and college it claims) and
+// marks what it applies as done through Temporal. Applications started before
+// it trust the payload's actor, as they did.
+const changeVerifySignals = "verify-signals"
 
 // execute runs an activity by name and waits for its result.
 func (w *application) execute(ctx workflow.Context, name string, arg, result any) error {
@@ -73,6 +81,7 @@ var activityRetry = &temporal.RetryPolicy{InitialInterval: time.Second, BackoffC
 func Application(ctx workflow.Context, in Input) (string, error) {
 	w := &application{state: NewState(in, workflow.Now(ctx)), lock: workflow.NewMutex(ctx)}
 	w.state.RefuseUnrecordable = workflow.GetVersion(ctx, changeRefuseUnrecordable, workflow.DefaultVersion, 1) == 1
+	w.verifySignals = workflow.GetVersion(ctx, changeVerifySignals, workflow.DefaultVersion, 1) == 1
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (View, error) {
 		return w.state.View(workflow.Now(ctx)), nil
 	}); err != nil {
@@ -151,6 +160,19 @@ func (w *application) receiveSignals(ctx workflow.Context, name string) {
 	for {
 		var req Request
 		ch.Receive(ctx, &req)
+		if w.verifySignals {
+			claim := activities.ActorClaim{ID: req.Actor.ID, Role: string(req.Actor.Role), College: req.Actor.College}
+			var verdict activities.ActorVerdict
+			if err := w.execute(ctx, activities.NameVerifyActor, claim, &verdict); err != nil {
+				continue // the workflow is ending
+			}
+			if verdict.Problem != "" {
+				w.recordRefusal(ctx, name, req, &Refusal{Code: CodeActorUnverified, Message: "经 Temporal 发来的操作无法核实操作人：" + verdict.Problem})
+				continue
+			}
+			// The account's own name, not the payload's: a Signal cannot sign as someone else.
+			req.Actor.Name, req.ViaTemporal = verdict.Name, true
+		}
 		if err := w.lock.Lock(ctx); err != nil {
 			return
 		}
@@ -264,6 +286,13 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 	}
 	if ev.Step == "" {
 		ev.Step = s.Status
+	}
+	if req.ViaTemporal {
+		if ev.Detail == nil {
+			ev.Detail = map[string]any{}
+		}
+		ev.Detail["via"] = "temporal"
+		ev.Actor.Name += ViaTemporalMark
 	}
 	if err := w.record(ctx, ev, notices, funding); err != nil {
 		return View{}, err

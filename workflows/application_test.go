@@ -27,6 +27,41 @@ var (
 	foreign   = Actor{ID: 40, Name: "外事处", Role: process.RoleForeignAffairs}
 )
 
+// lastOf is the last record of a kind.
+func lastOf(records []activities.EventRecord, kind string) activities.EventRecord {
+	for i := len(records) - 1; i >= 0; i-- {
+		if records[i].Kind == kind {
+			return records[i]
+		}
+	}
+	return activities.EventRecord{}
+}
+
+// accounts are the test's accounts, as VerifyActor finds them.
+var accounts = map[int64]Actor{}
+
+func init() {
+	for _, a := range []Actor{student, otherStud, college, college2, academic, academic2, foreign} {
+		accounts[a.ID] = a
+	}
+}
+
+// verifyAgainst answers VerifyActor from a set of accounts, as the activity does from the database.
+func verifyAgainst(known map[int64]Actor) func(context.Context, activities.ActorClaim) (activities.ActorVerdict, error) {
+	return func(_ context.Context, c activities.ActorClaim) (activities.ActorVerdict, error) {
+		a, ok := known[c.ID]
+		switch {
+		case !ok:
+			return activities.ActorVerdict{Problem: "账号不存在"}, nil
+		case string(a.Role) != c.Role:
+			return activities.ActorVerdict{Problem: "角色不符"}, nil
+		case a.Role.Scoped() && a.College != c.College:
+			return activities.ActorVerdict{Problem: "学院不符"}, nil
+		}
+		return activities.ActorVerdict{Name: a.Name}, nil
+	}
+}
+
 // step is one message sent at an offset from the workflow's start.
 type step struct {
 	at     time.Duration
@@ -65,6 +100,8 @@ func newHarness(t *testing.T) *harness {
 	h.env.RegisterActivityWithOptions(a.CheckSubmission, activity.RegisterOptions{Name: activities.NameCheckSubmission})
 	h.env.RegisterActivityWithOptions(a.TakeSnapshot, activity.RegisterOptions{Name: activities.NameTakeSnapshot})
 	h.env.RegisterActivityWithOptions(a.ReserveQuota, activity.RegisterOptions{Name: activities.NameReserveQuota})
+	h.env.RegisterActivityWithOptions(a.VerifyActor, activity.RegisterOptions{Name: activities.NameVerifyActor})
+	h.env.OnActivity(activities.NameVerifyActor, mock.Anything, mock.Anything).Return(verifyAgainst(accounts))
 	h.env.OnActivity(activities.NameRecordEvent, mock.Anything, mock.Anything).Return(func(_ context.Context, e activities.EventRecord) error {
 		h.mu.Lock()
 		defer h.mu.Unlock()
@@ -337,6 +374,44 @@ func TestInvalidSignalIsRecordedAsRefused(t *testing.T) {
 	refused := h.records[2]
 	require.Equal(t, "申请中", refused.Projection.Status, "a refused signal changes nothing")
 	require.Equal(t, CodeWrongRole, refused.Detail["code"])
+	decided := h.records[3]
+	require.Equal(t, college.Name+ViaTemporalMark, decided.ActorName, "a decision sent through Temporal says so")
+	require.Equal(t, "temporal", decided.Detail["via"])
+}
+
+// TestSignalActorIsVerified: a Signal's actor must be an enabled account holding the role and the
+// college it claims; otherwise the signal is refused and recorded as refused, and nothing moves.
+// A forged name gives way to the account's own.
+func TestSignalActorIsVerified(t *testing.T) {
+	m := time.Minute
+	h := newHarness(t)
+	unknown := Actor{ID: 999, Name: "冒名者", Role: process.RoleCollegeReviewer, College: "LIT"}
+	wrongCollege := college2
+	wrongCollege.College = "LIT" // a 理学院 reviewer claiming 文学院
+	posing := academic
+	posing.Role = process.RoleCollegeReviewer // an 教务处 account claiming to be a college reviewer
+	posing.College = "LIT"
+	forgedName := college
+	forgedName.Name = "院长本人"
+	res := h.run(h.input(), []step{
+		{at: m, msg: process.MsgSubmit, req: Request{Actor: student}},
+		{at: 2 * m, msg: process.MsgDecide, req: approve(unknown), signal: true},
+		{at: 3 * m, msg: process.MsgDecide, req: approve(wrongCollege), signal: true},
+		{at: 4 * m, msg: process.MsgDecide, req: approve(posing), signal: true},
+		{at: 5 * m, msg: process.MsgDecide, req: approve(forgedName), signal: true},
+	})
+	require.Empty(t, res[0])
+	var refusals []any
+	for _, r := range h.records {
+		if r.Kind == EventRefused {
+			refusals = append(refusals, r.Detail["code"])
+			require.Contains(t, r.Opinion, "无法核实操作人")
+		}
+	}
+	require.Equal(t, []any{CodeActorUnverified, CodeActorUnverified, CodeActorUnverified}, refusals)
+	last := lastOf(h.records, EventDecided)
+	require.Equal(t, college.Name+ViaTemporalMark, last.ActorName, "the account's name, not the payload's")
+	require.Equal(t, "academic_review", h.view().Stage)
 }
 
 // TestSignalsTheReadModelCouldNotHoldAreRefused: texts with control characters,
@@ -352,13 +427,11 @@ func TestSignalsTheReadModelCouldNotHoldAreRefused(t *testing.T) {
 	res := h.run(h.input(), []step{
 		{at: m, msg: process.MsgSubmit, req: Request{Actor: student}},
 		{at: 2 * m, msg: process.MsgDecide, req: Request{Actor: college, Decision: process.DecisionReturn, Opinion: "x\x00"}, signal: true},
-		{at: 3 * m, msg: process.MsgDecide, req: approve(nulName), signal: true},
-		{at: 4 * m, msg: process.MsgDecide, req: approve(badRole), signal: true},
-		{at: 5 * m, msg: process.MsgDecide, req: Request{Actor: college, Decision: process.DecisionReturn, Opinion: "x\x00"}},
-		{at: 6 * m, msg: process.MsgDecide, req: approve(college)},
+		{at: 3 * m, msg: process.MsgDecide, req: approve(badRole), signal: true},
+		{at: 4 * m, msg: process.MsgDecide, req: Request{Actor: college, Decision: process.DecisionReturn, Opinion: "x\x00"}},
+		{at: 5 * m, msg: process.MsgDecide, req: approve(nulName), signal: true},
 	})
-	require.Equal(t, "rejected:"+CodeInvalidText, res[4], "the Update is refused by its validator")
-	require.Empty(t, res[5])
+	require.Equal(t, "rejected:"+CodeInvalidText, res[3], "the Update is refused by its validator")
 	var codes []any
 	for _, r := range h.records {
 		if r.Kind == EventRefused {
@@ -367,7 +440,9 @@ func TestSignalsTheReadModelCouldNotHoldAreRefused(t *testing.T) {
 			require.NotContains(t, r.ActorRole, "\x00")
 		}
 	}
-	require.Equal(t, []any{CodeInvalidText, CodeInvalidText, CodeWrongRole}, codes)
+	require.Equal(t, []any{CodeInvalidText, CodeActorUnverified}, codes)
+	last := lastOf(h.records, EventDecided)
+	require.Equal(t, college.Name+ViaTemporalMark, last.ActorName, "a name with a NUL gives way to the account's own")
 	require.Equal(t, "academic_review", h.view().Stage, "the application went on")
 }
 

@@ -406,12 +406,15 @@ func TestSignalsByHandNeverWedge(t *testing.T) {
 	nul := p.college
 	nul.Name = "学院\x00"
 	signal(t, app.ID, process.MsgDecide, workflows.Request{Actor: p.college, Decision: process.DecisionReturn, Opinion: "x\x00"})
+	waitSeq(t, app.ID, 3) // the refusal of the text comes before the next signal is looked at
 	signal(t, app.ID, process.MsgDecide, approve(nul))
+	waitSeq(t, app.ID, 4)
 	signal(t, app.ID, process.MsgDecide, workflows.Request{Actor: workflows.Actor{ID: 1 << 40, Name: "无此账号", Role: p.student.Role}})
-	nobody := p.college
+	nobody := p.academic1
 	nobody.ID = 1 << 40
 	signal(t, app.ID, process.MsgDecide, approve(nobody))
-	row := waitSeq(t, app.ID, 6) // created, submitted, two refusals of text, a refusal of role, the approval
+	// created, submitted, a refusal of text, the approval (under the account's own name), two actors that do not exist
+	row := waitSeq(t, app.ID, 6)
 	require.Equal(t, "academic_review", row.Stage)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -426,7 +429,13 @@ func TestSignalsByHandNeverWedge(t *testing.T) {
 	historyLength(t, workflows.WorkflowID(app.ID)) // no activity pending: nothing retries
 	timeline, err := env.Services.Store.Timeline(ctx, app.ID)
 	require.NoError(t, err)
-	require.Equal(t, "无此账号", timeline[4].ActorName)
 	require.Equal(t, workflows.CodeInvalidText, v.Timeline[2].Detail["code"])
-	require.Equal(t, workflows.CodeInvalidText, v.Timeline[3].Detail["code"])
+	require.Equal(t, p.college.Name+workflows.ViaTemporalMark, timeline[3].ActorName, "applied under the account's own name, marked")
+	require.Equal(t, "无此账号", timeline[4].ActorName)
+	require.Equal(t, workflows.CodeActorUnverified, v.Timeline[4].Detail["code"])
+	require.Equal(t, workflows.CodeActorUnverified, v.Timeline[5].Detail["code"])
+	var audited int
+	require.NoError(t, env.Services.Store.DB.Get(&audited, `SELECT count(*) FROM audit_log WHERE target_type = 'application' AND target_id = $1
+		AND action = 'application.decided.via_temporal' AND remote_addr = 'Temporal' AND actor_id = $2`, fmt.Sprint(app.ID), p.college.ID))
+	require.Equal(t, 1, audited, "the decision through Temporal is in the audit log, once")
 }

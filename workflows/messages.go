@@ -33,7 +33,13 @@ type Request struct {
 	Funding *Funding `json:"funding,omitempty"`
 	// AttachmentIDs are the files a supplement adds.
 	AttachmentIDs []int64 `json:"attachmentIds,omitempty"`
+	// ViaTemporal marks a Signal whose actor was verified: set by the workflow, never by a payload.
+	ViaTemporal bool `json:"-"`
 }
+
+// ViaTemporalMark follows the actor's name on what an administrator did through Temporal,
+// so that the record never pretends the reviewer clicked it.
+const ViaTemporalMark = "（经 Temporal 由管理员代为操作）"
 
 // Funding is 资助情况.
 type Funding struct {

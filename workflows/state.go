@@ -79,6 +79,7 @@ const (
 	CodeUnknownMessage    = "unknown_message"
 	CodeFundingNotAllowed = "funding_not_allowed"
 	CodeInvalidText       = "invalid_text"
+	CodeActorUnverified   = "actor_unverified"
 )
 
 func (s *State) phase() process.Phase { return s.Input.Definition.Phases[s.PhaseIndex] }
