@@ -10,7 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lib/pq"
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
 
 	"outbound/process"
@@ -32,18 +34,47 @@ func (a *Activities) Register(w worker.Registry) {
 	w.RegisterActivityWithOptions(a.TakeSnapshot, activity.RegisterOptions{Name: NameTakeSnapshot})
 	w.RegisterActivityWithOptions(a.ReserveQuota, activity.RegisterOptions{Name: NameReserveQuota})
 	w.RegisterActivityWithOptions(a.VerifyActor, activity.RegisterOptions{Name: NameVerifyActor})
+	w.RegisterActivityWithOptions(a.ReleaseQuota, activity.RegisterOptions{Name: NameReleaseQuota})
+	w.RegisterActivityWithOptions(a.DiscardSnapshot, activity.RegisterOptions{Name: NameDiscardSnapshot})
 	w.RegisterActivityWithOptions(a.SweepOrphans, activity.RegisterOptions{Name: NameSweepOrphans})
 	w.RegisterActivityWithOptions(a.PurgeSessions, activity.RegisterOptions{Name: NamePurgeSessions})
 }
 
 // RecordEvent writes the read model for one event; a repeat of the same sequence is a no-op.
+// A record the database refuses for its content is refused for good (CodeRecordRefused): trying
+// again cannot help, and the workflow undoes the transition instead.
 func (a *Activities) RecordEvent(ctx context.Context, e EventRecord) error {
-	return a.Store.RecordEvent(ctx, storage.Event{
+	return dataErrorsFinal(a.Store.RecordEvent(ctx, storage.Event{
 		ApplicationID: e.ApplicationID, Seq: e.Seq, Projection: storage.Projection(e.Projection),
 		Kind: e.Kind, Step: e.Step, ActorID: e.ActorID, ActorName: e.ActorName, ActorRole: e.ActorRole,
 		Opinion: e.Opinion, Detail: e.Detail, OccurredAt: e.OccurredAt,
 		Funding: (*storage.Funding)(e.Funding), Notices: notices(e.Notices),
-	})
+	}))
+}
+
+// CodeRecordRefused is the error type of a record the database refused for its content.
+const CodeRecordRefused = "record_refused"
+
+// dataErrorsFinal makes an error of the data (PostgreSQL classes 22, data exception, and 23,
+// integrity constraint violation) non-retryable; every other error, the database or the network
+// being down, is retried.
+func dataErrorsFinal(err error) error {
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && (pqErr.Code.Class() == "22" || pqErr.Code.Class() == "23") {
+		return temporal.NewNonRetryableApplicationError("the read model refused the record: "+pqErr.Message, CodeRecordRefused, err)
+	}
+	return err
+}
+
+// ReleaseQuota gives back the place an admission took, when its record was refused.
+func (a *Activities) ReleaseQuota(ctx context.Context, r QuotaRequest) error {
+	return a.Store.ReleaseQuota(ctx, r.ApplicationID)
+}
+
+// DiscardSnapshot removes the snapshot of a submission whose record was refused, so that the next
+// submission at the same sequence takes its own.
+func (a *Activities) DiscardSnapshot(ctx context.Context, r SnapshotRequest) error {
+	return a.Store.DiscardSnapshot(ctx, r.ApplicationID, r.Seq)
 }
 
 func notices(in []Notice) []storage.Notice {

@@ -108,4 +108,6 @@ const (
 	NameTakeSnapshot    = "TakeSnapshot"
 	NameReserveQuota    = "ReserveQuota"
 	NameVerifyActor     = "VerifyActor"
+	NameReleaseQuota    = "ReleaseQuota"
+	NameDiscardSnapshot = "DiscardSnapshot"
 )

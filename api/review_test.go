@@ -257,3 +257,22 @@ func TestExportHoldsExactlyTheFilteredRows(t *testing.T) {
 	check(login(t, "jwc1"), q+"&college=SCI", 1)
 	require.Equal(t, 403, newStudent(t, "LIT").call("GET", "/exports/applications.xlsx", nil).status)
 }
+
+// TestRecordTheDatabaseRefusesTakesNoEffect: a decision whose event the database refuses (here a
+// constraint an operator added) is answered at once with why, changes nothing in the workflow or the
+// read model, and leaves the application free for the next decision: nothing retries for ever.
+func TestRecordTheDatabaseRefusesTakesNoEffect(t *testing.T) {
+	db := env.Services.Store.DB
+	_, err := db.Exec(`ALTER TABLE timeline_events ADD CONSTRAINT no_refused_words CHECK (opinion <> '数据库拒绝')`)
+	require.NoError(t, err)
+	t.Cleanup(func() { _, _ = db.Exec(`ALTER TABLE timeline_events DROP CONSTRAINT no_refused_words`) })
+	_, app := submitted(t, "LIT", newProject(t, projectSpec{}))
+	reviewer := login(t, "lit-reviewer")
+	r := decide(t, reviewer, app, map[string]any{"decision": "approve", "opinion": "数据库拒绝"}, 422)
+	require.Equal(t, "record_refused", r.str("error.code"))
+	detail := reviewer.call("GET", pathf("/applications/%d", app), nil)
+	require.Equal(t, "college_review", detail.str("application.stage"), "the read model did not move")
+	require.Contains(t, detail.str("actions.0.action")+detail.str("actions.1.action")+detail.str("actions.2.action"), "decide", "the reviewer may still decide")
+	decide(t, reviewer, app, ok, 200)
+	require.Equal(t, "academic_review", reviewer.call("GET", pathf("/applications/%d", app), nil).str("application.stage"))
+}

@@ -101,6 +101,7 @@ var refusalKinds = map[string]Kind{
 	workflows.CodeInvalidText:       KindInvalid,
 	workflows.CodeUnknownMessage:    KindBadRequest,
 	workflows.CodeActorUnverified:   KindForbidden,
+	workflows.CodeRecordRefused:     KindInvalid,
 }
 
 // AsError turns any error of the layers below into an Error; nil when it is

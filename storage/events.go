@@ -142,6 +142,29 @@ func insertNotice(ctx context.Context, tx *sqlx.Tx, e Event, n Notice) error {
 	return err
 }
 
+// ReleaseQuota undoes ReserveQuota: the admission row goes and the project's count with it.
+func (s *Store) ReleaseQuota(ctx context.Context, applicationID int64) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var projectID int64
+		err := tx.GetContext(ctx, &projectID, `DELETE FROM admissions WHERE application_id = $1 RETURNING project_id`, applicationID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // released by an earlier attempt
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE projects SET admitted_count = admitted_count - 1 WHERE id = $1 AND admitted_count > 0`, projectID)
+		return err
+	})
+}
+
+// DiscardSnapshot removes the snapshot taken for a sequence whose event was never recorded.
+func (s *Store) DiscardSnapshot(ctx context.Context, applicationID int64, seq int) error {
+	_, err := s.DB.ExecContext(ctx, `DELETE FROM submission_snapshots s WHERE application_id = $1 AND seq = $2
+		AND NOT EXISTS (SELECT 1 FROM timeline_events t WHERE t.application_id = s.application_id AND t.seq = s.seq)`, applicationID, seq)
+	return err
+}
+
 // ReserveQuota admits an application against its project's 推荐名额, atomically:
 // false when the quota is full. Reserving again for the same application is a no-op that answers true.
 func (s *Store) ReserveQuota(ctx context.Context, applicationID int64) (bool, error) {

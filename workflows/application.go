@@ -216,6 +216,9 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 	if r := s.Check(name, req, workflow.Now(ctx)); r != nil {
 		return View{}, asError(r)
 	}
+	// What to undo should the read model refuse the record: the transition and what led to it.
+	before := s.clone()
+	var undo []func(workflow.Context) error
 	ev := Event{Actor: req.Actor, Opinion: req.Opinion}
 	var notices []activities.Notice
 	var funding *activities.Funding
@@ -231,10 +234,11 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 				temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{check.Problems}})
 		}
 		var sha string
-		if err := w.execute(ctx, activities.NameTakeSnapshot,
-			activities.SnapshotRequest{ApplicationID: s.Input.ApplicationID, Seq: s.Seq + 1}, &sha); err != nil {
+		snapshot := activities.SnapshotRequest{ApplicationID: s.Input.ApplicationID, Seq: s.Seq + 1}
+		if err := w.execute(ctx, activities.NameTakeSnapshot, snapshot, &sha); err != nil {
 			return View{}, err
 		}
+		undo = append(undo, func(ctx workflow.Context) error { return w.execute(ctx, activities.NameDiscardSnapshot, snapshot, nil) })
 		if name == process.MsgSubmit {
 			s.ReturnDate = check.ReturnDate
 		}
@@ -252,6 +256,9 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 			if !reserved {
 				return View{}, asError(refuse(CodeQuotaFull, "该项目的推荐名额已满，不能再录取"))
 			}
+			undo = append(undo, func(ctx workflow.Context) error {
+				return w.execute(ctx, activities.NameReleaseQuota, activities.QuotaRequest{ApplicationID: s.Input.ApplicationID}, nil)
+			})
 			if req.Funding != nil {
 				amount := req.Funding.Amount
 				funding = &activities.Funding{Source: req.Funding.Source, Amount: &amount, Note: req.Funding.Note}
@@ -295,7 +302,19 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 		ev.Actor.Name += ViaTemporalMark
 	}
 	if err := w.record(ctx, ev, notices, funding); err != nil {
-		return View{}, err
+		var appErr *temporal.ApplicationError
+		if !errors.As(err, &appErr) || appErr.Type() != activities.CodeRecordRefused {
+			return View{}, err
+		}
+		// The read model cannot hold this event: the message does not take effect, so that the
+		// workflow and the read model never disagree.
+		*w.state = *before
+		for _, u := range undo {
+			if err := u(ctx); err != nil {
+				return View{}, err
+			}
+		}
+		return View{}, asError(refuse(CodeRecordRefused, "该操作的内容无法保存，操作未生效；请修改后重试"))
 	}
 	return s.View(workflow.Now(ctx)), nil
 }
@@ -378,6 +397,9 @@ func (w *application) record(ctx workflow.Context, ev Event, notices []activitie
 		rec.Projection.SnapshotSHA256 = sha
 	}
 	if err := w.execute(ctx, activities.NameRecordEvent, rec, nil); err != nil {
+		// Nothing was recorded: the number and the timeline entry are given back.
+		s.Seq--
+		s.Timeline = s.Timeline[:len(s.Timeline)-1]
 		return err
 	}
 	return workflow.UpsertTypedSearchAttributes(ctx,

@@ -78,7 +78,12 @@ type harness struct {
 	quotaOK  bool
 	problems []activities.Problem
 	start    time.Time
+	// undone lists the compensations run, in order.
+	undone []string
 }
+
+// refusedByDatabase is an opinion the harness's read model refuses, as a constraint would.
+const refusedByDatabase = "数据库拒绝"
 
 func timing() Timing {
 	return Timing{
@@ -101,11 +106,28 @@ func newHarness(t *testing.T) *harness {
 	h.env.RegisterActivityWithOptions(a.TakeSnapshot, activity.RegisterOptions{Name: activities.NameTakeSnapshot})
 	h.env.RegisterActivityWithOptions(a.ReserveQuota, activity.RegisterOptions{Name: activities.NameReserveQuota})
 	h.env.RegisterActivityWithOptions(a.VerifyActor, activity.RegisterOptions{Name: activities.NameVerifyActor})
+	h.env.RegisterActivityWithOptions(a.ReleaseQuota, activity.RegisterOptions{Name: activities.NameReleaseQuota})
+	h.env.RegisterActivityWithOptions(a.DiscardSnapshot, activity.RegisterOptions{Name: activities.NameDiscardSnapshot})
 	h.env.OnActivity(activities.NameVerifyActor, mock.Anything, mock.Anything).Return(verifyAgainst(accounts))
 	h.env.OnActivity(activities.NameRecordEvent, mock.Anything, mock.Anything).Return(func(_ context.Context, e activities.EventRecord) error {
 		h.mu.Lock()
 		defer h.mu.Unlock()
+		if e.Opinion == refusedByDatabase {
+			return temporal.NewNonRetryableApplicationError("check constraint", activities.CodeRecordRefused, nil)
+		}
 		h.records = append(h.records, e)
+		return nil
+	})
+	h.env.OnActivity(activities.NameReleaseQuota, mock.Anything, mock.Anything).Return(func(context.Context, activities.QuotaRequest) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.undone = append(h.undone, activities.NameReleaseQuota)
+		return nil
+	})
+	h.env.OnActivity(activities.NameDiscardSnapshot, mock.Anything, mock.Anything).Return(func(context.Context, activities.SnapshotRequest) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.undone = append(h.undone, activities.NameDiscardSnapshot)
 		return nil
 	})
 	h.env.OnActivity(activities.NameCheckSubmission, mock.Anything, mock.Anything).Return(func(_ context.Context, c activities.SubmissionCheck) (activities.SubmissionResult, error) {
@@ -444,6 +466,47 @@ func TestSignalsTheReadModelCouldNotHoldAreRefused(t *testing.T) {
 	last := lastOf(h.records, EventDecided)
 	require.Equal(t, college.Name+ViaTemporalMark, last.ActorName, "a name with a NUL gives way to the account's own")
 	require.Equal(t, "academic_review", h.view().Stage, "the application went on")
+}
+
+// TestRefusedRecordUndoesTheTransition: when the read model refuses an event for its content, the
+// message does not take effect: the state goes back, the quota place and the snapshot taken for it
+// are given back, the caller hears why, and the application goes on from where it was.
+func TestRefusedRecordUndoesTheTransition(t *testing.T) {
+	m := time.Minute
+	h := newHarness(t)
+	refused := func(a Actor) Request {
+		return Request{Actor: a, Decision: process.DecisionApprove, Opinion: refusedByDatabase}
+	}
+	h.env.RegisterDelayedCallback(func() {
+		require.Equal(t, "college_review", h.view().Stage, "the refused approval did not move the application")
+	}, 2*m+30*time.Second)
+	h.env.RegisterDelayedCallback(func() {
+		require.Equal(t, "foreign_review", h.view().Stage, "the refused admission did not admit")
+	}, 5*m+30*time.Second)
+	res := h.run(h.input(), []step{
+		{at: m, msg: process.MsgSubmit, req: Request{Actor: student}},
+		{at: 2 * m, msg: process.MsgDecide, req: refused(college)},
+		{at: 3 * m, msg: process.MsgDecide, req: approve(college)},
+		{at: 4 * m, msg: process.MsgDecide, req: approve(academic)},
+		{at: 5 * m, msg: process.MsgDecide, req: refused(foreign)},
+		{at: 6 * m, msg: process.MsgDecide, req: approve(foreign)},
+		{at: 7 * m, msg: process.MsgDecide, req: refused(foreign), signal: true},
+	})
+	require.Equal(t, []string{"", CodeRecordRefused, "", "", CodeRecordRefused, "", ""}, res)
+	require.Equal(t, []string{activities.NameReleaseQuota}, h.undone, "the admission's quota place is given back")
+	for i, r := range h.records {
+		require.Equal(t, i+1, r.Seq, "no number is lost to a refused record")
+	}
+	require.Equal(t, "predeparture_materials", h.view().Stage)
+	require.Equal(t, []string{EventCreated, EventSubmitted, EventDecided, EventDecided, EventDecided}, kindsOf(h.records[:5]))
+}
+
+func kindsOf(records []activities.EventRecord) []string {
+	var out []string
+	for _, r := range records {
+		out = append(out, r.Kind)
+	}
+	return out
 }
 
 func TestTimers(t *testing.T) {

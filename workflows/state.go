@@ -1,6 +1,8 @@
 package workflows
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -34,6 +36,14 @@ type State struct {
 	// RefuseUnrecordable: messages whose words the read model could not record
 	// are refused (see Request.problem). Off only for histories recorded before the rule.
 	RefuseUnrecordable bool
+}
+
+// clone is a copy that shares nothing the original may change.
+func (s *State) clone() *State {
+	c := *s
+	c.Timeline = slices.Clone(s.Timeline)
+	c.Approvers = maps.Clone(s.Approvers)
+	return &c
 }
 
 // NewState is the state of a fresh draft.
@@ -80,6 +90,7 @@ const (
 	CodeFundingNotAllowed = "funding_not_allowed"
 	CodeInvalidText       = "invalid_text"
 	CodeActorUnverified   = "actor_unverified"
+	CodeRecordRefused     = "record_refused"
 )
 
 func (s *State) phase() process.Phase { return s.Input.Definition.Phases[s.PhaseIndex] }
