@@ -145,12 +145,21 @@ func (a *Activities) TakeSnapshot(ctx context.Context, r SnapshotRequest) (strin
 
 // CheckSubmission applies the rules at submit: complete forms, eligibility,
 // required attachments, one open application. Problems are answers, not errors.
-func (a *Activities) CheckSubmission(ctx context.Context, c SubmissionCheck) (SubmissionResult, error) {
+func (a *Activities) CheckSubmission(ctx context.Context, c SubmissionCheck) (res SubmissionResult, err error) {
+	// From here until the submission is recorded (or refused) edits are held back, so that what is
+	// checked and then snapshotted is what reviewers will see.
+	if err := a.Store.MarkSubmitting(ctx, c.ApplicationID); err != nil {
+		return res, err
+	}
+	defer func() {
+		if err == nil && len(res.Problems) > 0 {
+			err = a.Store.ClearSubmitting(ctx, c.ApplicationID)
+		}
+	}()
 	f, err := a.Store.SubmissionFacts(ctx, c.ApplicationID)
 	if err != nil {
 		return SubmissionResult{}, err
 	}
-	var res SubmissionResult
 	switch c.Phase {
 	case process.PhaseApplication:
 		res.Problems = applicationProblems(f)

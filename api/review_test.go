@@ -4,7 +4,11 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"outbound/activities"
+	"outbound/process"
+	"sync"
 	"testing"
 	"time"
 
@@ -275,4 +279,78 @@ func TestRecordTheDatabaseRefusesTakesNoEffect(t *testing.T) {
 	require.Contains(t, detail.str("actions.0.action")+detail.str("actions.1.action")+detail.str("actions.2.action"), "decide", "the reviewer may still decide")
 	decide(t, reviewer, app, ok, 200)
 	require.Equal(t, "academic_review", reviewer.call("GET", pathf("/applications/%d", app), nil).str("application.stage"))
+}
+
+// TestSubmitIsAtomicWithEdits: edits sent while the student submits either land before the
+// submission is checked or are refused; what was snapshotted is always what reviewers see.
+func TestSubmitIsAtomicWithEdits(t *testing.T) {
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	db := env.Services.Store.DB
+	app := s.call("GET", pathf("/applications/%d", d.id), nil)
+	dep, ret := app.str("application.projectStartDate"), app.str("application.projectEndDate")
+	for round := range 6 {
+		stop := make(chan struct{})
+		var edits sync.WaitGroup
+		for w := range 2 {
+			edits.Add(1)
+			go func() {
+				defer edits.Done()
+				for i := 0; ; i++ {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					gpa := 3.0 + float64((round*1000+w*500+i)%100)/100
+					r := s.call("PUT", pathf("/applications/%d/apply-info", d.id), map[string]any{"gpa": gpa, "weightedAverage": 88.5,
+						"departureDate": dep, "returnDate": ret})
+					if r.status != 200 && r.status != 409 {
+						t.Errorf("edit answered %d: %s", r.status, r.body)
+						return
+					}
+				}
+			}()
+		}
+		time.Sleep(30 * time.Millisecond)
+		r := s.call("POST", pathf("/applications/%d/submit", d.id), nil)
+		time.Sleep(30 * time.Millisecond)
+		close(stop)
+		edits.Wait()
+		require.Equal(t, 200, r.status, string(r.body))
+		var snapshotGPA, shownGPA float64
+		require.NoError(t, db.Get(&snapshotGPA, `SELECT (content->'applyInfo'->>'gpa')::float8 FROM submission_snapshots WHERE application_id = $1 ORDER BY seq DESC LIMIT 1`, d.id))
+		require.NoError(t, db.Get(&shownGPA, `SELECT gpa::float8 FROM applications WHERE id = $1`, d.id))
+		require.Equal(t, snapshotGPA, shownGPA, "round %d: the snapshot is what reviewers see", round)
+		require.Equal(t, 200, s.call("POST", pathf("/applications/%d/withdraw", d.id), nil).status)
+	}
+}
+
+// TestEditsWaitOutASubmission: once a submission is being checked, edits of the draft are refused
+// until it is recorded; a mark left by a submission that never finished lapses.
+func TestEditsWaitOutASubmission(t *testing.T) {
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	acts := &activities.Activities{Store: env.Services.Store, Files: env.Services.Files}
+	res, err := acts.CheckSubmission(context.Background(), activities.SubmissionCheck{ApplicationID: d.id, Phase: process.PhaseApplication})
+	require.NoError(t, err)
+	require.Empty(t, res.Problems)
+	app := s.call("GET", pathf("/applications/%d", d.id), nil)
+	info := map[string]any{"gpa": 3.1, "weightedAverage": 80, "departureDate": app.str("application.projectStartDate"),
+		"returnDate": app.str("application.projectEndDate")}
+	require.Equal(t, 409, s.call("PUT", pathf("/applications/%d/apply-info", d.id), info).status, "step 2 waits for the submission")
+	require.Equal(t, 409, s.call("PUT", pathf("/applications/%d/basic-info", d.id), basicInfo()).status, "step 1 too")
+	require.Equal(t, 409, s.upload(pathf("/applications/%d/attachments?requirementId=%d", d.id, d.required[0]), "a.pdf", pdfFile()).status, "and files")
+	require.Equal(t, 409, s.call("POST", pathf("/applications/%d/language-scores", d.id),
+		map[string]any{"language": "英语", "requirement": "雅思", "score": "7.0", "examDate": "2025-01-01"}).status, "and language scores")
+
+	// A submission that never finished does not hold the draft for ever.
+	_, err = env.Services.Store.DB.Exec(`UPDATE applications SET submitting_since = now() - interval '11 minutes' WHERE id = $1`, d.id)
+	require.NoError(t, err)
+	require.Equal(t, 200, s.call("PUT", pathf("/applications/%d/apply-info", d.id), info).status)
+
+	// A submission that is recorded ends the hold: after withdrawing, the student edits again.
+	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/submit", d.id), nil).status)
+	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/withdraw", d.id), nil).status)
+	require.Equal(t, 200, s.call("PUT", pathf("/applications/%d/apply-info", d.id), info).status)
 }

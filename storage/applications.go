@@ -208,7 +208,7 @@ func (s *Store) SaveBasicInfo(ctx context.Context, id int64, b *BasicInfo) error
 		is_postgraduate = $12, cohort = $13, degree_level = $14, grade = $15, schooling_length = $16, phone = $17,
 		email = $18, emergency_name = $19, emergency_phone = $20, family_address = $21, supervisor_name = $22,
 		supervisor_phone = $23, basic_saved_at = now(), updated_at = now()
-		WHERE id = $1 AND stage = `+formStage,
+		WHERE id = $1 AND stage = `+formStage+` AND `+notSubmitting,
 		id, b.NameCN, b.StudentNo, b.IDCardNo, b.Gender, b.PoliticalStatus, b.HukouLocation, b.BirthDate, b.Ethnicity,
 		b.PassportNo, b.Major, b.IsPostgraduate, b.Cohort, b.DegreeLevel, b.Grade, b.SchoolingLength, b.Phone, b.Email,
 		b.EmergencyName, b.EmergencyPhone, b.FamilyAddress, b.SupervisorName, b.SupervisorPhone)
@@ -218,7 +218,7 @@ func (s *Store) SaveBasicInfo(ctx context.Context, id int64, b *BasicInfo) error
 // SaveApplyInfo writes step 2 while the application is editable.
 func (s *Store) SaveApplyInfo(ctx context.Context, id int64, info *ApplyInfo) error {
 	res, err := s.DB.ExecContext(ctx, `UPDATE applications SET departure_date = $2, return_date = $3, gpa = $4,
-		weighted_average = $5, info_saved_at = now(), updated_at = now() WHERE id = $1 AND stage = `+formStage,
+		weighted_average = $5, info_saved_at = now(), updated_at = now() WHERE id = $1 AND stage = `+formStage+` AND `+notSubmitting,
 		id, info.DepartureDate, info.ReturnDate, info.GPA, info.WeightedAverage)
 	return rowsOrConflict(res, err)
 }
@@ -256,8 +256,25 @@ func (s *Store) LanguageScores(ctx context.Context, applicationID int64) ([]Lang
 // definition, as an SQL literal.
 var formStage = pq.QuoteLiteral(process.DefaultDefinition().FormStage())
 
-// editableDraft guards writes to a draft's parts in the same statement.
-var editableDraft = `EXISTS (SELECT 1 FROM applications WHERE id = $1 AND stage = ` + formStage + `)`
+// notSubmitting holds edits back while a submission is checked and its snapshot taken
+// (MarkSubmitting); a marker left by a submission that never finished lapses.
+const notSubmitting = `(submitting_since IS NULL OR submitting_since < now() - interval '10 minutes')`
+
+// editableDraft guards writes to a draft's parts in the same statement. The share lock makes the
+// write wait for a submission that is marking the row, and then see its mark.
+var editableDraft = `EXISTS (SELECT 1 FROM applications WHERE id = $1 AND stage = ` + formStage + ` AND ` + notSubmitting + ` FOR SHARE)`
+
+// MarkSubmitting marks an application as being submitted, after the edits in flight have committed.
+func (s *Store) MarkSubmitting(ctx context.Context, id int64) error {
+	_, err := s.DB.ExecContext(ctx, `UPDATE applications SET submitting_since = now() WHERE id = $1`, id)
+	return err
+}
+
+// ClearSubmitting lets edits in again after a submission that was refused.
+func (s *Store) ClearSubmitting(ctx context.Context, id int64) error {
+	_, err := s.DB.ExecContext(ctx, `UPDATE applications SET submitting_since = NULL WHERE id = $1 AND submitting_since IS NOT NULL`, id)
+	return err
+}
 
 // AddLanguageScore adds a row to an editable application.
 func (s *Store) AddLanguageScore(ctx context.Context, l *LanguageScore) error {

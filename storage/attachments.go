@@ -41,7 +41,7 @@ func (s *Store) InsertAttachmentTx(ctx context.Context, tx *sqlx.Tx, a *Attachme
 	if a.ApplicationID != nil && len(editableStages) > 0 {
 		var ok bool
 		// The row lock orders concurrent uploads of one application.
-		if err := tx.GetContext(ctx, &ok, `SELECT stage = ANY($2) FROM applications WHERE id = $1 FOR UPDATE`,
+		if err := tx.GetContext(ctx, &ok, `SELECT stage = ANY($2) AND `+notSubmitting+` FROM applications WHERE id = $1 FOR UPDATE`,
 			*a.ApplicationID, stringArray(editableStages)); err != nil {
 			return notFound(err)
 		}
@@ -79,7 +79,7 @@ func (s *Store) Attachments(ctx context.Context, applicationID int64) ([]Attachm
 func (s *Store) DeleteAttachment(ctx context.Context, id, applicationID int64, kind, stage string) error {
 	res, err := s.DB.ExecContext(ctx, `UPDATE attachments SET deleted_at = now()
 		WHERE id = $1 AND application_id = $2 AND deleted_at IS NULL AND kind = $3
-		  AND EXISTS (SELECT 1 FROM applications WHERE id = $2 AND stage = $4)`,
+		  AND EXISTS (SELECT 1 FROM applications WHERE id = $2 AND stage = $4 AND `+notSubmitting+` FOR SHARE)`,
 		id, applicationID, kind, stage)
 	return rowsOrConflict(res, err)
 }

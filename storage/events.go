@@ -92,7 +92,7 @@ func (s *Store) RecordEvent(ctx context.Context, e Event) error {
 				submitted_at = CASE WHEN $11 THEN coalesce(submitted_at, $13) ELSE submitted_at END,
 				admitted_at = CASE WHEN $12 THEN $13 ELSE admitted_at END,
 				snapshot_sha256 = CASE WHEN $14 <> '' THEN $14 ELSE snapshot_sha256 END,
-				last_event_seq = $2, updated_at = now()
+				submitting_since = NULL, last_event_seq = $2, updated_at = now()
 			WHERE id = $1 AND last_event_seq < $2`,
 			e.ApplicationID, e.Seq, p.Status, p.Phase, p.Stage, p.AwaitingRole, p.StageEnteredAt, p.DueAt, p.Overdue,
 			closedAt, p.Submitted, p.Admitted, e.OccurredAt, p.SnapshotSHA256)
@@ -158,11 +158,15 @@ func (s *Store) ReleaseQuota(ctx context.Context, applicationID int64) error {
 	})
 }
 
-// DiscardSnapshot removes the snapshot taken for a sequence whose event was never recorded.
+// DiscardSnapshot removes the snapshot taken for a sequence whose event was never recorded, and
+// lets edits in again.
 func (s *Store) DiscardSnapshot(ctx context.Context, applicationID int64, seq int) error {
 	_, err := s.DB.ExecContext(ctx, `DELETE FROM submission_snapshots s WHERE application_id = $1 AND seq = $2
 		AND NOT EXISTS (SELECT 1 FROM timeline_events t WHERE t.application_id = s.application_id AND t.seq = s.seq)`, applicationID, seq)
-	return err
+	if err != nil {
+		return err
+	}
+	return s.ClearSubmitting(ctx, applicationID)
 }
 
 // ReserveQuota admits an application against its project's 推荐名额, atomically:
