@@ -4,6 +4,7 @@ package api_test
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/xml"
 	"fmt"
 	"net/http"
@@ -401,4 +402,49 @@ func TestCASProvisioning(t *testing.T) {
 	var actions []string
 	require.NoError(t, env.Services.Store.DB.Select(&actions, `SELECT action FROM audit_log WHERE target_id = $1 ORDER BY id`, fmt.Sprint(acc["id"])))
 	require.Equal(t, []string{"account.provision", "account.provision_update", "account.update"}, actions)
+}
+
+// TestChangeOwnPassword: a local account changes its password with the current one; other
+// sessions end, this one stays; a wrong current password counts towards the lockout; a CAS-only
+// account is told where to change it.
+func TestChangeOwnPassword(t *testing.T) {
+	admin := login(t, "admin")
+	for _, role := range []string{"student", "college_reviewer"} {
+		name := fmt.Sprintf("pw%s%d", role[:3], time.Now().UnixNano()%1e9)
+		r := admin.call("POST", "/accounts", map[string]any{"username": name, "displayName": "改密码", "role": role, "collegeCode": "LIT", "password": "First-2026"})
+		require.Equal(t, 201, r.status, string(r.body))
+		signIn := func(pw string) *client {
+			c := newClient(t)
+			lr := c.call("POST", "/auth/login", map[string]string{"username": name, "password": pw})
+			require.Equal(t, 200, lr.status, string(lr.body))
+			c.token = lr.str("token")
+			return c
+		}
+		here, elsewhere := signIn("First-2026"), signIn("First-2026")
+		require.Equal(t, true, here.call("GET", "/me", nil).get("localPassword"))
+		r = here.call("POST", "/me/password", map[string]any{"currentPassword": "wrong-one", "newPassword": "Second-2026"})
+		require.Equal(t, 422, r.status)
+		require.Equal(t, "当前密码不正确", r.errField("currentPassword"))
+		r = here.call("POST", "/me/password", map[string]any{"currentPassword": "First-2026", "newPassword": "short"})
+		require.Equal(t, 422, r.status)
+		require.NotEmpty(t, r.errField("newPassword"))
+		require.Equal(t, 204, here.call("POST", "/me/password", map[string]any{"currentPassword": "First-2026", "newPassword": "Second-2026"}).status)
+		require.Equal(t, 200, here.call("GET", "/me", nil).status, "this session stays")
+		require.Equal(t, 401, elsewhere.call("GET", "/me", nil).status, "other sessions end")
+		require.Equal(t, 401, newClient(t).call("POST", "/auth/login", map[string]string{"username": name, "password": "First-2026"}).status)
+		signIn("Second-2026")
+	}
+	// A roster account signs in through CAS only and has no password here to change.
+	var id int64
+	require.NoError(t, env.Services.Store.DB.Get(&id, `INSERT INTO accounts (username, display_name, role, college_code) VALUES ($1, 'CAS', 'student', 'LIT') RETURNING id`,
+		fmt.Sprintf("cas%d", time.Now().UnixNano()%1e9)))
+	sum := sha256.Sum256([]byte("cas-only-session-token"))
+	_, err := env.Services.Store.DB.Exec(`INSERT INTO sessions (token_hash, account_id, csrf_token, expires_at) VALUES ($1, $2, 'x', now() + interval '1 hour')`, sum[:], id)
+	require.NoError(t, err)
+	cas := newClient(t)
+	cas.token = "cas-only-session-token"
+	require.Equal(t, false, cas.call("GET", "/me", nil).get("localPassword"))
+	r := cas.call("POST", "/me/password", map[string]any{"currentPassword": "anything-1", "newPassword": "Second-2026"})
+	require.Equal(t, 409, r.status)
+	require.Contains(t, r.str("error.message"), "统一身份认证")
 }

@@ -71,6 +71,14 @@ func (s *Server) logout(c *gin.Context) (any, error) {
 
 func (s *Server) me(c *gin.Context) (any, error) { return service.ViewOf(caller(c).Account), nil }
 
+func (s *Server) changePassword(c *gin.Context) (any, error) {
+	in, err := body[service.PasswordChange](c)
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.Service.ChangePassword(c.Request.Context(), caller(c), c.GetString(ctxToken), in)
+}
+
 var errCSRF = &service.Error{Kind: service.KindForbidden, Code: "csrf", Message: "页面已过期，请刷新后重试"}
 
 // authenticate finds the session from the bearer token or the cookie; cookie

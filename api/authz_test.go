@@ -24,6 +24,7 @@ var accessRules = map[string]string{
 	"GET /auth/cas/logout":                          "public",
 	"POST /auth/logout":                             "all",
 	"GET /me":                                       "all",
+	"POST /me/password":                             "all",
 	"GET /profile":                                  "student",
 	"PUT /profile":                                  "student",
 	"POST /profile/learning-experiences":            "student",

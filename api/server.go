@@ -109,6 +109,7 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/auth/cas/logout", public: true, handler: s.casLogout},
 		{method: "POST", path: "/auth/logout", roles: anyone, handler: noContent(s.logout)},
 		{method: "GET", path: "/me", roles: anyone, handler: ok(s.me)},
+		{method: "POST", path: "/me/password", roles: anyone, handler: noContent(s.changePassword)},
 		{method: "GET", path: "/process", roles: anyone, handler: ok(s.getRules)},
 
 		{method: "GET", path: "/profile", roles: students, handler: ok(s.getProfile)},

@@ -25,22 +25,24 @@ type AccountView struct {
 	Role        string  `json:"role"`
 	CollegeCode *string `json:"collegeCode"`
 	CollegeName *string `json:"collegeName"`
+	// LocalPassword: the account has a password here (besides, or instead of, CAS).
+	LocalPassword bool `json:"localPassword"`
 }
 
 // ViewOf is the account as its owner sees it.
 func ViewOf(a *storage.Account) AccountView {
-	return AccountView{ID: a.ID, Username: a.Username, DisplayName: a.DisplayName, Role: a.Role, CollegeCode: a.CollegeCode, CollegeName: a.CollegeName}
+	return AccountView{ID: a.ID, Username: a.Username, DisplayName: a.DisplayName, Role: a.Role, CollegeCode: a.CollegeCode,
+		CollegeName: a.CollegeName, LocalPassword: a.PasswordHash != nil}
 }
 
 // AdminAccountView is an account as administrators see it.
 type AdminAccountView struct {
 	AccountView
-	Disabled      bool `json:"disabled"`
-	LocalPassword bool `json:"localPassword"`
+	Disabled bool `json:"disabled"`
 }
 
 func adminView(a *storage.Account) AdminAccountView {
-	return AdminAccountView{AccountView: ViewOf(a), Disabled: a.Disabled, LocalPassword: a.PasswordHash != nil}
+	return AdminAccountView{AccountView: ViewOf(a), Disabled: a.Disabled}
 }
 
 // AccountInput is what administrators set on an account.
@@ -84,14 +86,14 @@ func (s *Service) validateAccount(ctx context.Context, in *AccountInput, creatin
 		}
 	}
 	if in.Password != "" {
-		checkPassword(f, in.Password)
+		checkPassword(f, "password", in.Password)
 	}
 	return f.err()
 }
 
-func checkPassword(f fields, pw string) {
+func checkPassword(f fields, field, pw string) {
 	if len(pw) < 8 || len(pw) > 72 {
-		f.add("password", "密码应为8至72个字符")
+		f.add(field, "密码应为8至72个字符")
 	}
 }
 
@@ -179,7 +181,7 @@ func (s *Service) UpdateAccount(ctx context.Context, who Caller, id int64, in Ac
 // ResetPassword sets a local password for an account.
 func (s *Service) ResetPassword(ctx context.Context, who Caller, id int64, password string) error {
 	f := fields{}
-	checkPassword(f, password)
+	checkPassword(f, "password", password)
 	if err := f.err(); err != nil {
 		return err
 	}
@@ -191,6 +193,54 @@ func (s *Service) ResetPassword(ctx context.Context, who Caller, id int64, passw
 		return err
 	}
 	s.audit(ctx, who, "account.reset_password", "account", id, nil, nil)
+	return nil
+}
+
+// PasswordChange is a signed-in person's new password, with the current one.
+type PasswordChange struct {
+	CurrentPassword string `json:"currentPassword"`
+	NewPassword     string `json:"newPassword"`
+}
+
+// ChangePassword sets the caller's own local password. A wrong current password counts towards
+// the lockout like a wrong sign-in; the caller's other sessions end, this one stays.
+func (s *Service) ChangePassword(ctx context.Context, who Caller, sessionToken string, in PasswordChange) error {
+	f := fields{}
+	if in.CurrentPassword == "" {
+		f.add("currentPassword", "请输入当前密码")
+	}
+	checkPassword(f, "newPassword", in.NewPassword)
+	if in.NewPassword != "" && in.NewPassword == in.CurrentPassword {
+		f.add("newPassword", "新密码不能与当前密码相同")
+	}
+	if err := f.err(); err != nil {
+		return err
+	}
+	acc, err := s.Store.AccountByID(ctx, who.ID)
+	if err != nil {
+		return err
+	}
+	if acc.PasswordHash == nil {
+		return conflict("no_local_password", "该账号通过统一身份认证登录，请在学校统一身份认证修改密码")
+	}
+	allowed, err := s.Store.ClaimLoginAttempt(ctx, acc.ID, maxLoginFailures, lockoutFor)
+	if err != nil {
+		return err
+	}
+	if !allowed {
+		return &Error{Kind: KindTooMany, Code: "locked", Message: "密码错误次数过多，账号已临时锁定，请15分钟后再试"}
+	}
+	if bcrypt.CompareHashAndPassword([]byte(*acc.PasswordHash), []byte(in.CurrentPassword)) != nil {
+		return Invalid(map[string]string{"currentPassword": "当前密码不正确"})
+	}
+	hash, err := hashPassword(in.NewPassword)
+	if err != nil {
+		return err
+	}
+	if err := s.Store.ChangeOwnPassword(ctx, acc.ID, *hash, hashToken(sessionToken)); err != nil {
+		return err
+	}
+	s.audit(ctx, who, "account.change_password", "account", acc.ID, nil, nil)
 	return nil
 }
 

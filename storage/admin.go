@@ -97,6 +97,19 @@ func (s *Store) SetPassword(ctx context.Context, id int64, hash string) error {
 	})
 }
 
+// ChangeOwnPassword replaces the account's password, clears its failures and ends its other
+// sessions; the session it was changed from stays.
+func (s *Store) ChangeOwnPassword(ctx context.Context, id int64, hash string, keepSession []byte) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE accounts SET password_hash = $2, failed_logins = 0, locked_until = NULL, updated_at = now() WHERE id = $1`, id, hash)
+		if err := rowsOrNotFound(res, err); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2`, id, keepSession)
+		return err
+	})
+}
+
 // AuditRow is an audit entry as administrators read it.
 type AuditRow struct {
 	ID         int64     `db:"id" json:"id"`

@@ -1,6 +1,6 @@
 // Outbound's web UI: a small single-page app without a build step. Pages are
 // functions that return elements; the hash names the page (#/projects).
-import { h, api, toast, roleNames, loadRules } from './lib.js';
+import { h, api, toast, roleNames, loadRules, dialog, field, formValues, showError, clearError } from './lib.js';
 import * as student from './student.js';
 import * as staff from './staff.js';
 import * as admin from './admin.js';
@@ -59,6 +59,19 @@ async function loadMe() {
   }
 }
 
+// changePassword lets a local account set a new password; other signed-in devices are signed out.
+function changePassword() {
+  const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true }),
+    field({ name: 'currentPassword', label: '当前密码', type: 'password', required: true }),
+    field({ name: 'newPassword', label: '新密码', type: 'password', required: true, hint: '8至72个字符；修改后其他设备上的登录将退出' }));
+  dialog('修改密码', form, (close) => [h('button', { type: 'button', class: 'secondary', onclick: close }, '取消'),
+    h('button', { type: 'button', class: 'primary', onclick: async (e) => {
+      clearError(form);
+      e.target.disabled = true;
+      try { await api('POST', '/me/password', formValues(form)); close(); toast('密码已修改'); } catch (err) { showError(form, err); } finally { e.target.disabled = false; }
+    } }, '保存')]);
+}
+
 function layout(content) {
   const me = state.me;
   const items = (menus[me.role] || []).map(([href, label]) =>
@@ -73,6 +86,7 @@ function layout(content) {
     h('header', { class: 'top' },
       h('a', { class: 'brand', href: home[me.role] || '#/reviews' }, '外事综合服务系统'),
       h('span', { class: 'who' }, me.displayName, ' · ', roleNames[me.role] || me.role, me.collegeName ? ' · ' + me.collegeName : ''),
+      me.localPassword ? h('button', { class: 'link', type: 'button', onclick: changePassword }, '修改密码') : '',
       h('button', { class: 'link', type: 'button', onclick: logout }, '退出')),
     h('nav', { class: 'menu', 'aria-label': '主菜单' }, items),
     h('main', { id: 'main' }, content));
