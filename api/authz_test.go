@@ -65,6 +65,7 @@ var accessRules = map[string]string{
 	"POST /applications/:id/delete":                 "student",
 	"POST /applications/:id/submit-predeparture":    "student",
 	"POST /applications/:id/submit-return-report":   "student",
+	"POST /applications/:id/give-up":                "student",
 	"POST /applications/:id/decide":                 "college_reviewer academic_affairs foreign_affairs",
 	"GET /reviews":                                  "college_reviewer academic_affairs foreign_affairs admin",
 	"POST /reviews/batch-approve":                   "college_reviewer academic_affairs foreign_affairs",

@@ -170,6 +170,14 @@ func (s *Server) message(name string) handler {
 	}
 }
 
+func (s *Server) giveUp(c *gin.Context) (any, error) {
+	id, in, err := idAndBody[service.GiveUp](c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.Service.GiveUpAdmission(c.Request.Context(), caller(c), id, in, idempotencyKey(c))
+}
+
 func (s *Server) decide(c *gin.Context) (any, error) {
 	id, in, err := idAndBody[service.Decision](c, "id")
 	if err != nil {

@@ -80,7 +80,7 @@ func TestReviewThroughAdmissionAndPreDeparture(t *testing.T) {
 
 	// Pre-departure: materials, 初审 and 复审 by different people, then foreign affairs.
 	r = s.call("GET", pathf("/applications/%d", id), nil)
-	require.Equal(t, []string{"view", "upload-predeparture", "delete-predeparture", "track"}, actionNames(r))
+	require.Equal(t, []string{"view", "upload-predeparture", "delete-predeparture", "give-up", "track"}, actionNames(r))
 	require.Equal(t, 409, s.upload(pathf("/applications/%d/supplements", id), "x.pdf", pdfFile()).status, "no supplements outside review")
 	admittedOn := int64(r.list("requirements")[0].(map[string]any)["files"].([]any)[0].(map[string]any)["id"].(float64))
 	require.Equal(t, 409, s.call("DELETE", pathf("/applications/%d/attachments/%d", id, admittedOn), nil).status,
@@ -353,4 +353,72 @@ func TestEditsWaitOutASubmission(t *testing.T) {
 	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/submit", d.id), nil).status)
 	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/withdraw", d.id), nil).status)
 	require.Equal(t, 200, s.call("PUT", pathf("/applications/%d/apply-info", d.id), info).status)
+}
+
+// TestDeleteAfterWithdrawAndGiveUp: a student who withdrew, or was returned, can delete the
+// application and apply to another project; an admitted student can give the place up, which
+// returns it to the project and frees the one-project slot.
+func TestDeleteAfterWithdrawAndGiveUp(t *testing.T) {
+	quota := 1
+	first, second := newProject(t, projectSpec{quota: &quota}), newProject(t, projectSpec{})
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, first)
+	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/submit", d.id), nil).status)
+	r := s.call("POST", pathf("/applications/%d/delete", d.id), nil)
+	require.Equal(t, 409, r.status, "not while in review")
+	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/withdraw", d.id), nil).status)
+	require.Contains(t, rowActions(s.call("GET", "/applications", nil), d.id), "delete", "the 操作 menu offers 申请删除 after a withdrawal")
+	r = s.call("POST", pathf("/applications/%d/delete", d.id), nil)
+	require.Equal(t, 200, r.status, string(r.body))
+	require.Equal(t, "已删除", r.str("application.status"))
+	require.NotEmpty(t, r.list("timeline"), "the history is kept")
+
+	// The slot is free: the student applies to the other project, which is returned, then deleted too.
+	d2 := newDraft(t, s, second)
+	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/submit", d2.id), nil).status)
+	decide(t, login(t, "lit-reviewer"), d2.id, map[string]any{"decision": "return", "opinion": "请补充"}, 200)
+	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/delete", d2.id), nil).status)
+
+	// Admitted to the first project's only place, then given up: the place returns.
+	d3 := newDraft(t, s, first)
+	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/submit", d3.id), nil).status)
+	decide(t, login(t, "lit-reviewer"), d3.id, ok, 200)
+	decide(t, login(t, "jwc1"), d3.id, ok, 200)
+	decide(t, login(t, "wsc"), d3.id, ok, 200)
+	var admitted int
+	require.NoError(t, env.Services.Store.DB.Get(&admitted, `SELECT admitted_count FROM projects WHERE id = $1`, first))
+	require.Equal(t, 1, admitted)
+	require.Equal(t, 403, login(t, "wsc").call("POST", pathf("/applications/%d/give-up", d3.id), map[string]any{"reason": "x"}).status)
+	require.Equal(t, 404, newStudent(t, "LIT").call("POST", pathf("/applications/%d/give-up", d3.id), map[string]any{"reason": "x"}).status)
+	r = s.call("POST", pathf("/applications/%d/give-up", d3.id), map[string]any{"reason": ""})
+	require.Equal(t, 422, r.status)
+	require.NotEmpty(t, r.errField("reason"))
+	require.Contains(t, rowActions(s.call("GET", "/applications", nil), d3.id), "give-up")
+	r = s.call("POST", pathf("/applications/%d/give-up", d3.id), map[string]any{"reason": "签证未获批"})
+	require.Equal(t, 200, r.status, string(r.body))
+	require.Equal(t, "已放弃录取", r.str("application.status"))
+	require.NoError(t, env.Services.Store.DB.Get(&admitted, `SELECT admitted_count FROM projects WHERE id = $1`, first))
+	require.Equal(t, 0, admitted, "the place returns to the project")
+
+	// Another student takes the place.
+	other, app := submitted(t, "LIT", first)
+	_ = other
+	decide(t, login(t, "lit-reviewer"), app, ok, 200)
+	decide(t, login(t, "jwc1"), app, ok, 200)
+	decide(t, login(t, "wsc"), app, ok, 200)
+}
+
+// rowActions is the 操作 menu of one row of a student's list.
+func rowActions(list *response, id int64) []string {
+	var out []string
+	for _, item := range list.list("items") {
+		row := item.(map[string]any)
+		if int64(row["application"].(map[string]any)["id"].(float64)) != id {
+			continue
+		}
+		for _, a := range row["actions"].([]any) {
+			out = append(out, fmt.Sprint(a))
+		}
+	}
+	return out
 }

@@ -151,6 +151,7 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/applications/:id/delete", roles: students, handler: ok(s.message(process.MsgDelete))},
 		{method: "POST", path: "/applications/:id/submit-predeparture", roles: students, handler: ok(s.message(process.MsgSubmitPredeparture))},
 		{method: "POST", path: "/applications/:id/submit-return-report", roles: students, handler: ok(s.message(process.MsgSubmitReturnReport))},
+		{method: "POST", path: "/applications/:id/give-up", roles: students, handler: ok(s.giveUp)},
 		{method: "POST", path: "/applications/:id/decide", roles: deciders, handler: ok(s.decide)},
 
 		{method: "GET", path: "/reviews", roles: reviewers, handler: ok(s.reviewQueue)},

@@ -115,6 +115,7 @@ const (
 	ActionSubmitReturnReport Action = "submit-return-report" // 返校总结提交
 	ActionTrack              Action = "track"                // 进度跟踪
 	ActionDecide             Action = "decide"               // 审核
+	ActionGiveUp             Action = "give-up"              // 放弃录取
 )
 
 // ActionLabels are the menu's words.
@@ -129,6 +130,7 @@ var ActionLabels = map[Action]string{
 	ActionSubmitReturnReport: "返校总结提交",
 	ActionTrack:              "进度跟踪",
 	ActionDecide:             "审核",
+	ActionGiveUp:             "放弃录取",
 }
 
 // Zone is the university's time zone: deadlines, dates and times people read are in it.

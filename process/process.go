@@ -53,10 +53,12 @@ const (
 	MsgSubmitPredeparture = "submit-predeparture"
 	MsgSubmitReturnReport = "submit-return-report"
 	MsgDecide             = "decide"
+	// MsgGiveUp is 放弃录取: an admitted student gives the place back before departure.
+	MsgGiveUp = "give-up"
 )
 
 // Messages lists every message name.
-var Messages = []string{MsgSubmit, MsgWithdraw, MsgDelete, MsgSupplement, MsgSubmitPredeparture, MsgSubmitReturnReport, MsgDecide}
+var Messages = []string{MsgSubmit, MsgWithdraw, MsgDelete, MsgSupplement, MsgSubmitPredeparture, MsgSubmitReturnReport, MsgDecide, MsgGiveUp}
 
 // Decisions a reviewer can take.
 const (
@@ -115,6 +117,7 @@ const (
 	StageCancelled = "cancelled"
 	StageExpired   = "expired"
 	StageCompleted = "completed"
+	StageGivenUp   = "given_up"
 )
 
 // Status words of the terminal stages.
@@ -123,6 +126,7 @@ const (
 	StatusCancelled = "已删除"
 	StatusExpired   = "已过期"
 	StatusCompleted = "已完成"
+	StatusGivenUp   = "已放弃录取"
 )
 
 // DefaultDefinition is the university's process as the manual describes it.
@@ -179,6 +183,7 @@ var phaseWork = map[string]struct {
 // terminalLabels name the end stages.
 var terminalLabels = map[string]string{
 	StageCompleted: StatusCompleted, StageRejected: StatusRejected, StageCancelled: StatusCancelled, StageExpired: StatusExpired,
+	StageGivenUp: StatusGivenUp,
 }
 
 // review finds a review stage and its phase.
@@ -285,5 +290,5 @@ func (d Definition) Stages() []string {
 			out = append(out, r.Stage)
 		}
 	}
-	return append(out, StageCompleted, StageRejected, StageCancelled, StageExpired)
+	return append(out, StageCompleted, StageRejected, StageCancelled, StageExpired, StageGivenUp)
 }

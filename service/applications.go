@@ -217,6 +217,30 @@ func (s *Service) Message(ctx context.Context, who Caller, id int64, name, key s
 	return s.detailOf(ctx, who, app.ID, v)
 }
 
+// GiveUp is 放弃录取 and its reason.
+type GiveUp struct {
+	Reason string `json:"reason"`
+}
+
+// GiveUpAdmission gives the student's place back before departure; the application ends and the
+// project's quota place is free again.
+func (s *Service) GiveUpAdmission(ctx context.Context, who Caller, id int64, in GiveUp, key string) (*ApplicationDetail, error) {
+	app, err := s.ownApplication(ctx, who, id)
+	if err != nil {
+		return nil, err
+	}
+	f := fields{}
+	f.requiredText("reason", "放弃原因", in.Reason, process.MaxOpinionRunes)
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	v, err := s.send(ctx, app.ID, process.MsgGiveUp, key, workflows.Request{Actor: who.Actor(), Opinion: in.Reason})
+	if err != nil {
+		return nil, err
+	}
+	return s.detailOf(ctx, who, app.ID, v)
+}
+
 // Decision is a reviewer's 审核.
 type Decision struct {
 	Decision string             `json:"decision"`

@@ -38,7 +38,7 @@ type application struct {
 	lock workflow.Mutex
 	// local is whether activities run as local activities (see execute); decided once per run.
 	local *bool
-	// verifySignals is whether a Signal's actor is looked up first (changeVerifySignals).
+	// verifySignals is whether a Signal's actor is looked up first (changeStudentRules).
 	verifySignals bool
 }
 
@@ -52,11 +52,14 @@ const changeLocalActivities = "local-activities"
 // column). Applications started before it keep the messages they accepted.
 const changeRefuseUnrecordable = "refuse-unrecordable"
 
-// changeVerifySignals: version 1 looks a Signal's actor up before applying it
-// (the account exists, is enabled, holds the role and college it claims) and
-// marks what it applies as done through Temporal. Applications started before
-// it trust the payload's actor, as they did.
-const changeVerifySignals = "verify-signals"
+// changeStudentRules (its id is the first change's name, kept so that recorded
+// histories replay): version 1 looks a Signal's actor up before applying it (the
+// account exists, is enabled, holds the role and college it claims) and marks
+// what it applies as done through Temporal; version 2 also lets a student delete
+// an application that is 未提交 after a withdrawal or 已退回, and give up an
+// admission (放弃录取). Applications started before a version keep the rules they had.
+// One change id for both keeps a workflow's first task small.
+const changeStudentRules = "verify-signals"
 
 // execute runs an activity by name and waits for its result.
 func (w *application) execute(ctx workflow.Context, name string, arg, result any) error {
@@ -81,7 +84,8 @@ var activityRetry = &temporal.RetryPolicy{InitialInterval: time.Second, BackoffC
 func Application(ctx workflow.Context, in Input) (string, error) {
 	w := &application{state: NewState(in, workflow.Now(ctx)), lock: workflow.NewMutex(ctx)}
 	w.state.RefuseUnrecordable = workflow.GetVersion(ctx, changeRefuseUnrecordable, workflow.DefaultVersion, 1) == 1
-	w.verifySignals = workflow.GetVersion(ctx, changeVerifySignals, workflow.DefaultVersion, 1) == 1
+	rules := workflow.GetVersion(ctx, changeStudentRules, workflow.DefaultVersion, 2)
+	w.verifySignals, w.state.DeleteAndGiveUp = rules >= 1, rules >= 2
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (View, error) {
 		return w.state.View(workflow.Now(ctx)), nil
 	}); err != nil {
@@ -96,6 +100,9 @@ func Application(ctx workflow.Context, in Input) (string, error) {
 			}},
 		); err != nil {
 			return "", err
+		}
+		if name == process.MsgGiveUp && !w.state.DeleteAndGiveUp {
+			continue // histories from before the message never read its channel
 		}
 		workflow.Go(ctx, func(ctx workflow.Context) { w.receiveSignals(ctx, name) })
 	}
@@ -286,6 +293,20 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 	case process.MsgDelete:
 		ev.Kind, ev.Opinion = EventDeleted, "申请删除"
 		s.Deleted(workflow.Now(ctx))
+	case process.MsgGiveUp:
+		// The place goes back to the project before the application ends.
+		quota := activities.QuotaRequest{ApplicationID: s.Input.ApplicationID}
+		if err := w.execute(ctx, activities.NameReleaseQuota, quota, nil); err != nil {
+			return View{}, err
+		}
+		undo = append(undo, func(ctx workflow.Context) error {
+			var reserved bool
+			return w.execute(ctx, activities.NameReserveQuota, quota, &reserved)
+		})
+		ev.Kind, ev.Step = EventGivenUp, "放弃录取"
+		s.GaveUp(workflow.Now(ctx))
+		notices = append(notices, activities.Notice{ToRole: string(process.RoleForeignAffairs), Title: "学生放弃录取",
+			Body: s.Input.StudentName + " 放弃了录取：" + req.Opinion})
 	case process.MsgSupplement:
 		ev.Kind, ev.Step, ev.Opinion = EventSupplement, "补交材料附件", ""
 		ev.Detail = map[string]any{"attachmentIds": req.AttachmentIDs}

@@ -301,11 +301,23 @@ func TestRefusals(t *testing.T) {
 				{at: 8 * m, msg: process.MsgDecide, req: approve(academic)},
 				{at: 9 * m, msg: process.MsgDecide, req: approve(academic2)}},
 			[]string{"", "", "", "", "rejected:" + CodeWrongStage, "", "", "rejected:" + CodeSameReviewer, ""}},
-		{"delete only a draft never submitted", nil,
+		{"delete not while in review, but after a withdrawal", nil,
 			[]step{{at: m, msg: process.MsgSubmit, req: Request{Actor: student}},
-				{at: 2 * m, msg: process.MsgWithdraw, req: Request{Actor: student}},
-				{at: 3 * m, msg: process.MsgDelete, req: Request{Actor: student}}},
-			[]string{"", "", "rejected:" + CodeWrongStage}},
+				{at: 2 * m, msg: process.MsgDelete, req: Request{Actor: student}},
+				{at: 3 * m, msg: process.MsgWithdraw, req: Request{Actor: student}},
+				{at: 4 * m, msg: process.MsgDelete, req: Request{Actor: otherStud}},
+				{at: 5 * m, msg: process.MsgDelete, req: Request{Actor: student}}},
+			[]string{"", "rejected:" + CodeWrongStage, "", "rejected:" + CodeNotOwner, ""}},
+		{"give up only an admission, with a reason", nil,
+			[]step{{at: m, msg: process.MsgSubmit, req: Request{Actor: student}},
+				{at: 2 * m, msg: process.MsgGiveUp, req: Request{Actor: student, Opinion: "家庭原因"}},
+				{at: 3 * m, msg: process.MsgDecide, req: approve(college)},
+				{at: 4 * m, msg: process.MsgDecide, req: approve(academic)},
+				{at: 5 * m, msg: process.MsgDecide, req: approve(foreign)},
+				{at: 6 * m, msg: process.MsgGiveUp, req: Request{Actor: student}},
+				{at: 7 * m, msg: process.MsgGiveUp, req: Request{Actor: otherStud, Opinion: "冒名"}},
+				{at: 8 * m, msg: process.MsgGiveUp, req: Request{Actor: student, Opinion: "家庭原因"}}},
+			[]string{"", "rejected:" + CodeWrongStage, "", "", "", "rejected:" + CodeOpinionRequired, "rejected:" + CodeNotOwner, ""}},
 		{"supplement needs files and review", nil,
 			[]step{{at: m, msg: process.MsgSupplement, req: Request{Actor: student, AttachmentIDs: []int64{5}}},
 				{at: 2 * m, msg: process.MsgSubmit, req: Request{Actor: student}},
@@ -499,6 +511,27 @@ func TestRefusedRecordUndoesTheTransition(t *testing.T) {
 	}
 	require.Equal(t, "predeparture_materials", h.view().Stage)
 	require.Equal(t, []string{EventCreated, EventSubmitted, EventDecided, EventDecided, EventDecided}, kindsOf(h.records[:5]))
+}
+
+// TestGiveUpReturnsThePlace: 放弃录取 gives the quota place back and ends the application.
+func TestGiveUpReturnsThePlace(t *testing.T) {
+	m := time.Minute
+	h := newHarness(t)
+	res := h.run(h.input(), []step{
+		{at: m, msg: process.MsgSubmit, req: Request{Actor: student}},
+		{at: 2 * m, msg: process.MsgDecide, req: approve(college)},
+		{at: 3 * m, msg: process.MsgDecide, req: approve(academic)},
+		{at: 4 * m, msg: process.MsgDecide, req: approve(foreign)},
+		{at: 5 * m, msg: process.MsgGiveUp, req: Request{Actor: student, Opinion: "签证未获批"}},
+	})
+	require.Equal(t, []string{"", "", "", "", ""}, res)
+	require.True(t, h.env.IsWorkflowCompleted())
+	require.Equal(t, []string{activities.NameReleaseQuota}, h.undone, "the place goes back to the project")
+	last := h.records[len(h.records)-1]
+	require.Equal(t, EventGivenUp, last.Kind)
+	require.Equal(t, "签证未获批", last.Opinion)
+	require.Equal(t, process.StatusGivenUp, last.Projection.Status)
+	require.True(t, last.Projection.Closed, "the one-project slot is free again")
 }
 
 func kindsOf(records []activities.EventRecord) []string {

@@ -65,6 +65,7 @@ const (
 	EventCreated    = "created"
 	EventSubmitted  = "submitted"
 	EventDecided    = "decided"
+	EventGivenUp    = "given_up"
 	EventWithdrawn  = "withdrawn"
 	EventDeleted    = "deleted"
 	EventSupplement = "supplemented"

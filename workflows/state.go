@@ -36,6 +36,9 @@ type State struct {
 	// RefuseUnrecordable: messages whose words the read model could not record
 	// are refused (see Request.problem). Off only for histories recorded before the rule.
 	RefuseUnrecordable bool
+	// DeleteAndGiveUp: an application 未提交 after a withdrawal, or 已退回, may be deleted, and an
+	// admitted student may give the place up (放弃录取). Off only for histories recorded before.
+	DeleteAndGiveUp bool
 }
 
 // clone is a copy that shares nothing the original may change.
@@ -56,6 +59,7 @@ func NewState(in Input, now time.Time) *State {
 		StageEnteredAt:     now,
 		Approvers:          map[string]int64{},
 		RefuseUnrecordable: true,
+		DeleteAndGiveUp:    true,
 	}
 }
 
@@ -192,8 +196,24 @@ func (s *State) check(name string, req Request, now time.Time) *Refusal {
 		if !s.isOwner(req.Actor) {
 			return refuse(CodeNotOwner, "只有申请人本人可以删除申请")
 		}
-		if s.PhaseIndex != 0 || !s.Editable() || s.EverSubmitted {
-			return refuse(CodeWrongStage, "只有从未提交过的申请可以删除")
+		if s.PhaseIndex != 0 || !s.Editable() || (s.EverSubmitted && !s.DeleteAndGiveUp) {
+			return refuse(CodeWrongStage, "只有未提交或已退回的申请可以删除")
+		}
+	case process.MsgGiveUp:
+		if !s.DeleteAndGiveUp {
+			return refuse(CodeUnknownMessage, "未知的操作："+name)
+		}
+		if !s.isOwner(req.Actor) {
+			return refuse(CodeNotOwner, "只有申请人本人可以放弃录取")
+		}
+		if s.phase().Name != process.PhasePredeparture {
+			return refuse(CodeWrongStage, "当前状态（"+s.Status+"）不能放弃录取：只有已录取、尚未出发的申请可以放弃")
+		}
+		if strings.TrimSpace(req.Opinion) == "" {
+			return refuse(CodeOpinionRequired, "请填写放弃录取的原因")
+		}
+		if utf8.RuneCountInString(req.Opinion) > process.MaxOpinionRunes {
+			return refuse(CodeOpinionTooLong, "原因过长")
 		}
 	case process.MsgSupplement:
 		if !s.isOwner(req.Actor) {
@@ -338,6 +358,11 @@ func (s *State) Deleted(now time.Time) {
 	s.Status, s.Terminal, s.StageEnteredAt = process.StatusCancelled, process.StageCancelled, now
 }
 
+// GaveUp ends an admission the student gave back (放弃录取).
+func (s *State) GaveUp(now time.Time) {
+	s.Status, s.Terminal, s.StageEnteredAt = process.StatusGivenUp, process.StageGivenUp, now
+}
+
 // Expired ends a draft whose window closed.
 func (s *State) Expired(now time.Time) {
 	s.Status, s.Terminal, s.StageEnteredAt = process.StatusExpired, process.StageExpired, now
@@ -355,7 +380,7 @@ func (s *State) Allowed(now time.Time) map[process.Role][]process.Action {
 			student = append(student, process.ActionWithdraw, process.ActionSupplement)
 		case s.phase().Name == process.PhaseApplication:
 			student = append(student, process.ActionEdit)
-			if !s.EverSubmitted {
+			if !s.EverSubmitted || s.DeleteAndGiveUp {
 				student = append(student, process.ActionDelete)
 			}
 		case s.phase().Name == process.PhasePredeparture:
@@ -365,6 +390,9 @@ func (s *State) Allowed(now time.Time) map[process.Role][]process.Action {
 				student = append(student, process.ActionSubmitReturnReport)
 			}
 		}
+	}
+	if s.Terminal == "" && s.DeleteAndGiveUp && s.phase().Name == process.PhasePredeparture {
+		student = append(student, process.ActionGiveUp)
 	}
 	student = append(student, process.ActionTrack)
 	out[process.RoleStudent] = student

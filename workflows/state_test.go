@@ -61,12 +61,21 @@ func TestEveryStageMessageAndRole(t *testing.T) {
 	rejected.Decided(Request{Actor: tableActor[process.RoleAcademicAffairs], Decision: process.DecisionReject, Opinion: "不符合"}, tableNow)
 	cancelled := tableState()
 	cancelled.Deleted(tableNow)
+	withdrawn := at("college_review")
+	withdrawn.Withdrawn(tableNow)
+	givenUp := at("predeparture_materials")
+	givenUp.GaveUp(tableNow)
 	expired := tableState()
 	expired.Expired(tableNow)
 
 	student := process.RoleStudent
 	inReview := func(r process.Role) map[string]process.Role {
 		return map[string]process.Role{process.MsgWithdraw: student, process.MsgSupplement: student, process.MsgDecide: r}
+	}
+	// Before departure the admitted student may also give the place up.
+	admitted := func(accept map[string]process.Role) map[string]process.Role {
+		accept[process.MsgGiveUp] = student
+		return accept
 	}
 	table := []struct {
 		name   string
@@ -77,23 +86,25 @@ func TestEveryStageMessageAndRole(t *testing.T) {
 		{"college_review", at("college_review"), inReview(process.RoleCollegeReviewer)},
 		{"academic_review", at("academic_review"), inReview(process.RoleAcademicAffairs)},
 		{"foreign_review", at("foreign_review"), inReview(process.RoleForeignAffairs)},
-		{"returned", returned, map[string]process.Role{process.MsgSubmit: student}},
-		{"predeparture_materials", at("predeparture_materials"), map[string]process.Role{process.MsgSubmitPredeparture: student}},
-		{"predeparture_first_review", at("predeparture_first_review"), inReview(process.RoleAcademicAffairs)},
-		{"predeparture_second_review", at("predeparture_second_review"), inReview(process.RoleAcademicAffairs)},
-		{"predeparture_foreign_review", at("predeparture_foreign_review"), inReview(process.RoleForeignAffairs)},
+		{"returned", returned, map[string]process.Role{process.MsgSubmit: student, process.MsgDelete: student}},
+		{"withdrawn", withdrawn, map[string]process.Role{process.MsgSubmit: student, process.MsgDelete: student}},
+		{"predeparture_materials", at("predeparture_materials"), admitted(map[string]process.Role{process.MsgSubmitPredeparture: student})},
+		{"predeparture_first_review", at("predeparture_first_review"), admitted(inReview(process.RoleAcademicAffairs))},
+		{"predeparture_second_review", at("predeparture_second_review"), admitted(inReview(process.RoleAcademicAffairs))},
+		{"predeparture_foreign_review", at("predeparture_foreign_review"), admitted(inReview(process.RoleForeignAffairs))},
 		{"return_report", at("return_report"), map[string]process.Role{process.MsgSubmitReturnReport: student}},
 		{"return_review", at("return_review"), inReview(process.RoleForeignAffairs)},
 		{"completed", at(process.StageCompleted), nil},
 		{"rejected", rejected, nil},
 		{"cancelled", cancelled, nil},
 		{"expired", expired, nil},
+		{"given_up", givenUp, nil},
 	}
 	for _, row := range table {
 		for _, msg := range process.Messages {
 			for _, role := range process.Roles {
 				t.Run(fmt.Sprintf("%s/%s/%s", row.name, msg, role), func(t *testing.T) {
-					req := Request{Actor: tableActor[role], Decision: process.DecisionApprove, AttachmentIDs: []int64{1}}
+					req := Request{Actor: tableActor[role], Decision: process.DecisionApprove, Opinion: "原因", AttachmentIDs: []int64{1}}
 					got := row.state.Check(msg, req, tableNow)
 					want := ""
 					switch accepted, ok := row.accept[msg]; {

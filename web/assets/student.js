@@ -1,6 +1,6 @@
 // The student's pages: profile, projects, applying, my applications, notifications.
 import { h, api, upload, toast, showError, clearError, field, formValues, table, dialog, confirmDialog, fmtTime, fmtSize, rules } from './lib.js';
-import { pager, attachmentTable, uploadButton, message } from './widgets.js';
+import { pager, attachmentTable, uploadButton, message, giveUp } from './widgets.js';
 export { detailPage } from './application.js';
 
 const profileGroups = [
@@ -323,6 +323,7 @@ const actionLinks = {
   supplement: (a) => h('a', { href: '#/applications/' + a.id + '?section=supplement' }, '补交材料附件'),
   'submit-return-report': (a) => h('a', { href: '#/applications/' + a.id + '?section=return' }, '返校总结提交'),
   track: (a) => h('a', { href: '#/applications/' + a.id + '?section=progress' }, '进度跟踪'),
+  'give-up': (a) => h('button', { type: 'button', class: 'link danger', onclick: () => giveUp(a.id) }, '放弃录取'),
 };
 
 

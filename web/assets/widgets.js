@@ -1,5 +1,5 @@
 // Widgets shared by the student's and the staff's pages: paging, files and messages.
-import { h, api, upload, toast, table, confirmDialog, fmtTime, fmtSize } from './lib.js';
+import { h, api, upload, toast, table, confirmDialog, fmtTime, fmtSize, dialog, field, formValues, showError, clearError } from './lib.js';
 
 export function pager(data, link) {
   const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
@@ -57,6 +57,24 @@ export function uploadButton(label, path, formats, done) {
     }
   });
   return h('label', { class: 'upload' }, h('span', { class: 'button secondary small' }, label), input, bar, status);
+}
+
+// giveUp is 放弃录取: the student states why, and the place goes back to the project.
+export function giveUp(id) {
+  const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true }),
+    h('p', { class: 'notice warn' }, '放弃录取后申请即结束，推荐名额将退回项目，且不能撤销。'),
+    field({ name: 'reason', label: '放弃原因', type: 'textarea', required: true }));
+  dialog('放弃录取', form, (close) => [h('button', { type: 'button', class: 'secondary', onclick: close }, '取消'),
+    h('button', { type: 'button', class: 'primary danger', onclick: async (e) => {
+      clearError(form);
+      e.target.disabled = true;
+      try {
+        await api('POST', `/applications/${id}/give-up`, formValues(form));
+        close();
+        toast('已放弃录取');
+        location.hash = '#/applications/' + id + '?r=' + Date.now();
+      } catch (err) { showError(form, err); } finally { e.target.disabled = false; }
+    } }, '确定放弃')]);
 }
 
 export async function message(id, name, question) {
