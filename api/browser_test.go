@@ -350,3 +350,40 @@ func TestBrowserRosterImport(t *testing.T) {
 	b.shot("phone-07-colleges")
 	require.True(t, b.eval(`document.querySelector('main#main').getBoundingClientRect().top < 200`), "the colleges page starts under the menu bar")
 }
+
+// TestBrowserMenusAndSections: on a desktop the 操作 menu of a student's only application shows
+// every item in full and closes on Esc and on a click elsewhere; a section link brings its section
+// into view; an upload keeps the reader where they were.
+func TestBrowserMenusAndSections(t *testing.T) {
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	var username string
+	require.NoError(t, env.Services.Store.DB.Get(&username, `SELECT username FROM accounts WHERE id = $1`, s.call("GET", "/me", nil).num("id")))
+	b, done := newBrowser(t)
+	defer done()
+	b.run(chromedp.EmulateViewport(1366, 768))
+	b.login(username)
+	b.open("#/applications")
+	b.click("操作 ▾")
+	b.run(chromedp.WaitVisible(chromedp.CSS(`.menu-items:not([hidden])`)))
+	b.shot("desktop-01-ops-menu-open")
+	require.True(t, b.eval(`[...document.querySelectorAll('.menu-items:not([hidden]) > *')].every((el) => {
+		const r = el.getBoundingClientRect();
+		const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+		return r.width > 0 && r.top >= 0 && r.bottom <= window.innerHeight && (hit === el || el.contains(hit));
+	})`), "every item of the open menu is visible and clickable")
+	b.run(chromedp.KeyEvent("\u001b"))
+	require.True(t, b.eval(`document.querySelector('.menu-items').hidden`), "Esc closes the menu")
+	b.click("操作 ▾")
+	b.run(chromedp.Click(chromedp.CSS(`h1`)))
+	require.True(t, b.eval(`document.querySelector('.menu-items').hidden`), "a click elsewhere closes it")
+
+	b.open(fmt.Sprintf("#/applications/%d", d.id))
+	b.text("历史记录")
+	b.click("历史记录")
+	b.run(chromedp.WaitVisible(chromedp.CSS(`#sec-history.focus`)))
+	b.run(chromedp.Sleep(200 * time.Millisecond))
+	require.True(t, b.eval(`(() => { const r = document.getElementById('sec-history').getBoundingClientRect(); return window.scrollY > 0 && r.top >= -2 && r.top < window.innerHeight - 60; })()`),
+		"the section link brings 历史记录 into view")
+	b.shot("desktop-02-section-history")
+}

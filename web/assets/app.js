@@ -119,8 +119,21 @@ export async function render() {
     content = h('div', { class: 'error-page' }, h('p', { class: 'error' }, e.message || '加载失败'), h('a', { href: '#/' }, '返回首页'));
   }
   root.replaceChildren(layout(content));
-  window.scrollTo(0, 0);
+  placeScroll(hash);
 }
+
+// placeScroll brings the named section into view (…?section=progress); a page that reloads
+// itself (after an upload or a deletion) stays where the reader was; any other page starts at the top.
+let shown = { path: '', y: 0 };
+function placeScroll(hash) {
+  const [path, query] = hash.split('?');
+  const section = new URLSearchParams(query || '').get('section');
+  const target = section && document.getElementById('sec-' + section);
+  if (target) target.scrollIntoView({ block: 'start' });
+  else window.scrollTo(0, path === shown.path ? shown.y : 0);
+  shown = { path, y: window.scrollY };
+}
+window.addEventListener('scroll', () => { shown.y = window.scrollY; }, { passive: true });
 
 async function loginPage() {
   if (!state.authConfig) {

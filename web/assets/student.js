@@ -327,10 +327,37 @@ const actionLinks = {
 };
 
 
-// opsMenu is the 操作 menu of a row: exactly the actions the workflow allows now.
+// opsMenu is the 操作 menu of a row: exactly the actions the workflow allows now. On a desktop it
+// floats over the page (a table that scrolls sideways would clip it) and opens upwards near the
+// bottom of the window; a click elsewhere, Esc or scrolling closes it.
 export function opsMenu(app, actions) {
-  const menu = h('div', { class: 'menu-items', hidden: true }, actions.map((a) => actionLinks[a] && actionLinks[a](app)));
-  const button = h('button', { type: 'button', class: 'secondary small', 'aria-haspopup': 'true', onclick: () => { menu.hidden = !menu.hidden; } }, '操作 ▾');
+  const menu = h('div', { class: 'menu-items', role: 'menu', hidden: true }, actions.map((a) => actionLinks[a] && actionLinks[a](app)));
+  const close = () => {
+    menu.hidden = true;
+    button.setAttribute('aria-expanded', 'false');
+    document.removeEventListener('click', outside, true);
+    document.removeEventListener('keydown', onKey);
+    window.removeEventListener('scroll', close);
+  };
+  const outside = (e) => { if (!menu.contains(e.target) && e.target !== button) close(); };
+  const onKey = (e) => { if (e.key === 'Escape') { close(); button.focus(); } };
+  const open = () => {
+    menu.hidden = false;
+    button.setAttribute('aria-expanded', 'true');
+    if (window.matchMedia('(min-width: 721px)').matches) {
+      const r = button.getBoundingClientRect();
+      Object.assign(menu.style, { position: 'fixed', right: (window.innerWidth - r.right) + 'px', top: '', bottom: '' });
+      const below = window.innerHeight - r.bottom;
+      if (below < menu.offsetHeight + 8 && r.top > below) menu.style.bottom = (window.innerHeight - r.top + 4) + 'px';
+      else menu.style.top = (r.bottom + 4) + 'px';
+    }
+    document.addEventListener('click', outside, true);
+    document.addEventListener('keydown', onKey);
+    window.addEventListener('scroll', close, { once: true });
+    menu.querySelector('a, button')?.focus();
+  };
+  const button = h('button', { type: 'button', class: 'secondary small', 'aria-haspopup': 'menu', 'aria-expanded': 'false',
+    onclick: () => (menu.hidden ? open() : close()) }, '操作 ▾');
   return h('div', { class: 'ops-menu' }, button, menu);
 }
 
