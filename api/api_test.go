@@ -121,6 +121,10 @@ func TestProfile(t *testing.T) {
 	require.Equal(t, 422, r.status)
 	r = s.uploadPhoto(pngFile(300, 420))
 	require.Equal(t, "合格", r.str("photoCheckResult"))
+	// Once a photo passed, one that fails the check is refused and the good one stays.
+	r = s.uploadPhoto(pngFile(100, 100))
+	require.Equal(t, 422, r.status)
+	require.Contains(t, r.errField("file"), "已保留原来的合格照片")
 	r = s.call("GET", "/profile", nil)
 	require.Equal(t, true, r.get("completeness.complete"), string(r.body))
 	r = s.call("GET", "/profile/photo", nil)
@@ -303,4 +307,20 @@ func TestUploads(t *testing.T) {
 	require.Equal(t, 404, stranger.call("DELETE", pathf("/applications/%d/attachments/%d", d.id, aid), nil).status)
 	require.Equal(t, 204, s.call("DELETE", pathf("/applications/%d/attachments/%d", d.id, aid), nil).status)
 	require.Equal(t, 404, s.call("GET", pathf("/applications/%d/attachments/%d", d.id, aid), nil).status)
+}
+
+// TestGPABelowTheMinimumIsSaidInStepTwo: the project's minimum GPA is checked when step 2 is saved.
+func TestGPABelowTheMinimumIsSaidInStepTwo(t *testing.T) {
+	minGPA := 3.5
+	s := newStudent(t, "LIT")
+	r := s.call("POST", "/applications", acceptBody(newProject(t, projectSpec{minGPA: &minGPA})))
+	require.Equal(t, 201, r.status, string(r.body))
+	id := r.num("id")
+	d := s.call("GET", pathf("/applications/%d", id), nil)
+	info := map[string]any{"departureDate": d.str("application.projectStartDate"), "returnDate": d.str("application.projectEndDate"), "gpa": 3.2, "weightedAverage": 80}
+	r = s.call("PUT", pathf("/applications/%d/apply-info", id), info)
+	require.Equal(t, 422, r.status)
+	require.Contains(t, r.errField("gpa"), "3.50")
+	info["gpa"] = 3.6
+	require.Equal(t, 200, s.call("PUT", pathf("/applications/%d/apply-info", id), info).status)
 }

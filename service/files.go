@@ -338,6 +338,18 @@ func (s *Service) SavePhoto(ctx context.Context, who Caller, up Upload) (*PhotoR
 		return nil, err
 	}
 	result := checkPhoto(f.head)
+	if result != photoOK {
+		// A photo that fails the check never replaces one that passed.
+		p, err := s.Store.ProfileByAccount(ctx, who.ID)
+		if err != nil {
+			s.forget(f.row)
+			return nil, err
+		}
+		if p.PhotoAttachmentID != nil && p.PhotoCheckResult == photoOK {
+			s.forget(f.row)
+			return nil, Invalid(map[string]string{"file": "照片不合格（" + result + "），已保留原来的合格照片"})
+		}
+	}
 	if err := s.Store.SetProfilePhoto(ctx, who.ID, f.row.ID, result); err != nil {
 		s.forget(f.row)
 		return nil, err

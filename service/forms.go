@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -173,6 +174,10 @@ func (s *Service) SaveApplyInfo(ctx context.Context, who Caller, id int64, in Ap
 	}
 	if err := in.validate(app, project.AllowDatesOutside); err != nil {
 		return nil, err
+	}
+	// Said here, not only at submit: the student learns it while filling in step 2.
+	if project.MinGPA != nil && in.GPA != nil && *in.GPA < *project.MinGPA {
+		return nil, Invalid(map[string]string{"gpa": fmt.Sprintf("GPA 低于本项目要求的最低 GPA %.2f，不能申报该项目", *project.MinGPA)})
 	}
 	info := &storage.ApplyInfo{DepartureDate: &in.DepartureDate, ReturnDate: &in.ReturnDate, GPA: in.GPA, WeightedAverage: in.WeightedAverage}
 	if err := saved(s.Store.SaveApplyInfo(ctx, app.ID, info)); err != nil {

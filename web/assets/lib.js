@@ -91,6 +91,7 @@ export function showError(form, err) {
   form.querySelectorAll('.field-error').forEach((e) => e.remove());
   form.querySelectorAll('.invalid').forEach((e) => e.classList.remove('invalid'));
   const box = form.querySelector('.form-error');
+  if (box) box.replaceChildren(); // the new error replaces the old, never piles on it
   let placed = 0;
   for (const [name, msg] of Object.entries(err.fields || {})) {
     const input = form.querySelector(`[name="${CSS.escape(name)}"]`);

@@ -171,7 +171,17 @@ export async function projectPage(_, id) {
 
 // applyPage: 申报须知, read for 2 seconds, then 本人承诺, then the draft.
 export async function applyPage(_, id) {
-  const [notice, { project }] = await Promise.all([api('GET', '/notice'), api('GET', '/projects/' + id)]);
+  const [notice, { project, open }, mine] = await Promise.all([api('GET', '/notice'), api('GET', '/projects/' + id), api('GET', '/applications?pageSize=100')]);
+  // The rules that stop an application are said before the notice and the countdown, not after.
+  const current = mine.items.find((r) => !r.application.closedAt);
+  const stop = current
+    ? ['每人限报1个项目：您已有进行中的申请（' + current.application.projectName + '，' + current.application.status + '）。如需改报，请先撤回并删除原申请。',
+      h('a', { class: 'button secondary', href: '#/applications/' + current.application.id }, '查看我的申请')]
+    : !open ? ['该项目当前不在申报期内，不能申请。', h('a', { class: 'button secondary', href: '#/projects/' + id }, '返回项目详情')] : null;
+  if (stop) {
+    return h('section', {}, h('h1', {}, '项目申请'), h('p', { class: 'muted' }, '项目：' + project.name),
+      h('p', { class: 'notice warn', role: 'alert' }, stop[0]), h('div', { class: 'actions left' }, stop[1]));
+  }
   const start = h('button', { class: 'primary', type: 'button', disabled: true, id: 'start-apply' }, '请认真阅读以上内容' + notice.readSeconds + '秒');
   let left = notice.readSeconds;
   const timer = setInterval(() => {

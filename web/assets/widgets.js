@@ -83,5 +83,9 @@ export async function message(id, name, question) {
     await api('POST', `/applications/${id}/${name}`);
     toast('操作成功');
     location.hash = name === 'delete' ? '#/applications?r=' + Date.now() : '#/applications/' + id + '?r=' + Date.now();
-  } catch (e) { toast(e.message, 'error'); }
+  } catch (e) {
+    // "提交前请先完善以下内容" is followed by what is missing.
+    const missing = Object.values(e.fields || {});
+    toast(missing.length ? e.message + '：' + missing.join('；') : e.message, 'error');
+  }
 }
