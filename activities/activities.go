@@ -135,8 +135,9 @@ func (a *Activities) TakeSnapshot(ctx context.Context, r SnapshotRequest) (strin
 		BasicInfo      storage.BasicInfo       `json:"basicInfo"`
 		ApplyInfo      storage.ApplyInfo       `json:"applyInfo"`
 		LanguageScores []storage.LanguageScore `json:"languageScores"`
+		Awards         []storage.Award         `json:"awards"`
 		Attachments    []file                  `json:"attachments"`
-	}{f.Application.ID, f.Project.Code, f.Project.Year, f.Application.BasicInfo, f.Application.ApplyInfo, f.LanguageScores, files})
+	}{f.Application.ID, f.Project.Code, f.Project.Year, f.Application.BasicInfo, f.Application.ApplyInfo, f.LanguageScores, f.Awards, files})
 	if err != nil {
 		return "", err
 	}

@@ -324,3 +324,36 @@ func TestGPABelowTheMinimumIsSaidInStepTwo(t *testing.T) {
 	info["gpa"] = 3.6
 	require.Equal(t, 200, s.call("PUT", pathf("/applications/%d/apply-info", id), info).status)
 }
+
+// TestAwards: 获奖情况 in step 2 — added, changed and deleted while the draft is editable, checked
+// field by field, shown in 申请查看 and kept in the submitted snapshot.
+func TestAwards(t *testing.T) {
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	path := pathf("/applications/%d/awards", d.id)
+	r := s.call("POST", path, map[string]any{"name": "", "level": "国家级", "awardedOn": "2099-01-01", "issuer": "教育部"})
+	require.Equal(t, 422, r.status)
+	require.Equal(t, "奖项名称不能为空", r.errField("name"))
+	require.Equal(t, "获奖时间不能晚于今天", r.errField("awardedOn"))
+	r = s.call("POST", path, map[string]any{"name": "全国大学生数学建模竞赛一等奖", "level": "国家级", "awardedOn": "2024-11-20", "issuer": "教育部"})
+	require.Equal(t, 201, r.status, string(r.body))
+	award := r.num("id")
+	r = s.call("POST", path, map[string]any{"name": "校优秀学生", "level": "校级", "awardedOn": "2023-06-01", "issuer": "本校"})
+	require.Equal(t, 201, r.status)
+	other := r.num("id")
+	r = s.call("PUT", pathf("%s/%d", path, award), map[string]any{"name": "全国大学生数学建模竞赛一等奖", "level": "国家级", "awardedOn": "2024-11-21", "issuer": "中国工业与应用数学学会"})
+	require.Equal(t, 200, r.status, string(r.body))
+	require.Equal(t, 204, s.call("DELETE", pathf("%s/%d", path, other), nil).status)
+	require.Equal(t, 404, newStudent(t, "LIT").call("DELETE", pathf("%s/%d", path, award), nil).status, "another student's application does not exist for them")
+
+	detail := s.call("GET", pathf("/applications/%d", d.id), nil)
+	require.Len(t, detail.list("awards"), 1)
+	require.Equal(t, "中国工业与应用数学学会", detail.str("awards.0.issuer"))
+
+	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/submit", d.id), nil).status)
+	require.Equal(t, 409, s.call("POST", path, map[string]any{"name": "迟到的奖", "level": "校级", "awardedOn": "2024-01-01", "issuer": "本校"}).status, "not while in review")
+	var inSnapshot string
+	require.NoError(t, env.Services.Store.DB.Get(&inSnapshot, `SELECT content->'awards'->0->>'name' FROM submission_snapshots WHERE application_id = $1 ORDER BY seq DESC LIMIT 1`, d.id))
+	require.Equal(t, "全国大学生数学建模竞赛一等奖", inSnapshot)
+	require.Len(t, login(t, "lit-reviewer").call("GET", pathf("/applications/%d", d.id), nil).list("awards"), 1, "reviewers see them")
+}

@@ -56,6 +56,9 @@ var accessRules = map[string]string{
 	"POST /applications/:id/language-scores":        "student",
 	"PUT /applications/:id/language-scores/:sid":    "student",
 	"DELETE /applications/:id/language-scores/:sid": "student",
+	"POST /applications/:id/awards":                 "student",
+	"PUT /applications/:id/awards/:wid":             "student",
+	"DELETE /applications/:id/awards/:wid":          "student",
 	"POST /applications/:id/attachments":            "student",
 	"DELETE /applications/:id/attachments/:aid":     "student",
 	"GET /applications/:id/attachments/:aid":        "all",
@@ -106,7 +109,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	outsiders := map[process.Role]*client{process.RoleStudent: other, process.RoleCollegeReviewer: login(t, "sci-reviewer")}
 	accountID := users[process.RoleAdmin].call("GET", "/me", nil).num("id")
 	params := strings.NewReplacer(":id", fmt.Sprint(app), ":aid", fmt.Sprint(fileID), ":pid", fmt.Sprint(project),
-		":eid", "999999", ":sid", "999999", ":nid", "999999")
+		":eid", "999999", ":sid", "999999", ":wid", "999999", ":nid", "999999")
 
 	seen := map[string]bool{}
 	for _, r := range api.RouteRules() {

@@ -387,3 +387,30 @@ func TestBrowserMenusAndSections(t *testing.T) {
 		"the section link brings 历史记录 into view")
 	b.shot("desktop-02-section-history")
 }
+
+// TestBrowserAwards: on a phone, a student adds 获奖情况 in step 2 through its dialog and sees it
+// in the list and in 申请查看.
+func TestBrowserAwards(t *testing.T) {
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	var username string
+	require.NoError(t, env.Services.Store.DB.Get(&username, `SELECT username FROM accounts WHERE id = $1`, s.call("GET", "/me", nil).num("id")))
+	b, done := newBrowser(t)
+	defer done()
+	b.run(chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile))
+	b.login(username)
+	b.open(fmt.Sprintf("#/applications/%d/edit?step=2", d.id))
+	b.text("获奖情况列表")
+	b.click("+点击添加获奖情况")
+	b.fill("name", "全国大学生英语竞赛特等奖")
+	b.run(chromedp.SetValue(chromedp.CSS(`.dialog select[name=level]`), "国家级"))
+	b.fill("awardedOn", "2024-05-12")
+	b.fill("issuer", "高等学校大学外语教学研究会")
+	b.shot("phone-08-award-dialog")
+	b.click("保存")
+	b.text("全国大学生英语竞赛特等奖")
+	b.shot("phone-09-awards-listed")
+	require.False(t, b.eval(`document.documentElement.scrollWidth > window.innerWidth + 1`), "step 2 fits 375 px")
+	b.open(fmt.Sprintf("#/applications/%d?section=detail", d.id))
+	b.text("高等学校大学外语教学研究会")
+}

@@ -159,6 +159,31 @@ func (s *Server) deleteLanguageScore(c *gin.Context) (any, error) {
 	return nil, s.Service.DeleteLanguageScore(c.Request.Context(), caller(c), id, row)
 }
 
+// saveAward adds a row of 获奖情况, or changes the one of the path.
+func (s *Server) saveAward(c *gin.Context) (any, error) {
+	row, err := optionalID(c, "wid")
+	if err != nil {
+		return nil, err
+	}
+	id, in, err := idAndBody[service.Award](c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.Service.SaveAward(c.Request.Context(), caller(c), id, row, in)
+}
+
+func (s *Server) deleteAward(c *gin.Context) (any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	row, err := pathID(c, "wid")
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.Service.DeleteAward(c.Request.Context(), caller(c), id, row)
+}
+
 // message is the endpoint of a student's message without a body.
 func (s *Server) message(name string) handler {
 	return func(c *gin.Context) (any, error) {

@@ -124,6 +124,54 @@ func (in *LanguageScore) validate() error {
 	return f.err()
 }
 
+// Award is a row of 获奖情况.
+type Award struct {
+	Name      string `json:"name"`
+	Level     string `json:"level"`
+	AwardedOn string `json:"awardedOn"`
+	Issuer    string `json:"issuer"`
+}
+
+func (in *Award) validate() error {
+	f := fields{}
+	f.requiredText("name", "奖项名称", in.Name, 100)
+	f.requiredText("level", "奖项级别", in.Level, 50)
+	f.requiredText("issuer", "颁奖单位", in.Issuer, 100)
+	if d, ok := parseDate(in.AwardedOn); !ok {
+		f.add("awardedOn", "获奖时间格式应为YYYY-MM-DD")
+	} else if d.After(time.Now()) {
+		f.add("awardedOn", "获奖时间不能晚于今天")
+	}
+	return f.err()
+}
+
+// SaveAward adds a row of 获奖情况 (rowID 0) or changes one.
+func (s *Service) SaveAward(ctx context.Context, who Caller, id, rowID int64, in Award) (*storage.Award, error) {
+	app, err := s.editableApplication(ctx, who, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	row := &storage.Award{ID: rowID, ApplicationID: app.ID, Name: in.Name, Level: in.Level, AwardedOn: in.AwardedOn, Issuer: in.Issuer}
+	if rowID == 0 {
+		err = s.Store.AddAward(ctx, row)
+	} else {
+		err = s.Store.UpdateAward(ctx, row)
+	}
+	return row, saved(err)
+}
+
+// DeleteAward removes a row of 获奖情况.
+func (s *Service) DeleteAward(ctx context.Context, who Caller, id, rowID int64) error {
+	app, err := s.editableApplication(ctx, who, id)
+	if err != nil {
+		return err
+	}
+	return saved(s.Store.DeleteAward(ctx, app.ID, rowID))
+}
+
 // editableApplication loads the student's own application while its forms may change.
 func (s *Service) editableApplication(ctx context.Context, who Caller, id int64) (*storage.Application, error) {
 	app, err := s.ownApplication(ctx, who, id)

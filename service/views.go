@@ -50,6 +50,7 @@ type ApplicationDetail struct {
 	Application    *storage.Application    `json:"application"`
 	Funding        storage.Funding         `json:"funding"`
 	LanguageScores []storage.LanguageScore `json:"languageScores"`
+	Awards         []storage.Award         `json:"awards"`
 	Requirements   []RequirementFiles      `json:"requirements"`
 	OtherFiles     []storage.Attachment    `json:"otherFiles"`
 	Timeline       []storage.TimelineEvent `json:"timeline"`
@@ -79,6 +80,10 @@ func (s *Service) detailOf(ctx context.Context, who Caller, id int64, view *work
 
 func (s *Service) detail(ctx context.Context, who Caller, app *storage.Application, view *workflows.View) (*ApplicationDetail, error) {
 	scores, err := s.Store.LanguageScores(ctx, app.ID)
+	if err != nil {
+		return nil, err
+	}
+	awards, err := s.Store.Awards(ctx, app.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +124,7 @@ func (s *Service) detail(ctx context.Context, who Caller, app *storage.Applicati
 		labelled[i] = LabelledAction{Action: a, Label: process.ActionLabels[a]}
 	}
 	return &ApplicationDetail{
-		Application: app, Funding: app.Funding, LanguageScores: scores, Requirements: byReq, OtherFiles: others,
+		Application: app, Funding: app.Funding, LanguageScores: scores, Awards: awards, Requirements: byReq, OtherFiles: others,
 		Timeline: timeline, PendingStep: s.pendingStep(app), Actions: labelled, TemporalURL: s.temporalURL(app.ID),
 	}, nil
 }

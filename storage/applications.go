@@ -299,6 +299,47 @@ func (s *Store) DeleteLanguageScore(ctx context.Context, applicationID, id int64
 	return rowsOrNotFound(res, err)
 }
 
+// Award is one row of 获奖情况.
+type Award struct {
+	ID            int64  `db:"id" json:"id"`
+	ApplicationID int64  `db:"application_id" json:"-"`
+	Name          string `db:"name" json:"name"`
+	Level         string `db:"level" json:"level"`
+	AwardedOn     string `db:"awarded_on" json:"awardedOn"`
+	Issuer        string `db:"issuer" json:"issuer"`
+}
+
+// Awards lists an application's 获奖情况.
+func (s *Store) Awards(ctx context.Context, applicationID int64) ([]Award, error) {
+	out := []Award{}
+	err := s.DB.SelectContext(ctx, &out, `SELECT id, application_id, name, level, to_char(awarded_on, 'YYYY-MM-DD') AS awarded_on, issuer
+		FROM awards WHERE application_id = $1 ORDER BY awarded_on DESC, id`, applicationID)
+	return out, err
+}
+
+// AddAward adds a row to an editable application.
+func (s *Store) AddAward(ctx context.Context, a *Award) error {
+	err := s.DB.GetContext(ctx, &a.ID, `INSERT INTO awards (application_id, name, level, awarded_on, issuer)
+		SELECT $1, $2, $3, $4, $5 WHERE `+editableDraft+` RETURNING id`, a.ApplicationID, a.Name, a.Level, a.AwardedOn, a.Issuer)
+	if notFound(err) == ErrNotFound {
+		return ErrConflict
+	}
+	return err
+}
+
+// UpdateAward changes a row of an editable application.
+func (s *Store) UpdateAward(ctx context.Context, a *Award) error {
+	res, err := s.DB.ExecContext(ctx, `UPDATE awards SET name = $3, level = $4, awarded_on = $5, issuer = $6
+		WHERE application_id = $1 AND id = $2 AND `+editableDraft, a.ApplicationID, a.ID, a.Name, a.Level, a.AwardedOn, a.Issuer)
+	return rowsOrNotFound(res, err)
+}
+
+// DeleteAward removes a row of an editable application.
+func (s *Store) DeleteAward(ctx context.Context, applicationID, id int64) error {
+	res, err := s.DB.ExecContext(ctx, `DELETE FROM awards WHERE application_id = $1 AND id = $2 AND `+editableDraft, applicationID, id)
+	return rowsOrNotFound(res, err)
+}
+
 func rowsOrNotFound(res interface{ RowsAffected() (int64, error) }, err error) error {
 	if err != nil {
 		return err

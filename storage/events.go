@@ -209,6 +209,7 @@ type SubmissionFacts struct {
 	Application     *Application
 	Project         *Project
 	LanguageScores  []LanguageScore
+	Awards          []Award
 	Attachments     []Attachment
 	OtherOpenExists bool
 }
@@ -224,6 +225,9 @@ func (s *Store) SubmissionFacts(ctx context.Context, applicationID int64) (*Subm
 		return nil, err
 	}
 	if f.LanguageScores, err = s.LanguageScores(ctx, applicationID); err != nil {
+		return nil, err
+	}
+	if f.Awards, err = s.Awards(ctx, applicationID); err != nil {
 		return nil, err
 	}
 	if f.Attachments, err = s.Attachments(ctx, applicationID); err != nil {

@@ -62,7 +62,10 @@ export async function detailPage(state, id) {
     block('basic', '基本信息', facts(basic)),
     block('detail', '详细信息', facts(detail), d.languageScores.length ? table([
       { label: '外语语种', value: (l) => l.language }, { label: '成绩要求', value: (l) => l.requirement },
-      { label: '考试时间', value: (l) => l.examDate }, { label: '学生成绩', value: (l) => l.score }], d.languageScores) : ''),
+      { label: '考试时间', value: (l) => l.examDate }, { label: '学生成绩', value: (l) => l.score }], d.languageScores) : '',
+      d.awards.length ? [h('h3', {}, '获奖情况'), table([
+        { label: '奖项名称', value: (w) => w.name }, { label: '奖项级别', value: (w) => w.level },
+        { label: '获奖时间', value: (w) => w.awardedOn }, { label: '颁奖单位', value: (w) => w.issuer }], d.awards)] : ''),
     block('funding', '资助情况', d.funding?.source ? facts([['资助来源', d.funding.source], ['资助金额', d.funding.amount], ['备注', d.funding.note]]) : h('p', { class: 'muted' }, '暂无')),
     block('files', '附件信息', attachmentTable(id, d.requirements, false)),
   ];

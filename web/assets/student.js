@@ -259,6 +259,19 @@ export async function wizardPage(_, id) {
     scores, '暂无外语水平记录'));
     const refreshLanguages = async () => renderLanguages((await api('GET', '/applications/' + id)).languageScores);
     renderLanguages(d.languageScores);
+    // 获奖情况, beside 外语水平 and refreshed the same way.
+    const awardBox = h('div', {});
+    const renderAwards = (awards) => awardBox.replaceChildren(table([{ label: '序号', value: (_, i) => i + 1 }, { label: '奖项名称', value: (w) => w.name },
+      { label: '奖项级别', value: (w) => w.level }, { label: '获奖时间', value: (w) => w.awardedOn }, { label: '颁奖单位', value: (w) => w.issuer },
+      { label: '操作', value: (w) => h('span', { class: 'ops' }, h('button', { type: 'button', class: 'link', onclick: () => awardDialog(id, w, refreshAwards) }, '修改'),
+        h('button', { type: 'button', class: 'link danger', onclick: async () => {
+          if (!(await confirmDialog('删除获奖情况', '确定删除“' + w.name + '”吗？'))) return;
+          await api('DELETE', `/applications/${id}/awards/${w.id}`);
+          refreshAwards();
+        } }, '删除')) }],
+    awards, '暂无获奖情况'));
+    const refreshAwards = async () => renderAwards((await api('GET', '/applications/' + id)).awards);
+    renderAwards(d.awards);
     const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
       h('p', {}, '项目名称: ' + a.projectName + '  项目开始日期: ' + a.projectStartDate + '  项目结束日期: ' + a.projectEndDate),
       h('div', { class: 'grid' },
@@ -268,6 +281,8 @@ export async function wizardPage(_, id) {
         field({ name: 'weightedAverage', label: '加权平均分', type: 'number', required: true }, a.weightedAverage)),
       h('h3', {}, '外语水平列表 ', h('button', { type: 'button', class: 'secondary small', onclick: () => languageDialog(id, {}, refreshLanguages) }, '+点击添加外语水平')),
       langBox,
+      h('h3', {}, '获奖情况列表 ', h('button', { type: 'button', class: 'secondary small', onclick: () => awardDialog(id, {}, refreshAwards) }, '+点击添加获奖情况')),
+      awardBox,
       h('div', { class: 'actions' }, h('a', { class: 'button secondary', href: '#/applications/' + id + '/edit?step=1' }, '← 上一步'),
         h('button', { class: 'primary', type: 'submit' }, '保存并下一步 →')));
     form.addEventListener('submit', async (ev) => {
@@ -298,6 +313,27 @@ export async function wizardPage(_, id) {
       h('p', { class: 'muted' }, '提示：每人限报 1 个项目，报名多个项目的将被取消报名资格。')];
   }
   return h('section', {}, h('nav', { class: 'crumbs' }, '首页 » 学生因公出国(境)管理 » 交流项目申请'), h('h1', {}, '项目申请'), steps, body);
+}
+
+function awardDialog(id, w, saved) {
+  const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true }),
+    h('div', { class: 'grid' },
+      field({ name: 'name', label: '奖项名称', required: true, hint: '如 全国大学生数学建模竞赛一等奖' }, w.name),
+      field({ name: 'level', label: '奖项级别', type: 'select', options: ['国际级', '国家级', '省部级', '市级', '校级', '院级', '其他'], required: true }, w.level),
+      field({ name: 'awardedOn', label: '获奖时间', type: 'date', required: true }, w.awardedOn),
+      field({ name: 'issuer', label: '颁奖单位', required: true }, w.issuer)));
+  dialog('获奖情况', form, (close) => [
+    h('button', { type: 'button', class: 'secondary', onclick: close }, '取消'),
+    h('button', { type: 'button', class: 'primary', onclick: async (e) => {
+      clearError(form);
+      e.target.disabled = true;
+      try {
+        await api(w.id ? 'PUT' : 'POST', `/applications/${id}/awards` + (w.id ? '/' + w.id : ''), formValues(form));
+        close();
+        saved();
+      } catch (err) { showError(form, err); } finally { e.target.disabled = false; }
+    } }, '保存'),
+  ]);
 }
 
 function languageDialog(id, l, saved) {
