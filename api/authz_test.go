@@ -62,6 +62,7 @@ var accessRules = map[string]string{
 	"POST /applications/:id/attachments":            "student",
 	"DELETE /applications/:id/attachments/:aid":     "student",
 	"GET /applications/:id/attachments/:aid":        "all",
+	"GET /applications/:id/photo":                   "all",
 	"POST /applications/:id/supplements":            "student",
 	"POST /applications/:id/submit":                 "student",
 	"POST /applications/:id/withdraw":               "student",

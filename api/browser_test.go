@@ -414,3 +414,27 @@ func TestBrowserAwards(t *testing.T) {
 	b.open(fmt.Sprintf("#/applications/%d?section=detail", d.id))
 	b.text("高等学校大学外语教学研究会")
 }
+
+// TestBrowserReviewerSeesApplicantAndChanges: the reviewer's page of a resubmitted application shows
+// the applicant's photo, 学习经历 and what changed, on a desktop and on a phone.
+func TestBrowserReviewerSeesApplicantAndChanges(t *testing.T) {
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/submit", d.id), nil).status)
+	decide(t, login(t, "lit-reviewer"), d.id, map[string]any{"decision": "return", "opinion": "请补充获奖情况"}, 200)
+	require.Equal(t, 201, s.call("POST", pathf("/applications/%d/awards", d.id), map[string]any{"name": "国家奖学金", "level": "国家级", "awardedOn": "2024-10-01", "issuer": "教育部"}).status)
+	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/submit", d.id), nil).status)
+	b, done := newBrowser(t)
+	defer done()
+	b.login("lit-reviewer")
+	for _, width := range []int64{1366, 375} {
+		b.run(chromedp.EmulateViewport(width, 900))
+		b.open(fmt.Sprintf("#/applications/%d", d.id))
+		b.text("与上次提交相比的变化")
+		b.text("国家奖学金（国家级，2024-10-01，教育部）")
+		b.run(chromedp.Sleep(300 * time.Millisecond))
+		require.True(t, b.eval(`document.querySelector('img.photo').naturalWidth > 0`), "the applicant's photo loads")
+		b.shot(fmt.Sprintf("review-%d-applicant-and-changes", width))
+		require.False(t, b.eval(`document.documentElement.scrollWidth > window.innerWidth + 1`), "fits %d px", width)
+	}
+}

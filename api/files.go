@@ -129,6 +129,20 @@ func (s *Server) downloadAttachment(c *gin.Context) {
 	s.serveFile(c, a, c.Query("inline") == "1")
 }
 
+func (s *Server) applicantPhoto(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	a, err := s.Service.ApplicantPhoto(c.Request.Context(), caller(c), id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	s.serveFile(c, a, true)
+}
+
 func (s *Server) getPhoto(c *gin.Context) {
 	a, err := s.Service.Photo(c.Request.Context(), caller(c))
 	if err != nil {

@@ -422,3 +422,39 @@ func rowActions(list *response, id int64) []string {
 	}
 	return out
 }
+
+// TestReviewersSeeTheApplicantAndWhatChanged: beside the decision form reviewers see the applicant's
+// photo and 学习经历, and after a 退回 and a resubmission, field by field what the student changed.
+func TestReviewersSeeTheApplicantAndWhatChanged(t *testing.T) {
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/submit", d.id), nil).status)
+	reviewer := login(t, "lit-reviewer")
+	detail := reviewer.call("GET", pathf("/applications/%d", d.id), nil)
+	require.Equal(t, true, detail.get("applicant.hasPhoto"))
+	require.Equal(t, "天津中学", detail.str("applicant.learningExperiences.0.schoolName"))
+	require.Empty(t, detail.list("changes"), "a first submission has nothing to compare with")
+	photo := reviewer.call("GET", pathf("/applications/%d/photo", d.id), nil)
+	require.Equal(t, 200, photo.status)
+	require.Equal(t, "image/png", photo.header.Get("Content-Type"))
+	require.Equal(t, 404, login(t, "sci-reviewer").call("GET", pathf("/applications/%d/photo", d.id), nil).status, "another college's reviewer")
+
+	decide(t, reviewer, d.id, map[string]any{"decision": "return", "opinion": "请更正GPA并补充获奖情况"}, 200)
+	app := s.call("GET", pathf("/applications/%d", d.id), nil)
+	require.Equal(t, 200, s.call("PUT", pathf("/applications/%d/apply-info", d.id), map[string]any{"departureDate": app.str("application.projectStartDate"),
+		"returnDate": app.str("application.projectEndDate"), "gpa": 3.8, "weightedAverage": 88.5}).status)
+	require.Equal(t, 201, s.call("POST", pathf("/applications/%d/awards", d.id), map[string]any{"name": "国家奖学金", "level": "国家级", "awardedOn": "2024-10-01", "issuer": "教育部"}).status)
+	require.Equal(t, 201, s.upload(pathf("/applications/%d/attachments?requirementId=%d", d.id, d.required[0]), "成绩单（更正）.pdf", append(pdfFile(), '\n')).status)
+	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/submit", d.id), nil).status)
+
+	changes := map[string]map[string]any{}
+	for _, c := range reviewer.call("GET", pathf("/applications/%d", d.id), nil).list("changes") {
+		m := c.(map[string]any)
+		changes[m["section"].(string)+"/"+m["field"].(string)] = m
+	}
+	require.Equal(t, "3.6", changes["申请信息/GPA"]["before"])
+	require.Equal(t, "3.8", changes["申请信息/GPA"]["after"])
+	require.Contains(t, changes["获奖情况/新增"]["after"], "国家奖学金")
+	require.Contains(t, changes["附件/成绩单"]["after"], "成绩单（更正）.pdf")
+	require.NotContains(t, changes, "基本信息/姓名", "what did not change is not listed")
+}

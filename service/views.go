@@ -57,6 +57,17 @@ type ApplicationDetail struct {
 	PendingStep    string                  `json:"pendingStep"`
 	Actions        []LabelledAction        `json:"actions"`
 	TemporalURL    string                  `json:"temporalUrl"`
+	// Applicant is who applies, beside the decision form: 学习经历 and whether a photo is on file.
+	Applicant Applicant `json:"applicant"`
+	// Changes are what differs from the submission before the latest, for a resubmission.
+	Changes []Change `json:"changes"`
+}
+
+// Applicant is the applicant's profile as reviewers see it beside the application.
+type Applicant struct {
+	HasPhoto            bool                         `json:"hasPhoto"`
+	PhotoCheckResult    string                       `json:"photoCheckResult"`
+	LearningExperiences []storage.LearningExperience `json:"learningExperiences"`
 }
 
 // Detail is the whole of an application the caller may see.
@@ -86,6 +97,18 @@ func (s *Service) detail(ctx context.Context, who Caller, app *storage.Applicati
 	awards, err := s.Store.Awards(ctx, app.ID)
 	if err != nil {
 		return nil, err
+	}
+	applicant, err := s.applicant(ctx, app.StudentID)
+	if err != nil {
+		return nil, err
+	}
+	changes := []Change{}
+	if snaps, err := s.Store.LastSnapshots(ctx, app.ID, 2); err != nil {
+		return nil, err
+	} else if len(snaps) == 2 {
+		if changes, err = changesBetween(snaps[1], snaps[0]); err != nil {
+			return nil, err
+		}
 	}
 	files, err := s.Store.Attachments(ctx, app.ID)
 	if err != nil {
@@ -126,7 +149,36 @@ func (s *Service) detail(ctx context.Context, who Caller, app *storage.Applicati
 	return &ApplicationDetail{
 		Application: app, Funding: app.Funding, LanguageScores: scores, Awards: awards, Requirements: byReq, OtherFiles: others,
 		Timeline: timeline, PendingStep: s.pendingStep(app), Actions: labelled, TemporalURL: s.temporalURL(app.ID),
+		Applicant: *applicant, Changes: changes,
 	}, nil
+}
+
+func (s *Service) applicant(ctx context.Context, studentID int64) (*Applicant, error) {
+	p, err := s.Store.ProfileByAccount(ctx, studentID)
+	if err != nil {
+		return nil, err
+	}
+	experiences, err := s.Store.LearningExperiences(ctx, studentID)
+	if err != nil {
+		return nil, err
+	}
+	return &Applicant{HasPhoto: p.PhotoAttachmentID != nil, PhotoCheckResult: p.PhotoCheckResult, LearningExperiences: nonNil(experiences)}, nil
+}
+
+// ApplicantPhoto is the photo of an application's student, for whoever may see the application.
+func (s *Service) ApplicantPhoto(ctx context.Context, who Caller, id int64) (*storage.Attachment, error) {
+	app, err := s.Application(ctx, who, id)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.Store.ProfileByAccount(ctx, app.StudentID)
+	if err != nil {
+		return nil, err
+	}
+	if p.PhotoAttachmentID == nil {
+		return nil, NotFound("照片")
+	}
+	return s.Store.AttachmentByID(ctx, *p.PhotoAttachmentID)
 }
 
 // pendingStep is the unfinished row of 进度信息, from the read model.

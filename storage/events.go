@@ -238,6 +238,21 @@ func (s *Store) SubmissionFacts(ctx context.Context, applicationID int64) (*Subm
 	return f, err
 }
 
+// Snapshot is what was submitted at an event.
+type Snapshot struct {
+	Seq     int             `db:"seq"`
+	SHA256  string          `db:"sha256"`
+	Content json.RawMessage `db:"content"`
+}
+
+// LastSnapshots are an application's latest submitted snapshots, newest first, at most n.
+func (s *Store) LastSnapshots(ctx context.Context, applicationID int64, n int) ([]Snapshot, error) {
+	out := []Snapshot{}
+	err := s.DB.SelectContext(ctx, &out, `SELECT seq, sha256, content FROM submission_snapshots WHERE application_id = $1
+		ORDER BY seq DESC LIMIT $2`, applicationID, n)
+	return out, err
+}
+
 // SaveSnapshot records what was submitted at an event, once; it returns the recorded hash.
 func (s *Store) SaveSnapshot(ctx context.Context, applicationID int64, seq int, content []byte) (string, error) {
 	sum := sha256.Sum256(content)

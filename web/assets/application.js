@@ -54,7 +54,21 @@ export async function detailPage(state, id) {
     if (actions.includes('give-up')) studentTools.push(h('button', { type: 'button', class: 'secondary danger', onclick: () => giveUp(id) }, '放弃录取'));
   }
 
+  // Beside the decision form: who applies (photo, 学习经历) and, for a resubmission, what changed.
+  const ap = d.applicant || {};
+  const applicantBlock = block('applicant', '申请人',
+    h('div', { class: 'applicant' },
+      ap.hasPhoto ? h('img', { class: 'photo', src: `/api/v1/applications/${id}/photo`, alt: a.nameCn + '的照片', width: 105, height: 147 }) : h('p', { class: 'muted' }, '未上传照片'),
+      h('div', {}, ap.photoCheckResult ? h('p', { class: 'muted' }, '照片检测结果：' + ap.photoCheckResult) : '',
+        h('h3', {}, '学习经历'),
+        table([{ label: '起止时间', value: (e) => e.startDate + ' 至 ' + e.endDate }, { label: '学校', value: (e) => e.schoolName }, { label: '学历', value: (e) => e.degree }],
+          ap.learningExperiences || [], '暂无学习经历'))));
+  const changes = d.changes || [];
+  const changesBlock = changes.length ? block('changes', '与上次提交相比的变化',
+    table([{ label: '部分', value: (c) => c.section }, { label: '项目', value: (c) => c.field }, { label: '上次', value: (c) => c.before || '—' }, { label: '本次', value: (c) => c.after || '—' }], changes)) : '';
+
   const blocks = [
+    applicantBlock, changesBlock,
     block('progress', '进度信息', h('p', { class: 'muted' }, '系统编号: ' + a.systemNo + ' · 申请状态: ', h('strong', { class: 'status' }, a.status), a.overdue ? h('span', { class: 'badge warn' }, '已超期') : ''),
       h('ol', { class: 'timeline' }, progressRows.map((r, i) => h('li', { class: r.pending ? 'pending' : 'done' },
         h('span', { class: 'n' }, i + 1), h('div', {}, h('strong', {}, r.step), r.pending ? h('span', { class: 'muted' }, ' 待处理') : '',
