@@ -10,10 +10,14 @@ import (
 	"testing"
 	"time"
 
+	sdkpb "go.temporal.io/api/sdk/v1"
+
 	"outbound/service"
 	"outbound/storage"
+	"outbound/workflows"
 
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/converter"
 )
 
 func TestConcurrentDraftsForOneStudent(t *testing.T) {
@@ -270,4 +274,32 @@ func actionsOf(detail *response) []string {
 		out = append(out, a.(map[string]any)["action"].(string))
 	}
 	return out
+}
+
+// TestWorkflowDescribesItself: the Temporal UI's list shows the application's summary (college,
+// project, year; no personal data), and its page what it waits for, kept up to date.
+func TestWorkflowDescribesItself(t *testing.T) {
+	ctx := context.Background()
+	_, app := submitted(t, "LIT", newProject(t, projectSpec{}))
+	id := workflows.WorkflowID(app)
+	desc, err := env.Services.Temporal.DescribeWorkflowExecution(ctx, id, "")
+	require.NoError(t, err)
+	var summary string
+	require.NoError(t, converter.GetDefaultDataConverter().FromPayload(desc.ExecutionConfig.UserMetadata.Summary, &summary))
+	require.Contains(t, summary, "文学院")
+	require.Contains(t, summary, "2026 年度")
+	require.NotContains(t, summary, "测试学生", "no personal data in the summary")
+
+	details := func() string {
+		res, err := env.Services.Temporal.QueryWorkflow(ctx, id, "", "__temporal_workflow_metadata")
+		require.NoError(t, err)
+		var meta sdkpb.WorkflowMetadata
+		require.NoError(t, res.Get(&meta))
+		return meta.GetCurrentDetails()
+	}
+	require.Contains(t, details(), "**学院审核**")
+	require.Contains(t, details(), "等待学院审核员")
+	require.Contains(t, details(), "期限 ")
+	decide(t, login(t, "lit-reviewer"), app, ok, 200)
+	require.Contains(t, details(), "**教务处审核**", "kept up to date at each transition")
 }

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -139,9 +140,15 @@ func (s *Service) undoDraft(ctx context.Context, id int64, startErr error) error
 // timing of now; one already started is not an error.
 func (s *Service) startWorkflow(ctx context.Context, in workflows.Input) error {
 	in.Definition, in.Timing = s.Process, s.timing()
+	// The Temporal UI's list shows this line for the workflow: college, project and year, no personal data.
+	summary := fmt.Sprintf("%s · %s", in.College, in.ProjectCode)
+	if app, err := s.Store.ApplicationByID(ctx, in.ApplicationID); err == nil {
+		summary = fmt.Sprintf("%s · %s（%s）· %d 年度", app.CollegeName, app.ProjectName, app.ProjectCode, app.ProjectYear)
+	}
 	_, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                       workflows.WorkflowID(in.ApplicationID),
 		TaskQueue:                s.Config.Temporal.TaskQueue,
+		StaticSummary:            summary,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		TypedSearchAttributes: temporal.NewSearchAttributes(

@@ -423,6 +423,8 @@ func (w *application) record(ctx workflow.Context, ev Event, notices []activitie
 		s.Timeline = s.Timeline[:len(s.Timeline)-1]
 		return err
 	}
+	// What the Temporal UI shows on the workflow's page and in its list: metadata, not a command.
+	workflow.SetCurrentDetails(ctx, s.Details())
 	return workflow.UpsertTypedSearchAttributes(ctx,
 		AttrStage.ValueSet(s.Stage()),
 		AttrAwaitingRole.ValueSet(string(s.AwaitingRole())),

@@ -358,6 +358,26 @@ func (s *State) Deleted(now time.Time) {
 	s.Status, s.Terminal, s.StageEnteredAt = process.StatusCancelled, process.StageCancelled, now
 }
 
+// Details says, for the Temporal UI, what the application waits for: its stage, who is awaited,
+// since when, until when and whether it is overdue. It carries no personal data.
+func (s *State) Details() string {
+	if s.Closed() {
+		return "**" + s.Status + "**（" + process.FormatTime(s.StageEnteredAt) + " 结束）"
+	}
+	parts := []string{"**" + s.Input.Definition.StageLabel(s.Stage()) + "**"}
+	if r := s.AwaitingRole(); r != "" {
+		parts = append(parts, "等待"+process.RoleLabels[r])
+	}
+	parts = append(parts, "自 "+process.FormatTime(s.StageEnteredAt))
+	if due := s.DueAt(); due != nil {
+		parts = append(parts, "期限 "+process.FormatTime(*due))
+	}
+	if s.Overdue {
+		parts = append(parts, "**已逾期**")
+	}
+	return strings.Join(parts, " · ")
+}
+
 // GaveUp ends an admission the student gave back (放弃录取).
 func (s *State) GaveUp(now time.Time) {
 	s.Status, s.Terminal, s.StageEnteredAt = process.StatusGivenUp, process.StageGivenUp, now
