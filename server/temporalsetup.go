@@ -64,14 +64,23 @@ func SetupTemporal(ctx context.Context, cfg config.TemporalConfig, retention, wa
 	}
 
 	// A new namespace may take a moment before it accepts search attributes.
-	var have *operatorservice.ListSearchAttributesResponse
 	for {
-		have, err = c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: cfg.Namespace})
+		err = registerSearchAttributes(ctx, c, cfg.Namespace, progress)
 		if err == nil || time.Now().After(deadline) {
-			break
+			return err
 		}
 		time.Sleep(time.Second)
 	}
+}
+
+// EnsureSearchAttributes registers the search attributes this version of the workflow sets and
+// the cluster lacks, so that an upgrade that adds one does not fail its workflows' tasks.
+func (s *Services) EnsureSearchAttributes(ctx context.Context) error {
+	return registerSearchAttributes(ctx, s.Temporal, s.Config.Temporal.Namespace, io.Discard)
+}
+
+func registerSearchAttributes(ctx context.Context, c client.Client, namespace string, progress io.Writer) error {
+	have, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: namespace})
 	if err != nil {
 		return fmt.Errorf("search attributes: %w", err)
 	}
@@ -91,7 +100,7 @@ func SetupTemporal(ctx context.Context, cfg config.TemporalConfig, retention, wa
 		return nil
 	}
 	if _, err := c.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
-		Namespace: cfg.Namespace, SearchAttributes: missing,
+		Namespace: namespace, SearchAttributes: missing,
 	}); err != nil {
 		return fmt.Errorf("search attributes: %w", err)
 	}

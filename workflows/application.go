@@ -19,6 +19,8 @@ var (
 	AttrProjectCode    = temporal.NewSearchAttributeKeyKeyword("ProjectCode")
 	AttrStageEnteredAt = temporal.NewSearchAttributeKeyTime("StageEnteredAt")
 	AttrReviewOverdue  = temporal.NewSearchAttributeKeyBool("ReviewOverdue")
+	// AttrNeedsAttention is set while the workflow's work keeps failing (see execute).
+	AttrNeedsAttention = temporal.NewSearchAttributeKeyBool("NeedsAttention")
 )
 
 // SearchAttributeTypes is what the dev stack and docker-compose register.
@@ -29,6 +31,7 @@ var SearchAttributeTypes = map[string]string{
 	"ProjectCode":      "Keyword",
 	"StageEnteredAt":   "Datetime",
 	"ReviewOverdue":    "Bool",
+	"NeedsAttention":   "Bool",
 }
 
 // application runs one workflow: the state, and the lock that keeps one message at a time.
@@ -68,13 +71,48 @@ func (w *application) execute(ctx workflow.Context, name string, arg, result any
 		w.local = &local
 	}
 	if *w.local {
-		ctx = workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
 			StartToCloseTimeout: 30 * time.Second,
-			RetryPolicy:         activityRetry,
+			RetryPolicy:         localRetry,
 		})
-		return workflow.ExecuteLocalActivity(ctx, name, arg).Get(ctx, result)
+		err := workflow.ExecuteLocalActivity(lctx, name, arg).Get(lctx, result)
+		var appErr *temporal.ApplicationError
+		if err == nil || (errors.As(err, &appErr) && appErr.NonRetryable()) || temporal.IsCanceledError(err) {
+			return err
+		}
+		// It keeps failing: the work goes on as a regular activity, which the Temporal UI shows under
+		// Pending Activities with its attempts and last failure, and the workflow says it needs an
+		// administrator until the work succeeds.
+		w.needsAttention(ctx, name, err)
+		err = workflow.ExecuteActivity(withActivityOptions(ctx), name, arg).Get(ctx, result)
+		w.attended(ctx)
+		return err
 	}
 	return workflow.ExecuteActivity(withActivityOptions(ctx), name, arg).Get(ctx, result)
+}
+
+// localRetry gives a local activity a few quick attempts before it surfaces (execute).
+var localRetry = &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Second, MaximumAttempts: 4}
+
+// needsAttention marks the workflow for administrators: the NeedsAttention search attribute (one
+// query in the Temporal UI finds them all) and the problem in its current details.
+func (w *application) needsAttention(ctx workflow.Context, activity string, err error) {
+	if e := workflow.UpsertTypedSearchAttributes(ctx, AttrNeedsAttention.ValueSet(true)); e != nil {
+		workflow.GetLogger(ctx).Error("cannot mark the workflow", "error", e)
+	}
+	msg := err.Error()
+	if r := []rune(msg); len(r) > 200 {
+		msg = string(r[:200]) + "…"
+	}
+	workflow.SetCurrentDetails(ctx, "**需要管理员处理**：「"+activity+"」多次失败，正在重试（见 Pending Activities）。最近一次错误："+msg+"\n\n"+w.state.Details())
+}
+
+// attended clears the mark once the work has succeeded (or the workflow gave up on it).
+func (w *application) attended(ctx workflow.Context) {
+	if e := workflow.UpsertTypedSearchAttributes(ctx, AttrNeedsAttention.ValueSet(false)); e != nil {
+		workflow.GetLogger(ctx).Error("cannot clear the mark", "error", e)
+	}
+	workflow.SetCurrentDetails(ctx, w.state.Details())
 }
 
 // activityRetry retries until the database is back.

@@ -17,6 +17,7 @@ import (
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"google.golang.org/protobuf/encoding/protojson"
 
@@ -438,4 +439,72 @@ func TestSignalsByHandNeverWedge(t *testing.T) {
 	require.NoError(t, env.Services.Store.DB.Get(&audited, `SELECT count(*) FROM audit_log WHERE target_type = 'application' AND target_id = $1
 		AND action = 'application.decided.via_temporal' AND remote_addr = 'Temporal' AND actor_id = $2`, fmt.Sprint(app.ID), p.college.ID))
 	require.Equal(t, 1, audited, "the decision through Temporal is in the audit log, once")
+}
+
+// TestFailingWorkSurfaces: a record the database keeps failing (an outage, not bad data) leaves the
+// local activity after a few attempts and goes on as a regular activity, which the Temporal UI
+// shows under Pending Activities; the workflow is marked NeedsAttention, with the problem in its
+// current details, until the database accepts the record.
+func TestFailingWorkSurfaces(t *testing.T) {
+	ctx := context.Background()
+	db := env.Services.Store.DB
+	username := newStudent(t)
+	p := actors(t, username)
+	app, _ := newApplication(t, username, longTiming(), nil)
+	_, err := update(app.ID, process.MsgSubmit, workflows.Request{Actor: p.student})
+	require.NoError(t, err)
+	_, err = db.Exec(`CREATE OR REPLACE FUNCTION outage_for_test() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF NEW.opinion = '模拟数据库故障' THEN RAISE EXCEPTION 'simulated outage' USING ERRCODE = '40001'; END IF;
+			RETURN NEW;
+		END $$;
+		CREATE TRIGGER outage_for_test BEFORE INSERT ON timeline_events FOR EACH ROW EXECUTE FUNCTION outage_for_test();`)
+	require.NoError(t, err)
+	dropped := false
+	drop := func() {
+		if !dropped {
+			_, err := db.Exec(`DROP TRIGGER outage_for_test ON timeline_events; DROP FUNCTION outage_for_test()`)
+			require.NoError(t, err)
+			dropped = true
+		}
+	}
+	t.Cleanup(drop)
+	signal(t, app.ID, process.MsgDecide, workflows.Request{Actor: p.college, Decision: process.DecisionApprove, Opinion: "模拟数据库故障"})
+
+	id := workflows.WorkflowID(app.ID)
+	needsAttention := func() (bool, []string) {
+		desc, err := env.Services.Temporal.DescribeWorkflowExecution(ctx, id, "")
+		require.NoError(t, err)
+		var marked bool
+		if payload, ok := desc.WorkflowExecutionInfo.GetSearchAttributes().GetIndexedFields()["NeedsAttention"]; ok {
+			require.NoError(t, converter.GetDefaultDataConverter().FromPayload(payload, &marked))
+		}
+		var pending []string
+		for _, a := range desc.PendingActivities {
+			pending = append(pending, fmt.Sprintf("%s attempt %d: %s", a.ActivityType.GetName(), a.Attempt, a.LastFailure.GetMessage()))
+		}
+		return marked, pending
+	}
+	require.Eventually(t, func() bool {
+		marked, pending := needsAttention()
+		return marked && len(pending) == 1
+	}, time.Minute, 500*time.Millisecond, "the failing record surfaces")
+	_, pending := needsAttention()
+	require.Contains(t, pending[0], "RecordEvent")
+	require.Contains(t, pending[0], "simulated outage")
+	found, err := env.Services.Temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: "NeedsAttention = true"})
+	require.NoError(t, err)
+	var listed bool
+	for _, e := range found.Executions {
+		listed = listed || e.Execution.WorkflowId == id
+	}
+	require.True(t, listed, "one query finds every application that needs an administrator")
+
+	drop()
+	require.Eventually(t, func() bool {
+		marked, pending := needsAttention()
+		return !marked && len(pending) == 0
+	}, time.Minute, 500*time.Millisecond, "the mark is cleared once the database accepts the record")
+	row := waitSeq(t, app.ID, 3)
+	require.Equal(t, "academic_review", row.Stage)
 }

@@ -53,6 +53,9 @@ func workerCommand(load loader) *cobra.Command {
 				return err
 			}
 			defer w.Stop()
+			if err := svc.EnsureSearchAttributes(ctx); err != nil {
+				slog.Error("search attributes", "error", err)
+			}
 			if err := svc.EnsureSchedules(ctx); err != nil {
 				slog.Error("housekeeping schedule", "error", err)
 			}
