@@ -22,6 +22,7 @@ const (
 	csrfHeader    = "X-CSRF-Token"
 	ctxAccount    = "account"
 	ctxToken      = "session_token"
+	ctxReadOnly   = "read_only"
 )
 
 var errThrottled = &service.Error{Kind: service.KindTooMany, Code: "too_many_attempts", Message: "登录尝试过于频繁，请稍后再试"}
@@ -99,7 +100,7 @@ func (s *Server) authenticate(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if viaCookie && c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
+	if viaCookie && !c.GetBool(ctxReadOnly) && c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
 		if subtle.ConstantTimeCompare([]byte(c.GetHeader(csrfHeader)), []byte(csrf)) != 1 {
 			fail(c, errCSRF)
 			return

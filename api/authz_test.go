@@ -80,6 +80,7 @@ var accessRules = map[string]string{
 	"PUT /accounts/:aid":                            "admin",
 	"POST /accounts/:aid/password":                  "admin",
 	"GET /audit":                                    "admin",
+	"POST /temporal-codec/:op":                      "admin",
 	"GET /notifications":                            "all",
 	"POST /notifications/:nid/read":                 "all",
 }

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -14,12 +15,17 @@ import (
 	"outbound/server"
 	"outbound/sheet"
 	"outbound/storage/demo"
+	"outbound/workflows"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	commonpb "go.temporal.io/api/common/v1"
+	"google.golang.org/protobuf/encoding/protojson"
+
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/converter"
 )
 
 func TestLockoutAfterWrongPasswords(t *testing.T) {
@@ -345,4 +351,64 @@ func TestTransfersAreBoundedByProgress(t *testing.T) {
 	require.Equal(t, 201, status, "a slow upload that keeps sending is served")
 	status, err = upload(2500 * time.Millisecond)
 	require.True(t, err != nil || status >= 400, "an upload that stops is cut (status %d, error %v)", status, err)
+}
+
+// TestHistoryHoldsNoPersonalDataInClear: the workflows' payloads are encrypted in Temporal's
+// history; the Temporal UI's codec endpoint decodes them for an administrator's browser session
+// (from the UI's origin, without a CSRF token) and for nobody else.
+func TestHistoryHoldsNoPersonalDataInClear(t *testing.T) {
+	ctx := context.Background()
+	s := newStudent(t, "LIT")
+	me := s.call("GET", "/me", nil)
+	name := me.str("displayName")
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/submit", d.id), nil).status)
+	decide(t, login(t, "lit-reviewer"), d.id, map[string]any{"decision": "return", "opinion": "请补充身份证复印件"}, 200)
+
+	var sealed []*commonpb.Payload
+	it := env.Services.Temporal.GetWorkflowHistory(ctx, workflows.WorkflowID(d.id), "", false, 0)
+	for it.HasNext() {
+		e, err := it.Next()
+		require.NoError(t, err)
+		raw, err := protojson.Marshal(e)
+		require.NoError(t, err)
+		require.NotContains(t, string(raw), name, "the student's name is not in the history in clear")
+		require.NotContains(t, string(raw), base64.StdEncoding.EncodeToString([]byte(name))[:8])
+		if in := e.GetWorkflowExecutionStartedEventAttributes().GetInput(); in != nil {
+			sealed = in.Payloads
+		}
+	}
+	require.NotEmpty(t, sealed)
+	require.Equal(t, "binary/encrypted", string(sealed[0].Metadata["encoding"]))
+
+	// The Temporal UI's call, from an administrator's browser: cookie, the UI's origin, no CSRF token.
+	body, err := protojson.Marshal(&commonpb.Payloads{Payloads: sealed})
+	require.NoError(t, err)
+	codecCall := func(c *client) (*http.Response, string) {
+		req, _ := http.NewRequest("POST", env.URL+"/api/v1/temporal-codec/decode", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Origin", "http://127.0.0.1:8233")
+		resp, err := c.http.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		out, _ := io.ReadAll(resp.Body)
+		return resp, string(out)
+	}
+	browserLogin := func(username string) *client {
+		c := newClient(t)
+		require.Equal(t, 200, c.call("POST", "/auth/login", map[string]string{"username": username, "password": demo.Password}).status)
+		c.token = "" // the cookie only, as a browser
+		return c
+	}
+	resp, out := codecCall(browserLogin("admin"))
+	require.Equal(t, 200, resp.StatusCode, out)
+	var decoded commonpb.Payloads
+	require.NoError(t, protojson.Unmarshal([]byte(out), &decoded))
+	var input workflows.Input
+	require.NoError(t, converter.GetDefaultDataConverter().FromPayload(decoded.Payloads[0], &input))
+	require.Equal(t, name, input.StudentName, "the administrator sees the payload decoded")
+	resp, _ = codecCall(browserLogin("lit-reviewer"))
+	require.Equal(t, 403, resp.StatusCode, "nobody else")
+	resp, _ = codecCall(newClient(t))
+	require.Equal(t, 401, resp.StatusCode)
 }

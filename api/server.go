@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.temporal.io/sdk/converter"
 
 	"outbound/config"
 	"outbound/process"
@@ -28,6 +29,8 @@ type Deps struct {
 	Service *service.Service
 	// Ready probes each dependency by name, for /readyz.
 	Ready map[string]func(context.Context) error
+	// Codec decodes workflow payloads for the Temporal UI (administrators only); nil when none.
+	Codec converter.PayloadCodec
 }
 
 // Server holds the dependencies of the handlers.
@@ -67,11 +70,15 @@ func New(d Deps) http.Handler {
 		if rt.transfer {
 			handlers = []gin.HandlerFunc{s.progressDeadlines}
 		}
+		if rt.readOnly {
+			handlers = append(handlers, func(c *gin.Context) { c.Set(ctxReadOnly, true) })
+		}
 		if !rt.public {
 			handlers = append(handlers, s.authenticate, allow(rt.roles...))
 		}
 		v1.Handle(rt.method, rt.path, append(handlers, rt.handler)...)
 	}
+	r.OPTIONS("/api/v1/temporal-codec/:op", s.codecPreflight)
 	web.Mount(r)
 	return r
 }
@@ -86,6 +93,8 @@ type route struct {
 	handler gin.HandlerFunc
 	// transfer moves a file: bounded by progress, not by http.request_timeout.
 	transfer bool
+	// readOnly is a POST that changes nothing, called from another origin: no CSRF token.
+	readOnly bool
 }
 
 var (
@@ -169,6 +178,7 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/accounts/:aid/password", roles: admins, handler: noContent(s.resetPassword)},
 		{method: "GET", path: "/roster/template", roles: admins, handler: rosterTemplate},
 		{method: "POST", path: "/roster/import", roles: admins, handler: ok(s.importRoster), transfer: true},
+		{method: "POST", path: "/temporal-codec/:op", roles: admins, handler: s.temporalCodec, readOnly: true},
 		{method: "GET", path: "/audit", roles: admins, handler: ok(s.auditLog)},
 		{method: "GET", path: "/notifications", roles: anyone, handler: ok(s.listNotifications)},
 		{method: "POST", path: "/notifications/:nid/read", roles: anyone, handler: noContent(s.readNotification)},

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 
+	"outbound/payloadcodec"
 	"outbound/process"
 )
 
@@ -70,6 +71,10 @@ type TemporalConfig struct {
 	TaskQueue string `mapstructure:"task_queue"`
 	// UIURL is linked from the admin pages and printed by dev.
 	UIURL string `mapstructure:"ui_url"`
+	// CodecKeys ("id:base64key,…", AES-256) encrypt the workflows' payloads in Temporal's history;
+	// CodecKeyID names the one that seals new payloads. Empty keys: payloads are kept in clear.
+	CodecKeys  string `mapstructure:"codec_keys"`
+	CodecKeyID string `mapstructure:"codec_key_id"`
 }
 
 type MinIOConfig struct {
@@ -170,6 +175,8 @@ var Defaults = map[string]any{
 	"temporal.namespace":            "default",
 	"temporal.task_queue":           "outbound",
 	"temporal.ui_url":               "",
+	"temporal.codec_keys":           "",
+	"temporal.codec_key_id":         "",
 	"minio.endpoint":                "",
 	"minio.access_key":              "",
 	"minio.secret_key":              "",
@@ -210,6 +217,8 @@ var Descriptions = map[string]string{
 	"temporal.namespace":            "Temporal namespace",
 	"temporal.task_queue":           "task queue of the application workflows",
 	"temporal.ui_url":               "Temporal Web UI, linked for administrators",
+	"temporal.codec_keys":           "keys that encrypt workflow payloads in Temporal's history, as id:base64 of 32 bytes, comma-separated (a secret)",
+	"temporal.codec_key_id":         "the key of temporal.codec_keys that encrypts new payloads; the others still decrypt",
 	"minio.endpoint":                "MinIO host:port; empty in dev starts MinIO",
 	"minio.access_key":              "MinIO access key (required outside dev)",
 	"minio.secret_key":              "MinIO secret key (required outside dev)",
@@ -370,6 +379,13 @@ func (c *Config) Validate(dev bool) error {
 	if c.Worker.Listen != "" {
 		if err := checkHostPort(c.Worker.Listen); err != nil {
 			add("worker.listen: %v", err)
+		}
+	}
+	if c.Temporal.CodecKeys != "" {
+		if keys, err := payloadcodec.ParseKeys(c.Temporal.CodecKeys); err != nil {
+			add("temporal.codec_keys: %v", err)
+		} else if _, ok := keys[c.Temporal.CodecKeyID]; !ok {
+			add("temporal.codec_key_id: %q is not one of temporal.codec_keys", c.Temporal.CodecKeyID)
 		}
 	}
 	if c.CAS.Provision != ProvisionRoster && c.CAS.Provision != ProvisionAttributes {

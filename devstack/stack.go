@@ -6,12 +6,15 @@ package devstack
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -43,6 +46,8 @@ type Options struct {
 	Bucket            string
 	// SearchAttributes to register: name → type (Keyword, Datetime, Bool, …).
 	SearchAttributes map[string]string
+	// UICodecEndpoint is where the Temporal UI sends payloads to be decoded; empty for none.
+	UICodecEndpoint string
 }
 
 // Stack is a running set of services and how to reach them.
@@ -255,6 +260,28 @@ func (s *Stack) Configure(cfg *config.Config) {
 	if cfg.MinIO.ConsoleURL == "" {
 		cfg.MinIO.ConsoleURL = s.MinIOConsoleURL
 	}
+}
+
+// NewCodecKey is a fresh AES-256 key, in base64, for temporal.codec_keys.
+func NewCodecKey() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // the system's randomness is gone; nothing safe can follow
+	}
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+// DevCodecKey is the dev stack's key for temporal.codec_keys, made once and kept in the data folder.
+func DevCodecKey(dataDir string) (string, error) {
+	path := filepath.Join(dataDir, "temporal-codec-key")
+	if b, err := os.ReadFile(path); err == nil {
+		return strings.TrimSpace(string(b)), nil
+	}
+	key := NewCodecKey()
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return "", err
+	}
+	return key, os.WriteFile(path, []byte(key+"\n"), 0o600)
 }
 
 // FreePort is a port nobody listens on now.

@@ -63,6 +63,9 @@ func (s *Stack) startTemporal(ctx context.Context, bin string) error {
 		"--namespace", s.opts.TemporalNamespace,
 		"--log-level", "warn",
 	}
+	if s.opts.UICodecEndpoint != "" {
+		args = append(args, "--ui-codec-endpoint", s.opts.UICodecEndpoint)
+	}
 	names := make([]string, 0, len(s.opts.SearchAttributes))
 	for name := range s.opts.SearchAttributes {
 		names = append(names, name)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
@@ -20,6 +21,7 @@ import (
 	"outbound/activities"
 	"outbound/api"
 	"outbound/config"
+	"outbound/payloadcodec"
 	"outbound/service"
 	"outbound/storage"
 	"outbound/storage/blob"
@@ -34,6 +36,8 @@ type Services struct {
 	Temporal client.Client
 	// Metrics holds the process's metrics, the Temporal SDK's among them.
 	Metrics *prometheus.Registry
+	// Codec encrypts the workflows' payloads; nil when no key is configured.
+	Codec *payloadcodec.Codec
 }
 
 // Open connects to PostgreSQL, MinIO and Temporal.
@@ -52,17 +56,38 @@ func Open(ctx context.Context, cfg *config.Config) (*Services, error) {
 		store.Close()
 		return nil, err
 	}
-	tc, err := client.DialContext(ctx, client.Options{
+	codec, err := newCodec(cfg.Temporal)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	options := client.Options{
 		HostPort:       cfg.Temporal.Address,
 		Namespace:      cfg.Temporal.Namespace,
 		Logger:         tlog.NewStructuredLogger(slog.Default().With("component", "temporal")),
 		MetricsHandler: metrics,
-	})
+	}
+	if codec != nil {
+		options.DataConverter = converter.NewCodecDataConverter(converter.GetDefaultDataConverter(), codec)
+	}
+	tc, err := client.DialContext(ctx, options)
 	if err != nil {
 		store.Close()
 		return nil, fmt.Errorf("temporal: %w", err)
 	}
-	return &Services{Config: cfg, Store: store, Files: files, Temporal: tc, Metrics: registry}, nil
+	return &Services{Config: cfg, Store: store, Files: files, Temporal: tc, Metrics: registry, Codec: codec}, nil
+}
+
+// newCodec is the codec of the configured keys, or nil when payloads stay in clear.
+func newCodec(cfg config.TemporalConfig) (*payloadcodec.Codec, error) {
+	if cfg.CodecKeys == "" {
+		return nil, nil
+	}
+	keys, err := payloadcodec.ParseKeys(cfg.CodecKeys)
+	if err != nil {
+		return nil, fmt.Errorf("temporal.codec_keys: %w", err)
+	}
+	return payloadcodec.New(cfg.CodecKeyID, keys)
 }
 
 // Close releases the connections.
@@ -87,7 +112,11 @@ func (s *Services) Service() *service.Service {
 
 // Handler is the HTTP API.
 func (s *Services) Handler() http.Handler {
-	return api.New(api.Deps{Config: s.Config, Service: s.Service(), Ready: map[string]func(context.Context) error{
+	var codec converter.PayloadCodec
+	if s.Codec != nil {
+		codec = s.Codec
+	}
+	return api.New(api.Deps{Config: s.Config, Service: s.Service(), Codec: codec, Ready: map[string]func(context.Context) error{
 		"postgres": s.Store.DB.PingContext,
 		"temporal": func(ctx context.Context) error {
 			_, err := s.Temporal.CheckHealth(ctx, nil)

@@ -473,8 +473,9 @@ func TestFailingWorkSurfaces(t *testing.T) {
 
 	id := workflows.WorkflowID(app.ID)
 	needsAttention := func() (bool, []string) {
-		desc, err := env.Services.Temporal.DescribeWorkflowExecution(ctx, id, "")
+		d, err := env.Services.Temporal.DescribeWorkflow(ctx, id, "")
 		require.NoError(t, err)
+		desc := d.RawResponse
 		var marked bool
 		if payload, ok := desc.WorkflowExecutionInfo.GetSearchAttributes().GetIndexedFields()["NeedsAttention"]; ok {
 			require.NoError(t, converter.GetDefaultDataConverter().FromPayload(payload, &marked))

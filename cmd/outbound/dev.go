@@ -28,8 +28,17 @@ func devCommand(load loader) *cobra.Command {
 			ctx, stop := signalContext()
 			defer stop()
 			start := time.Now()
+			// Workflow payloads are encrypted here too; the Temporal UI decodes them through the API, for administrators.
+			if cfg.Temporal.CodecKeys == "" {
+				key, err := devstack.DevCodecKey(cfg.DataDir)
+				if err != nil {
+					return err
+				}
+				cfg.Temporal.CodecKeys, cfg.Temporal.CodecKeyID = "dev:"+key, "dev"
+			}
 			stack, err := devstack.Start(ctx, devstack.Options{
-				DataDir: cfg.DataDir, Progress: os.Stdout, AllowInstall: true,
+				UICodecEndpoint: cfg.APIURL() + "/api/v1/temporal-codec",
+				DataDir:         cfg.DataDir, Progress: os.Stdout, AllowInstall: true,
 				DatabaseURL: cfg.Database.URL, TemporalAddress: cfg.Temporal.Address,
 				MinIOEndpoint: cfg.MinIO.Endpoint, MinIOAccessKey: cfg.MinIO.AccessKey, MinIOSecretKey: cfg.MinIO.SecretKey, MinIOUseSSL: cfg.MinIO.UseSSL,
 				TemporalNamespace: cfg.Temporal.Namespace, Bucket: cfg.MinIO.Bucket, SearchAttributes: workflows.SearchAttributeTypes,
