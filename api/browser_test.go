@@ -5,6 +5,7 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,7 +16,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/bcrypt"
 
+	"outbound/process"
 	"outbound/storage/demo"
+	"outbound/workflows"
 )
 
 // screenshotDir is where the browser test leaves a picture of every page (see README).
@@ -437,4 +440,45 @@ func TestBrowserReviewerSeesApplicantAndChanges(t *testing.T) {
 		b.shot(fmt.Sprintf("review-%d-applicant-and-changes", width))
 		require.False(t, b.eval(`document.documentElement.scrollWidth > window.innerWidth + 1`), "fits %d px", width)
 	}
+}
+
+// TestBrowserTemporalUIShowsWhatNeedsAttention: in the Temporal UI, an application whose record
+// keeps failing is found by NeedsAttention = true, and its page shows the failing activity.
+func TestBrowserTemporalUIShowsWhatNeedsAttention(t *testing.T) {
+	db := env.Services.Store.DB
+	_, app := submitted(t, "LIT", newProject(t, projectSpec{}))
+	_, err := db.Exec(`CREATE OR REPLACE FUNCTION ui_outage_for_test() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF NEW.opinion = '模拟故障' THEN RAISE EXCEPTION 'simulated outage' USING ERRCODE = '40001'; END IF;
+			RETURN NEW;
+		END $$;
+		CREATE TRIGGER ui_outage_for_test BEFORE INSERT ON timeline_events FOR EACH ROW EXECUTE FUNCTION ui_outage_for_test();`)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_, _ = db.Exec(`DROP TRIGGER IF EXISTS ui_outage_for_test ON timeline_events; DROP FUNCTION IF EXISTS ui_outage_for_test()`)
+	})
+	id := workflows.WorkflowID(app)
+	require.NoError(t, env.Services.Temporal.SignalWorkflow(context.Background(), id, "", process.MsgDecide,
+		workflows.Request{Actor: reviewerActor(t, "lit-reviewer"), Decision: process.DecisionApprove, Opinion: "模拟故障"}))
+	require.Eventually(t, func() bool {
+		d, err := env.Services.Temporal.DescribeWorkflow(context.Background(), id, "")
+		return err == nil && len(d.RawResponse.PendingActivities) == 1
+	}, time.Minute, 500*time.Millisecond)
+
+	b, done := newBrowser(t)
+	defer done()
+	b.run(chromedp.EmulateViewport(1366, 900))
+	b.run(chromedp.Navigate(env.Stack.TemporalUIURL + "/namespaces/default/workflows?query=" + url.QueryEscape("NeedsAttention = true")))
+	b.text(id)
+	b.shot("temporal-01-needs-attention-query")
+	b.run(chromedp.Navigate(env.Stack.TemporalUIURL + "/namespaces/default/workflows/" + id))
+	b.text("RecordEvent")
+	b.shot("temporal-02-failing-activity")
+}
+
+// reviewerActor is a demo reviewer as the workflow knows them.
+func reviewerActor(t *testing.T, username string) workflows.Actor {
+	acc, err := env.Services.Store.AccountByUsername(context.Background(), username)
+	require.NoError(t, err)
+	return workflows.Actor{ID: acc.ID, Name: acc.DisplayName, Role: process.Role(acc.Role), College: acc.College()}
 }
