@@ -75,7 +75,8 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 	env := append(os.Environ(), "OUTBOUND_DATABASE_URL="+cfg.Database.URL, "OUTBOUND_TEMPORAL_ADDRESS="+cfg.Temporal.Address,
 		"OUTBOUND_MINIO_ENDPOINT="+cfg.MinIO.Endpoint, "OUTBOUND_MINIO_ACCESS_KEY="+cfg.MinIO.AccessKey,
 		"OUTBOUND_MINIO_SECRET_KEY="+cfg.MinIO.SecretKey, "OUTBOUND_HTTP_PORT="+strconv.Itoa(port), "OUTBOUND_LOG_LEVEL="+logLevel(),
-		"OUTBOUND_AUTH_LOGIN_PER_MINUTE=1000000", "OUTBOUND_DATABASE_MAX_OPEN_CONNS=40", "OUTBOUND_HTTP_REQUEST_TIMEOUT=60s")
+		"OUTBOUND_AUTH_LOGIN_PER_MINUTE=1000000", "OUTBOUND_DATABASE_MAX_OPEN_CONNS=40", "OUTBOUND_HTTP_REQUEST_TIMEOUT=60s",
+		"OUTBOUND_TEMPORAL_CODEC_KEYS="+cfg.Temporal.CodecKeys, "OUTBOUND_TEMPORAL_CODEC_KEY_ID="+cfg.Temporal.CodecKeyID)
 	logFile, err := os.Create(cfg.DataDir + "/processes.log")
 	if err != nil {
 		return nil, err
