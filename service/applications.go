@@ -113,7 +113,7 @@ func (s *Service) CreateApplication(ctx context.Context, who Caller, in NewAppli
 	}
 	start := workflows.Input{ApplicationID: app.ID, StudentID: who.ID, StudentName: who.DisplayName, College: app.CollegeCode,
 		ProjectCode: project.Code, WindowOpens: project.ApplyStart, WindowCloses: project.ApplyEnd}
-	if err := s.startWorkflow(ctx, start); err != nil {
+	if err := s.startWorkflow(ctx, start, workflowSummary(app.CollegeName, app.ProjectName, app.ProjectCode, app.ProjectYear)); err != nil {
 		return nil, s.undoDraft(context.WithoutCancel(ctx), app.ID, err)
 	}
 	return app, nil
@@ -138,13 +138,14 @@ func (s *Service) undoDraft(ctx context.Context, id int64, startErr error) error
 
 // startWorkflow starts an application's workflow with the process and the
 // timing of now; one already started is not an error.
-func (s *Service) startWorkflow(ctx context.Context, in workflows.Input) error {
+// workflowSummary is the line the Temporal UI's list shows for an application: college, project
+// and year, no personal data.
+func workflowSummary(college, project, code string, year int) string {
+	return fmt.Sprintf("%s · %s（%s）· %d 年度", college, project, code, year)
+}
+
+func (s *Service) startWorkflow(ctx context.Context, in workflows.Input, summary string) error {
 	in.Definition, in.Timing = s.Process, s.timing()
-	// The Temporal UI's list shows this line for the workflow: college, project and year, no personal data.
-	summary := fmt.Sprintf("%s · %s", in.College, in.ProjectCode)
-	if app, err := s.Store.ApplicationByID(ctx, in.ApplicationID); err == nil {
-		summary = fmt.Sprintf("%s · %s（%s）· %d 年度", app.CollegeName, app.ProjectName, app.ProjectCode, app.ProjectYear)
-	}
 	_, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                       workflows.WorkflowID(in.ApplicationID),
 		TaskQueue:                s.Config.Temporal.TaskQueue,
@@ -182,7 +183,7 @@ func (s *Service) ReconcileDrafts(ctx context.Context, grace time.Duration) (int
 	for _, d := range drafts {
 		in := workflows.Input{ApplicationID: d.ID, StudentID: d.StudentID, StudentName: d.StudentName, College: d.CollegeCode,
 			ProjectCode: d.ProjectCode, WindowOpens: d.ApplyStart, WindowCloses: d.ApplyEnd}
-		if err := s.startWorkflow(ctx, in); err != nil {
+		if err := s.startWorkflow(ctx, in, workflowSummary(d.CollegeName, d.ProjectName, d.ProjectCode, d.ProjectYear)); err != nil {
 			return started, err
 		}
 		slog.Info("started the workflow of a draft left without one", "application", d.ID)

@@ -178,7 +178,10 @@ type UnstartedDraft struct {
 	StudentID   int64     `db:"student_id"`
 	StudentName string    `db:"student_name"`
 	CollegeCode string    `db:"college_code"`
+	CollegeName string    `db:"college_name"`
 	ProjectCode string    `db:"project_code"`
+	ProjectName string    `db:"project_name"`
+	ProjectYear int       `db:"project_year"`
 	ApplyStart  time.Time `db:"apply_start"`
 	ApplyEnd    time.Time `db:"apply_end"`
 }
@@ -188,8 +191,9 @@ type UnstartedDraft struct {
 func (s *Store) UnstartedDrafts(ctx context.Context, before time.Time) ([]UnstartedDraft, error) {
 	var out []UnstartedDraft
 	err := s.DB.SelectContext(ctx, &out, `SELECT ap.id, ap.student_id, a.display_name AS student_name, ap.college_code,
-			pr.code AS project_code, pr.apply_start, pr.apply_end
+			c.name AS college_name, pr.code AS project_code, pr.name AS project_name, pr.year AS project_year, pr.apply_start, pr.apply_end
 		FROM applications ap JOIN projects pr ON pr.id = ap.project_id JOIN accounts a ON a.id = ap.student_id
+		JOIN colleges c ON c.code = ap.college_code
 		WHERE ap.last_event_seq = 0 AND ap.closed_at IS NULL AND ap.created_at < $1 ORDER BY ap.id LIMIT 1000`, before)
 	return out, err
 }
