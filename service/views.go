@@ -57,8 +57,9 @@ type ApplicationDetail struct {
 	PendingStep    string                  `json:"pendingStep"`
 	Actions        []LabelledAction        `json:"actions"`
 	TemporalURL    string                  `json:"temporalUrl"`
-	// Applicant is who applies, beside the decision form: 学习经历 and whether a photo is on file.
-	Applicant Applicant `json:"applicant"`
+	// Applicant is who applies, beside the decision form: 学习经历 and whether a photo is on file;
+	// for the offices only.
+	Applicant *Applicant `json:"applicant,omitempty"`
 	// Changes are what differs from the submission before the latest, for a resubmission.
 	Changes []Change `json:"changes"`
 }
@@ -98,15 +99,15 @@ func (s *Service) detail(ctx context.Context, who Caller, app *storage.Applicati
 	if err != nil {
 		return nil, err
 	}
-	applicant, err := s.applicant(ctx, app.StudentID)
-	if err != nil {
-		return nil, err
-	}
+	// The applicant and the changes are for the offices, who decide on someone else's application;
+	// a student's own pages, and the answers to their messages, go without the extra reads.
+	var applicant *Applicant
 	changes := []Change{}
-	if snaps, err := s.Store.LastSnapshots(ctx, app.ID, 2); err != nil {
-		return nil, err
-	} else if len(snaps) == 2 {
-		if changes, err = changesBetween(snaps[1], snaps[0]); err != nil {
+	if who.Role() != process.RoleStudent {
+		if applicant, err = s.applicant(ctx, app.StudentID); err != nil {
+			return nil, err
+		}
+		if changes, err = s.changes(ctx, app.ID); err != nil {
 			return nil, err
 		}
 	}
@@ -149,7 +150,7 @@ func (s *Service) detail(ctx context.Context, who Caller, app *storage.Applicati
 	return &ApplicationDetail{
 		Application: app, Funding: app.Funding, LanguageScores: scores, Awards: awards, Requirements: byReq, OtherFiles: others,
 		Timeline: timeline, PendingStep: s.pendingStep(app), Actions: labelled, TemporalURL: s.temporalURL(app.ID),
-		Applicant: *applicant, Changes: changes,
+		Applicant: applicant, Changes: changes,
 	}, nil
 }
 
@@ -163,6 +164,15 @@ func (s *Service) applicant(ctx context.Context, studentID int64) (*Applicant, e
 		return nil, err
 	}
 	return &Applicant{HasPhoto: p.PhotoAttachmentID != nil, PhotoCheckResult: p.PhotoCheckResult, LearningExperiences: nonNil(experiences)}, nil
+}
+
+// changes compares the latest submission with the one before, when there are two.
+func (s *Service) changes(ctx context.Context, id int64) ([]Change, error) {
+	snaps, err := s.Store.LastSnapshots(ctx, id, 2)
+	if err != nil || len(snaps) < 2 {
+		return []Change{}, err
+	}
+	return changesBetween(snaps[1], snaps[0])
 }
 
 // ApplicantPhoto is the photo of an application's student, for whoever may see the application.

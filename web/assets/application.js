@@ -56,7 +56,7 @@ export async function detailPage(state, id) {
 
   // Beside the decision form: who applies (photo, 学习经历) and, for a resubmission, what changed.
   const ap = d.applicant || {};
-  const applicantBlock = block('applicant', '申请人',
+  const applicantBlock = d.applicant && block('applicant', '申请人',
     h('div', { class: 'applicant' },
       ap.hasPhoto ? h('img', { class: 'photo', src: `/api/v1/applications/${id}/photo`, alt: a.nameCn + '的照片', width: 105, height: 147 }) : h('p', { class: 'muted' }, '未上传照片'),
       h('div', {}, ap.photoCheckResult ? h('p', { class: 'muted' }, '照片检测结果：' + ap.photoCheckResult) : '',
