@@ -33,20 +33,18 @@ func newMetrics() (*prometheus.Registry, client.MetricsHandler, error) {
 
 // ServeWorkerHealth serves the worker's /metrics and /healthz on an address of
 // their own until ctx ends. /healthz answers 200 while the worker can reach
-// PostgreSQL and Temporal, 503 otherwise.
+// PostgreSQL, Temporal and MinIO, 503 naming the one it cannot.
 func (s *Services) ServeWorkerHealth(ctx context.Context, addr string) error {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.Metrics, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		probe, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
-		if err := s.Store.DB.PingContext(probe); err != nil {
-			http.Error(w, "postgres: "+err.Error(), http.StatusServiceUnavailable)
-			return
-		}
-		if _, err := s.Temporal.CheckHealth(probe, nil); err != nil {
-			http.Error(w, "temporal: "+err.Error(), http.StatusServiceUnavailable)
-			return
+		for name, probe := range s.probes() {
+			if err := probe(ctx); err != nil {
+				http.Error(w, name+": "+err.Error(), http.StatusServiceUnavailable)
+				return
+			}
 		}
 		fmt.Fprintln(w, "ok")
 	})

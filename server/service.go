@@ -116,14 +116,19 @@ func (s *Services) Handler() http.Handler {
 	if s.Codec != nil {
 		codec = s.Codec
 	}
-	return api.New(api.Deps{Config: s.Config, Service: s.Service(), Codec: codec, Ready: map[string]func(context.Context) error{
+	return api.New(api.Deps{Config: s.Config, Service: s.Service(), Codec: codec, Ready: s.probes()})
+}
+
+// probes check each dependency by name: the API's /readyz and the worker's /healthz.
+func (s *Services) probes() map[string]func(context.Context) error {
+	return map[string]func(context.Context) error{
 		"postgres": s.Store.DB.PingContext,
 		"temporal": func(ctx context.Context) error {
 			_, err := s.Temporal.CheckHealth(ctx, nil)
 			return err
 		},
 		"minio": s.Files.Ping,
-	}})
+	}
 }
 
 // ServeHTTP runs the API on the configured address until ctx ends, then drains it.
