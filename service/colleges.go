@@ -74,12 +74,13 @@ type CollegeRow struct {
 	Problems []CellProblem `json:"problems,omitempty"`
 }
 
-// CollegeReport is the result of a colleges import.
-type CollegeReport struct {
-	Applied bool           `json:"applied"`
-	Counts  map[string]int `json:"counts"`
-	Rows    []CollegeRow   `json:"rows"`
+// Printed is the row as the command line prints it.
+func (r CollegeRow) Printed() (int, string, string, []CellProblem) {
+	return r.Line, r.Code + " " + r.Name, r.Action, r.Problems
 }
+
+// CollegeReport is the result of a colleges import.
+type CollegeReport = ImportReport[CollegeRow]
 
 // ImportColleges creates and renames colleges from a spreadsheet (学院代码, 学院名称);
 // with apply it writes them all in one transaction, or none when a row is wrong.
@@ -101,7 +102,7 @@ func (s *Service) ImportColleges(ctx context.Context, who Caller, file io.Reader
 	for _, c := range existing {
 		nameOwner[c.Name], byCode[c.Code] = c.Code, c.Name
 	}
-	report := &CollegeReport{Counts: map[string]int{}}
+	report := newImportReport[CollegeRow](len(table.Rows))
 	var save []storage.College
 	seen := map[string]int{}
 	for i, row := range table.Rows {
@@ -120,28 +121,27 @@ func (s *Service) ImportColleges(ctx context.Context, who Caller, file io.Reader
 		}
 		switch was, ok := byCode[c.Code]; {
 		case len(out.Problems) > 0:
-			out.Action = RosterInvalid
+			out.Action = ImportInvalid
 		case !ok:
-			out.Action = RosterCreate
+			out.Action = ImportCreate
 		case was == c.Name:
-			out.Action = RosterUnchanged
+			out.Action = ImportUnchanged
 		default:
-			out.Action = RosterUpdate
+			out.Action = ImportUpdate
 		}
-		if out.Action != RosterInvalid {
+		if out.Action != ImportInvalid {
 			nameOwner[c.Name] = c.Code
-			if out.Action != RosterUnchanged {
+			if out.Action != ImportUnchanged {
 				save = append(save, c)
 			}
 		}
-		report.Counts[out.Action]++
-		report.Rows = append(report.Rows, out)
+		report.add(out)
 	}
 	if !apply {
 		return report, nil
 	}
-	if n := report.Counts[RosterInvalid]; n > 0 {
-		return nil, &Error{Kind: KindInvalid, Code: "colleges_invalid", Message: fmt.Sprintf("有 %d 行有误，未导入任何学院；请按预览结果修改后再导入", n)}
+	if err := report.refuseInvalid("colleges_invalid", "学院"); err != nil {
+		return nil, err
 	}
 	if len(save) > 0 {
 		if err := s.saveColleges(ctx, save); err != nil {

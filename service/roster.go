@@ -49,21 +49,6 @@ var (
 	statusDisabled = []string{"停用", "禁用", "离校", "离职", "毕业", "退学"}
 )
 
-// Roster import actions.
-const (
-	RosterCreate    = "create"
-	RosterUpdate    = "update"
-	RosterUnchanged = "unchanged"
-	RosterDisable   = "disable"
-	RosterInvalid   = "invalid"
-)
-
-// CellProblem is what is wrong with one cell of a row, named by its column.
-type CellProblem struct {
-	Column  string `json:"column"`
-	Message string `json:"message"`
-}
-
 // RosterRow is one row of an import and what the import does with it.
 // Line is the row's number in the spreadsheet; 0 for accounts the file does not name.
 type RosterRow struct {
@@ -78,12 +63,13 @@ type RosterRow struct {
 	Problems []CellProblem `json:"problems,omitempty"`
 }
 
-// RosterReport is the result of an import, row by row, and the counts of each action.
-type RosterReport struct {
-	Applied bool           `json:"applied"`
-	Counts  map[string]int `json:"counts"`
-	Rows    []RosterRow    `json:"rows"`
+// Printed is the row as the command line prints it.
+func (r RosterRow) Printed() (int, string, string, []CellProblem) {
+	return r.Line, r.Username + " " + r.DisplayName, r.Action, r.Problems
 }
+
+// RosterReport is the result of a roster import.
+type RosterReport = ImportReport[RosterRow]
 
 // RosterOptions say how to import a roster.
 type RosterOptions struct {
@@ -138,16 +124,15 @@ func (s *Service) ImportRoster(ctx context.Context, who Caller, file io.Reader, 
 	}
 
 	check := rosterCheck{col: col, colleges: colleges, existing: existing, caller: who.ID, seen: map[string]int{}}
-	report := &RosterReport{Counts: map[string]int{}, Rows: make([]RosterRow, 0, len(table.Rows))}
+	report := newImportReport[RosterRow](len(table.Rows))
 	entries := make([]storage.RosterEntry, 0, len(table.Rows))
 	scopes := map[storage.RosterScope]bool{}
 	for i, row := range table.Rows {
 		entry, out := check.row(table.Lines[i], row)
-		report.Rows = append(report.Rows, out)
-		report.Counts[out.Action]++
-		if out.Action != RosterInvalid {
+		report.add(out)
+		if out.Action != ImportInvalid {
 			scopes[storage.RosterScope{Role: entry.Role, College: deref(entry.CollegeCode)}] = true
-			if out.Action != RosterUnchanged {
+			if out.Action != ImportUnchanged {
 				entries = append(entries, entry)
 			}
 		}
@@ -165,16 +150,15 @@ func (s *Service) ImportRoster(ctx context.Context, who Caller, file io.Reader, 
 				continue
 			}
 			disable = append(disable, a.ID)
-			report.Rows = append(report.Rows, RosterRow{Username: a.Username, DisplayName: a.DisplayName, Role: a.Role,
-				CollegeCode: deref(a.CollegeCode), Disabled: true, Action: RosterDisable})
-			report.Counts[RosterDisable]++
+			report.add(RosterRow{Username: a.Username, DisplayName: a.DisplayName, Role: a.Role,
+				CollegeCode: deref(a.CollegeCode), Disabled: true, Action: ImportDisable})
 		}
 	}
 	if !opt.Apply {
 		return report, nil
 	}
-	if n := report.Counts[RosterInvalid]; n > 0 {
-		return nil, &Error{Kind: KindInvalid, Code: "roster_invalid", Message: fmt.Sprintf("名单有 %d 行有误，未导入任何账号；请按预览结果修改后再导入", n)}
+	if err := report.refuseInvalid("roster_invalid", "账号"); err != nil {
+		return nil, err
 	}
 	if err := s.Store.ApplyRoster(ctx, entries, disable); err != nil {
 		return nil, err
@@ -270,18 +254,18 @@ func (c *rosterCheck) row(line int, row []string) (storage.RosterEntry, RosterRo
 	before, exists := c.existing[e.Username]
 	switch {
 	case !exists:
-		out.Action = RosterCreate
+		out.Action = ImportCreate
 	case before.ID == c.caller && (e.Disabled || e.Role != before.Role):
 		bad(colRole, "不能停用自己的账号或修改自己的角色")
 	case before.Role == string(process.RoleStudent) && e.Role != before.Role:
 		bad(colRole, "学生账号不能改为其他角色")
 	case sameRosterEntry(before.RosterEntry, e):
-		out.Action = RosterUnchanged
+		out.Action = ImportUnchanged
 	default:
-		out.Action = RosterUpdate
+		out.Action = ImportUpdate
 	}
 	if len(problems) > 0 {
-		out.Action, out.Problems = RosterInvalid, problems
+		out.Action, out.Problems = ImportInvalid, problems
 	}
 	return e, out
 }

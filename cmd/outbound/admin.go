@@ -152,22 +152,8 @@ func collegesCommand(load loader) *cobra.Command {
 		Short: "preview, and with --apply write, the colleges of a spreadsheet (学院代码, 学院名称)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			file, err := os.ReadFile(args[0])
-			if err != nil {
-				return err
-			}
-			return withService(load, c, func(ctx context.Context, svc *service.Service) error {
-				report, err := svc.ImportColleges(ctx, service.CommandLine(), bytes.NewReader(file), false)
-				if err == nil && apply && report.Counts[service.RosterInvalid] == 0 {
-					report, err = svc.ImportColleges(ctx, service.CommandLine(), bytes.NewReader(file), true)
-				}
-				if err != nil {
-					return err
-				}
-				for _, r := range report.Rows {
-					printRow(c.OutOrStdout(), r.Line, r.Code+" "+r.Name, r.Action, r.Problems)
-				}
-				return summary(c.OutOrStdout(), report.Counts, report.Applied)
+			return importFile(c, load, args[0], apply, func(ctx context.Context, svc *service.Service, file io.Reader, apply bool) (*service.CollegeReport, error) {
+				return svc.ImportColleges(ctx, service.CommandLine(), file, apply)
 			})
 		},
 	}
@@ -184,25 +170,10 @@ func rosterCommand(load loader) *cobra.Command {
 		Short: "preview, and with --apply write, a roster; GET /api/v1/roster/template has the columns",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			file, err := os.ReadFile(args[0])
-			if err != nil {
-				return err
-			}
-			return withService(load, c, func(ctx context.Context, svc *service.Service) error {
-				// The preview lists every wrong row; only a clean roster is applied.
-				report, err := svc.ImportRoster(ctx, service.CommandLine(), bytes.NewReader(file), service.RosterOptions{DisableAbsent: opt.DisableAbsent})
-				if err == nil && opt.Apply && report.Counts[service.RosterInvalid] == 0 {
-					report, err = svc.ImportRoster(ctx, service.CommandLine(), bytes.NewReader(file), opt)
-				}
-				if err != nil {
-					return err
-				}
-				for _, r := range report.Rows {
-					if r.Action != service.RosterUnchanged {
-						printRow(c.OutOrStdout(), r.Line, r.Username+" "+r.DisplayName, r.Action, r.Problems)
-					}
-				}
-				return summary(c.OutOrStdout(), report.Counts, report.Applied)
+			return importFile(c, load, args[0], opt.Apply, func(ctx context.Context, svc *service.Service, file io.Reader, apply bool) (*service.RosterReport, error) {
+				o := opt
+				o.Apply = apply
+				return svc.ImportRoster(ctx, service.CommandLine(), file, o)
 			})
 		},
 	}
@@ -210,6 +181,32 @@ func rosterCommand(load loader) *cobra.Command {
 	imp.Flags().BoolVar(&opt.DisableAbsent, "disable-absent", false, "disable the accounts of the file's roles and colleges that it does not name")
 	cmd.AddCommand(imp)
 	return cmd
+}
+
+// importFile previews a spreadsheet and, asked to apply and with no wrong row, applies it; it
+// prints every row that changes something, then the counts.
+func importFile[R service.ImportRow](c *cobra.Command, load loader, path string, apply bool,
+	run func(ctx context.Context, svc *service.Service, file io.Reader, apply bool) (*service.ImportReport[R], error)) error {
+	file, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	return withService(load, c, func(ctx context.Context, svc *service.Service) error {
+		// The preview lists every wrong row; only a clean file is applied.
+		report, err := run(ctx, svc, bytes.NewReader(file), false)
+		if err == nil && apply && report.Counts[service.ImportInvalid] == 0 {
+			report, err = run(ctx, svc, bytes.NewReader(file), true)
+		}
+		if err != nil {
+			return err
+		}
+		for _, r := range report.Rows {
+			if line, what, action, problems := r.Printed(); action != service.ImportUnchanged {
+				printRow(c.OutOrStdout(), line, what, action, problems)
+			}
+		}
+		return summary(c.OutOrStdout(), report.Counts, report.Applied)
+	})
 }
 
 func printRow(w io.Writer, line int, what, action string, problems []service.CellProblem) {
@@ -238,8 +235,8 @@ func summary(w io.Writer, counts map[string]int, applied bool) error {
 		state = "applied"
 	}
 	fmt.Fprintf(w, "%s (%s)\n", strings.Join(parts, ", "), state)
-	if counts[service.RosterInvalid] > 0 {
-		return fmt.Errorf("%d rows are wrong; nothing was written", counts[service.RosterInvalid])
+	if counts[service.ImportInvalid] > 0 {
+		return fmt.Errorf("%d rows are wrong; nothing was written", counts[service.ImportInvalid])
 	}
 	return nil
 }
