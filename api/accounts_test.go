@@ -378,6 +378,7 @@ func TestCASProvisioning(t *testing.T) {
 		{attrs(number+"t", "某老师", "ECO", "教师"), "您的身份（教师）不能自动开通"},
 		{attrs(number+"u", "某同学", "未登记学院", "研究生"), "学院“未登记学院”尚未登记"},
 		{attrs(number+"v", "", "ECO", "研究生"), "未提供您的姓名"},
+		{attrs(number+"w", strings.Repeat("名", process.MaxNameRunes+1), "ECO", "研究生"), "未提供您的姓名"},
 		{attrs("", "某同学", "ECO", "研究生"), "未提供学号或工号"},
 	} {
 		cas.attrs = c.attrs

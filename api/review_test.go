@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"outbound/activities"
 	"outbound/process"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -390,9 +391,11 @@ func TestDeleteAfterWithdrawAndGiveUp(t *testing.T) {
 	require.Equal(t, 1, admitted)
 	require.Equal(t, 403, login(t, "wsc").call("POST", pathf("/applications/%d/give-up", d3.id), map[string]any{"reason": "x"}).status)
 	require.Equal(t, 404, newStudent(t, "LIT").call("POST", pathf("/applications/%d/give-up", d3.id), map[string]any{"reason": "x"}).status)
-	r = s.call("POST", pathf("/applications/%d/give-up", d3.id), map[string]any{"reason": ""})
-	require.Equal(t, 422, r.status)
-	require.NotEmpty(t, r.errField("reason"))
+	for _, reason := range []string{"", "原因\x00", strings.Repeat("长", process.MaxOpinionRunes+1)} {
+		r = s.call("POST", pathf("/applications/%d/give-up", d3.id), map[string]any{"reason": reason})
+		require.Equal(t, 422, r.status, "reason %q", reason)
+		require.NotEmpty(t, r.errField("reason"))
+	}
 	require.Contains(t, rowActions(s.call("GET", "/applications", nil), d3.id), "give-up")
 	r = s.call("POST", pathf("/applications/%d/give-up", d3.id), map[string]any{"reason": "签证未获批"})
 	require.Equal(t, 200, r.status, string(r.body))

@@ -82,6 +82,7 @@ func TestRosterImport(t *testing.T) {
 		{stu2, "", "学生", "没有这个学院", "大专", "金融学", "2025级", "二〇二五"},
 		{staff, "新老师", "院长", college, "", "", "", ""},
 		{"ab cd", "空格学号", "教务处", "", "", "", "", ""},
+		{stu + "n", "控制\x00字符", "学生", college, "本科生", strings.Repeat("专", 200), "2025级", "99999999999999999999"},
 	}
 	gbk, err := simplifiedchinese.GB18030.NewEncoder().String(strings.Join(func() []string {
 		var lines []string
@@ -95,7 +96,7 @@ func TestRosterImport(t *testing.T) {
 	require.Equal(t, 200, preview.status, string(preview.body))
 	require.False(t, preview.get("applied").(bool))
 	require.EqualValues(t, 1, preview.num("counts.create"))
-	require.EqualValues(t, 4, preview.num("counts.invalid"))
+	require.EqualValues(t, 5, preview.num("counts.invalid"))
 	require.Equal(t, "create", rowOf(t, preview, "username", stu)["action"])
 	dup := rowOf(t, preview, "displayName", "重复的")
 	require.EqualValues(t, 3, dup["line"])
@@ -107,11 +108,16 @@ func TestRosterImport(t *testing.T) {
 	require.Contains(t, bad["入学年份"], "四位年份")
 	require.Contains(t, problemsOf(rowOf(t, preview, "username", staff))["角色"], "角色应为")
 	require.Contains(t, problemsOf(rowOf(t, preview, "username", "ab cd"))["学号/工号"], "学号/工号应为")
+	// Control characters, text past its column and a year past any integer are refused per cell.
+	odd := problemsOf(rowOf(t, preview, "username", stu+"n"))
+	require.NotEmpty(t, odd["姓名"], "a NUL in the name")
+	require.NotEmpty(t, odd["专业"], "a major of 200 characters")
+	require.Contains(t, odd["入学年份"], "四位年份")
 
 	// Applying a roster with a wrong row writes nothing.
 	r := admin.upload("/roster/import?mode=apply", "名单.csv", []byte(gbk))
 	require.Equal(t, 422, r.status, string(r.body))
-	require.Contains(t, r.str("error.message"), "4 行有误")
+	require.Contains(t, r.str("error.message"), "5 行有误")
 	require.EqualValues(t, 0, admin.call("GET", "/accounts?q="+stu, nil).num("total"))
 
 	// The corrected roster, as .xlsx: students, a reviewer, and one who already left.
