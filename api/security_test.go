@@ -30,8 +30,7 @@ import (
 
 func TestLockoutAfterWrongPasswords(t *testing.T) {
 	s := newStudent(t, "SCI")
-	var username string
-	require.NoError(t, env.Services.Store.DB.Get(&username, `SELECT username FROM accounts WHERE id = $1`, s.call("GET", "/me", nil).num("id")))
+	username := s.call("GET", "/me", nil).str("username")
 	c := newClient(t)
 	for i := 0; i < 5; i++ {
 		require.Equal(t, 401, c.call("POST", "/auth/login", map[string]string{"username": username, "password": "wrong"}).status)
