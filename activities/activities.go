@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
 
+	"outbound/mailer"
 	"outbound/process"
 	"outbound/storage"
 	"outbound/storage/blob"
@@ -25,6 +26,8 @@ type Activities struct {
 	Store *storage.Store
 	// Files is used by housekeeping only.
 	Files *blob.Store
+	// Mail e-mails notifications; nil sends none.
+	Mail *mailer.Sender
 }
 
 // Register adds every activity to a worker under its stable name.
@@ -36,6 +39,7 @@ func (a *Activities) Register(w worker.Registry) {
 	w.RegisterActivityWithOptions(a.VerifyActor, activity.RegisterOptions{Name: NameVerifyActor})
 	w.RegisterActivityWithOptions(a.ReleaseQuota, activity.RegisterOptions{Name: NameReleaseQuota})
 	w.RegisterActivityWithOptions(a.DiscardSnapshot, activity.RegisterOptions{Name: NameDiscardSnapshot})
+	w.RegisterActivityWithOptions(a.SendMail, activity.RegisterOptions{Name: NameSendMail})
 	w.RegisterActivityWithOptions(a.SweepOrphans, activity.RegisterOptions{Name: NameSweepOrphans})
 	w.RegisterActivityWithOptions(a.PurgeSessions, activity.RegisterOptions{Name: NamePurgeSessions})
 }

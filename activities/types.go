@@ -101,6 +101,12 @@ type ActorVerdict struct {
 	Problem string
 }
 
+// MailRequest names an event whose notifications are e-mailed.
+type MailRequest struct {
+	ApplicationID int64
+	Seq           int
+}
+
 // Activity names as registered with the worker.
 const (
 	NameRecordEvent     = "RecordEvent"
@@ -110,4 +116,5 @@ const (
 	NameVerifyActor     = "VerifyActor"
 	NameReleaseQuota    = "ReleaseQuota"
 	NameDiscardSnapshot = "DiscardSnapshot"
+	NameSendMail        = "SendMail"
 )

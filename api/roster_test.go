@@ -70,19 +70,19 @@ func TestRosterImport(t *testing.T) {
 		require.Contains(t, r.header.Get("Content-Disposition"), "."+format)
 		table, err := sheet.Read(bytes.NewReader(r.body))
 		require.NoError(t, err)
-		require.Equal(t, []string{"学号/工号", "姓名", "角色", "学院", "在读学历", "专业", "年级", "入学年份", "状态"}, table.Header)
+		require.Equal(t, []string{"学号/工号", "姓名", "角色", "学院", "在读学历", "专业", "年级", "入学年份", "状态", "电子邮件"}, table.Header)
 		require.NotEmpty(t, table.Rows)
 	}
 
 	// A CSV as Excel saves it on a Chinese Windows (GB18030), with a mistake in every kind of cell.
-	header := []string{"学号", "姓名", "角色", "学院", "在读学历", "专业", "年级", "入学年份"}
+	header := []string{"学号", "姓名", "角色", "学院", "在读学历", "专业", "年级", "入学年份", "邮箱"}
 	wrong := [][]string{header,
-		{stu, "新同学", "学生", collegeName, "本科生", "金融学", "2025级", "2025"},
-		{stu, "重复的", "学生", college, "本科生", "金融学", "2025级", "2025"},
-		{stu2, "", "学生", "没有这个学院", "大专", "金融学", "2025级", "二〇二五"},
-		{staff, "新老师", "院长", college, "", "", "", ""},
-		{"ab cd", "空格学号", "教务处", "", "", "", "", ""},
-		{stu + "n", "控制\x00字符", "学生", college, "本科生", strings.Repeat("专", 200), "2025级", "99999999999999999999"},
+		{stu, "新同学", "学生", collegeName, "本科生", "金融学", "2025级", "2025", ""},
+		{stu, "重复的", "学生", college, "本科生", "金融学", "2025级", "2025", ""},
+		{stu2, "", "学生", "没有这个学院", "大专", "金融学", "2025级", "二〇二五", "王老师的邮箱"},
+		{staff, "新老师", "院长", college, "", "", "", "", ""},
+		{"ab cd", "空格学号", "教务处", "", "", "", "", "", ""},
+		{stu + "n", "控制\x00字符", "学生", college, "本科生", strings.Repeat("专", 200), "2025级", "99999999999999999999", ""},
 	}
 	gbk, err := simplifiedchinese.GB18030.NewEncoder().String(strings.Join(func() []string {
 		var lines []string
@@ -106,6 +106,7 @@ func TestRosterImport(t *testing.T) {
 	require.Contains(t, bad["学院"], "没有这个学院")
 	require.Contains(t, bad["在读学历"], "在读学历应为")
 	require.Contains(t, bad["入学年份"], "四位年份")
+	require.Equal(t, "电子邮件格式不正确", bad["电子邮件"])
 	require.Contains(t, problemsOf(rowOf(t, preview, "username", staff))["角色"], "角色应为")
 	require.Contains(t, problemsOf(rowOf(t, preview, "username", "ab cd"))["学号/工号"], "学号/工号应为")
 	// Control characters, text past its column and a year past any integer are refused per cell.
@@ -121,16 +122,17 @@ func TestRosterImport(t *testing.T) {
 	require.EqualValues(t, 0, admin.call("GET", "/accounts?q="+stu, nil).num("total"))
 
 	// The corrected roster, as .xlsx: students, a reviewer, and one who already left.
-	good := [][]string{{"学号/工号", "姓名", "角色", "学院", "在读学历", "专业", "年级", "入学年份", "状态"},
-		{stu, "新同学", "学生", collegeName, "本科生", "金融学", "2025级", "2025", ""},
-		{stu2, "另一位同学", "学生", college, "硕士研究生", "会计学", "2024级", "2024", "在读"},
-		{staff, "新老师", "学院审核员", college, "", "", "", "", "在职"},
-		{left, "已毕业", "学生", college, "本科生", "金融学", "2019级", "2019", "毕业"},
+	good := [][]string{{"学号/工号", "姓名", "角色", "学院", "在读学历", "专业", "年级", "入学年份", "状态", "电子邮件"},
+		{stu, "新同学", "学生", collegeName, "本科生", "金融学", "2025级", "2025", "", ""},
+		{stu2, "另一位同学", "学生", college, "硕士研究生", "会计学", "2024级", "2024", "在读", ""},
+		{staff, "新老师", "学院审核员", college, "", "", "", "", "在职", staff + "@example.edu.cn"},
+		{left, "已毕业", "学生", college, "本科生", "金融学", "2019级", "2019", "毕业", ""},
 	}
 	r = admin.upload("/roster/import?mode=apply", "名单.xlsx", xlsxOf(t, good))
 	require.Equal(t, 200, r.status, string(r.body))
 	require.True(t, r.get("applied").(bool))
 	require.EqualValues(t, 4, r.num("counts.create"))
+	require.Equal(t, staff+"@example.edu.cn", admin.call("GET", "/accounts?q="+staff, nil).str("items.0.email"), "the reviewer's e-mails go there")
 
 	// The student can sign in once given a password, and their profile holds the roster's fields.
 	student := signIn(t, admin, stu)

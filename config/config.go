@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"slices"
 	"strconv"
@@ -32,6 +33,7 @@ type Config struct {
 	Process  ProcessConfig  `mapstructure:"process"`
 	CAS      CASConfig      `mapstructure:"cas"`
 	Worker   WorkerConfig   `mapstructure:"worker"`
+	Mail     MailConfig     `mapstructure:"mail"`
 	Log      LogConfig      `mapstructure:"log"`
 }
 
@@ -157,6 +159,29 @@ type WorkerConfig struct {
 	Listen string `mapstructure:"listen"`
 }
 
+// MailConfig is the SMTP server that e-mails notifications; no host, no e-mail.
+type MailConfig struct {
+	SMTPHost string `mapstructure:"smtp_host"`
+	SMTPPort int    `mapstructure:"smtp_port"`
+	Username string `mapstructure:"username"`
+	Password string `mapstructure:"password"`
+	// From is the sender, an address or "名称 <address>".
+	From string `mapstructure:"from"`
+	// TLS is starttls (required), tls (implicit, usually port 465), opportunistic or none.
+	TLS string `mapstructure:"tls"`
+}
+
+// Enabled says whether notifications are e-mailed.
+func (m MailConfig) Enabled() bool { return m.SMTPHost != "" }
+
+// TLS modes of the SMTP connection.
+const (
+	MailSTARTTLS      = "starttls"
+	MailImplicitTLS   = "tls"
+	MailOpportunistic = "opportunistic"
+	MailNoTLS         = "none"
+)
+
 type LogConfig struct {
 	Level string `mapstructure:"level"`
 }
@@ -200,6 +225,12 @@ var Defaults = map[string]any{
 	"cas.role_attribute":            "userType",
 	"cas.role_values":               "student=student,本科生=student,研究生=student,硕士研究生=student,博士研究生=student",
 	"worker.listen":                 "127.0.0.1:9090",
+	"mail.smtp_host":                "",
+	"mail.smtp_port":                587,
+	"mail.username":                 "",
+	"mail.password":                 "",
+	"mail.from":                     "外事综合服务系统 <noreply@localhost>",
+	"mail.tls":                      MailSTARTTLS,
 	"log.level":                     "info",
 }
 
@@ -242,6 +273,12 @@ var Descriptions = map[string]string{
 	"cas.role_attribute":            "CAS attribute saying what kind of person signs in",
 	"cas.role_values":               "role attribute values that are provisioned, as value=role pairs",
 	"worker.listen":                 "address where a worker serves /metrics and /healthz; empty serves nothing",
+	"mail.smtp_host":                "SMTP server that e-mails notifications; empty sends no e-mail (make run starts Mailpit)",
+	"mail.smtp_port":                "SMTP port (587 for starttls, 465 for tls)",
+	"mail.username":                 "SMTP user; empty sends without signing in",
+	"mail.password":                 "SMTP password (a secret)",
+	"mail.from":                     "sender of the e-mails, an address or 名称 <address>",
+	"mail.tls":                      "starttls (required), tls (implicit), opportunistic or none",
 	"log.level":                     "debug, info, warn or error",
 }
 
@@ -435,6 +472,17 @@ func (c *Config) Validate(dev bool) error {
 	if c.CAS.URL != "" {
 		if err := checkURL(c.CAS.URL, "http", "https"); err != nil {
 			add("cas.url: %v", err)
+		}
+	}
+	if c.Mail.Enabled() {
+		if c.Mail.SMTPPort < 1 || c.Mail.SMTPPort > 65535 {
+			add("mail.smtp_port: %d is not a port number", c.Mail.SMTPPort)
+		}
+		if _, err := mail.ParseAddress(c.Mail.From); err != nil {
+			add("mail.from: %q is not an address such as 外事综合服务系统 <noreply@example.edu>", c.Mail.From)
+		}
+		if !slices.Contains([]string{MailSTARTTLS, MailImplicitTLS, MailOpportunistic, MailNoTLS}, c.Mail.TLS) {
+			add("mail.tls: %q is not one of starttls, tls, opportunistic, none", c.Mail.TLS)
 		}
 	}
 	switch c.Log.Level {

@@ -49,6 +49,7 @@ func TestInvalidValuesNameTheirKey(t *testing.T) {
 		"OUTBOUND_HTTP_PUBLIC_URL":           "http.public_url",
 		"OUTBOUND_UPLOAD_MAX_BYTES":          "upload.max_bytes",
 		"OUTBOUND_PROCESS_RETURN_REPORT_DUE": "process.return_report_due",
+		"OUTBOUND_MAIL_SMTP_PORT":            "mail.smtp_port",
 	} {
 		t.Run(key, func(t *testing.T) {
 			t.Setenv(env, "not valid")
@@ -83,4 +84,23 @@ func TestEveryKeyIsDocumented(t *testing.T) {
 		require.Contains(t, string(readme), "| `"+key+"` | `"+env+"` |", "README's configuration table lists %s", key)
 	}
 	require.Len(t, Descriptions, len(Defaults))
+}
+
+func TestMailIsCheckedOnlyWhenOn(t *testing.T) {
+	t.Setenv("OUTBOUND_MAIL_FROM", "not an address")
+	t.Setenv("OUTBOUND_MAIL_TLS", "ssl")
+	_, err := Load(NoFile, nil, true)
+	require.NoError(t, err, "no SMTP host: e-mail is off and its other keys are not read")
+
+	t.Setenv("OUTBOUND_MAIL_SMTP_HOST", "smtp.example.edu")
+	_, err = Load(NoFile, nil, true)
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "mail.from")
+	require.Contains(t, err.Error(), "mail.tls")
+
+	t.Setenv("OUTBOUND_MAIL_FROM", "外事综合服务系统 <noreply@example.edu>")
+	t.Setenv("OUTBOUND_MAIL_TLS", "tls")
+	c, err := Load(NoFile, nil, true)
+	require.NoError(t, err)
+	require.True(t, c.Mail.Enabled())
 }

@@ -65,9 +65,15 @@ func TestComposeLayout(t *testing.T) {
 	require.Equal(t, "true", c.Services["temporal-ui"].Environment["TEMPORAL_DISABLE_WRITE_ACTIONS"])
 	require.NotContains(t, c.Services["temporal"].Environment, "TEMPORAL_BROADCAST_ADDRESS", "the image derives it from BIND_ON_IP")
 
-	// Secrets have no fallback: a missing one stops `docker compose up` with its name.
-	secret := regexp.MustCompile(`\$\{(\w*(PASSWORD|SECRET)\w*)(:?[-?])`)
+	// Secrets have no fallback value: a missing one stops `docker compose up` with its name. Only
+	// the secret of a feature that is off without it (the SMTP password) may be left empty.
+	secret := regexp.MustCompile(`\$\{(\w*(PASSWORD|SECRET)\w*)(:?[-?])([^}]*)\}`)
+	optional := map[string]bool{"OUTBOUND_MAIL_PASSWORD": true}
 	for _, m := range secret.FindAllStringSubmatch(string(raw), -1) {
+		if optional[m[1]] {
+			require.Equal(t, ":-", m[3]+m[4], "%s is empty unless set", m[1])
+			continue
+		}
 		require.Equal(t, ":?", m[3], "%s must be required, not defaulted", m[1])
 	}
 }

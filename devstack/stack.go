@@ -1,5 +1,6 @@
 // Package devstack runs Outbound's services on one machine: a private
-// PostgreSQL cluster, the Temporal dev server with its Web UI, and MinIO.
+// PostgreSQL cluster, the Temporal dev server with its Web UI, MinIO and
+// Mailpit (an SMTP server with a web inbox).
 // `outbound dev` and the integration tests both use it. A service that is
 // already configured is used as it is instead of being started.
 package devstack
@@ -32,6 +33,8 @@ type Options struct {
 	AnyPorts bool
 	// NoTemporal leaves Temporal to the caller (the production layout runs the real server).
 	NoTemporal bool
+	// NoMail starts no Mailpit (a real SMTP server is configured, or e-mail stays off).
+	NoMail bool
 
 	// Existing services: when set, used instead of started.
 	DatabaseURL     string
@@ -59,6 +62,10 @@ type Stack struct {
 	MinIOAccessKey  string
 	MinIOSecretKey  string
 	MinIOConsoleURL string
+	// SMTPHost and SMTPPort reach Mailpit; MailpitURL is its inbox. Empty without Mailpit.
+	SMTPHost   string
+	SMTPPort   int
+	MailpitURL string
 
 	opts         Options
 	progress     io.Writer
@@ -66,6 +73,7 @@ type Stack struct {
 	pg           *postgres
 	temporal     *service
 	minio        *service
+	mailpit      *service
 	temporalArgs []string
 	temporalBin  string
 	minioEnv     []string
@@ -80,6 +88,8 @@ const (
 	defaultTemporalUI   = 8233
 	defaultMinIOPort    = 9000
 	defaultMinIOConsole = 9001
+	defaultSMTPPort     = 1025
+	defaultMailpitWeb   = 8025
 )
 
 // Start brings up whatever is not configured already and waits until each is ready.
@@ -107,9 +117,9 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		}
 	}()
 
-	// Build the two servers in parallel while PostgreSQL starts.
-	var temporalBin, minioBin string
-	var temporalErr, minioErr error
+	// Build the servers in parallel while PostgreSQL starts.
+	var temporalBin, minioBin, mailpitBin string
+	var temporalErr, minioErr, mailpitErr error
 	var builds sync.WaitGroup
 	if opts.TemporalAddress == "" && !opts.NoTemporal {
 		builds.Add(1)
@@ -119,17 +129,26 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		builds.Add(1)
 		go func() { defer builds.Done(); minioBin, minioErr = minioServer.ensure(ctx, opts.Progress) }()
 	}
+	if !opts.NoMail {
+		builds.Add(1)
+		go func() { defer builds.Done(); mailpitBin, mailpitErr = mailpitServer.ensure(ctx, opts.Progress) }()
+	}
 
 	if err := s.startPostgres(ctx); err != nil {
 		builds.Wait()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
 	builds.Wait()
-	if err := errors.Join(temporalErr, minioErr); err != nil {
+	if err := errors.Join(temporalErr, minioErr, mailpitErr); err != nil {
 		return nil, err
 	}
 	if err := s.startMinIO(ctx, minioBin); err != nil {
 		return nil, fmt.Errorf("minio: %w", err)
+	}
+	if !opts.NoMail {
+		if err := s.startMailpit(ctx, mailpitBin); err != nil {
+			return nil, fmt.Errorf("mailpit: %w", err)
+		}
 	}
 	if !opts.NoTemporal {
 		if err := s.startTemporal(ctx, temporalBin); err != nil {
@@ -213,6 +232,9 @@ func (s *Stack) Stop() {
 	if s.temporal != nil {
 		s.temporal.stop(15 * time.Second)
 	}
+	if s.mailpit != nil {
+		s.mailpit.stop(5 * time.Second)
+	}
 	if s.minio != nil {
 		s.minio.stop(10 * time.Second)
 	}
@@ -225,7 +247,7 @@ func (s *Stack) Stop() {
 func (s *Stack) Failed() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, svc := range []*service{s.temporal, s.minio} {
+	for _, svc := range []*service{s.temporal, s.minio, s.mailpit} {
 		if svc != nil && svc.exited() {
 			return fmt.Errorf("%s stopped; see %s", svc.name, svc.logFile.Name())
 		}
@@ -259,6 +281,10 @@ func (s *Stack) Configure(cfg *config.Config) {
 	}
 	if cfg.MinIO.ConsoleURL == "" {
 		cfg.MinIO.ConsoleURL = s.MinIOConsoleURL
+	}
+	if s.SMTPHost != "" {
+		cfg.Mail.SMTPHost, cfg.Mail.SMTPPort, cfg.Mail.TLS = s.SMTPHost, s.SMTPPort, config.MailNoTLS
+		cfg.Mail.Username, cfg.Mail.Password = "", ""
 	}
 }
 

@@ -187,7 +187,7 @@ func TestProductionLayout(t *testing.T) {
 	phase("Temporal server %s, temporal-sql-tool and CLI ready", devstack.TemporalServerVersion)
 
 	// PostgreSQL and MinIO (the images' services); Temporal comes next, the real server.
-	l.stack, err = devstack.Start(ctx, devstack.Options{DataDir: filepath.Join(dir, "stack"), AnyPorts: true, NoTemporal: true,
+	l.stack, err = devstack.Start(ctx, devstack.Options{DataDir: filepath.Join(dir, "stack"), AnyPorts: true, NoTemporal: true, NoMail: true,
 		Database: "postgres", Progress: logWriter{t}})
 	require.NoError(t, err)
 	u, err := url.Parse(l.stack.DatabaseURL)

@@ -21,6 +21,7 @@ import (
 	"outbound/activities"
 	"outbound/api"
 	"outbound/config"
+	"outbound/mailer"
 	"outbound/payloadcodec"
 	"outbound/service"
 	"outbound/storage"
@@ -38,6 +39,8 @@ type Services struct {
 	Metrics *prometheus.Registry
 	// Codec encrypts the workflows' payloads; nil when no key is configured.
 	Codec *payloadcodec.Codec
+	// Mail e-mails notifications; nil when no SMTP server is configured.
+	Mail *mailer.Sender
 }
 
 // Open connects to PostgreSQL, MinIO and Temporal.
@@ -61,6 +64,11 @@ func Open(ctx context.Context, cfg *config.Config) (*Services, error) {
 		store.Close()
 		return nil, err
 	}
+	mail, err := mailer.New(cfg.Mail, cfg.APIURL())
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
 	options := client.Options{
 		HostPort:       cfg.Temporal.Address,
 		Namespace:      cfg.Temporal.Namespace,
@@ -75,7 +83,7 @@ func Open(ctx context.Context, cfg *config.Config) (*Services, error) {
 		store.Close()
 		return nil, fmt.Errorf("temporal: %w", err)
 	}
-	return &Services{Config: cfg, Store: store, Files: files, Temporal: tc, Metrics: registry, Codec: codec}, nil
+	return &Services{Config: cfg, Store: store, Files: files, Temporal: tc, Metrics: registry, Codec: codec, Mail: mail}, nil
 }
 
 // newCodec is the codec of the configured keys, or nil when payloads stay in clear.
@@ -101,7 +109,7 @@ func (s *Services) NewWorker() worker.Worker {
 	w := worker.New(s.Temporal, s.Config.Temporal.TaskQueue, worker.Options{})
 	w.RegisterWorkflowWithOptions(workflows.Application, workflow.RegisterOptions{Name: workflows.WorkflowName})
 	w.RegisterWorkflowWithOptions(workflows.Housekeeping, workflow.RegisterOptions{Name: workflows.HousekeepingWorkflowName})
-	(&activities.Activities{Store: s.Store, Files: s.Files}).Register(w)
+	(&activities.Activities{Store: s.Store, Files: s.Files, Mail: s.Mail}).Register(w)
 	return w
 }
 

@@ -39,10 +39,12 @@ func ViewOf(a *storage.Account) AccountView {
 type AdminAccountView struct {
 	AccountView
 	Disabled bool `json:"disabled"`
+	// Email is where staff get their e-mails (a student's profile address comes first).
+	Email string `json:"email"`
 }
 
 func adminView(a *storage.Account) AdminAccountView {
-	return AdminAccountView{AccountView: ViewOf(a), Disabled: a.Disabled}
+	return AdminAccountView{AccountView: ViewOf(a), Disabled: a.Disabled, Email: a.Email}
 }
 
 // AccountInput is what administrators set on an account.
@@ -53,6 +55,7 @@ type AccountInput struct {
 	CollegeCode *string `json:"collegeCode"`
 	Password    string  `json:"password"`
 	Disabled    bool    `json:"disabled"`
+	Email       string  `json:"email"`
 }
 
 var usernameRE = regexp.MustCompile(`^[A-Za-z0-9_.@-]{2,64}$`)
@@ -87,6 +90,10 @@ func (s *Service) validateAccount(ctx context.Context, in *AccountInput, creatin
 	}
 	if in.Password != "" {
 		checkPassword(f, "password", in.Password)
+	}
+	in.Email = strings.TrimSpace(in.Email)
+	if len(in.Email) > 254 || (in.Email != "" && !validEmail(in.Email)) {
+		f.add("email", "电子邮件格式不正确")
 	}
 	return f.err()
 }
@@ -145,7 +152,7 @@ func (s *Service) CreateAccount(ctx context.Context, who Caller, in AccountInput
 	if err != nil {
 		return nil, err
 	}
-	a := &storage.Account{Username: in.Username, DisplayName: in.DisplayName, Role: in.Role, CollegeCode: in.CollegeCode, PasswordHash: hash}
+	a := &storage.Account{Username: in.Username, DisplayName: in.DisplayName, Role: in.Role, CollegeCode: in.CollegeCode, PasswordHash: hash, Email: in.Email}
 	if err := s.Store.CreateAccount(ctx, a); err != nil {
 		return nil, err
 	}
@@ -168,13 +175,13 @@ func (s *Service) UpdateAccount(ctx context.Context, who Caller, id int64, in Ac
 	if before.Role == string(process.RoleStudent) && in.Role != before.Role {
 		return nil, conflict("role_change", "学生账号不能改为其他角色")
 	}
-	a := &storage.Account{ID: id, DisplayName: in.DisplayName, Role: in.Role, CollegeCode: in.CollegeCode, Disabled: in.Disabled}
+	a := &storage.Account{ID: id, DisplayName: in.DisplayName, Role: in.Role, CollegeCode: in.CollegeCode, Disabled: in.Disabled, Email: in.Email}
 	if err := s.Store.UpdateAccount(ctx, a); err != nil {
 		return nil, err
 	}
 	s.audit(ctx, who, "account.update", "account", id,
-		map[string]any{"displayName": before.DisplayName, "role": before.Role, "college": before.CollegeCode, "disabled": before.Disabled},
-		map[string]any{"displayName": a.DisplayName, "role": a.Role, "college": a.CollegeCode, "disabled": a.Disabled})
+		map[string]any{"displayName": before.DisplayName, "role": before.Role, "college": before.CollegeCode, "disabled": before.Disabled, "email": before.Email},
+		map[string]any{"displayName": a.DisplayName, "role": a.Role, "college": a.CollegeCode, "disabled": a.Disabled, "email": a.Email})
 	return s.adminAccount(ctx, id)
 }
 

@@ -28,12 +28,13 @@ var (
 	colGrade       = []string{"年级"}
 	colYear        = []string{"入学年份"}
 	colStatus      = []string{"状态", "账号状态"}
-	rosterColumns  = [][]string{colUsername, colName, colRole, colCollege, colDegree, colMajor, colGrade, colYear, colStatus}
+	colEmail       = []string{"电子邮件", "邮箱", "电子邮箱", "Email", "E-mail"}
+	rosterColumns  = [][]string{colUsername, colName, colRole, colCollege, colDegree, colMajor, colGrade, colYear, colStatus, colEmail}
 	rosterExamples = [][]string{
-		{"2023010001", "张三", "学生", "经济学院", "本科生", "国际经济与贸易", "2023级", "2023", "正常"},
-		{"2022110002", "李四", "学生", "ECO", "硕士研究生", "金融学", "2022级", "2022", "正常"},
-		{"T0001", "王老师", "学院审核员", "经济学院", "", "", "", "", "正常"},
-		{"2019010003", "赵五", "学生", "经济学院", "本科生", "金融学", "2019级", "2019", "离校"},
+		{"2023010001", "张三", "学生", "经济学院", "本科生", "国际经济与贸易", "2023级", "2023", "正常", "zhangsan@example.edu"},
+		{"2022110002", "李四", "学生", "ECO", "硕士研究生", "金融学", "2022级", "2022", "正常", ""},
+		{"T0001", "王老师", "学院审核员", "经济学院", "", "", "", "", "正常", "wang@example.edu"},
+		{"2019010003", "赵五", "学生", "经济学院", "本科生", "金融学", "2019级", "2019", "离校", ""},
 	}
 )
 
@@ -231,6 +232,9 @@ func (c *rosterCheck) row(line int, row []string) (storage.RosterEntry, RosterRo
 			e.CollegeCode = &code
 		}
 	}
+	if e.Email = cell(colEmail); len(e.Email) > 254 || (e.Email != "" && !validEmail(e.Email)) {
+		bad(colEmail, "电子邮件格式不正确")
+	}
 	if status := cell(colStatus); slices.Contains(statusDisabled, status) {
 		e.Disabled = true
 	} else if status != "" && !slices.Contains(statusEnabled, status) {
@@ -298,6 +302,6 @@ func (c *rosterCheck) college(s string) (code, problem string) {
 func sameRosterEntry(before, e storage.RosterEntry) bool {
 	kept := func(now, was string) bool { return now == "" || now == was }
 	return before.DisplayName == e.DisplayName && before.Role == e.Role && deref(before.CollegeCode) == deref(e.CollegeCode) &&
-		before.Disabled == e.Disabled && kept(e.DegreeLevel, before.DegreeLevel) && kept(e.Major, before.Major) &&
+		before.Disabled == e.Disabled && kept(e.Email, before.Email) && kept(e.DegreeLevel, before.DegreeLevel) && kept(e.Major, before.Major) &&
 		kept(e.Grade, before.Grade) && (e.EnrollmentYear == 0 || e.EnrollmentYear == before.EnrollmentYear)
 }

@@ -13,6 +13,7 @@ type Account struct {
 	Role         string     `db:"role"`
 	CollegeCode  *string    `db:"college_code"`
 	CollegeName  *string    `db:"college_name"`
+	Email        string     `db:"email"`
 	PasswordHash *string    `db:"password_hash"`
 	Disabled     bool       `db:"disabled"`
 	FailedLogins int        `db:"failed_logins"`
@@ -27,7 +28,7 @@ func (a *Account) College() string {
 	return *a.CollegeCode
 }
 
-const accountColumns = `a.id, a.username, a.display_name, a.role, a.college_code, c.name AS college_name,
+const accountColumns = `a.id, a.username, a.display_name, a.role, a.college_code, c.name AS college_name, a.email,
 	a.password_hash, a.disabled, a.failed_logins, a.locked_until`
 
 // AccountByUsername finds an account by 学号/工号.

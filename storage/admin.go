@@ -50,8 +50,8 @@ var ErrDuplicateUsername = errors.New("username taken")
 // CreateAccount adds an account; a student gets an empty profile in their college.
 func (s *Store) CreateAccount(ctx context.Context, a *Account) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		err := tx.GetContext(ctx, &a.ID, `INSERT INTO accounts (username, display_name, role, college_code, password_hash)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id`, a.Username, a.DisplayName, a.Role, a.CollegeCode, a.PasswordHash)
+		err := tx.GetContext(ctx, &a.ID, `INSERT INTO accounts (username, display_name, role, college_code, password_hash, email)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, a.Username, a.DisplayName, a.Role, a.CollegeCode, a.PasswordHash, a.Email)
 		if constraintViolated(err, "accounts_username_key") {
 			return ErrDuplicateUsername
 		}
@@ -73,8 +73,8 @@ func (s *Store) CreateAccount(ctx context.Context, a *Account) error {
 // disabling ends its sessions.
 func (s *Store) UpdateAccount(ctx context.Context, a *Account) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE accounts SET display_name = $2, role = $3, college_code = $4, disabled = $5, updated_at = now() WHERE id = $1`,
-			a.ID, a.DisplayName, a.Role, a.CollegeCode, a.Disabled)
+		res, err := tx.ExecContext(ctx, `UPDATE accounts SET display_name = $2, role = $3, college_code = $4, disabled = $5, email = $6, updated_at = now() WHERE id = $1`,
+			a.ID, a.DisplayName, a.Role, a.CollegeCode, a.Disabled, a.Email)
 		if err := rowsOrNotFound(res, err); err != nil {
 			return err
 		}

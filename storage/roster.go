@@ -17,6 +17,8 @@ type RosterEntry struct {
 	Role        string  `db:"role"`
 	CollegeCode *string `db:"college_code"`
 	Disabled    bool    `db:"disabled"`
+	// Email: "" leaves the account's address as it is.
+	Email string `db:"email"`
 
 	DegreeLevel    string `db:"degree_level"`
 	Major          string `db:"major"`
@@ -33,7 +35,7 @@ type RosterAccount struct {
 // RosterAccounts finds the accounts of the given 学号/工号, with their students' roster fields.
 func (s *Store) RosterAccounts(ctx context.Context, usernames []string) (map[string]RosterAccount, error) {
 	var rows []RosterAccount
-	err := s.DB.SelectContext(ctx, &rows, `SELECT a.id, a.username, a.display_name, a.role, a.college_code, a.disabled,
+	err := s.DB.SelectContext(ctx, &rows, `SELECT a.id, a.username, a.display_name, a.role, a.college_code, a.disabled, a.email,
 			coalesce(p.degree_level, '') AS degree_level, coalesce(p.major, '') AS major,
 			coalesce(p.grade, '') AS grade, coalesce(p.enrollment_year, 0) AS enrollment_year
 		FROM accounts a LEFT JOIN student_profiles p ON p.account_id = a.id
@@ -69,11 +71,11 @@ func (s *Store) RosterAbsent(ctx context.Context, scopes []RosterScope, present 
 // profiles) and disables the accounts of disable, all in one transaction.
 func (s *Store) ApplyRoster(ctx context.Context, entries []RosterEntry, disable []int64) error {
 	n := len(entries)
-	usernames, names, roles, colleges := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	usernames, names, roles, colleges, emails := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	disabled := make([]bool, n)
 	var students []RosterEntry
 	for i, e := range entries {
-		usernames[i], names[i], roles[i], disabled[i] = e.Username, e.DisplayName, e.Role, e.Disabled
+		usernames[i], names[i], roles[i], disabled[i], emails[i] = e.Username, e.DisplayName, e.Role, e.Disabled, e.Email
 		if e.CollegeCode != nil {
 			colleges[i] = *e.CollegeCode
 		}
@@ -82,14 +84,17 @@ func (s *Store) ApplyRoster(ctx context.Context, entries []RosterEntry, disable 
 		}
 	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO accounts (username, display_name, role, college_code, disabled)
-			SELECT r.username, r.name, r.role, NULLIF(r.college, ''), r.disabled
-			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bool[]) AS r(username, name, role, college, disabled)
+		_, err := tx.ExecContext(ctx, `INSERT INTO accounts (username, display_name, role, college_code, disabled, email)
+			SELECT r.username, r.name, r.role, NULLIF(r.college, ''), r.disabled, r.email
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bool[], $6::text[]) AS r(username, name, role, college, disabled, email)
 			ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name, role = EXCLUDED.role,
-				college_code = EXCLUDED.college_code, disabled = EXCLUDED.disabled, updated_at = now()
+				college_code = EXCLUDED.college_code, disabled = EXCLUDED.disabled,
+				email = CASE WHEN EXCLUDED.email <> '' THEN EXCLUDED.email ELSE accounts.email END, updated_at = now()
 			WHERE (accounts.display_name, accounts.role, accounts.college_code, accounts.disabled)
-				IS DISTINCT FROM (EXCLUDED.display_name, EXCLUDED.role, EXCLUDED.college_code, EXCLUDED.disabled)`,
-			pq.StringArray(usernames), pq.StringArray(names), pq.StringArray(roles), pq.StringArray(colleges), pq.BoolArray(disabled))
+				IS DISTINCT FROM (EXCLUDED.display_name, EXCLUDED.role, EXCLUDED.college_code, EXCLUDED.disabled)
+				OR (EXCLUDED.email <> '' AND EXCLUDED.email <> accounts.email)`,
+			pq.StringArray(usernames), pq.StringArray(names), pq.StringArray(roles), pq.StringArray(colleges), pq.BoolArray(disabled),
+			pq.StringArray(emails))
 		if err != nil {
 			return err
 		}

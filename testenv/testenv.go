@@ -1,5 +1,5 @@
 // Package testenv starts the real services for integration tests: a private
-// PostgreSQL cluster, the Temporal dev server and MinIO (through devstack, on
+// PostgreSQL cluster, the Temporal dev server, MinIO and Mailpit (through devstack, on
 // free ports and a temporary folder), the worker and the API.
 package testenv
 

@@ -85,8 +85,10 @@ func Seed(ctx context.Context, store *storage.Store, files *blob.Store, now time
 		if l.College != "" {
 			college = &l.College
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO accounts (username, display_name, role, college_code, password_hash)
-			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (username) DO NOTHING`, l.Username, l.Name, l.Role, college, string(hash)); err != nil {
+		// Every demo account has an address, so that make run shows the e-mails in Mailpit.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO accounts (username, display_name, role, college_code, password_hash, email)
+			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (username) DO NOTHING`, l.Username, l.Name, l.Role, college, string(hash),
+			l.Username+"@example.edu.cn"); err != nil {
 			return err
 		}
 	}

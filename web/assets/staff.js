@@ -194,6 +194,7 @@ export async function accountsPage() {
       field({ name: 'displayName', label: '姓名', required: true }, a.displayName),
       field({ name: 'role', label: '角色', type: 'select', options: rules.roles.map((r) => [r.code, r.label]), required: true }, a.role),
       field({ name: 'collegeCode', label: '学院', type: 'select', options: colleges.map((c) => [c.code, c.name]), hint: '学生和学院审核员须选择所在学院' }, a.collegeCode),
+      field({ name: 'email', label: '电子邮件', type: 'email', hint: '待审核等通知发到此邮箱（学生优先使用个人资料中的邮箱）' }, a.email),
       a.id ? field({ name: 'disabled', label: '停用', type: 'checkbox' }, a.disabled) : field({ name: 'password', label: '初始密码', type: 'password', hint: '留空则只能通过统一身份认证登录' })));
     dialog(a.id ? '修改账号' : '新建账号', form, (close) => [h('button', { type: 'button', class: 'secondary', onclick: close }, '取消'),
       h('button', { type: 'button', class: 'primary', onclick: async () => {

@@ -1,0 +1,74 @@
+//go:build integration
+
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// A student and the reviewers of their own college receive an e-mail for each thing that waits
+// for them, once, in Chinese, with a link to the application; Mailpit is the mail server.
+func TestNotificationsAreEmailed(t *testing.T) {
+	ctx := context.Background()
+	admin := login(t, "admin")
+	n := time.Now().UnixNano() % 1e9
+	code := fmt.Sprintf("M%d", n)
+	r := admin.call("POST", "/colleges", map[string]any{"code": code, "name": "邮件测试学院" + code})
+	require.Equal(t, 201, r.status, string(r.body))
+
+	reviewerMail := fmt.Sprintf("reviewer%d@example.edu.cn", n)
+	r = admin.call("POST", "/accounts", map[string]any{"username": fmt.Sprintf("mrev%d", n), "displayName": "邮件审核员",
+		"role": "college_reviewer", "collegeCode": code, "password": "Secret-2026", "email": "not an address"})
+	require.Equal(t, 422, r.status)
+	require.Contains(t, r.errField("email"), "电子邮件")
+	r = admin.call("POST", "/accounts", map[string]any{"username": fmt.Sprintf("mrev%d", n), "displayName": "邮件审核员",
+		"role": "college_reviewer", "collegeCode": code, "password": "Secret-2026", "email": reviewerMail})
+	require.Equal(t, 201, r.status, string(r.body))
+	require.Equal(t, reviewerMail, r.str("email"))
+	reviewer := newClient(t)
+	lr := reviewer.call("POST", "/auth/login", map[string]string{"username": fmt.Sprintf("mrev%d", n), "password": "Secret-2026"})
+	require.Equal(t, 200, lr.status)
+	reviewer.token = lr.str("token")
+
+	// The student's address is the one in their profile.
+	s := newStudent(t, code)
+	studentMail := fmt.Sprintf("student%d@example.edu.cn", n)
+	_, err := env.Services.Store.DB.ExecContext(ctx, `UPDATE student_profiles SET email = $1 WHERE account_id = $2`, studentMail, s.call("GET", "/me", nil).num("id"))
+	require.NoError(t, err)
+
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/submit", d.id), nil).status)
+	got, err := env.WaitForMail(ctx, reviewerMail, 1)
+	require.NoError(t, err)
+	require.Equal(t, "【外事综合服务系统】有新的申请待审核", got[0].Subject)
+	require.Equal(t, "邮件审核员", got[0].To[0].Name)
+	text, err := env.MailText(ctx, got[0].ID)
+	require.NoError(t, err)
+	require.Contains(t, text, "邮件审核员，您好")
+	require.Contains(t, text, "学院审核")
+	require.Contains(t, text, pathf("/#/applications/%d", d.id), "the e-mail links to the application")
+
+	decide(t, reviewer, d.id, map[string]any{"decision": "return", "opinion": "请补充个人陈述"}, 200)
+	got, err = env.WaitForMail(ctx, studentMail, 1)
+	require.NoError(t, err)
+	require.Equal(t, "【外事综合服务系统】学院审核退回", got[0].Subject)
+
+	// Once each: no retry or replay sends an e-mail again, and nobody else's e-mail went to them.
+	time.Sleep(time.Second)
+	for addr, want := range map[string]int{reviewerMail: 1, studentMail: 1} {
+		mails, err := env.MailTo(ctx, addr)
+		require.NoError(t, err)
+		require.Len(t, mails, want, addr)
+	}
+	var unsent int
+	require.NoError(t, env.Services.Store.DB.Get(&unsent, `SELECT count(*) FROM notifications n JOIN accounts a ON a.id = n.account_id
+		WHERE n.application_id = $1 AND n.emailed_at IS NULL AND a.email <> ''`, d.id))
+	require.Zero(t, unsent, "every notification with an address is marked as e-mailed")
+	require.True(t, strings.HasPrefix(got[0].MessageID, "notification-"), got[0].MessageID)
+}

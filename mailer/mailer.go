@@ -1,0 +1,116 @@
+// Package mailer e-mails notifications through the configured SMTP server: one message per
+// notification and recipient, in Chinese, with a link to the page it is about.
+package mailer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"net/mail"
+	"strings"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+
+	"outbound/config"
+)
+
+// Sender hands messages to one SMTP server.
+type Sender struct {
+	cfg  config.MailConfig
+	from *mail.Address
+	// site is the public URL links start with.
+	site string
+}
+
+// New returns a sender, or nil when no SMTP server is configured (e-mail is off).
+func New(cfg config.MailConfig, site string) (*Sender, error) {
+	if !cfg.Enabled() {
+		return nil, nil
+	}
+	from, err := mail.ParseAddress(cfg.From)
+	if err != nil {
+		return nil, fmt.Errorf("mail.from: %w", err)
+	}
+	return &Sender{cfg: cfg, from: from, site: strings.TrimRight(site, "/")}, nil
+}
+
+// Notice is one notification to one person.
+type Notice struct {
+	// ID makes the Message-ID, the same on every attempt, so that a mail client shows a repeat once.
+	ID            int64
+	To            string
+	Name          string
+	Title         string
+	Body          string
+	ProjectName   string
+	ApplicationID int64
+}
+
+// ErrRefused wraps what the mail server or the address refuses for good: sending again cannot help.
+var ErrRefused = errors.New("refused for good")
+
+// Send delivers one notice. An error wrapping ErrRefused is final; any other may pass on a retry.
+func (s *Sender) Send(ctx context.Context, n Notice) error {
+	m, err := s.message(n)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrRefused, err)
+	}
+	client, err := s.client()
+	if err != nil {
+		return err
+	}
+	if err := client.DialAndSendWithContext(ctx, m); err != nil {
+		var sendErr *gomail.SendError
+		if errors.As(err, &sendErr) && sendErr.ErrorCode() >= 500 {
+			return fmt.Errorf("%w: %v", ErrRefused, err)
+		}
+		return err
+	}
+	return nil
+}
+
+func (s *Sender) client() (*gomail.Client, error) {
+	opts := []gomail.Option{gomail.WithPort(s.cfg.SMTPPort), gomail.WithTimeout(20 * time.Second)}
+	switch s.cfg.TLS {
+	case config.MailImplicitTLS:
+		opts = append(opts, gomail.WithSSL())
+	case config.MailOpportunistic:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSOpportunistic))
+	case config.MailNoTLS:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+	default:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+	}
+	if s.cfg.Username != "" {
+		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
+			gomail.WithUsername(s.cfg.Username), gomail.WithPassword(s.cfg.Password))
+	}
+	return gomail.NewClient(s.cfg.SMTPHost, opts...)
+}
+
+// Link is the page a notice is about.
+func (s *Sender) Link(applicationID int64) string {
+	return fmt.Sprintf("%s/#/applications/%d", s.site, applicationID)
+}
+
+func (s *Sender) message(n Notice) (*gomail.Msg, error) {
+	m := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
+	m.FromMailAddress(s.from)
+	if err := m.AddToFormat(n.Name, n.To); err != nil {
+		return nil, fmt.Errorf("address %q: %w", n.To, err)
+	}
+	m.Subject("【外事综合服务系统】" + n.Title)
+	domain := s.from.Address[strings.LastIndex(s.from.Address, "@")+1:]
+	m.SetMessageIDWithValue(fmt.Sprintf("notification-%d@%s", n.ID, domain))
+	m.SetDate()
+	link := s.Link(n.ApplicationID)
+	text := fmt.Sprintf("%s，您好：\n\n%s\n项目：%s\n%s\n\n请登录系统查看：%s\n\n此邮件由外事综合服务系统自动发送，请勿直接回复。\n",
+		n.Name, n.Title, n.ProjectName, n.Body, link)
+	m.SetBodyString(gomail.TypeTextPlain, text)
+	m.AddAlternativeString(gomail.TypeTextHTML, fmt.Sprintf(`<p>%s，您好：</p><p><strong>%s</strong><br>项目：%s<br>%s</p>`+
+		`<p><a href="%s">在系统中查看</a></p><p style="color:#666;font-size:12px">此邮件由外事综合服务系统自动发送，请勿直接回复。</p>`,
+		html.EscapeString(n.Name), html.EscapeString(n.Title), html.EscapeString(n.ProjectName), html.EscapeString(n.Body), html.EscapeString(link)))
+	return m, nil
+}

@@ -1,0 +1,76 @@
+package testenv
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// Mail is one e-mail as Mailpit's inbox holds it.
+type Mail struct {
+	ID        string `json:"ID"`
+	MessageID string `json:"MessageID"`
+	Subject   string `json:"Subject"`
+	To        []struct {
+		Name    string `json:"Name"`
+		Address string `json:"Address"`
+	} `json:"To"`
+	// Text is the plain-text body (read with MailText).
+	Text string `json:"Text"`
+}
+
+// MailTo lists the e-mails Mailpit received for an address, newest first.
+func (e *Env) MailTo(ctx context.Context, address string) ([]Mail, error) {
+	var out struct {
+		Messages []Mail `json:"messages"`
+	}
+	err := e.mailpitGet(ctx, "/api/v1/search?query="+url.QueryEscape("to:"+address), &out)
+	return out.Messages, err
+}
+
+// MailText reads a received e-mail's plain-text body.
+func (e *Env) MailText(ctx context.Context, id string) (string, error) {
+	var m Mail
+	err := e.mailpitGet(ctx, "/api/v1/message/"+url.PathEscape(id), &m)
+	return m.Text, err
+}
+
+// WaitForMail waits until an address has received n e-mails (they are sent after the event, in
+// the background) and returns them, newest first.
+func (e *Env) WaitForMail(ctx context.Context, address string, n int) ([]Mail, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for {
+		got, err := e.MailTo(ctx, address)
+		if err == nil && len(got) >= n {
+			return got, nil
+		}
+		select {
+		case <-ctx.Done():
+			return got, fmt.Errorf("%s received %d e-mails, want %d (last error %v)", address, len(got), n, err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func (e *Env) mailpitGet(ctx context.Context, path string, into any) error {
+	if e.Stack.MailpitURL == "" {
+		return fmt.Errorf("no Mailpit in this stack")
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.Stack.MailpitURL+path, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("mailpit %s: %s", path, resp.Status)
+	}
+	return json.NewDecoder(resp.Body).Decode(into)
+}
