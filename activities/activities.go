@@ -174,13 +174,42 @@ func (a *Activities) CheckSubmission(ctx context.Context, c SubmissionCheck) (re
 			}
 		}
 	case process.PhasePredeparture:
-		res.Problems = needKind(f.Attachments, process.KindPredeparture, "predeparture", "请先上传行前材料")
+		res.Problems, err = predepartureProblems(f)
+		if err != nil {
+			return SubmissionResult{}, err
+		}
 	case process.PhaseReturn:
 		res.Problems = needKind(f.Attachments, process.KindReturnReport, "returnReport", "请先上传返校总结")
 	default:
 		return res, fmt.Errorf("unknown phase %q", c.Phase)
 	}
 	return res, nil
+}
+
+// predepartureProblems lists the checklist's required items without a file; an application whose
+// project had no checklist when it was created needs one 行前材料 of any sort.
+func predepartureProblems(f *storage.SubmissionFacts) ([]Problem, error) {
+	reqs, err := f.Application.CapturedRequirements()
+	if err != nil {
+		return nil, err
+	}
+	var out []Problem
+	checklist := false
+	for _, r := range reqs {
+		if !r.ForPredeparture() {
+			continue
+		}
+		checklist = true
+		if r.Required && !slices.ContainsFunc(f.Attachments, func(a storage.Attachment) bool {
+			return a.Kind == process.KindPredeparture && a.RequirementID != nil && *a.RequirementID == r.ID
+		}) {
+			out = append(out, Problem{Field: "predeparture." + strconv.FormatInt(r.ID, 10), Message: "请上传行前材料：" + r.Kind})
+		}
+	}
+	if !checklist {
+		return needKind(f.Attachments, process.KindPredeparture, "predeparture", "请先上传行前材料"), nil
+	}
+	return out, nil
 }
 
 func needKind(files []storage.Attachment, kind, field, message string) []Problem {
@@ -239,7 +268,7 @@ func applicationProblems(f *storage.SubmissionFacts) []Problem {
 		add("attachments", "附件要求无法读取")
 	}
 	for _, r := range reqs {
-		if !r.Required {
+		if !r.Required || r.ForPredeparture() {
 			continue
 		}
 		present := false

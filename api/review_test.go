@@ -461,3 +461,74 @@ func TestReviewersSeeTheApplicantAndWhatChanged(t *testing.T) {
 	require.Contains(t, changes["附件/成绩单"]["after"], "成绩单（更正）.pdf")
 	require.NotContains(t, changes, "基本信息/姓名", "what did not change is not listed")
 }
+
+// 行前材料清单: the project lists what must be handed in before departure; the student uploads
+// against each item and the submission names what is missing.
+func TestPredepartureChecklist(t *testing.T) {
+	wsc := login(t, "wsc")
+	code := fmt.Sprintf("P%d", time.Now().UnixNano()%1e9)
+	body := projectBody(code)
+	checklist := []map[string]any{
+		{"kind": "成绩单", "formats": []string{"pdf"}, "maxBytes": 1 << 20, "required": true},
+		{"kind": "个人陈述", "formats": []string{"pdf", "docx"}, "maxBytes": 1 << 20, "required": true},
+		{"kind": "护照首页", "formats": []string{"pdf", "png"}, "maxBytes": 1 << 20, "required": true, "phase": "predeparture"},
+		{"kind": "签证", "formats": []string{"pdf"}, "maxBytes": 1 << 20, "required": true, "phase": "predeparture"},
+		{"kind": "行前教育证明", "formats": []string{"pdf"}, "maxBytes": 1 << 20, "required": false, "phase": "predeparture"},
+	}
+	body["requirements"] = append(checklist, map[string]any{"kind": "机票", "formats": []string{"pdf"}, "maxBytes": 1 << 20, "phase": "before"})
+	r := wsc.call("POST", "/projects", body)
+	require.Equal(t, 422, r.status)
+	require.Contains(t, r.errField("requirements.5.phase"), "附件阶段")
+	body["requirements"] = checklist
+	r = wsc.call("POST", "/projects", body)
+	require.Equal(t, 201, r.status, string(r.body))
+	pid := r.num("id")
+	require.Equal(t, "predeparture", r.str("requirements.2.phase"))
+	require.Equal(t, 200, wsc.call("POST", pathf("/projects/%d/publish", pid), nil).status)
+
+	s, id := submitted(t, "LIT", pid)
+	decide(t, login(t, "lit-reviewer"), id, ok, 200)
+	decide(t, login(t, "jwc1"), id, ok, 200)
+	decide(t, wsc, id, ok, 200)
+
+	detail := s.call("GET", pathf("/applications/%d", id), nil)
+	items := map[string]int64{}
+	for _, it := range detail.list("requirements") {
+		req := it.(map[string]any)
+		if req["phase"] == "predeparture" {
+			items[req["kind"].(string)] = int64(req["id"].(float64))
+		}
+	}
+	require.Len(t, items, 3, "the checklist was captured with the application")
+
+	r = s.call("POST", pathf("/applications/%d/submit-predeparture", id), nil)
+	require.Equal(t, 422, r.status)
+	require.Equal(t, "请上传行前材料：护照首页", r.errField(pathf("predeparture.%d", items["护照首页"])))
+	require.Equal(t, "请上传行前材料：签证", r.errField(pathf("predeparture.%d", items["签证"])))
+	require.Empty(t, r.errField(pathf("predeparture.%d", items["行前教育证明"])), "an optional item is not asked for")
+
+	upload := func(kind string, req int64, name string, content []byte) *response {
+		return s.upload(pathf("/applications/%d/attachments?kind=%s&requirementId=%d", id, kind, req), name, content)
+	}
+	require.Equal(t, 422, upload("required", items["护照首页"], "护照.pdf", pdfFile()).status, "a checklist item is not an application attachment")
+	r = upload("predeparture", items["签证"], "签证.docx", docxFile())
+	require.Equal(t, 422, r.status, "each item takes its own formats")
+	r = upload("predeparture", items["护照首页"], "护照.png", pngFile(300, 420))
+	require.Equal(t, 201, r.status, string(r.body))
+	require.Equal(t, "护照首页", r.str("label"))
+	r = s.call("POST", pathf("/applications/%d/submit-predeparture", id), nil)
+	require.Equal(t, 422, r.status)
+	require.Empty(t, r.errField(pathf("predeparture.%d", items["护照首页"])))
+	require.NotEmpty(t, r.errField(pathf("predeparture.%d", items["签证"])))
+
+	require.Equal(t, 201, upload("predeparture", items["签证"], "签证.pdf", pdfFile()).status)
+	r = s.call("POST", pathf("/applications/%d/submit-predeparture", id), nil)
+	require.Equal(t, 200, r.status, string(r.body))
+	require.Equal(t, "行前资料已上传", r.str("application.status"))
+	for _, it := range r.list("requirements") {
+		req := it.(map[string]any)
+		if req["kind"] == "签证" || req["kind"] == "护照首页" {
+			require.Len(t, req["files"], 1, req["kind"])
+		}
+	}
+}

@@ -169,7 +169,12 @@ func (s *Service) UploadAttachment(ctx context.Context, who Caller, id int64, ki
 	rules := fileRules{formats: process.DefaultFormats, limit: s.Config.Upload.MaxBytes,
 		row: storage.Attachment{OwnerID: app.StudentID, ApplicationID: &app.ID, Kind: kind, Label: process.UploadLabel(kind)}}
 	switch kind {
-	case process.KindRequired:
+	case process.KindRequired, process.KindPredeparture:
+		// A required attachment is one of the application's requirements; a pre-departure file is
+		// one of the checklist's, or, without requirementId, one more 行前材料.
+		if kind == process.KindPredeparture && requirementID == "" {
+			break
+		}
 		reqID, err := strconv.ParseInt(requirementID, 10, 64)
 		if err != nil {
 			return nil, Invalid(map[string]string{"requirementId": "请指明附件类型（requirementId）"})
@@ -178,14 +183,16 @@ func (s *Service) UploadAttachment(ctx context.Context, who Caller, id int64, ki
 		if err != nil {
 			return nil, err
 		}
-		i := slices.IndexFunc(reqs, func(r storage.Requirement) bool { return r.ID == reqID })
+		i := slices.IndexFunc(reqs, func(r storage.Requirement) bool {
+			return r.ID == reqID && r.ForPredeparture() == (kind == process.KindPredeparture)
+		})
 		if i < 0 {
 			return nil, Invalid(map[string]string{"requirementId": "该项目没有这种附件类型"})
 		}
 		r := reqs[i]
 		rules.formats, rules.limit = r.Formats, r.MaxBytes
 		rules.row.RequirementID, rules.row.Label = &r.ID, r.Kind
-	case process.KindPredeparture, process.KindReturnReport:
+	case process.KindReturnReport:
 	default:
 		return nil, Invalid(map[string]string{"kind": "附件种类应为 required、predeparture 或 return_report"})
 	}

@@ -153,6 +153,8 @@ type RequirementInput struct {
 	Formats  []string `json:"formats"`
 	MaxBytes int64    `json:"maxBytes"`
 	Required bool     `json:"required"`
+	// Phase is application (申请材料, the default) or predeparture (行前材料清单).
+	Phase string `json:"phase"`
 }
 
 var codeRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
@@ -229,6 +231,9 @@ func (in *ProjectInput) validate() error {
 		if r.MaxBytes <= 0 || r.MaxBytes > MaxRequirementBytes {
 			f.add(key+".maxBytes", "附件大小应在1字节到100M之间")
 		}
+		if r.Phase != "" && r.Phase != storage.RequirementApplication && r.Phase != storage.RequirementPredeparture {
+			f.add(key+".phase", "附件阶段应为申请材料（application）或行前材料（predeparture）")
+		}
 	}
 	return f.err()
 }
@@ -251,7 +256,12 @@ func (in *ProjectInput) project(id int64) *storage.Project {
 		for i, fm := range r.Formats {
 			formats[i] = strings.ToLower(fm)
 		}
-		p.Requirements = append(p.Requirements, storage.Requirement{ID: r.ID, Kind: strings.TrimSpace(r.Kind), Formats: formats, MaxBytes: r.MaxBytes, Required: r.Required})
+		phase := r.Phase
+		if phase == "" {
+			phase = storage.RequirementApplication
+		}
+		p.Requirements = append(p.Requirements, storage.Requirement{ID: r.ID, Kind: strings.TrimSpace(r.Kind), Formats: formats,
+			MaxBytes: r.MaxBytes, Required: r.Required, Phase: phase})
 	}
 	return p
 }

@@ -130,7 +130,7 @@ func (s *Store) CreateDraft(ctx context.Context, d NewDraft) (*Application, erro
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var reqs []byte
 		if err := tx.GetContext(ctx, &reqs, `SELECT coalesce(json_agg(json_build_object(
-				'id', id, 'kind', kind, 'formats', formats, 'maxBytes', max_bytes, 'required', required, 'position', position)
+				'id', id, 'kind', kind, 'formats', formats, 'maxBytes', max_bytes, 'required', required, 'position', position, 'phase', phase)
 				ORDER BY position, id), '[]')
 			FROM attachment_requirements WHERE project_id = $1 AND retired_at IS NULL`, d.ProjectID); err != nil {
 			return err

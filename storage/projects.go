@@ -58,7 +58,19 @@ type Requirement struct {
 	MaxBytes  int64          `db:"max_bytes" json:"maxBytes"`
 	Required  bool           `db:"required" json:"required"`
 	Position  int            `db:"position" json:"position"`
+	// Phase is application (申请材料) or predeparture (行前材料); "" in requirements captured before
+	// there were pre-departure ones means application.
+	Phase string `db:"phase" json:"phase"`
 }
+
+// ForPredeparture says whether the requirement belongs to the pre-departure checklist.
+func (r Requirement) ForPredeparture() bool { return r.Phase == RequirementPredeparture }
+
+// Phases of a requirement.
+const (
+	RequirementApplication  = "application"
+	RequirementPredeparture = "predeparture"
+)
 
 // WindowOpen reports whether applications are accepted at t.
 func (p *Project) WindowOpen(t time.Time) bool {
@@ -138,7 +150,7 @@ func (s *Store) ProjectByID(ctx context.Context, id int64) (*Project, error) {
 		return nil, notFound(err)
 	}
 	p.Requirements = []Requirement{}
-	err := s.DB.SelectContext(ctx, &p.Requirements, `SELECT id, project_id, kind, formats, max_bytes, required, position
+	err := s.DB.SelectContext(ctx, &p.Requirements, `SELECT id, project_id, kind, formats, max_bytes, required, position, phase
 		FROM attachment_requirements WHERE project_id = $1 AND retired_at IS NULL ORDER BY position, id`, id)
 	return &p, err
 }
@@ -182,16 +194,16 @@ func (s *Store) SaveProject(ctx context.Context, p *Project) error {
 			r := &p.Requirements[i]
 			r.Position = i
 			if r.ID != 0 {
-				res, err := tx.ExecContext(ctx, `UPDATE attachment_requirements SET kind = $3, formats = $4, max_bytes = $5, required = $6, position = $7
-					WHERE id = $1 AND project_id = $2 AND retired_at IS NULL`, r.ID, p.ID, r.Kind, r.Formats, r.MaxBytes, r.Required, r.Position)
+				res, err := tx.ExecContext(ctx, `UPDATE attachment_requirements SET kind = $3, formats = $4, max_bytes = $5, required = $6, position = $7, phase = $8
+					WHERE id = $1 AND project_id = $2 AND retired_at IS NULL`, r.ID, p.ID, r.Kind, r.Formats, r.MaxBytes, r.Required, r.Position, r.Phase)
 				if err != nil {
 					return projectConflict(err)
 				}
 				if n, _ := res.RowsAffected(); n == 0 {
 					return ErrNotFound
 				}
-			} else if err := tx.GetContext(ctx, &r.ID, `INSERT INTO attachment_requirements (project_id, kind, formats, max_bytes, required, position)
-				VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, p.ID, r.Kind, r.Formats, r.MaxBytes, r.Required, r.Position); err != nil {
+			} else if err := tx.GetContext(ctx, &r.ID, `INSERT INTO attachment_requirements (project_id, kind, formats, max_bytes, required, position, phase)
+				VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, p.ID, r.Kind, r.Formats, r.MaxBytes, r.Required, r.Position, r.Phase); err != nil {
 				return projectConflict(err)
 			}
 			keep = append(keep, r.ID)
@@ -247,8 +259,8 @@ func (s *Store) CopyProject(ctx context.Context, id int64, year int) (int64, err
 		if err != nil {
 			return notFound(projectConflict(err))
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO attachment_requirements (project_id, kind, formats, max_bytes, required, position)
-			SELECT $2, kind, formats, max_bytes, required, position FROM attachment_requirements WHERE project_id = $1 AND retired_at IS NULL`, id, newID)
+		_, err = tx.ExecContext(ctx, `INSERT INTO attachment_requirements (project_id, kind, formats, max_bytes, required, position, phase)
+			SELECT $2, kind, formats, max_bytes, required, position, phase FROM attachment_requirements WHERE project_id = $1 AND retired_at IS NULL`, id, newID)
 		return err
 	})
 	return newID, err

@@ -231,13 +231,19 @@ func seedProjects(ctx context.Context, tx *sqlx.Tx, now time.Time) error {
 			kind     string
 			formats  []string
 			required bool
+			phase    string
 		}{
-			{"成绩单", []string{"pdf", "png", "jpg", "tiff", "doc", "docx"}, true},
-			{"个人陈述", []string{"pdf", "doc", "docx"}, true},
-			{"其他成绩单", []string{"pdf", "png", "jpg", "tiff", "doc", "docx"}, false},
+			{"成绩单", []string{"pdf", "png", "jpg", "tiff", "doc", "docx"}, true, "application"},
+			{"个人陈述", []string{"pdf", "doc", "docx"}, true, "application"},
+			{"其他成绩单", []string{"pdf", "png", "jpg", "tiff", "doc", "docx"}, false, "application"},
+			// 行前材料清单: what the offices need before the student leaves.
+			{"护照首页", []string{"pdf", "png", "jpg"}, true, "predeparture"},
+			{"签证", []string{"pdf", "png", "jpg"}, true, "predeparture"},
+			{"境外保险", []string{"pdf", "png", "jpg"}, true, "predeparture"},
+			{"行前教育证明", []string{"pdf", "png", "jpg"}, false, "predeparture"},
 		} {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO attachment_requirements (project_id, kind, formats, max_bytes, required, position)
-				VALUES ($1, $2, $3, $4, $5, $6)`, id, r.kind, pq.StringArray(r.formats), 10<<20, r.required, pos); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO attachment_requirements (project_id, kind, formats, max_bytes, required, position, phase)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, r.kind, pq.StringArray(r.formats), 10<<20, r.required, pos, r.phase); err != nil {
 				return err
 			}
 		}

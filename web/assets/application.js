@@ -43,6 +43,8 @@ export async function detailPage(state, id) {
     h('h2', {}, title), content);
 
   const other = (kind) => d.otherFiles.filter((f) => f.kind === kind);
+  const checklist = d.requirements.filter((r) => r.phase === 'predeparture');
+  const appRequirements = d.requirements.filter((r) => r.phase !== 'predeparture');
   const fileList = (files, deletable) => files.length ? h('ul', { class: 'files' }, files.map((f) => h('li', {}, fileLinks(id, f), ' ', fmtTime(f.uploadedAt),
     deletable ? h('button', { type: 'button', class: 'link danger', onclick: async () => { await api('DELETE', `/applications/${id}/attachments/${f.id}`); reload(); } }, '删除') : ''))) : h('p', { class: 'muted' }, '暂无');
 
@@ -81,7 +83,7 @@ export async function detailPage(state, id) {
         { label: '奖项名称', value: (w) => w.name }, { label: '奖项级别', value: (w) => w.level },
         { label: '获奖时间', value: (w) => w.awardedOn }, { label: '颁奖单位', value: (w) => w.issuer }], d.awards)] : ''),
     block('funding', '资助情况', d.funding?.source ? facts([['资助来源', d.funding.source], ['资助金额', d.funding.amount], ['备注', d.funding.note]]) : h('p', { class: 'muted' }, '暂无')),
-    block('files', '附件信息', attachmentTable(id, d.requirements, false)),
+    block('files', '附件信息', attachmentTable(id, appRequirements, false)),
   ];
   if (other('supplement').length || actions.includes('supplement')) {
     blocks.push(block('supplement', '补交材料附件', fileList(other('supplement'), false),
@@ -89,8 +91,11 @@ export async function detailPage(state, id) {
   }
   if (a.phase !== 'application' || other('predeparture').length) {
     const canEdit = actions.includes('upload-predeparture');
-    blocks.push(block('predeparture', '行前材料', fileList(other('predeparture'), actions.includes('delete-predeparture')),
-      canEdit ? uploadButton('上传行前材料', `/applications/${id}/attachments?kind=predeparture`, rules.defaultFormats, reload) : '',
+    // The project's 行前材料清单, one row per item, then anything else the student hands in.
+    const list = checklist.length ? [attachmentTable(id, checklist, canEdit, { kind: 'predeparture', done: reload }),
+      other('predeparture').length || canEdit ? h('h3', {}, '其他行前材料') : ''] : [];
+    blocks.push(block('predeparture', checklist.length ? '行前材料清单' : '行前材料', list, fileList(other('predeparture'), actions.includes('delete-predeparture')),
+      canEdit ? uploadButton(checklist.length ? '上传其他行前材料' : '上传行前材料', `/applications/${id}/attachments?kind=predeparture`, rules.defaultFormats, reload) : '',
       canEdit ? h('button', { type: 'button', class: 'primary', onclick: () => message(id, 'submit-predeparture', '确定提交行前材料吗？') }, '提交行前材料') : ''));
   }
   if (a.phase === 'return' || other('return_report').length) {

@@ -151,8 +151,9 @@ export async function projectEditPage(_, id) {
   const values = { ...p, applyStart: localInput(p.applyStart), applyEnd: localInput(p.applyEnd),
     eligibleDegreeLevels: (p.eligibleDegreeLevels || []).join(','), eligibleGrades: (p.eligibleGrades || []).join(','), eligibleMajors: (p.eligibleMajors || []).join(',') };
   const reqRows = h('div', { class: 'req-rows' });
-  const addReq = (r = { kind: '', formats: ['pdf'], maxBytes: rules.defaultMaxBytes, required: false }) => {
+  const addReq = (r = { kind: '', formats: ['pdf'], maxBytes: rules.defaultMaxBytes, required: false, phase: 'application' }) => {
     const row = h('div', { class: 'grid req-row', dataset: { id: r.id || '' } },
+      field({ name: 'phase', label: '阶段', type: 'select', options: [['application', '申请材料'], ['predeparture', '行前材料清单']] }, r.phase || 'application'),
       field({ name: 'kind', label: '附件类型' }, r.kind), field({ name: 'formats', label: '附件格式', hint: '逗号分隔' }, r.formats.join(',')),
       field({ name: 'maxMB', label: '最大(M)', type: 'number' }, r.maxBytes / (1 << 20)), field({ name: 'required', label: '必须上传', type: 'checkbox' }, r.required),
       h('button', { type: 'button', class: 'link danger', onclick: () => row.remove() }, '移除'));
@@ -161,7 +162,8 @@ export async function projectEditPage(_, id) {
   (p.requirements || []).forEach(addReq);
   const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
     h('div', { class: 'grid' }, projectSpecs.map((s) => field(s, values[s.name]))),
-    h('h2', {}, '项目所需附件 ', h('button', { type: 'button', class: 'secondary small', onclick: () => addReq() }, '+添加附件类型')), reqRows,
+    h('h2', {}, '项目所需附件 ', h('button', { type: 'button', class: 'secondary small', onclick: () => addReq() }, '+添加附件类型')),
+    h('p', { class: 'muted' }, '“申请材料”随申请提交；“行前材料清单”是录取后、出发前学生须逐项上传的材料（如护照、签证、保险、行前教育证明）。'), reqRows,
     h('div', { class: 'actions' }, h('a', { class: 'button secondary', href: '#/admin/projects' }, '返回'), h('button', { type: 'submit', class: 'primary' }, '保存')));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -172,8 +174,8 @@ export async function projectEditPage(_, id) {
       eligibleDegreeLevels: list(all.eligibleDegreeLevels), eligibleGrades: list(all.eligibleGrades), eligibleMajors: list(all.eligibleMajors), fee: all.fee || 0,
       requirements: [...reqRows.children].map((row) => ({ id: Number(row.dataset.id) || undefined, kind: row.querySelector('[name=kind]').value.trim(),
         formats: list(row.querySelector('[name=formats]').value), maxBytes: Math.round(Number(row.querySelector('[name=maxMB]').value) * (1 << 20)),
-        required: row.querySelector('[name=required]').checked })) };
-    for (const k of ['kind', 'formats', 'maxMB', 'required']) delete body[k];
+        required: row.querySelector('[name=required]').checked, phase: row.querySelector('[name=phase]').value })) };
+    for (const k of ['kind', 'formats', 'maxMB', 'required', 'phase']) delete body[k];
     try {
       const saved = await api(id === 'new' ? 'POST' : 'PUT', id === 'new' ? '/projects' : '/projects/' + id, body);
       toast('项目已保存');

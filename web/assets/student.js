@@ -146,6 +146,10 @@ export async function projectsPage() {
 }
 
 
+const requirementTable = (list) => table([
+  { label: '附件类型', value: (r) => h('span', {}, r.requirement.kind, r.requirement.required ? h('em', { class: 'req' }, '*') : '') },
+  { label: '附件格式', value: (r) => r.formatsLabel }, { label: '附件大小', value: (r) => r.sizeLabel }], list, '无');
+
 export async function projectPage(_, id) {
   const { project: p, requirements, open } = await api('GET', '/projects/' + id);
   const rows = [
@@ -163,8 +167,9 @@ export async function projectPage(_, id) {
     h('h1', {}, '项目信息 ', h('small', { class: 'muted' }, '(系统编号: ' + p.systemNo + ')')),
     h('dl', { class: 'facts two' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v === '' || v === undefined ? '—' : String(v))])),
     h('h2', {}, '项目所需附件'),
-    table([{ label: '附件类型', value: (r) => h('span', {}, r.requirement.kind, r.requirement.required ? h('em', { class: 'req' }, '*') : '') },
-      { label: '附件格式', value: (r) => r.formatsLabel }, { label: '附件大小', value: (r) => r.sizeLabel }], requirements, '无'),
+    requirementTable(requirements.filter((r) => r.requirement.phase !== 'predeparture')),
+    requirements.some((r) => r.requirement.phase === 'predeparture') ? [h('h2', {}, '行前材料清单'),
+      h('p', { class: 'muted' }, '录取后、出发前需上传的材料：'), requirementTable(requirements.filter((r) => r.requirement.phase === 'predeparture'))] : '',
     h('div', { class: 'actions' }, open ? h('a', { class: 'button primary', href: '#/projects/' + p.id + '/apply' }, '项目申请')
       : h('span', { class: 'muted' }, '不在申报时间内')));
 }
@@ -308,7 +313,7 @@ export async function wizardPage(_, id) {
       }
     });
     body = [title('附件信息'), h('p', { class: 'muted' }, '红色带“*”的附件为必须上传的附件。请勿上传涉密材料。'),
-      attachmentTable(id, d.requirements, true), errorBox,
+      attachmentTable(id, d.requirements.filter((r) => r.phase !== 'predeparture'), true), errorBox,
       h('div', { class: 'actions' }, h('a', { class: 'button secondary', href: '#/applications/' + id + '/edit?step=2' }, '← 上一步'), submit),
       h('p', { class: 'muted' }, '提示：每人限报 1 个项目，报名多个项目的将被取消报名资格。')];
   }

@@ -10,7 +10,10 @@ export function pager(data, link) {
 }
 
 // attachmentTable is 附件信息: one row per requirement with its status and its files.
-export function attachmentTable(id, requirements, editable) {
+// attachmentTable lists requirements with their files; kind says which upload they take
+// (required: the application's attachments, predeparture: the 行前材料清单).
+export function attachmentTable(id, requirements, editable, { kind = 'required', done } = {}) {
+  const after = done || (() => { location.hash = '#/applications/' + id + '/edit?step=3&r=' + Date.now(); });
   return table([
     { label: '序号', value: (_, i) => i + 1 },
     { label: '附件类型', value: (r) => h('span', {}, r.kind, r.required ? h('em', { class: 'req' }, '*') : '') },
@@ -22,10 +25,10 @@ export function attachmentTable(id, requirements, editable) {
         editable ? h('button', { type: 'button', class: 'link danger', onclick: async () => {
           if (await confirmDialog('删除附件', '确定删除 ' + f.fileName + ' 吗？')) {
             await api('DELETE', `/applications/${id}/attachments/${f.id}`);
-            location.hash = '#/applications/' + id + '/edit?step=3&r=' + Date.now();
+            after();
           }
         } }, '删除') : '')),
-      editable ? uploadButton('上传', `/applications/${id}/attachments?requirementId=${r.id}`, r.formats, () => { location.hash = '#/applications/' + id + '/edit?step=3&r=' + Date.now(); }) : '') },
+      editable ? uploadButton('上传', `/applications/${id}/attachments?kind=${kind}&requirementId=${r.id}`, r.formats, after) : '') },
   ], requirements, '该项目无需上传附件');
 }
 
