@@ -162,8 +162,11 @@ func TestProjects(t *testing.T) {
 	r = s.call("GET", pathf("/projects/%d", id), nil)
 	require.Equal(t, 200, r.status)
 	require.Equal(t, "莱顿大学", r.str("project.institutionName"))
-	require.Len(t, r.list("requirements"), 3)
+	require.Len(t, r.list("requirements"), 7, "three application attachments and the four items of the 行前材料清单")
 	require.Equal(t, "最大10M", r.str("requirements.0.sizeLabel"))
+	require.Equal(t, "application", r.str("requirements.0.requirement.phase"))
+	require.Equal(t, "护照首页", r.str("requirements.3.requirement.kind"))
+	require.Equal(t, "predeparture", r.str("requirements.3.requirement.phase"))
 	require.Equal(t, 404, s.call("GET", "/projects/999999", nil).status)
 	require.Equal(t, 404, s.call("GET", "/projects/abc", nil).status)
 }

@@ -63,6 +63,7 @@ var accessRules = map[string]string{
 	"DELETE /applications/:id/attachments/:aid":     "student",
 	"GET /applications/:id/attachments/:aid":        "all",
 	"GET /applications/:id/photo":                   "all",
+	"GET /applications/:id/qr":                      "all",
 	"POST /applications/:id/supplements":            "student",
 	"POST /applications/:id/submit":                 "student",
 	"POST /applications/:id/withdraw":               "student",

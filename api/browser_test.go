@@ -3,6 +3,7 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/url"
@@ -12,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/bcrypt"
@@ -479,4 +482,71 @@ func reviewerActor(t *testing.T, username string) workflows.Actor {
 	acc, err := env.Services.Store.AccountByUsername(context.Background(), username)
 	require.NoError(t, err)
 	return workflows.Actor{ID: acc.ID, Name: acc.DisplayName, Role: process.Role(acc.Role), College: acc.College()}
+}
+
+// TestBrowserPrintsTheApplicationForm: the student's submitted application, with its 外语水平,
+// 获奖情况 and the college's opinion, printed to PDF on A4; the first page is kept as a picture.
+func TestBrowserPrintsTheApplicationForm(t *testing.T) {
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	require.Equal(t, 201, s.call("POST", pathf("/applications/%d/language-scores", d.id),
+		map[string]string{"language": "英语", "requirement": "雅思6.5", "score": "7.0", "examDate": "2025-06-01"}).status)
+	require.Equal(t, 201, s.call("POST", pathf("/applications/%d/awards", d.id),
+		map[string]any{"name": "国家奖学金", "level": "国家级", "awardedOn": "2024-10-01", "issuer": "教育部"}).status)
+	r := s.call("POST", pathf("/applications/%d/submit", d.id), nil)
+	require.Equal(t, 200, r.status)
+	sha := r.str("application.snapshotSha256")
+	decide(t, login(t, "lit-reviewer"), d.id, map[string]any{"decision": "approve", "opinion": "同意推荐"}, 200)
+
+	// The QR code is the application's page, and only for those who may see the application.
+	require.Equal(t, 200, s.call("GET", pathf("/applications/%d/qr", d.id), nil).status)
+	require.Equal(t, 404, newStudent(t, "LIT").call("GET", pathf("/applications/%d/qr", d.id), nil).status)
+
+	b, done := newBrowser(t)
+	defer done()
+	b.login(s.call("GET", "/me", nil).str("username"))
+	b.open(fmt.Sprintf("#/applications/%d", d.id))
+	b.click("打印申请表")
+	b.text("学生因公出国（境）项目申请表")
+	b.text("国家奖学金")
+	b.text("雅思6.5")
+	b.text("同意推荐")
+	b.text(sha)
+	b.run(chromedp.Sleep(300 * time.Millisecond))
+	require.True(t, b.eval(`document.querySelector('.sheet .qr img').naturalWidth > 0`), "the QR code loads")
+	require.True(t, b.eval(`document.querySelector('.sheet img.photo').naturalWidth > 0`), "the photo loads")
+	require.Equal(t, 3, int(evalNumber(t, b, `document.querySelectorAll('.sign-box').length`)), "学院, 教务处 and 外事部门 sign")
+
+	pdf, err := chromedp.Run(b.ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFPrintBackground()))
+	require.NoError(t, err)
+	require.True(t, bytes.HasPrefix(pdf, []byte("%PDF-")), "a PDF")
+	require.NoError(t, os.MkdirAll(screenshotDir, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(screenshotDir, "print-application-form.pdf"), pdf, 0o644))
+
+	// The first page as the printer lays it out: print media on an A4 page (210 mm at 96 px per inch).
+	b.run(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return err
+	}), chromedp.EmulateViewport(794, 1123))
+	require.False(t, b.eval(`[...document.querySelectorAll('header.top, nav.menu, .no-print')].some((e) => e.offsetParent !== null)`),
+		"on paper only the form")
+	b.run(chromedp.Sleep(300 * time.Millisecond))
+	page, err := chromedp.Run(b.ctx, chromedp.Screenshot(chromedp.CSS(`article.sheet`)))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(screenshotDir, "print-application-form-page1.png"), page, 0o644))
+
+	// On a phone the same view fits the screen.
+	b.run(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
+		return err
+	}), chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile))
+	b.shot("phone-10-print-view")
+	require.False(t, b.eval(`document.documentElement.scrollWidth > window.innerWidth + 1`), "the print view fits 375 px")
+}
+
+func evalNumber(t *testing.T, b *browser, expr string) float64 {
+	t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](expr))
+	require.NoError(t, err)
+	return v
 }

@@ -143,6 +143,21 @@ func (s *Server) applicantPhoto(c *gin.Context) {
 	s.serveFile(c, a, true)
 }
 
+func (s *Server) applicationQR(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	png, err := s.Service.ApplicationQR(c.Request.Context(), caller(c), id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "private, no-store")
+	c.Data(http.StatusOK, "image/png", png)
+}
+
 func (s *Server) getPhoto(c *gin.Context) {
 	a, err := s.Service.Photo(c.Request.Context(), caller(c))
 	if err != nil {

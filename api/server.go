@@ -158,6 +158,7 @@ func (s *Server) routes() []route {
 		{method: "DELETE", path: "/applications/:id/attachments/:aid", roles: students, handler: noContent(s.deleteAttachment)},
 		{method: "GET", path: "/applications/:id/attachments/:aid", roles: anyone, handler: s.downloadAttachment, transfer: true},
 		{method: "GET", path: "/applications/:id/photo", roles: anyone, handler: s.applicantPhoto, transfer: true},
+		{method: "GET", path: "/applications/:id/qr", roles: anyone, handler: s.applicationQR},
 		{method: "POST", path: "/applications/:id/supplements", roles: students, handler: created(s.supplement), transfer: true},
 		{method: "POST", path: "/applications/:id/submit", roles: students, handler: ok(s.message(process.MsgSubmit))},
 		{method: "POST", path: "/applications/:id/withdraw", roles: students, handler: ok(s.message(process.MsgWithdraw))},

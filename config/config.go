@@ -526,6 +526,11 @@ func checkHostPort(addr string) error {
 // ListenAddr is host:port for the HTTP server.
 func (c *Config) ListenAddr() string { return net.JoinHostPort(c.HTTP.Host, c.HTTP.Port) }
 
+// ApplicationURL is the web page of one application, for links in e-mails and on printed forms.
+func (c *Config) ApplicationURL(id int64) string {
+	return c.APIURL() + "/#/applications/" + strconv.FormatInt(id, 10)
+}
+
 // APIURL is the URL browsers use.
 func (c *Config) APIURL() string {
 	if c.HTTP.PublicURL != "" {

@@ -20,12 +20,12 @@ import (
 type Sender struct {
 	cfg  config.MailConfig
 	from *mail.Address
-	// site is the public URL links start with.
-	site string
+	// link is the page of an application.
+	link func(applicationID int64) string
 }
 
 // New returns a sender, or nil when no SMTP server is configured (e-mail is off).
-func New(cfg config.MailConfig, site string) (*Sender, error) {
+func New(cfg config.MailConfig, link func(applicationID int64) string) (*Sender, error) {
 	if !cfg.Enabled() {
 		return nil, nil
 	}
@@ -33,7 +33,7 @@ func New(cfg config.MailConfig, site string) (*Sender, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mail.from: %w", err)
 	}
-	return &Sender{cfg: cfg, from: from, site: strings.TrimRight(site, "/")}, nil
+	return &Sender{cfg: cfg, from: from, link: link}, nil
 }
 
 // Notice is one notification to one person.
@@ -90,11 +90,6 @@ func (s *Sender) client() (*gomail.Client, error) {
 	return gomail.NewClient(s.cfg.SMTPHost, opts...)
 }
 
-// Link is the page a notice is about.
-func (s *Sender) Link(applicationID int64) string {
-	return fmt.Sprintf("%s/#/applications/%d", s.site, applicationID)
-}
-
 func (s *Sender) message(n Notice) (*gomail.Msg, error) {
 	m := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
 	m.FromMailAddress(s.from)
@@ -105,7 +100,7 @@ func (s *Sender) message(n Notice) (*gomail.Msg, error) {
 	domain := s.from.Address[strings.LastIndex(s.from.Address, "@")+1:]
 	m.SetMessageIDWithValue(fmt.Sprintf("notification-%d@%s", n.ID, domain))
 	m.SetDate()
-	link := s.Link(n.ApplicationID)
+	link := s.link(n.ApplicationID)
 	text := fmt.Sprintf("%s，您好：\n\n%s\n项目：%s\n%s\n\n请登录系统查看：%s\n\n此邮件由外事综合服务系统自动发送，请勿直接回复。\n",
 		n.Name, n.Title, n.ProjectName, n.Body, link)
 	m.SetBodyString(gomail.TypeTextPlain, text)

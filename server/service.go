@@ -64,7 +64,7 @@ func Open(ctx context.Context, cfg *config.Config) (*Services, error) {
 		store.Close()
 		return nil, err
 	}
-	mail, err := mailer.New(cfg.Mail, cfg.APIURL())
+	mail, err := mailer.New(cfg.Mail, cfg.ApplicationURL)
 	if err != nil {
 		store.Close()
 		return nil, err

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/skip2/go-qrcode"
+
 	"outbound/process"
 	"outbound/storage"
 	"outbound/workflows"
@@ -176,6 +178,15 @@ func (s *Service) changes(ctx context.Context, id int64) ([]Change, error) {
 }
 
 // ApplicantPhoto is the photo of an application's student, for whoever may see the application.
+// ApplicationQR is a QR code (PNG) of the application's page, printed on its 申请表 so that staff
+// open the application from the paper; only those who may see the application get it.
+func (s *Service) ApplicationQR(ctx context.Context, who Caller, id int64) ([]byte, error) {
+	if _, err := s.Application(ctx, who, id); err != nil {
+		return nil, err
+	}
+	return qrcode.Encode(s.Config.ApplicationURL(id), qrcode.Medium, 256)
+}
+
 func (s *Service) ApplicantPhoto(ctx context.Context, who Caller, id int64) (*storage.Attachment, error) {
 	app, err := s.Application(ctx, who, id)
 	if err != nil {

@@ -4,6 +4,7 @@ import { h, api, toast, roleNames, loadRules, dialog, field, formValues, showErr
 import * as student from './student.js';
 import * as staff from './staff.js';
 import * as admin from './admin.js';
+import * as print from './print.js';
 
 const state = { me: null, authConfig: null };
 
@@ -29,6 +30,7 @@ const routes = [
   ['#/applications', () => student.myApplicationsPage(state)],
   ['#/applications/:id', (id) => student.detailPage(state, id)],
   ['#/applications/:id/edit', (id) => student.wizardPage(state, id)],
+  ['#/applications/:id/print', (id) => print.printPage(state, id)],
   ['#/notifications', () => student.notificationsPage(state)],
   ['#/reviews', () => staff.queuePage(state)],
   ['#/list', () => staff.listPage(state)],

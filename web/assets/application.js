@@ -13,6 +13,27 @@ function masked(value) {
   return h('span', {}, text, ' ', show);
 }
 
+// basicRows and detailRows are 基本信息 and 详细信息 as the manual lists them; the print view uses them too.
+export function basicRows(a, idCard = masked(a.idCardNo)) {
+  return [
+    ['姓名', a.nameCn], ['学号', a.studentNo], ['身份证号', idCard], ['性别', a.gender], ['政治面貌', a.politicalStatus],
+    ['户口所在地', a.hukouLocation], ['出生日期', a.birthDate], ['民族', a.ethnicity], ['护照号', a.passportNo],
+    ['院系', a.collegeName], ['专业', a.major], ['是否为研究生', a.isPostgraduate ? '是' : '否'], ['所属届别', a.cohort],
+    ['在读学历', a.degreeLevel], ['当前年级', a.grade], ['学制', a.schoolingLength], ['手机', a.phone], ['电子邮箱', a.email],
+    ['紧急联系人姓名', a.emergencyName], ['紧急联系人电话', a.emergencyPhone], ['家庭地址', a.familyAddress],
+    ['导师姓名', a.supervisorName], ['导师联系电话', a.supervisorPhone],
+  ];
+}
+
+export function detailRows(a) {
+  return [
+    ['项目名称', a.projectName], ['项目编号', a.projectCode], ['项目年度', a.projectYear], ['项目类别', a.projectCategory],
+    ['出国(境)时间', a.departureDate], ['回国(入境)时间', a.returnDate], ['GPA', a.gpa], ['加权平均分', a.weightedAverage],
+    ['提交时间', fmtTime(a.submittedAt)], ['申报须知', '已阅读并接受（' + a.noticeVersion + '，' + fmtTime(a.noticeAcceptedAt) + '）'],
+    ['提交内容指纹(SHA-256)', a.snapshotSha256 || '—'],
+  ];
+}
+
 export async function detailPage(state, id) {
   const d = await api('GET', '/applications/' + id);
   const a = d.application;
@@ -24,20 +45,8 @@ export async function detailPage(state, id) {
   const progressRows = progress.map((e) => ({ step: e.step, who: e.actorName, opinion: e.opinion, at: fmtTime(e.occurredAt) }));
   if (d.pendingStep) progressRows.push({ step: d.pendingStep, who: '', opinion: '', at: '', pending: true });
 
-  const basic = [
-    ['姓名', a.nameCn], ['学号', a.studentNo], ['身份证号', masked(a.idCardNo)], ['性别', a.gender], ['政治面貌', a.politicalStatus],
-    ['户口所在地', a.hukouLocation], ['出生日期', a.birthDate], ['民族', a.ethnicity], ['护照号', a.passportNo],
-    ['院系', a.collegeName], ['专业', a.major], ['是否为研究生', a.isPostgraduate ? '是' : '否'], ['所属届别', a.cohort],
-    ['在读学历', a.degreeLevel], ['当前年级', a.grade], ['学制', a.schoolingLength], ['手机', a.phone], ['电子邮箱', a.email],
-    ['紧急联系人姓名', a.emergencyName], ['紧急联系人电话', a.emergencyPhone], ['家庭地址', a.familyAddress],
-    ['导师姓名', a.supervisorName], ['导师联系电话', a.supervisorPhone],
-  ];
-  const detail = [
-    ['项目名称', a.projectName], ['项目编号', a.projectCode], ['项目年度', a.projectYear], ['项目类别', a.projectCategory],
-    ['出国(境)时间', a.departureDate], ['回国(入境)时间', a.returnDate], ['GPA', a.gpa], ['加权平均分', a.weightedAverage],
-    ['提交时间', fmtTime(a.submittedAt)], ['申报须知', '已阅读并接受（' + a.noticeVersion + '，' + fmtTime(a.noticeAcceptedAt) + '）'],
-    ['提交内容指纹(SHA-256)', a.snapshotSha256 || '—'],
-  ];
+  const basic = basicRows(a);
+  const detail = detailRows(a);
   const facts = (rows) => h('dl', { class: 'facts two' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v instanceof Node ? v : v === null || v === undefined || v === '' ? '—' : String(v))]));
   const block = (key, title, ...content) => h('section', { class: 'block' + (section === key ? ' focus' : ''), id: 'sec-' + key },
     h('h2', {}, title), content);
@@ -114,7 +123,8 @@ export async function detailPage(state, id) {
     h('h1', {}, a.projectName, ' ', h('small', { class: 'muted' }, a.nameCn)),
     h('nav', { class: 'toc' }, [['progress', '进度信息'], ['basic', '基本信息'], ['detail', '详细信息'], ['funding', '资助情况'], ['files', '附件信息'], ['history', '历史记录']]
       .map(([k, t]) => h('a', { href: '#/applications/' + id + '?section=' + k }, t))),
-    studentTools.length ? h('div', { class: 'actions' }, studentTools) : '',
+    studentTools.length || a.snapshotSha256 ? h('div', { class: 'actions' }, studentTools,
+      a.snapshotSha256 ? h('a', { class: 'button secondary', href: '#/applications/' + id + '/print' }, '打印申请表') : '') : '',
     actions.includes('decide') ? decisionForm(id, a) : '',
     state.me.role === 'admin' && d.temporalUrl ? h('p', {}, h('a', { href: d.temporalUrl, target: '_blank', rel: 'noopener' }, '在 Temporal UI 中查看工作流')) : '',
     blocks);

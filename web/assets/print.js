@@ -1,0 +1,63 @@
+// 打印申请表: the submitted application on A4, for the offices' signed and stamped paper file.
+import { h, api, fmtTime } from './lib.js';
+import { basicRows, detailRows } from './application.js';
+
+// The offices that sign, in the order they review, with the role whose decision they sign.
+const offices = [['college_reviewer', '学院意见'], ['academic_affairs', '教务处意见'], ['foreign_affairs', '外事部门意见']];
+
+// cnDate writes a date as the manual does: 2023年10月10日.
+function cnDate(s) {
+  if (!s) return '';
+  const d = new Date(s);
+  return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日`;
+}
+
+export async function printPage(_, id) {
+  const d = await api('GET', '/applications/' + id);
+  const a = d.application;
+  const cell = (v) => (v === null || v === undefined || v === '' ? '—' : String(v));
+  const grid = (rows) => h('table', { class: 'form-grid' }, h('tbody', {},
+    Array.from({ length: Math.ceil(rows.length / 2) }, (_, i) => rows.slice(2 * i, 2 * i + 2)).map((pair) =>
+      h('tr', {}, pair.map(([k, v]) => [h('th', {}, k), h('td', {}, cell(v))])))));
+  const list = (columns, rows, empty) => rows.length ? h('table', { class: 'form-list' },
+    h('thead', {}, h('tr', {}, columns.map(([label]) => h('th', {}, label)))),
+    h('tbody', {}, rows.map((r) => h('tr', {}, columns.map(([, value]) => h('td', {}, cell(value(r)))))))) : h('p', { class: 'muted' }, empty);
+  // The latest decision of each office in the application phase, if it has decided.
+  const decisions = d.timeline.filter((e) => e.kind === 'decided' && !/行前|返校/.test(e.step));
+  const signature = ([role, title]) => {
+    const e = decisions.filter((x) => x.actorRole === role).pop();
+    return h('div', { class: 'sign-box' }, h('h3', {}, title),
+      h('p', { class: 'opinion' }, e ? e.step + (e.opinion ? '：' + e.opinion : '') : ''),
+      h('p', { class: 'sign-line' }, '审核人：', e ? e.actorName : ''),
+      h('p', { class: 'sign-line' }, '签字（盖章）：', h('span', { class: 'blank' })),
+      h('p', { class: 'sign-line' }, '日期：', h('span', {}, e ? cnDate(e.occurredAt) : '　　年　　月　　日')));
+  };
+  const files = d.requirements.filter((r) => r.phase !== 'predeparture').flatMap((r) => r.files.map((f) => ({ ...f, kind: r.kind })))
+    .concat(d.otherFiles.filter((f) => f.kind === 'supplement').map((f) => ({ ...f, kind: f.label })));
+
+  return h('section', { class: 'print-view' },
+    h('div', { class: 'actions no-print' }, h('a', { class: 'button secondary', href: '#/applications/' + id }, '返回申请查看'),
+      h('button', { type: 'button', class: 'primary', onclick: () => window.print() }, '打印'),
+      h('span', { class: 'muted' }, '请使用 A4 纸打印；在打印对话框中可另存为 PDF。')),
+    h('article', { class: 'sheet' },
+      h('header', { class: 'sheet-head' },
+        h('div', {}, h('h1', {}, '学生因公出国（境）项目申请表'),
+          h('p', {}, '系统编号：', a.systemNo, '　申请状态：', a.status),
+          h('p', {}, '提交时间：', a.submittedAt ? cnDate(a.submittedAt) + ' ' + fmtTime(a.submittedAt).slice(11) : '未提交'),
+          a.snapshotSha256 ? '' : h('p', { class: 'draft-mark' }, '未提交的申请，仅供核对')),
+        h('figure', { class: 'qr' }, h('img', { src: `/api/v1/applications/${id}/qr`, alt: '申请二维码', width: 96, height: 96 }),
+          h('figcaption', {}, '扫码查看申请'))),
+      h('section', {}, h('h2', {}, '一、基本信息'),
+        h('div', { class: 'with-photo' }, grid(basicRows(a, a.idCardNo)),
+          h('img', { class: 'photo', src: `/api/v1/applications/${id}/photo`, alt: a.nameCn + '的照片', width: 105, height: 147 }))),
+      h('section', {}, h('h2', {}, '二、申请信息'), grid(detailRows(a).filter(([k]) => !k.startsWith('提交内容指纹')))),
+      h('section', {}, h('h2', {}, '三、外语水平'), list([['外语语种', (l) => l.language], ['成绩要求', (l) => l.requirement],
+        ['考试时间', (l) => l.examDate], ['学生成绩', (l) => l.score]], d.languageScores, '无')),
+      h('section', {}, h('h2', {}, '四、获奖情况'), list([['奖项名称', (w) => w.name], ['奖项级别', (w) => w.level],
+        ['获奖时间', (w) => w.awardedOn], ['颁奖单位', (w) => w.issuer]], d.awards, '无')),
+      h('section', {}, h('h2', {}, '五、附件'), list([['附件类型', (f) => f.kind], ['文件名', (f) => f.fileName],
+        ['上传时间', (f) => fmtTime(f.uploadedAt)]], files, '无')),
+      h('section', { class: 'signatures' }, h('h2', {}, '六、审核意见'), offices.map(signature)),
+      h('footer', { class: 'sheet-foot' }, '提交内容指纹（SHA-256）：', h('code', {}, a.snapshotSha256 || '—'),
+        h('br'), '打印时间：', fmtTime(new Date().toISOString()), '。本表由外事综合服务系统生成，内容以系统中提交的版本为准。')));
+}
