@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/skip2/go-qrcode"
@@ -359,20 +358,15 @@ func (s *Service) Applications(ctx context.Context, who Caller, in ListFilter) (
 		return nil, err
 	}
 	rows := make([]ApplicationRow, len(list.Items))
-	var wg sync.WaitGroup
+	now := time.Now()
 	for i := range list.Items {
 		app := &list.Items[i]
 		rows[i] = ApplicationRow{No: f.Offset + i + 1, Application: summaryOf(app)}
 		if who.Role() == process.RoleStudent {
-			// Each row's 操作 menu asks its workflow; the rows ask at once.
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				rows[i].Actions = allowedFor(who, app, s.queryView(ctx, app.ID))
-			}()
+			// The 操作 menu follows from the read model by the workflow's own rules (process.StudentActions).
+			rows[i].Actions = process.StudentActions(app.StudentFacts(), now)
 		}
 	}
-	wg.Wait()
 	return &Page[ApplicationRow]{Items: rows, Total: list.Total, Page: pageNo, PageSize: f.Limit}, nil
 }
 

@@ -93,6 +93,23 @@ type Application struct {
 	CreatedAt      time.Time  `db:"created_at" json:"createdAt"`
 }
 
+// StudentFacts are what the student's 操作 menu depends on, as the read model holds them: a list
+// offers the actions without asking each application's workflow.
+func (a *Application) StudentFacts() process.StudentFacts {
+	f := process.StudentFacts{
+		Closed:        a.ClosedAt != nil,
+		InReview:      a.ClosedAt == nil && a.AwaitingRole != string(process.RoleStudent),
+		Phase:         a.Phase,
+		EverSubmitted: a.SubmittedAt != nil,
+		// Applications in flight from before these rules are few; their workflow refuses with a message.
+		DeleteAndGiveUp: true,
+	}
+	if a.ReturnDate != nil {
+		f.ReturnDate, _ = time.ParseInLocation("2006-01-02", *a.ReturnDate, process.Zone)
+	}
+	return f
+}
+
 // CapturedRequirements decodes the attachment requirements captured at creation.
 func (a *Application) CapturedRequirements() ([]Requirement, error) {
 	var out []Requirement

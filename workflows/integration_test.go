@@ -206,6 +206,13 @@ func TestAllPhasesBySignals(t *testing.T) {
 		require.Equal(t, s.want.status, row.Status, "step %d %s", i, s.msg)
 		require.Equal(t, s.want.stage, row.Stage, "step %d", i)
 		require.Equal(t, s.want.awaiting, row.AwaitingRole, "step %d", i)
+		// A student's list offers actions from the read model: the same as the workflow's own.
+		q, err := env.Services.Temporal.QueryWorkflow(context.Background(), workflows.WorkflowID(app.ID), "", workflows.QueryState)
+		require.NoError(t, err)
+		var view workflows.View
+		require.NoError(t, q.Get(&view))
+		now := time.Now()
+		require.Equal(t, view.Allowed[process.RoleStudent], process.StudentActions(row.StudentFacts(), now), "step %d %s", i, s.msg)
 	}
 	row := waitSeq(t, app.ID, len(steps)+1)
 	require.NotNil(t, row.SubmittedAt)

@@ -391,31 +391,12 @@ func (s *State) Expired(now time.Time) {
 // Allowed lists, per role, the actions the 操作 menu offers now. Scope
 // (which college, which reviewer) is narrowed further by DecideExcluded and the API.
 func (s *State) Allowed(now time.Time) map[process.Role][]process.Action {
-	student := []process.Action{process.ActionView}
 	reviewerView := []process.Action{process.ActionView}
 	out := map[process.Role][]process.Action{}
-	if s.Terminal == "" {
-		switch {
-		case s.InReview():
-			student = append(student, process.ActionWithdraw, process.ActionSupplement)
-		case s.phase().Name == process.PhaseApplication:
-			student = append(student, process.ActionEdit)
-			if !s.EverSubmitted || s.DeleteAndGiveUp {
-				student = append(student, process.ActionDelete)
-			}
-		case s.phase().Name == process.PhasePredeparture:
-			student = append(student, process.ActionUploadPredeparture, process.ActionDeletePredeparture)
-		case s.phase().Name == process.PhaseReturn:
-			if s.ReturnDate.IsZero() || !now.Before(s.ReturnDate) {
-				student = append(student, process.ActionSubmitReturnReport)
-			}
-		}
-	}
-	if s.Terminal == "" && s.DeleteAndGiveUp && s.phase().Name == process.PhasePredeparture {
-		student = append(student, process.ActionGiveUp)
-	}
-	student = append(student, process.ActionTrack)
-	out[process.RoleStudent] = student
+	out[process.RoleStudent] = process.StudentActions(process.StudentFacts{
+		Closed: s.Closed(), InReview: s.InReview(), Phase: s.phase().Name, EverSubmitted: s.EverSubmitted,
+		DeleteAndGiveUp: s.DeleteAndGiveUp, ReturnDate: s.ReturnDate,
+	}, now)
 	for _, role := range []process.Role{process.RoleCollegeReviewer, process.RoleAcademicAffairs, process.RoleForeignAffairs} {
 		actions := append([]process.Action(nil), reviewerView...)
 		if r := s.review(); r != nil && r.Role == role {

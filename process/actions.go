@@ -1,0 +1,44 @@
+package process
+
+import "time"
+
+// StudentFacts are what a student's 操作 menu depends on. The workflow knows them from its state;
+// a list knows them from the read model, so that both offer the same actions by the same rules.
+type StudentFacts struct {
+	Closed   bool
+	InReview bool
+	Phase    string
+	// EverSubmitted: the application was submitted at least once.
+	EverSubmitted bool
+	// DeleteAndGiveUp: the application runs under the rules that let a student delete a withdrawn
+	// or returned application and give up an admission.
+	DeleteAndGiveUp bool
+	// ReturnDate is 回国(入境)时间 as submitted; zero when unknown.
+	ReturnDate time.Time
+}
+
+// StudentActions lists the actions a student's 操作 menu offers at now.
+func StudentActions(f StudentFacts, now time.Time) []Action {
+	actions := []Action{ActionView}
+	if !f.Closed {
+		switch {
+		case f.InReview:
+			actions = append(actions, ActionWithdraw, ActionSupplement)
+		case f.Phase == PhaseApplication:
+			actions = append(actions, ActionEdit)
+			if !f.EverSubmitted || f.DeleteAndGiveUp {
+				actions = append(actions, ActionDelete)
+			}
+		case f.Phase == PhasePredeparture:
+			actions = append(actions, ActionUploadPredeparture, ActionDeletePredeparture)
+			if f.DeleteAndGiveUp {
+				actions = append(actions, ActionGiveUp)
+			}
+		case f.Phase == PhaseReturn:
+			if f.ReturnDate.IsZero() || !now.Before(f.ReturnDate) {
+				actions = append(actions, ActionSubmitReturnReport)
+			}
+		}
+	}
+	return append(actions, ActionTrack)
+}
