@@ -108,8 +108,11 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+	if _, err := e.Services.Store.DB.ExecContext(ctx, recorderTable); err != nil {
+		return nil, err
+	}
 	e.baseline = worker.New(e.Services.Temporal, baselineQueue, worker.Options{})
-	registerBaseline(e.baseline)
+	registerBaseline(e.baseline, e.Services.Store.DB)
 	if err := e.baseline.Start(); err != nil {
 		return nil, err
 	}
