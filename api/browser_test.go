@@ -272,6 +272,9 @@ func TestBrowserJourney(t *testing.T) {
 		b.shot(page.name)
 		require.True(t, b.eval(`document.querySelector('main#main').getBoundingClientRect().top < 200`),
 			"%s: at 375 px the content starts under the header and the menu bar, not below a blank band", page.hash)
+		require.True(t, b.eval(`window.innerWidth > 720 || [...document.querySelectorAll('main button, main .button, nav.menu a')]
+			.filter((e) => e.offsetParent !== null).every((e) => e.getBoundingClientRect().height >= 44)`),
+			"%s: on a phone every button and menu entry is a 44 px touch target", page.hash)
 	}
 	b.open("#/applications")
 	b.click(projectName)
@@ -302,6 +305,9 @@ func TestBrowserOfficePages(t *testing.T) {
 		b.shot(page.name)
 		require.True(t, b.eval(`document.querySelector('main#main').getBoundingClientRect().top < 200`),
 			"%s: at 375 px the content starts under the header and the menu bar, not below a blank band", page.hash)
+		require.True(t, b.eval(`window.innerWidth > 720 || [...document.querySelectorAll('main button, main .button, nav.menu a')]
+			.filter((e) => e.offsetParent !== null).every((e) => e.getBoundingClientRect().height >= 44)`),
+			"%s: on a phone every button and menu entry is a 44 px touch target", page.hash)
 	}
 	// A field error from the API appears next to its field on the project form.
 	b.open("#/admin/projects/new")
@@ -406,6 +412,7 @@ func TestBrowserAwards(t *testing.T) {
 	b.open(fmt.Sprintf("#/applications/%d/edit?step=2", d.id))
 	b.text("获奖情况列表")
 	b.click("+点击添加获奖情况")
+	require.True(t, b.eval(`document.querySelector('.overlay').contains(document.activeElement)`), "the dialog takes the focus")
 	b.fill("name", "全国大学生英语竞赛特等奖")
 	b.run(chromedp.SetValue(chromedp.CSS(`.dialog select[name=level]`), "国家级"))
 	b.fill("awardedOn", "2024-05-12")
@@ -414,6 +421,11 @@ func TestBrowserAwards(t *testing.T) {
 	b.click("保存")
 	b.text("全国大学生英语竞赛特等奖")
 	b.shot("phone-09-awards-listed")
+	// Esc closes a dialog and gives the focus back to the button that opened it.
+	b.click("+点击添加获奖情况")
+	b.run(chromedp.KeyEvent("\u001b"))
+	require.False(t, b.eval(`!!document.querySelector('.overlay')`), "Esc closes the dialog")
+	require.True(t, b.eval(`document.activeElement.textContent.trim() === '+点击添加获奖情况'`), "the focus returns to the opener")
 	require.False(t, b.eval(`document.documentElement.scrollWidth > window.innerWidth + 1`), "step 2 fits 375 px")
 	b.open(fmt.Sprintf("#/applications/%d?section=detail", d.id))
 	b.text("高等学校大学外语教学研究会")

@@ -1,5 +1,5 @@
 // 申请查看: the manual's sections, the actions of the student, and the reviewer's decision.
-import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, rules } from './lib.js';
+import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, rules, confirmDialog } from './lib.js';
 import { attachmentTable, fileLinks, uploadButton, message, giveUp } from './widgets.js';
 
 const reviewLabels = { approve: '通过', return: '退回', reject: '不通过' };
@@ -55,7 +55,9 @@ export async function detailPage(state, id) {
   const checklist = d.requirements.filter((r) => r.phase === 'predeparture');
   const appRequirements = d.requirements.filter((r) => r.phase !== 'predeparture');
   const fileList = (files, deletable) => files.length ? h('ul', { class: 'files' }, files.map((f) => h('li', {}, fileLinks(id, f), ' ', fmtTime(f.uploadedAt),
-    deletable ? h('button', { type: 'button', class: 'link danger', onclick: async () => { await api('DELETE', `/applications/${id}/attachments/${f.id}`); reload(); } }, '删除') : ''))) : h('p', { class: 'muted' }, '暂无');
+    deletable ? h('button', { type: 'button', class: 'link danger', onclick: async () => {
+      if (await confirmDialog('删除文件', '确定删除 ' + f.fileName + ' 吗？')) { await api('DELETE', `/applications/${id}/attachments/${f.id}`); reload(); }
+    } }, '删除') : ''))) : h('p', { class: 'muted' }, '暂无');
 
   const studentTools = [];
   if (state.me.role === 'student') {

@@ -160,12 +160,34 @@ export function table(columns, rows, empty = '暂未查询到符合条件的数�
     h('tbody', {}, rows.map((r, i) => h('tr', {}, columns.map((c) => h('td', { dataset: { label: c.label } }, c.value(r, i))))))));
 }
 
+// dialog opens a modal: focus moves into it and stays there (Tab wraps), Esc or × closes it,
+// and focus returns to what had it before.
 export function dialog(title, body, actions) {
-  const close = () => overlay.remove();
+  const opener = document.activeElement;
+  const close = () => {
+    overlay.remove();
+    document.removeEventListener('keydown', onKey, true);
+    if (opener && opener.isConnected) opener.focus();
+  };
   const overlay = h('div', { class: 'overlay', role: 'dialog', 'aria-modal': 'true', 'aria-label': title },
     h('div', { class: 'dialog' }, h('header', {}, h('h2', {}, title), h('button', { class: 'link close', type: 'button', onclick: close, 'aria-label': '关闭' }, '×')),
       body, h('footer', {}, actions(close))));
+  const focusable = () => [...overlay.querySelectorAll('input, select, textarea, button, a[href]')].filter((e) => !e.disabled && e.offsetParent !== null);
+  const onKey = (ev) => {
+    if (ev.key === 'Escape') { ev.preventDefault(); close(); return; }
+    if (ev.key !== 'Tab') return;
+    const items = focusable();
+    if (!items.length) return;
+    const first = items[0], last = items[items.length - 1];
+    if (ev.shiftKey && (document.activeElement === first || !overlay.contains(document.activeElement))) { ev.preventDefault(); last.focus(); }
+    else if (!ev.shiftKey && (document.activeElement === last || !overlay.contains(document.activeElement))) { ev.preventDefault(); first.focus(); }
+  };
+  document.addEventListener('keydown', onKey, true);
   document.body.append(overlay);
+  // The first field, else the last button of the footer (the dialog's main action).
+  const start = overlay.querySelector('.dialog > :not(header) input, .dialog > :not(header) select, .dialog > :not(header) textarea') ||
+    [...overlay.querySelectorAll('footer button')].pop();
+  if (start) start.focus();
   return close;
 }
 

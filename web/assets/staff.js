@@ -1,5 +1,5 @@
 // Pages of reviewers and administrators: queues, lists and export, projects, accounts, dashboard, audit.
-import { h, api, toast, showError, clearError, field, formValues, table, dialog, fmtTime, roleNames, stageNames, rules } from './lib.js';
+import { h, api, toast, showError, clearError, field, formValues, table, dialog, confirmDialog, fmtTime, roleNames, stageNames, rules } from './lib.js';
 import { pager } from './widgets.js';
 
 function query() {
@@ -101,15 +101,22 @@ export async function dashboardPage() {
 export async function projectsAdminPage() {
   const q = query();
   const data = await api('GET', '/projects?pageSize=100&q=' + encodeURIComponent(q.get('q') || ''));
-  const copy = async (p) => {
-    const year = prompt('复制到哪一年度？', String(p.year + 1));
-    if (!year) return;
-    try {
-      const np = await api('POST', `/projects/${p.id}/copy`, { year: Number(year) });
-      location.hash = '#/admin/projects/' + np.id;
-    } catch (e) { toast(e.fields?.code || e.fields?.year || e.message, 'error'); }
+  const copy = (p) => {
+    const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
+      field({ name: 'year', label: '复制到哪一年度', type: 'number', required: true, hint: '复制的项目不发布，修改后再发布' }, p.year + 1));
+    dialog('复制项目：' + p.name, form, (close) => [h('button', { type: 'button', class: 'secondary', onclick: close }, '取消'),
+      h('button', { type: 'button', class: 'primary', onclick: async (ev) => {
+        clearError(form);
+        ev.target.disabled = true;
+        try {
+          const np = await api('POST', `/projects/${p.id}/copy`, { year: Number(formValues(form).year) });
+          close();
+          location.hash = '#/admin/projects/' + np.id;
+        } catch (e) { showError(form, e); } finally { ev.target.disabled = false; }
+      } }, '复制')]);
   };
   const publish = async (p, on) => {
+    if (!on && !(await confirmDialog('取消发布', '取消发布后学生将看不到“' + p.name + '”，进行中的申请不受影响。确定取消发布吗？'))) return;
     await api('POST', `/projects/${p.id}/${on ? 'publish' : 'unpublish'}`);
     location.hash = '#/admin/projects?r=' + Date.now();
   };

@@ -260,7 +260,11 @@ export async function wizardPage(_, id) {
     const renderLanguages = (scores) => langBox.replaceChildren(table([{ label: '序号', value: (_, i) => i + 1 }, { label: '外语语种', value: (l) => l.language },
       { label: '成绩要求', value: (l) => l.requirement }, { label: '考试时间', value: (l) => l.examDate }, { label: '学生成绩', value: (l) => l.score },
       { label: '操作', value: (l) => h('span', { class: 'ops' }, h('button', { type: 'button', class: 'link', onclick: () => languageDialog(id, l, refreshLanguages) }, '修改'),
-        h('button', { type: 'button', class: 'link danger', onclick: async () => { await api('DELETE', `/applications/${id}/language-scores/${l.id}`); refreshLanguages(); } }, '删除')) }],
+        h('button', { type: 'button', class: 'link danger', onclick: async () => {
+          if (!(await confirmDialog('删除外语成绩', '确定删除“' + l.language + ' ' + l.score + '”吗？'))) return;
+          await api('DELETE', `/applications/${id}/language-scores/${l.id}`);
+          refreshLanguages();
+        } }, '删除')) }],
     scores, '暂无外语水平记录'));
     const refreshLanguages = async () => renderLanguages((await api('GET', '/applications/' + id)).languageScores);
     renderLanguages(d.languageScores);
