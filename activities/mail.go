@@ -9,38 +9,57 @@ import (
 	"outbound/mailer"
 )
 
-// SendMail e-mails the notifications of one event, each at most once: a notification is marked
-// before it is handed to the mail server, given back only when the server could not take it, and
-// kept marked when the server refuses it for good (a wrong address), so no retry sends it twice.
-// With e-mail off it does nothing.
-func (a *Activities) SendMail(ctx context.Context, r MailRequest) error {
-	if a.Mail == nil {
-		return nil
+// mailBatch is how many notifications one run of SendMail takes at most.
+const mailBatch = 500
+
+// SendMail e-mails the notifications made since the last run, one e-mail per person, each
+// notification at most once: it is taken (marked) before it goes to the mail server, given back
+// only when the server could not take it, and kept when the server refuses it for good (a wrong
+// address). With e-mail off, or for people without an address, the notifications are only taken.
+// It answers how many e-mails went out.
+func (a *Activities) SendMail(ctx context.Context) (int, error) {
+	mails, err := a.Store.TakeMail(ctx, mailBatch)
+	if err != nil || a.Mail == nil {
+		return 0, err
 	}
-	mails, err := a.Store.UnsentMail(ctx, r.ApplicationID, r.Seq)
-	if err != nil {
-		return err
-	}
+	var letters []mailer.Letter
+	var ids [][]int64
+	at := map[int64]int{}
 	for _, m := range mails {
-		claimed, err := a.Store.ClaimMail(ctx, m.NotificationID)
-		if err != nil {
-			return err
-		}
-		if !claimed {
-			continue // an earlier attempt sent it
-		}
-		err = a.Mail.Send(ctx, mailer.Notice{ID: m.NotificationID, To: m.To, Name: m.Name, Title: m.Title, Body: m.Body,
-			ProjectName: m.ProjectName, ApplicationID: m.ApplicationID})
-		if errors.Is(err, mailer.ErrRefused) {
-			activity.GetLogger(ctx).Warn("e-mail refused; the notification stays in the system only", "notification", m.NotificationID, "error", err)
+		if m.To == "" {
 			continue
 		}
-		if err != nil {
-			if e := a.Store.UnclaimMail(context.WithoutCancel(ctx), m.NotificationID); e != nil {
-				return errors.Join(err, e)
-			}
-			return err
+		i, ok := at[m.AccountID]
+		if !ok {
+			i = len(letters)
+			at[m.AccountID] = i
+			letters = append(letters, mailer.Letter{To: m.To, Name: m.Name})
+			ids = append(ids, nil)
+		}
+		letters[i].Notices = append(letters[i].Notices, mailer.Notice{ID: m.NotificationID, Title: m.Title, Body: m.Body,
+			ProjectName: m.ProjectName, ApplicationID: m.ApplicationID})
+		ids[i] = append(ids[i], m.NotificationID)
+	}
+	sent := 0
+	var unsent []int64
+	var lastErr error
+	for i, l := range letters {
+		err := a.Mail.Send(ctx, l)
+		switch {
+		case err == nil:
+			sent++
+		case errors.Is(err, mailer.ErrRefused):
+			activity.GetLogger(ctx).Warn("e-mail refused; the notifications stay in the system only", "to", l.To, "error", err)
+		default:
+			unsent, lastErr = append(unsent, ids[i]...), err
 		}
 	}
-	return nil
+	if len(unsent) > 0 {
+		// Given back for the retry; a mail server that is down fails the whole run.
+		if err := a.Store.ReturnMail(context.WithoutCancel(ctx), unsent); err != nil {
+			return sent, errors.Join(lastErr, err)
+		}
+		return sent, lastErr
+	}
+	return sent, nil
 }

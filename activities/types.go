@@ -101,12 +101,6 @@ type ActorVerdict struct {
 	Problem string
 }
 
-// MailRequest names an event whose notifications are e-mailed.
-type MailRequest struct {
-	ApplicationID int64
-	Seq           int
-}
-
 // Activity names as registered with the worker.
 const (
 	NameRecordEvent     = "RecordEvent"

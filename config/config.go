@@ -169,6 +169,8 @@ type MailConfig struct {
 	From string `mapstructure:"from"`
 	// TLS is starttls (required), tls (implicit, usually port 465), opportunistic or none.
 	TLS string `mapstructure:"tls"`
+	// Every is how often the mailer sends the notifications made since its last run.
+	Every time.Duration `mapstructure:"every"`
 }
 
 // Enabled says whether notifications are e-mailed.
@@ -231,6 +233,7 @@ var Defaults = map[string]any{
 	"mail.password":                 "",
 	"mail.from":                     "外事综合服务系统 <noreply@localhost>",
 	"mail.tls":                      MailSTARTTLS,
+	"mail.every":                    "30s",
 	"log.level":                     "info",
 }
 
@@ -279,6 +282,7 @@ var Descriptions = map[string]string{
 	"mail.password":                 "SMTP password (a secret)",
 	"mail.from":                     "sender of the e-mails, an address or 名称 <address>",
 	"mail.tls":                      "starttls (required), tls (implicit), opportunistic or none",
+	"mail.every":                    "how often notifications are e-mailed (one e-mail per person per run)",
 	"log.level":                     "debug, info, warn or error",
 }
 
@@ -358,7 +362,7 @@ func decodeKey(v *viper.Viper, key string) error {
 			return fmt.Errorf("%s: %q is not true or false", key, s)
 		}
 	case string:
-		if strings.HasPrefix(key, "process.") || strings.HasSuffix(key, "_ttl") || strings.HasSuffix(key, "_timeout") {
+		if strings.HasPrefix(key, "process.") || strings.HasSuffix(key, "_ttl") || strings.HasSuffix(key, "_timeout") || key == "mail.every" {
 			if _, err := time.ParseDuration(s); err != nil {
 				return fmt.Errorf("%s: %q is not a duration such as 72h or 30s", key, s)
 			}
@@ -473,6 +477,9 @@ func (c *Config) Validate(dev bool) error {
 		if err := checkURL(c.CAS.URL, "http", "https"); err != nil {
 			add("cas.url: %v", err)
 		}
+	}
+	if c.Mail.Every < time.Second {
+		add("mail.every: must be at least 1s")
 	}
 	if c.Mail.Enabled() {
 		if c.Mail.SMTPPort < 1 || c.Mail.SMTPPort > 65535 {

@@ -36,24 +36,29 @@ func New(cfg config.MailConfig, link func(applicationID int64) string) (*Sender,
 	return &Sender{cfg: cfg, from: from, link: link}, nil
 }
 
-// Notice is one notification to one person.
+// Notice is one notification.
 type Notice struct {
-	// ID makes the Message-ID, the same on every attempt, so that a mail client shows a repeat once.
 	ID            int64
-	To            string
-	Name          string
 	Title         string
 	Body          string
 	ProjectName   string
 	ApplicationID int64
 }
 
+// Letter is what one person receives in one e-mail: one notice, or several gathered since the
+// last run, so that a reviewer at a deadline gets one e-mail instead of hundreds.
+type Letter struct {
+	To      string
+	Name    string
+	Notices []Notice
+}
+
 // ErrRefused wraps what the mail server or the address refuses for good: sending again cannot help.
 var ErrRefused = errors.New("refused for good")
 
-// Send delivers one notice. An error wrapping ErrRefused is final; any other may pass on a retry.
-func (s *Sender) Send(ctx context.Context, n Notice) error {
-	m, err := s.message(n)
+// Send delivers one letter. An error wrapping ErrRefused is final; any other may pass on a retry.
+func (s *Sender) Send(ctx context.Context, l Letter) error {
+	m, err := s.message(l)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrRefused, err)
 	}
@@ -90,22 +95,37 @@ func (s *Sender) client() (*gomail.Client, error) {
 	return gomail.NewClient(s.cfg.SMTPHost, opts...)
 }
 
-func (s *Sender) message(n Notice) (*gomail.Msg, error) {
+func (s *Sender) message(l Letter) (*gomail.Msg, error) {
+	if len(l.Notices) == 0 {
+		return nil, errors.New("nothing to send")
+	}
 	m := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
 	m.FromMailAddress(s.from)
-	if err := m.AddToFormat(n.Name, n.To); err != nil {
-		return nil, fmt.Errorf("address %q: %w", n.To, err)
+	if err := m.AddToFormat(l.Name, l.To); err != nil {
+		return nil, fmt.Errorf("address %q: %w", l.To, err)
 	}
-	m.Subject("【外事综合服务系统】" + n.Title)
+	first, last := l.Notices[0], l.Notices[len(l.Notices)-1]
+	subject := first.Title
+	if len(l.Notices) > 1 {
+		subject = fmt.Sprintf("您有%d条新通知", len(l.Notices))
+	}
+	m.Subject("【外事综合服务系统】" + subject)
+	// The same on every attempt, so that a mail client shows a repeat once.
 	domain := s.from.Address[strings.LastIndex(s.from.Address, "@")+1:]
-	m.SetMessageIDWithValue(fmt.Sprintf("notification-%d@%s", n.ID, domain))
+	m.SetMessageIDWithValue(fmt.Sprintf("notification-%d-%d@%s", first.ID, last.ID, domain))
 	m.SetDate()
-	link := s.link(n.ApplicationID)
-	text := fmt.Sprintf("%s，您好：\n\n%s\n项目：%s\n%s\n\n请登录系统查看：%s\n\n此邮件由外事综合服务系统自动发送，请勿直接回复。\n",
-		n.Name, n.Title, n.ProjectName, n.Body, link)
-	m.SetBodyString(gomail.TypeTextPlain, text)
-	m.AddAlternativeString(gomail.TypeTextHTML, fmt.Sprintf(`<p>%s，您好：</p><p><strong>%s</strong><br>项目：%s<br>%s</p>`+
-		`<p><a href="%s">在系统中查看</a></p><p style="color:#666;font-size:12px">此邮件由外事综合服务系统自动发送，请勿直接回复。</p>`,
-		html.EscapeString(n.Name), html.EscapeString(n.Title), html.EscapeString(n.ProjectName), html.EscapeString(n.Body), html.EscapeString(link)))
+	var text, page strings.Builder
+	fmt.Fprintf(&text, "%s，您好：\n\n", l.Name)
+	fmt.Fprintf(&page, "<p>%s，您好：</p>", html.EscapeString(l.Name))
+	for _, n := range l.Notices {
+		link := s.link(n.ApplicationID)
+		fmt.Fprintf(&text, "· %s\n  项目：%s\n  %s\n  查看：%s\n\n", n.Title, n.ProjectName, n.Body, link)
+		fmt.Fprintf(&page, `<p><strong>%s</strong><br>项目：%s<br>%s<br><a href="%s">在系统中查看</a></p>`,
+			html.EscapeString(n.Title), html.EscapeString(n.ProjectName), html.EscapeString(n.Body), html.EscapeString(link))
+	}
+	text.WriteString("此邮件由外事综合服务系统自动发送，请勿直接回复。\n")
+	page.WriteString(`<p style="color:#666;font-size:12px">此邮件由外事综合服务系统自动发送，请勿直接回复。</p>`)
+	m.SetBodyString(gomail.TypeTextPlain, text.String())
+	m.AddAlternativeString(gomail.TypeTextHTML, page.String())
 	return m, nil
 }

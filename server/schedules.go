@@ -12,9 +12,9 @@ import (
 	"outbound/workflows"
 )
 
-// EnsureSchedules creates the housekeeping schedule when the cluster has none:
-// every hour, one run for the whole cluster, skipped while one still runs.
-// Every worker calls it at start; the first creates it.
+// EnsureSchedules creates the housekeeping schedule when the cluster has none
+// (every hour, one run for the whole cluster, skipped while one still runs) and
+// starts the mailer. Every worker calls it at start; the first creates them.
 func (s *Services) EnsureSchedules(ctx context.Context) error {
 	_, err := s.Temporal.ScheduleClient().Create(ctx, client.ScheduleOptions{
 		ID:      workflows.HousekeepingScheduleID,
@@ -28,8 +28,19 @@ func (s *Services) EnsureSchedules(ctx context.Context) error {
 			RetryPolicy: &temporal.RetryPolicy{MaximumAttempts: 1},
 		},
 	})
-	if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
-		return nil
+	if err != nil && !errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
+		return err
 	}
+	return s.ensureMailer(ctx)
+}
+
+// ensureMailer starts the mailer when the cluster runs none; a running one is left as it is.
+func (s *Services) ensureMailer(ctx context.Context) error {
+	_, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                       workflows.MailerWorkflowID,
+		TaskQueue:                s.Config.Temporal.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		StaticSummary:            "通知邮件：每隔 " + s.Config.Mail.Every.String() + " 发送新通知",
+	}, workflows.MailerWorkflowName, s.Config.Mail.Every)
 	return err
 }

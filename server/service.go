@@ -109,6 +109,7 @@ func (s *Services) NewWorker() worker.Worker {
 	w := worker.New(s.Temporal, s.Config.Temporal.TaskQueue, worker.Options{})
 	w.RegisterWorkflowWithOptions(workflows.Application, workflow.RegisterOptions{Name: workflows.WorkflowName})
 	w.RegisterWorkflowWithOptions(workflows.Housekeeping, workflow.RegisterOptions{Name: workflows.HousekeepingWorkflowName})
+	w.RegisterWorkflowWithOptions(workflows.Mailer, workflow.RegisterOptions{Name: workflows.MailerWorkflowName})
 	(&activities.Activities{Store: s.Store, Files: s.Files, Mail: s.Mail}).Register(w)
 	return w
 }

@@ -2,12 +2,15 @@ package storage
 
 import (
 	"context"
+
+	"github.com/lib/pq"
 )
 
-// Mail is a notification of one event to one account, with where to send it.
+// Mail is a notification to one account, with where to send it ("" when the account has no address).
 type Mail struct {
 	NotificationID int64  `db:"id"`
 	ApplicationID  int64  `db:"application_id"`
+	AccountID      int64  `db:"account_id"`
 	To             string `db:"email"`
 	Name           string `db:"display_name"`
 	Title          string `db:"title"`
@@ -15,35 +18,33 @@ type Mail struct {
 	ProjectName    string `db:"project_name"`
 }
 
-// UnsentMail lists the notifications of an event not yet handed to the mail server, for the
-// accounts that have an address: a student's profile address first, then the account's.
-func (s *Store) UnsentMail(ctx context.Context, applicationID int64, seq int) ([]Mail, error) {
+// TakeMail marks up to limit notifications as taken by the mailer and returns them, oldest first:
+// from here on no other run sends them. Notifications older than a few days are taken without
+// being returned, since an e-mail that late helps nobody. The address is the student's profile
+// address, else the account's.
+func (s *Store) TakeMail(ctx context.Context, limit int) ([]Mail, error) {
 	out := []Mail{}
-	err := s.DB.SelectContext(ctx, &out, `SELECT n.id, n.application_id, a.display_name, n.title, n.body, p.name AS project_name,
-			coalesce(nullif(sp.email, ''), a.email) AS email
-		FROM notifications n
-		JOIN accounts a ON a.id = n.account_id
-		JOIN applications ap ON ap.id = n.application_id
-		JOIN projects p ON p.id = ap.project_id
+	err := s.DB.SelectContext(ctx, &out, `WITH taken AS (
+			UPDATE notifications n SET mail_done_at = now()
+			FROM (SELECT id FROM notifications WHERE mail_done_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) t
+			WHERE n.id = t.id
+			RETURNING n.id, n.account_id, n.application_id, n.title, n.body, n.created_at)
+		SELECT taken.id, taken.account_id, coalesce(taken.application_id, 0) AS application_id, taken.title, taken.body,
+			a.display_name, coalesce(p.name, '') AS project_name,
+			CASE WHEN a.disabled THEN '' ELSE coalesce(nullif(sp.email, ''), a.email) END AS email
+		FROM taken
+		JOIN accounts a ON a.id = taken.account_id
+		LEFT JOIN applications ap ON ap.id = taken.application_id
+		LEFT JOIN projects p ON p.id = ap.project_id
 		LEFT JOIN student_profiles sp ON sp.account_id = a.id
-		WHERE n.application_id = $1 AND n.event_seq = $2 AND n.emailed_at IS NULL AND NOT a.disabled
-			AND coalesce(nullif(sp.email, ''), a.email) <> ''
-		ORDER BY n.id`, applicationID, seq)
+		WHERE taken.created_at > now() - interval '3 days'
+		ORDER BY taken.id`, limit)
 	return out, err
 }
 
-// ClaimMail marks a notification as handed to the mail server; false when it already was.
-func (s *Store) ClaimMail(ctx context.Context, notificationID int64) (bool, error) {
-	res, err := s.DB.ExecContext(ctx, `UPDATE notifications SET emailed_at = now() WHERE id = $1 AND emailed_at IS NULL`, notificationID)
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
-}
-
-// UnclaimMail gives a notification back when the mail server refused it, so that a retry sends it.
-func (s *Store) UnclaimMail(ctx context.Context, notificationID int64) error {
-	_, err := s.DB.ExecContext(ctx, `UPDATE notifications SET emailed_at = NULL WHERE id = $1`, notificationID)
+// ReturnMail gives notifications back to the mailer when the mail server could not take them, so
+// that the next run sends them.
+func (s *Store) ReturnMail(ctx context.Context, ids []int64) error {
+	_, err := s.DB.ExecContext(ctx, `UPDATE notifications SET mail_done_at = NULL WHERE id = ANY($1)`, pq.Int64Array(ids))
 	return err
 }

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"outbound/workflows"
 )
 
 // Mail is one e-mail as Mailpit's inbox holds it.
@@ -73,4 +75,9 @@ func (e *Env) mailpitGet(ctx context.Context, path string, into any) error {
 		return fmt.Errorf("mailpit %s: %s", path, resp.Status)
 	}
 	return json.NewDecoder(resp.Body).Decode(into)
+}
+
+// SendMailNow wakes the mailer, which otherwise e-mails at its interval (mail.every).
+func (e *Env) SendMailNow(ctx context.Context) error {
+	return e.Services.Temporal.SignalWorkflow(ctx, workflows.MailerWorkflowID, "", workflows.SignalSendMail, nil)
 }

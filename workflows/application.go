@@ -43,10 +43,6 @@ type application struct {
 	local *bool
 	// verifySignals is whether a Signal's actor is looked up first (changeStudentRules).
 	verifySignals bool
-	// mailNotices is whether notifications are also e-mailed (changeStudentRules).
-	mailNotices bool
-	// mailing counts e-mails still being sent; the workflow waits for them before it ends.
-	mailing int
 }
 
 // changeLocalActivities: version 1 runs the activities as local activities, in
@@ -64,8 +60,7 @@ const changeRefuseUnrecordable = "refuse-unrecordable"
 // account exists, is enabled, holds the role and college it claims) and marks
 // what it applies as done through Temporal; version 2 also lets a student delete
 // an application that is 未提交 after a withdrawal or 已退回, and give up an
-// admission (放弃录取); version 3 e-mails each event's notifications, apart from the event so
-// that no answer waits for the mail server. Applications started before a version keep the rules they had.
+// admission (放弃录取). Applications started before a version keep the rules they had.
 // One change id for both keeps a workflow's first task small.
 const changeStudentRules = "verify-signals"
 
@@ -127,8 +122,8 @@ var activityRetry = &temporal.RetryPolicy{InitialInterval: time.Second, BackoffC
 func Application(ctx workflow.Context, in Input) (string, error) {
 	w := &application{state: NewState(in, workflow.Now(ctx)), lock: workflow.NewMutex(ctx)}
 	w.state.RefuseUnrecordable = workflow.GetVersion(ctx, changeRefuseUnrecordable, workflow.DefaultVersion, 1) == 1
-	rules := workflow.GetVersion(ctx, changeStudentRules, workflow.DefaultVersion, 3)
-	w.verifySignals, w.state.DeleteAndGiveUp, w.mailNotices = rules >= 1, rules >= 2, rules >= 3
+	rules := workflow.GetVersion(ctx, changeStudentRules, workflow.DefaultVersion, 2)
+	w.verifySignals, w.state.DeleteAndGiveUp = rules >= 1, rules >= 2
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (View, error) {
 		return w.state.View(workflow.Now(ctx)), nil
 	}); err != nil {
@@ -184,27 +179,11 @@ func Application(ctx workflow.Context, in Input) (string, error) {
 	if err := w.lock.Lock(ctx); err != nil {
 		return "", err
 	}
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && w.mailing == 0 }); err != nil {
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return "", err
 	}
 	return w.state.Status, nil
 }
-
-// mail e-mails an event's notifications in the background: the message that caused them has its
-// answer without waiting for the mail server, and a mail server that is down delays nothing else.
-func (w *application) mail(ctx workflow.Context, req activities.MailRequest) {
-	w.mailing++
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		defer func() { w.mailing-- }()
-		ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute, RetryPolicy: mailRetry})
-		if err := workflow.ExecuteActivity(ctx, activities.NameSendMail, req).Get(ctx, nil); err != nil {
-			workflow.GetLogger(ctx).Warn("notifications not e-mailed; they stay in the system", "seq", req.Seq, "error", err)
-		}
-	})
-}
-
-// mailRetry tries for about forty minutes: an e-mail later than that is no longer worth sending.
-var mailRetry = &temporal.RetryPolicy{InitialInterval: 10 * time.Second, BackoffCoefficient: 2, MaximumInterval: 10 * time.Minute, MaximumAttempts: 9}
 
 // withActivityOptions is applied to every context that runs activities: the
 // workflow's own and each handler's. Activities retry until the database is back.
@@ -481,9 +460,6 @@ func (w *application) record(ctx workflow.Context, ev Event, notices []activitie
 		s.Seq--
 		s.Timeline = s.Timeline[:len(s.Timeline)-1]
 		return err
-	}
-	if w.mailNotices && len(notices) > 0 {
-		w.mail(ctx, activities.MailRequest{ApplicationID: s.Input.ApplicationID, Seq: ev.Seq})
 	}
 	// What the Temporal UI shows on the workflow's page and in its list: metadata, not a command.
 	workflow.SetCurrentDetails(ctx, s.Details())

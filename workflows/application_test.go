@@ -80,9 +80,6 @@ type harness struct {
 	start    time.Time
 	// undone lists the compensations run, in order.
 	undone []string
-	// mailed lists the sequences whose notifications were e-mailed; mailFails fails every attempt.
-	mailed    []int
-	mailFails bool
 }
 
 // refusedByDatabase is an opinion the harness's read model refuses, as a constraint would.
@@ -111,16 +108,6 @@ func newHarness(t *testing.T) *harness {
 	h.env.RegisterActivityWithOptions(a.VerifyActor, activity.RegisterOptions{Name: activities.NameVerifyActor})
 	h.env.RegisterActivityWithOptions(a.ReleaseQuota, activity.RegisterOptions{Name: activities.NameReleaseQuota})
 	h.env.RegisterActivityWithOptions(a.DiscardSnapshot, activity.RegisterOptions{Name: activities.NameDiscardSnapshot})
-	h.env.RegisterActivityWithOptions(a.SendMail, activity.RegisterOptions{Name: activities.NameSendMail})
-	h.env.OnActivity(activities.NameSendMail, mock.Anything, mock.Anything).Return(func(_ context.Context, r activities.MailRequest) error {
-		h.mu.Lock()
-		defer h.mu.Unlock()
-		if h.mailFails {
-			return errors.New("mail server down")
-		}
-		h.mailed = append(h.mailed, r.Seq)
-		return nil
-	})
 	h.env.OnActivity(activities.NameVerifyActor, mock.Anything, mock.Anything).Return(verifyAgainst(accounts))
 	h.env.OnActivity(activities.NameRecordEvent, mock.Anything, mock.Anything).Return(func(_ context.Context, e activities.EventRecord) error {
 		h.mu.Lock()
@@ -258,29 +245,6 @@ func TestAllThreePhasesToCompletion(t *testing.T) {
 	for i, r := range h.records {
 		require.Equal(t, i+1, r.Seq)
 	}
-}
-
-func TestNotificationsAreMailedApartFromTheEvent(t *testing.T) {
-	m := time.Minute
-	steps := []step{
-		{at: 1 * m, msg: process.MsgSubmit, req: Request{Actor: student}},
-		{at: 2 * m, msg: process.MsgDecide, req: Request{Actor: college, Decision: process.DecisionReject, Opinion: "不符合条件"}},
-	}
-	h := newHarness(t)
-	results := h.run(h.input(), steps)
-	require.Equal(t, []string{"", ""}, results)
-	require.True(t, h.env.IsWorkflowCompleted())
-	// Created (seq 1) has no notice; the submission tells the college, the rejection the student.
-	require.Equal(t, []int{2, 3}, h.mailed, "the workflow waited for the last e-mail before it ended")
-
-	// A mail server that never answers costs the e-mails only: every message still has its answer.
-	h = newHarness(t)
-	h.mailFails = true
-	results = h.run(h.input(), steps)
-	require.Equal(t, []string{"", ""}, results)
-	require.True(t, h.env.IsWorkflowCompleted())
-	require.NoError(t, h.env.GetWorkflowError())
-	require.Equal(t, "学院审核不通过", lastOf(h.records, EventDecided).Step)
 }
 
 func TestRefusals(t *testing.T) {
