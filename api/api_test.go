@@ -3,7 +3,12 @@
 package api_test
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -285,7 +290,8 @@ func TestUploads(t *testing.T) {
 	r = s.upload(pathf("/applications/%d/attachments?kind=predeparture", d.id), "a.pdf", pdfFile())
 	require.Equal(t, 409, r.status, "pre-departure materials wait for admission")
 	r = s.raw("POST", pathf("/applications/%d/attachments?requirementId=%d", d.id, d.required[0]), "application/json", []byte(`{}`))
-	require.Equal(t, 400, r.status)
+	require.Equal(t, 422, r.status, "a body that is not a file: its name is missing")
+	require.Contains(t, r.errField("file"), "X-File-Name")
 	require.Equal(t, before, countRows(), "refused files leave no row")
 	require.Equal(t, objectsBefore, countObjects(t), "and no object")
 
@@ -363,4 +369,45 @@ func TestAwards(t *testing.T) {
 	require.NoError(t, env.Services.Store.DB.Get(&inSnapshot, `SELECT content->'awards'->0->>'name' FROM submission_snapshots WHERE application_id = $1 ORDER BY seq DESC LIMIT 1`, d.id))
 	require.Equal(t, "全国大学生数学建模竞赛一等奖", inSnapshot)
 	require.Len(t, login(t, "lit-reviewer").call("GET", pathf("/applications/%d", d.id), nil).list("awards"), 1, "reviewers see them")
+}
+
+// A file sent as the whole body streams to storage with its length known; what is wrong with it is
+// said before anything is stored, and a multipart body still works for API clients.
+func TestRawBodyUploads(t *testing.T) {
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	path := pathf("/applications/%d/attachments?requirementId=%d", d.id, d.required[0])
+	before := countObjects(t)
+
+	r := s.raw("POST", path, "application/octet-stream", pdfFile())
+	require.Equal(t, 422, r.status, "no file name")
+	require.Contains(t, r.errField("file"), "X-File-Name")
+	r = s.raw("POST", path, "application/octet-stream", make([]byte, 2<<20), "X-File-Name", "big.pdf")
+	require.Equal(t, 413, r.status, "past the requirement's 1 MB")
+	r = s.raw("POST", path, "application/octet-stream", docxFile(), "X-File-Name", url.PathEscape("成绩单.pdf"))
+	require.Equal(t, 422, r.status, "a Word file named .pdf")
+	require.Equal(t, before, countObjects(t), "nothing was stored")
+
+	r = s.upload(path, "成绩单（第二版）.pdf", pdfFile())
+	require.Equal(t, 201, r.status, string(r.body))
+	require.Equal(t, "成绩单（第二版）.pdf", r.str("fileName"))
+	require.EqualValues(t, len(pdfFile()), r.num("sizeBytes"))
+	sum := sha256.Sum256(pdfFile())
+	require.Equal(t, hex.EncodeToString(sum[:]), r.str("sha256"))
+	r = s.multipart("POST", path, "成绩单（第三版）.pdf", pdfFile())
+	require.Equal(t, 201, r.status, "multipart/form-data still works")
+
+	// A body cut short of its Content-Length stores nothing.
+	objects := countObjects(t)
+	whole := append(pdfFile(), make([]byte, 4096)...)
+	req, err := http.NewRequest("POST", env.URL+"/api/v1"+path, io.LimitReader(bytes.NewReader(whole), 1000))
+	require.NoError(t, err)
+	req.ContentLength = int64(len(whole))
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	req.Header.Set("X-File-Name", "cut.pdf")
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		require.NotEqual(t, 201, resp.StatusCode)
+	}
+	require.Eventually(t, func() bool { return countObjects(t) == objects }, 5*time.Second, 100*time.Millisecond, "no object of the cut upload remains")
 }

@@ -44,8 +44,13 @@ func nextFile(mr *multipart.Reader) (*service.Upload, error) {
 	}
 }
 
-// oneFile reads the single file of an upload.
+// oneFile reads the single file of an upload: the request body itself (the file's bytes, its name
+// URL-encoded in X-File-Name, its length in Content-Length), which goes to the object store as it
+// arrives, or one file of a multipart/form-data body.
 func oneFile(c *gin.Context, limit int64, missing string) (service.Upload, error) {
+	if !isMultipart(c) {
+		return rawFile(c, limit, missing)
+	}
 	mr, err := multipartReader(c, limit)
 	if err != nil {
 		return service.Upload{}, err
@@ -58,6 +63,29 @@ func oneFile(c *gin.Context, limit int64, missing string) (service.Upload, error
 		return service.Upload{}, err
 	}
 	return *up, nil
+}
+
+func isMultipart(c *gin.Context) bool {
+	return strings.HasPrefix(c.ContentType(), "multipart/")
+}
+
+// rawFile is a file sent as the whole request body.
+func rawFile(c *gin.Context, limit int64, missing string) (service.Upload, error) {
+	name, err := url.PathUnescape(c.GetHeader("X-File-Name"))
+	if err != nil || strings.TrimSpace(name) == "" {
+		return service.Upload{}, service.Invalid(map[string]string{"file": "请在 X-File-Name 中给出文件名（URL 编码）"})
+	}
+	switch n := c.Request.ContentLength; {
+	case n == 0:
+		return service.Upload{}, service.Invalid(map[string]string{"file": missing})
+	case n < 0:
+		return service.Upload{}, service.BadRequest("请给出文件的长度（Content-Length），或使用 multipart/form-data 上传")
+	case n > limit:
+		msg := "文件大小超过限制"
+		return service.Upload{}, service.TooLarge(msg, map[string]string{"file": msg})
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
+	return service.Upload{Name: name, Body: c.Request.Body, Size: c.Request.ContentLength}, nil
 }
 
 func (s *Server) uploadAttachment(c *gin.Context) (any, error) {
@@ -77,9 +105,18 @@ func (s *Server) supplement(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The body is read only once the service has checked who may upload here.
+	// The body is read only once the service has checked who may upload here. A raw body is one file.
 	var mr *multipart.Reader
+	raw, rawTaken := !isMultipart(c), false
 	next := func() (*service.Upload, error) {
+		if raw {
+			if rawTaken {
+				return nil, nil
+			}
+			rawTaken = true
+			up, err := rawFile(c, s.Config.Upload.MaxBytes, "请选择要补交的文件")
+			return &up, err
+		}
 		if mr == nil {
 			if mr, err = multipartReader(c, service.MaxSupplementFiles*s.Config.Upload.MaxBytes); err != nil {
 				return nil, err

@@ -159,8 +159,9 @@ func (c *client) raw(method, path, contentType string, body []byte, headers ...s
 	return c.send(method, path, bytes.NewReader(body), contentType, headers...)
 }
 
+// upload sends a file as the browser does: the file as the body, its name in X-File-Name.
 func (c *client) upload(path, fileName string, content []byte) *response {
-	return c.multipart("POST", path, fileName, content)
+	return c.raw("POST", path, "application/octet-stream", content, "X-File-Name", url.PathEscape(fileName))
 }
 
 func (c *client) send(method, path string, body io.Reader, contentType string, headers ...string) *response {

@@ -7,7 +7,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"mime/multipart"
+	"io"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -307,24 +308,25 @@ func (e *Env) Uploads(ctx context.Context) (Row, error) {
 	}
 	file := append([]byte("%PDF-1.4\n"), make([]byte, size-9)...)
 	_, _ = rand.Read(file[9:])
-	body := func() (*bytes.Buffer, string) {
-		var buf bytes.Buffer
-		w := multipart.NewWriter(&buf)
-		part, _ := w.CreateFormFile("file", "big.pdf")
-		_, _ = part.Write(file)
-		_ = w.Close()
-		return &buf, w.FormDataContentType()
-	}
 	rssBefore := procKB(e.api.Process.Pid, "VmRSS")
 	_ = os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", e.api.Process.Pid), []byte("5"), 0) // reset the peak
+	// As the browser sends a file: the file as the body, its length known.
 	api := parallel(n, n, func(int) error {
-		b, ct := body()
-		status, err := e.call(ctx, "POST", fmt.Sprintf("/applications/%d/attachments?requirementId=%d", d.id, reqID), d.token, b, ct)
+		req, err := http.NewRequestWithContext(ctx, "POST", fmt.Sprintf("%s/api/v1/applications/%d/attachments?requirementId=%d", e.URL, d.id, reqID), bytes.NewReader(file))
 		if err != nil {
 			return err
 		}
-		if status != 201 {
-			return fmt.Errorf("upload answered %d", status)
+		req.Header.Set("Authorization", "Bearer "+d.token)
+		req.Header.Set("Content-Type", "application/octet-stream")
+		req.Header.Set("X-File-Name", "big.pdf")
+		resp, err := e.client.Do(req)
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 201 {
+			return fmt.Errorf("upload answered %d", resp.StatusCode)
 		}
 		return nil
 	})
@@ -347,7 +349,7 @@ func (e *Env) Uploads(ctx context.Context) (Row, error) {
 		Figures:  fmt.Sprintf("%.1f MB/s, API RSS growth %s, %d errors", mb/api.wall.Seconds(), growth, api.errors),
 		Baseline: fmt.Sprintf("%.1f MB/s (PutObject)", mb/base.wall.Seconds()),
 		Ratio:    ratio(mb/api.wall.Seconds(), mb/base.wall.Seconds()),
-		Goal:     "≥ 0.8×; ≤ 64 MB",
+		Goal:     "≥ 0.9×; ≤ 64 MB",
 	}, nil
 }
 

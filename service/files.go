@@ -28,6 +28,9 @@ import (
 type Upload struct {
 	Name string
 	Body io.Reader
+	// Size is the length the client announced (Content-Length of a raw body); 0 when unknown
+	// (a part of a multipart body).
+	Size int64
 }
 
 // MaxRequirementBytes is the largest limit a project may set for a file.
@@ -68,6 +71,14 @@ func (s *Service) storeFile(ctx context.Context, up Upload, rules fileRules) (*s
 	if err != nil {
 		return nil, Invalid(map[string]string{"file": "文件名无效"})
 	}
+	// An announced length past the limit is refused before a byte is read.
+	tooLarge := func() error {
+		msg := "文件大小超过限制（最大" + limitLabel(rules.limit) + "）"
+		return TooLarge(msg, map[string]string{"file": msg})
+	}
+	if up.Size > rules.limit {
+		return nil, tooLarge()
+	}
 	in, err := blob.Receive(up.Body, name, rules.formats, rules.limit)
 	switch {
 	case errors.Is(err, blob.ErrFormat):
@@ -80,35 +91,19 @@ func (s *Service) storeFile(ctx context.Context, up Upload, rules fileRules) (*s
 		return nil, BadRequest("上传中断，请重试")
 	}
 	var head bytes.Buffer
-	var body io.Reader = in
+	body := &bodyReader{r: in}
 	if rules.keep > 0 {
-		body = io.TeeReader(in, &capped{buf: &head, max: rules.keep})
-	}
-	// The file is spooled to disk while it is checked, counted and hashed, so that
-	// MinIO receives it with its size known and no upload holds a file in memory.
-	spool, err := os.CreateTemp("", "outbound-upload-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.Remove(spool.Name())
-	defer spool.Close()
-	size, err := io.Copy(spool, body)
-	switch {
-	case errors.Is(err, blob.ErrTooLarge):
-		msg := "文件大小超过限制（最大" + limitLabel(rules.limit) + "）"
-		return nil, TooLarge(msg, map[string]string{"file": msg})
-	case err != nil:
-		return nil, BadRequest("上传中断，请重试")
-	}
-	if _, err := spool.Seek(0, io.SeekStart); err != nil {
-		return nil, err
+		body.r = io.TeeReader(in, &capped{buf: &head, max: rules.keep})
 	}
 	key := fmt.Sprintf("%s/%d/%s/%s", rules.row.Kind, rules.row.OwnerID, time.Now().UTC().Format("2006/01"), uuid.NewString())
-	if _, err := s.Files.Put(ctx, key, spool, size, in.ContentType); err != nil {
-		s.removeObject(key)
-		if ctx.Err() != nil {
-			return nil, BadRequest("上传中断，请重试")
-		}
+	size, err := s.put(ctx, key, body, up.Size, in.ContentType)
+	switch {
+	case err == nil:
+	case errors.Is(body.err, blob.ErrTooLarge):
+		return nil, tooLarge()
+	case body.err != nil || ctx.Err() != nil:
+		return nil, BadRequest("上传中断，请重试")
+	default:
 		return nil, errors.Join(blob.ErrUnavailable, err)
 	}
 	row := rules.row
@@ -118,6 +113,48 @@ func (s *Service) storeFile(ctx context.Context, up Upload, rules fileRules) (*s
 		return nil, err
 	}
 	return &storedFile{row: &row, head: head.Bytes()}, nil
+}
+
+// put writes one object and answers its size; on failure no object remains. A body of known
+// length goes straight to MinIO as it arrives, hashed and checked on the way. One of unknown
+// length (a multipart part) is spooled to disk first, so that MinIO receives it with its length
+// known and no upload holds a file in memory.
+func (s *Service) put(ctx context.Context, key string, body io.Reader, size int64, contentType string) (int64, error) {
+	if size <= 0 {
+		spool, err := os.CreateTemp("", "outbound-upload-")
+		if err != nil {
+			return 0, err
+		}
+		defer os.Remove(spool.Name())
+		defer spool.Close()
+		if size, err = io.Copy(spool, body); err != nil {
+			return 0, err
+		}
+		if _, err := spool.Seek(0, io.SeekStart); err != nil {
+			return 0, err
+		}
+		body = spool
+	}
+	if _, err := s.Files.Put(ctx, key, body, size, contentType); err != nil {
+		s.removeObject(key)
+		return 0, err
+	}
+	return size, nil
+}
+
+// bodyReader remembers the first error reading the upload, to tell the client's fault (too large,
+// cut off) from the object store's.
+type bodyReader struct {
+	r   io.Reader
+	err error
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF && b.err == nil {
+		b.err = err
+	}
+	return n, err
 }
 
 // removeObject deletes an object whose row did not commit; a failure is left to the sweeper.

@@ -36,10 +36,11 @@ func New(endpoint, accessKey, secretKey, bucket string, useSSL bool) (*Store, er
 // partSize bounds the memory one upload of unknown length (size -1) uses.
 const partSize = 5 << 20
 
-// Put streams r into a new object and returns its size. With the size known
-// (a spooled file) nothing is buffered; with -1, one part at a time is.
+// Put streams r into a new object and returns its size. With the size known the object goes in
+// one PUT as r is read, nothing buffered (files are at most 100 MB); with -1, one part at a time is.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) (int64, error) {
-	info, err := s.client.PutObject(ctx, s.bucket, key, r, size, minio.PutObjectOptions{ContentType: contentType, PartSize: partSize})
+	opts := minio.PutObjectOptions{ContentType: contentType, PartSize: partSize, DisableMultipart: size >= 0}
+	info, err := s.client.PutObject(ctx, s.bucket, key, r, size, opts)
 	if err != nil {
 		return 0, err
 	}

@@ -74,9 +74,10 @@ export function upload(path, file, onProgress, method = 'POST') {
       else reject(new ApiError(xhr.status, data));
     };
     xhr.onerror = () => reject(new ApiError(0, { error: { message: '上传中断，请检查网络后重试' } }));
-    const form = new FormData();
-    form.append('file', file);
-    xhr.send(form);
+    // The file itself is the body: the server streams it to storage as it arrives, its length known.
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    xhr.setRequestHeader('X-File-Name', encodeURIComponent(file.name));
+    xhr.send(file);
   });
 }
 
