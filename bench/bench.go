@@ -13,10 +13,12 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -37,6 +39,8 @@ type Options struct {
 	UploadBytes  int
 	RosterRows   int
 	Out          io.Writer
+	// ProfileDir, when set, receives CPU profiles of the API and the worker (api.pprof, worker.pprof).
+	ProfileDir string
 }
 
 // Env is the running system under load.
@@ -86,7 +90,11 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 		if p == &e.worker {
 			name = "worker"
 		}
-		cmd := exec.Command(exe, name)
+		args := []string{name}
+		if opts.ProfileDir != "" {
+			args = append(args, "--cpu-profile", filepath.Join(opts.ProfileDir, name+".pprof"))
+		}
+		cmd := exec.Command(exe, args...)
 		cmd.Env, cmd.Stdout, cmd.Stderr = env, logFile, logFile
 		if err := cmd.Start(); err != nil {
 			return nil, err
@@ -126,8 +134,16 @@ func (e *Env) Close() {
 	}
 	for _, c := range []*exec.Cmd{e.api, e.worker} {
 		if c != nil && c.Process != nil {
-			_ = c.Process.Kill()
-			_ = c.Wait()
+			// SIGTERM, so that a CPU profile is written out; then whatever is left is killed.
+			_ = c.Process.Signal(syscall.SIGTERM)
+			done := make(chan struct{})
+			go func() { _ = c.Wait(); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(15 * time.Second):
+				_ = c.Process.Kill()
+				<-done
+			}
 		}
 	}
 	e.Env.Close()

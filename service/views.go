@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/skip2/go-qrcode"
+	"golang.org/x/sync/errgroup"
 
 	"outbound/process"
 	"outbound/storage"
@@ -78,47 +79,48 @@ func (s *Service) Detail(ctx context.Context, who Caller, id int64) (*Applicatio
 	if err != nil {
 		return nil, err
 	}
-	return s.detail(ctx, who, app, nil)
+	return s.detail(ctx, who, app.ID, app, nil)
 }
 
 // detailOf answers a change with the application as it is now; view is the
 // workflow's state when the caller has it already (a message's answer).
 func (s *Service) detailOf(ctx context.Context, who Caller, id int64, view *workflows.View) (*ApplicationDetail, error) {
-	app, err := s.Store.ApplicationByID(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return s.detail(ctx, who, app, view)
+	return s.detail(ctx, who, id, nil, view)
 }
 
-func (s *Service) detail(ctx context.Context, who Caller, app *storage.Application, view *workflows.View) (*ApplicationDetail, error) {
-	scores, err := s.Store.LanguageScores(ctx, app.ID)
-	if err != nil {
+// detail reads the parts of an application at once (app too, when nil): they are independent
+// reads, and one after the other they would add up in every answer.
+func (s *Service) detail(ctx context.Context, who Caller, id int64, app *storage.Application, view *workflows.View) (*ApplicationDetail, error) {
+	var (
+		scores   []storage.LanguageScore
+		awards   []storage.Award
+		files    []storage.Attachment
+		timeline []storage.TimelineEvent
+		// The applicant and the changes are for the offices, who decide on someone else's
+		// application; a student's own pages, and the answers to their messages, go without them.
+		staff     = who.Role() != process.RoleStudent
+		applicant *Applicant
+		changes   = []Change{}
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	if app == nil {
+		g.Go(func() (err error) { app, err = s.Store.ApplicationByID(gctx, id); return err })
+	}
+	g.Go(func() (err error) { scores, err = s.Store.LanguageScores(gctx, id); return err })
+	g.Go(func() (err error) { awards, err = s.Store.Awards(gctx, id); return err })
+	g.Go(func() (err error) { files, err = s.Store.Attachments(gctx, id); return err })
+	g.Go(func() (err error) { timeline, err = s.Store.Timeline(gctx, id); return err })
+	if staff {
+		g.Go(func() (err error) { changes, err = s.changes(gctx, id); return err })
+	}
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	awards, err := s.Store.Awards(ctx, app.ID)
-	if err != nil {
-		return nil, err
-	}
-	// The applicant and the changes are for the offices, who decide on someone else's application;
-	// a student's own pages, and the answers to their messages, go without the extra reads.
-	var applicant *Applicant
-	changes := []Change{}
-	if who.Role() != process.RoleStudent {
+	if staff {
+		var err error
 		if applicant, err = s.applicant(ctx, app.StudentID); err != nil {
 			return nil, err
 		}
-		if changes, err = s.changes(ctx, app.ID); err != nil {
-			return nil, err
-		}
-	}
-	files, err := s.Store.Attachments(ctx, app.ID)
-	if err != nil {
-		return nil, err
-	}
-	timeline, err := s.Store.Timeline(ctx, app.ID)
-	if err != nil {
-		return nil, err
 	}
 	reqs, err := app.CapturedRequirements()
 	if err != nil {

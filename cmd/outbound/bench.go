@@ -72,5 +72,6 @@ func benchCommand() *cobra.Command {
 	f.IntVar(&opts.Uploads, "uploads", 20, "concurrent uploads")
 	f.IntVar(&opts.UploadBytes, "upload-bytes", 10<<20, "size of each upload")
 	f.IntVar(&opts.RosterRows, "roster-rows", 10000, "students in the imported roster")
+	f.StringVar(&opts.ProfileDir, "cpu-profiles", "", "folder for CPU profiles of the API and the worker (read with go tool pprof -top)")
 	return cmd
 }

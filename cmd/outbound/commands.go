@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -24,6 +25,18 @@ func serve(load loader, run func(ctx context.Context, svc *server.Services) erro
 		}
 		ctx, stop := signalContext()
 		defer stop()
+		if path, _ := c.Flags().GetString("cpu-profile"); path != "" {
+			// For the benchmarks: a CPU profile of the process until it stops.
+			f, err := os.Create(path)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return err
+			}
+			defer pprof.StopCPUProfile()
+		}
 		svc, err := server.Open(ctx, cfg)
 		if err != nil {
 			return err
@@ -34,17 +47,19 @@ func serve(load loader, run func(ctx context.Context, svc *server.Services) erro
 }
 
 func apiCommand(load loader) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "api",
 		Short: "serve the HTTP API and web UI",
 		RunE: serve(load, func(ctx context.Context, svc *server.Services) error {
 			return svc.ServeHTTP(ctx, nil)
 		}),
 	}
+	cmd.Flags().String("cpu-profile", "", "write a CPU profile of the process to this file until it stops")
+	return cmd
 }
 
 func workerCommand(load loader) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "worker",
 		Short: "run the Temporal worker of the application workflows",
 		RunE: serve(load, func(ctx context.Context, svc *server.Services) error {
@@ -67,6 +82,8 @@ func workerCommand(load loader) *cobra.Command {
 			return nil
 		}),
 	}
+	cmd.Flags().String("cpu-profile", "", "write a CPU profile of the process to this file until it stops")
+	return cmd
 }
 
 func migrateCommand(load loader) *cobra.Command {
