@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -251,17 +250,8 @@ func applicationProblems(f *storage.SubmissionFacts) []Problem {
 		}
 	}
 	// Eligibility against the project as it is now; its requirements were captured at creation.
-	if len(p.EligibleDegreeLevels) > 0 && !slices.Contains(p.EligibleDegreeLevels, b.DegreeLevel) {
-		add("eligibility.degreeLevel", "该项目的申请对象为"+strings.Join(p.EligibleDegreeLevels, "、")+"，您的在读学历不符合")
-	}
-	if len(p.EligibleGrades) > 0 && !slices.Contains(p.EligibleGrades, b.Grade) {
-		add("eligibility.grade", "该项目的申请年级为"+strings.Join(p.EligibleGrades, "、")+"，您的年级不符合")
-	}
-	if len(p.EligibleMajors) > 0 && !slices.Contains(p.EligibleMajors, b.Major) {
-		add("eligibility.major", "该项目的招生专业为"+strings.Join(p.EligibleMajors, "、")+"，您的专业不符合")
-	}
-	if p.MinGPA != nil && i.GPA != nil && *i.GPA < *p.MinGPA {
-		add("eligibility.gpa", "该项目要求GPA不低于"+strconv.FormatFloat(*p.MinGPA, 'f', 2, 64))
+	for _, e := range process.CheckEligibility(p.Eligibility(), process.Candidate{DegreeLevel: b.DegreeLevel, Grade: b.Grade, Major: b.Major, GPA: i.GPA}) {
+		add("eligibility."+e.Field, e.Message)
 	}
 	reqs, err := app.CapturedRequirements()
 	if err != nil {

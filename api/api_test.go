@@ -411,3 +411,43 @@ func TestRawBodyUploads(t *testing.T) {
 	}
 	require.Eventually(t, func() bool { return countObjects(t) == objects }, 5*time.Second, 100*time.Millisecond, "no object of the cut upload remains")
 }
+
+// A student sees on the project list and page whether they may apply and why not, before reading
+// 申报须知 or filling in a form.
+func TestEligibilityUpFront(t *testing.T) {
+	s := newStudent(t, "LIT") // 本科生, 大三, 汉语言文学
+	open := newProject(t, projectSpec{})
+	masters := newProject(t, projectSpec{degrees: []string{"硕士研究生"}})
+	closed := newProject(t, projectSpec{windowFrom: -48 * time.Hour, windowTo: -time.Hour})
+	eligibility := func(id int64) *response {
+		r := s.call("GET", pathf("/projects/%d", id), nil)
+		require.Equal(t, 200, r.status, string(r.body))
+		return r
+	}
+	require.Equal(t, true, eligibility(open).get("eligibility.canApply"))
+	r := eligibility(masters)
+	require.Equal(t, false, r.get("eligibility.canApply"))
+	require.Contains(t, r.str("eligibility.reasons.0"), "申请对象为硕士研究生")
+	r = eligibility(closed)
+	require.Equal(t, false, r.get("eligibility.canApply"))
+	require.Contains(t, r.str("eligibility.reasons.0"), "申报已截止")
+
+	d := s.call("POST", "/applications", acceptBody(open))
+	require.Equal(t, 201, d.status)
+	r = eligibility(open)
+	require.Equal(t, false, r.get("eligibility.canApply"))
+	require.EqualValues(t, d.num("id"), r.num("eligibility.application"), "the way back to the application")
+	other := newProject(t, projectSpec{})
+	r = eligibility(other)
+	require.Contains(t, r.str("eligibility.reasons.0"), "每人限报1个项目")
+
+	// The list says the same for each row; staff see no eligibility.
+	list := s.call("GET", "/projects?pageSize=100", nil)
+	for _, it := range list.list("items") {
+		row := it.(map[string]any)
+		if int64(row["project"].(map[string]any)["id"].(float64)) == masters {
+			require.Equal(t, false, row["eligibility"].(map[string]any)["canApply"])
+		}
+	}
+	require.Nil(t, login(t, "wsc").call("GET", pathf("/projects/%d", open), nil).get("eligibility"))
+}

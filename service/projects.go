@@ -29,6 +29,8 @@ type ProjectRow struct {
 	Project *storage.Project `json:"project"`
 	New     bool             `json:"new"`
 	Open    bool             `json:"open"`
+	// Eligibility is the signed-in student's; none for staff.
+	Eligibility *Eligibility `json:"eligibility,omitempty"`
 }
 
 // ProjectPage is a page of projects; a student whose profile is incomplete gets none and a hint.
@@ -54,6 +56,7 @@ func (s *Service) Projects(ctx context.Context, who Caller, in ProjectFilter) (*
 	limit, offset, pageNo := in.bounds()
 	f := storage.ProjectFilter{Query: in.Query, Year: in.Year, Limit: limit, Offset: offset}
 	out := &ProjectPage{Page: Page[ProjectRow]{Items: []ProjectRow{}, Page: pageNo, PageSize: limit}}
+	var facts *applicantFacts
 	if who.Role() == process.RoleStudent {
 		f.PublishedOnly = true
 		profile, err := s.Profile(ctx, who)
@@ -63,6 +66,9 @@ func (s *Service) Projects(ctx context.Context, who Caller, in ProjectFilter) (*
 		if missing := profile.Completeness.Missing; len(missing) > 0 {
 			out.Hint, out.Missing = incompleteHint, missing
 			return out, nil
+		}
+		if facts, err = s.applicantFacts(ctx, who, profile.Profile); err != nil {
+			return nil, err
 		}
 	}
 	list, err := s.Store.Projects(ctx, f)
@@ -75,7 +81,11 @@ func (s *Service) Projects(ctx context.Context, who Caller, in ProjectFilter) (*
 	now := time.Now()
 	for i := range list.Items {
 		p := &list.Items[i]
-		out.Items = append(out.Items, ProjectRow{No: offset + i + 1, Project: p, New: now.Sub(p.CreatedAt) < newFor, Open: p.WindowOpen(now)})
+		row := ProjectRow{No: offset + i + 1, Project: p, New: now.Sub(p.CreatedAt) < newFor, Open: p.WindowOpen(now)}
+		if facts != nil {
+			row.Eligibility = facts.eligibility(p, now)
+		}
+		out.Items = append(out.Items, row)
 	}
 	out.Total = list.Total
 	return out, nil
@@ -93,7 +103,9 @@ type ProjectDetail struct {
 	Project      *storage.Project      `json:"project"`
 	Requirements []LabelledRequirement `json:"requirements"`
 	Open         bool                  `json:"open"`
-	New          bool                  `json:"new"`
+	// Eligibility is the signed-in student's; none for staff.
+	Eligibility *Eligibility `json:"eligibility,omitempty"`
+	New         bool         `json:"new"`
 }
 
 // Project is one project; students see only published, active ones.
@@ -110,7 +122,23 @@ func (s *Service) Project(ctx context.Context, who Caller, id int64) (*ProjectDe
 	for i, r := range p.Requirements {
 		reqs[i] = LabelledRequirement{Requirement: r, FormatsLabel: strings.Join(r.Formats, ","), SizeLabel: "最大" + limitLabel(r.MaxBytes)}
 	}
-	return &ProjectDetail{Project: p, Requirements: reqs, Open: p.WindowOpen(now), New: now.Sub(p.CreatedAt) < newFor}, nil
+	out := &ProjectDetail{Project: p, Requirements: reqs, Open: p.WindowOpen(now), New: now.Sub(p.CreatedAt) < newFor}
+	if who.Role() == process.RoleStudent {
+		profile, err := s.Profile(ctx, who)
+		if err != nil {
+			return nil, err
+		}
+		facts, err := s.applicantFacts(ctx, who, profile.Profile)
+		if err != nil {
+			return nil, err
+		}
+		out.Eligibility = facts.eligibility(p, now)
+		if missing := profile.Completeness.Missing; len(missing) > 0 {
+			out.Eligibility.CanApply = false
+			out.Eligibility.Reasons = append(out.Eligibility.Reasons, "请先完善“个人中心”中的个人资料（缺："+strings.Join(missing, "、")+"）")
+		}
+	}
+	return out, nil
 }
 
 // ProjectInput is what foreign affairs and administrators edit.

@@ -2,7 +2,9 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -465,4 +467,22 @@ func (s *Store) Timeline(ctx context.Context, applicationID int64) ([]TimelineEv
 	err := s.DB.SelectContext(ctx, &out, `SELECT seq, kind, step, actor_name, actor_role, opinion, detail, occurred_at
 		FROM timeline_events WHERE application_id = $1 ORDER BY seq`, applicationID)
 	return out, err
+}
+
+// OpenApplication is a student's application that has not ended, if any: each student has at most one.
+func (s *Store) OpenApplication(ctx context.Context, studentID int64) (*ApplicationSummaryRef, error) {
+	var out ApplicationSummaryRef
+	err := s.DB.GetContext(ctx, &out, `SELECT ap.id, ap.project_id, pr.name AS project_name FROM applications ap
+		JOIN projects pr ON pr.id = ap.project_id WHERE ap.student_id = $1 AND ap.closed_at IS NULL LIMIT 1`, studentID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return &out, err
+}
+
+// ApplicationSummaryRef names an application and its project.
+type ApplicationSummaryRef struct {
+	ID          int64  `db:"id" json:"id"`
+	ProjectID   int64  `db:"project_id" json:"projectId"`
+	ProjectName string `db:"project_name" json:"projectName"`
 }

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"outbound/process"
 	"strconv"
 	"strings"
 	"time"
@@ -71,6 +72,11 @@ const (
 	RequirementApplication  = "application"
 	RequirementPredeparture = "predeparture"
 )
+
+// Eligibility is who may apply.
+func (p *Project) Eligibility() process.Eligibility {
+	return process.Eligibility{DegreeLevels: p.EligibleDegreeLevels, Grades: p.EligibleGrades, Majors: p.EligibleMajors, MinGPA: p.MinGPA}
+}
 
 // WindowOpen reports whether applications are accepted at t.
 func (p *Project) WindowOpen(t time.Time) bool {

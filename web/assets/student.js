@@ -134,8 +134,9 @@ export async function projectsPage() {
     { label: '项目编号', value: (r) => r.project.code }, { label: '项目年度', value: (r) => r.project.year },
     { label: '项目类别', value: (r) => r.project.category },
     { label: '申报时间', value: (r) => h('span', { class: r.open ? 'ok' : 'muted' }, fmtTime(r.project.applyStart) + ' 至 ' + fmtTime(r.project.applyEnd)) },
-    { label: '操作', value: (r) => h('span', { class: 'ops' }, h('a', { href: '#/projects/' + r.project.id }, '项目查看'),
-      r.open ? h('a', { href: '#/projects/' + r.project.id + '/apply' }, '项目申请') : '') },
+    { label: '申请条件', value: (r) => !r.eligibility ? '' : r.eligibility.canApply ? h('span', { class: 'ok' }, '✔ 可申请')
+      : h('span', { class: 'muted', title: r.eligibility.reasons.join('；') }, '✘ ' + r.eligibility.reasons[0]) },
+    { label: '操作', value: (r) => h('span', { class: 'ops' }, h('a', { href: '#/projects/' + r.project.id }, '项目查看'), applyLink(r)) },
   ], data.items);
   return h('section', {},
     h('nav', { class: 'crumbs' }, '首页 » 项目制学生出国(境)管理 » 校际交流项目申请'),
@@ -150,8 +151,25 @@ const requirementTable = (list) => table([
   { label: '附件类型', value: (r) => h('span', {}, r.requirement.kind, r.requirement.required ? h('em', { class: 'req' }, '*') : '') },
   { label: '附件格式', value: (r) => r.formatsLabel }, { label: '附件大小', value: (r) => r.sizeLabel }], list, '无');
 
+// eligibilityBox says, before anything is filled in, whether the student may apply and why not.
+function eligibilityBox(e) {
+  if (!e) return '';
+  if (e.canApply) return h('p', { class: 'notice ok' }, '✔ 您符合本项目的申请条件，可以申请。');
+  return h('div', { class: 'notice warn' }, h('strong', {}, '暂不能申请本项目：'),
+    h('ul', {}, e.reasons.map((r) => h('li', {}, r))));
+}
+
+// applyLink is the way into an application of the project: 项目申请, 继续申请, or the reason there is none.
+function applyLink(r) {
+  const e = r.eligibility;
+  if (!e) return r.open ? h('a', { href: '#/projects/' + r.project.id + '/apply' }, '项目申请') : '';
+  if (e.canApply) return h('a', { href: '#/projects/' + r.project.id + '/apply' }, '项目申请');
+  if (e.application) return h('a', { href: '#/applications/' + e.application }, '继续申请');
+  return '';
+}
+
 export async function projectPage(_, id) {
-  const { project: p, requirements, open } = await api('GET', '/projects/' + id);
+  const { project: p, requirements, open, eligibility } = await api('GET', '/projects/' + id);
   const rows = [
     ['项目名称', p.name], ['项目编号', p.code], ['项目年度', p.year], ['项目学期', p.terms],
     ['项目起止日期', p.startDate + '至' + p.endDate], ['项目时长', p.durationText], ['项目性质', p.nature], ['院校名称', p.institutionName],
@@ -165,13 +183,17 @@ export async function projectPage(_, id) {
   return h('section', {},
     h('nav', { class: 'crumbs' }, h('a', { href: '#/projects' }, '校际交流项目申请'), ' » 项目信息'),
     h('h1', {}, '项目信息 ', h('small', { class: 'muted' }, '(系统编号: ' + p.systemNo + ')')),
+    eligibilityBox(eligibility),
     h('dl', { class: 'facts two' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v === '' || v === undefined ? '—' : String(v))])),
     h('h2', {}, '项目所需附件'),
     requirementTable(requirements.filter((r) => r.requirement.phase !== 'predeparture')),
     requirements.some((r) => r.requirement.phase === 'predeparture') ? [h('h2', {}, '行前材料清单'),
       h('p', { class: 'muted' }, '录取后、出发前需上传的材料：'), requirementTable(requirements.filter((r) => r.requirement.phase === 'predeparture'))] : '',
-    h('div', { class: 'actions' }, open ? h('a', { class: 'button primary', href: '#/projects/' + p.id + '/apply' }, '项目申请')
-      : h('span', { class: 'muted' }, '不在申报时间内')));
+    h('div', { class: 'actions' }, eligibility
+      ? (eligibility.canApply ? h('a', { class: 'button primary', href: '#/projects/' + p.id + '/apply' }, '项目申请')
+        : eligibility.application ? h('a', { class: 'button primary', href: '#/applications/' + eligibility.application }, '继续申请')
+          : h('span', { class: 'muted' }, '暂不能申请：' + eligibility.reasons[0]))
+      : open ? h('a', { class: 'button primary', href: '#/projects/' + p.id + '/apply' }, '项目申请') : h('span', { class: 'muted' }, '不在申报时间内')));
 }
 
 // applyPage: 申报须知, read for 2 seconds, then 本人承诺, then the draft.
