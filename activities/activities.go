@@ -164,25 +164,29 @@ func (a *Activities) CheckSubmission(ctx context.Context, c SubmissionCheck) (re
 	if err != nil {
 		return SubmissionResult{}, err
 	}
-	switch c.Phase {
-	case process.PhaseApplication:
-		res.Problems = applicationProblems(f)
-		if d := f.Application.ReturnDate; d != nil {
-			if t, err := time.ParseInLocation("2006-01-02", *d, process.Zone); err == nil {
-				res.ReturnDate = t
-			}
+	if res.Problems, err = Missing(c.Phase, f); err != nil {
+		return SubmissionResult{}, err
+	}
+	if d := f.Application.ReturnDate; c.Phase == process.PhaseApplication && d != nil {
+		if t, err := time.ParseInLocation("2006-01-02", *d, process.Zone); err == nil {
+			res.ReturnDate = t
 		}
-	case process.PhasePredeparture:
-		res.Problems, err = predepartureProblems(f)
-		if err != nil {
-			return SubmissionResult{}, err
-		}
-	case process.PhaseReturn:
-		res.Problems = needKind(f.Attachments, process.KindReturnReport, "returnReport", "请先上传返校总结")
-	default:
-		return res, fmt.Errorf("unknown phase %q", c.Phase)
 	}
 	return res, nil
+}
+
+// Missing lists what a phase lacks before it may be handed in: the submission's check, and what
+// a student's home shows as 下一步.
+func Missing(phase string, f *storage.SubmissionFacts) ([]Problem, error) {
+	switch phase {
+	case process.PhaseApplication:
+		return applicationProblems(f), nil
+	case process.PhasePredeparture:
+		return predepartureProblems(f)
+	case process.PhaseReturn:
+		return needKind(f.Attachments, process.KindReturnReport, "returnReport", "请先上传返校总结"), nil
+	}
+	return nil, fmt.Errorf("unknown phase %q", phase)
 }
 
 // predepartureProblems lists the checklist's required items without a file; an application whose

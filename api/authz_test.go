@@ -64,6 +64,7 @@ var accessRules = map[string]string{
 	"GET /applications/:id/attachments/:aid":        "all",
 	"GET /applications/:id/photo":                   "all",
 	"GET /applications/:id/qr":                      "all",
+	"GET /applications/:id/next":                    "all",
 	"POST /applications/:id/supplements":            "student",
 	"POST /applications/:id/submit":                 "student",
 	"POST /applications/:id/withdraw":               "student",

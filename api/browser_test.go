@@ -72,7 +72,7 @@ func (b *browser) eval(expr string) bool {
 // text waits until an element with the text is visible.
 func (b *browser) text(s string) {
 	b.t.Helper()
-	b.run(chromedp.WaitVisible(fmt.Sprintf(`//*[contains(normalize-space(.), %q) and not(*[contains(normalize-space(.), %q)])]`, s, s)))
+	b.run(chromedp.WaitVisible(fmt.Sprintf(`//body//*[contains(normalize-space(.), %q) and not(*[contains(normalize-space(.), %q)])]`, s, s)))
 }
 
 func (b *browser) click(label string) {
@@ -559,6 +559,46 @@ func TestBrowserPrintsTheApplicationForm(t *testing.T) {
 func evalNumber(t *testing.T, b *browser, expr string) float64 {
 	t.Helper()
 	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](expr))
+	require.NoError(t, err)
+	return v
+}
+
+// TestBrowserStudentHome: a student's home shows where each open application is on the whole
+// journey, in words, and 下一步 with what is missing; the project list says who may apply.
+func TestBrowserStudentHome(t *testing.T) {
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	newProject(t, projectSpec{degrees: []string{"博士研究生"}})
+	b, done := newBrowser(t)
+	defer done()
+	b.run(chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile))
+	b.login(s.call("GET", "/me", nil).str("username"))
+	b.open("#/applications")
+	b.text("下一步：")
+	b.text("内容已齐全，可以提交")
+	require.Equal(t, "提交申请", evalString(t, b, `document.querySelector('ol.tracker li.current .step').textContent`))
+	require.Equal(t, "行前手续及回国手续申请 - 外事综合服务系统", evalString(t, b, `document.title`))
+	b.shot("phone-11-home-draft")
+
+	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/submit", d.id), nil).status)
+	b.open("#/applications?r=1")
+	b.text("无需操作")
+	require.Equal(t, "学院审核", evalString(t, b, `document.querySelector('ol.tracker li.current .step').textContent`))
+	require.True(t, b.eval(`document.querySelectorAll('ol.tracker li.done').length === 1`))
+	require.False(t, b.eval(`document.documentElement.scrollWidth > window.innerWidth + 1`), "the home fits 375 px")
+	require.True(t, b.eval(`[...document.querySelectorAll('ol.tracker .step')].every((e) => e.getClientRects().length === 1)`),
+		"no step's name is broken across lines")
+	b.shot("phone-12-home-in-review")
+
+	b.open("#/projects")
+	b.text("申请对象为博士研究生")
+	b.text("每人限报1个项目")
+	b.shot("phone-13-projects-eligibility")
+}
+
+func evalString(t *testing.T, b *browser, expr string) string {
+	t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](expr))
 	require.NoError(t, err)
 	return v
 }

@@ -43,10 +43,13 @@ type authOptions struct {
 	CASEnabled  bool   `json:"casEnabled"`
 	LocalLogin  bool   `json:"localLogin"`
 	CASLoginURL string `json:"casLoginUrl,omitempty"`
+	// UniversityName and LogoURL brand the header and the sign-in page.
+	UniversityName string `json:"universityName"`
+	LogoURL        string `json:"logoUrl,omitempty"`
 }
 
 func (s *Server) authConfig(*gin.Context) (any, error) {
-	out := authOptions{CASEnabled: s.casEnabled(), LocalLogin: true}
+	out := authOptions{CASEnabled: s.casEnabled(), LocalLogin: true, UniversityName: s.Config.UI.UniversityName, LogoURL: s.Config.UI.LogoURL}
 	if s.casEnabled() {
 		out.CASLoginURL = "/api/v1/auth/cas/login"
 	}

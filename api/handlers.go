@@ -118,6 +118,14 @@ func (s *Server) getApplication(c *gin.Context) (any, error) {
 	return s.Service.Detail(c.Request.Context(), caller(c), id)
 }
 
+func (s *Server) nextStep(c *gin.Context) (any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.Service.Next(c.Request.Context(), caller(c), id)
+}
+
 func (s *Server) putBasicInfo(c *gin.Context) (any, error) {
 	id, in, err := idAndBody[service.BasicInfo](c, "id")
 	if err != nil {

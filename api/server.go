@@ -146,6 +146,7 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/applications", roles: students, handler: created(s.createApplication)},
 		{method: "GET", path: "/applications", roles: anyone, handler: ok(s.listApplications)},
 		{method: "GET", path: "/applications/:id", roles: anyone, handler: ok(s.getApplication)},
+		{method: "GET", path: "/applications/:id/next", roles: anyone, handler: ok(s.nextStep)},
 		{method: "PUT", path: "/applications/:id/basic-info", roles: students, handler: ok(s.putBasicInfo)},
 		{method: "PUT", path: "/applications/:id/apply-info", roles: students, handler: ok(s.putApplyInfo)},
 		{method: "POST", path: "/applications/:id/language-scores", roles: students, handler: created(s.saveLanguageScore)},

@@ -34,6 +34,7 @@ type Config struct {
 	CAS      CASConfig      `mapstructure:"cas"`
 	Worker   WorkerConfig   `mapstructure:"worker"`
 	Mail     MailConfig     `mapstructure:"mail"`
+	UI       UIConfig       `mapstructure:"ui"`
 	Log      LogConfig      `mapstructure:"log"`
 }
 
@@ -184,6 +185,12 @@ const (
 	MailNoTLS         = "none"
 )
 
+// UIConfig brands the web UI for the university that runs it.
+type UIConfig struct {
+	UniversityName string `mapstructure:"university_name"`
+	LogoURL        string `mapstructure:"logo_url"`
+}
+
 type LogConfig struct {
 	Level string `mapstructure:"level"`
 }
@@ -234,6 +241,8 @@ var Defaults = map[string]any{
 	"mail.from":                     "外事综合服务系统 <noreply@localhost>",
 	"mail.tls":                      MailSTARTTLS,
 	"mail.every":                    "30s",
+	"ui.university_name":            "",
+	"ui.logo_url":                   "",
 	"log.level":                     "info",
 }
 
@@ -283,6 +292,8 @@ var Descriptions = map[string]string{
 	"mail.from":                     "sender of the e-mails, an address or 名称 <address>",
 	"mail.tls":                      "starttls (required), tls (implicit), opportunistic or none",
 	"mail.every":                    "how often notifications are e-mailed (one e-mail per person per run)",
+	"ui.university_name":            "the university's name in the header and on the sign-in page",
+	"ui.logo_url":                   "the university's logo in the header (a URL the browser can load); empty shows a plain emblem",
 	"log.level":                     "debug, info, warn or error",
 }
 
@@ -490,6 +501,11 @@ func (c *Config) Validate(dev bool) error {
 		}
 		if !slices.Contains([]string{MailSTARTTLS, MailImplicitTLS, MailOpportunistic, MailNoTLS}, c.Mail.TLS) {
 			add("mail.tls: %q is not one of starttls, tls, opportunistic, none", c.Mail.TLS)
+		}
+	}
+	if c.UI.LogoURL != "" && !strings.HasPrefix(c.UI.LogoURL, "/") {
+		if err := checkURL(c.UI.LogoURL, "https", "http"); err != nil {
+			add("ui.logo_url: %v", err)
 		}
 	}
 	switch c.Log.Level {

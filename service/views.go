@@ -9,6 +9,7 @@ import (
 	"github.com/skip2/go-qrcode"
 	"golang.org/x/sync/errgroup"
 
+	"outbound/activities"
 	"outbound/process"
 	"outbound/storage"
 	"outbound/workflows"
@@ -179,6 +180,39 @@ func (s *Service) changes(ctx context.Context, id int64) ([]Change, error) {
 }
 
 // ApplicantPhoto is the photo of an application's student, for whoever may see the application.
+// NextStep is what an application waits for, in words, and what the student still has to add.
+type NextStep struct {
+	// Student: the student is the one to act now.
+	Student bool                 `json:"student"`
+	Missing []activities.Problem `json:"missing"`
+}
+
+// Next says whose turn it is and, when it is the student's, what the current phase still lacks
+// (the submission's own check, so 下一步 and 提交 never disagree).
+func (s *Service) Next(ctx context.Context, who Caller, id int64) (*NextStep, error) {
+	app, err := s.Application(ctx, who, id)
+	if err != nil {
+		return nil, err
+	}
+	out := &NextStep{Missing: []activities.Problem{}}
+	if app.ClosedAt != nil || app.AwaitingRole != string(process.RoleStudent) {
+		return out, nil
+	}
+	out.Student = true
+	f, err := s.Store.SubmissionFacts(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	missing, err := activities.Missing(app.Phase, f)
+	if err != nil {
+		return nil, err
+	}
+	if missing != nil {
+		out.Missing = missing
+	}
+	return out, nil
+}
+
 // ApplicationQR is a QR code (PNG) of the application's page, printed on its 申请表 so that staff
 // open the application from the paper; only those who may see the application get it.
 func (s *Service) ApplicationQR(ctx context.Context, who Caller, id int64) ([]byte, error) {

@@ -53,6 +53,9 @@ func devCommand(load loader) *cobra.Command {
 				fmt.Println("stopped")
 			}()
 			stack.Configure(cfg)
+			if cfg.UI.UniversityName == "" {
+				cfg.UI.UniversityName = "示范大学" // the demo's university, until ui.university_name names the real one
+			}
 			svc, err := server.Open(ctx, cfg)
 			if err != nil {
 				return err

@@ -59,6 +59,19 @@ async function loadMe() {
   } catch (_) {
     state.me = null;
   }
+  await loadAuthConfig();
+}
+
+async function loadAuthConfig() {
+  if (state.authConfig) return;
+  try { state.authConfig = await api('GET', '/auth/config'); } catch (_) { state.authConfig = { casEnabled: false }; }
+}
+
+// brand is the university's logo (or an emblem) and name, then the system's.
+function brand() {
+  const c = state.authConfig || {};
+  return [c.logoUrl ? h('img', { class: 'logo', src: c.logoUrl, alt: '' }) : h('span', { class: 'logo', 'aria-hidden': 'true' }, '外'),
+    h('span', { class: 'names' }, c.universityName ? h('small', { class: 'university' }, c.universityName) : '', '外事综合服务系统')];
 }
 
 // changePassword lets a local account set a new password; other signed-in devices are signed out.
@@ -86,8 +99,11 @@ function layout(content) {
   };
   return h('div', { class: 'shell' },
     h('header', { class: 'top' },
-      h('a', { class: 'brand', href: home[me.role] || '#/reviews' }, '外事综合服务系统'),
+      h('a', { class: 'brand', href: home[me.role] || '#/reviews' }, brand()),
       h('span', { class: 'who' }, me.displayName, ' · ', roleNames[me.role] || me.role, me.collegeName ? ' · ' + me.collegeName : ''),
+      (menus[me.role] || []).some(([href]) => href === '#/notifications')
+        ? h('a', { class: 'bell', href: '#/notifications', 'aria-label': state.unread ? `通知（${state.unread} 条未读）` : '通知' }, '通知',
+          state.unread ? h('span', { class: 'count' }, state.unread > 99 ? '99+' : String(state.unread)) : '') : '',
       me.localPassword ? h('button', { class: 'link', type: 'button', onclick: changePassword }, '修改密码') : '',
       h('button', { class: 'link', type: 'button', onclick: logout }, '退出')),
     h('nav', { class: 'menu', 'aria-label': '主菜单' }, items),
@@ -112,15 +128,24 @@ export async function render() {
   }
   if (hash === '#/login') {
     root.replaceChildren(await page());
+    document.title = '登录 - 外事综合服务系统';
     return;
   }
+  // A thin bar at the top while the page loads; the unread count of the header comes with it.
+  document.body.classList.add('busy');
+  const hasInbox = (menus[state.me.role] || []).some(([href]) => href === '#/notifications');
+  const unread = hasInbox ? api('GET', '/notifications').then((n) => n.unread, () => 0) : Promise.resolve(0);
   let content;
   try {
     content = await page();
   } catch (e) {
     content = h('div', { class: 'error-page' }, h('p', { class: 'error' }, e.message || '加载失败'), h('a', { href: '#/' }, '返回首页'));
   }
+  state.unread = await unread;
+  document.body.classList.remove('busy');
   root.replaceChildren(layout(content));
+  const title = root.querySelector('main h1');
+  document.title = (title ? title.textContent.trim() + ' - ' : '') + '外事综合服务系统';
   placeScroll(hash);
 }
 
@@ -138,9 +163,7 @@ function placeScroll(hash) {
 window.addEventListener('scroll', () => { shown.y = window.scrollY; }, { passive: true });
 
 async function loginPage() {
-  if (!state.authConfig) {
-    try { state.authConfig = await api('GET', '/auth/config'); } catch (_) { state.authConfig = { casEnabled: false }; }
-  }
+  await loadAuthConfig();
   const form = h('form', { class: 'login-form', novalidate: true },
     h('div', { class: 'form-error', hidden: true, role: 'alert' }),
     h('label', { class: 'field' }, h('span', { class: 'label' }, '用户名（学号/工号）'), h('input', { name: 'username', autocomplete: 'username', required: true })),
@@ -159,7 +182,8 @@ async function loginPage() {
     }
   });
   return h('main', { class: 'login' },
-    h('h1', {}, '外事综合服务系统'), h('p', { class: 'sub' }, '学生因公出国(境)项目申请'),
+    h('div', { class: 'login-brand' }, brand()[0], state.authConfig.universityName ? h('span', { class: 'university' }, state.authConfig.universityName) : ''),
+    h('h1', {}, '外事综合服务系统'), h('p', { class: 'sub' }, '学生因公出国（境）项目申请'),
     state.authConfig.casEnabled ? h('a', { class: 'button primary cas', href: '/api/v1/auth/cas/login' }, '统一身份认证登录') : '',
     state.authConfig.casEnabled ? h('p', { class: 'or' }, '或使用本地账号') : '',
     form);

@@ -201,11 +201,24 @@ export function confirmDialog(title, message, yes = '是', no = '否') {
   });
 }
 
+// Times are shown in Beijing time, as the server writes them in its messages, whatever the zone
+// of the reader's device.
+const beijing = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+function parts(s) {
+  return Object.fromEntries(beijing.formatToParts(new Date(s)).map((p) => [p.type, p.value]));
+}
+
 export function fmtTime(s) {
   if (!s) return '';
-  const d = new Date(s);
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+  const p = parts(s);
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+
+// fmtDate writes a date as the manual does, for people to read: 2023年10月10日.
+export function fmtDate(s) {
+  if (!s) return '';
+  const p = parts(s);
+  return `${p.year}年${Number(p.month)}月${Number(p.day)}日`;
 }
 
 export function fmtSize(n) {

@@ -1,16 +1,10 @@
 // 打印申请表: the submitted application on A4, for the offices' signed and stamped paper file.
-import { h, api, fmtTime } from './lib.js';
+import { h, api, fmtTime, fmtDate } from './lib.js';
 import { basicRows, detailRows } from './application.js';
 
 // The offices that sign, in the order they review, with the role whose decision they sign.
 const offices = [['college_reviewer', '学院意见'], ['academic_affairs', '教务处意见'], ['foreign_affairs', '外事部门意见']];
 
-// cnDate writes a date as the manual does: 2023年10月10日.
-function cnDate(s) {
-  if (!s) return '';
-  const d = new Date(s);
-  return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日`;
-}
 
 export async function printPage(_, id) {
   const d = await api('GET', '/applications/' + id);
@@ -30,7 +24,7 @@ export async function printPage(_, id) {
       h('p', { class: 'opinion' }, e ? e.step + (e.opinion ? '：' + e.opinion : '') : ''),
       h('p', { class: 'sign-line' }, '审核人：', e ? e.actorName : ''),
       h('p', { class: 'sign-line' }, '签字（盖章）：', h('span', { class: 'blank' })),
-      h('p', { class: 'sign-line' }, '日期：', h('span', {}, e ? cnDate(e.occurredAt) : '　　年　　月　　日')));
+      h('p', { class: 'sign-line' }, '日期：', h('span', {}, e ? fmtDate(e.occurredAt) : '　　年　　月　　日')));
   };
   const files = d.requirements.filter((r) => r.phase !== 'predeparture').flatMap((r) => r.files.map((f) => ({ ...f, kind: r.kind })))
     .concat(d.otherFiles.filter((f) => f.kind === 'supplement').map((f) => ({ ...f, kind: f.label })));
@@ -43,7 +37,7 @@ export async function printPage(_, id) {
       h('header', { class: 'sheet-head' },
         h('div', {}, h('h1', {}, '学生因公出国（境）项目申请表'),
           h('p', {}, '系统编号：', a.systemNo, '　申请状态：', a.status),
-          h('p', {}, '提交时间：', a.submittedAt ? cnDate(a.submittedAt) + ' ' + fmtTime(a.submittedAt).slice(11) : '未提交'),
+          h('p', {}, '提交时间：', a.submittedAt ? fmtDate(a.submittedAt) + ' ' + fmtTime(a.submittedAt).slice(11) : '未提交'),
           a.snapshotSha256 ? '' : h('p', { class: 'draft-mark' }, '未提交的申请，仅供核对')),
         h('figure', { class: 'qr' }, h('img', { src: `/api/v1/applications/${id}/qr`, alt: '申请二维码', width: 96, height: 96 }),
           h('figcaption', {}, '扫码查看申请'))),

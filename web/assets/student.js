@@ -1,5 +1,5 @@
 // The student's pages: profile, projects, applying, my applications, notifications.
-import { h, api, upload, toast, showError, clearError, field, formValues, table, dialog, confirmDialog, fmtTime, fmtSize, rules } from './lib.js';
+import { h, api, upload, toast, showError, clearError, field, formValues, table, dialog, confirmDialog, fmtTime, fmtDate, fmtSize, rules, roleNames } from './lib.js';
 import { pager, attachmentTable, uploadButton, message, giveUp } from './widgets.js';
 export { detailPage } from './application.js';
 
@@ -438,12 +438,50 @@ export function opsMenu(app, actions) {
   return h('div', { class: 'ops-menu' }, button, menu);
 }
 
+// The whole journey, in the order a student lives it; each step names the stages it covers.
+const journey = [
+  ['提交申请', ['draft']], ['学院审核', ['college_review']], ['教务处审核', ['academic_review']], ['外事部门审核', ['foreign_review']],
+  ['录取', []], ['行前材料', ['predeparture_materials', 'predeparture_first_review', 'predeparture_second_review', 'predeparture_foreign_review']],
+  ['返校总结', ['return_report', 'return_review']], ['完成', ['completed']],
+];
+
+// Where the student acts in each phase.
+const workplace = { application: (id) => '#/applications/' + id + '/edit', predeparture: (id) => '#/applications/' + id + '?section=predeparture', return: (id) => '#/applications/' + id + '?section=return' };
+
+// tracker is one open application's journey: where it is, in plain words, and 下一步.
+async function tracker(a) {
+  const next = await api('GET', '/applications/' + a.id + '/next');
+  const at = journey.findIndex(([, stages]) => stages.includes(a.stage));
+  const steps = h('ol', { class: 'tracker', 'aria-label': '申请进度' }, journey.map(([label], i) =>
+    h('li', { class: i < at ? 'done' : i === at ? 'current' : 'todo', 'aria-current': i === at ? 'step' : null }, h('span', { class: 'dot' }, i < at ? '✓' : i + 1), h('span', { class: 'step' }, label))));
+  const days = Math.floor((Date.now() - new Date(a.stageEnteredAt)) / 86400000);
+  let words;
+  let todo = '';
+  if (next.student) {
+    words = '当前状态：' + a.status;
+    todo = next.missing.length
+      ? [h('p', {}, h('strong', {}, '下一步：'), '请补充以下内容后提交'), h('ul', { class: 'missing' }, next.missing.map((m) => h('li', {}, m.message))),
+        h('a', { class: 'button primary', href: workplace[a.phase](a.id) }, '去完善')]
+      : [h('p', {}, h('strong', {}, '下一步：'), '内容已齐全，可以提交'), h('a', { class: 'button primary', href: workplace[a.phase](a.id) }, '去提交')];
+  } else {
+    words = '当前状态：' + a.status + '，正在等待' + (roleNames[a.awaitingRole] || '审核') + '处理（已等待 ' + days + ' 天' +
+      (a.reviewDueAt ? '，应于 ' + fmtDate(a.reviewDueAt) + ' 前完成' : '') + '）';
+    todo = h('p', {}, h('strong', {}, '下一步：'), a.overdue ? '审核已超期，系统已提醒审核人；如有急事请联系' + (roleNames[a.awaitingRole] || '审核人') + '。' : '无需操作，审核结果会通过通知和邮件告诉您。');
+  }
+  return h('article', { class: 'card journey' }, h('h2', {}, h('a', { href: '#/applications/' + a.id }, a.projectName)), steps,
+    h('p', { class: 'status-words' }, words, a.overdue ? h('span', { class: 'badge warn' }, '已超期') : ''), todo);
+}
+
 export async function myApplicationsPage() {
   const data = await api('GET', '/applications?pageSize=50');
+  const open = data.items.filter((r) => !r.application.closedAt);
+  const cards = await Promise.all(open.map((r) => tracker(r.application)));
   return h('section', {},
     h('nav', { class: 'crumbs' }, '首页 » 行前手续及回国手续申请'),
     h('h1', {}, '行前手续及回国手续申请'),
-    h('h2', {}, '查询结果'),
+    cards.length ? cards : h('div', { class: 'empty-state' }, h('p', {}, '您目前没有进行中的申请。'),
+      h('a', { class: 'button primary', href: '#/projects' }, '去选择交流项目')),
+    h('h2', {}, '全部申请'),
     table([
       { label: '序号', value: (r) => r.no }, { label: '学生姓名', value: (r) => r.application.nameCn },
       { label: '学历', value: (r) => r.application.degreeLevel }, { label: '所在院系', value: (r) => r.application.collegeName },
