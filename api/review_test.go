@@ -107,6 +107,15 @@ func TestReviewThroughAdmissionAndPreDeparture(t *testing.T) {
 	require.Equal(t, "初审与复审须由不同的人完成", r.str("error.message"))
 	r = jwc1.call("GET", pathf("/applications/%d", id), nil)
 	require.NotContains(t, actionNames(r), "decide", "the first reviewer is not offered the second review")
+	require.Contains(t, r.str("decideBlocked"), "初审与复审须由不同的人完成", "and the page says why")
+	var blocked string
+	for _, it := range jwc1.call("GET", "/reviews?pageSize=100", nil).list("items") {
+		if row := it.(map[string]any); int64(row["application"].(map[string]any)["id"].(float64)) == id {
+			blocked, _ = row["blocked"].(string)
+		}
+	}
+	require.Contains(t, blocked, "初审与复审须由不同的人完成", "the queue lists it without offering 审核")
+	require.Empty(t, jwc2.call("GET", pathf("/applications/%d", id), nil).str("decideBlocked"), "the other reviewer may decide")
 	decide(t, jwc2, id, ok, 200)
 	r = decide(t, wsc, id, ok, 200)
 	require.Equal(t, "行前阶段外事部门审核通过", r.str("application.status"))

@@ -200,6 +200,15 @@ func (d Definition) review(stage string) (Phase, Review, bool) {
 
 // PendingStep describes the awaited step of an open application in a phase
 // and stage, e.g. 学院审核(未审核); the read model's rows use it too.
+// DistinctFrom names the earlier stage whose approver may not approve stage ("" when any may).
+func (d Definition) DistinctFrom(stage string) string {
+	_, r, ok := d.review(stage)
+	if !ok {
+		return ""
+	}
+	return r.DistinctFrom
+}
+
 func (d Definition) PendingStep(phase, stage string) string {
 	if _, r, ok := d.review(stage); ok {
 		return r.Label + "(未审核)"

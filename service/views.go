@@ -65,6 +65,8 @@ type ApplicationDetail struct {
 	Applicant *Applicant `json:"applicant,omitempty"`
 	// Changes are what differs from the submission before the latest, for a resubmission.
 	Changes []Change `json:"changes"`
+	// DecideBlocked says why a reviewer of the awaited role is not offered 审核.
+	DecideBlocked string `json:"decideBlocked,omitempty"`
 }
 
 // Applicant is the applicant's profile as reviewers see it beside the application.
@@ -154,8 +156,24 @@ func (s *Service) detail(ctx context.Context, who Caller, id int64, app *storage
 	return &ApplicationDetail{
 		Application: app, Funding: app.Funding, LanguageScores: scores, Awards: awards, Requirements: byReq, OtherFiles: others,
 		Timeline: timeline, PendingStep: s.pendingStep(app), Actions: labelled, TemporalURL: s.temporalURL(app.ID),
-		Applicant: applicant, Changes: changes,
+		Applicant: applicant, Changes: changes, DecideBlocked: decideBlocked(who, app, view, actions),
 	}, nil
+}
+
+// decideBlocked explains a page without a decision form to a reviewer of the awaited role.
+func decideBlocked(who Caller, app *storage.Application, view *workflows.View, actions []process.Action) string {
+	if app.ClosedAt != nil || string(who.Role()) != app.AwaitingRole || slices.Contains(actions, process.ActionDecide) {
+		return ""
+	}
+	switch {
+	case view == nil:
+		return "暂时无法读取该申请的审核状态，请稍后刷新"
+	case slices.Contains(view.DecideExcluded, who.ID):
+		return sameReviewer
+	case who.Role() == process.RoleCollegeReviewer && who.College() != app.CollegeCode:
+		return "只能审核本学院学生的申请"
+	}
+	return ""
 }
 
 func (s *Service) applicant(ctx context.Context, studentID int64) (*Applicant, error) {
@@ -412,7 +430,12 @@ type QueueRow struct {
 	Application  ApplicationSummary `json:"application"`
 	WaitingHours int                `json:"waitingHours"`
 	PendingStep  string             `json:"pendingStep"`
+	// Blocked says why the caller may not decide this one although it waits for their role.
+	Blocked string `json:"blocked,omitempty"`
 }
+
+// sameReviewer is why a second review is not offered to its first reviewer.
+const sameReviewer = "初审与复审须由不同的人完成：您已完成本申请的初审，请由另一位审核员复审"
 
 // ReviewQueue lists what awaits the caller's role, oldest first, within scope.
 func (s *Service) ReviewQueue(ctx context.Context, who Caller, in ListFilter) (*Page[QueueRow], error) {
@@ -435,9 +458,25 @@ func (s *Service) ReviewQueue(ctx context.Context, who Caller, in ListFilter) (*
 	}
 	now := time.Now()
 	rows := make([]QueueRow, len(list.Items))
+	// Second reviews this reviewer did the first of: listed, but not offered (the workflow would refuse).
+	firstStages := map[string][]int64{}
 	for i := range list.Items {
 		app := &list.Items[i]
 		rows[i] = QueueRow{No: offset + i + 1, Application: summaryOf(app), WaitingHours: int(now.Sub(app.StageEnteredAt).Hours()), PendingStep: s.pendingStep(app)}
+		if first := s.Process.DistinctFrom(app.Stage); first != "" && who.Role() != process.RoleAdmin {
+			firstStages[first] = append(firstStages[first], app.ID)
+		}
+	}
+	for stage, ids := range firstStages {
+		approvers, err := s.Store.Approvers(ctx, ids, stage)
+		if err != nil {
+			return nil, err
+		}
+		for i := range rows {
+			if id := rows[i].Application.ID; approvers[id] == who.ID && slices.Contains(ids, id) {
+				rows[i].Blocked = sameReviewer
+			}
+		}
 	}
 	return &Page[QueueRow]{Items: rows, Total: list.Total, Page: pageNo, PageSize: limit}, nil
 }

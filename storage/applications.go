@@ -486,3 +486,20 @@ type ApplicationSummaryRef struct {
 	ProjectID   int64  `db:"project_id" json:"projectId"`
 	ProjectName string `db:"project_name" json:"projectName"`
 }
+
+// Approvers finds, for each application, who approved its latest decision at a stage: the
+// first reviewer that a second review must not be.
+func (s *Store) Approvers(ctx context.Context, applicationIDs []int64, stage string) (map[int64]int64, error) {
+	var rows []struct {
+		ApplicationID int64 `db:"application_id"`
+		ActorID       int64 `db:"actor_id"`
+	}
+	err := s.DB.SelectContext(ctx, &rows, `SELECT DISTINCT ON (application_id) application_id, coalesce(actor_id, 0) AS actor_id
+		FROM timeline_events WHERE application_id = ANY($1) AND kind = 'decided' AND detail->>'stage' = $2 AND detail->>'decision' = 'approve'
+		ORDER BY application_id, seq DESC`, pq.Int64Array(applicationIDs), stage)
+	out := make(map[int64]int64, len(rows))
+	for _, r := range rows {
+		out[r.ApplicationID] = r.ActorID
+	}
+	return out, err
+}

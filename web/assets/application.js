@@ -128,6 +128,7 @@ export async function detailPage(state, id) {
     studentTools.length || a.snapshotSha256 ? h('div', { class: 'actions' }, studentTools,
       a.snapshotSha256 ? h('a', { class: 'button secondary', href: '#/applications/' + id + '/print' }, '打印申请表') : '') : '',
     actions.includes('decide') ? decisionForm(id, a) : '',
+    d.decideBlocked ? h('p', { class: 'notice warn', role: 'note' }, d.decideBlocked) : '',
     state.me.role === 'admin' && d.temporalUrl ? h('p', {}, h('a', { href: d.temporalUrl, target: '_blank', rel: 'noopener' }, '在 Temporal UI 中查看工作流')) : '',
     blocks);
 }

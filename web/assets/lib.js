@@ -34,7 +34,26 @@ export class ApiError extends Error {
 }
 
 // api calls the JSON API with the session cookie and the CSRF token.
+// The button that was clicked last, and when: a change it starts keeps it disabled until the
+// answer comes, so that a second click cannot send the change twice.
+let lastClick = { button: null, at: 0 };
+document.addEventListener('click', (ev) => {
+  const button = ev.target.closest && ev.target.closest('button, [type=submit]');
+  if (button) lastClick = { button, at: Date.now() };
+}, true);
+
 export async function api(method, path, body) {
+  if (method !== 'GET' && lastClick.button && Date.now() - lastClick.at < 1000 && !lastClick.button.disabled) {
+    const button = lastClick.button;
+    lastClick = { button: null, at: 0 };
+    button.disabled = true;
+    button.setAttribute('aria-busy', 'true');
+    try { return await request(method, path, body); } finally { button.disabled = false; button.removeAttribute('aria-busy'); }
+  }
+  return request(method, path, body);
+}
+
+async function request(method, path, body) {
   const opts = { method, headers: { Accept: 'application/json' }, credentials: 'same-origin' };
   if (method !== 'GET') opts.headers['X-CSRF-Token'] = cookie('outbound_csrf');
   if (body instanceof FormData) opts.body = body;

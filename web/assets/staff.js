@@ -41,13 +41,15 @@ export async function queuePage(state) {
   const checks = new Map();
   const selectAll = h('input', { type: 'checkbox', 'aria-label': '全选', onchange: () => checks.forEach((c) => { c.checked = selectAll.checked; }) });
   const rows = table([
-    { label: '选择', value: (r) => { const c = h('input', { type: 'checkbox', 'aria-label': '选择' }); checks.set(r.application.id, c); return c; } },
+    { label: '选择', value: (r) => { if (r.blocked) return ''; const c = h('input', { type: 'checkbox', 'aria-label': '选择' }); checks.set(r.application.id, c); return c; } },
     { label: '系统编号', value: (r) => r.application.systemNo },
     { label: '学生姓名', value: (r) => h('a', { href: '#/applications/' + r.application.id }, r.application.nameCn) },
     { label: '所在院系', value: (r) => r.application.collegeName }, { label: '项目名称', value: (r) => r.application.projectName },
     { label: '项目年度', value: (r) => r.application.projectYear }, { label: '当前环节', value: (r) => r.pendingStep },
     { label: '等待', value: (r) => h('span', { class: r.application.overdue ? 'bad' : '' }, r.waitingHours + ' 小时', r.application.overdue ? '（已超期）' : '') },
-    { label: '操作', value: (r) => h('a', { href: '#/applications/' + r.application.id }, '审核') },
+    { label: '操作', value: (r) => r.blocked
+      ? h('span', {}, h('a', { href: '#/applications/' + r.application.id }, '查看'), h('span', { class: 'muted small-note', title: r.blocked }, '（已由您初审，需另一位审核员复审）'))
+      : h('a', { href: '#/applications/' + r.application.id }, '审核') },
   ], data.items, '没有待审核的申请');
   const batch = h('button', { type: 'button', class: 'primary', onclick: async () => {
     const ids = [...checks].filter(([, c]) => c.checked).map(([id]) => id);
