@@ -21,7 +21,7 @@ var BasicInfoRequired = []Field{
 	{"nameCn", "姓名(中文)"}, {"studentNo", "学号"}, {"idCardNo", "身份证号"}, {"gender", "性别"},
 	{"politicalStatus", "政治面貌"}, {"hukouLocation", "户口所在地"}, {"birthDate", "出生日期"},
 	{"ethnicity", "民族"}, {"major", "专业"}, {"cohort", "所属类别"}, {"degreeLevel", "在读学历"},
-	{"grade", "当前年级"}, {"schoolingLength", "学制"}, {"phone", "手机号"}, {"email", "电子邮箱"},
+	{"grade", "当前年级"}, {"schoolingLength", "学制"}, {"phone", "手机号码"}, {"email", "电子邮件"},
 	{"emergencyName", "紧急联系人姓名"}, {"emergencyPhone", "紧急联系人手机号"},
 	{"supervisorName", "导师姓名"}, {"supervisorPhone", "导师联系电话"},
 }

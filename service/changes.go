@@ -21,7 +21,7 @@ var changeLabels = map[string]map[string]string{
 	"basicInfo": {"nameCn": "姓名", "studentNo": "学号", "idCardNo": "身份证号", "gender": "性别", "politicalStatus": "政治面貌",
 		"hukouLocation": "户口所在地", "birthDate": "出生日期", "ethnicity": "民族", "passportNo": "护照号", "major": "专业",
 		"cohort": "所属届别", "degreeLevel": "在读学历", "grade": "当前年级", "schoolingLength": "学制", "phone": "手机",
-		"email": "电子邮箱", "emergencyName": "紧急联系人姓名", "emergencyPhone": "紧急联系人电话", "familyAddress": "家庭地址",
+		"email": "电子邮件", "emergencyName": "紧急联系人姓名", "emergencyPhone": "紧急联系人电话", "familyAddress": "家庭地址",
 		"supervisorName": "导师姓名", "supervisorPhone": "导师联系电话"},
 	"applyInfo": {"departureDate": "出国(境)时间", "returnDate": "回国(入境)时间", "gpa": "GPA", "weightedAverage": "加权平均分"},
 }

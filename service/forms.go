@@ -53,7 +53,7 @@ func (in *BasicInfo) validate() error {
 		f.add("supervisorPhone", "导师联系电话格式不正确")
 	}
 	if b.Email != "" && !validEmail(b.Email) {
-		f.add("email", "电子邮箱格式不正确")
+		f.add("email", "电子邮件格式不正确")
 	}
 	return f.err()
 }

@@ -19,7 +19,7 @@ export function basicRows(a, idCard = masked(a.idCardNo)) {
     ['姓名', a.nameCn], ['学号', a.studentNo], ['身份证号', idCard], ['性别', a.gender], ['政治面貌', a.politicalStatus],
     ['户口所在地', a.hukouLocation], ['出生日期', a.birthDate], ['民族', a.ethnicity], ['护照号', a.passportNo],
     ['院系', a.collegeName], ['专业', a.major], ['是否为研究生', a.isPostgraduate ? '是' : '否'], ['所属届别', a.cohort],
-    ['在读学历', a.degreeLevel], ['当前年级', a.grade], ['学制', a.schoolingLength], ['手机', a.phone], ['电子邮箱', a.email],
+    ['在读学历', a.degreeLevel], ['当前年级', a.grade], ['学制', a.schoolingLength], ['手机号码', a.phone], ['电子邮件', a.email],
     ['紧急联系人姓名', a.emergencyName], ['紧急联系人电话', a.emergencyPhone], ['家庭地址', a.familyAddress],
     ['导师姓名', a.supervisorName], ['导师联系电话', a.supervisorPhone],
   ];

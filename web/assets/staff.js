@@ -8,6 +8,20 @@ function query() {
 }
 
 
+// searchForm is the search box of a list: the words, any extra filters, then 查询.
+function searchForm(base, q, placeholder, extra = []) {
+  const form = h('form', { class: 'filters', role: 'search' },
+    h('label', { class: 'field' }, h('span', { class: 'label' }, '搜索'), h('input', { name: 'q', value: q.get('q') || '', placeholder })),
+    extra, h('button', { class: 'primary', type: 'submit' }, '查询'));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const p = new URLSearchParams();
+    for (const [k, v] of Object.entries(formValues(form))) if (v) p.set(k, String(v).trim());
+    location.hash = base + '?' + p;
+  });
+  return form;
+}
+
 function filterForm(base, q, extra = []) {
   const form = h('form', { class: 'filters' },
     h('label', { class: 'field' }, h('span', { class: 'label' }, '项目年度'), h('input', { name: 'year', type: 'number', value: q.get('year') || '' })),
@@ -123,6 +137,7 @@ export async function projectsAdminPage() {
     location.hash = '#/admin/projects?r=' + Date.now();
   };
   return h('section', {}, h('h1', {}, '项目管理'),
+    searchForm('#/admin/projects', q, '项目名称、编号、院校、国家'),
     h('div', { class: 'actions left' }, h('a', { class: 'button primary', href: '#/admin/projects/new' }, '新建项目')),
     table([
       { label: '项目名称', value: (r) => h('a', { href: '#/admin/projects/' + r.project.id }, r.project.name) },
@@ -225,6 +240,8 @@ export async function accountsPage() {
       } }, '重置')]);
   };
   return h('section', {}, h('h1', {}, '账号管理'),
+    searchForm('#/admin/accounts', q, '学号/工号或姓名', [h('label', { class: 'field' }, h('span', { class: 'label' }, '角色'),
+      h('select', { name: 'role' }, h('option', { value: '' }, '全部'), rules.roles.map((r) => h('option', { value: r.code, selected: q.get('role') === r.code }, r.label))))]),
     h('div', { class: 'actions left' }, h('button', { type: 'button', class: 'primary', onclick: () => edit() }, '新建账号')),
     table([{ label: '用户名', value: (a) => a.username }, { label: '姓名', value: (a) => a.displayName }, { label: '角色', value: (a) => roleNames[a.role] },
       { label: '学院', value: (a) => a.collegeName || '' }, { label: '状态', value: (a) => a.disabled ? '已停用' : '正常' },
@@ -232,14 +249,43 @@ export async function accountsPage() {
         h('button', { type: 'button', class: 'link', onclick: () => reset(a) }, '重置密码')) }], data.items));
 }
 
+// The audit log in words: what was done, to what, and each field as it was and as it became.
+const auditActions = {
+  'account.create': '新建账号', 'account.update': '修改账号', 'account.reset_password': '重置密码', 'account.change_password': '修改本人密码',
+  'application.decide': '审核', 'college.save': '保存学院', 'college.import': '导入学院', 'roster.import': '导入名单',
+  'project.create': '新建项目', 'project.update': '修改项目', 'project.copy': '复制项目', 'project.publish': '发布项目', 'project.unpublish': '取消发布项目',
+};
+const auditTargets = { account: '账号', application: '申请', project: '项目', college: '学院', roster: '名单' };
+const auditFields = {
+  displayName: '姓名', role: '角色', college: '学院', disabled: '停用', email: '电子邮件', username: '用户名', decision: '审核结果', opinion: '审核意见',
+  stage: '环节', name: '名称', code: '编号', year: '年度', published: '已发布', quota: '推荐名额', from: '复制自', create: '新建', update: '更新',
+  unchanged: '未变', disable: '停用', invalid: '有误', kind: '事件', step: '进度', actor: '操作人', detail: '详情',
+};
+function auditValue(v) {
+  if (v === null || v === undefined || v === '') return '—';
+  if (typeof v === 'boolean') return v ? '是' : '否';
+  if (typeof v === 'object') return JSON.stringify(v);
+  return roleNames[v] || String(v);
+}
+function auditChanges(e) {
+  const before = e.before && typeof e.before === 'object' ? e.before : {};
+  const after = e.after && typeof e.after === 'object' ? e.after : {};
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+  if (!keys.length) return h('span', { class: 'muted' }, '—');
+  return h('table', { class: 'changes' }, h('tbody', {}, keys.map((k) =>
+    h('tr', {}, h('th', {}, auditFields[k] || k), h('td', {}, auditValue(before[k])), h('td', {}, '→ ', auditValue(after[k]))))));
+}
+
 export async function auditPage() {
   const q = query();
   const data = await api('GET', '/audit?pageSize=50&page=' + (q.get('page') || '1'));
   return h('section', {}, h('h1', {}, '审计日志'),
-    table([{ label: '时间', value: (e) => fmtTime(e.createdAt) }, { label: '操作人', value: (e) => e.actorName || '' },
-      { label: '操作', value: (e) => e.action }, { label: '对象', value: (e) => e.targetType + ' #' + e.targetId },
-      { label: '变更', value: (e) => h('details', {}, h('summary', {}, '查看'), h('pre', {}, '之前: ' + JSON.stringify(e.before, null, 1) + '\n之后: ' + JSON.stringify(e.after, null, 1))) },
-      { label: '来源地址', value: (e) => e.remoteAddr }], data.items),
+    table([{ label: '时间', value: (e) => fmtTime(e.createdAt) }, { label: '操作人', value: (e) => e.actorName || '系统' },
+      { label: '操作', value: (e) => auditActions[e.action] || (e.action.endsWith('.via_temporal') ? '经 Temporal 操作' : e.action) },
+      { label: '对象', value: (e) => (auditTargets[e.targetType] || e.targetType) + ' ' + e.targetId },
+      { label: '变更（之前 → 之后）', value: auditChanges },
+      { label: '来源地址', value: (e) => e.remoteAddr }], data.items, '暂无记录'),
     pager(data, (n) => '#/admin/audit?page=' + n));
 }
 

@@ -243,7 +243,7 @@ const basicSpecs = [
   { name: 'cohort', label: '所属类别', required: true, hint: '入学年份，如 2021' },
   { name: 'degreeLevel', label: '在读学历', type: 'select', options: () => rules.degreeLevels, required: true },
   { name: 'grade', label: '当前年级', required: true }, { name: 'schoolingLength', label: '学制', required: true },
-  { name: 'phone', label: '手机号', type: 'tel', required: true }, { name: 'email', label: '电子邮箱', type: 'email', required: true },
+  { name: 'phone', label: '手机号码', type: 'tel', required: true }, { name: 'email', label: '电子邮件', type: 'email', required: true },
   { name: 'emergencyName', label: '紧急联系人姓名', required: true }, { name: 'emergencyPhone', label: '紧急联系人手机号', type: 'tel', required: true },
   { name: 'familyAddress', label: '家庭地址' },
   { name: 'supervisorName', label: '导师姓名', required: true, hint: '本科生暂无导师可填写辅导员姓名' }, { name: 'supervisorPhone', label: '导师联系电话', required: true },
