@@ -10,11 +10,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/bcrypt"
@@ -601,4 +603,88 @@ func evalString(t *testing.T, b *browser, expr string) string {
 	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](expr))
 	require.NoError(t, err)
 	return v
+}
+
+// TestBrowserEveryPage opens every page of every role at 1366 and 375 px and keeps a screenshot of
+// each under test-artifacts/screenshots/pages/: the page renders with no script error, a title of
+// its own, its content within the first screen and nothing wider than the screen.
+func TestBrowserEveryPage(t *testing.T) {
+	project := newProject(t, projectSpec{})
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, project)
+	require.Equal(t, 201, s.call("POST", pathf("/applications/%d/awards", d.id), map[string]any{"name": "国家奖学金", "level": "国家级", "awardedOn": "2024-10-01", "issuer": "教育部"}).status)
+	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/submit", d.id), nil).status)
+	other := newProject(t, projectSpec{})
+	app := fmt.Sprint(d.id)
+	pages := []struct{ user, hash string }{
+		{s.call("GET", "/me", nil).str("username"), "#/applications"},
+		{"", "#/applications/" + app},
+		{"", "#/applications/" + app + "/edit"},
+		{"", "#/applications/" + app + "/print"},
+		{"", "#/projects"},
+		{"", fmt.Sprintf("#/projects/%d", other)},
+		{"", "#/profile"},
+		{"", "#/notifications"},
+		{"lit-reviewer", "#/reviews"},
+		{"", "#/list"},
+		{"", "#/applications/" + app},
+		{"", "#/notifications"},
+		{"jwc1", "#/dashboard"},
+		{"admin", "#/dashboard"},
+		{"", "#/reviews"},
+		{"", "#/list"},
+		{"", "#/admin/projects"},
+		{"", fmt.Sprintf("#/admin/projects/%d", project)},
+		{"", "#/admin/projects/new"},
+		{"", "#/admin/accounts"},
+		{"", "#/admin/roster"},
+		{"", "#/admin/colleges"},
+		{"", "#/admin/audit"},
+	}
+	dir := filepath.Join(screenshotDir, "pages")
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	for _, width := range []int64{1366, 375} {
+		b, done := newBrowser(t)
+		// Script errors and console errors of every page are collected for the checks below.
+		b.run(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: `
+				window.__errors = [];
+				window.addEventListener('error', (e) => window.__errors.push(String(e.message)));
+				window.addEventListener('unhandledrejection', (e) => window.__errors.push(String(e.reason && e.reason.message || e.reason)));
+				const logError = console.error; console.error = (...a) => { window.__errors.push(a.join(' ')); logError(...a); };`})
+			return err
+		}))
+		if width < 500 {
+			b.run(chromedp.EmulateViewport(width, 812, chromedp.EmulateMobile))
+		} else {
+			b.run(chromedp.EmulateViewport(width, 900))
+		}
+		user := ""
+		for i, p := range pages {
+			if p.user != "" {
+				if user != "" {
+					b.logout()
+				}
+				user = p.user
+				b.login(user)
+			}
+			b.open(p.hash)
+			b.run(chromedp.Sleep(300*time.Millisecond), chromedp.WaitNotPresent(chromedp.CSS(`body.busy`)), chromedp.WaitVisible(chromedp.CSS(`main h1`)),
+				chromedp.Sleep(300*time.Millisecond))
+			who := map[string]string{"lit-reviewer": "college", "jwc1": "academic", "admin": "admin"}[user]
+			if who == "" {
+				who = "student"
+			}
+			name := fmt.Sprintf("%d-%02d-%s-%s", width, i+1, who, strings.NewReplacer("#/", "", "/", "-").Replace(p.hash))
+			buf, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644))
+			require.Equal(t, "[]", evalString(t, b, `JSON.stringify(window.__errors)`), "%s at %d px: no script error", p.hash, width)
+			require.NotEqual(t, "外事综合服务系统", evalString(t, b, `document.title`), "%s: a title of its own", p.hash)
+			require.True(t, b.eval(`document.querySelector('main h1').getBoundingClientRect().top < window.innerHeight / 2`),
+				"%s at %d px: the content starts within the first screen", p.hash, width)
+			require.False(t, b.eval(`document.documentElement.scrollWidth > window.innerWidth + 1`), "%s at %d px: nothing wider than the screen", p.hash, width)
+		}
+		done()
+	}
 }

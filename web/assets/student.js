@@ -255,7 +255,13 @@ export async function wizardPage(_, id) {
   const d = await api('GET', '/applications/' + id);
   const a = d.application;
   if (a.stage !== 'draft') {
-    return h('section', {}, h('p', { class: 'notice warn' }, '当前状态（' + a.status + '）不能修改申请。'), h('a', { href: '#/applications/' + id }, '查看申请'));
+    // Not a dead end: what the student can do instead is said, with the way there.
+    const actions = d.actions.map((x) => x.action);
+    const how = actions.includes('withdraw') ? '申请正在审核中。如需修改，请先在“申请查看”中点击“撤回修改”，修改后重新提交。'
+      : a.closedAt ? '该申请已结束，不能再修改。' : '申请已通过本阶段审核，申请内容不能再修改。';
+    return h('section', {}, h('h1', {}, '申请修改'),
+      h('p', { class: 'notice warn' }, '当前状态（' + a.status + '）不能修改申请。' + how),
+      h('div', { class: 'actions left' }, h('a', { class: 'button primary', href: '#/applications/' + id }, '查看申请')));
   }
   const go = (n) => { location.hash = '#/applications/' + id + '/edit?step=' + n; };
   const steps = h('ol', { class: 'steps' }, ['基本信息', '申请信息', '附件信息'].map((t, i) =>
