@@ -688,3 +688,35 @@ func TestBrowserEveryPage(t *testing.T) {
 		done()
 	}
 }
+
+// TestBrowserTemporalUIDecodesForAdmins: in the Temporal UI, a workflow's input (the student's name
+// among it) is shown decoded to an administrator signed in to Outbound, whose browser sends the
+// codec endpoint its session; to anyone else it stays encrypted.
+func TestBrowserTemporalUIDecodesForAdmins(t *testing.T) {
+	s, app := submitted(t, "LIT", newProject(t, projectSpec{}))
+	name := s.call("GET", "/me", nil).str("displayName")
+	id := workflows.WorkflowID(app)
+	b, done := newBrowser(t)
+	defer done()
+	b.run(chromedp.EmulateViewport(1366, 900))
+
+	// The administrator's one-time setting in the UI's Data Encoder dialog: this endpoint, with
+	// cross-origin credentials, so that the browser sends the Outbound session along.
+	b.run(chromedp.Navigate(env.Stack.TemporalUIURL + "/namespaces/default/workflows"))
+	require.True(t, b.eval(fmt.Sprintf(`localStorage.setItem('endpoint', JSON.stringify(%q));
+		localStorage.setItem('includeCredentials', 'true'); localStorage.setItem('overrideRemoteCodecConfiguration', 'true'); true`,
+		env.URL+"/api/v1/temporal-codec")))
+	page := env.Stack.TemporalUIURL + "/namespaces/default/workflows/" + id
+
+	// Not signed in to Outbound: the codec endpoint refuses, the input stays encrypted.
+	b.run(chromedp.Navigate(page))
+	require.Eventually(t, func() bool { return b.eval(`document.body.innerText.includes('encryption-key-id')`) }, time.Minute, 300*time.Millisecond,
+		"the input is shown as it is stored: encrypted")
+	require.False(t, b.eval(fmt.Sprintf(`document.body.innerText.includes(%q)`, name)), "no name without an administrator's session")
+	b.shot("temporal-04-encrypted-for-others")
+
+	b.login("admin")
+	b.run(chromedp.Navigate(page))
+	b.text(name)
+	b.shot("temporal-03-decoded-for-admin")
+}
