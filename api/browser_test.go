@@ -529,7 +529,7 @@ func TestBrowserPrintsTheApplicationForm(t *testing.T) {
 	b.run(chromedp.Sleep(300 * time.Millisecond))
 	require.True(t, b.eval(`document.querySelector('.sheet .qr img').naturalWidth > 0`), "the QR code loads")
 	require.True(t, b.eval(`document.querySelector('.sheet img.photo').naturalWidth > 0`), "the photo loads")
-	require.Equal(t, 3, int(evalNumber(t, b, `document.querySelectorAll('.sign-box').length`)), "学院, 教务处 and 外事部门 sign")
+	require.Equal(t, 3, int(evalAs[float64](t, b, `document.querySelectorAll('.sign-box').length`)), "学院, 教务处 and 外事部门 sign")
 
 	pdf, err := chromedp.Run(b.ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFPrintBackground()))
 	require.NoError(t, err)
@@ -558,13 +558,6 @@ func TestBrowserPrintsTheApplicationForm(t *testing.T) {
 	require.False(t, b.eval(`document.documentElement.scrollWidth > window.innerWidth + 1`), "the print view fits 375 px")
 }
 
-func evalNumber(t *testing.T, b *browser, expr string) float64 {
-	t.Helper()
-	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](expr))
-	require.NoError(t, err)
-	return v
-}
-
 // TestBrowserStudentHome: a student's home shows where each open application is on the whole
 // journey, in words, and 下一步 with what is missing; the project list says who may apply.
 func TestBrowserStudentHome(t *testing.T) {
@@ -578,14 +571,14 @@ func TestBrowserStudentHome(t *testing.T) {
 	b.open("#/applications")
 	b.text("下一步：")
 	b.text("内容已齐全，可以提交")
-	require.Equal(t, "提交申请", evalString(t, b, `document.querySelector('ol.tracker li.current .step').textContent`))
-	require.Equal(t, "行前手续及回国手续申请 - 外事综合服务系统", evalString(t, b, `document.title`))
+	require.Equal(t, "提交申请", evalAs[string](t, b, `document.querySelector('ol.tracker li.current .step').textContent`))
+	require.Equal(t, "行前手续及回国手续申请 - 外事综合服务系统", evalAs[string](t, b, `document.title`))
 	b.shot("phone-11-home-draft")
 
 	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/submit", d.id), nil).status)
 	b.open("#/applications?r=1")
 	b.text("无需操作")
-	require.Equal(t, "学院审核", evalString(t, b, `document.querySelector('ol.tracker li.current .step').textContent`))
+	require.Equal(t, "学院审核", evalAs[string](t, b, `document.querySelector('ol.tracker li.current .step').textContent`))
 	require.True(t, b.eval(`document.querySelectorAll('ol.tracker li.done').length === 1`))
 	require.False(t, b.eval(`document.documentElement.scrollWidth > window.innerWidth + 1`), "the home fits 375 px")
 	require.True(t, b.eval(`[...document.querySelectorAll('ol.tracker .step')].every((e) => e.getClientRects().length === 1)`),
@@ -598,9 +591,10 @@ func TestBrowserStudentHome(t *testing.T) {
 	b.shot("phone-13-projects-eligibility")
 }
 
-func evalString(t *testing.T, b *browser, expr string) string {
+// evalAs evaluates an expression in the page and reads its value as T.
+func evalAs[T any](t *testing.T, b *browser, expr string) T {
 	t.Helper()
-	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](expr))
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](expr))
 	require.NoError(t, err)
 	return v
 }
@@ -679,8 +673,8 @@ func TestBrowserEveryPage(t *testing.T) {
 			buf, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
 			require.NoError(t, err)
 			require.NoError(t, os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644))
-			require.Equal(t, "[]", evalString(t, b, `JSON.stringify(window.__errors)`), "%s at %d px: no script error", p.hash, width)
-			require.NotEqual(t, "外事综合服务系统", evalString(t, b, `document.title`), "%s: a title of its own", p.hash)
+			require.Equal(t, "[]", evalAs[string](t, b, `JSON.stringify(window.__errors)`), "%s at %d px: no script error", p.hash, width)
+			require.NotEqual(t, "外事综合服务系统", evalAs[string](t, b, `document.title`), "%s: a title of its own", p.hash)
 			require.True(t, b.eval(`document.querySelector('main h1').getBoundingClientRect().top < window.innerHeight / 2`),
 				"%s at %d px: the content starts within the first screen", p.hash, width)
 			require.False(t, b.eval(`document.documentElement.scrollWidth > window.innerWidth + 1`), "%s at %d px: nothing wider than the screen", p.hash, width)

@@ -197,7 +197,6 @@ func (s *Service) changes(ctx context.Context, id int64) ([]Change, error) {
 	return changesBetween(snaps[1], snaps[0])
 }
 
-// ApplicantPhoto is the photo of an application's student, for whoever may see the application.
 // NextStep is what an application waits for, in words, and what the student still has to add.
 type NextStep struct {
 	// Student: the student is the one to act now.
@@ -240,6 +239,7 @@ func (s *Service) ApplicationQR(ctx context.Context, who Caller, id int64) ([]by
 	return qrcode.Encode(s.Config.ApplicationURL(id), qrcode.Medium, 256)
 }
 
+// ApplicantPhoto is the photo of an application's student, for whoever may see the application.
 func (s *Service) ApplicantPhoto(ctx context.Context, who Caller, id int64) (*storage.Attachment, error) {
 	app, err := s.Application(ctx, who, id)
 	if err != nil {
