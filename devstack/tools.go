@@ -80,8 +80,7 @@ func (t tool) ensure(ctx context.Context, progress io.Writer) (string, error) {
 	}
 	fmt.Fprintf(progress, "building %s %s once (a few minutes on a fresh machine; cached in %s)\n", t.name, t.version, dir)
 	start := time.Now()
-	// No debug information: these binaries are run, not debugged, and linking is most of their build.
-	cmd := exec.CommandContext(ctx, goBin, "install", "-ldflags=-s -w", t.pkg+"@"+t.version)
+	cmd := exec.CommandContext(ctx, goBin, "install", t.pkg+"@"+t.version)
 	cmd.Env = append(os.Environ(), "GOBIN="+tmp, "GOFLAGS=-mod=mod", "CGO_ENABLED=0")
 	var out strings.Builder
 	cmd.Stdout = &out
