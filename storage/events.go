@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"golang.org/x/sync/errgroup"
 )
 
 // Projection is where the workflow says an application is after an event.
@@ -216,26 +217,24 @@ type SubmissionFacts struct {
 
 // SubmissionFacts loads an application with what its checks need.
 func (s *Store) SubmissionFacts(ctx context.Context, applicationID int64) (*SubmissionFacts, error) {
-	app, err := s.ApplicationByID(ctx, applicationID)
-	if err != nil {
+	// Independent reads at once, in two rounds: a submission waits on their round trips.
+	f := &SubmissionFacts{}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { f.Application, err = s.ApplicationByID(gctx, applicationID); return err })
+	g.Go(func() (err error) { f.LanguageScores, err = s.LanguageScores(gctx, applicationID); return err })
+	g.Go(func() (err error) { f.Awards, err = s.Awards(gctx, applicationID); return err })
+	g.Go(func() (err error) { f.Attachments, err = s.Attachments(gctx, applicationID); return err })
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	f := &SubmissionFacts{Application: app}
-	if f.Project, err = s.ProjectByID(ctx, app.ProjectID); err != nil {
-		return nil, err
-	}
-	if f.LanguageScores, err = s.LanguageScores(ctx, applicationID); err != nil {
-		return nil, err
-	}
-	if f.Awards, err = s.Awards(ctx, applicationID); err != nil {
-		return nil, err
-	}
-	if f.Attachments, err = s.Attachments(ctx, applicationID); err != nil {
-		return nil, err
-	}
-	err = s.DB.GetContext(ctx, &f.OtherOpenExists, `SELECT EXISTS (SELECT 1 FROM applications WHERE student_id = $1 AND id <> $2 AND closed_at IS NULL)`,
-		app.StudentID, applicationID)
-	return f, err
+	app := f.Application
+	g, gctx = errgroup.WithContext(ctx)
+	g.Go(func() (err error) { f.Project, err = s.ProjectByID(gctx, app.ProjectID); return err })
+	g.Go(func() error {
+		return s.DB.GetContext(gctx, &f.OtherOpenExists, `SELECT EXISTS (SELECT 1 FROM applications WHERE student_id = $1 AND id <> $2 AND closed_at IS NULL)`,
+			app.StudentID, applicationID)
+	})
+	return f, g.Wait()
 }
 
 // Snapshot is what was submitted at an event.
