@@ -1,5 +1,5 @@
 // 申请查看: the manual's sections, the actions of the student, and the reviewer's decision.
-import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, rules, confirmDialog } from './lib.js';
+import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, fmtDate, rules, confirmDialog } from './lib.js';
 import { attachmentTable, fileLinks, uploadButton, message, giveUp } from './widgets.js';
 
 const reviewLabels = { approve: '通过', return: '退回', reject: '不通过' };
@@ -17,7 +17,7 @@ function masked(value) {
 export function basicRows(a, idCard = masked(a.idCardNo)) {
   return [
     ['姓名', a.nameCn], ['学号', a.studentNo], ['身份证号', idCard], ['性别', a.gender], ['政治面貌', a.politicalStatus],
-    ['户口所在地', a.hukouLocation], ['出生日期', a.birthDate], ['民族', a.ethnicity], ['护照号', a.passportNo],
+    ['户口所在地', a.hukouLocation], ['出生日期', fmtDate(a.birthDate)], ['民族', a.ethnicity], ['护照号', a.passportNo],
     ['院系', a.collegeName], ['专业', a.major], ['是否为研究生', a.isPostgraduate ? '是' : '否'], ['所属届别', a.cohort],
     ['在读学历', a.degreeLevel], ['当前年级', a.grade], ['学制', a.schoolingLength], ['手机号码', a.phone], ['电子邮件', a.email],
     ['紧急联系人姓名', a.emergencyName], ['紧急联系人电话', a.emergencyPhone], ['家庭地址', a.familyAddress],
@@ -28,7 +28,7 @@ export function basicRows(a, idCard = masked(a.idCardNo)) {
 export function detailRows(a) {
   return [
     ['项目名称', a.projectName], ['项目编号', a.projectCode], ['项目年度', a.projectYear], ['项目类别', a.projectCategory],
-    ['出国(境)时间', a.departureDate], ['回国(入境)时间', a.returnDate], ['GPA', a.gpa], ['加权平均分', a.weightedAverage],
+    ['出国(境)时间', fmtDate(a.departureDate)], ['回国(入境)时间', fmtDate(a.returnDate)], ['GPA', a.gpa], ['加权平均分', a.weightedAverage],
     ['提交时间', fmtTime(a.submittedAt)], ['申报须知', '已阅读并接受（' + a.noticeVersion + '，' + fmtTime(a.noticeAcceptedAt) + '）'],
     ['提交内容指纹(SHA-256)', a.snapshotSha256 || '—'],
   ];
