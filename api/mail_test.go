@@ -74,3 +74,36 @@ func TestNotificationsAreEmailed(t *testing.T) {
 	require.Zero(t, untaken, "every notification was taken by the mailer")
 	require.True(t, strings.HasPrefix(got[0].MessageID, "notification-"), got[0].MessageID)
 }
+
+// What comes for one person between two runs of the mailer goes in one e-mail: at a deadline a
+// reviewer gets one e-mail listing the applications, not one each.
+func TestNotificationsAreGatheredPerPerson(t *testing.T) {
+	ctx := context.Background()
+	admin := login(t, "admin")
+	n := time.Now().UnixNano() % 1e9
+	code := fmt.Sprintf("G%d", n)
+	require.Equal(t, 201, admin.call("POST", "/colleges", map[string]any{"code": code, "name": "汇总测试学院" + code}).status)
+	reviewerMail := fmt.Sprintf("gather%d@example.edu.cn", n)
+	r := admin.call("POST", "/accounts", map[string]any{"username": fmt.Sprintf("grev%d", n), "displayName": "汇总审核员",
+		"role": "college_reviewer", "collegeCode": code, "password": "Secret-2026", "email": reviewerMail})
+	require.Equal(t, 201, r.status, string(r.body))
+
+	project := newProject(t, projectSpec{})
+	var apps []int64
+	for range 2 {
+		s := newStudent(t, code)
+		d := newDraft(t, s, project)
+		require.Equal(t, 200, s.call("POST", pathf("/applications/%d/submit", d.id), nil).status)
+		apps = append(apps, d.id)
+	}
+	require.NoError(t, env.SendMailNow(ctx))
+	got, err := env.WaitForMail(ctx, reviewerMail, 1)
+	require.NoError(t, err)
+	require.Len(t, got, 1, "one e-mail for both")
+	require.Equal(t, "【外事综合服务系统】您有2条新通知", got[0].Subject)
+	text, err := env.MailText(ctx, got[0].ID)
+	require.NoError(t, err)
+	for _, id := range apps {
+		require.Contains(t, text, pathf("/#/applications/%d", id), "each application with its link")
+	}
+}

@@ -63,6 +63,8 @@ func Start(opts Options) (*Env, error) {
 	cfg.DataDir = dir
 	// Tests sign in far more often than a person would.
 	cfg.Auth.LoginPerMinute = 100000
+	// The mailer sends when a test wakes it (SendMailNow), so that what one run gathers is known.
+	cfg.Mail.Every = time.Hour
 	// Every test runs with the workflows' payloads encrypted, as production does; only histories
 	// being recorded for the replay tests stay in clear, so that they replay without a key.
 	if os.Getenv("OUTBOUND_RECORD_HISTORIES") == "" {
