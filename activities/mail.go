@@ -22,8 +22,8 @@ func (a *Activities) SendMail(ctx context.Context) (int, error) {
 	if err != nil || a.Mail == nil {
 		return 0, err
 	}
+	// One letter per person, in the order their first notification came.
 	var letters []mailer.Letter
-	var ids [][]int64
 	at := map[int64]int{}
 	for _, m := range mails {
 		if m.To == "" {
@@ -34,16 +34,14 @@ func (a *Activities) SendMail(ctx context.Context) (int, error) {
 			i = len(letters)
 			at[m.AccountID] = i
 			letters = append(letters, mailer.Letter{To: m.To, Name: m.Name})
-			ids = append(ids, nil)
 		}
 		letters[i].Notices = append(letters[i].Notices, mailer.Notice{ID: m.NotificationID, Title: m.Title, Body: m.Body,
 			ProjectName: m.ProjectName, ApplicationID: m.ApplicationID})
-		ids[i] = append(ids[i], m.NotificationID)
 	}
 	sent := 0
 	var unsent []int64
 	var lastErr error
-	for i, l := range letters {
+	for _, l := range letters {
 		err := a.Mail.Send(ctx, l)
 		switch {
 		case err == nil:
@@ -51,7 +49,10 @@ func (a *Activities) SendMail(ctx context.Context) (int, error) {
 		case errors.Is(err, mailer.ErrRefused):
 			activity.GetLogger(ctx).Warn("e-mail refused; the notifications stay in the system only", "to", l.To, "error", err)
 		default:
-			unsent, lastErr = append(unsent, ids[i]...), err
+			lastErr = err
+			for _, n := range l.Notices {
+				unsent = append(unsent, n.ID)
+			}
 		}
 	}
 	if len(unsent) > 0 {
