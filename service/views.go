@@ -473,7 +473,7 @@ func (s *Service) ReviewQueue(ctx context.Context, who Caller, in ListFilter) (*
 			return nil, err
 		}
 		for i := range rows {
-			if id := rows[i].Application.ID; approvers[id] == who.ID && slices.Contains(ids, id) {
+			if approvers[rows[i].Application.ID] == who.ID {
 				rows[i].Blocked = sameReviewer
 			}
 		}
