@@ -84,6 +84,7 @@ var accessRules = map[string]string{
 	"GET /audit":                                    "admin",
 	"POST /temporal-codec/:op":                      "admin",
 	"GET /notifications":                            "all",
+	"GET /notifications/unread":                     "all",
 	"POST /notifications/:nid/read":                 "all",
 }
 

@@ -273,6 +273,10 @@ func (s *Server) listNotifications(c *gin.Context) (any, error) {
 	return s.Service.Notifications(c.Request.Context(), caller(c))
 }
 
+func (s *Server) unreadCount(c *gin.Context) (any, error) {
+	return s.Service.UnreadCount(c.Request.Context(), caller(c))
+}
+
 func (s *Server) readNotification(c *gin.Context) (any, error) {
 	id, err := pathID(c, "nid")
 	if err != nil {

@@ -135,7 +135,10 @@ func TestSubmitWithdrawResubmitSupplementAndReview(t *testing.T) {
 	n := s.call("GET", "/notifications", nil)
 	require.Equal(t, 200, n.status)
 	require.Equal(t, "学院审核通过", n.str("items.0.title"))
+	unread := s.call("GET", "/notifications/unread", nil).num("unread")
+	require.Equal(t, n.num("unread"), unread, "the header's count is the list's")
 	require.Equal(t, 204, s.call("POST", pathf("/notifications/%d/read", n.num("items.0.id")), nil).status)
+	require.Equal(t, unread-1, s.call("GET", "/notifications/unread", nil).num("unread"))
 
 	// My applications: the manual's columns, with the allowed actions per row.
 	l := s.call("GET", "/applications", nil)

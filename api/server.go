@@ -183,6 +183,7 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/temporal-codec/:op", roles: admins, handler: s.temporalCodec, readOnly: true},
 		{method: "GET", path: "/audit", roles: admins, handler: ok(s.auditLog)},
 		{method: "GET", path: "/notifications", roles: anyone, handler: ok(s.listNotifications)},
+		{method: "GET", path: "/notifications/unread", roles: anyone, handler: ok(s.unreadCount)},
 		{method: "POST", path: "/notifications/:nid/read", roles: anyone, handler: noContent(s.readNotification)},
 	}
 }

@@ -414,13 +414,18 @@ func (s *Service) Notifications(ctx context.Context, who Caller) (*Notifications
 	if err != nil {
 		return nil, err
 	}
-	out := &Notifications{Items: items}
-	for _, n := range items {
-		if n.ReadAt == nil {
-			out.Unread++
-		}
-	}
-	return out, nil
+	unread, err := s.Store.UnreadNotifications(ctx, who.ID)
+	return &Notifications{Items: items, Unread: unread}, err
+}
+
+// Unread is what the header shows on every page: the count alone, not the list.
+type Unread struct {
+	Unread int `json:"unread"`
+}
+
+func (s *Service) UnreadCount(ctx context.Context, who Caller) (*Unread, error) {
+	n, err := s.Store.UnreadNotifications(ctx, who.ID)
+	return &Unread{Unread: n}, err
 }
 
 // ReadNotification marks one of the caller's notifications read.

@@ -24,6 +24,13 @@ func (s *Store) Notifications(ctx context.Context, accountID int64, limit int) (
 	return out, err
 }
 
+// UnreadNotifications counts an account's unread notifications.
+func (s *Store) UnreadNotifications(ctx context.Context, accountID int64) (int, error) {
+	var n int
+	err := s.DB.GetContext(ctx, &n, `SELECT count(*) FROM notifications WHERE account_id = $1 AND read_at IS NULL`, accountID)
+	return n, err
+}
+
 // MarkNotificationRead marks one of the account's notifications read.
 func (s *Store) MarkNotificationRead(ctx context.Context, accountID, id int64) error {
 	res, err := s.DB.ExecContext(ctx, `UPDATE notifications SET read_at = coalesce(read_at, now()) WHERE id = $1 AND account_id = $2`, id, accountID)

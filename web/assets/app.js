@@ -134,7 +134,7 @@ export async function render() {
   // A thin bar at the top while the page loads; the unread count of the header comes with it.
   document.body.classList.add('busy');
   const hasInbox = (menus[state.me.role] || []).some(([href]) => href === '#/notifications');
-  const unread = hasInbox ? api('GET', '/notifications').then((n) => n.unread, () => 0) : Promise.resolve(0);
+  const unread = hasInbox ? api('GET', '/notifications/unread').then((n) => n.unread, () => 0) : Promise.resolve(0);
   let content;
   try {
     content = await page();
