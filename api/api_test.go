@@ -386,8 +386,17 @@ func TestRawBodyUploads(t *testing.T) {
 	require.Equal(t, 413, r.status, "past the requirement's 1 MB")
 	r = s.raw("POST", path, "application/octet-stream", docxFile(), "X-File-Name", url.PathEscape("成绩单.pdf"))
 	require.Equal(t, 422, r.status, "a Word file named .pdf")
+	r = s.raw("POST", path, "application/octet-stream", pdfFile(), "X-File-Name", url.PathEscape(strings.Repeat("长", 300)+".pdf"))
+	require.Equal(t, 422, r.status, "a name past 255 bytes")
+	require.Equal(t, "文件名无效", r.errField("file"))
+	r = s.raw("POST", path, "application/octet-stream", pdfFile(), "X-File-Name", "%zz.pdf")
+	require.Equal(t, 422, r.status, "a name that is not URL-encoded")
+	require.Contains(t, r.errField("file"), "X-File-Name")
 	require.Equal(t, before, countObjects(t), "nothing was stored")
-
+	// Control characters are taken out of a name, as for a multipart upload.
+	r = s.raw("POST", path, "application/octet-stream", pdfFile(), "X-File-Name", url.PathEscape("成绩\x00单\r\n.pdf"))
+	require.Equal(t, 201, r.status, string(r.body))
+	require.Equal(t, "成绩单.pdf", r.str("fileName"))
 	r = s.upload(path, "成绩单（第二版）.pdf", pdfFile())
 	require.Equal(t, 201, r.status, string(r.body))
 	require.Equal(t, "成绩单（第二版）.pdf", r.str("fileName"))

@@ -27,6 +27,12 @@ func TestNotificationsAreEmailed(t *testing.T) {
 		"role": "college_reviewer", "collegeCode": code, "password": "Secret-2026", "email": "not an address"})
 	require.Equal(t, 422, r.status)
 	require.Contains(t, r.errField("email"), "电子邮件")
+	for _, bad := range []string{"a\x00b@example.edu.cn", strings.Repeat("a", 250) + "@example.edu.cn"} {
+		r = admin.call("POST", "/accounts", map[string]any{"username": fmt.Sprintf("mrev%d", n), "displayName": "邮件审核员",
+			"role": "college_reviewer", "collegeCode": code, "password": "Secret-2026", "email": bad})
+		require.Equal(t, 422, r.status, "e-mail %q", bad)
+		require.NotEmpty(t, r.errField("email"))
+	}
 	r = admin.call("POST", "/accounts", map[string]any{"username": fmt.Sprintf("mrev%d", n), "displayName": "邮件审核员",
 		"role": "college_reviewer", "collegeCode": code, "password": "Secret-2026", "email": reviewerMail})
 	require.Equal(t, 201, r.status, string(r.body))
@@ -44,6 +50,11 @@ func TestNotificationsAreEmailed(t *testing.T) {
 
 	d := newDraft(t, s, newProject(t, projectSpec{}))
 	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/submit", d.id), nil).status)
+	for _, c := range []*client{s, reviewer} {
+		next := c.call("GET", pathf("/applications/%d/next", d.id), nil)
+		require.Equal(t, false, next.get("student"), "under review the student has nothing to do")
+		require.Empty(t, next.list("missing"))
+	}
 	require.NoError(t, env.SendMailNow(ctx))
 	got, err := env.WaitForMail(ctx, reviewerMail, 1)
 	require.NoError(t, err)

@@ -510,6 +510,19 @@ func TestPredepartureChecklist(t *testing.T) {
 	}
 	require.Len(t, items, 3, "the checklist was captured with the application")
 
+	// 下一步 on the student's home says what the submission will say; a reviewer is not the one to act.
+	next := s.call("GET", pathf("/applications/%d/next", id), nil)
+	require.Equal(t, true, next.get("student"))
+	var missing []string
+	for _, m := range next.list("missing") {
+		missing = append(missing, m.(map[string]any)["message"].(string))
+	}
+	require.Equal(t, []string{"请上传行前材料：护照首页", "请上传行前材料：签证"}, missing)
+	staffView := wsc.call("GET", pathf("/applications/%d/next", id), nil)
+	require.Equal(t, true, staffView.get("student"), "staff see that the student is the one to act")
+	require.Len(t, staffView.list("missing"), 2)
+	require.Equal(t, 404, newStudent(t, "LIT").call("GET", pathf("/applications/%d/next", id), nil).status, "another student's")
+
 	r = s.call("POST", pathf("/applications/%d/submit-predeparture", id), nil)
 	require.Equal(t, 422, r.status)
 	require.Equal(t, "请上传行前材料：护照首页", r.errField(pathf("predeparture.%d", items["护照首页"])))
