@@ -148,7 +148,7 @@ func (s *Service) detail(ctx context.Context, who Caller, id int64, app *storage
 	if view == nil {
 		view = s.queryView(ctx, app.ID)
 	}
-	actions := allowedFor(who, app, view)
+	actions, blocked := allowedFor(who, app, view)
 	labelled := make([]LabelledAction, len(actions))
 	for i, a := range actions {
 		labelled[i] = LabelledAction{Action: a, Label: process.ActionLabels[a]}
@@ -156,24 +156,8 @@ func (s *Service) detail(ctx context.Context, who Caller, id int64, app *storage
 	return &ApplicationDetail{
 		Application: app, Funding: app.Funding, LanguageScores: scores, Awards: awards, Requirements: byReq, OtherFiles: others,
 		Timeline: timeline, PendingStep: s.pendingStep(app), Actions: labelled, TemporalURL: s.temporalURL(app.ID),
-		Applicant: applicant, Changes: changes, DecideBlocked: decideBlocked(who, app, view, actions),
+		Applicant: applicant, Changes: changes, DecideBlocked: blocked,
 	}, nil
-}
-
-// decideBlocked explains a page without a decision form to a reviewer of the awaited role.
-func decideBlocked(who Caller, app *storage.Application, view *workflows.View, actions []process.Action) string {
-	if app.ClosedAt != nil || string(who.Role()) != app.AwaitingRole || slices.Contains(actions, process.ActionDecide) {
-		return ""
-	}
-	switch {
-	case view == nil:
-		return "暂时无法读取该申请的审核状态，请稍后刷新"
-	case slices.Contains(view.DecideExcluded, who.ID):
-		return sameReviewer
-	case who.Role() == process.RoleCollegeReviewer && who.College() != app.CollegeCode:
-		return "只能审核本学院学生的申请"
-	}
-	return ""
 }
 
 func (s *Service) applicant(ctx context.Context, studentID int64) (*Applicant, error) {
@@ -286,25 +270,33 @@ func (s *Service) queryView(ctx context.Context, id int64) *workflows.View {
 	return &v
 }
 
-// allowedFor narrows the workflow's actions for a role to the caller's scope;
-// without a view, viewing only.
-func allowedFor(who Caller, app *storage.Application, v *workflows.View) []process.Action {
-	fallback := []process.Action{process.ActionView, process.ActionTrack}
+// allowedFor narrows the workflow's actions for a role to the caller's scope, and says why a
+// reviewer of the awaited role is not offered 审核 (blocked, "" when they are or are not awaited).
+func allowedFor(who Caller, app *storage.Application, v *workflows.View) (actions []process.Action, blocked string) {
+	awaited := app.ClosedAt == nil && string(who.Role()) == app.AwaitingRole && who.Role() != process.RoleStudent
 	if v == nil {
-		return fallback
+		if awaited {
+			blocked = "暂时无法读取该申请的审核状态，请稍后刷新"
+		}
+		return []process.Action{process.ActionView, process.ActionTrack}, blocked
 	}
-	actions := v.Allowed[who.Role()]
-	notDecide := func(a process.Action) bool { return a == process.ActionDecide }
-	if who.Role() == process.RoleCollegeReviewer && who.College() != app.CollegeCode {
-		actions = slices.DeleteFunc(slices.Clone(actions), notDecide)
+	actions = v.Allowed[who.Role()]
+	switch {
+	case who.Role() == process.RoleCollegeReviewer && who.College() != app.CollegeCode:
+		blocked = "只能审核本学院学生的申请"
+	case slices.Contains(v.DecideExcluded, who.ID):
+		blocked = sameReviewer
 	}
-	if slices.Contains(v.DecideExcluded, who.ID) {
-		actions = slices.DeleteFunc(slices.Clone(actions), notDecide)
+	if blocked != "" {
+		actions = slices.DeleteFunc(slices.Clone(actions), func(a process.Action) bool { return a == process.ActionDecide })
+	}
+	if !awaited || slices.Contains(actions, process.ActionDecide) {
+		blocked = ""
 	}
 	if len(actions) == 0 {
-		return fallback
+		actions = []process.Action{process.ActionView, process.ActionTrack}
 	}
-	return actions
+	return actions, blocked
 }
 
 // ListFilter narrows a list of applications.
