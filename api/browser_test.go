@@ -311,6 +311,17 @@ func TestBrowserOfficePages(t *testing.T) {
 			.filter((e) => e.offsetParent !== null).every((e) => e.getBoundingClientRect().height >= 44)`),
 			"%s: on a phone every button and menu entry is a 44 px touch target", page.hash)
 	}
+	// The account list's search box: the words and the role go into the address, the list narrows.
+	b.open("#/admin/accounts")
+	b.run(chromedp.WaitVisible(chromedp.CSS(`form[role=search] [name=q]`)), chromedp.SetValue(chromedp.CSS(`form[role=search] [name=q]`), "sci-rev"),
+		chromedp.SetValue(chromedp.CSS(`form[role=search] [name=role]`), "college_reviewer"))
+	b.click("查询")
+	require.Eventually(t, func() bool {
+		return b.eval(`location.hash === '#/admin/accounts?q=sci-rev&role=college_reviewer' && !document.body.classList.contains('busy')
+			&& !document.body.innerText.includes('lit-reviewer')`)
+	}, 10*time.Second, 200*time.Millisecond, "the address carries the search, and the list holds only what matches")
+	b.text("理学院审核员")
+
 	// A field error from the API appears next to its field on the project form.
 	b.open("#/admin/projects/new")
 	b.text("新建项目")

@@ -7,19 +7,22 @@ function query() {
   return new URLSearchParams(i >= 0 ? location.hash.slice(i + 1) : '');
 }
 
-
-// searchForm is the search box of a list: the words, any extra filters, then 查询.
-function searchForm(base, q, placeholder, extra = []) {
-  const form = h('form', { class: 'filters', role: 'search' },
-    h('label', { class: 'field' }, h('span', { class: 'label' }, '搜索'), h('input', { name: 'q', value: q.get('q') || '', placeholder })),
-    extra, h('button', { class: 'primary', type: 'submit' }, '查询'));
+// listQuery makes a list's form open the list again with its values in the address (empty ones left out).
+function listQuery(form, base) {
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const p = new URLSearchParams();
-    for (const [k, v] of Object.entries(formValues(form))) if (v) p.set(k, String(v).trim());
+    for (const [k, v] of Object.entries(formValues(form))) if (v !== '' && v !== null && v !== false) p.set(k, v === true ? 'true' : String(v).trim());
     location.hash = base + '?' + p;
   });
   return form;
+}
+
+// searchForm is the search box of a list: the words, any extra filters, then 查询.
+function searchForm(base, q, placeholder, extra = []) {
+  return listQuery(h('form', { class: 'filters', role: 'search' },
+    h('label', { class: 'field' }, h('span', { class: 'label' }, '搜索'), h('input', { name: 'q', value: q.get('q') || '', placeholder })),
+    extra, h('button', { class: 'primary', type: 'submit' }, '查询')), base);
 }
 
 function filterForm(base, q, extra = []) {
@@ -31,14 +34,7 @@ function filterForm(base, q, extra = []) {
     extra,
     h('label', { class: 'radio' }, h('input', { type: 'checkbox', name: 'overdue', checked: q.get('overdue') === 'true' }), '仅超期'),
     h('button', { class: 'primary', type: 'submit' }, '筛选'));
-  form.addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    const v = formValues(form);
-    const p = new URLSearchParams();
-    for (const [k, val] of Object.entries(v)) if (val !== '' && val !== null && val !== false) p.set(k, val === true ? 'true' : val);
-    location.hash = base + '?' + p;
-  });
-  return form;
+  return listQuery(form, base);
 }
 
 function filterParams(q) {
