@@ -17,6 +17,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"outbound/config"
 	"outbound/process"
 	"outbound/server"
 )
@@ -131,18 +132,26 @@ func xmlEscape(s string) string {
 	return b.String()
 }
 
-func TestCASSignIn(t *testing.T) {
+// casFront is a second API on the test's services, with CAS configured for a CAS double and its
+// own URL as the public one; configure adjusts the configuration first. The configuration stays
+// live: a test may change it between requests.
+func casFront(t *testing.T, configure func(*config.Config)) (*casDouble, *httptest.Server, *config.Config) {
 	cas := newCASDouble()
-	defer cas.Close()
-	// A second API on the same services, with CAS configured and its public URL known.
+	t.Cleanup(cas.Close)
 	var handler http.Handler
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
-	defer front.Close()
+	t.Cleanup(front.Close)
 	cfg := *env.Config
-	cfg.CAS.URL = cas.URL + "/cas"
-	cfg.HTTP.PublicURL = front.URL
-	svc := &server.Services{Config: &cfg, Store: env.Services.Store, Files: env.Services.Files, Temporal: env.Services.Temporal}
-	handler = svc.Handler()
+	cfg.CAS.URL, cfg.HTTP.PublicURL = cas.URL+"/cas", front.URL
+	if configure != nil {
+		configure(&cfg)
+	}
+	handler = (&server.Services{Config: &cfg, Store: env.Services.Store, Files: env.Services.Files, Temporal: env.Services.Temporal}).Handler()
+	return cas, front, &cfg
+}
+
+func TestCASSignIn(t *testing.T) {
+	cas, front, cfg := casFront(t, nil)
 
 	browser := newClient(t).http
 	get := func(u string) *http.Response {
@@ -329,17 +338,11 @@ func casSignIn(t *testing.T, front string) (int, string, *http.Client) {
 // TestCASProvisioning: with provisioning from attributes, a student not in the roster lands on a
 // complete account of their college; what CAS may not decide stays the roster's.
 func TestCASProvisioning(t *testing.T) {
-	cas := newCASDouble()
-	defer cas.Close()
-	var handler http.Handler
-	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
-	defer front.Close()
-	cfg := *env.Config
-	cfg.CAS.URL, cfg.HTTP.PublicURL = cas.URL+"/cas", front.URL
-	cfg.CAS.Provision, cfg.CAS.NumberAttribute = "attributes", "XGH"
-	cfg.CAS.NameAttribute, cfg.CAS.CollegeAttribute, cfg.CAS.RoleAttribute = "XM", "YXMC", "RYLB"
-	cfg.CAS.RoleValues = "本科生=student,研究生=student,学院秘书=college_reviewer"
-	handler = (&server.Services{Config: &cfg, Store: env.Services.Store, Files: env.Services.Files, Temporal: env.Services.Temporal}).Handler()
+	cas, front, _ := casFront(t, func(cfg *config.Config) {
+		cfg.CAS.Provision, cfg.CAS.NumberAttribute = "attributes", "XGH"
+		cfg.CAS.NameAttribute, cfg.CAS.CollegeAttribute, cfg.CAS.RoleAttribute = "XM", "YXMC", "RYLB"
+		cfg.CAS.RoleValues = "本科生=student,研究生=student,学院秘书=college_reviewer"
+	})
 	number := fmt.Sprintf("C%d", time.Now().UnixNano()%1e9)
 	attrs := func(number, name, college, kind string) string {
 		return "<cas:XGH>" + number + "</cas:XGH><cas:XM>" + name + "</cas:XM><cas:YXMC>" + college + "</cas:YXMC><cas:RYLB>" + kind + "</cas:RYLB>"
