@@ -440,6 +440,14 @@ func TestEligibilityUpFront(t *testing.T) {
 	r = eligibility(closed)
 	require.Equal(t, false, r.get("eligibility.canApply"))
 	require.Contains(t, r.str("eligibility.reasons.0"), "申报已截止")
+	later := newProject(t, projectSpec{windowFrom: 24 * time.Hour, windowTo: 48 * time.Hour})
+	require.Contains(t, eligibility(later).str("eligibility.reasons.0"), "申报尚未开始")
+	// Grade and major against the profile, each named; all reasons are said, not only the first.
+	narrow := newProject(t, projectSpec{})
+	_, err := env.Services.Store.DB.Exec(`UPDATE projects SET eligible_grades = '{大一}', eligible_majors = '{金融学}' WHERE id = $1`, narrow)
+	require.NoError(t, err)
+	r = eligibility(narrow)
+	require.Equal(t, []any{"该项目的申请年级为大一，您的年级不符合", "该项目的招生专业为金融学，您的专业不符合"}, r.list("eligibility.reasons"))
 
 	d := s.call("POST", "/applications", acceptBody(open))
 	require.Equal(t, 201, d.status)
