@@ -689,6 +689,9 @@ func TestBrowserEveryPage(t *testing.T) {
 			require.True(t, b.eval(`document.querySelector('main h1').getBoundingClientRect().top < window.innerHeight / 2`),
 				"%s at %d px: the content starts within the first screen", p.hash, width)
 			require.False(t, b.eval(`document.documentElement.scrollWidth > window.innerWidth + 1`), "%s at %d px: nothing wider than the screen", p.hash, width)
+			require.Equal(t, "[]", evalAs[string](t, b, `JSON.stringify(window.innerWidth > 720 ? [] : [...document.querySelectorAll('main button, main .button, main table a')]
+				.filter((e) => e.offsetParent !== null && e.getBoundingClientRect().height < 44).map((e) => e.textContent.trim()))`),
+				"%s at %d px: every button and every link in a list is a 44 px touch target", p.hash, width)
 		}
 		done()
 	}
