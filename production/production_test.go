@@ -19,14 +19,11 @@ import (
 	"io"
 	"maps"
 	"mime/multipart"
-	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -38,16 +35,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"outbound/devstack"
+	"outbound/production"
 	"outbound/storage/demo"
 )
 
-// Secrets of this run, as .env would hold them.
+// Passwords of this run's people.
 const (
-	temporalPassword = "temporal-secret"
-	outboundPassword = "outbound-secret"
-	staffPassword    = "Staff-2026-secret"
-	studentPassword  = "Student-2026-secret"
-	students         = 6
+	staffPassword   = "Staff-2026-secret"
+	studentPassword = "Student-2026-secret"
+	students        = 6
 )
 
 // logWriter sends a subprocess's or a step's lines to the test log.
@@ -58,112 +54,12 @@ func (w logWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-type layout struct {
-	t        *testing.T
-	dir      string
-	pgPort   string
-	stack    *devstack.Stack
-	tools    *devstack.ServerTools
-	outbound string
-	env      []string // the outbound processes' environment
-	procs    []*exec.Cmd
-}
-
-func freePort(t *testing.T) string {
-	p, err := devstack.FreePort()
-	require.NoError(t, err)
-	return strconv.Itoa(p)
-}
-
-// membershipPort is a free port below 32768: Temporal records membership ports as a smallint.
-func membershipPort(t *testing.T) string {
-	for p := 21000 + os.Getpid()%5000; p < 32000; p++ {
-		if l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p)); err == nil {
-			l.Close()
-			if !taken[p] {
-				taken[p] = true
-				return strconv.Itoa(p)
-			}
-		}
-	}
-	t.Fatal("no free port below 32000")
-	return ""
-}
-
-var taken = map[int]bool{}
-
-// run runs a command to completion with the layout's log.
-func (l *layout) run(env []string, name string, args ...string) string {
-	l.t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Env = append(os.Environ(), env...)
-	out, err := cmd.CombinedOutput()
-	require.NoError(l.t, err, "%s %v:\n%s", name, args, out)
-	return string(out)
-}
-
-// start starts a long-running process, its output in a log file of its own.
-func (l *layout) start(logName string, env []string, name string, args ...string) *exec.Cmd {
-	l.t.Helper()
-	logFile, err := os.Create(filepath.Join(l.dir, logName+".log"))
-	require.NoError(l.t, err)
-	cmd := exec.Command(name, args...)
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	require.NoError(l.t, cmd.Start())
-	l.procs = append(l.procs, cmd)
-	return cmd
-}
-
-func (l *layout) stop() {
-	for i := len(l.procs) - 1; i >= 0; i-- {
-		p := l.procs[i]
-		if p.ProcessState == nil {
-			_ = p.Process.Signal(syscall.SIGTERM)
-			done := make(chan struct{})
-			go func() { _ = p.Wait(); close(done) }()
-			select {
-			case <-done:
-			case <-time.After(15 * time.Second):
-				_ = p.Process.Kill()
-			}
-		}
-	}
-	if l.stack != nil {
-		l.stack.Stop()
-	}
-}
-
-// showLogsOnFailure puts the end of every process's log in the test output when the test failed.
-func (l *layout) showLogsOnFailure() {
-	if !l.t.Failed() {
-		return
-	}
-	logs, _ := filepath.Glob(filepath.Join(l.dir, "*.log"))
-	for _, name := range logs {
-		b, _ := os.ReadFile(name)
-		lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-		if len(lines) > 30 {
-			lines = lines[len(lines)-30:]
-		}
-		l.t.Logf("--- %s:\n%s", filepath.Base(name), strings.Join(lines, "\n"))
-	}
-}
-
-func waitHTTP(t *testing.T, url string, within time.Duration) {
+// run runs a command of the layout to completion, failing the test if it fails.
+func run(t *testing.T, l *production.Layout, env []string, name string, args ...string) string {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		resp, err := http.Get(url)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return
-			}
-		}
-		require.True(t, time.Now().Before(deadline), "%s did not answer 200 within %s", url, within)
-		time.Sleep(300 * time.Millisecond)
-	}
+	out, err := l.Run(env, name, args...)
+	require.NoError(t, err)
+	return out
 }
 
 func TestProductionLayout(t *testing.T) {
@@ -177,78 +73,29 @@ func TestProductionLayout(t *testing.T) {
 	// PostgreSQL runs as its own user when the tests run as root: it must enter the folder.
 	require.NoError(t, os.Chmod(dir, 0o755))
 	defer os.RemoveAll(dir)
-	l := &layout{t: t, dir: dir}
-	defer l.stop()
-	defer l.showLogsOnFailure()
+	l, err := production.Start(ctx, production.Options{Dir: dir, Root: "..", Progress: logWriter{t}})
+	require.NoError(t, err, "%v", l)
+	defer l.Stop()
+	defer func() {
+		if t.Failed() {
+			t.Log(l.LogTails(30))
+		}
+	}()
+	phase("the layout is up: PostgreSQL (deploy/postgres-init.sh), Temporal %s on it (deploy/temporal-schema.sh, `outbound temporal-setup`), MinIO; migrations applied as the application's role",
+		devstack.TemporalServerVersion)
+	require.Contains(t, l.Outputs["temporal-schema.sh"], "temporal schemas are up to date")
+	require.Contains(t, l.Outputs["temporal-setup"], "search attributes:")
 
-	// The binaries of the compose file's images, built from the module proxy.
-	l.tools, err = devstack.BuildServerTools(ctx, logWriter{t})
-	require.NoError(t, err)
-	phase("Temporal server %s, temporal-sql-tool and CLI ready", devstack.TemporalServerVersion)
-
-	// PostgreSQL and MinIO (the images' services); Temporal comes next, the real server.
-	l.stack, err = devstack.Start(ctx, devstack.Options{DataDir: filepath.Join(dir, "stack"), AnyPorts: true, NoTemporal: true, NoMail: true,
-		Database: "postgres", Progress: logWriter{t}})
-	require.NoError(t, err)
-	u, err := url.Parse(l.stack.DatabaseURL)
-	require.NoError(t, err)
-	l.pgPort = u.Port()
-	super, err := sql.Open("postgres", l.stack.DatabaseURL)
-	require.NoError(t, err)
-	defer super.Close()
-	// The postgres image makes POSTGRES_USER (temporal) its superuser; then its init script runs.
-	_, err = super.Exec(`CREATE ROLE temporal SUPERUSER LOGIN PASSWORD '` + temporalPassword + `'`)
-	require.NoError(t, err)
-	pgEnv := []string{"PATH=" + l.tools.PostgresBin + ":" + os.Getenv("PATH"), "PGHOST=127.0.0.1", "PGPORT=" + l.pgPort,
-		"PGPASSWORD=" + temporalPassword, "POSTGRES_USER=temporal", "OUTBOUND_DB_PASSWORD=" + outboundPassword}
-	l.run(pgEnv, "sh", "../deploy/postgres-init.sh")
-	l.run(pgEnv, "sh", "../deploy/postgres-init.sh") // a second run changes nothing
-	phase("postgres: role and database of the application created by deploy/postgres-init.sh")
-
-	// Temporal's schema job, twice: it must be safe to run again (it runs after every upgrade).
-	binDir := filepath.Join(dir, "bin")
-	require.NoError(t, os.MkdirAll(binDir, 0o755))
-	require.NoError(t, os.Symlink(l.tools.SQLTool, filepath.Join(binDir, "temporal-sql-tool")))
-	sqlEnv := []string{"PATH=" + binDir + ":" + os.Getenv("PATH"), "SQL_PLUGIN=postgres12", "SQL_HOST=127.0.0.1",
-		"SQL_PORT=" + l.pgPort, "SQL_USER=temporal", "SQL_PASSWORD=" + temporalPassword}
-	for range 2 {
-		require.Contains(t, l.run(sqlEnv, "sh", "../deploy/temporal-schema.sh"), "temporal schemas are up to date")
-	}
-	phase("temporal: databases temporal and temporal_visibility created and migrated by deploy/temporal-schema.sh")
-
-	// The Temporal server, configured by the image's own template (config/docker.yaml) from the
-	// compose file's environment; only the ports differ, so that nothing clashes on this machine.
-	frontend, metrics := freePort(t), freePort(t)
-	serverEnv := []string{"DB=postgres12", "DB_PORT=" + l.pgPort, "POSTGRES_PORT=" + l.pgPort, "POSTGRES_SEEDS=127.0.0.1", "POSTGRES_USER=temporal",
-		"POSTGRES_PWD=" + temporalPassword, "DBNAME=temporal", "VISIBILITY_DBNAME=temporal_visibility",
-		"BIND_ON_IP=127.0.0.1", "TEMPORAL_BROADCAST_ADDRESS=127.0.0.1", "NUM_HISTORY_SHARDS=128",
-		"PROMETHEUS_ENDPOINT=127.0.0.1:" + metrics, "LOG_LEVEL=warn",
-		"DYNAMIC_CONFIG_FILE_PATH=" + filepath.Join(l.tools.ConfigRoot, "config/dynamicconfig/docker.yaml"),
-		"FRONTEND_GRPC_PORT=" + frontend, "FRONTEND_HTTP_PORT=" + freePort(t), "FRONTEND_MEMBERSHIP_PORT=" + membershipPort(t),
-		"HISTORY_GRPC_PORT=" + freePort(t), "HISTORY_MEMBERSHIP_PORT=" + membershipPort(t),
-		"MATCHING_GRPC_PORT=" + freePort(t), "MATCHING_MEMBERSHIP_PORT=" + membershipPort(t),
-		"WORKER_GRPC_PORT=" + freePort(t), "WORKER_MEMBERSHIP_PORT=" + membershipPort(t)}
-	l.start("temporal-server", serverEnv, l.tools.Server, "--root", l.tools.ConfigRoot, "--config", "config", "--env", "docker", "start")
-
-	// Outbound, built as the image builds it.
-	l.outbound = filepath.Join(dir, "outbound")
-	l.run([]string{"CGO_ENABLED=0"}, "go", "build", "-o", l.outbound, "../cmd/outbound")
-	l.env = []string{
-		"OUTBOUND_DATABASE_URL=postgres://outbound:" + outboundPassword + "@127.0.0.1:" + l.pgPort + "/outbound?sslmode=disable",
-		"OUTBOUND_TEMPORAL_ADDRESS=127.0.0.1:" + frontend, "OUTBOUND_TEMPORAL_NAMESPACE=default",
-		"OUTBOUND_MINIO_ENDPOINT=" + l.stack.MinIOEndpoint, "OUTBOUND_MINIO_ACCESS_KEY=" + l.stack.MinIOAccessKey,
-		"OUTBOUND_MINIO_SECRET_KEY=" + l.stack.MinIOSecretKey, "OUTBOUND_LOG_LEVEL=warn",
-	}
-	out := l.run(l.env, l.outbound, "temporal-setup", "--wait", "2m")
-	require.Contains(t, out, "search attributes:")
-	require.Contains(t, l.run(l.env, l.outbound, "temporal-setup"), "search attributes: all registered", "a second run changes nothing")
-	phase("temporal: server up on PostgreSQL with SQL visibility; namespace and search attributes by `outbound temporal-setup`")
-	l.run(l.env, l.outbound, "migrate", "up")
-	phase("outbound: migrations applied as the application's own role")
+	// Every setup step runs again after an upgrade: a second run changes nothing.
+	require.NoError(t, l.Script(l.PostgresEnv(), "postgres-init.sh"))
+	require.NoError(t, l.Script(l.SQLToolEnv(), "temporal-schema.sh"))
+	require.Contains(t, l.Outputs["temporal-schema.sh"], "temporal schemas are up to date")
+	require.Contains(t, run(t, l, l.Env, l.Outbound, "temporal-setup"), "search attributes: all registered")
+	phase("a second run of each setup step changes nothing")
 
 	// A new university opens from the command line: its first administrator, a college, its roster.
-	l.run(l.env, "sh", "-c", "echo "+staffPassword+" | "+l.outbound+" accounts create --username admin --name 系统管理员 --password-stdin")
-	l.run(l.env, l.outbound, "colleges", "save", "ECO", "经济管理学院")
+	run(t, l, l.Env, "sh", "-c", "echo "+staffPassword+" | "+l.Outbound+" accounts create --username admin --name 系统管理员 --password-stdin")
+	run(t, l, l.Env, l.Outbound, "colleges", "save", "ECO", "经济管理学院")
 	roster := "学号/工号,姓名,角色,学院,在读学历,专业,年级,入学年份\n" +
 		"eco-reviewer,经管学院审核员,学院审核员,ECO,,,,\njwc1,教务处审核员甲,教务处,,,,,\njwc2,教务处审核员乙,教务处,,,,,\nwsc,外事部门审核员,外事部门,,,,,\n"
 	for i := 1; i <= students; i++ {
@@ -256,21 +103,20 @@ func TestProductionLayout(t *testing.T) {
 	}
 	rosterFile := filepath.Join(dir, "名单.csv")
 	require.NoError(t, os.WriteFile(rosterFile, []byte(roster), 0o644))
-	require.Contains(t, l.run(l.env, l.outbound, "roster", "import", rosterFile, "--apply"), fmt.Sprintf("create %d (applied)", students+4))
+	require.Contains(t, run(t, l, l.Env, l.Outbound, "roster", "import", rosterFile, "--apply"), fmt.Sprintf("create %d (applied)", students+4))
 	phase("bootstrap: administrator, college and roster of %d accounts created from the command line", students+4)
 
 	// Two workers and two APIs.
 	var apis []string
+	var workers []*exec.Cmd
 	for i := 1; i <= 2; i++ {
-		health := "127.0.0.1:" + freePort(t)
-		l.start(fmt.Sprintf("worker-%d", i), append(l.env, "OUTBOUND_WORKER_LISTEN="+health), l.outbound, "worker")
-		waitHTTP(t, "http://"+health+"/healthz", time.Minute)
-		port := freePort(t)
-		l.start(fmt.Sprintf("api-%d", i), append(l.env, "OUTBOUND_HTTP_PORT="+port, "OUTBOUND_AUTH_LOGIN_PER_MINUTE=1000"), l.outbound, "api")
-		apis = append(apis, "http://127.0.0.1:"+port)
-		waitHTTP(t, apis[i-1]+"/readyz", time.Minute)
+		w, err := l.StartWorker(fmt.Sprintf("worker-%d", i))
+		require.NoError(t, err)
+		workers = append(workers, w)
+		_, api, err := l.StartAPI(fmt.Sprintf("api-%d", i), "OUTBOUND_AUTH_LOGIN_PER_MINUTE=1000")
+		require.NoError(t, err)
+		apis = append(apis, api)
 	}
-	workers := []*exec.Cmd{l.procs[1], l.procs[3]}
 	phase("two workers (healthy) and two APIs (ready)")
 
 	// Everyone signs in through the APIs, alternately; the administrator sets the staff's and students' passwords.
@@ -374,7 +220,7 @@ func TestProductionLayout(t *testing.T) {
 	phase("return reports submitted and approved")
 
 	// Nothing lost or doubled: every application completed, each step recorded once, in order.
-	db, err := sql.Open("postgres", strings.TrimPrefix(l.env[0], "OUTBOUND_DATABASE_URL="))
+	db, err := sql.Open("postgres", l.DatabaseURL)
 	require.NoError(t, err)
 	defer db.Close()
 	for _, app := range apps {
@@ -412,7 +258,7 @@ func TestProductionLayout(t *testing.T) {
 	for _, name := range []string{"temporal_workflow_task_execution_latency", "temporal_local_activity_execution_latency", "temporal_sticky_cache_size"} {
 		require.Contains(t, workerMetrics, name)
 	}
-	require.Contains(t, metricsOf("http://127.0.0.1:"+metrics+"/metrics"), "persistence_requests")
+	require.Contains(t, metricsOf(l.MetricsURL), "persistence_requests")
 	phase("worker /metrics carries the SDK's task latencies and sticky cache; the server's /metrics its persistence")
 }
 
