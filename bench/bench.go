@@ -18,13 +18,17 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
+	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
 	"go.temporal.io/sdk/worker"
 
+	"outbound/config"
 	"outbound/devstack"
+	"outbound/production"
+	"outbound/server"
+	"outbound/storage/demo"
 	"outbound/testenv"
 )
 
@@ -41,17 +45,30 @@ type Options struct {
 	Out          io.Writer
 	// ProfileDir, when set, receives CPU profiles of the API and the worker (api.pprof, worker.pprof).
 	ProfileDir string
+	// Layout is LayoutDev or LayoutProduction.
+	Layout string
 }
+
+// The layouts the benchmarks run on.
+const (
+	// LayoutDev is `make run`'s: the Temporal dev server (SQLite), one API, one worker.
+	LayoutDev = "dev"
+	// LayoutProduction is docker-compose.yml's: the Temporal server on PostgreSQL, two workers, two APIs.
+	LayoutProduction = "production"
+)
 
 // Env is the running system under load.
 type Env struct {
-	opts Options
-	*testenv.Env
-	api      *exec.Cmd
-	worker   *exec.Cmd
-	baseline worker.Worker
-	URL      string
-	client   *http.Client
+	opts     Options
+	Services *server.Services
+	Stack    *devstack.Stack
+	// apis and workers are the Outbound processes; URLs the APIs' base URLs, used in turn.
+	apis, workers []*exec.Cmd
+	URLs          []string
+	next          atomic.Uint64
+	baseline      worker.Worker
+	client        *http.Client
+	closers       []func()
 }
 
 // Row is one line of the report.
@@ -59,62 +76,27 @@ type Row struct {
 	Scenario, Figures, Baseline, Ratio, Goal string
 }
 
-// Start brings up the stack, the API and worker processes, and the baseline worker.
-func Start(ctx context.Context, opts Options) (*Env, error) {
-	fmt.Fprintln(opts.Out, "starting PostgreSQL, Temporal and MinIO…")
-	te, err := testenv.Start(testenv.Options{NoWorker: true, NoServer: true, Progress: opts.Out})
+// benchEnv are the settings of the Outbound processes under load: sign-ins and long requests allowed.
+var benchEnv = []string{"OUTBOUND_LOG_LEVEL=" + logLevel(), "OUTBOUND_AUTH_LOGIN_PER_MINUTE=1000000", "OUTBOUND_HTTP_REQUEST_TIMEOUT=60s"}
+
+// Start brings up the layout, the API and worker processes, and the baseline worker.
+func Start(ctx context.Context, opts Options) (e *Env, err error) {
+	e = &Env{opts: opts, client: &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 512}}}
+	defer func() {
+		if err != nil {
+			e.Close()
+		}
+	}()
+	switch opts.Layout {
+	case LayoutDev, "":
+		err = e.startDev()
+	case LayoutProduction:
+		err = e.startProduction(ctx)
+	default:
+		err = fmt.Errorf("unknown layout %q (dev or production)", opts.Layout)
+	}
 	if err != nil {
 		return nil, err
-	}
-	e := &Env{opts: opts, Env: te, client: &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 512}}}
-	cfg := te.Config
-	port, err := devstack.FreePort()
-	if err != nil {
-		return nil, err
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, err
-	}
-	env := append(os.Environ(), "OUTBOUND_DATABASE_URL="+cfg.Database.URL, "OUTBOUND_TEMPORAL_ADDRESS="+cfg.Temporal.Address,
-		"OUTBOUND_MINIO_ENDPOINT="+cfg.MinIO.Endpoint, "OUTBOUND_MINIO_ACCESS_KEY="+cfg.MinIO.AccessKey,
-		"OUTBOUND_MINIO_SECRET_KEY="+cfg.MinIO.SecretKey, "OUTBOUND_HTTP_PORT="+strconv.Itoa(port), "OUTBOUND_LOG_LEVEL="+logLevel(),
-		"OUTBOUND_AUTH_LOGIN_PER_MINUTE=1000000", "OUTBOUND_DATABASE_MAX_OPEN_CONNS=40", "OUTBOUND_HTTP_REQUEST_TIMEOUT=60s",
-		"OUTBOUND_TEMPORAL_CODEC_KEYS="+cfg.Temporal.CodecKeys, "OUTBOUND_TEMPORAL_CODEC_KEY_ID="+cfg.Temporal.CodecKeyID)
-	logFile, err := os.Create(cfg.DataDir + "/processes.log")
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range []**exec.Cmd{&e.api, &e.worker} {
-		name := "api"
-		if p == &e.worker {
-			name = "worker"
-		}
-		args := []string{name}
-		if opts.ProfileDir != "" {
-			args = append(args, "--cpu-profile", filepath.Join(opts.ProfileDir, name+".pprof"))
-		}
-		cmd := exec.Command(exe, args...)
-		cmd.Env, cmd.Stdout, cmd.Stderr = env, logFile, logFile
-		if err := cmd.Start(); err != nil {
-			return nil, err
-		}
-		*p = cmd
-	}
-	e.URL = "http://127.0.0.1:" + strconv.Itoa(port)
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		resp, err := http.Get(e.URL + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("the API did not become ready; see %s/processes.log", cfg.DataDir)
-		}
-		time.Sleep(200 * time.Millisecond)
 	}
 	if _, err := e.Services.Store.DB.ExecContext(ctx, recorderTable); err != nil {
 		return nil, err
@@ -127,26 +109,130 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 	return e, nil
 }
 
+// startDev runs the dev stack of the tests, and one API and one worker as processes of their own.
+func (e *Env) startDev() error {
+	fmt.Fprintln(e.opts.Out, "starting PostgreSQL, Temporal and MinIO…")
+	te, err := testenv.Start(testenv.Options{NoWorker: true, NoServer: true, Progress: e.opts.Out})
+	if err != nil {
+		return err
+	}
+	e.closers = append(e.closers, te.Close)
+	e.Services, e.Stack = te.Services, te.Stack
+	cfg := te.Config
+	port, err := devstack.FreePort()
+	if err != nil {
+		return err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	env := append(append(os.Environ(), benchEnv...), "OUTBOUND_DATABASE_URL="+cfg.Database.URL, "OUTBOUND_TEMPORAL_ADDRESS="+cfg.Temporal.Address,
+		"OUTBOUND_MINIO_ENDPOINT="+cfg.MinIO.Endpoint, "OUTBOUND_MINIO_ACCESS_KEY="+cfg.MinIO.AccessKey,
+		"OUTBOUND_MINIO_SECRET_KEY="+cfg.MinIO.SecretKey, "OUTBOUND_HTTP_PORT="+strconv.Itoa(port), "OUTBOUND_DATABASE_MAX_OPEN_CONNS=40",
+		"OUTBOUND_TEMPORAL_CODEC_KEYS="+cfg.Temporal.CodecKeys, "OUTBOUND_TEMPORAL_CODEC_KEY_ID="+cfg.Temporal.CodecKeyID)
+	logFile, err := os.Create(cfg.DataDir + "/processes.log")
+	if err != nil {
+		return err
+	}
+	for _, name := range []string{"api", "worker"} {
+		args := []string{name}
+		if e.opts.ProfileDir != "" {
+			args = append(args, "--cpu-profile", filepath.Join(e.opts.ProfileDir, name+".pprof"))
+		}
+		cmd := exec.Command(exe, args...)
+		cmd.Env, cmd.Stdout, cmd.Stderr = env, logFile, logFile
+		if err := cmd.Start(); err != nil {
+			return err
+		}
+		if name == "api" {
+			e.apis = append(e.apis, cmd)
+		} else {
+			e.workers = append(e.workers, cmd)
+		}
+	}
+	e.URLs = []string{"http://127.0.0.1:" + strconv.Itoa(port)}
+	if err := production.WaitHTTP(e.URLs[0]+"/readyz", time.Minute); err != nil {
+		return fmt.Errorf("%w; see %s/processes.log", err, cfg.DataDir)
+	}
+	return nil
+}
+
+// startProduction runs the production layout (production.Start) with two workers and two APIs,
+// the workflows' payloads encrypted as in production, and the demo data the scenarios use.
+func (e *Env) startProduction(ctx context.Context) error {
+	fmt.Fprintln(e.opts.Out, "starting the production layout: PostgreSQL, the Temporal server on it, MinIO…")
+	dir, err := os.MkdirTemp("", "outbound-bench-")
+	if err != nil {
+		return err
+	}
+	// PostgreSQL runs as its own user when the benchmarks run as root: it must enter the folder.
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return err
+	}
+	e.closers = append(e.closers, func() {
+		if os.Getenv("OUTBOUND_TEST_KEEP") == "" {
+			os.RemoveAll(dir)
+		}
+	})
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	l, err := production.Start(ctx, production.Options{Dir: dir, Root: ".", Outbound: exe, Progress: e.opts.Out})
+	if err != nil {
+		return err
+	}
+	e.closers = append(e.closers, l.Stop)
+	e.Stack = l.Stack
+	cfg, err := config.Load(config.NoFile, nil, true)
+	if err != nil {
+		return err
+	}
+	cfg.DataDir = dir
+	cfg.Database.URL, cfg.Temporal.Address = l.DatabaseURL, l.TemporalAddress
+	cfg.MinIO.Endpoint, cfg.MinIO.AccessKey, cfg.MinIO.SecretKey = l.Stack.MinIOEndpoint, l.Stack.MinIOAccessKey, l.Stack.MinIOSecretKey
+	cfg.Temporal.CodecKeys, cfg.Temporal.CodecKeyID = "bench:"+devstack.NewCodecKey(), "bench"
+	if e.Services, err = server.Open(ctx, cfg); err != nil {
+		return err
+	}
+	e.closers = append(e.closers, e.Services.Close)
+	if err := demo.Seed(ctx, e.Services.Store, e.Services.Files, time.Now()); err != nil {
+		return err
+	}
+	env := append(append([]string{}, benchEnv...), "OUTBOUND_TEMPORAL_CODEC_KEYS="+cfg.Temporal.CodecKeys, "OUTBOUND_TEMPORAL_CODEC_KEY_ID="+cfg.Temporal.CodecKeyID)
+	for i := 1; i <= 2; i++ {
+		w, err := l.StartWorker(fmt.Sprintf("worker-%d", i), env...)
+		if err != nil {
+			return err
+		}
+		e.workers = append(e.workers, w)
+		api, url, err := l.StartAPI(fmt.Sprintf("api-%d", i), env...)
+		if err != nil {
+			return err
+		}
+		e.apis, e.URLs = append(e.apis, api), append(e.URLs, url)
+	}
+	return nil
+}
+
 // Close stops everything.
 func (e *Env) Close() {
 	if e.baseline != nil {
 		e.baseline.Stop()
 	}
-	for _, c := range []*exec.Cmd{e.api, e.worker} {
-		if c != nil && c.Process != nil {
-			// SIGTERM, so that a CPU profile is written out; then whatever is left is killed.
-			_ = c.Process.Signal(syscall.SIGTERM)
-			done := make(chan struct{})
-			go func() { _ = c.Wait(); close(done) }()
-			select {
-			case <-done:
-			case <-time.After(15 * time.Second):
-				_ = c.Process.Kill()
-				<-done
-			}
-		}
+	// SIGTERM first, so that a CPU profile is written out.
+	for _, c := range append(append([]*exec.Cmd{}, e.apis...), e.workers...) {
+		production.StopProcess(c)
 	}
-	e.Env.Close()
+	for i := len(e.closers) - 1; i >= 0; i-- {
+		e.closers[i]()
+	}
+}
+
+// url is the base URL of the API that takes the next request: the APIs in turn, as behind a load balancer.
+func (e *Env) url() string {
+	return e.URLs[int(e.next.Add(1)%uint64(len(e.URLs)))]
 }
 
 // session creates a session for an account directly and returns its bearer token.
@@ -161,7 +247,7 @@ func (e *Env) session(ctx context.Context, accountID int64) (string, error) {
 
 // call sends an API request and returns the status.
 func (e *Env) call(ctx context.Context, method, path, token string, body io.Reader, contentType string) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, method, e.URL+"/api/v1"+path, body)
+	req, err := http.NewRequestWithContext(ctx, method, e.url()+"/api/v1"+path, body)
 	if err != nil {
 		return 0, err
 	}

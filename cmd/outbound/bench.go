@@ -40,7 +40,7 @@ func benchCommand() *cobra.Command {
 				case "roundtrip":
 					row, err = env.RoundTrip(ctx)
 				case "surge":
-					row, err = env.Surge(ctx)
+					more, err = env.Surge(ctx)
 				case "lifecycle":
 					row, err = env.Lifecycle(ctx)
 				case "lists":
@@ -72,6 +72,7 @@ func benchCommand() *cobra.Command {
 	f.IntVar(&opts.Uploads, "uploads", 20, "concurrent uploads")
 	f.IntVar(&opts.UploadBytes, "upload-bytes", 10<<20, "size of each upload")
 	f.IntVar(&opts.RosterRows, "roster-rows", 10000, "students in the imported roster")
+	f.StringVar(&opts.Layout, "layout", bench.LayoutDev, "dev (the Temporal dev server, one API, one worker) or production (docker-compose.yml's layout: the Temporal server on PostgreSQL, two workers, two APIs)")
 	f.StringVar(&opts.ProfileDir, "cpu-profiles", "", "folder for CPU profiles of the API and the worker (read with go tool pprof -top)")
 	return cmd
 }
