@@ -34,6 +34,7 @@ func (a *Activities) Register(w worker.Registry) {
 	w.RegisterActivityWithOptions(a.RecordEvent, activity.RegisterOptions{Name: NameRecordEvent})
 	w.RegisterActivityWithOptions(a.CheckSubmission, activity.RegisterOptions{Name: NameCheckSubmission})
 	w.RegisterActivityWithOptions(a.TakeSnapshot, activity.RegisterOptions{Name: NameTakeSnapshot})
+	w.RegisterActivityWithOptions(a.Submit, activity.RegisterOptions{Name: NameSubmit})
 	w.RegisterActivityWithOptions(a.ReserveQuota, activity.RegisterOptions{Name: NameReserveQuota})
 	w.RegisterActivityWithOptions(a.VerifyActor, activity.RegisterOptions{Name: NameVerifyActor})
 	w.RegisterActivityWithOptions(a.ReleaseQuota, activity.RegisterOptions{Name: NameReleaseQuota})
@@ -47,12 +48,41 @@ func (a *Activities) Register(w worker.Registry) {
 // A record the database refuses for its content is refused for good (CodeRecordRefused): trying
 // again cannot help, and the workflow undoes the transition instead.
 func (a *Activities) RecordEvent(ctx context.Context, e EventRecord) error {
-	return dataErrorsFinal(a.Store.RecordEvent(ctx, storage.Event{
+	return dataErrorsFinal(a.Store.RecordEvent(ctx, storedEvent(e)))
+}
+
+func storedEvent(e EventRecord) storage.Event {
+	return storage.Event{
 		ApplicationID: e.ApplicationID, Seq: e.Seq, Projection: storage.Projection(e.Projection),
 		Kind: e.Kind, Step: e.Step, ActorID: e.ActorID, ActorName: e.ActorName, ActorRole: e.ActorRole,
 		Opinion: e.Opinion, Detail: e.Detail, OccurredAt: e.OccurredAt,
 		Funding: (*storage.Funding)(e.Funding), Notices: notices(e.Notices),
-	}))
+	}
+}
+
+// Submit hands a phase in, in one transaction: the check, the snapshot and the record of the
+// submission. Either all are written or none; problems are answers, and write nothing. A record
+// the database refuses for its content is refused for good, as in RecordEvent.
+func (a *Activities) Submit(ctx context.Context, r SubmitRequest) (SubmitResult, error) {
+	sub, err := a.Store.BeginSubmission(ctx, r.Record.ApplicationID, r.Record.Seq)
+	if err != nil {
+		return SubmitResult{}, err
+	}
+	defer sub.Rollback()
+	res := SubmitResult{ReturnDate: returnDate(r.Phase, sub.Facts)}
+	if sub.Recorded {
+		res.SHA256 = sub.RecordedSHA256 // an earlier attempt recorded it; its answer was lost
+		return res, nil
+	}
+	if res.Problems, err = Missing(r.Phase, sub.Facts); err != nil || len(res.Problems) > 0 {
+		return res, err
+	}
+	content, err := snapshotContent(sub.Facts)
+	if err != nil {
+		return SubmitResult{}, err
+	}
+	res.SHA256, err = sub.Record(ctx, content, storedEvent(r.Record))
+	return res, dataErrorsFinal(err)
 }
 
 // CodeRecordRefused is the error type of a record the database refused for its content.
@@ -118,6 +148,15 @@ func (a *Activities) TakeSnapshot(ctx context.Context, r SnapshotRequest) (strin
 	if err != nil {
 		return "", err
 	}
+	content, err := snapshotContent(f)
+	if err != nil {
+		return "", err
+	}
+	return a.Store.SaveSnapshot(ctx, r.ApplicationID, r.Seq, content)
+}
+
+// snapshotContent is what reviewers will see of a submission, as JSON: its hash is the submission's.
+func snapshotContent(f *storage.SubmissionFacts) ([]byte, error) {
 	type file struct {
 		ID       int64  `json:"id"`
 		Kind     string `json:"kind"`
@@ -131,7 +170,7 @@ func (a *Activities) TakeSnapshot(ctx context.Context, r SnapshotRequest) (strin
 	for _, at := range f.Attachments {
 		files = append(files, file{at.ID, at.Kind, at.Label, at.FileName, at.SizeBytes, at.SHA256, at.Version})
 	}
-	content, err := json.Marshal(struct {
+	return json.Marshal(struct {
 		ApplicationID  int64                   `json:"applicationId"`
 		ProjectCode    string                  `json:"projectCode"`
 		ProjectYear    int                     `json:"projectYear"`
@@ -141,10 +180,6 @@ func (a *Activities) TakeSnapshot(ctx context.Context, r SnapshotRequest) (strin
 		Awards         []storage.Award         `json:"awards"`
 		Attachments    []file                  `json:"attachments"`
 	}{f.Application.ID, f.Project.Code, f.Project.Year, f.Application.BasicInfo, f.Application.ApplyInfo, f.LanguageScores, f.Awards, files})
-	if err != nil {
-		return "", err
-	}
-	return a.Store.SaveSnapshot(ctx, r.ApplicationID, r.Seq, content)
 }
 
 // CheckSubmission applies the rules at submit: complete forms, eligibility,
@@ -167,12 +202,18 @@ func (a *Activities) CheckSubmission(ctx context.Context, c SubmissionCheck) (re
 	if res.Problems, err = Missing(c.Phase, f); err != nil {
 		return SubmissionResult{}, err
 	}
-	if d := f.Application.ReturnDate; c.Phase == process.PhaseApplication && d != nil {
+	res.ReturnDate = returnDate(c.Phase, f)
+	return res, nil
+}
+
+// returnDate is 回国(入境)时间 as the application phase hands it in: the return report is due after it.
+func returnDate(phase string, f *storage.SubmissionFacts) time.Time {
+	if d := f.Application.ReturnDate; phase == process.PhaseApplication && d != nil {
 		if t, err := time.ParseInLocation("2006-01-02", *d, process.Zone); err == nil {
-			res.ReturnDate = t
+			return t
 		}
 	}
-	return res, nil
+	return time.Time{}
 }
 
 // Missing lists what a phase lacks before it may be handed in: the submission's check, and what

@@ -76,6 +76,20 @@ type SubmissionResult struct {
 	ReturnDate time.Time
 }
 
+// SubmitRequest hands a phase in (Submit): Record is the submitted event as the workflow will
+// record it, without the snapshot's hash, which Submit adds.
+type SubmitRequest struct {
+	Phase  string
+	Record EventRecord
+}
+
+// SubmitResult is the check's answer; with no problems, the submission is recorded with SHA256.
+type SubmitResult struct {
+	Problems   []Problem
+	ReturnDate time.Time
+	SHA256     string
+}
+
 // SnapshotRequest records what was submitted at an event.
 type SnapshotRequest struct {
 	ApplicationID int64
@@ -111,4 +125,5 @@ const (
 	NameReleaseQuota    = "ReleaseQuota"
 	NameDiscardSnapshot = "DiscardSnapshot"
 	NameSendMail        = "SendMail"
+	NameSubmit          = "Submit"
 )

@@ -365,6 +365,77 @@ func TestEditsWaitOutASubmission(t *testing.T) {
 	require.Equal(t, 200, s.call("PUT", pathf("/applications/%d/apply-info", d.id), info).status)
 }
 
+// TestEditsWaitForASubmissionsTransaction: a submission checks, snapshots and records in one
+// transaction that holds the application's row; an edit sent meanwhile waits for it to end, and
+// goes through once it is given up.
+func TestEditsWaitForASubmissionsTransaction(t *testing.T) {
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	ctx := context.Background()
+	var seq int
+	require.NoError(t, env.Services.Store.DB.Get(&seq, `SELECT last_event_seq + 1 FROM applications WHERE id = $1`, d.id))
+	sub, err := env.Services.Store.BeginSubmission(ctx, d.id, seq)
+	require.NoError(t, err)
+	require.False(t, sub.Recorded)
+	require.Equal(t, d.id, sub.Facts.Application.ID, "the facts are read in the transaction")
+	app := s.call("GET", pathf("/applications/%d", d.id), nil)
+	info := map[string]any{"gpa": 3.1, "weightedAverage": 80, "departureDate": app.str("application.projectStartDate"),
+		"returnDate": app.str("application.projectEndDate")}
+	edited := make(chan int)
+	go func() { edited <- s.call("PUT", pathf("/applications/%d/apply-info", d.id), info).status }()
+	// The edit is seen waiting on the row's lock, as PostgreSQL reports it.
+	require.Eventually(t, func() bool {
+		var waiting int
+		require.NoError(t, env.Services.Store.DB.Get(&waiting, `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE applications SET departure_date%'`))
+		return waiting == 1
+	}, 10*time.Second, 20*time.Millisecond, "the edit waits for the submission")
+	select {
+	case status := <-edited:
+		t.Fatalf("the edit went through (%d) while the submission held the draft", status)
+	default:
+	}
+	sub.Rollback()
+	require.Equal(t, 200, <-edited, "given up, the submission lets the edit in")
+}
+
+// TestRefusedSubmissionWritesNothing: a submission whose record the database refuses (a constraint
+// an operator added) leaves no snapshot, no hold on the draft and no event; once the constraint is
+// gone, the same submission goes through with its snapshot's hash everywhere.
+func TestRefusedSubmissionWritesNothing(t *testing.T) {
+	db := env.Services.Store.DB
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	_, err := db.Exec(fmt.Sprintf(`ALTER TABLE timeline_events ADD CONSTRAINT no_submission_%d CHECK (application_id <> %d OR kind <> 'submitted') NOT VALID`, d.id, d.id))
+	require.NoError(t, err)
+	r := s.call("POST", pathf("/applications/%d/submit", d.id), nil)
+	require.Equal(t, 422, r.status, string(r.body))
+	require.Equal(t, "record_refused", r.str("error.code"))
+	var snapshots, events int
+	var holding bool
+	require.NoError(t, db.Get(&snapshots, `SELECT count(*) FROM submission_snapshots WHERE application_id = $1`, d.id))
+	require.NoError(t, db.Get(&events, `SELECT count(*) FROM timeline_events WHERE application_id = $1`, d.id))
+	require.NoError(t, db.Get(&holding, `SELECT submitting_since IS NOT NULL FROM applications WHERE id = $1`, d.id))
+	require.Equal(t, 0, snapshots, "no snapshot without its record")
+	require.Equal(t, 1, events, "only 创建新申请")
+	require.False(t, holding, "the draft is not held")
+	detail := s.call("GET", pathf("/applications/%d", d.id), nil)
+	require.Equal(t, "draft", detail.str("application.stage"))
+	require.Equal(t, 200, s.call("PUT", pathf("/applications/%d/basic-info", d.id), basicInfo()).status, "the student edits at once")
+
+	_, err = db.Exec(fmt.Sprintf(`ALTER TABLE timeline_events DROP CONSTRAINT no_submission_%d`, d.id))
+	require.NoError(t, err)
+	r = s.call("POST", pathf("/applications/%d/submit", d.id), nil)
+	require.Equal(t, 200, r.status, string(r.body))
+	var snapshotSHA, shownSHA, eventSHA string
+	require.NoError(t, db.Get(&snapshotSHA, `SELECT sha256 FROM submission_snapshots WHERE application_id = $1`, d.id))
+	require.NoError(t, db.Get(&shownSHA, `SELECT snapshot_sha256 FROM applications WHERE id = $1`, d.id))
+	require.NoError(t, db.Get(&eventSHA, `SELECT detail->>'sha256' FROM timeline_events WHERE application_id = $1 AND kind = 'submitted'`, d.id))
+	require.Len(t, snapshotSHA, 64)
+	require.Equal(t, snapshotSHA, shownSHA)
+	require.Equal(t, snapshotSHA, eventSHA)
+	require.Equal(t, snapshotSHA, r.str("application.snapshotSha256"), "the answer shows it too")
+}
+
 // TestDeleteAfterWithdrawAndGiveUp: a student who withdrew, or was returned, can delete the
 // application and apply to another project; an admitted student can give the place up, which
 // returns it to the project and frees the one-project slot.

@@ -219,8 +219,12 @@ func (s *Store) UnstartedDrafts(ctx context.Context, before time.Time) ([]Unstar
 
 // ApplicationByID returns one application.
 func (s *Store) ApplicationByID(ctx context.Context, id int64) (*Application, error) {
+	return applicationByID(ctx, s.DB, id)
+}
+
+func applicationByID(ctx context.Context, q sqlx.QueryerContext, id int64) (*Application, error) {
 	var a Application
-	err := s.DB.GetContext(ctx, &a, applicationSelect+` WHERE ap.id = $1`, id)
+	err := sqlx.GetContext(ctx, q, &a, applicationSelect+` WHERE ap.id = $1`, id)
 	return &a, notFound(err)
 }
 
@@ -269,8 +273,12 @@ type LanguageScore struct {
 
 // LanguageScores lists an application's 外语水平.
 func (s *Store) LanguageScores(ctx context.Context, applicationID int64) ([]LanguageScore, error) {
+	return languageScores(ctx, s.DB, applicationID)
+}
+
+func languageScores(ctx context.Context, q sqlx.QueryerContext, applicationID int64) ([]LanguageScore, error) {
 	out := []LanguageScore{}
-	err := s.DB.SelectContext(ctx, &out, `SELECT id, application_id, language, requirement, score, to_char(exam_date, 'YYYY-MM-DD') AS exam_date
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT id, application_id, language, requirement, score, to_char(exam_date, 'YYYY-MM-DD') AS exam_date
 		FROM language_scores WHERE application_id = $1 ORDER BY id`, applicationID)
 	return out, err
 }
@@ -334,8 +342,12 @@ type Award struct {
 
 // Awards lists an application's 获奖情况.
 func (s *Store) Awards(ctx context.Context, applicationID int64) ([]Award, error) {
+	return awards(ctx, s.DB, applicationID)
+}
+
+func awards(ctx context.Context, q sqlx.QueryerContext, applicationID int64) ([]Award, error) {
 	out := []Award{}
-	err := s.DB.SelectContext(ctx, &out, `SELECT id, application_id, name, level, to_char(awarded_on, 'YYYY-MM-DD') AS awarded_on, issuer
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT id, application_id, name, level, to_char(awarded_on, 'YYYY-MM-DD') AS awarded_on, issuer
 		FROM awards WHERE application_id = $1 ORDER BY awarded_on DESC, id`, applicationID)
 	return out, err
 }

@@ -68,8 +68,12 @@ func (s *Store) AttachmentByID(ctx context.Context, id int64) (*Attachment, erro
 
 // Attachments lists an application's live files in upload order.
 func (s *Store) Attachments(ctx context.Context, applicationID int64) ([]Attachment, error) {
+	return attachments(ctx, s.DB, applicationID)
+}
+
+func attachments(ctx context.Context, q sqlx.QueryerContext, applicationID int64) ([]Attachment, error) {
 	out := []Attachment{}
-	err := s.DB.SelectContext(ctx, &out, `SELECT `+attachmentColumns+` FROM attachments
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT `+attachmentColumns+` FROM attachments
 		WHERE application_id = $1 AND deleted_at IS NULL ORDER BY id`, applicationID)
 	return out, err
 }

@@ -2,16 +2,13 @@ package storage
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"strconv"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"golang.org/x/sync/errgroup"
 )
 
 // Projection is where the workflow says an application is after an event.
@@ -58,6 +55,10 @@ type Notice struct {
 // RecordEvent writes an event once: the timeline row, the projection and the
 // notifications, in one transaction. Recording the same sequence again changes nothing.
 func (s *Store) RecordEvent(ctx context.Context, e Event) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error { return recordEvent(ctx, tx, e) })
+}
+
+func recordEvent(ctx context.Context, tx *sqlx.Tx, e Event) error {
 	detail, err := json.Marshal(e.Detail)
 	if err != nil {
 		return err
@@ -69,61 +70,59 @@ func (s *Store) RecordEvent(ctx context.Context, e Event) error {
 	if e.ActorID != 0 {
 		actor = &e.ActorID
 	}
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		var id int64
-		// A Signal may name an actor who has no account: the name is kept, the reference only when it exists,
-		// so that such an event is recorded rather than retried for ever.
-		err := tx.GetContext(ctx, &id, `INSERT INTO timeline_events (application_id, seq, kind, step, actor_id, actor_name, actor_role, opinion, detail, occurred_at)
-			VALUES ($1, $2, $3, $4, (SELECT id FROM accounts WHERE id = $5), $6, $7, $8, $9, $10)
-			ON CONFLICT (application_id, seq) DO NOTHING RETURNING id`,
-			e.ApplicationID, e.Seq, e.Kind, e.Step, actor, e.ActorName, e.ActorRole, e.Opinion, detail, e.OccurredAt)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil // recorded by an earlier attempt
+	var id int64
+	// A Signal may name an actor who has no account: the name is kept, the reference only when it exists,
+	// so that such an event is recorded rather than retried for ever.
+	err = tx.GetContext(ctx, &id, `INSERT INTO timeline_events (application_id, seq, kind, step, actor_id, actor_name, actor_role, opinion, detail, occurred_at)
+		VALUES ($1, $2, $3, $4, (SELECT id FROM accounts WHERE id = $5), $6, $7, $8, $9, $10)
+		ON CONFLICT (application_id, seq) DO NOTHING RETURNING id`,
+		e.ApplicationID, e.Seq, e.Kind, e.Step, actor, e.ActorName, e.ActorRole, e.Opinion, detail, e.OccurredAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // recorded by an earlier attempt
+	}
+	if err != nil {
+		return err
+	}
+	p := e.Projection
+	var closedAt *time.Time
+	if p.Closed {
+		closedAt = &e.OccurredAt
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE applications SET status = $3, phase = $4, stage = $5, awaiting_role = $6,
+			stage_entered_at = $7, review_due_at = $8, overdue = $9, closed_at = $10,
+			submitted_at = CASE WHEN $11 THEN coalesce(submitted_at, $13) ELSE submitted_at END,
+			admitted_at = CASE WHEN $12 THEN $13 ELSE admitted_at END,
+			snapshot_sha256 = CASE WHEN $14 <> '' THEN $14 ELSE snapshot_sha256 END,
+			submitting_since = NULL, last_event_seq = $2, updated_at = now()
+		WHERE id = $1 AND last_event_seq < $2`,
+		e.ApplicationID, e.Seq, p.Status, p.Phase, p.Stage, p.AwaitingRole, p.StageEnteredAt, p.DueAt, p.Overdue,
+		closedAt, p.Submitted, p.Admitted, e.OccurredAt, p.SnapshotSHA256)
+	if err != nil {
+		return err
+	}
+	if f := e.Funding; f != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE applications SET funding_source = $2, funding_amount = $3, funding_note = $4 WHERE id = $1`,
+			e.ApplicationID, f.Source, f.Amount, f.Note); err != nil {
+			return err
 		}
+	}
+	for _, n := range e.Notices {
+		if err := insertNotice(ctx, tx, e, n); err != nil {
+			return err
+		}
+	}
+	if e.Detail["via"] == "temporal" {
+		// What an administrator did through Temporal is audited with the event, once.
+		after, err := json.Marshal(map[string]any{"kind": e.Kind, "step": e.Step, "opinion": e.Opinion, "actor": e.ActorName, "detail": e.Detail})
 		if err != nil {
 			return err
 		}
-		p := e.Projection
-		var closedAt *time.Time
-		if p.Closed {
-			closedAt = &e.OccurredAt
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE applications SET status = $3, phase = $4, stage = $5, awaiting_role = $6,
-				stage_entered_at = $7, review_due_at = $8, overdue = $9, closed_at = $10,
-				submitted_at = CASE WHEN $11 THEN coalesce(submitted_at, $13) ELSE submitted_at END,
-				admitted_at = CASE WHEN $12 THEN $13 ELSE admitted_at END,
-				snapshot_sha256 = CASE WHEN $14 <> '' THEN $14 ELSE snapshot_sha256 END,
-				submitting_since = NULL, last_event_seq = $2, updated_at = now()
-			WHERE id = $1 AND last_event_seq < $2`,
-			e.ApplicationID, e.Seq, p.Status, p.Phase, p.Stage, p.AwaitingRole, p.StageEnteredAt, p.DueAt, p.Overdue,
-			closedAt, p.Submitted, p.Admitted, e.OccurredAt, p.SnapshotSHA256)
-		if err != nil {
-			return err
-		}
-		if f := e.Funding; f != nil {
-			if _, err := tx.ExecContext(ctx, `UPDATE applications SET funding_source = $2, funding_amount = $3, funding_note = $4 WHERE id = $1`,
-				e.ApplicationID, f.Source, f.Amount, f.Note); err != nil {
-				return err
-			}
-		}
-		for _, n := range e.Notices {
-			if err := insertNotice(ctx, tx, e, n); err != nil {
-				return err
-			}
-		}
-		if e.Detail["via"] == "temporal" {
-			// What an administrator did through Temporal is audited with the event, once.
-			after, err := json.Marshal(map[string]any{"kind": e.Kind, "step": e.Step, "opinion": e.Opinion, "actor": e.ActorName, "detail": e.Detail})
-			if err != nil {
-				return err
-			}
-			_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (actor_id, action, target_type, target_id, after, remote_addr)
-				VALUES ((SELECT id FROM accounts WHERE id = $1), $2, 'application', $3, $4, 'Temporal')`,
-				actor, "application."+e.Kind+".via_temporal", strconv.FormatInt(e.ApplicationID, 10), after)
-			return err
-		}
-		return nil
-	})
+		_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (actor_id, action, target_type, target_id, after, remote_addr)
+			VALUES ((SELECT id FROM accounts WHERE id = $1), $2, 'application', $3, $4, 'Temporal')`,
+			actor, "application."+e.Kind+".via_temporal", strconv.FormatInt(e.ApplicationID, 10), after)
+		return err
+	}
+	return nil
 }
 
 func insertNotice(ctx context.Context, tx *sqlx.Tx, e Event, n Notice) error {
@@ -205,38 +204,6 @@ func (s *Store) ReserveQuota(ctx context.Context, applicationID int64) (bool, er
 
 var errQuotaFull = errors.New("quota full")
 
-// SubmissionFacts is what the checks at submit look at.
-type SubmissionFacts struct {
-	Application     *Application
-	Project         *Project
-	LanguageScores  []LanguageScore
-	Awards          []Award
-	Attachments     []Attachment
-	OtherOpenExists bool
-}
-
-// SubmissionFacts loads an application with what its checks need.
-func (s *Store) SubmissionFacts(ctx context.Context, applicationID int64) (*SubmissionFacts, error) {
-	// Independent reads at once, in two rounds: a submission waits on their round trips.
-	f := &SubmissionFacts{}
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) { f.Application, err = s.ApplicationByID(gctx, applicationID); return err })
-	g.Go(func() (err error) { f.LanguageScores, err = s.LanguageScores(gctx, applicationID); return err })
-	g.Go(func() (err error) { f.Awards, err = s.Awards(gctx, applicationID); return err })
-	g.Go(func() (err error) { f.Attachments, err = s.Attachments(gctx, applicationID); return err })
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	app := f.Application
-	g, gctx = errgroup.WithContext(ctx)
-	g.Go(func() (err error) { f.Project, err = s.ProjectByID(gctx, app.ProjectID); return err })
-	g.Go(func() error {
-		return s.DB.GetContext(gctx, &f.OtherOpenExists, `SELECT EXISTS (SELECT 1 FROM applications WHERE student_id = $1 AND id <> $2 AND closed_at IS NULL)`,
-			app.StudentID, applicationID)
-	})
-	return f, g.Wait()
-}
-
 // Snapshot is what was submitted at an event.
 type Snapshot struct {
 	Seq     int             `db:"seq"`
@@ -250,17 +217,4 @@ func (s *Store) LastSnapshots(ctx context.Context, applicationID int64, n int) (
 	err := s.DB.SelectContext(ctx, &out, `SELECT seq, sha256, content FROM submission_snapshots WHERE application_id = $1
 		ORDER BY seq DESC LIMIT $2`, applicationID, n)
 	return out, err
-}
-
-// SaveSnapshot records what was submitted at an event, once; it returns the recorded hash.
-func (s *Store) SaveSnapshot(ctx context.Context, applicationID int64, seq int, content []byte) (string, error) {
-	sum := sha256.Sum256(content)
-	hash := hex.EncodeToString(sum[:])
-	var stored string
-	err := s.DB.GetContext(ctx, &stored, `WITH ins AS (
-			INSERT INTO submission_snapshots (application_id, seq, sha256, content) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (application_id, seq) DO NOTHING RETURNING sha256)
-		SELECT sha256 FROM ins UNION ALL SELECT sha256 FROM submission_snapshots WHERE application_id = $1 AND seq = $2 LIMIT 1`,
-		applicationID, seq, hash, content)
-	return stored, err
 }

@@ -151,12 +151,16 @@ func (s *Store) Projects(ctx context.Context, f ProjectFilter) (*ProjectList, er
 
 // ProjectByID returns a project with its attachment requirements.
 func (s *Store) ProjectByID(ctx context.Context, id int64) (*Project, error) {
+	return projectByID(ctx, s.DB, id)
+}
+
+func projectByID(ctx context.Context, q sqlx.QueryerContext, id int64) (*Project, error) {
 	var p Project
-	if err := s.DB.GetContext(ctx, &p, `SELECT `+projectColumns+` FROM projects WHERE id = $1`, id); err != nil {
+	if err := sqlx.GetContext(ctx, q, &p, `SELECT `+projectColumns+` FROM projects WHERE id = $1`, id); err != nil {
 		return nil, notFound(err)
 	}
 	p.Requirements = []Requirement{}
-	err := s.DB.SelectContext(ctx, &p.Requirements, `SELECT id, project_id, kind, formats, max_bytes, required, position, phase
+	err := sqlx.SelectContext(ctx, q, &p.Requirements, `SELECT id, project_id, kind, formats, max_bytes, required, position, phase
 		FROM attachment_requirements WHERE project_id = $1 AND retired_at IS NULL ORDER BY position, id`, id)
 	return &p, err
 }

@@ -43,6 +43,8 @@ type application struct {
 	local *bool
 	// verifySignals is whether a Signal's actor is looked up first (changeStudentRules).
 	verifySignals bool
+	// submitAtOnce is whether a submission is one activity (changeSubmitAtOnce); decided at the first.
+	submitAtOnce *bool
 }
 
 // changeLocalActivities: version 1 runs the activities as local activities, in
@@ -63,6 +65,11 @@ const changeRefuseUnrecordable = "refuse-unrecordable"
 // admission (放弃录取). Applications started before a version keep the rules they had.
 // One change id for both keeps a workflow's first task small.
 const changeStudentRules = "verify-signals"
+
+// changeSubmitAtOnce: version 1 hands a phase in with one local activity that checks, snapshots
+// and records the submission in one transaction (activities.Submit), instead of three activities
+// in a row: a submission waits on one round of work, and a refused record leaves nothing to undo.
+const changeSubmitAtOnce = "submit-at-once"
 
 // execute runs an activity by name and waits for its result.
 func (w *application) execute(ctx workflow.Context, name string, arg, result any) error {
@@ -269,6 +276,13 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 	var funding *activities.Funding
 	switch name {
 	case process.MsgSubmit, process.MsgSubmitPredeparture, process.MsgSubmitReturnReport:
+		if w.submitAtOnce == nil {
+			atOnce := workflow.GetVersion(ctx, changeSubmitAtOnce, workflow.DefaultVersion, 1) == 1
+			w.submitAtOnce = &atOnce
+		}
+		if *w.submitAtOnce {
+			return w.submit(ctx, name, req)
+		}
 		var check activities.SubmissionResult
 		if err := w.execute(ctx, activities.NameCheckSubmission,
 			activities.SubmissionCheck{ApplicationID: s.Input.ApplicationID, Phase: s.phase().Name}, &check); err != nil {
@@ -353,13 +367,7 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 	if ev.Step == "" {
 		ev.Step = s.Status
 	}
-	if req.ViaTemporal {
-		if ev.Detail == nil {
-			ev.Detail = map[string]any{}
-		}
-		ev.Detail["via"] = "temporal"
-		ev.Actor.Name += ViaTemporalMark
-	}
+	markViaTemporal(&ev, req)
 	if err := w.record(ctx, ev, notices, funding); err != nil {
 		var appErr *temporal.ApplicationError
 		if !errors.As(err, &appErr) || appErr.Type() != activities.CodeRecordRefused {
@@ -423,8 +431,73 @@ func (w *application) onDeadline(ctx workflow.Context, d Deadline, seq int) erro
 	return w.record(ctx, ev, notices, nil)
 }
 
+// submit hands the current phase in (changeSubmitAtOnce): the transition is made first, so that
+// its record goes with the check and the snapshot into one activity; should the check find
+// problems or the read model refuse the record, the state goes back to what it was.
+func (w *application) submit(ctx workflow.Context, name string, req Request) (View, error) {
+	s := w.state
+	before := s.clone()
+	ev := Event{Kind: EventSubmitted, Actor: req.Actor, Opinion: s.phase().SubmitStep}
+	phase := s.phase().Name
+	s.Submitted(workflow.Now(ctx))
+	ev.Step = s.Status
+	markViaTemporal(&ev, req)
+	rec := w.numbered(ctx, ev, []activities.Notice{w.reviewerNotice("有新的申请待审核")}, nil)
+	var res activities.SubmitResult
+	err := w.execute(ctx, activities.NameSubmit, activities.SubmitRequest{Phase: phase, Record: rec}, &res)
+	if err != nil || len(res.Problems) > 0 {
+		*w.state = *before
+	}
+	var appErr *temporal.ApplicationError
+	switch {
+	case err != nil && errors.As(err, &appErr) && appErr.Type() == activities.CodeRecordRefused:
+		return View{}, asError(refuse(CodeRecordRefused, "该操作的内容无法保存，操作未生效；请修改后重试"))
+	case err != nil:
+		return View{}, err
+	case len(res.Problems) > 0:
+		return View{}, temporal.NewApplicationErrorWithOptions("提交前请先完善以下内容", CodeIncomplete,
+			temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{res.Problems}})
+	}
+	if name == process.MsgSubmit {
+		s.ReturnDate = res.ReturnDate
+	}
+	recorded := &s.Timeline[len(s.Timeline)-1]
+	if recorded.Detail == nil {
+		recorded.Detail = map[string]any{}
+	}
+	recorded.Detail["sha256"] = res.SHA256
+	if err := w.published(ctx); err != nil {
+		return View{}, err
+	}
+	return s.View(workflow.Now(ctx)), nil
+}
+
+// markViaTemporal marks an event whose message came as a Signal (from the Temporal UI or CLI).
+func markViaTemporal(ev *Event, req Request) {
+	if !req.ViaTemporal {
+		return
+	}
+	if ev.Detail == nil {
+		ev.Detail = map[string]any{}
+	}
+	ev.Detail["via"] = "temporal"
+	ev.Actor.Name += ViaTemporalMark
+}
+
 // record numbers an event, appends it to the timeline, writes the read model and upserts the search attributes.
 func (w *application) record(ctx workflow.Context, ev Event, notices []activities.Notice, funding *activities.Funding) error {
+	rec := w.numbered(ctx, ev, notices, funding)
+	if err := w.execute(ctx, activities.NameRecordEvent, rec, nil); err != nil {
+		// Nothing was recorded: the number and the timeline entry are given back.
+		w.state.Seq--
+		w.state.Timeline = w.state.Timeline[:len(w.state.Timeline)-1]
+		return err
+	}
+	return w.published(ctx)
+}
+
+// numbered gives an event the next number, appends it to the timeline and returns its record.
+func (w *application) numbered(ctx workflow.Context, ev Event, notices []activities.Notice, funding *activities.Funding) activities.EventRecord {
 	s := w.state
 	s.Seq++
 	ev.Seq = s.Seq
@@ -455,12 +528,12 @@ func (w *application) record(ctx workflow.Context, ev Event, notices []activitie
 	if sha, ok := ev.Detail["sha256"].(string); ok {
 		rec.Projection.SnapshotSHA256 = sha
 	}
-	if err := w.execute(ctx, activities.NameRecordEvent, rec, nil); err != nil {
-		// Nothing was recorded: the number and the timeline entry are given back.
-		s.Seq--
-		s.Timeline = s.Timeline[:len(s.Timeline)-1]
-		return err
-	}
+	return rec
+}
+
+// published shows the recorded state to administrators.
+func (w *application) published(ctx workflow.Context) error {
+	s := w.state
 	// What the Temporal UI shows on the workflow's page and in its list: metadata, not a command.
 	workflow.SetCurrentDetails(ctx, s.Details())
 	return workflow.UpsertTypedSearchAttributes(ctx,

@@ -3,6 +3,7 @@ package workflows
 import (
 	"context"
 	"errors"
+	"maps"
 	"sync"
 	"testing"
 	"time"
@@ -77,7 +78,9 @@ type harness struct {
 	records  []activities.EventRecord
 	quotaOK  bool
 	problems []activities.Problem
-	start    time.Time
+	// refuseSubmission makes the read model refuse the next submissions' record.
+	refuseSubmission bool
+	start            time.Time
 	// undone lists the compensations run, in order.
 	undone []string
 }
@@ -108,6 +111,7 @@ func newHarness(t *testing.T) *harness {
 	h.env.RegisterActivityWithOptions(a.VerifyActor, activity.RegisterOptions{Name: activities.NameVerifyActor})
 	h.env.RegisterActivityWithOptions(a.ReleaseQuota, activity.RegisterOptions{Name: activities.NameReleaseQuota})
 	h.env.RegisterActivityWithOptions(a.DiscardSnapshot, activity.RegisterOptions{Name: activities.NameDiscardSnapshot})
+	h.env.RegisterActivityWithOptions(a.Submit, activity.RegisterOptions{Name: activities.NameSubmit})
 	h.env.OnActivity(activities.NameVerifyActor, mock.Anything, mock.Anything).Return(verifyAgainst(accounts))
 	h.env.OnActivity(activities.NameRecordEvent, mock.Anything, mock.Anything).Return(func(_ context.Context, e activities.EventRecord) error {
 		h.mu.Lock()
@@ -134,6 +138,25 @@ func newHarness(t *testing.T) *harness {
 		return activities.SubmissionResult{Problems: h.problems, ReturnDate: h.start.Add(60 * 24 * time.Hour)}, nil
 	})
 	h.env.OnActivity(activities.NameTakeSnapshot, mock.Anything, mock.Anything).Return("ab12", nil)
+	// Submit as the read model does it: problems write nothing; otherwise the record with the snapshot's hash.
+	h.env.OnActivity(activities.NameSubmit, mock.Anything, mock.Anything).Return(func(_ context.Context, r activities.SubmitRequest) (activities.SubmitResult, error) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		res := activities.SubmitResult{Problems: h.problems, ReturnDate: h.start.Add(60 * 24 * time.Hour)}
+		if len(res.Problems) > 0 {
+			return res, nil
+		}
+		if h.refuseSubmission {
+			return activities.SubmitResult{}, temporal.NewNonRetryableApplicationError("check constraint", activities.CodeRecordRefused, nil)
+		}
+		res.SHA256 = "ab12"
+		e := r.Record
+		detail := map[string]any{"sha256": res.SHA256}
+		maps.Copy(detail, e.Detail)
+		e.Detail, e.Projection.SnapshotSHA256 = detail, res.SHA256
+		h.records = append(h.records, e)
+		return res, nil
+	})
 	h.env.OnActivity(activities.NameReserveQuota, mock.Anything, mock.Anything).Return(func(_ context.Context, _ activities.QuotaRequest) (bool, error) {
 		return h.quotaOK, nil
 	})
@@ -511,6 +534,35 @@ func TestRefusedRecordUndoesTheTransition(t *testing.T) {
 	}
 	require.Equal(t, "predeparture_materials", h.view().Stage)
 	require.Equal(t, []string{EventCreated, EventSubmitted, EventDecided, EventDecided, EventDecided}, kindsOf(h.records[:5]))
+}
+
+// TestRefusedSubmissionLeavesTheDraft: a submission whose record the read model refuses does not
+// take effect; with the check, the snapshot and the record in one transaction there is nothing to undo.
+func TestRefusedSubmissionLeavesTheDraft(t *testing.T) {
+	m := time.Minute
+	h := newHarness(t)
+	h.refuseSubmission = true
+	h.env.RegisterDelayedCallback(func() {
+		v := h.view()
+		require.Equal(t, "draft", v.Stage, "the refused submission did not move the application")
+		require.Len(t, v.Timeline, 1, "nor did it number an event")
+		h.refuseSubmission = false
+	}, m+30*time.Second)
+	var v View
+	h.env.RegisterDelayedCallback(func() { v = h.view() }, 2*m+30*time.Second)
+	res := h.run(h.input(), []step{
+		{at: m, msg: process.MsgSubmit, req: Request{Actor: student}},
+		{at: 2 * m, msg: process.MsgSubmit, req: Request{Actor: student}},
+	})
+	require.Equal(t, []string{CodeRecordRefused, ""}, res)
+	require.Empty(t, h.undone, "nothing was written, so nothing is undone")
+	require.Equal(t, []string{EventCreated, EventSubmitted}, kindsOf(h.records[:2]))
+	submitted := h.records[1]
+	require.Equal(t, 2, submitted.Seq)
+	require.Equal(t, "ab12", submitted.Projection.SnapshotSHA256)
+	require.Equal(t, "college_review", v.Stage)
+	require.Equal(t, "ab12", v.Timeline[1].Detail["sha256"], "the timeline keeps the snapshot's hash as recorded")
+	require.Equal(t, h.start.Add(60*24*time.Hour), v.ReturnDate.UTC(), "the return date comes with the check")
 }
 
 // TestGiveUpReturnsThePlace: 放弃录取 gives the quota place back and ends the application.
