@@ -65,10 +65,12 @@ type Env struct {
 	// apis and workers are the Outbound processes; URLs the APIs' base URLs, used in turn.
 	apis, workers []*exec.Cmd
 	URLs          []string
-	next          atomic.Uint64
-	baseline      worker.Worker
-	client        *http.Client
-	closers       []func()
+	// workerURLs answer the workers' /metrics, in the order of workers.
+	workerURLs []string
+	next       atomic.Uint64
+	baseline   worker.Worker
+	client     *http.Client
+	closers    []func()
 }
 
 // Row is one line of the report.
@@ -123,13 +125,18 @@ func (e *Env) startDev() error {
 	if err != nil {
 		return err
 	}
+	workerPort, err := devstack.FreePort()
+	if err != nil {
+		return err
+	}
+	e.workerURLs = []string{"http://127.0.0.1:" + strconv.Itoa(workerPort)}
 	exe, err := os.Executable()
 	if err != nil {
 		return err
 	}
 	env := append(append(os.Environ(), benchEnv...), "OUTBOUND_DATABASE_URL="+cfg.Database.URL, "OUTBOUND_TEMPORAL_ADDRESS="+cfg.Temporal.Address,
 		"OUTBOUND_MINIO_ENDPOINT="+cfg.MinIO.Endpoint, "OUTBOUND_MINIO_ACCESS_KEY="+cfg.MinIO.AccessKey,
-		"OUTBOUND_MINIO_SECRET_KEY="+cfg.MinIO.SecretKey, "OUTBOUND_HTTP_PORT="+strconv.Itoa(port), "OUTBOUND_DATABASE_MAX_OPEN_CONNS=40",
+		"OUTBOUND_MINIO_SECRET_KEY="+cfg.MinIO.SecretKey, "OUTBOUND_HTTP_PORT="+strconv.Itoa(port), "OUTBOUND_WORKER_LISTEN=127.0.0.1:"+strconv.Itoa(workerPort), "OUTBOUND_DATABASE_MAX_OPEN_CONNS=40",
 		"OUTBOUND_TEMPORAL_CODEC_KEYS="+cfg.Temporal.CodecKeys, "OUTBOUND_TEMPORAL_CODEC_KEY_ID="+cfg.Temporal.CodecKeyID)
 	logFile, err := os.Create(cfg.DataDir + "/processes.log")
 	if err != nil {
@@ -202,11 +209,11 @@ func (e *Env) startProduction(ctx context.Context) error {
 	}
 	env := append(append([]string{}, benchEnv...), "OUTBOUND_TEMPORAL_CODEC_KEYS="+cfg.Temporal.CodecKeys, "OUTBOUND_TEMPORAL_CODEC_KEY_ID="+cfg.Temporal.CodecKeyID)
 	for i := 1; i <= 2; i++ {
-		w, err := l.StartWorker(fmt.Sprintf("worker-%d", i), env...)
+		w, url, err := l.StartWorker(fmt.Sprintf("worker-%d", i), env...)
 		if err != nil {
 			return err
 		}
-		e.workers = append(e.workers, w)
+		e.workers, e.workerURLs = append(e.workers, w), append(e.workerURLs, url)
 		api, url, err := l.StartAPI(fmt.Sprintf("api-%d", i), env...)
 		if err != nil {
 			return err

@@ -238,17 +238,18 @@ func (l *Layout) StartProcess(logName string, env []string, name string, args ..
 }
 
 // StartWorker starts `outbound worker` and waits for its health endpoint; extra is added to Env.
-func (l *Layout) StartWorker(name string, extra ...string) (*exec.Cmd, error) {
+// It answers /healthz and /metrics at the URL returned.
+func (l *Layout) StartWorker(name string, extra ...string) (*exec.Cmd, string, error) {
 	port, err := devstack.FreePort()
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	health := "127.0.0.1:" + strconv.Itoa(port)
-	cmd, err := l.StartProcess(name, append(append(append([]string{}, l.Env...), "OUTBOUND_WORKER_LISTEN="+health), extra...), l.Outbound, "worker")
+	listen := "127.0.0.1:" + strconv.Itoa(port)
+	cmd, err := l.StartProcess(name, append(append(append([]string{}, l.Env...), "OUTBOUND_WORKER_LISTEN="+listen), extra...), l.Outbound, "worker")
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return cmd, WaitHTTP("http://"+health+"/healthz", time.Minute)
+	return cmd, "http://" + listen, WaitHTTP("http://"+listen+"/healthz", time.Minute)
 }
 
 // StartAPI starts `outbound api` and waits until it is ready; it answers at the URL returned.

@@ -109,10 +109,11 @@ func TestProductionLayout(t *testing.T) {
 	// Two workers and two APIs.
 	var apis []string
 	var workers []*exec.Cmd
+	var workerURLs []string
 	for i := 1; i <= 2; i++ {
-		w, err := l.StartWorker(fmt.Sprintf("worker-%d", i))
+		w, url, err := l.StartWorker(fmt.Sprintf("worker-%d", i))
 		require.NoError(t, err)
-		workers = append(workers, w)
+		workers, workerURLs = append(workers, w), append(workerURLs, url)
 		_, api, err := l.StartAPI(fmt.Sprintf("api-%d", i), "OUTBOUND_AUTH_LOGIN_PER_MINUTE=1000")
 		require.NoError(t, err)
 		apis = append(apis, api)
@@ -247,7 +248,7 @@ func TestProductionLayout(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return string(b)
 	}
-	workerMetrics := metricsOf("http://" + envOf(workers[1], "OUTBOUND_WORKER_LISTEN") + "/metrics")
+	workerMetrics := metricsOf(workerURLs[1] + "/metrics")
 	sdk := map[string]bool{}
 	for _, line := range strings.Split(workerMetrics, "\n") {
 		if name, _, ok := strings.Cut(line, "{"); ok && strings.HasPrefix(name, "temporal_") {
@@ -260,16 +261,6 @@ func TestProductionLayout(t *testing.T) {
 	}
 	require.Contains(t, metricsOf(l.MetricsURL), "persistence_requests")
 	phase("worker /metrics carries the SDK's task latencies and sticky cache; the server's /metrics its persistence")
-}
-
-// envOf reads a variable a process was started with.
-func envOf(cmd *exec.Cmd, name string) string {
-	for _, kv := range cmd.Env {
-		if v, ok := strings.CutPrefix(kv, name+"="); ok {
-			return v
-		}
-	}
-	return ""
 }
 
 // session is a signed-in account on one API.

@@ -70,35 +70,36 @@ func recordEvent(ctx context.Context, tx *sqlx.Tx, e Event) error {
 	if e.ActorID != 0 {
 		actor = &e.ActorID
 	}
-	var id int64
-	// A Signal may name an actor who has no account: the name is kept, the reference only when it exists,
-	// so that such an event is recorded rather than retried for ever.
-	err = tx.GetContext(ctx, &id, `INSERT INTO timeline_events (application_id, seq, kind, step, actor_id, actor_name, actor_role, opinion, detail, occurred_at)
-		VALUES ($1, $2, $3, $4, (SELECT id FROM accounts WHERE id = $5), $6, $7, $8, $9, $10)
-		ON CONFLICT (application_id, seq) DO NOTHING RETURNING id`,
-		e.ApplicationID, e.Seq, e.Kind, e.Step, actor, e.ActorName, e.ActorRole, e.Opinion, detail, e.OccurredAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil // recorded by an earlier attempt
-	}
-	if err != nil {
-		return err
-	}
 	p := e.Projection
 	var closedAt *time.Time
 	if p.Closed {
 		closedAt = &e.OccurredAt
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE applications SET status = $3, phase = $4, stage = $5, awaiting_role = $6,
-			stage_entered_at = $7, review_due_at = $8, overdue = $9, closed_at = $10,
-			submitted_at = CASE WHEN $11 THEN coalesce(submitted_at, $13) ELSE submitted_at END,
-			admitted_at = CASE WHEN $12 THEN $13 ELSE admitted_at END,
-			snapshot_sha256 = CASE WHEN $14 <> '' THEN $14 ELSE snapshot_sha256 END,
-			submitting_since = NULL, last_event_seq = $2, updated_at = now()
-		WHERE id = $1 AND last_event_seq < $2`,
+	// The timeline row and the projection in one statement (one round trip for every event). A
+	// Signal may name an actor who has no account: the name is kept, the reference only when it
+	// exists, so that such an event is recorded rather than retried for ever.
+	var inserted int
+	err = tx.GetContext(ctx, &inserted, `WITH ev AS (
+			INSERT INTO timeline_events (application_id, seq, kind, step, actor_id, actor_name, actor_role, opinion, detail, occurred_at)
+			VALUES ($1, $2, $15, $16, (SELECT id FROM accounts WHERE id = $17), $18, $19, $20, $21, $13)
+			ON CONFLICT (application_id, seq) DO NOTHING RETURNING id),
+		projected AS (
+			UPDATE applications SET status = $3, phase = $4, stage = $5, awaiting_role = $6,
+				stage_entered_at = $7, review_due_at = $8, overdue = $9, closed_at = $10,
+				submitted_at = CASE WHEN $11 THEN coalesce(submitted_at, $13) ELSE submitted_at END,
+				admitted_at = CASE WHEN $12 THEN $13 ELSE admitted_at END,
+				snapshot_sha256 = CASE WHEN $14 <> '' THEN $14 ELSE snapshot_sha256 END,
+				submitting_since = NULL, last_event_seq = $2, updated_at = now()
+			WHERE id = $1 AND last_event_seq < $2 AND EXISTS (SELECT 1 FROM ev) RETURNING 1)
+		SELECT count(*) FROM ev`,
 		e.ApplicationID, e.Seq, p.Status, p.Phase, p.Stage, p.AwaitingRole, p.StageEnteredAt, p.DueAt, p.Overdue,
-		closedAt, p.Submitted, p.Admitted, e.OccurredAt, p.SnapshotSHA256)
+		closedAt, p.Submitted, p.Admitted, e.OccurredAt, p.SnapshotSHA256,
+		e.Kind, e.Step, actor, e.ActorName, e.ActorRole, e.Opinion, detail)
 	if err != nil {
 		return err
+	}
+	if inserted == 0 {
+		return nil // recorded by an earlier attempt
 	}
 	if f := e.Funding; f != nil {
 		if _, err := tx.ExecContext(ctx, `UPDATE applications SET funding_source = $2, funding_amount = $3, funding_note = $4 WHERE id = $1`,

@@ -41,12 +41,11 @@ func (s *Store) SubmissionFacts(ctx context.Context, applicationID int64) (*Subm
 	return f, g.Wait()
 }
 
-// submissionFactsIn loads the same over one connection, one read after another: a transaction's.
-func submissionFactsIn(ctx context.Context, q sqlx.QueryerContext, applicationID int64) (f *SubmissionFacts, err error) {
-	f = &SubmissionFacts{}
-	if f.Application, err = applicationByID(ctx, q, applicationID); err != nil {
-		return nil, err
-	}
+// submissionFactsIn loads the rest of an application's facts over one connection, one read after
+// another: a transaction's.
+func submissionFactsIn(ctx context.Context, q sqlx.QueryerContext, app *Application) (f *SubmissionFacts, err error) {
+	applicationID := app.ID
+	f = &SubmissionFacts{Application: app}
 	if f.LanguageScores, err = languageScores(ctx, q, applicationID); err != nil {
 		return nil, err
 	}
@@ -108,12 +107,12 @@ func (s *Store) BeginSubmission(ctx context.Context, applicationID int64, seq in
 		return nil, err
 	}
 	sub := &Submission{tx: tx}
-	var last int
-	if err := tx.GetContext(ctx, &last, `SELECT last_event_seq FROM applications WHERE id = $1 FOR UPDATE`, applicationID); err != nil {
+	app := &Application{}
+	if err := tx.GetContext(ctx, app, applicationSelect+` WHERE ap.id = $1 FOR UPDATE OF ap`, applicationID); err != nil {
 		_ = tx.Rollback()
 		return nil, notFound(err)
 	}
-	if last >= seq {
+	if app.LastEventSeq >= seq {
 		sub.Recorded = true
 		err := tx.GetContext(ctx, &sub.RecordedSHA256, `SELECT sha256 FROM submission_snapshots WHERE application_id = $1 AND seq = $2`, applicationID, seq)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -121,7 +120,7 @@ func (s *Store) BeginSubmission(ctx context.Context, applicationID int64, seq in
 			return nil, err
 		}
 	}
-	if sub.Facts, err = submissionFactsIn(ctx, tx, applicationID); err != nil {
+	if sub.Facts, err = submissionFactsIn(ctx, tx, app); err != nil {
 		_ = tx.Rollback()
 		return nil, err
 	}

@@ -1,0 +1,63 @@
+package bench
+
+import (
+	"bufio"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// scrape reads a process's Prometheus /metrics into series → value ("name{labels}" as printed).
+func scrape(url string) map[string]float64 {
+	out := map[string]float64{}
+	resp, err := http.Get(url)
+	if err != nil {
+		return out
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		i := strings.LastIndexByte(line, ' ')
+		if i < 0 {
+			continue
+		}
+		if v, err := strconv.ParseFloat(line[i+1:], 64); err == nil {
+			out[line[:i]] = v
+		}
+	}
+	return out
+}
+
+// meanBetween is the mean of a histogram's observations between two scrapes, over the series of
+// the name whose labels contain every one of match.
+func meanBetween(before, after map[string]float64, name string, match ...string) time.Duration {
+	var sum, count float64
+	for series, v := range after {
+		base, labels, _ := strings.Cut(series, "{")
+		if base != name+"_sum" && base != name+"_count" {
+			continue
+		}
+		ok := true
+		for _, m := range match {
+			ok = ok && strings.Contains(labels, m)
+		}
+		if !ok {
+			continue
+		}
+		if strings.HasSuffix(base, "_sum") {
+			sum += v - before[series]
+		} else {
+			count += v - before[series]
+		}
+	}
+	if count == 0 {
+		return 0
+	}
+	return time.Duration(sum / count * float64(time.Second))
+}
