@@ -4,6 +4,7 @@ package api_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -182,8 +183,13 @@ func TestHealthAndErrors(t *testing.T) {
 	require.Contains(t, r.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'")
 	m, err := http.Get(env.URL + "/metrics")
 	require.NoError(t, err)
+	metrics, _ := io.ReadAll(m.Body)
 	m.Body.Close()
 	require.Equal(t, 200, m.StatusCode)
+	// The API's own requests, the runtime's, and its calls to Temporal (the client's), in one answer.
+	for _, series := range []string{"outbound_http_request_seconds_count", "go_goroutines", "temporal_request_latency_seconds_count"} {
+		require.Contains(t, string(metrics), series)
+	}
 }
 
 // TestReadinessFollowsPostgres stops the database under the running API: /readyz answers 503 naming

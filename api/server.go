@@ -13,7 +13,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.temporal.io/sdk/converter"
 
@@ -31,6 +30,8 @@ type Deps struct {
 	Ready map[string]func(context.Context) error
 	// Codec decodes workflow payloads for the Temporal UI (administrators only); nil when none.
 	Codec converter.PayloadCodec
+	// Metrics are the process's (the Go runtime's and the Temporal client's), served with the API's own.
+	Metrics prometheus.Gatherer
 }
 
 // Server holds the dependencies of the handlers.
@@ -61,7 +62,11 @@ func New(d Deps) http.Handler {
 
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	r.GET("/readyz", s.ready)
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})))
+	gatherers := prometheus.Gatherers{s.metrics.registry}
+	if d.Metrics != nil {
+		gatherers = append(gatherers, d.Metrics)
+	}
+	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(gatherers, promhttp.HandlerOpts{})))
 	r.GET("/api/v1/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml; charset=utf-8", OpenAPI) })
 
 	v1 := r.Group("/api/v1")
@@ -258,7 +263,7 @@ func newMetrics() *metrics {
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "outbound_http_requests_total", Help: "HTTP requests by route and status."}, []string{"method", "route", "status"}),
 		latency:  prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "outbound_http_request_seconds", Help: "HTTP request latency.", Buckets: prometheus.DefBuckets}, []string{"method", "route"}),
 	}
-	m.registry.MustRegister(m.requests, m.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.registry.MustRegister(m.requests, m.latency)
 	return m
 }
 

@@ -3,9 +3,13 @@ package bench
 import (
 	"bufio"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // scrape reads a process's Prometheus /metrics into series → value ("name{labels}" as printed).
@@ -32,6 +36,13 @@ func scrape(url string) map[string]float64 {
 		}
 	}
 	return out
+}
+
+// gather reads this process's own metrics as scrape reads another's.
+func gather(g prometheus.Gatherer) map[string]float64 {
+	srv := httptest.NewServer(promhttp.HandlerFor(g, promhttp.HandlerOpts{}))
+	defer srv.Close()
+	return scrape(srv.URL)
 }
 
 // meanBetween is the mean of a histogram's observations between two scrapes, over the series of

@@ -125,7 +125,7 @@ func (s *Services) Handler() http.Handler {
 	if s.Codec != nil {
 		codec = s.Codec
 	}
-	return api.New(api.Deps{Config: s.Config, Service: s.Service(), Codec: codec, Ready: s.probes()})
+	return api.New(api.Deps{Config: s.Config, Service: s.Service(), Codec: codec, Ready: s.probes(), Metrics: s.Metrics})
 }
 
 // probes check each dependency by name: the API's /readyz and the worker's /healthz.
