@@ -11,8 +11,6 @@ import (
 	"time"
 )
 
-var mailpitServer = tool{name: "mailpit", pkg: "github.com/axllent/mailpit", version: "v1.33.1"}
-
 // startMailpit runs a local SMTP server whose web inbox shows every e-mail the system sends.
 func (s *Stack) startMailpit(ctx context.Context, bin string) error {
 	smtpPort, err := s.port(defaultSMTPPort)

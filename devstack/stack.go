@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"outbound/config"
+	"outbound/devstack/tools"
 )
 
 // Options say where the stack keeps its data and what already runs elsewhere.
@@ -123,15 +124,15 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	var builds sync.WaitGroup
 	if opts.TemporalAddress == "" && !opts.NoTemporal {
 		builds.Add(1)
-		go func() { defer builds.Done(); temporalBin, temporalErr = temporalCLI.ensure(ctx, opts.Progress) }()
+		go func() { defer builds.Done(); temporalBin, temporalErr = tools.TemporalCLI.Ensure(ctx, opts.Progress) }()
 	}
 	if opts.MinIOEndpoint == "" {
 		builds.Add(1)
-		go func() { defer builds.Done(); minioBin, minioErr = minioServer.ensure(ctx, opts.Progress) }()
+		go func() { defer builds.Done(); minioBin, minioErr = tools.MinIO.Ensure(ctx, opts.Progress) }()
 	}
 	if !opts.NoMail {
 		builds.Add(1)
-		go func() { defer builds.Done(); mailpitBin, mailpitErr = mailpitServer.ensure(ctx, opts.Progress) }()
+		go func() { defer builds.Done(); mailpitBin, mailpitErr = tools.Mailpit.Ensure(ctx, opts.Progress) }()
 	}
 
 	if err := s.startPostgres(ctx); err != nil {

@@ -6,17 +6,12 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"outbound/devstack/tools"
 	"path/filepath"
-	"sync"
 )
 
 // TemporalServerVersion is the version of the temporalio/server image in docker-compose.yml.
-const TemporalServerVersion = "v1.29.1"
-
-var (
-	temporalServer  = tool{name: "temporal-server", pkg: "go.temporal.io/server/cmd/server", version: TemporalServerVersion, binary: "server"}
-	temporalSQLTool = tool{name: "temporal-sql-tool", pkg: "go.temporal.io/server/cmd/tools/sql", version: TemporalServerVersion, binary: "sql"}
-)
+const TemporalServerVersion = tools.TemporalServerVersion
 
 // ServerTools are the binaries of the production layout, built from the Go
 // module proxy at the versions of the compose file's images.
@@ -30,22 +25,11 @@ type ServerTools struct {
 
 // BuildServerTools builds (once, then cached) the Temporal server, temporal-sql-tool and the CLI.
 func BuildServerTools(ctx context.Context, progress io.Writer) (*ServerTools, error) {
-	out := &ServerTools{}
-	var wg sync.WaitGroup
-	errs := make([]error, 3)
-	for i, job := range []struct {
-		t   tool
-		bin *string
-	}{{temporalServer, &out.Server}, {temporalSQLTool, &out.SQLTool}, {temporalCLI, &out.CLI}} {
-		wg.Add(1)
-		go func() { defer wg.Done(); *job.bin, errs[i] = job.t.ensure(ctx, progress) }()
+	bins, err := tools.EnsureAll(ctx, progress, tools.TemporalServer, tools.TemporalSQLTool, tools.TemporalCLI)
+	if err != nil {
+		return nil, err
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
+	out := &ServerTools{Server: bins[0], SQLTool: bins[1], CLI: bins[2]}
 	// The module is in the module cache after go install; download answers where.
 	cmd := exec.CommandContext(ctx, "go", "mod", "download", "-json", "go.temporal.io/server@"+TemporalServerVersion)
 	raw, err := cmd.Output()
