@@ -64,13 +64,16 @@ func answer(status int, h handler) gin.HandlerFunc {
 			fail(c, err)
 			return
 		}
-		if status == http.StatusNoContent {
-			c.Status(status)
+		if _, none := out.(emptyAnswer); none || status == http.StatusNoContent {
+			c.Status(http.StatusNoContent)
 			return
 		}
 		c.JSON(status, out)
 	}
 }
+
+// emptyAnswer is an answer without a body (204), whatever the route answers otherwise.
+type emptyAnswer struct{}
 
 func ok(h handler) gin.HandlerFunc        { return answer(http.StatusOK, h) }
 func created(h handler) gin.HandlerFunc   { return answer(http.StatusCreated, h) }

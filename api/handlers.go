@@ -2,6 +2,7 @@ package api
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -199,8 +200,29 @@ func (s *Server) message(name string) handler {
 		if err != nil {
 			return nil, err
 		}
-		return s.Service.Message(c.Request.Context(), caller(c), id, name, idempotencyKey(c))
+		return messageAnswer(s.Service.Message(c.Request.Context(), caller(c), id, name, idempotencyKey(c), reply(c)))
 	}
+}
+
+// reply honours "Prefer: return=minimal" (RFC 7240) on a message: the answer is 204 with no body.
+func reply(c *gin.Context) service.Reply {
+	for _, p := range c.Request.Header.Values("Prefer") {
+		for _, token := range strings.Split(p, ",") {
+			if strings.EqualFold(strings.TrimSpace(token), "return=minimal") {
+				c.Header("Preference-Applied", "return=minimal")
+				return service.Minimal
+			}
+		}
+	}
+	return service.WithDetail
+}
+
+// messageAnswer is a message's answer: the application, or no content when the caller preferred it.
+func messageAnswer(detail *service.ApplicationDetail, err error) (any, error) {
+	if err == nil && detail == nil {
+		return emptyAnswer{}, nil
+	}
+	return detail, err
 }
 
 func (s *Server) giveUp(c *gin.Context) (any, error) {
@@ -208,7 +230,7 @@ func (s *Server) giveUp(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.Service.GiveUpAdmission(c.Request.Context(), caller(c), id, in, idempotencyKey(c))
+	return messageAnswer(s.Service.GiveUpAdmission(c.Request.Context(), caller(c), id, in, idempotencyKey(c), reply(c)))
 }
 
 func (s *Server) decide(c *gin.Context) (any, error) {
@@ -216,7 +238,7 @@ func (s *Server) decide(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.Service.Decide(c.Request.Context(), caller(c), id, in, idempotencyKey(c))
+	return messageAnswer(s.Service.Decide(c.Request.Context(), caller(c), id, in, idempotencyKey(c), reply(c)))
 }
 
 func (s *Server) reviewQueue(c *gin.Context) (any, error) {

@@ -436,6 +436,30 @@ func TestRefusedSubmissionWritesNothing(t *testing.T) {
 	require.Equal(t, snapshotSHA, r.str("application.snapshotSha256"), "the answer shows it too")
 }
 
+// TestMessagesAnswerMinimalWhenPreferred: with "Prefer: return=minimal", as the web UI sends it when
+// it goes to another page next, a message is answered 204 with no body and takes effect all the
+// same; a refusal still answers why; without the header the answer is the application.
+func TestMessagesAnswerMinimalWhenPreferred(t *testing.T) {
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	r := s.call("POST", pathf("/applications/%d/submit", d.id), nil, "Prefer", "return=minimal")
+	require.Equal(t, 204, r.status, string(r.body))
+	require.Empty(t, r.body)
+	require.Equal(t, "return=minimal", r.header.Get("Preference-Applied"))
+	require.Equal(t, "college_review", s.call("GET", pathf("/applications/%d", d.id), nil).str("application.stage"), "the submission took effect")
+
+	again := s.call("POST", pathf("/applications/%d/submit", d.id), nil, "Prefer", "respond-async, return=minimal")
+	require.Equal(t, 409, again.status, "a refusal is answered as ever")
+	require.Equal(t, "wrong_stage", again.str("error.code"))
+
+	reviewer := login(t, "lit-reviewer")
+	r = reviewer.call("POST", pathf("/applications/%d/decide", d.id), map[string]any{"decision": "approve", "opinion": "同意"}, "Prefer", "return=minimal")
+	require.Equal(t, 204, r.status, string(r.body))
+	detail := s.call("POST", pathf("/applications/%d/withdraw", d.id), nil)
+	require.Equal(t, 200, detail.status, "without the header the answer is the application")
+	require.Equal(t, "draft", detail.str("application.stage"))
+}
+
 // TestDeleteAfterWithdrawAndGiveUp: a student who withdrew, or was returned, can delete the
 // application and apply to another project; an admitted student can give the place up, which
 // returns it to the project and frees the one-project slot.

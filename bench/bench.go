@@ -252,8 +252,8 @@ func (e *Env) session(ctx context.Context, accountID int64) (string, error) {
 	return token, err
 }
 
-// call sends an API request and returns the status.
-func (e *Env) call(ctx context.Context, method, path, token string, body io.Reader, contentType string) (int, error) {
+// call sends an API request, with headers given as name, value pairs, and returns the status.
+func (e *Env) call(ctx context.Context, method, path, token string, body io.Reader, contentType string, headers ...string) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, method, e.url()+"/api/v1"+path, body)
 	if err != nil {
 		return 0, err
@@ -261,6 +261,9 @@ func (e *Env) call(ctx context.Context, method, path, token string, body io.Read
 	req.Header.Set("Authorization", "Bearer "+token)
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
 	}
 	resp, err := e.client.Do(req)
 	if err != nil {

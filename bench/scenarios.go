@@ -159,12 +159,14 @@ func (e *Env) ping(ctx context.Context, id string, last bool) error {
 	return h.Get(ctx, nil)
 }
 
+// submit sends a student's message as the web UI does: it goes to the application's page next, so
+// it asks for no answer.
 func (e *Env) submit(ctx context.Context, d draft, msg string) error {
-	status, err := e.call(ctx, "POST", fmt.Sprintf("/applications/%d/%s", d.id, msg), d.token, nil, "")
+	status, err := e.call(ctx, "POST", fmt.Sprintf("/applications/%d/%s", d.id, msg), d.token, nil, "", "Prefer", "return=minimal")
 	if err != nil {
 		return err
 	}
-	if status != 200 {
+	if status != 204 {
 		return fmt.Errorf("%s answered %d", msg, status)
 	}
 	return nil
@@ -300,11 +302,13 @@ func (e *Env) Lifecycle(ctx context.Context) (Row, error) {
 				}
 				continue
 			}
-			status, err := e.call(ctx, "POST", fmt.Sprintf("/applications/%d/decide", d.id), tokens[s.who], strings.NewReader(`{"decision":"approve","opinion":"同意"}`), "application/json")
+			// As the web UI decides: it goes back to the queue next.
+			status, err := e.call(ctx, "POST", fmt.Sprintf("/applications/%d/decide", d.id), tokens[s.who], strings.NewReader(`{"decision":"approve","opinion":"同意"}`),
+				"application/json", "Prefer", "return=minimal")
 			if err != nil {
 				return err
 			}
-			if status != 200 {
+			if status != 204 {
 				return fmt.Errorf("decide answered %d", status)
 			}
 		}

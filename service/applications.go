@@ -212,8 +212,27 @@ func (s *Service) send(ctx context.Context, appID int64, name, key string, req w
 	return &v, nil
 }
 
+// Reply is what the answer to a message carries.
+type Reply int
+
+const (
+	// WithDetail answers with the application as it is now.
+	WithDetail Reply = iota
+	// Minimal answers with nothing: the caller reads the application when it needs it (the web UI
+	// goes to its page), and the thousands of submissions before a deadline save the reads.
+	Minimal
+)
+
+// replied is the answer to a message that the workflow took, as the caller asked for it.
+func (s *Service) replied(ctx context.Context, who Caller, id int64, v *workflows.View, reply Reply) (*ApplicationDetail, error) {
+	if reply == Minimal {
+		return nil, nil
+	}
+	return s.detailOf(ctx, who, id, v)
+}
+
 // Message sends a student's message without content (submit, withdraw, delete, …).
-func (s *Service) Message(ctx context.Context, who Caller, id int64, name, key string) (*ApplicationDetail, error) {
+func (s *Service) Message(ctx context.Context, who Caller, id int64, name, key string, reply Reply) (*ApplicationDetail, error) {
 	app, err := s.ownApplication(ctx, who, id)
 	if err != nil {
 		return nil, err
@@ -222,7 +241,7 @@ func (s *Service) Message(ctx context.Context, who Caller, id int64, name, key s
 	if err != nil {
 		return nil, err
 	}
-	return s.detailOf(ctx, who, app.ID, v)
+	return s.replied(ctx, who, app.ID, v, reply)
 }
 
 // GiveUp is 放弃录取 and its reason.
@@ -232,7 +251,7 @@ type GiveUp struct {
 
 // GiveUpAdmission gives the student's place back before departure; the application ends and the
 // project's quota place is free again.
-func (s *Service) GiveUpAdmission(ctx context.Context, who Caller, id int64, in GiveUp, key string) (*ApplicationDetail, error) {
+func (s *Service) GiveUpAdmission(ctx context.Context, who Caller, id int64, in GiveUp, key string, reply Reply) (*ApplicationDetail, error) {
 	app, err := s.ownApplication(ctx, who, id)
 	if err != nil {
 		return nil, err
@@ -246,7 +265,7 @@ func (s *Service) GiveUpAdmission(ctx context.Context, who Caller, id int64, in 
 	if err != nil {
 		return nil, err
 	}
-	return s.detailOf(ctx, who, app.ID, v)
+	return s.replied(ctx, who, app.ID, v, reply)
 }
 
 // Decision is a reviewer's 审核.
@@ -276,7 +295,7 @@ func (d *Decision) validate() error {
 }
 
 // Decide sends a reviewer's decision.
-func (s *Service) Decide(ctx context.Context, who Caller, id int64, in Decision, key string) (*ApplicationDetail, error) {
+func (s *Service) Decide(ctx context.Context, who Caller, id int64, in Decision, key string, reply Reply) (*ApplicationDetail, error) {
 	app, err := s.Application(ctx, who, id)
 	if err != nil {
 		return nil, err
@@ -292,7 +311,7 @@ func (s *Service) Decide(ctx context.Context, who Caller, id int64, in Decision,
 	}
 	s.audit(ctx, who, "application.decide", "application", app.ID, map[string]any{"stage": app.Stage, "status": app.Status},
 		map[string]any{"decision": in.Decision, "opinion": in.Opinion, "funding": in.Funding})
-	return s.detailOf(ctx, who, app.ID, v)
+	return s.replied(ctx, who, app.ID, v, reply)
 }
 
 // BatchResult is the outcome of one application of a batch approval.

@@ -151,7 +151,7 @@ function decisionForm(id, a) {
     const body = { decision: form.querySelector('input[name=decision]:checked').value, opinion: v.opinion };
     if (v['funding.source']) body.funding = { source: v['funding.source'], amount: v['funding.amount'] || 0, note: v['funding.note'] };
     try {
-      await api('POST', `/applications/${id}/decide`, body);
+      await api('POST', `/applications/${id}/decide`, body, { minimal: true });
       toast('已' + reviewLabels[body.decision]);
       location.hash = '#/reviews?r=' + Date.now();
     } catch (e) { showError(form, e); }

@@ -42,20 +42,22 @@ document.addEventListener('click', (ev) => {
   if (button) lastClick = { button, at: Date.now() };
 }, true);
 
-export async function api(method, path, body) {
+// options.minimal asks a message for no answer (Prefer: return=minimal), when the page goes elsewhere next.
+export async function api(method, path, body, options = {}) {
   if (method !== 'GET' && lastClick.button && Date.now() - lastClick.at < 1000 && !lastClick.button.disabled) {
     const button = lastClick.button;
     lastClick = { button: null, at: 0 };
     button.disabled = true;
     button.setAttribute('aria-busy', 'true');
-    try { return await request(method, path, body); } finally { button.disabled = false; button.removeAttribute('aria-busy'); }
+    try { return await request(method, path, body, options); } finally { button.disabled = false; button.removeAttribute('aria-busy'); }
   }
-  return request(method, path, body);
+  return request(method, path, body, options);
 }
 
-async function request(method, path, body) {
+async function request(method, path, body, options = {}) {
   const opts = { method, headers: { Accept: 'application/json' }, credentials: 'same-origin' };
   if (method !== 'GET') opts.headers['X-CSRF-Token'] = cookie('outbound_csrf');
+  if (options.minimal) opts.headers.Prefer = 'return=minimal';
   if (body instanceof FormData) opts.body = body;
   else if (body !== undefined) {
     opts.headers['Content-Type'] = 'application/json';

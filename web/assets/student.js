@@ -335,7 +335,7 @@ export async function wizardPage(_, id) {
       if (!(await confirmDialog('提交申请', '提交后将进入学院审核，审核中如需修改请使用“撤回修改”。确定提交吗？', '提交', '取消'))) return;
       submit.disabled = true;
       try {
-        await api('POST', '/applications/' + id + '/submit', undefined);
+        await api('POST', '/applications/' + id + '/submit', undefined, { minimal: true });
         toast('申请已提交');
         location.hash = '#/applications/' + id;
       } catch (e) {

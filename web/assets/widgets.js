@@ -72,7 +72,7 @@ export function giveUp(id) {
       clearError(form);
       e.target.disabled = true;
       try {
-        await api('POST', `/applications/${id}/give-up`, formValues(form));
+        await api('POST', `/applications/${id}/give-up`, formValues(form), { minimal: true });
         close();
         toast('已放弃录取');
         location.hash = '#/applications/' + id + '?r=' + Date.now();
@@ -83,7 +83,7 @@ export function giveUp(id) {
 export async function message(id, name, question) {
   if (question && !(await confirmDialog('确认', question))) return;
   try {
-    await api('POST', `/applications/${id}/${name}`);
+    await api('POST', `/applications/${id}/${name}`, undefined, { minimal: true });
     toast('操作成功');
     location.hash = name === 'delete' ? '#/applications?r=' + Date.now() : '#/applications/' + id + '?r=' + Date.now();
   } catch (e) {
