@@ -4,22 +4,17 @@ SHELL := /bin/bash
 GO ?= go
 ARTIFACTS ?= test-artifacts
 
-.PHONY: run build test test-chaos test-production bench lint test-unit compose-check clean tools
+.PHONY: run build test test-chaos test-production bench lint test-unit compose-check clean
 
-run: tools
+run:
 	$(GO) run ./cmd/outbound dev
-
-# The stack's servers build from source once (devstack/tools): started here in the background, they
-# compile while Outbound does on a fresh machine, and the stack waits for whatever is left.
-tools:
-	@$(GO) run ./cmd/devtools &
 
 build:
 	$(GO) build -o bin/outbound ./cmd/outbound
 
 # Every test: the unit tests, and the integration tests (build tag integration) against a real
 # PostgreSQL, Temporal dev server and MinIO that the tests start themselves.
-test: tools lint
+test: lint
 	@mkdir -p $(ARTIFACTS)
 	$(GO) test -count=1 -timeout 30m -tags integration -v ./... 2>&1 | tee $(ARTIFACTS)/go-test.log | grep -E '^(--- |FAIL|ok |PASS|panic)' || { grep -B5 -A40 -E '^(--- FAIL|panic)' $(ARTIFACTS)/go-test.log | head -300; exit 1; }
 

@@ -36,6 +36,10 @@ type Options struct {
 	NoTemporal bool
 	// NoMail starts no Mailpit (a real SMTP server is configured, or e-mail stays off).
 	NoMail bool
+	// MailLater lets the stack be ready before Mailpit when Mailpit is not built yet: it is built
+	// after the other servers and starts then, at the addresses the stack gives from the start (on
+	// two cores its build would otherwise slow the others down).
+	MailLater bool
 
 	// Existing services: when set, used instead of started.
 	DatabaseURL     string
@@ -67,6 +71,8 @@ type Stack struct {
 	SMTPHost   string
 	SMTPPort   int
 	MailpitURL string
+	// MailpitLater is whether Mailpit is still being built (Options.MailLater); it starts when built.
+	MailpitLater bool
 
 	opts         Options
 	progress     io.Writer
@@ -75,6 +81,7 @@ type Stack struct {
 	temporal     *service
 	minio        *service
 	mailpit      *service
+	stopped      bool
 	temporalArgs []string
 	temporalBin  string
 	minioEnv     []string
@@ -130,7 +137,8 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		builds.Add(1)
 		go func() { defer builds.Done(); minioBin, minioErr = tools.MinIO.Ensure(ctx, opts.Progress) }()
 	}
-	if !opts.NoMail {
+	mailLater := !opts.NoMail && opts.MailLater && !tools.Mailpit.Built()
+	if !opts.NoMail && !mailLater {
 		builds.Add(1)
 		go func() { defer builds.Done(); mailpitBin, mailpitErr = tools.Mailpit.Ensure(ctx, opts.Progress) }()
 	}
@@ -146,7 +154,12 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	if err := s.startMinIO(ctx, minioBin); err != nil {
 		return nil, fmt.Errorf("minio: %w", err)
 	}
-	if !opts.NoMail {
+	switch {
+	case mailLater:
+		if err := s.startMailpitLater(ctx); err != nil {
+			return nil, fmt.Errorf("mailpit: %w", err)
+		}
+	case !opts.NoMail:
 		if err := s.startMailpit(ctx, mailpitBin); err != nil {
 			return nil, fmt.Errorf("mailpit: %w", err)
 		}
@@ -230,6 +243,7 @@ func (s *Stack) StartPostgres(ctx context.Context) error {
 func (s *Stack) Stop() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.stopped = true
 	if s.temporal != nil {
 		s.temporal.stop(15 * time.Second)
 	}

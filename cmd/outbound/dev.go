@@ -42,7 +42,7 @@ func devCommand(load loader) *cobra.Command {
 				DatabaseURL: cfg.Database.URL, TemporalAddress: cfg.Temporal.Address,
 				MinIOEndpoint: cfg.MinIO.Endpoint, MinIOAccessKey: cfg.MinIO.AccessKey, MinIOSecretKey: cfg.MinIO.SecretKey, MinIOUseSSL: cfg.MinIO.UseSSL,
 				TemporalNamespace: cfg.Temporal.Namespace, Bucket: cfg.MinIO.Bucket, SearchAttributes: workflows.SearchAttributeTypes,
-				NoMail: cfg.Mail.Enabled(),
+				NoMail: cfg.Mail.Enabled(), MailLater: true,
 			})
 			if err != nil {
 				return err
@@ -106,7 +106,10 @@ func printWelcome(cfg *config.Config, s *devstack.Stack, took time.Duration) {
 	if cfg.MinIO.ConsoleURL != "" {
 		fmt.Fprintf(w, "  MinIO console\t%s  (user %s, password in %s/minio-credentials)\n", cfg.MinIO.ConsoleURL, s.MinIOAccessKey, cfg.DataDir)
 	}
-	if s.MailpitURL != "" {
+	switch {
+	case s.MailpitLater:
+		fmt.Fprintf(w, "  E-mail inbox\t%s  (Mailpit: every e-mail the system sends; being built once, it opens in a few minutes)\n", s.MailpitURL)
+	case s.MailpitURL != "":
 		fmt.Fprintf(w, "  E-mail inbox\t%s  (Mailpit: every e-mail the system sends)\n", s.MailpitURL)
 	}
 	fmt.Fprintf(w, "  Data and logs\t%s\n", cfg.DataDir)

@@ -1,7 +1,6 @@
 // Package tools builds the servers the stacks run (the Temporal CLI and server, MinIO, Mailpit)
 // from the Go module proxy at pinned versions, once, into a cache every checkout shares. It uses
-// the standard library only, so that a small command can start the builds before anything else
-// compiles (cmd/devtools).
+// the standard library only.
 package tools
 
 import (
@@ -17,6 +16,12 @@ import (
 	"syscall"
 	"time"
 )
+
+// Built reports whether the tool is built already.
+func (t Tool) Built() bool {
+	_, err := os.Stat(t.Path())
+	return err == nil
+}
 
 // Tool is a server binary built from the Go module proxy at a pinned version.
 type Tool struct {
@@ -82,8 +87,7 @@ func (t Tool) Ensure(ctx context.Context, progress io.Writer) (string, error) {
 	if _, err := os.Stat(bin); err == nil {
 		return bin, nil
 	}
-	// Several processes (test packages run in parallel, cmd/devtools beside make run) may ask at
-	// once: one builds, the others wait for it.
+	// Several processes (test packages run in parallel) may ask at once: one builds, the others wait.
 	if err := os.MkdirAll(filepath.Dir(filepath.Dir(bin)), 0o755); err != nil {
 		return "", err
 	}
