@@ -1,11 +1,8 @@
 //go:build production
 
-// Package production proves the layout of docker-compose.yml without Docker:
-// the same server binaries at the same versions as its images, started with
-// the same environment and the same setup scripts, then two workers and two
-// APIs of Outbound over them. A new university is opened from the command
-// line, applications go through their whole lifecycle alternating between
-// the two APIs, and one worker is killed with SIGKILL while they are in review.
+// The test of the layout (production.Start): two workers and two APIs of Outbound over it, a new
+// university opened from the command line, applications through their whole lifecycle alternating
+// between the two APIs, and one worker killed with SIGKILL while they are in review.
 package production_test
 
 import (
