@@ -144,7 +144,7 @@ func (a *Activities) ReserveQuota(ctx context.Context, r QuotaRequest) (bool, er
 
 // TakeSnapshot records what is being submitted, with its SHA-256.
 func (a *Activities) TakeSnapshot(ctx context.Context, r SnapshotRequest) (string, error) {
-	f, err := a.Store.SubmissionFacts(ctx, r.ApplicationID)
+	f, err := a.submissionFacts(ctx, r.ApplicationID)
 	if err != nil {
 		return "", err
 	}
@@ -153,6 +153,14 @@ func (a *Activities) TakeSnapshot(ctx context.Context, r SnapshotRequest) (strin
 		return "", err
 	}
 	return a.Store.SaveSnapshot(ctx, r.ApplicationID, r.Seq, content)
+}
+
+func (a *Activities) submissionFacts(ctx context.Context, applicationID int64) (*storage.SubmissionFacts, error) {
+	app, err := a.Store.ApplicationByID(ctx, applicationID)
+	if err != nil {
+		return nil, err
+	}
+	return a.Store.SubmissionFacts(ctx, app)
 }
 
 // snapshotContent is what reviewers will see of a submission, as JSON: its hash is the submission's.
@@ -195,7 +203,7 @@ func (a *Activities) CheckSubmission(ctx context.Context, c SubmissionCheck) (re
 			err = a.Store.ClearSubmitting(ctx, c.ApplicationID)
 		}
 	}()
-	f, err := a.Store.SubmissionFacts(ctx, c.ApplicationID)
+	f, err := a.submissionFacts(ctx, c.ApplicationID)
 	if err != nil {
 		return SubmissionResult{}, err
 	}

@@ -6,8 +6,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"outbound/activities"
-	"outbound/process"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +13,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
+
+	"outbound/activities"
+	"outbound/process"
 )
 
 // submitted creates a student of the college with a submitted application to the project.
@@ -396,6 +397,37 @@ func TestEditsWaitForASubmissionsTransaction(t *testing.T) {
 	}
 	sub.Rollback()
 	require.Equal(t, 200, <-edited, "given up, the submission lets the edit in")
+}
+
+// TestSubmitActivityTwiceRecordsOnce: when the Submit activity runs again because its answer was
+// lost, it records nothing more and answers what the first attempt recorded.
+func TestSubmitActivityTwiceRecordsOnce(t *testing.T) {
+	db := env.Services.Store.DB
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	var seq int
+	require.NoError(t, db.Get(&seq, `SELECT last_event_seq + 1 FROM applications WHERE id = $1`, d.id))
+	now := time.Now()
+	req := activities.SubmitRequest{Phase: process.PhaseApplication, Record: activities.EventRecord{
+		ApplicationID: d.id, Seq: seq, Kind: "submitted", Step: "学院审核中", OccurredAt: now,
+		Projection: activities.Projection{Status: "学院审核中", Phase: process.PhaseApplication, Stage: "college_review",
+			AwaitingRole: string(process.RoleCollegeReviewer), StageEnteredAt: now, Submitted: true},
+	}}
+	acts := &activities.Activities{Store: env.Services.Store}
+	first, err := acts.Submit(context.Background(), req)
+	require.NoError(t, err)
+	require.Empty(t, first.Problems)
+	require.Len(t, first.SHA256, 64)
+	again, err := acts.Submit(context.Background(), req)
+	require.NoError(t, err)
+	require.Empty(t, again.Problems)
+	require.Equal(t, first.SHA256, again.SHA256, "the first attempt's hash")
+	require.Equal(t, first.ReturnDate, again.ReturnDate)
+	var snapshots, submittedEvents int
+	require.NoError(t, db.Get(&snapshots, `SELECT count(*) FROM submission_snapshots WHERE application_id = $1`, d.id))
+	require.NoError(t, db.Get(&submittedEvents, `SELECT count(*) FROM timeline_events WHERE application_id = $1 AND kind = 'submitted'`, d.id))
+	require.Equal(t, 1, snapshots)
+	require.Equal(t, 1, submittedEvents)
 }
 
 // TestRefusedSubmissionWritesNothing: a submission whose record the database refuses (a constraint

@@ -200,7 +200,7 @@ func (s *Service) Next(ctx context.Context, who Caller, id int64) (*NextStep, er
 		return out, nil
 	}
 	out.Student = true
-	f, err := s.Store.SubmissionFacts(ctx, id)
+	f, err := s.Store.SubmissionFacts(ctx, app)
 	if err != nil {
 		return nil, err
 	}

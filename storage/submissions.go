@@ -23,26 +23,20 @@ type SubmissionFacts struct {
 	OtherOpenExists bool
 }
 
-// SubmissionFacts loads an application with what its checks need.
-func (s *Store) SubmissionFacts(ctx context.Context, applicationID int64) (*SubmissionFacts, error) {
-	// Independent reads at once, in two rounds: a student's 下一步 waits on their round trips.
-	f := &SubmissionFacts{}
+// SubmissionFacts loads what the checks of an application need besides the application itself,
+// the reads at once: a student's 下一步 waits on their round trips.
+func (s *Store) SubmissionFacts(ctx context.Context, app *Application) (*SubmissionFacts, error) {
+	f := &SubmissionFacts{Application: app}
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) { f.Application, err = applicationByID(gctx, s.DB, applicationID); return err })
-	g.Go(func() (err error) { f.LanguageScores, err = languageScores(gctx, s.DB, applicationID); return err })
-	g.Go(func() (err error) { f.Awards, err = awards(gctx, s.DB, applicationID); return err })
-	g.Go(func() (err error) { f.Attachments, err = attachments(gctx, s.DB, applicationID); return err })
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	g, gctx = errgroup.WithContext(ctx)
-	g.Go(func() (err error) { f.Project, err = projectByID(gctx, s.DB, f.Application.ProjectID); return err })
-	g.Go(func() (err error) { f.OtherOpenExists, err = otherOpenExists(gctx, s.DB, f.Application); return err })
+	g.Go(func() (err error) { f.LanguageScores, err = languageScores(gctx, s.DB, app.ID); return err })
+	g.Go(func() (err error) { f.Awards, err = awards(gctx, s.DB, app.ID); return err })
+	g.Go(func() (err error) { f.Attachments, err = attachments(gctx, s.DB, app.ID); return err })
+	g.Go(func() (err error) { f.Project, err = projectByID(gctx, s.DB, app.ProjectID); return err })
+	g.Go(func() (err error) { f.OtherOpenExists, err = otherOpenExists(gctx, s.DB, app); return err })
 	return f, g.Wait()
 }
 
-// submissionFactsIn loads the rest of an application's facts over one connection, one read after
-// another: a transaction's.
+// submissionFactsIn loads the same over one connection, one read after another: a transaction's.
 func submissionFactsIn(ctx context.Context, q sqlx.QueryerContext, app *Application) (f *SubmissionFacts, err error) {
 	applicationID := app.ID
 	f = &SubmissionFacts{Application: app}
@@ -91,11 +85,12 @@ func saveSnapshot(ctx context.Context, q sqlx.QueryerContext, applicationID int6
 // its snapshot and its record are written together by Record, or nothing is.
 type Submission struct {
 	tx *sqlx.Tx
-	// Facts are what the check looks at, read under the application's row lock.
+	// Facts are what the check looks at, read under the application's row lock (the application
+	// only, when Recorded).
 	Facts *SubmissionFacts
-	// RecordedSHA256 is the snapshot's hash when an earlier attempt recorded this submission already.
-	RecordedSHA256 string
+	// Recorded: an earlier attempt recorded this submission already, with RecordedSHA256.
 	Recorded       bool
+	RecordedSHA256 string
 }
 
 // BeginSubmission locks the application's row and reads what a submission at seq checks. The lock
@@ -113,12 +108,14 @@ func (s *Store) BeginSubmission(ctx context.Context, applicationID int64, seq in
 		return nil, notFound(err)
 	}
 	if app.LastEventSeq >= seq {
-		sub.Recorded = true
+		// Recorded by an earlier attempt: nothing is checked again, and only the hash is read.
+		sub.Recorded, sub.Facts = true, &SubmissionFacts{Application: app}
 		err := tx.GetContext(ctx, &sub.RecordedSHA256, `SELECT sha256 FROM submission_snapshots WHERE application_id = $1 AND seq = $2`, applicationID, seq)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			_ = tx.Rollback()
 			return nil, err
 		}
+		return sub, nil
 	}
 	if sub.Facts, err = submissionFactsIn(ctx, tx, app); err != nil {
 		_ = tx.Rollback()
