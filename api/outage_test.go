@@ -7,14 +7,15 @@ import (
 	"context"
 	"crypto/sha256"
 	"net/http"
-	"outbound/activities"
-	"outbound/workflows"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 	tclient "go.temporal.io/sdk/client"
+
+	"outbound/activities"
+	"outbound/workflows"
 )
 
 // TestMinIOOutage: uploads answer 503 with a clear message and leave no row; after the restart they work.

@@ -12,10 +12,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
-	"outbound/server"
-	"outbound/sheet"
-	"outbound/storage/demo"
-	"outbound/workflows"
 	"strings"
 	"sync"
 	"testing"
@@ -26,6 +22,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/converter"
+
+	"outbound/server"
+	"outbound/sheet"
+	"outbound/storage/demo"
+	"outbound/workflows"
 )
 
 func TestLockoutAfterWrongPasswords(t *testing.T) {

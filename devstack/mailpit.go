@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"outbound/devstack/tools"
 	"path/filepath"
 	"strconv"
 	"syscall"
 	"time"
+
+	"outbound/devstack/tools"
 )
 
 // startMailpit runs a local SMTP server whose web inbox shows every e-mail the system sends.

@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
-	"outbound/devstack/tools"
 	"path/filepath"
+
+	"outbound/devstack/tools"
 )
 
 // TemporalServerVersion is the version of the temporalio/server image in docker-compose.yml.

@@ -198,8 +198,6 @@ func (d Definition) review(stage string) (Phase, Review, bool) {
 	return Phase{}, Review{}, false
 }
 
-// PendingStep describes the awaited step of an open application in a phase
-// and stage, e.g. 学院审核(未审核); the read model's rows use it too.
 // DistinctFrom names the earlier stage whose approver may not approve stage ("" when any may).
 func (d Definition) DistinctFrom(stage string) string {
 	_, r, ok := d.review(stage)
@@ -209,6 +207,8 @@ func (d Definition) DistinctFrom(stage string) string {
 	return r.DistinctFrom
 }
 
+// PendingStep describes the awaited step of an open application in a phase
+// and stage, e.g. 学院审核(未审核); the read model's rows use it too.
 func (d Definition) PendingStep(phase, stage string) string {
 	if _, r, ok := d.review(stage); ok {
 		return r.Label + "(未审核)"

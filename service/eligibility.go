@@ -17,7 +17,7 @@ type Eligibility struct {
 	Application *int64 `json:"application,omitempty"`
 }
 
-// applicant is what eligibility is checked against: the student's profile and open application.
+// applicantFacts are what eligibility is checked against: the student's profile and open application.
 type applicantFacts struct {
 	candidate process.Candidate
 	open      *storage.ApplicationSummaryRef

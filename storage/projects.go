@@ -3,13 +3,14 @@ package storage
 import (
 	"context"
 	"errors"
-	"outbound/process"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"outbound/process"
 )
 
 // Project is 项目信息: every field of the project page.
