@@ -373,7 +373,8 @@ func decodeKey(v *viper.Viper, key string) error {
 			return fmt.Errorf("%s: %q is not true or false", key, s)
 		}
 	case string:
-		if strings.HasPrefix(key, "process.") || strings.HasSuffix(key, "_ttl") || strings.HasSuffix(key, "_timeout") || key == "mail.every" {
+		// A key whose default is a duration holds a duration.
+		if _, isDuration := time.ParseDuration(Defaults[key].(string)); isDuration == nil {
 			if _, err := time.ParseDuration(s); err != nil {
 				return fmt.Errorf("%s: %q is not a duration such as 72h or 30s", key, s)
 			}

@@ -50,6 +50,8 @@ func TestInvalidValuesNameTheirKey(t *testing.T) {
 		"OUTBOUND_UPLOAD_MAX_BYTES":          "upload.max_bytes",
 		"OUTBOUND_PROCESS_RETURN_REPORT_DUE": "process.return_report_due",
 		"OUTBOUND_MAIL_SMTP_PORT":            "mail.smtp_port",
+		"OUTBOUND_MAIL_EVERY":                "mail.every",
+		"OUTBOUND_HTTP_REQUEST_TIMEOUT":      "http.request_timeout",
 	} {
 		t.Run(key, func(t *testing.T) {
 			t.Setenv(env, "not valid")

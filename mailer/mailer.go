@@ -1,5 +1,6 @@
 // Package mailer e-mails notifications through the configured SMTP server: one message per
-// notification and recipient, in Chinese, with a link to the page it is about.
+// person with the notifications gathered since the last one, in Chinese, each with a link to the
+// page it is about.
 package mailer
 
 import (
