@@ -647,6 +647,8 @@ func TestBrowserEveryPage(t *testing.T) {
 		{"", "#/admin/audit"},
 	}
 	dir := filepath.Join(screenshotDir, "pages")
+	// Only this run's pages: ids differ from run to run, and an earlier run's would stay beside them.
+	require.NoError(t, os.RemoveAll(dir))
 	require.NoError(t, os.MkdirAll(dir, 0o755))
 	for _, width := range []int64{1366, 375} {
 		b, done := newBrowser(t)
