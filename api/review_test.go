@@ -531,6 +531,9 @@ func TestDeleteAfterWithdrawAndGiveUp(t *testing.T) {
 		r = s.call("POST", pathf("/applications/%d/give-up", d3.id), map[string]any{"reason": reason})
 		require.Equal(t, 422, r.status, "reason %q", reason)
 		require.NotEmpty(t, r.errField("reason"))
+		r = s.call("POST", pathf("/applications/%d/give-up", d3.id), map[string]any{"reason": reason}, "Prefer", "return=minimal")
+		require.Equal(t, 422, r.status, "reason %q, answer preferred minimal: the refusal is answered all the same", reason)
+		require.NotEmpty(t, r.errField("reason"))
 	}
 	require.Contains(t, rowActions(s.call("GET", "/applications", nil), d3.id), "give-up")
 	r = s.call("POST", pathf("/applications/%d/give-up", d3.id), map[string]any{"reason": "签证未获批"})
