@@ -34,13 +34,14 @@ func (s *Services) EnsureSchedules(ctx context.Context) error {
 	return s.ensureMailer(ctx)
 }
 
-// ensureMailer starts the mailer when the cluster runs none; a running one is left as it is.
+// ensureMailer starts the mailer when the cluster runs none, and gives the one that runs this
+// worker's mail.every, so that a changed configuration takes effect.
 func (s *Services) ensureMailer(ctx context.Context) error {
-	_, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:                       workflows.MailerWorkflowID,
-		TaskQueue:                s.Config.Temporal.TaskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		StaticSummary:            "通知邮件：每隔 " + s.Config.Mail.Every.String() + " 发送新通知",
-	}, workflows.MailerWorkflowName, s.Config.Mail.Every)
+	_, err := s.Temporal.SignalWithStartWorkflow(ctx, workflows.MailerWorkflowID, workflows.SignalMailEvery, s.Config.Mail.Every,
+		client.StartWorkflowOptions{
+			ID:            workflows.MailerWorkflowID,
+			TaskQueue:     s.Config.Temporal.TaskQueue,
+			StaticSummary: "通知邮件：发送新通知（间隔见 mail.every）",
+		}, workflows.MailerWorkflowName, s.Config.Mail.Every)
 	return err
 }

@@ -17,6 +17,9 @@ const (
 	MailerWorkflowID   = "outbound-mailer"
 	// SignalSendMail wakes the mailer before its interval is over.
 	SignalSendMail = "send-now"
+	// SignalMailEvery sets the interval (mail.every), the current wait included: each worker sends
+	// it at start, so that a changed configuration reaches the mailer already running.
+	SignalMailEvery = "every"
 	// mailerRunsPerHistory keeps the history short: after so many runs it continues as new.
 	mailerRunsPerHistory = 200
 )
@@ -29,17 +32,33 @@ func Mailer(ctx workflow.Context, every time.Duration) error {
 		RetryPolicy: &temporal.RetryPolicy{InitialInterval: 10 * time.Second, MaximumInterval: time.Minute, MaximumAttempts: 3},
 	})
 	wake := workflow.GetSignalChannel(ctx, SignalSendMail)
+	interval := workflow.GetSignalChannel(ctx, SignalMailEvery)
+	setEvery := func(c workflow.ReceiveChannel) {
+		var d time.Duration
+		if c.Receive(ctx, &d); d >= time.Second {
+			every = d
+		}
+	}
 	for i := 0; i < mailerRunsPerHistory; i++ {
 		var sent int
 		if err := workflow.ExecuteActivity(ctx, activities.NameSendMail).Get(ctx, &sent); err != nil {
 			workflow.GetLogger(ctx).Warn("e-mail run failed; the next run tries again", "error", err)
 		}
-		timer, cancel := workflow.WithCancel(ctx)
-		sel := workflow.NewSelector(ctx)
-		sel.AddFuture(workflow.NewTimer(timer, every), func(workflow.Future) {})
-		sel.AddReceive(wake, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil) })
-		sel.Select(ctx)
-		cancel()
+		// Wait out the interval since this run, or until woken; a new interval moves the end of the wait.
+		ranAt := workflow.Now(ctx)
+		for woken := false; !woken; {
+			wait := every - workflow.Now(ctx).Sub(ranAt)
+			if wait <= 0 {
+				break
+			}
+			timer, cancel := workflow.WithCancel(ctx)
+			sel := workflow.NewSelector(ctx)
+			sel.AddFuture(workflow.NewTimer(timer, wait), func(workflow.Future) { woken = true })
+			sel.AddReceive(wake, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil); woken = true })
+			sel.AddReceive(interval, func(c workflow.ReceiveChannel, _ bool) { setEvery(c) })
+			sel.Select(ctx)
+			cancel()
+		}
 		// Wake-ups that came together are one.
 		for wake.ReceiveAsync(nil) {
 		}
