@@ -182,12 +182,22 @@ func snapshotContent(f *storage.SubmissionFacts) ([]byte, error) {
 		ApplicationID  int64                   `json:"applicationId"`
 		ProjectCode    string                  `json:"projectCode"`
 		ProjectYear    int                     `json:"projectYear"`
-		BasicInfo      storage.BasicInfo       `json:"basicInfo"`
-		ApplyInfo      storage.ApplyInfo       `json:"applyInfo"`
+		BasicInfo      process.Values          `json:"basicInfo"`
+		ApplyInfo      process.Values          `json:"applyInfo"`
 		LanguageScores []storage.LanguageScore `json:"languageScores"`
 		Awards         []storage.Award         `json:"awards"`
 		Attachments    []file                  `json:"attachments"`
-	}{f.Application.ID, f.Project.Code, f.Project.Year, f.Application.BasicInfo, f.Application.ApplyInfo, f.LanguageScores, f.Awards, files})
+	}{f.Application.ID, f.Project.Code, f.Project.Year, sectionOf(f.Application.Form, process.SectionBasic),
+		sectionOf(f.Application.Form, process.SectionApply), f.LanguageScores, f.Awards, files})
+}
+
+// sectionOf picks a section's values out of a form, as the snapshot keeps them.
+func sectionOf(form process.Values, section string) process.Values {
+	out := process.Values{}
+	for _, f := range process.FieldsOf(section) {
+		out[f.Name] = form[f.Name]
+	}
+	return out
 }
 
 // CheckSubmission applies the rules at submit: complete forms, eligibility,
@@ -216,10 +226,8 @@ func (a *Activities) CheckSubmission(ctx context.Context, c SubmissionCheck) (re
 
 // returnDate is 回国(入境)时间 as the application phase hands it in: the return report is due after it.
 func returnDate(phase string, f *storage.SubmissionFacts) time.Time {
-	if d := f.Application.ReturnDate; phase == process.PhaseApplication && d != nil {
-		if t, err := time.ParseInLocation("2006-01-02", *d, process.Zone); err == nil {
-			return t
-		}
+	if t, ok := f.Application.Form.Date("returnDate"); phase == process.PhaseApplication && ok {
+		return t
 	}
 	return time.Time{}
 }
@@ -277,33 +285,20 @@ func applicationProblems(f *storage.SubmissionFacts) []Problem {
 	var out []Problem
 	add := func(field, msg string) { out = append(out, Problem{Field: field, Message: msg}) }
 	app, p := f.Application, f.Project
-	b := app.BasicInfo
-	if app.BasicSavedAt == nil {
-		add("basicInfo", "请先填写并保存基本信息")
-	} else {
-		for _, f := range process.Missing(process.BasicInfoRequired, process.ValuesOf(b)) {
-			add("basicInfo."+f.Name, f.Label+"不能为空")
+	form := app.Form
+	for _, section := range []string{process.SectionBasic, process.SectionApply} {
+		saved := map[string]*time.Time{process.SectionBasic: app.BasicSavedAt, process.SectionApply: app.InfoSavedAt}[section]
+		if saved == nil {
+			add(section, "请先填写并保存"+process.SectionLabels[section])
+			continue
 		}
-	}
-	i := app.ApplyInfo
-	if app.InfoSavedAt == nil {
-		add("applyInfo", "请先填写并保存申请信息")
-	} else {
-		if i.DepartureDate == nil {
-			add("applyInfo.departureDate", "出国(境)时间不能为空")
-		}
-		if i.ReturnDate == nil {
-			add("applyInfo.returnDate", "回国(入境)时间不能为空")
-		}
-		if i.GPA == nil {
-			add("applyInfo.gpa", "GPA不能为空")
-		}
-		if i.WeightedAverage == nil {
-			add("applyInfo.weightedAverage", "加权平均分不能为空")
+		for _, f := range process.MissingIn(section, form) {
+			add(section+"."+f.Name, f.Label+"不能为空")
 		}
 	}
 	// Eligibility against the project as it is now; its requirements were captured at creation.
-	for _, e := range process.CheckEligibility(p.Eligibility(), process.Candidate{DegreeLevel: b.DegreeLevel, Grade: b.Grade, Major: b.Major, GPA: i.GPA}) {
+	for _, e := range process.CheckEligibility(p.Eligibility(), process.Candidate{DegreeLevel: form.Text("degreeLevel"), Grade: form.Text("grade"),
+		Major: form.Text("major"), GPA: form.Number("gpa")}) {
 		add("eligibility."+e.Field, e.Message)
 	}
 	reqs, err := app.CapturedRequirements()

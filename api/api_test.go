@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"outbound/process"
 )
 
 func TestSignIn(t *testing.T) {
@@ -197,7 +199,7 @@ func TestApplyingRules(t *testing.T) {
 	require.Equal(t, 201, r.status, string(r.body))
 	id := r.num("id")
 	require.Equal(t, "未提交", r.str("status"))
-	require.Equal(t, "测试学生", r.str("nameCn"), "step 1 is prefilled from the profile")
+	require.Equal(t, "测试学生", r.str("form.nameCn"), "step 1 is prefilled from the profile")
 
 	// 每人限报1个项目.
 	other := newProject(t, projectSpec{})
@@ -467,4 +469,17 @@ func TestEligibilityUpFront(t *testing.T) {
 		}
 	}
 	require.Nil(t, login(t, "wsc").call("GET", pathf("/projects/%d", open), nil).get("eligibility"))
+}
+
+// TestProcessServesTheDefinition: the web UI draws its forms, tracker, menus and printed form from
+// GET /process, so it answers the catalogue and the definition whole, as the contract says.
+func TestProcessServesTheDefinition(t *testing.T) {
+	r := login(t, "2021216401").call("GET", "/process", nil)
+	require.Equal(t, 200, r.status, string(r.body))
+	require.Len(t, r.list("form"), len(process.Form))
+	require.Equal(t, "nameCn", r.str("form.0.name"))
+	require.NotEmpty(t, r.list("journey"))
+	require.Equal(t, "学院意见", r.str("signatures.0.office"))
+	require.Equal(t, []any{"foreign_review"}, r.list("admissionStages"))
+	require.Equal(t, "college", r.str("roles.1.scope"))
 }

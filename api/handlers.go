@@ -128,7 +128,7 @@ func (s *Server) nextStep(c *gin.Context) (any, error) {
 }
 
 func (s *Server) putBasicInfo(c *gin.Context) (any, error) {
-	id, in, err := idAndBody[service.BasicInfo](c, "id")
+	id, in, err := idAndBody[service.FormInput](c, "id")
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +136,7 @@ func (s *Server) putBasicInfo(c *gin.Context) (any, error) {
 }
 
 func (s *Server) putApplyInfo(c *gin.Context) (any, error) {
-	id, in, err := idAndBody[service.ApplyInfo](c, "id")
+	id, in, err := idAndBody[service.FormInput](c, "id")
 	if err != nil {
 		return nil, err
 	}

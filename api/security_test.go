@@ -290,7 +290,7 @@ func TestListsCarryNoPersonalData(t *testing.T) {
 	}
 	detail := reviewer.call("GET", pathf("/applications/%d", app), nil)
 	require.Equal(t, 200, detail.status)
-	require.Equal(t, personal[0], detail.str("application.idCardNo"), "the application's reviewer sees it in the detail")
+	require.Equal(t, personal[0], detail.str("application.form.idCardNo"), "the application's reviewer sees it in the detail")
 }
 
 // TestMissingObjectIsNotFound: a file whose object is gone from the store is a 404 that says so,

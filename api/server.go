@@ -103,14 +103,15 @@ type route struct {
 }
 
 var (
-	anyone    = process.Roles
-	students  = []process.Role{process.RoleStudent}
-	reviewers = []process.Role{process.RoleCollegeReviewer, process.RoleAcademicAffairs, process.RoleForeignAffairs, process.RoleAdmin}
-	deciders  = []process.Role{process.RoleCollegeReviewer, process.RoleAcademicAffairs, process.RoleForeignAffairs}
+	anyone   = process.Roles
+	students = []process.Role{process.RoleStudent}
+	// deciders review stages; reviewers are they and the administrators, who see every queue.
+	deciders  = process.RolesWhere(func(r process.RoleSpec) bool { return r.Decides })
+	reviewers = process.RolesWhere(func(r process.RoleSpec) bool { return r.Decides || r.Scope == process.ScopeAll })
 	// publishers manage projects (外事部门 publishes them).
-	publishers = []process.Role{process.RoleForeignAffairs, process.RoleAdmin}
-	admins     = []process.Role{process.RoleAdmin}
-	offices    = []process.Role{process.RoleAcademicAffairs, process.RoleForeignAffairs, process.RoleAdmin}
+	publishers = process.RolesWhere(func(r process.RoleSpec) bool { return r.Publishes })
+	admins     = process.RolesWhere(func(r process.RoleSpec) bool { return r.Scope == process.ScopeAll })
+	offices    = process.RolesWhere(func(r process.RoleSpec) bool { return r.Dashboard })
 )
 
 // routes is the route table: every endpoint with its roles, in one place.

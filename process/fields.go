@@ -16,16 +16,6 @@ type Field struct {
 	Label string `json:"label"`
 }
 
-// BasicInfoRequired are the fields of 基本信息 (step 1) that a submission needs.
-var BasicInfoRequired = []Field{
-	{"nameCn", "姓名(中文)"}, {"studentNo", "学号"}, {"idCardNo", "身份证号"}, {"gender", "性别"},
-	{"politicalStatus", "政治面貌"}, {"hukouLocation", "户口所在地"}, {"birthDate", "出生日期"},
-	{"ethnicity", "民族"}, {"major", "专业"}, {"cohort", "所属类别"}, {"degreeLevel", "在读学历"},
-	{"grade", "当前年级"}, {"schoolingLength", "学制"}, {"phone", "手机号码"}, {"email", "电子邮件"},
-	{"emergencyName", "紧急联系人姓名"}, {"emergencyPhone", "紧急联系人手机号"},
-	{"supervisorName", "导师姓名"}, {"supervisorPhone", "导师联系电话"},
-}
-
 // ProfileRequired are the fields of 我的个人资料 that must be filled before
 // projects are listed; the photo and a 学习经历 are required besides.
 var ProfileRequired = []Field{

@@ -11,32 +11,6 @@ package process
 
 import "slices"
 
-// Role is what an account may do.
-type Role string
-
-const (
-	RoleStudent         Role = "student"
-	RoleCollegeReviewer Role = "college_reviewer" // 学院, scoped to one college
-	RoleAcademicAffairs Role = "academic_affairs" // 教务处
-	RoleForeignAffairs  Role = "foreign_affairs"  // 外事部门 / 国际处
-	RoleAdmin           Role = "admin"
-)
-
-// Roles lists every role, in the order pages show them.
-var Roles = []Role{RoleStudent, RoleCollegeReviewer, RoleAcademicAffairs, RoleForeignAffairs, RoleAdmin}
-
-// RoleLabels are the roles' names as people read them.
-var RoleLabels = map[Role]string{
-	RoleStudent:         "学生",
-	RoleCollegeReviewer: "学院审核员",
-	RoleAcademicAffairs: "教务处",
-	RoleForeignAffairs:  "外事部门",
-	RoleAdmin:           "系统管理员",
-}
-
-// Scoped reports whether accounts of the role belong to one college.
-func (r Role) Scoped() bool { return r == RoleStudent || r == RoleCollegeReviewer }
-
 // Phase names.
 const (
 	PhaseApplication  = "application"  // 申请
@@ -97,6 +71,12 @@ type Phase struct {
 	Reviews        []Review
 	// DoneStatus is the status word once the last review approved.
 	DoneStatus string
+	// The student's tracker: Journey is the phase's one step when set; otherwise the phase shows
+	// EditJourney and then each review as a step of its own. Milestone is the step reached when the
+	// phase is done (录取), if it has one.
+	Journey     string `json:",omitempty"`
+	EditJourney string `json:",omitempty"`
+	Milestone   string `json:",omitempty"`
 }
 
 // Review is one reviewer's stage.
@@ -109,7 +89,30 @@ type Review struct {
 	Label string
 	// DistinctFrom names an earlier stage whose approver may not approve this one.
 	DistinctFrom string
+	// Applicants routes: the review is for these applicants only (all when empty).
+	Applicants Applicants `json:",omitempty"`
+	// Office is the office that signs the review on the printed 申请表 (e.g. 学院意见); none when empty.
+	Office string `json:",omitempty"`
+	// Journey is the step's word on the student's tracker; the phase's own word when empty.
+	Journey string `json:",omitempty"`
 }
+
+// Applicants is whom a review is for.
+type Applicants string
+
+const (
+	AllApplicants  Applicants = ""
+	Graduates      Applicants = "graduate"      // 硕士研究生, 博士研究生
+	Undergraduates Applicants = "undergraduate" // 本科生
+)
+
+// Include reports whether an applicant, graduate or not, passes a review for these applicants.
+func (a Applicants) Include(graduate bool) bool {
+	return a == AllApplicants || (a == Graduates) == graduate
+}
+
+// IsGraduate tells a graduate applicant by 在读学历.
+func IsGraduate(degreeLevel string) bool { return degreeLevel != "" && degreeLevel != DegreeLevels[0] }
 
 // Terminal stages.
 const (
@@ -137,18 +140,18 @@ func DefaultDefinition() Definition {
 			{
 				Name: PhaseApplication, Submit: MsgSubmit,
 				EditableStage: "draft", EditableStatus: "未提交", ReturnedStatus: "已退回",
-				SubmitStep: "提交新申请",
+				SubmitStep: "提交新申请", EditJourney: "提交申请", Milestone: "录取",
 				Reviews: []Review{
-					{Stage: "college_review", Role: RoleCollegeReviewer, Status: "申请中", Label: "学院审核"},
-					{Stage: "academic_review", Role: RoleAcademicAffairs, Status: "申请中", Label: "教务处审核"},
-					{Stage: "foreign_review", Role: RoleForeignAffairs, Status: "申请中", Label: "外事部门审核"},
+					{Stage: "college_review", Role: RoleCollegeReviewer, Status: "申请中", Label: "学院审核", Office: "学院意见"},
+					{Stage: "academic_review", Role: RoleAcademicAffairs, Status: "申请中", Label: "教务处审核", Office: "教务处意见"},
+					{Stage: "foreign_review", Role: RoleForeignAffairs, Status: "申请中", Label: "外事部门审核", Office: "外事部门意见"},
 				},
 				DoneStatus: "已录取",
 			},
 			{
 				Name: PhasePredeparture, Submit: MsgSubmitPredeparture,
 				EditableStage: "predeparture_materials", EditableStatus: "已录取", ReturnedStatus: "行前资料已退回",
-				SubmitStep: "上传行前材料",
+				SubmitStep: "上传行前材料", Journey: "行前材料",
 				Reviews: []Review{
 					{Stage: "predeparture_first_review", Role: RoleAcademicAffairs, Status: "行前资料已上传", Label: "行前阶段教务处初审"},
 					{Stage: "predeparture_second_review", Role: RoleAcademicAffairs, Status: "行前阶段教务处初审通过", Label: "行前阶段教务处复审", DistinctFrom: "predeparture_first_review"},
@@ -159,7 +162,7 @@ func DefaultDefinition() Definition {
 			{
 				Name: PhaseReturn, Submit: MsgSubmitReturnReport,
 				EditableStage: "return_report", EditableStatus: "行前阶段外事部门审核通过", ReturnedStatus: "返校总结已退回",
-				SubmitStep: "返校总结提交",
+				SubmitStep: "返校总结提交", Journey: "返校总结",
 				Reviews: []Review{
 					{Stage: "return_review", Role: RoleForeignAffairs, Status: "返校总结已提交", Label: "返校总结上报阶段国际处审核"},
 				},
@@ -300,4 +303,66 @@ func (d Definition) Stages() []string {
 		}
 	}
 	return append(out, StageCompleted, StageRejected, StageCancelled, StageExpired, StageGivenUp)
+}
+
+// JourneyStep is a step of the student's tracker: the stages it covers, and whom it is for.
+type JourneyStep struct {
+	Label      string     `json:"label"`
+	Stages     []string   `json:"stages"`
+	Applicants Applicants `json:"applicants,omitempty"`
+}
+
+// JourneyDone is the tracker's last step.
+const JourneyDone = "完成"
+
+// Journey is the whole tracker, in the order a student lives it.
+func (d Definition) Journey() []JourneyStep {
+	var out []JourneyStep
+	for _, p := range d.Phases {
+		if p.Journey != "" {
+			stages := []string{p.EditableStage}
+			for _, r := range p.Reviews {
+				stages = append(stages, r.Stage)
+			}
+			out = append(out, JourneyStep{Label: p.Journey, Stages: stages})
+		} else {
+			out = append(out, JourneyStep{Label: p.EditJourney, Stages: []string{p.EditableStage}})
+			for _, r := range p.Reviews {
+				label := r.Journey
+				if label == "" {
+					label = r.Label
+				}
+				out = append(out, JourneyStep{Label: label, Stages: []string{r.Stage}, Applicants: r.Applicants})
+			}
+		}
+		if p.Milestone != "" {
+			out = append(out, JourneyStep{Label: p.Milestone, Stages: []string{}})
+		}
+	}
+	return append(out, JourneyStep{Label: JourneyDone, Stages: []string{StageCompleted}})
+}
+
+// Signature is a block of the printed 申请表 that an office signs: the review it signs for.
+type Signature struct {
+	Stage      string     `json:"stage"`
+	Office     string     `json:"office"`
+	Applicants Applicants `json:"applicants,omitempty"`
+}
+
+// Signatures lists the application phase's signature blocks, in the order of review.
+func (d Definition) Signatures() []Signature {
+	var out []Signature
+	for _, r := range d.Phases[0].Reviews {
+		if r.Office != "" {
+			out = append(out, Signature{Stage: r.Stage, Office: r.Office, Applicants: r.Applicants})
+		}
+	}
+	return out
+}
+
+// Admits reports whether approving a stage admits the student: it is a review of the application
+// phase with no review after it.
+func (d Definition) Admits(stage string) bool {
+	reviews := d.Phases[0].Reviews
+	return len(reviews) > 0 && reviews[len(reviews)-1].Stage == stage
 }

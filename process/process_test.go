@@ -39,7 +39,6 @@ func TestRequiredFieldsExist(t *testing.T) {
 		form   any
 		fields []process.Field
 	}{
-		{storage.BasicInfo{}, process.BasicInfoRequired},
 		{storage.Profile{}, process.ProfileRequired},
 	} {
 		b, err := json.Marshal(c.form)
@@ -79,5 +78,112 @@ func TestEveryStageHasWords(t *testing.T) {
 	}
 	if _, ok := d.DeletableKind("college_review"); ok {
 		t.Error("nothing may be deleted under review")
+	}
+}
+
+// TestCatalogue: every field of the forms is declared whole, once: a unique name, one label
+// (the same word everywhere, so none may be used twice), a section, a kind it can be checked by,
+// and where the read model keeps it.
+func TestCatalogue(t *testing.T) {
+	names, labels := map[string]bool{}, map[string]bool{}
+	for _, f := range process.Form {
+		if f.Name == "" || f.Label == "" || process.SectionLabels[f.Section] == "" {
+			t.Errorf("%+v: a field needs a name, a label and a known section", f)
+		}
+		if names[f.Name] || labels[f.Label] {
+			t.Errorf("%s (%s) is declared twice", f.Name, f.Label)
+		}
+		names[f.Name], labels[f.Label] = true, true
+		if (f.Column == "") == (f.Expr == "") {
+			t.Errorf("%s: a field is read from one column or one expression", f.Name)
+		}
+		if f.Personal && f.Export {
+			t.Errorf("%s: personal data is kept out of exports", f.Name)
+		}
+		if f.Expr != "" && !f.Derived {
+			t.Errorf("%s: a field read from an expression cannot be saved, so it must be derived", f.Name)
+		}
+		switch f.Kind {
+		case process.FieldChoice:
+			if len(f.Options) == 0 {
+				t.Errorf("%s: a choice without options", f.Name)
+			}
+		case process.FieldNumber:
+			if len(f.Range) != 2 || f.Range[0] >= f.Range[1] {
+				t.Errorf("%s: a number without a range", f.Name)
+			}
+		}
+	}
+}
+
+// TestFieldProblems: each kind refuses what it must, naming the field by its label.
+func TestFieldProblems(t *testing.T) {
+	field := func(name string) process.FormField {
+		f, ok := process.FormFieldNamed(name)
+		if !ok {
+			t.Fatalf("no field %s", name)
+		}
+		return f
+	}
+	form := process.Values{"birthDate": "2003-01-01", "gender": "男"}
+	for _, c := range []struct {
+		field string
+		value any
+		want  string // part of the message; "" for accepted
+	}{
+		{"nameCn", "张三", ""}, {"nameCn", "张\x00三", "控制字符"}, {"nameCn", strings.Repeat("长", 101), "不能超过100"},
+		{"nameCn", 5.0, "应为文字"}, {"gender", "未知", "性别应为"}, {"birthDate", "2003-13-01", "出生日期格式"},
+		{"gpa", 5.5, "GPA应在0到5之间"}, {"gpa", "3.5", "GPA应为数字"}, {"gpa", 3.5, ""}, {"phone", "123", "手机号码应为11位"},
+		{"email", "a@b", "电子邮件格式"}, {"passportNo", "E1", "护照号"}, {"idCardNo", "110105200301010011", "校验位"},
+		{"supervisorPhone", "022-12345678", ""}, {"nameCn", nil, ""}, {"gpa", nil, ""},
+	} {
+		got := field(c.field).Problem(c.value, form)
+		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {
+			t.Errorf("%s = %v: got %q, want %q", c.field, c.value, got, c.want)
+		}
+	}
+}
+
+// TestJourneyAndRouting: the tracker covers every open stage once, so that no application shows
+// step −1; each phase has a review for every applicant, graduate or not; the printed form has a
+// signature block for each review of the application phase.
+func TestJourneyAndRouting(t *testing.T) {
+	d := process.DefaultDefinition()
+	covered := map[string]int{}
+	for _, step := range d.Journey() {
+		if step.Label == "" {
+			t.Errorf("a tracker step without words: %+v", step)
+		}
+		for _, st := range step.Stages {
+			covered[st]++
+		}
+	}
+	for _, p := range d.Phases {
+		stages := []string{p.EditableStage}
+		for _, graduate := range []bool{false, true} {
+			n := 0
+			for _, r := range p.Reviews {
+				if r.Applicants.Include(graduate) {
+					n++
+				}
+			}
+			if n == 0 {
+				t.Errorf("phase %s has no review for graduate=%v", p.Name, graduate)
+			}
+		}
+		for _, r := range p.Reviews {
+			stages = append(stages, r.Stage)
+			if p.Name == process.PhaseApplication && r.Office == "" {
+				t.Errorf("%s: a review of the application phase signs the printed form", r.Stage)
+			}
+		}
+		for _, st := range stages {
+			if covered[st] != 1 {
+				t.Errorf("stage %s is on the tracker %d times", st, covered[st])
+			}
+		}
+	}
+	if !d.Admits(d.Phases[0].Reviews[len(d.Phases[0].Reviews)-1].Stage) || d.Admits(d.Phases[0].Reviews[0].Stage) {
+		t.Error("only the application phase's last review admits")
 	}
 }

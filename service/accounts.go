@@ -68,7 +68,7 @@ func (s *Service) validateAccount(ctx context.Context, in *AccountInput, creatin
 	f.requiredText("displayName", "姓名", in.DisplayName, process.MaxNameRunes)
 	role := process.Role(in.Role)
 	if !slices.Contains(process.Roles, role) {
-		f.add("role", "角色应为 student、college_reviewer、academic_affairs、foreign_affairs 或 admin")
+		f.add("role", "角色应为 "+roleCodes())
 	}
 	if in.CollegeCode != nil && *in.CollegeCode == "" {
 		in.CollegeCode = nil
@@ -431,4 +431,13 @@ func (s *Service) UnreadCount(ctx context.Context, who Caller) (*Unread, error) 
 // ReadNotification marks one of the caller's notifications read.
 func (s *Service) ReadNotification(ctx context.Context, who Caller, id int64) error {
 	return s.Store.MarkNotificationRead(ctx, who.ID, id)
+}
+
+// roleCodes lists the roles' codes, for messages that ask for one.
+func roleCodes() string {
+	codes := make([]string, len(process.Roles))
+	for i, r := range process.Roles {
+		codes[i] = string(r)
+	}
+	return strings.Join(codes, "、")
 }

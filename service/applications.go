@@ -23,14 +23,14 @@ import (
 // reviewers once it was submitted, college reviewers only in their college;
 // administrators always.
 func canView(who Caller, app *storage.Application) bool {
-	switch who.Role() {
-	case process.RoleStudent:
+	switch who.Role().Spec().Scope {
+	case process.ScopeOwn:
 		return app.StudentID == who.ID
-	case process.RoleCollegeReviewer:
+	case process.ScopeCollege:
 		return app.SubmittedAt != nil && app.CollegeCode == who.College()
-	case process.RoleAcademicAffairs, process.RoleForeignAffairs:
+	case process.ScopeSubmitted:
 		return app.SubmittedAt != nil
-	case process.RoleAdmin:
+	case process.ScopeAll:
 		return true
 	}
 	return false
@@ -112,7 +112,7 @@ func (s *Service) CreateApplication(ctx context.Context, who Caller, in NewAppli
 		return nil, err
 	}
 	start := workflows.Input{ApplicationID: app.ID, StudentID: who.ID, StudentName: who.DisplayName, College: app.CollegeCode,
-		ProjectCode: project.Code, WindowOpens: project.ApplyStart, WindowCloses: project.ApplyEnd}
+		Graduate: process.IsGraduate(profile.Profile.DegreeLevel), ProjectCode: project.Code, WindowOpens: project.ApplyStart, WindowCloses: project.ApplyEnd}
 	if err := s.startWorkflow(ctx, start, workflowSummary(app.CollegeName, app.ProjectName, app.ProjectCode, app.ProjectYear)); err != nil {
 		return nil, s.undoDraft(context.WithoutCancel(ctx), app.ID, err)
 	}
@@ -182,7 +182,7 @@ func (s *Service) ReconcileDrafts(ctx context.Context, grace time.Duration) (int
 	started := 0
 	for _, d := range drafts {
 		in := workflows.Input{ApplicationID: d.ID, StudentID: d.StudentID, StudentName: d.StudentName, College: d.CollegeCode,
-			ProjectCode: d.ProjectCode, WindowOpens: d.ApplyStart, WindowCloses: d.ApplyEnd}
+			Graduate: process.IsGraduate(d.DegreeLevel), ProjectCode: d.ProjectCode, WindowOpens: d.ApplyStart, WindowCloses: d.ApplyEnd}
 		if err := s.startWorkflow(ctx, in, workflowSummary(d.CollegeName, d.ProjectName, d.ProjectCode, d.ProjectYear)); err != nil {
 			return started, err
 		}

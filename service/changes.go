@@ -3,8 +3,8 @@ package service
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 
+	"outbound/process"
 	"outbound/storage"
 )
 
@@ -15,18 +15,6 @@ type Change struct {
 	Before  string `json:"before"`
 	After   string `json:"after"`
 }
-
-// changeLabels name the snapshot's fields in 申请查看's words; fields not named are not compared.
-var changeLabels = map[string]map[string]string{
-	"basicInfo": {"nameCn": "姓名", "studentNo": "学号", "idCardNo": "身份证号", "gender": "性别", "politicalStatus": "政治面貌",
-		"hukouLocation": "户口所在地", "birthDate": "出生日期", "ethnicity": "民族", "passportNo": "护照号", "major": "专业",
-		"cohort": "所属届别", "degreeLevel": "在读学历", "grade": "当前年级", "schoolingLength": "学制", "phone": "手机",
-		"email": "电子邮件", "emergencyName": "紧急联系人姓名", "emergencyPhone": "紧急联系人电话", "familyAddress": "家庭地址",
-		"supervisorName": "导师姓名", "supervisorPhone": "导师联系电话"},
-	"applyInfo": {"departureDate": "出国(境)时间", "returnDate": "回国(入境)时间", "gpa": "GPA", "weightedAverage": "加权平均分"},
-}
-
-var sectionLabels = map[string]string{"basicInfo": "基本信息", "applyInfo": "申请信息"}
 
 type snapshotContent struct {
 	BasicInfo      map[string]any   `json:"basicInfo"`
@@ -52,18 +40,14 @@ func changesBetween(previous, latest storage.Snapshot) ([]Change, error) {
 		return nil, err
 	}
 	out := []Change{}
-	for _, section := range []string{"basicInfo", "applyInfo"} {
-		old, now := map[string]map[string]any{"basicInfo": before.BasicInfo, "applyInfo": before.ApplyInfo}[section],
-			map[string]map[string]any{"basicInfo": after.BasicInfo, "applyInfo": after.ApplyInfo}[section]
-		labels := changeLabels[section]
-		keys := make([]string, 0, len(labels))
-		for k := range labels {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			if b, a := text(old[k]), text(now[k]); b != a {
-				out = append(out, Change{Section: sectionLabels[section], Field: labels[k], Before: b, After: a})
+	// Fields are compared in the catalogue's order, under its labels; a field the earlier snapshot
+	// did not have yet reads as empty there.
+	for _, section := range []string{process.SectionBasic, process.SectionApply} {
+		old, now := map[string]map[string]any{process.SectionBasic: before.BasicInfo, process.SectionApply: before.ApplyInfo}[section],
+			map[string]map[string]any{process.SectionBasic: after.BasicInfo, process.SectionApply: after.ApplyInfo}[section]
+		for _, f := range process.FieldsOf(section) {
+			if b, a := text(old[f.Name]), text(now[f.Name]); b != a {
+				out = append(out, Change{Section: process.SectionLabels[section], Field: f.Label, Before: b, After: a})
 			}
 		}
 	}

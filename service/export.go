@@ -14,9 +14,25 @@ import (
 // exportLimit bounds one spreadsheet.
 const exportLimit = 20000
 
-var exportHeaders = []any{"序号", "系统编号", "学生姓名", "学号", "学历", "所在院系", "专业", "年级", "项目名称", "项目编号", "项目年度",
-	"项目类别", "申请状态", "当前环节", "是否超期", "提交时间", "录取时间", "出国(境)时间", "回国(入境)时间", "GPA", "加权平均分",
-	"资助来源", "资助金额"}
+// exportHeaders are the columns: the application's own, then the forms' fields marked for export
+// in the catalogue, under their labels.
+var exportHeaders = func() []any {
+	out := []any{"序号", "系统编号", "项目名称", "项目编号", "项目年度", "项目类别", "申请状态", "当前环节", "是否超期", "提交时间", "录取时间"}
+	for _, f := range exportFields() {
+		out = append(out, f.Label)
+	}
+	return append(out, "资助来源", "资助金额")
+}()
+
+func exportFields() []process.FormField {
+	var out []process.FormField
+	for _, f := range process.Form {
+		if f.Export {
+			out = append(out, f)
+		}
+	}
+	return out
+}
 
 // Export is the filtered list of applications, in the caller's scope, as an
 // Excel workbook, with the file name it is downloaded under.
@@ -70,9 +86,16 @@ func (s *Service) exportRow(n int, a *storage.Application) []any {
 	if a.Overdue {
 		overdue = "是"
 	}
-	return []any{n, a.SystemNo, a.NameCN, a.StudentNo, a.DegreeLevel, a.CollegeName, a.Major, a.Grade, a.ProjectName, a.ProjectCode,
-		a.ProjectYear, a.ProjectCategory, a.Status, s.pendingStep(a), overdue, timeCell(a.SubmittedAt), timeCell(a.AdmittedAt),
-		deref(a.DepartureDate), deref(a.ReturnDate), floatCell(a.GPA), floatCell(a.WeightedAverage), a.Funding.Source, floatCell(a.Funding.Amount)}
+	row := []any{n, a.SystemNo, a.ProjectName, a.ProjectCode, a.ProjectYear, a.ProjectCategory, a.Status, s.pendingStep(a), overdue,
+		timeCell(a.SubmittedAt), timeCell(a.AdmittedAt)}
+	for _, f := range exportFields() {
+		if number := a.Form.Number(f.Name); number != nil {
+			row = append(row, *number)
+		} else {
+			row = append(row, a.Form.Text(f.Name))
+		}
+	}
+	return append(row, a.Funding.Source, floatCell(a.Funding.Amount))
 }
 
 func timeCell(t *time.Time) string {

@@ -4,103 +4,55 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
+	"strings"
 	"time"
 
 	"outbound/process"
 	"outbound/storage"
 )
 
-// BasicInfo is step 1 of the form, 基本信息.
-type BasicInfo struct {
-	storage.BasicInfo
-}
+// FormInput is a section of the forms as the student sends it: values by the names of process.Form.
+type FormInput = process.Values
 
-func (in *BasicInfo) validate() error {
-	b := &in.BasicInfo
-	f := fields{}
-	value := process.ValuesOf(b)
-	for _, r := range process.BasicInfoRequired {
-		f.requiredText(r.Name, r.Label, value(r.Name), 100)
-	}
-	f.text("familyAddress", "家庭地址", b.FamilyAddress, 200)
-	if b.Gender != "" && b.Gender != "男" && b.Gender != "女" {
-		f.add("gender", "性别应为“男”或“女”")
-	}
-	if b.BirthDate != nil && *b.BirthDate != "" {
-		if _, ok := parseDate(*b.BirthDate); !ok {
-			f.add("birthDate", "出生日期格式应为YYYY-MM-DD")
+// checkSection keeps a section's own fields of the input, each checked by its entry in the
+// catalogue; derived fields and names the section does not have are dropped.
+func checkSection(section string, in FormInput) (process.Values, fields) {
+	out, f := process.Values{}, fields{}
+	for _, field := range process.FieldsOf(section) {
+		if field.Derived {
+			continue
 		}
-	}
-	if b.IDCardNo != "" {
-		if msg := idCardProblem(b.IDCardNo, deref(b.BirthDate), b.Gender); msg != "" {
-			f.add("idCardNo", msg)
+		v := in[field.Name]
+		if s, ok := v.(string); ok {
+			v = strings.TrimSpace(s)
 		}
+		if msg := field.Problem(v, in); msg != "" {
+			f.add(field.Name, msg)
+		}
+		out[field.Name] = v
 	}
-	if b.PassportNo != "" && !passportRE.MatchString(b.PassportNo) {
-		f.add("passportNo", "护照号应为5至20位字母或数字")
-	}
-	if b.DegreeLevel != "" && !slices.Contains(process.DegreeLevels, b.DegreeLevel) {
-		f.add("degreeLevel", "在读学历应为本科生、硕士研究生或博士研究生")
-	}
-	if b.Phone != "" && !validMobile(b.Phone) {
-		f.add("phone", "手机号应为11位大陆手机号")
-	}
-	if b.EmergencyPhone != "" && !validMobile(b.EmergencyPhone) {
-		f.add("emergencyPhone", "紧急联系人手机号应为11位大陆手机号")
-	}
-	if b.SupervisorPhone != "" && !validMobile(b.SupervisorPhone) && !validPhone(b.SupervisorPhone) {
-		f.add("supervisorPhone", "导师联系电话格式不正确")
-	}
-	if b.Email != "" && !validEmail(b.Email) {
-		f.add("email", "电子邮件格式不正确")
-	}
-	return f.err()
+	return out, f
 }
 
-// ApplyInfo is step 2 of the form, 申请信息.
-type ApplyInfo struct {
-	DepartureDate   string   `json:"departureDate"`
-	ReturnDate      string   `json:"returnDate"`
-	GPA             *float64 `json:"gpa"`
-	WeightedAverage *float64 `json:"weightedAverage"`
-}
-
-// validate checks step 2 against the project's dates: travel lies within them unless the project allows otherwise.
-func (in *ApplyInfo) validate(app *storage.Application, allowOutside bool) error {
-	f := fields{}
-	dep, okDep := parseDate(in.DepartureDate)
-	ret, okRet := parseDate(in.ReturnDate)
-	if !okDep {
-		f.add("departureDate", "出国(境)时间格式应为YYYY-MM-DD")
-	}
-	if !okRet {
-		f.add("returnDate", "回国(入境)时间格式应为YYYY-MM-DD")
-	}
+// checkApplyDates checks step 2 against the project's dates: travel lies within them unless the project allows otherwise.
+func checkApplyDates(f fields, values process.Values, app *storage.Application, allowOutside bool) {
+	dep, okDep := values.Date("departureDate")
+	ret, okRet := values.Date("returnDate")
+	label := func(name string) string { l, _ := process.FormFieldNamed(name); return l.Label }
 	if okDep && okRet && !ret.After(dep) {
-		f.add("returnDate", "回国(入境)时间应晚于出国(境)时间")
+		f.add("returnDate", label("returnDate")+"应晚于"+label("departureDate"))
 	}
-	if !allowOutside {
-		start, _ := time.Parse("2006-01-02", app.ProjectStartDate)
-		end, _ := time.Parse("2006-01-02", app.ProjectEndDate)
-		if okDep && dep.Before(start) {
-			f.add("departureDate", "出国(境)时间不能早于项目开始日期 "+app.ProjectStartDate)
-		}
-		if okRet && ret.After(end) {
-			f.add("returnDate", "回国(入境)时间不能晚于项目结束日期 "+app.ProjectEndDate)
-		}
+	if allowOutside {
+		return
 	}
-	if in.GPA == nil {
-		f.add("gpa", "GPA不能为空")
-	} else if *in.GPA < 0 || *in.GPA > 5 {
-		f.add("gpa", "GPA应在0到5之间")
+	start, _ := time.ParseInLocation("2006-01-02", app.ProjectStartDate, process.Zone)
+	end, _ := time.ParseInLocation("2006-01-02", app.ProjectEndDate, process.Zone)
+	if okDep && dep.Before(start) {
+		f.add("departureDate", label("departureDate")+"不能早于项目开始日期 "+app.ProjectStartDate)
 	}
-	if in.WeightedAverage == nil {
-		f.add("weightedAverage", "加权平均分不能为空")
-	} else if *in.WeightedAverage < 0 || *in.WeightedAverage > 100 {
-		f.add("weightedAverage", "加权平均分应在0到100之间")
+	if okRet && ret.After(end) {
+		f.add("returnDate", label("returnDate")+"不能晚于项目结束日期 "+app.ProjectEndDate)
 	}
-	return f.err()
 }
 
 // LanguageScore is a row of 外语水平.
@@ -193,25 +145,29 @@ func saved(err error) error {
 }
 
 // SaveBasicInfo writes step 1.
-func (s *Service) SaveBasicInfo(ctx context.Context, who Caller, id int64, in BasicInfo) (*ApplicationDetail, error) {
+func (s *Service) SaveBasicInfo(ctx context.Context, who Caller, id int64, in FormInput) (*ApplicationDetail, error) {
 	app, err := s.editableApplication(ctx, who, id)
 	if err != nil {
 		return nil, err
 	}
-	// The number and the postgraduate flag follow the account and the degree, not the form.
-	in.StudentNo = who.Username
-	in.IsPostgraduate = in.DegreeLevel != "本科生"
-	if err := in.validate(); err != nil {
+	values, problems := checkSection(process.SectionBasic, in)
+	for _, f := range process.MissingIn(process.SectionBasic, values) {
+		problems.add(f.Name, f.Label+"不能为空")
+	}
+	if err := problems.err(); err != nil {
 		return nil, err
 	}
-	if err := saved(s.Store.SaveBasicInfo(ctx, app.ID, &in.BasicInfo)); err != nil {
+	// The number and the postgraduate flag follow the account and the degree, not the form.
+	values["studentNo"] = who.Username
+	values["isPostgraduate"] = values.Text("degreeLevel") != "本科生"
+	if err := saved(s.Store.SaveForm(ctx, app.ID, process.SectionBasic, values)); err != nil {
 		return nil, err
 	}
 	return s.detailOf(ctx, who, app.ID, nil)
 }
 
 // SaveApplyInfo writes step 2, within the project's dates unless it allows otherwise.
-func (s *Service) SaveApplyInfo(ctx context.Context, who Caller, id int64, in ApplyInfo) (*ApplicationDetail, error) {
+func (s *Service) SaveApplyInfo(ctx context.Context, who Caller, id int64, in FormInput) (*ApplicationDetail, error) {
 	app, err := s.editableApplication(ctx, who, id)
 	if err != nil {
 		return nil, err
@@ -220,15 +176,20 @@ func (s *Service) SaveApplyInfo(ctx context.Context, who Caller, id int64, in Ap
 	if err != nil {
 		return nil, err
 	}
-	if err := in.validate(app, project.AllowDatesOutside); err != nil {
+	values, problems := checkSection(process.SectionApply, in)
+	// Step 2 is saved whole: every field is asked for here, not only at submit.
+	for _, f := range process.MissingIn(process.SectionApply, values) {
+		problems.add(f.Name, f.Label+"不能为空")
+	}
+	checkApplyDates(problems, values, app, project.AllowDatesOutside)
+	if err := problems.err(); err != nil {
 		return nil, err
 	}
 	// Said here, not only at submit: the student learns it while filling in step 2.
-	if project.MinGPA != nil && in.GPA != nil && *in.GPA < *project.MinGPA {
+	if gpa := values.Number("gpa"); project.MinGPA != nil && gpa != nil && *gpa < *project.MinGPA {
 		return nil, Invalid(map[string]string{"gpa": fmt.Sprintf("GPA 低于本项目要求的最低 GPA %.2f，不能申报该项目", *project.MinGPA)})
 	}
-	info := &storage.ApplyInfo{DepartureDate: &in.DepartureDate, ReturnDate: &in.ReturnDate, GPA: in.GPA, WeightedAverage: in.WeightedAverage}
-	if err := saved(s.Store.SaveApplyInfo(ctx, app.ID, info)); err != nil {
+	if err := saved(s.Store.SaveForm(ctx, app.ID, process.SectionApply, values)); err != nil {
 		return nil, err
 	}
 	return s.detailOf(ctx, who, app.ID, nil)

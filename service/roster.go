@@ -39,10 +39,16 @@ var (
 )
 
 // rosterRoleNames are the words a roster may use for each role.
-var rosterRoleNames = map[string]process.Role{
-	"学院": process.RoleCollegeReviewer, "学院审核": process.RoleCollegeReviewer,
-	"国际处": process.RoleForeignAffairs, "外事处": process.RoleForeignAffairs, "管理员": process.RoleAdmin,
-}
+var rosterRoleNames = func() map[string]process.Role {
+	out := map[string]process.Role{}
+	for _, r := range process.RoleSpecs {
+		out[r.Label] = r.Role
+		for _, w := range r.RosterWords {
+			out[w] = r.Role
+		}
+	}
+	return out
+}()
 
 // The 状态 column: empty means enabled.
 var (

@@ -10,16 +10,24 @@ type Labelled struct {
 
 // Rules is the process definition as the web UI needs it, so that it keeps no copy of its own.
 type Rules struct {
-	Stages            []Labelled        `json:"stages"`
-	Roles             []Labelled        `json:"roles"`
-	Actions           map[string]string `json:"actions"`
-	DegreeLevels      []string          `json:"degreeLevels"`
-	DefaultFormats    []string          `json:"defaultFormats"`
-	PhotoFormats      []string          `json:"photoFormats"`
-	DefaultMaxBytes   int64             `json:"defaultMaxBytes"`
-	MaxOpinionRunes   int               `json:"maxOpinionRunes"`
-	BasicInfoRequired []process.Field   `json:"basicInfoRequired"`
-	ProfileRequired   []process.Field   `json:"profileRequired"`
+	Stages []Labelled         `json:"stages"`
+	Roles  []process.RoleSpec `json:"roles"`
+	// Journey is the student's tracker; Signatures the printed 申请表's blocks; AdmissionStages
+	// the stages whose approval admits (where 资助情况 is recorded).
+	Journey         []process.JourneyStep `json:"journey"`
+	Signatures      []process.Signature   `json:"signatures"`
+	AdmissionStages []string              `json:"admissionStages"`
+	Actions         map[string]string     `json:"actions"`
+	DegreeLevels    []string              `json:"degreeLevels"`
+	DefaultFormats  []string              `json:"defaultFormats"`
+	PhotoFormats    []string              `json:"photoFormats"`
+	DefaultMaxBytes int64                 `json:"defaultMaxBytes"`
+	MaxOpinionRunes int                   `json:"maxOpinionRunes"`
+	ProfileRequired []process.Field       `json:"profileRequired"`
+	// Form is the catalogue of the application's forms: the web forms, the detail and the printed
+	// 申请表 are drawn from it.
+	Form     []process.FormField `json:"form"`
+	Sections []Labelled          `json:"sections"`
 }
 
 // Rules describes the process new applications follow.
@@ -27,13 +35,21 @@ func (s *Service) Rules() Rules {
 	r := Rules{
 		Actions: map[string]string{}, DegreeLevels: process.DegreeLevels,
 		DefaultFormats: process.DefaultFormats, PhotoFormats: process.PhotoFormats, DefaultMaxBytes: s.Config.Upload.MaxBytes,
-		MaxOpinionRunes: process.MaxOpinionRunes, BasicInfoRequired: process.BasicInfoRequired, ProfileRequired: process.ProfileRequired,
+		MaxOpinionRunes: process.MaxOpinionRunes, ProfileRequired: process.ProfileRequired,
+		Form: process.Form,
+	}
+	for _, section := range []string{process.SectionBasic, process.SectionApply} {
+		r.Sections = append(r.Sections, Labelled{Code: section, Label: process.SectionLabels[section]})
 	}
 	for _, stage := range s.Process.Stages() {
 		r.Stages = append(r.Stages, Labelled{Code: stage, Label: s.Process.StageLabel(stage)})
 	}
-	for _, role := range process.Roles {
-		r.Roles = append(r.Roles, Labelled{Code: string(role), Label: process.RoleLabels[role]})
+	r.Roles = process.RoleSpecs
+	r.Journey, r.Signatures = s.Process.Journey(), s.Process.Signatures()
+	for _, stage := range s.Process.Stages() {
+		if s.Process.Admits(stage) {
+			r.AdmissionStages = append(r.AdmissionStages, stage)
+		}
 	}
 	for a, label := range process.ActionLabels {
 		r.Actions[string(a)] = label

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"outbound/process"
 	"unicode/utf8"
 
 	"outbound/storage/demo"
@@ -70,9 +72,9 @@ func FuzzApplyInfo(f *testing.F) {
 	f.Add("2027-01-01", "2027-06-01", 3.5, 88.0)
 	f.Add("2027-06-01", "2027-01-01", -1.0, 101.0)
 	f.Fuzz(func(t *testing.T, dep, ret string, gpa, avg float64) {
-		in := ApplyInfo{DepartureDate: dep, ReturnDate: ret, GPA: &gpa, WeightedAverage: &avg}
-		err := in.validate(nil, true)
-		if err == nil && (gpa < 0 || gpa > 5 || avg < 0 || avg > 100) {
+		values, problems := checkSection(process.SectionApply, FormInput{"departureDate": dep, "returnDate": ret, "gpa": gpa, "weightedAverage": avg})
+		checkApplyDates(problems, values, nil, true)
+		if problems.err() == nil && (gpa < 0 || gpa > 5 || avg < 0 || avg > 100) {
 			t.Fatalf("accepted GPA %v and average %v", gpa, avg)
 		}
 	})

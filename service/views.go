@@ -282,7 +282,7 @@ func allowedFor(who Caller, app *storage.Application, v *workflows.View) (action
 	}
 	actions = v.Allowed[who.Role()]
 	switch {
-	case who.Role() == process.RoleCollegeReviewer && who.College() != app.CollegeCode:
+	case who.Role().Spec().Scope == process.ScopeCollege && who.College() != app.CollegeCode:
 		blocked = "只能审核本学院学生的申请"
 	case slices.Contains(v.DecideExcluded, who.ID):
 		blocked = sameReviewer
@@ -326,13 +326,13 @@ func (in ListFilter) check() error {
 // offices every submitted one, administrators every one.
 func scoped(who Caller, in ListFilter) storage.ApplicationFilter {
 	f := storage.ApplicationFilter{Stage: in.Stage, ProjectID: in.ProjectID, Year: in.Year, OverdueOnly: in.OverdueOnly}
-	switch who.Role() {
-	case process.RoleStudent:
+	switch who.Role().Spec().Scope {
+	case process.ScopeOwn:
 		f.StudentID = who.ID
-	case process.RoleCollegeReviewer:
+	case process.ScopeCollege:
 		f.CollegeCode = who.College()
 		f.SubmittedOnly = true
-	case process.RoleAdmin:
+	case process.ScopeAll:
 		f.CollegeCode = in.College
 	default:
 		f.CollegeCode = in.College
@@ -345,15 +345,17 @@ func scoped(who Caller, in ListFilter) storage.ApplicationFilter {
 // 身份证号, passport, phone, e-mail, address or emergency contact: lists are
 // seen by everyone in a scope, the detail only by those who review it.
 type ApplicationSummary struct {
-	ID              int64      `json:"id"`
-	SystemNo        string     `json:"systemNo"`
-	StudentID       int64      `json:"studentId"`
-	NameCN          string     `json:"nameCn"`
-	StudentNo       string     `json:"studentNo"`
-	CollegeCode     string     `json:"collegeCode"`
-	CollegeName     string     `json:"collegeName"`
-	Major           string     `json:"major"`
-	DegreeLevel     string     `json:"degreeLevel"`
+	ID          int64  `json:"id"`
+	SystemNo    string `json:"systemNo"`
+	StudentID   int64  `json:"studentId"`
+	NameCN      string `json:"nameCn"`
+	StudentNo   string `json:"studentNo"`
+	CollegeCode string `json:"collegeCode"`
+	CollegeName string `json:"collegeName"`
+	Major       string `json:"major"`
+	DegreeLevel string `json:"degreeLevel"`
+	// Graduate routes the application through the reviews for graduate applicants.
+	Graduate        bool       `json:"graduate"`
 	Grade           string     `json:"grade"`
 	ProjectID       int64      `json:"projectId"`
 	ProjectName     string     `json:"projectName"`
@@ -375,10 +377,12 @@ type ApplicationSummary struct {
 }
 
 func summaryOf(a *storage.Application) ApplicationSummary {
-	return ApplicationSummary{ID: a.ID, SystemNo: a.SystemNo, StudentID: a.StudentID, NameCN: a.NameCN, StudentNo: a.StudentNo,
-		CollegeCode: a.CollegeCode, CollegeName: a.CollegeName, Major: a.Major, DegreeLevel: a.DegreeLevel, Grade: a.Grade,
+	return ApplicationSummary{ID: a.ID, SystemNo: a.SystemNo, StudentID: a.StudentID, NameCN: a.Form.Text("nameCn"),
+		StudentNo: a.Form.Text("studentNo"), CollegeCode: a.CollegeCode, CollegeName: a.CollegeName, Major: a.Form.Text("major"),
+		DegreeLevel: a.Form.Text("degreeLevel"), Graduate: process.IsGraduate(a.Form.Text("degreeLevel")), Grade: a.Form.Text("grade"),
 		ProjectID: a.ProjectID, ProjectName: a.ProjectName, ProjectCode: a.ProjectCode, ProjectYear: a.ProjectYear,
-		ProjectCategory: a.ProjectCategory, DepartureDate: a.DepartureDate, ReturnDate: a.ReturnDate, Status: a.Status,
+		ProjectCategory: a.ProjectCategory, DepartureDate: optional(a.Form.Text("departureDate")),
+		ReturnDate: optional(a.Form.Text("returnDate")), Status: a.Status,
 		Phase: a.Phase, Stage: a.Stage, AwaitingRole: a.AwaitingRole, StageEnteredAt: a.StageEnteredAt, ReviewDueAt: a.ReviewDueAt,
 		Overdue: a.Overdue, SubmittedAt: a.SubmittedAt, AdmittedAt: a.AdmittedAt, ClosedAt: a.ClosedAt}
 }
@@ -437,10 +441,10 @@ func (s *Service) ReviewQueue(ctx context.Context, who Caller, in ListFilter) (*
 	limit, offset, pageNo := in.bounds()
 	f := storage.ApplicationFilter{Limit: limit, Offset: offset, AwaitingRole: string(who.Role()), Stage: in.Stage,
 		ProjectID: in.ProjectID, Year: in.Year, OverdueOnly: in.OverdueOnly}
-	switch who.Role() {
-	case process.RoleCollegeReviewer:
+	switch who.Role().Spec().Scope {
+	case process.ScopeCollege:
 		f.CollegeCode = who.College()
-	case process.RoleAdmin:
+	case process.ScopeAll:
 		f.AwaitingRole = in.Role
 		f.OpenOnly = true
 	}
@@ -471,4 +475,12 @@ func (s *Service) ReviewQueue(ctx context.Context, who Caller, in ListFilter) (*
 		}
 	}
 	return &Page[QueueRow]{Items: rows, Total: list.Total, Page: pageNo, PageSize: limit}, nil
+}
+
+// optional is nil for an empty text, as the list's JSON has it.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

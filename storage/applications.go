@@ -15,40 +15,6 @@ import (
 	"github.com/lib/pq"
 )
 
-// BasicInfo is step 1, 基本信息.
-type BasicInfo struct {
-	NameCN          string  `db:"name_cn" json:"nameCn"`
-	StudentNo       string  `db:"student_no" json:"studentNo"`
-	IDCardNo        string  `db:"id_card_no" json:"idCardNo"`
-	Gender          string  `db:"gender" json:"gender"`
-	PoliticalStatus string  `db:"political_status" json:"politicalStatus"`
-	HukouLocation   string  `db:"hukou_location" json:"hukouLocation"`
-	BirthDate       *string `db:"birth_date" json:"birthDate"`
-	Ethnicity       string  `db:"ethnicity" json:"ethnicity"`
-	PassportNo      string  `db:"passport_no" json:"passportNo"`
-	Major           string  `db:"major" json:"major"`
-	IsPostgraduate  bool    `db:"is_postgraduate" json:"isPostgraduate"`
-	Cohort          string  `db:"cohort" json:"cohort"`
-	DegreeLevel     string  `db:"degree_level" json:"degreeLevel"`
-	Grade           string  `db:"grade" json:"grade"`
-	SchoolingLength string  `db:"schooling_length" json:"schoolingLength"`
-	Phone           string  `db:"phone" json:"phone"`
-	Email           string  `db:"email" json:"email"`
-	EmergencyName   string  `db:"emergency_name" json:"emergencyName"`
-	EmergencyPhone  string  `db:"emergency_phone" json:"emergencyPhone"`
-	FamilyAddress   string  `db:"family_address" json:"familyAddress"`
-	SupervisorName  string  `db:"supervisor_name" json:"supervisorName"`
-	SupervisorPhone string  `db:"supervisor_phone" json:"supervisorPhone"`
-}
-
-// ApplyInfo is step 2, 申请信息.
-type ApplyInfo struct {
-	DepartureDate   *string  `db:"departure_date" json:"departureDate"`
-	ReturnDate      *string  `db:"return_date" json:"returnDate"`
-	GPA             *float64 `db:"gpa" json:"gpa"`
-	WeightedAverage *float64 `db:"weighted_average" json:"weightedAverage"`
-}
-
 // Funding is 资助情况.
 type Funding struct {
 	Source string   `db:"funding_source" json:"source"`
@@ -74,8 +40,8 @@ type Application struct {
 	NoticeVersion      string          `db:"notice_version" json:"noticeVersion"`
 	NoticeAcceptedAt   time.Time       `db:"notice_accepted_at" json:"noticeAcceptedAt"`
 	CommitmentAccepted time.Time       `db:"commitment_accepted_at" json:"commitmentAcceptedAt"`
-	BasicInfo
-	ApplyInfo
+	// Form is the values of the forms' fields, by the names of process.Form.
+	Form process.Values `db:"form" json:"form"`
 	// Funding is 资助情况; answered as its own section.
 	Funding        `json:"-"`
 	BasicSavedAt   *time.Time `db:"basic_saved_at" json:"basicSavedAt"`
@@ -106,9 +72,7 @@ func (a *Application) StudentFacts() process.StudentFacts {
 		// Applications in flight from before these rules are few; their workflow refuses with a message.
 		DeleteAndGiveUp: true,
 	}
-	if a.ReturnDate != nil {
-		f.ReturnDate, _ = time.ParseInLocation("2006-01-02", *a.ReturnDate, process.Zone)
-	}
+	f.ReturnDate, _ = a.Form.Date("returnDate")
 	return f
 }
 
@@ -119,16 +83,10 @@ func (a *Application) CapturedRequirements() ([]Requirement, error) {
 	return out, err
 }
 
-const applicationSelect = `SELECT ap.id, ap.system_no, ap.student_id, ap.project_id, pr.name AS project_name, pr.code AS project_code,
+var applicationSelect = `SELECT ap.id, ap.system_no, ap.student_id, ap.project_id, pr.name AS project_name, pr.code AS project_code,
 	pr.year AS project_year, pr.category AS project_category, to_char(pr.start_date, 'YYYY-MM-DD') AS project_start_date,
 	to_char(pr.end_date, 'YYYY-MM-DD') AS project_end_date, ap.college_code, c.name AS college_name, ap.requirements,
-	ap.notice_version, ap.notice_accepted_at, ap.commitment_accepted_at,
-	ap.name_cn, ap.student_no, ap.id_card_no, ap.gender, ap.political_status, ap.hukou_location,
-	to_char(ap.birth_date, 'YYYY-MM-DD') AS birth_date, ap.ethnicity, ap.passport_no, ap.major, ap.is_postgraduate,
-	ap.cohort, ap.degree_level, ap.grade, ap.schooling_length, ap.phone, ap.email, ap.emergency_name, ap.emergency_phone,
-	ap.family_address, ap.supervisor_name, ap.supervisor_phone, ap.basic_saved_at,
-	to_char(ap.departure_date, 'YYYY-MM-DD') AS departure_date, to_char(ap.return_date, 'YYYY-MM-DD') AS return_date,
-	ap.gpa::float8 AS gpa, ap.weighted_average::float8 AS weighted_average, ap.info_saved_at,
+	ap.notice_version, ap.notice_accepted_at, ap.commitment_accepted_at, ` + formSelect + ` AS form, ap.basic_saved_at, ap.info_saved_at,
 	ap.funding_source, ap.funding_amount::float8 AS funding_amount, ap.funding_note,
 	ap.status, ap.phase, ap.stage, ap.awaiting_role, ap.stage_entered_at, ap.review_due_at, ap.overdue,
 	ap.submitted_at, ap.admitted_at, ap.closed_at, ap.last_event_seq, ap.snapshot_sha256, ap.created_at
@@ -154,17 +112,11 @@ func (s *Store) CreateDraft(ctx context.Context, d NewDraft) (*Application, erro
 			FROM attachment_requirements WHERE project_id = $1 AND retired_at IS NULL`, d.ProjectID); err != nil {
 			return err
 		}
+		columns, values := formPrefill()
 		err := tx.GetContext(ctx, &id, `
 			INSERT INTO applications (system_no, student_id, project_id, college_code, requirements,
-				notice_version, notice_accepted_at, commitment_accepted_at,
-				name_cn, student_no, id_card_no, gender, political_status, hukou_location, birth_date, ethnicity,
-				major, is_postgraduate, cohort, degree_level, grade, schooling_length, phone, email,
-				emergency_name, emergency_phone, family_address)
-			SELECT 'TMP-' || gen_random_uuid(), p.account_id, $2, p.college_code, $3, $4, $5, $5,
-				p.name_cn, a.username, p.id_card_no, p.gender, p.political_status, p.hukou_location, p.birth_date, p.ethnicity,
-				p.major, p.degree_level <> '本科生' AND p.degree_level <> '', coalesce(p.enrollment_year::text, ''),
-				p.degree_level, p.grade, p.schooling_length, p.phone, p.email,
-				p.emergency_name, p.emergency_phone, p.family_address
+				notice_version, notice_accepted_at, commitment_accepted_at, `+columns+`)
+			SELECT 'TMP-' || gen_random_uuid(), p.account_id, $2, p.college_code, $3, $4, $5, $5, `+values+`
 			FROM student_profiles p JOIN accounts a ON a.id = p.account_id
 			WHERE p.account_id = $1
 			RETURNING id`, d.StudentID, d.ProjectID, reqs, d.NoticeVersion, d.AcceptedAt)
@@ -198,6 +150,7 @@ type UnstartedDraft struct {
 	StudentName string    `db:"student_name"`
 	CollegeCode string    `db:"college_code"`
 	CollegeName string    `db:"college_name"`
+	DegreeLevel string    `db:"degree_level"`
 	ProjectCode string    `db:"project_code"`
 	ProjectName string    `db:"project_name"`
 	ProjectYear int       `db:"project_year"`
@@ -210,7 +163,7 @@ type UnstartedDraft struct {
 func (s *Store) UnstartedDrafts(ctx context.Context, before time.Time) ([]UnstartedDraft, error) {
 	var out []UnstartedDraft
 	err := s.DB.SelectContext(ctx, &out, `SELECT ap.id, ap.student_id, a.display_name AS student_name, ap.college_code,
-			c.name AS college_name, pr.code AS project_code, pr.name AS project_name, pr.year AS project_year, pr.apply_start, pr.apply_end
+			c.name AS college_name, ap.degree_level, pr.code AS project_code, pr.name AS project_name, pr.year AS project_year, pr.apply_start, pr.apply_end
 		FROM applications ap JOIN projects pr ON pr.id = ap.project_id JOIN accounts a ON a.id = ap.student_id
 		JOIN colleges c ON c.code = ap.college_code
 		WHERE ap.last_event_seq = 0 AND ap.closed_at IS NULL AND ap.created_at < $1 ORDER BY ap.id LIMIT 1000`, before)
@@ -228,25 +181,12 @@ func applicationByID(ctx context.Context, q sqlx.QueryerContext, id int64) (*App
 	return &a, notFound(err)
 }
 
-// SaveBasicInfo writes step 1 while the application is editable by its student.
-func (s *Store) SaveBasicInfo(ctx context.Context, id int64, b *BasicInfo) error {
-	res, err := s.DB.ExecContext(ctx, `UPDATE applications SET name_cn = $2, student_no = $3, id_card_no = $4, gender = $5,
-		political_status = $6, hukou_location = $7, birth_date = $8, ethnicity = $9, passport_no = $10, major = $11,
-		is_postgraduate = $12, cohort = $13, degree_level = $14, grade = $15, schooling_length = $16, phone = $17,
-		email = $18, emergency_name = $19, emergency_phone = $20, family_address = $21, supervisor_name = $22,
-		supervisor_phone = $23, basic_saved_at = now(), updated_at = now()
-		WHERE id = $1 AND stage = `+formStage+` AND `+notSubmitting,
-		id, b.NameCN, b.StudentNo, b.IDCardNo, b.Gender, b.PoliticalStatus, b.HukouLocation, b.BirthDate, b.Ethnicity,
-		b.PassportNo, b.Major, b.IsPostgraduate, b.Cohort, b.DegreeLevel, b.Grade, b.SchoolingLength, b.Phone, b.Email,
-		b.EmergencyName, b.EmergencyPhone, b.FamilyAddress, b.SupervisorName, b.SupervisorPhone)
-	return rowsOrConflict(res, err)
-}
-
-// SaveApplyInfo writes step 2 while the application is editable.
-func (s *Store) SaveApplyInfo(ctx context.Context, id int64, info *ApplyInfo) error {
-	res, err := s.DB.ExecContext(ctx, `UPDATE applications SET departure_date = $2, return_date = $3, gpa = $4,
-		weighted_average = $5, info_saved_at = now(), updated_at = now() WHERE id = $1 AND stage = `+formStage+` AND `+notSubmitting,
-		id, info.DepartureDate, info.ReturnDate, info.GPA, info.WeightedAverage)
+// SaveForm writes a section of the forms while the application is editable by its student: the
+// section's fields that are not derived, from the values given (absent ones become empty).
+func (s *Store) SaveForm(ctx context.Context, id int64, section string, values process.Values) error {
+	set, args := formUpdate(section, values)
+	res, err := s.DB.ExecContext(ctx, `UPDATE applications SET `+set+`, updated_at = now()
+		WHERE id = $1 AND stage = `+formStage+` AND `+notSubmitting, append([]any{id}, args...)...)
 	return rowsOrConflict(res, err)
 }
 

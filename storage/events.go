@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"outbound/process"
 )
 
 // Projection is where the workflow says an application is after an event.
@@ -138,8 +140,8 @@ func insertNotice(ctx context.Context, tx *sqlx.Tx, e Event, n Notice) error {
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (account_id, application_id, event_seq, title, body)
 		SELECT a.id, $1, $2, $3, $4 FROM accounts a
-		WHERE a.role = $5 AND NOT a.disabled AND ($5 <> 'college_reviewer' OR a.college_code = $6)
-		ON CONFLICT DO NOTHING`, e.ApplicationID, e.Seq, n.Title, n.Body, n.ToRole, n.College)
+		WHERE a.role = $5 AND NOT a.disabled AND (NOT $7 OR a.college_code = $6)
+		ON CONFLICT DO NOTHING`, e.ApplicationID, e.Seq, n.Title, n.Body, n.ToRole, n.College, process.Role(n.ToRole).Scoped())
 	return err
 }
 

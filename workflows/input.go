@@ -22,11 +22,14 @@ type Input struct {
 	StudentID     int64
 	StudentName   string
 	College       string
-	ProjectCode   string
-	WindowOpens   time.Time
-	WindowCloses  time.Time
-	Definition    process.Definition
-	Timing        Timing
+	// Graduate is told by 在读学历 from the profile when the application is created; it routes the
+	// application through the reviews that are for graduate applicants.
+	Graduate     bool
+	ProjectCode  string
+	WindowOpens  time.Time
+	WindowCloses time.Time
+	Definition   process.Definition
+	Timing       Timing
 }
 
 // WorkflowID is the Temporal workflow ID of an application.

@@ -109,14 +109,15 @@ func newApplication(t *testing.T, username string, timing workflows.Timing, quot
 		VALUES ($1, '成绩单', '{pdf}', 1048576, true) RETURNING id`, projectID))
 	app, err := store.CreateDraft(ctx, storage.NewDraft{StudentID: acc.ID, ProjectID: projectID, NoticeVersion: "2024-1", AcceptedAt: now})
 	require.NoError(t, err)
-	b := app.BasicInfo
-	b.IDCardNo, b.Gender, b.PoliticalStatus, b.HukouLocation, b.Ethnicity, b.Cohort = "x", "女", "群众", "北京", "汉族", "2021"
-	birth := "2002-01-01"
-	b.BirthDate, b.SchoolingLength, b.Phone, b.Email, b.EmergencyName, b.EmergencyPhone = &birth, "4年", "13800000000", "a@b.cn", "家长", "13900000000"
-	b.SupervisorName, b.SupervisorPhone, b.StudentNo = "辅导员", "13700000000", username
-	require.NoError(t, store.SaveBasicInfo(ctx, app.ID, &b))
-	dep, ret, gpa, avg := now.AddDate(0, 0, -20).Format("2006-01-02"), now.AddDate(0, 0, -2).Format("2006-01-02"), 3.5, 85.0
-	require.NoError(t, store.SaveApplyInfo(ctx, app.ID, &storage.ApplyInfo{DepartureDate: &dep, ReturnDate: &ret, GPA: &gpa, WeightedAverage: &avg}))
+	b := app.Form
+	for k, v := range map[string]any{"idCardNo": "x", "gender": "女", "politicalStatus": "群众", "hukouLocation": "北京", "ethnicity": "汉族",
+		"cohort": "2021", "birthDate": "2002-01-01", "schoolingLength": "4年", "phone": "13800000000", "email": "a@b.cn",
+		"emergencyName": "家长", "emergencyPhone": "13900000000", "supervisorName": "辅导员", "supervisorPhone": "13700000000", "studentNo": username} {
+		b[k] = v
+	}
+	require.NoError(t, store.SaveForm(ctx, app.ID, process.SectionBasic, b))
+	dep, ret := now.AddDate(0, 0, -20).Format("2006-01-02"), now.AddDate(0, 0, -2).Format("2006-01-02")
+	require.NoError(t, store.SaveForm(ctx, app.ID, process.SectionApply, process.Values{"departureDate": dep, "returnDate": ret, "gpa": 3.5, "weightedAverage": 85.0}))
 	addFile(t, app, "required", &reqID)
 
 	project, err := store.ProjectByID(ctx, projectID)

@@ -267,7 +267,7 @@ func (s *State) checkDecide(req Request) *Refusal {
 	if req.Actor.Role != r.Role {
 		return refuse(CodeWrongRole, "当前环节“"+r.Label+"”不由您的角色审核")
 	}
-	if r.Role == process.RoleCollegeReviewer && req.Actor.College != s.Input.College {
+	if r.Role.Spec().Scope == process.ScopeCollege && req.Actor.College != s.Input.College {
 		return refuse(CodeWrongCollege, "只能审核本学院学生的申请")
 	}
 	if r.DistinctFrom != "" && s.Approvers[r.DistinctFrom] == req.Actor.ID {
@@ -296,12 +296,22 @@ func (s *State) checkDecide(req Request) *Refusal {
 
 // isAdmission reports whether approving now admits the student (the application phase's last review).
 func (s *State) isAdmission() bool {
-	return s.PhaseIndex == 0 && s.ReviewIndex == len(s.phase().Reviews)-1
+	return s.PhaseIndex == 0 && s.nextReview(s.ReviewIndex+1) == len(s.phase().Reviews)
 }
 
 // IsFinalApproval reports whether approving now ends the current phase.
 func (s *State) IsFinalApproval() bool {
-	return s.InReview() && s.ReviewIndex == len(s.phase().Reviews)-1
+	return s.InReview() && s.nextReview(s.ReviewIndex+1) == len(s.phase().Reviews)
+}
+
+// nextReview is the first review of the phase from index i on that this applicant passes (routing
+// is data: a review may be for graduate or undergraduate applicants only), or len(Reviews) when none.
+func (s *State) nextReview(i int) int {
+	reviews := s.phase().Reviews
+	for i < len(reviews) && !reviews[i].Applicants.Include(s.Input.Graduate) {
+		i++
+	}
+	return i
 }
 
 // enter moves to a stage of the current or another phase and restarts its clocks.
@@ -322,7 +332,8 @@ func (s *State) Submitted(now time.Time) {
 	for _, r := range s.phase().Reviews {
 		delete(s.Approvers, r.Stage)
 	}
-	s.enter(s.PhaseIndex, 0, s.phase().Reviews[0].Status, now)
+	first := s.nextReview(0)
+	s.enter(s.PhaseIndex, first, s.phase().Reviews[first].Status, now)
 }
 
 // Decided applies a reviewer's decision.
@@ -332,8 +343,9 @@ func (s *State) Decided(req Request, now time.Time) {
 	case process.DecisionApprove:
 		s.Approvers[p.Reviews[s.ReviewIndex].Stage] = req.Actor.ID
 		switch {
-		case s.ReviewIndex+1 < len(p.Reviews):
-			s.enter(s.PhaseIndex, s.ReviewIndex+1, p.Reviews[s.ReviewIndex+1].Status, now)
+		case s.nextReview(s.ReviewIndex+1) < len(p.Reviews):
+			next := s.nextReview(s.ReviewIndex + 1)
+			s.enter(s.PhaseIndex, next, p.Reviews[next].Status, now)
 		case s.PhaseIndex+1 < len(s.Input.Definition.Phases):
 			s.enter(s.PhaseIndex+1, -1, p.DoneStatus, now)
 		default:
@@ -397,14 +409,16 @@ func (s *State) Allowed(now time.Time) map[process.Role][]process.Action {
 		Closed: s.Closed(), InReview: s.InReview(), Phase: s.phase().Name, EverSubmitted: s.EverSubmitted,
 		DeleteAndGiveUp: s.DeleteAndGiveUp, ReturnDate: s.ReturnDate,
 	}, now)
-	for _, role := range []process.Role{process.RoleCollegeReviewer, process.RoleAcademicAffairs, process.RoleForeignAffairs} {
+	for _, role := range process.RolesWhere(func(r process.RoleSpec) bool { return r.Decides }) {
 		actions := append([]process.Action(nil), reviewerView...)
 		if r := s.review(); r != nil && r.Role == role {
 			actions = append(actions, process.ActionDecide)
 		}
 		out[role] = append(actions, process.ActionTrack)
 	}
-	out[process.RoleAdmin] = []process.Action{process.ActionView, process.ActionTrack}
+	for _, role := range process.RolesWhere(func(r process.RoleSpec) bool { return r.Scope == process.ScopeAll }) {
+		out[role] = []process.Action{process.ActionView, process.ActionTrack}
+	}
 	return out
 }
 

@@ -184,3 +184,34 @@ func TestDecisionRules(t *testing.T) {
 		})
 	}
 }
+
+// TestRoutingByApplicant: a review for graduates only is passed by graduate applicants and skipped
+// by the others, and the other way round; approving the last review that applies admits.
+func TestRoutingByApplicant(t *testing.T) {
+	d := process.DefaultDefinition()
+	app := &d.Phases[0]
+	const gradStage = "graduate_only"
+	grad := process.Review{Stage: gradStage, Role: process.RoleAcademicAffairs, Status: "申请中", Label: "研究生审核", Applicants: process.Graduates}
+	app.Reviews[1].Applicants = process.Undergraduates
+	app.Reviews = append(app.Reviews[:2], append([]process.Review{grad}, app.Reviews[2:]...)...)
+	for _, graduate := range []bool{false, true} {
+		s := NewState(Input{ApplicationID: 7, StudentID: 1, College: "ECO", Graduate: graduate,
+			WindowOpens: tableNow.Add(-time.Hour), WindowCloses: tableNow.Add(time.Hour), Definition: d, Timing: timing()}, tableNow)
+		s.Submitted(tableNow)
+		var passed []string
+		for i := 0; i < 10 && s.InReview() && s.PhaseIndex == 0; i++ {
+			passed = append(passed, s.Stage())
+			if last := s.IsFinalApproval(); last != s.isAdmission() {
+				t.Fatalf("graduate=%v at %s: final approval %v but admission %v", graduate, s.Stage(), last, s.isAdmission())
+			}
+			approveBy(s, int64(100+i))
+		}
+		want := fmt.Sprint([]string{"college_review", "academic_review", "foreign_review"})
+		if graduate {
+			want = fmt.Sprint([]string{"college_review", gradStage, "foreign_review"})
+		}
+		if fmt.Sprint(passed) != want || s.Status != "已录取" {
+			t.Errorf("graduate=%v passed %v and is %s; want %s, admitted", graduate, passed, s.Status, want)
+		}
+	}
+}

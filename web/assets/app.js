@@ -1,6 +1,6 @@
 // Outbound's web UI: a small single-page app without a build step. Pages are
 // functions that return elements; the hash names the page (#/projects).
-import { h, api, toast, roleNames, loadRules, dialog, field, formValues, showError, clearError } from './lib.js';
+import { h, api, toast, roleNames, rules, loadRules, dialog, field, formValues, showError, clearError } from './lib.js';
 import * as student from './student.js';
 import * as staff from './staff.js';
 import * as admin from './admin.js';
@@ -8,17 +8,22 @@ import * as print from './print.js';
 
 const state = { me: null, authConfig: null };
 
-const menus = {
-  student: [
-    ['#/profile', '个人中心'], ['#/projects', '校际交流项目申请'], ['#/applications', '行前手续及回国手续申请'], ['#/notifications', '通知'],
-  ],
-  college_reviewer: [['#/reviews', '审核队列'], ['#/list', '申请列表'], ['#/notifications', '通知']],
-  academic_affairs: [['#/reviews', '审核队列'], ['#/list', '申请列表'], ['#/dashboard', '统计看板'], ['#/notifications', '通知']],
-  foreign_affairs: [['#/reviews', '审核队列'], ['#/list', '申请列表'], ['#/admin/projects', '项目管理'], ['#/dashboard', '统计看板'], ['#/notifications', '通知']],
-  admin: [['#/reviews', '待审核'], ['#/list', '申请列表'], ['#/admin/projects', '项目管理'], ['#/admin/accounts', '账号管理'], ['#/admin/roster', '名单导入'], ['#/admin/colleges', '学院管理'], ['#/dashboard', '统计看板'], ['#/admin/audit', '审计日志']],
-};
+// A role's menu follows what its declaration (rules.roles) lets it do.
+function menuOf(role) {
+  const r = rules.roles.find((x) => x.code === role) || {};
+  if (r.scope === 'own') {
+    return [['#/profile', '个人中心'], ['#/projects', '校际交流项目申请'], ['#/applications', '行前手续及回国手续申请'], ['#/notifications', '通知']];
+  }
+  const all = r.scope === 'all';
+  return [
+    [r.decides || all, '#/reviews', all ? '待审核' : '审核队列'], [true, '#/list', '申请列表'], [r.publishes, '#/admin/projects', '项目管理'],
+    [all, '#/admin/accounts', '账号管理'], [all, '#/admin/roster', '名单导入'], [all, '#/admin/colleges', '学院管理'],
+    [r.dashboard, '#/dashboard', '统计看板'], [all, '#/admin/audit', '审计日志'], [!all, '#/notifications', '通知'],
+  ].filter(([shown]) => shown).map(([, href, label]) => [href, label]);
+}
 
-const home = { student: '#/applications', admin: '#/dashboard' };
+// Where a role starts: its own applications, the dashboard, or its review queue.
+const homeOf = (role) => ({ own: '#/applications', all: '#/dashboard' })[(rules.roles.find((r) => r.code === role) || {}).scope] || '#/reviews';
 
 // routes: a pattern per page; :id matches a number.
 const routes = [
@@ -89,7 +94,7 @@ function changePassword() {
 
 function layout(content) {
   const me = state.me;
-  const items = (menus[me.role] || []).map(([href, label]) =>
+  const items = menuOf(me.role).map(([href, label]) =>
     h('a', { href, class: location.hash.split('?')[0] === href ? 'active' : '' }, label));
   const logout = async () => {
     try { await api('POST', '/auth/logout'); } catch (_) { /* signed out anyway */ }
@@ -99,9 +104,9 @@ function layout(content) {
   };
   return h('div', { class: 'shell' },
     h('header', { class: 'top' },
-      h('a', { class: 'brand', href: home[me.role] || '#/reviews' }, brand()),
+      h('a', { class: 'brand', href: homeOf(me.role) }, brand()),
       h('span', { class: 'who' }, me.displayName, ' · ', roleNames[me.role] || me.role, me.collegeName ? ' · ' + me.collegeName : ''),
-      (menus[me.role] || []).some(([href]) => href === '#/notifications')
+      menuOf(me.role).some(([href]) => href === '#/notifications')
         ? h('a', { class: 'bell', href: '#/notifications', 'aria-label': state.unread ? `通知（${state.unread} 条未读）` : '通知' }, '通知',
           state.unread ? h('span', { class: 'count' }, state.unread > 99 ? '99+' : String(state.unread)) : '') : '',
       me.localPassword ? h('button', { class: 'link', type: 'button', onclick: changePassword }, '修改密码') : '',
@@ -118,7 +123,7 @@ export async function render() {
     if (!state.me) { location.hash = '#/login'; return; }
   }
   if (hash === '#/' || hash === '#') {
-    location.hash = home[state.me.role] || '#/reviews';
+    location.hash = homeOf(state.me.role);
     return;
   }
   const page = match(hash.split('?')[0]);
@@ -133,7 +138,7 @@ export async function render() {
   }
   // A thin bar at the top while the page loads; the unread count of the header comes with it.
   document.body.classList.add('busy');
-  const hasInbox = (menus[state.me.role] || []).some(([href]) => href === '#/notifications');
+  const hasInbox = menuOf(state.me.role).some(([href]) => href === '#/notifications');
   const unread = hasInbox ? api('GET', '/notifications/unread').then((n) => n.unread, () => 0) : Promise.resolve(0);
   let content;
   try {
@@ -176,7 +181,7 @@ async function loginPage() {
       const res = await api('POST', '/auth/login', { username: form.username.value.trim(), password: form.password.value });
       state.me = res.account;
       await loadRules();
-      location.hash = home[state.me.role] || '#/reviews';
+      location.hash = homeOf(state.me.role);
     } catch (e) {
       showError(form, e);
     }

@@ -1,5 +1,5 @@
 // 申请查看: the manual's sections, the actions of the student, and the reviewer's decision.
-import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, fmtDate, rules, confirmDialog } from './lib.js';
+import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, fmtDate, rules, confirmDialog, formRows } from './lib.js';
 import { attachmentTable, fileLinks, uploadButton, message, giveUp } from './widgets.js';
 
 const reviewLabels = { approve: '通过', return: '退回', reject: '不通过' };
@@ -13,22 +13,17 @@ function masked(value) {
   return h('span', {}, text, ' ', show);
 }
 
-// basicRows and detailRows are 基本信息 and 详细信息 as the manual lists them; the print view uses them too.
-export function basicRows(a, idCard = masked(a.idCardNo)) {
-  return [
-    ['姓名', a.nameCn], ['学号', a.studentNo], ['身份证号', idCard], ['性别', a.gender], ['政治面貌', a.politicalStatus],
-    ['户口所在地', a.hukouLocation], ['出生日期', fmtDate(a.birthDate)], ['民族', a.ethnicity], ['护照号', a.passportNo],
-    ['院系', a.collegeName], ['专业', a.major], ['是否为研究生', a.isPostgraduate ? '是' : '否'], ['所属届别', a.cohort],
-    ['在读学历', a.degreeLevel], ['当前年级', a.grade], ['学制', a.schoolingLength], ['手机号码', a.phone], ['电子邮件', a.email],
-    ['紧急联系人姓名', a.emergencyName], ['紧急联系人电话', a.emergencyPhone], ['家庭地址', a.familyAddress],
-    ['导师姓名', a.supervisorName], ['导师联系电话', a.supervisorPhone],
-  ];
+// basicRows and detailRows are 基本信息 and 详细信息 as the manual lists them, from the catalogue;
+// the print view uses them too, unmasked.
+const hidden = ['idcard', 'passport'];
+export function basicRows(a, mask = true) {
+  return formRows('basicInfo', a, (f, text, v) => (mask && hidden.includes(f.kind) ? masked(v) : text));
 }
 
 export function detailRows(a) {
   return [
     ['项目名称', a.projectName], ['项目编号', a.projectCode], ['项目年度', a.projectYear], ['项目类别', a.projectCategory],
-    ['出国(境)时间', fmtDate(a.departureDate)], ['回国(入境)时间', fmtDate(a.returnDate)], ['GPA', a.gpa], ['加权平均分', a.weightedAverage],
+    ...formRows('applyInfo', a),
     ['提交时间', fmtTime(a.submittedAt)], ['申报须知', '已阅读并接受（' + a.noticeVersion + '，' + fmtTime(a.noticeAcceptedAt) + '）'],
     ['提交内容指纹(SHA-256)', a.snapshotSha256 || '—'],
   ];
@@ -71,7 +66,7 @@ export async function detailPage(state, id) {
   const ap = d.applicant || {};
   const applicantBlock = d.applicant && block('applicant', '申请人',
     h('div', { class: 'applicant' },
-      ap.hasPhoto ? h('img', { class: 'photo', src: `/api/v1/applications/${id}/photo`, alt: a.nameCn + '的照片', width: 105, height: 147 }) : h('p', { class: 'muted' }, '未上传照片'),
+      ap.hasPhoto ? h('img', { class: 'photo', src: `/api/v1/applications/${id}/photo`, alt: a.form.nameCn + '的照片', width: 105, height: 147 }) : h('p', { class: 'muted' }, '未上传照片'),
       h('div', {}, ap.photoCheckResult ? h('p', { class: 'muted' }, '照片检测结果：' + ap.photoCheckResult) : '',
         h('h3', {}, '学习经历'),
         table([{ label: '起止时间', value: (e) => e.startDate + ' 至 ' + e.endDate }, { label: '学校', value: (e) => e.schoolName }, { label: '学历', value: (e) => e.degree }],
@@ -114,7 +109,7 @@ export async function detailPage(state, id) {
     blocks.push(block('return', '返校总结', fileList(other('return_report'), canEdit),
       canEdit ? uploadButton('上传返校总结', `/applications/${id}/attachments?kind=return_report`, rules.defaultFormats, reload) : '',
       canEdit ? h('button', { type: 'button', class: 'primary', onclick: () => message(id, 'submit-return-report', '确定提交返校总结吗？') }, '返校总结提交')
-        : a.phase === 'return' && !a.closedAt ? h('p', { class: 'muted' }, '回国(入境)时间 ' + (a.returnDate || '') + ' 之后可提交返校总结。') : ''));
+        : a.phase === 'return' && !a.closedAt ? h('p', { class: 'muted' }, '回国(入境)时间 ' + (a.form.returnDate || '') + ' 之后可提交返校总结。') : ''));
   }
   blocks.push(block('history', '历史记录', table([
     { label: '序号', value: (e) => e.seq }, { label: '进度说明', value: (e) => e.step }, { label: '审核人', value: (e) => e.actorName },
@@ -122,7 +117,7 @@ export async function detailPage(state, id) {
 
   return h('section', {},
     h('nav', { class: 'crumbs' }, h('a', { href: state.me.role === 'student' ? '#/applications' : '#/reviews' }, state.me.role === 'student' ? '行前手续及回国手续申请' : '审核队列'), ' » 申请查看'),
-    h('h1', {}, a.projectName, ' ', h('small', { class: 'muted' }, a.nameCn)),
+    h('h1', {}, a.projectName, ' ', h('small', { class: 'muted' }, a.form.nameCn)),
     h('nav', { class: 'toc' }, [['progress', '进度信息'], ['basic', '基本信息'], ['detail', '详细信息'], ['funding', '资助情况'], ['files', '附件信息'], ['history', '历史记录']]
       .map(([k, t]) => h('a', { href: '#/applications/' + id + '?section=' + k }, t))),
     studentTools.length || a.snapshotSha256 ? h('div', { class: 'actions' }, studentTools,
@@ -134,7 +129,7 @@ export async function detailPage(state, id) {
 }
 
 function decisionForm(id, a) {
-  const admission = a.awaitingRole === 'foreign_affairs' && a.phase === 'application';
+  const admission = rules.admissionStages.includes(a.stage);
   const form = h('form', { class: 'decide grid-form', novalidate: true },
     h('h2', {}, '审核：', a.status),
     h('div', { class: 'form-error', hidden: true, role: 'alert' }),

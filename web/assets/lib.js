@@ -259,3 +259,35 @@ export async function loadRules() {
   for (const r of rules.roles) roleNames[r.code] = r.label;
   for (const st of rules.stages) stageNames[st.code] = st.label;
 }
+
+// The application's forms come from the catalogue (rules.form): a field is declared once on the
+// server, and its input, its row in the detail and on the printed form are drawn from it here.
+const inputTypes = { date: 'date', number: 'number', choice: 'select', mobile: 'tel', phone: 'tel', email: 'email' };
+
+export function formFields(section) {
+  return rules.form.filter((f) => f.section === section);
+}
+
+// formText is a field's value as people read it.
+export function formText(f, v) {
+  if (v === null || v === undefined || v === '') return f.kind === 'bool' ? '否' : '';
+  if (f.kind === 'bool') return v ? '是' : '否';
+  if (f.kind === 'date') return fmtDate(v);
+  return String(v);
+}
+
+// formInputs are a section's inputs, filled from the application; derived fields are read-only.
+export function formInputs(section, a) {
+  return formFields(section).map((f) => {
+    const v = a.form[f.name] ?? (f.defaultFrom ? a[f.defaultFrom] : undefined);
+    const el = field({ name: f.name, label: f.label, type: f.derived ? 'text' : inputTypes[f.kind] || 'text', options: f.options,
+      required: f.required, hint: f.hint }, f.derived ? formText(f, v) : v);
+    if (f.derived) el.querySelector('input').readOnly = true;
+    return el;
+  });
+}
+
+// formRows are a section's [label, value] rows; show may replace a value (a masked number, say).
+export function formRows(section, a, show = (f, text) => text) {
+  return formFields(section).map((f) => [f.label, show(f, formText(f, a.form[f.name]), a.form[f.name])]);
+}

@@ -1,9 +1,6 @@
 // 打印申请表: the submitted application on A4, for the offices' signed and stamped paper file.
-import { h, api, fmtTime, fmtDate } from './lib.js';
+import { h, api, fmtTime, fmtDate, rules } from './lib.js';
 import { basicRows, detailRows } from './application.js';
-
-// The offices that sign, in the order they review, with the role whose decision they sign.
-const offices = [['college_reviewer', '学院意见'], ['academic_affairs', '教务处意见'], ['foreign_affairs', '外事部门意见']];
 
 
 export async function printPage(_, id) {
@@ -16,10 +13,12 @@ export async function printPage(_, id) {
   const list = (columns, rows, empty) => rows.length ? h('table', { class: 'form-list' },
     h('thead', {}, h('tr', {}, columns.map(([label]) => h('th', {}, label)))),
     h('tbody', {}, rows.map((r) => h('tr', {}, columns.map(([, value]) => h('td', {}, cell(value(r)))))))) : h('p', { class: 'muted' }, empty);
-  // The latest decision of each office in the application phase, if it has decided.
-  const decisions = d.timeline.filter((e) => e.kind === 'decided' && !/行前|返校/.test(e.step));
-  const signature = ([role, title]) => {
-    const e = decisions.filter((x) => x.actorRole === role).pop();
+  // The offices that sign come from the process definition, each the latest decision at its stage;
+  // a block for other applicants (研究生院 for an undergraduate, say) is left out.
+  const decisions = d.timeline.filter((e) => e.kind === 'decided');
+  const offices = rules.signatures.filter((s) => !s.applicants || (s.applicants === 'graduate') === !!a.form.isPostgraduate);
+  const signature = ({ stage, office: title }) => {
+    const e = decisions.filter((x) => x.detail && x.detail.stage === stage).pop();
     return h('div', { class: 'sign-box' }, h('h3', {}, title),
       h('p', { class: 'opinion' }, e ? e.step + (e.opinion ? '：' + e.opinion : '') : ''),
       h('p', { class: 'sign-line' }, '审核人：', e ? e.actorName : ''),
@@ -42,8 +41,8 @@ export async function printPage(_, id) {
         h('figure', { class: 'qr' }, h('img', { src: `/api/v1/applications/${id}/qr`, alt: '申请二维码', width: 96, height: 96 }),
           h('figcaption', {}, '扫码查看申请'))),
       h('section', {}, h('h2', {}, '一、基本信息'),
-        h('div', { class: 'with-photo' }, grid(basicRows(a, a.idCardNo)),
-          h('img', { class: 'photo', src: `/api/v1/applications/${id}/photo`, alt: a.nameCn + '的照片', width: 105, height: 147 }))),
+        h('div', { class: 'with-photo' }, grid(basicRows(a, false)),
+          h('img', { class: 'photo', src: `/api/v1/applications/${id}/photo`, alt: a.form.nameCn + '的照片', width: 105, height: 147 }))),
       h('section', {}, h('h2', {}, '二、申请信息'), grid(detailRows(a).filter(([k]) => !k.startsWith('提交内容指纹')))),
       h('section', {}, h('h2', {}, '三、外语水平'), list([['外语语种', (l) => l.language], ['成绩要求', (l) => l.requirement],
         ['考试时间', (l) => l.examDate], ['学生成绩', (l) => l.score]], d.languageScores, '无')),

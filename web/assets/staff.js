@@ -71,7 +71,7 @@ export async function queuePage(state) {
   const admin = state.me.role === 'admin';
   return h('section', {}, h('h1', {}, admin ? '待审核申请' : '审核队列'),
     filterForm('#/reviews', q, admin ? [h('label', { class: 'field' }, h('span', { class: 'label' }, '待审角色'), h('select', { name: 'role' }, h('option', { value: '' }, '全部'),
-      ['college_reviewer', 'academic_affairs', 'foreign_affairs'].map((r) => h('option', { value: r, selected: q.get('role') === r }, roleNames[r]))))] : []),
+      rules.roles.filter((r) => r.decides).map((r) => h('option', { value: r.code, selected: q.get('role') === r.code }, r.label))))] : []),
     admin ? '' : h('div', { class: 'actions left' }, h('label', { class: 'radio' }, selectAll, '全选'), batch),
     rows, pager(data, (n) => { const pp = filterParams(q); pp.set('page', n); return '#/reviews?' + pp; }));
 }

@@ -1,5 +1,5 @@
 // The student's pages: profile, projects, applying, my applications, notifications.
-import { h, api, upload, toast, showError, clearError, field, formValues, table, dialog, confirmDialog, fmtTime, fmtDate, fmtSize, rules, roleNames } from './lib.js';
+import { h, api, upload, toast, showError, clearError, field, formValues, table, dialog, confirmDialog, fmtTime, fmtDate, fmtSize, rules, roleNames, formInputs } from './lib.js';
 import { pager, attachmentTable, uploadButton, message, giveUp } from './widgets.js';
 export { detailPage } from './application.js';
 
@@ -234,21 +234,6 @@ export async function applyPage(_, id) {
     h('article', { class: 'notice-text' }, notice.notice), h('div', { class: 'actions' }, start));
 }
 
-const basicSpecs = [
-  { name: 'nameCn', label: '姓名(中文)', required: true }, { name: 'studentNo', label: '学号', required: true, readonly: true },
-  { name: 'idCardNo', label: '身份证号', required: true }, { name: 'gender', label: '性别', type: 'select', options: ['男', '女'], required: true },
-  { name: 'politicalStatus', label: '政治面貌', type: 'select', options: ['中共党员', '中共预备党员', '共青团员', '群众', '其他'], required: true },
-  { name: 'hukouLocation', label: '户口所在地', required: true }, { name: 'birthDate', label: '出生日期', type: 'date', required: true },
-  { name: 'ethnicity', label: '民族', required: true }, { name: 'passportNo', label: '护照号' }, { name: 'major', label: '专业', required: true },
-  { name: 'cohort', label: '所属类别', required: true, hint: '入学年份，如 2021' },
-  { name: 'degreeLevel', label: '在读学历', type: 'select', options: () => rules.degreeLevels, required: true },
-  { name: 'grade', label: '当前年级', required: true }, { name: 'schoolingLength', label: '学制', required: true },
-  { name: 'phone', label: '手机号码', type: 'tel', required: true }, { name: 'email', label: '电子邮件', type: 'email', required: true },
-  { name: 'emergencyName', label: '紧急联系人姓名', required: true }, { name: 'emergencyPhone', label: '紧急联系人手机号', type: 'tel', required: true },
-  { name: 'familyAddress', label: '家庭地址' },
-  { name: 'supervisorName', label: '导师姓名', required: true, hint: '本科生暂无导师可填写辅导员姓名' }, { name: 'supervisorPhone', label: '导师联系电话', required: true },
-];
-
 // wizardPage is the three steps: 基本信息, 申请信息 (with 外语水平), 附件信息; then submit.
 export async function wizardPage(_, id) {
   const step = Number(new URLSearchParams(location.hash.split('?')[1] || '').get('step') || '1');
@@ -270,11 +255,7 @@ export async function wizardPage(_, id) {
   let body;
   if (step === 1) {
     const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
-      h('div', { class: 'grid' }, basicSpecs.map((s) => {
-        const f = field(s, a[s.name]);
-        if (s.readonly) f.querySelector('input').readOnly = true;
-        return f;
-      })),
+      h('div', { class: 'grid' }, formInputs('basicInfo', a)),
       h('div', { class: 'actions' }, h('button', { class: 'primary', type: 'submit' }, '保存并下一步')));
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
@@ -311,11 +292,7 @@ export async function wizardPage(_, id) {
     renderAwards(d.awards);
     const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
       h('p', {}, '项目名称: ' + a.projectName + '  项目开始日期: ' + a.projectStartDate + '  项目结束日期: ' + a.projectEndDate),
-      h('div', { class: 'grid' },
-        field({ name: 'departureDate', label: '出国(境)时间', type: 'date', required: true }, a.departureDate || a.projectStartDate),
-        field({ name: 'returnDate', label: '回国(入境)时间', type: 'date', required: true }, a.returnDate || a.projectEndDate),
-        field({ name: 'gpa', label: 'GPA', type: 'number', required: true }, a.gpa),
-        field({ name: 'weightedAverage', label: '加权平均分', type: 'number', required: true }, a.weightedAverage)),
+      h('div', { class: 'grid' }, formInputs('applyInfo', a)),
       h('h3', {}, '外语水平列表 ', h('button', { type: 'button', class: 'secondary small', onclick: () => languageDialog(id, {}, refreshLanguages) }, '+点击添加外语水平')),
       langBox,
       h('h3', {}, '获奖情况列表 ', h('button', { type: 'button', class: 'secondary small', onclick: () => awardDialog(id, {}, refreshAwards) }, '+点击添加获奖情况')),
@@ -444,12 +421,9 @@ export function opsMenu(app, actions) {
   return h('div', { class: 'ops-menu' }, button, menu);
 }
 
-// The whole journey, in the order a student lives it; each step names the stages it covers.
-const journey = [
-  ['提交申请', ['draft']], ['学院审核', ['college_review']], ['教务处审核', ['academic_review']], ['外事部门审核', ['foreign_review']],
-  ['录取', []], ['行前材料', ['predeparture_materials', 'predeparture_first_review', 'predeparture_second_review', 'predeparture_foreign_review']],
-  ['返校总结', ['return_report', 'return_review']], ['完成', ['completed']],
-];
+// The whole journey comes from the process definition (rules.journey): the steps this applicant
+// passes, in the order a student lives them, each naming the stages it covers.
+const journeyOf = (a) => rules.journey.filter((s) => !s.applicants || (s.applicants === 'graduate') === a.graduate).map((s) => [s.label, s.stages]);
 
 // Where the student acts in each phase.
 const workplace = { application: (id) => '#/applications/' + id + '/edit', predeparture: (id) => '#/applications/' + id + '?section=predeparture', return: (id) => '#/applications/' + id + '?section=return' };
@@ -457,6 +431,7 @@ const workplace = { application: (id) => '#/applications/' + id + '/edit', prede
 // tracker is one open application's journey: where it is, in plain words, and 下一步.
 async function tracker(a) {
   const next = await api('GET', '/applications/' + a.id + '/next');
+  const journey = journeyOf(a);
   const at = journey.findIndex(([, stages]) => stages.includes(a.stage));
   const steps = h('ol', { class: 'tracker', 'aria-label': '申请进度' }, journey.map(([label], i) =>
     h('li', { class: i < at ? 'done' : i === at ? 'current' : 'todo', 'aria-current': i === at ? 'step' : null }, h('span', { class: 'dot' }, i < at ? '✓' : i + 1), h('span', { class: 'step' }, label))));

@@ -1,0 +1,88 @@
+package storage
+
+import (
+	"strconv"
+	"strings"
+
+	"outbound/process"
+)
+
+// The SQL of the application's forms is derived from process.Form: a field is one entry there and
+// one column in a migration, nothing here.
+
+// formSelect reads every field of the catalogue into one JSON object, keyed by the fields' names.
+var formSelect = func() string {
+	var parts []string
+	for _, f := range process.Form {
+		parts = append(parts, pqString(f.Name), formRead(f))
+	}
+	// jsonb_build_object takes at most 100 arguments: one object per 50 fields, merged.
+	var objects []string
+	for len(parts) > 0 {
+		n := min(len(parts), 100)
+		objects = append(objects, "jsonb_build_object("+strings.Join(parts[:n], ", ")+")")
+		parts = parts[n:]
+	}
+	return strings.Join(objects, " || ")
+}()
+
+// formRead is the SQL that reads a field as its JSON value.
+func formRead(f process.FormField) string {
+	if f.Expr != "" {
+		return f.Expr
+	}
+	col := "ap." + f.Column
+	switch f.Kind {
+	case process.FieldDate:
+		return "to_char(" + col + ", 'YYYY-MM-DD')"
+	case process.FieldNumber:
+		return col + "::float8"
+	}
+	return col
+}
+
+// formPrefill lists the columns a new draft fills from the profile, and their values.
+func formPrefill() (columns, values string) {
+	var cs, vs []string
+	for _, f := range process.Form {
+		if f.Prefill != "" {
+			cs, vs = append(cs, f.Column), append(vs, f.Prefill)
+		}
+	}
+	return strings.Join(cs, ", "), strings.Join(vs, ", ")
+}
+
+// savedAt is the column that records when each section was last saved.
+var savedAt = map[string]string{process.SectionBasic: "basic_saved_at", process.SectionApply: "info_saved_at"}
+
+// formUpdate is the SET list that saves a section, with its arguments from $2 on.
+func formUpdate(section string, values process.Values) (string, []any) {
+	var set []string
+	var args []any
+	for _, f := range process.FieldsOf(section) {
+		if f.Derived && f.Column == "" {
+			continue
+		}
+		args = append(args, formArg(f, values))
+		set = append(set, f.Column+" = $"+strconv.Itoa(len(args)+1))
+	}
+	return strings.Join(append(set, savedAt[section]+" = now()"), ", "), args
+}
+
+// formArg is a value as its column takes it: empty dates and numbers are NULL, empty texts ''.
+func formArg(f process.FormField, values process.Values) any {
+	switch f.Kind {
+	case process.FieldDate:
+		if values.Empty(f.Name) {
+			return nil
+		}
+		return values.Text(f.Name)
+	case process.FieldNumber:
+		return values.Number(f.Name)
+	case process.FieldBool:
+		return values.Bool(f.Name)
+	}
+	return values.Text(f.Name)
+}
+
+func pqString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
