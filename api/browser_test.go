@@ -541,6 +541,10 @@ func TestBrowserPrintsTheApplicationForm(t *testing.T) {
 	require.True(t, b.eval(`document.querySelector('.sheet .qr img').naturalWidth > 0`), "the QR code loads")
 	require.True(t, b.eval(`document.querySelector('.sheet img.photo').naturalWidth > 0`), "the photo loads")
 	require.Equal(t, 3, int(evalAs[float64](t, b, `document.querySelectorAll('.sign-box').length`)), "学院, 教务处 and 外事部门 sign")
+	for _, f := range process.Form {
+		require.True(t, b.eval(fmt.Sprintf("[...document.querySelectorAll('.sheet th')].some((e) => e.textContent === %q)", f.Label)),
+			"the printed form has %s", f.Label)
+	}
 
 	pdf, err := chromedp.Run(b.ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFPrintBackground()))
 	require.NoError(t, err)
@@ -729,4 +733,24 @@ func TestBrowserTemporalUIDecodesForAdmins(t *testing.T) {
 	b.run(chromedp.Navigate(page))
 	b.text(name)
 	b.shot("temporal-03-decoded-for-admin")
+}
+
+// TestBrowserFormsFromTheCatalogue: the wizard's steps have an input for every field of the
+// catalogue, under its label, read-only where the system sets it.
+func TestBrowserFormsFromTheCatalogue(t *testing.T) {
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	b, done := newBrowser(t)
+	defer done()
+	b.login(s.call("GET", "/me", nil).str("username"))
+	for step, section := range []string{process.SectionBasic, process.SectionApply} {
+		b.open(fmt.Sprintf("#/applications/%d/edit?step=%d", d.id, step+1))
+		b.text(process.SectionLabels[section])
+		for _, f := range process.FieldsOf(section) {
+			input := fmt.Sprintf("document.querySelector('form [name=%q]')", f.Name)
+			require.True(t, b.eval(input+" !== null"), "step %d has an input for %s", step+1, f.Name)
+			require.True(t, b.eval(fmt.Sprintf("%s.closest('label').querySelector('.label').textContent.startsWith(%q)", input, f.Label)), "%s is labelled %s", f.Name, f.Label)
+			require.Equal(t, f.Derived, b.eval(input+".readOnly === true"), "%s is read-only exactly when derived", f.Name)
+		}
+	}
 }
