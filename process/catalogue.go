@@ -69,6 +69,7 @@ var Form = []FormField{
 	{Name: "birthDate", Label: "出生日期", Kind: FieldDate, Required: true, Personal: true, Column: "birth_date", Prefill: "p.birth_date"},
 	{Name: "ethnicity", Label: "民族", Kind: FieldText, Required: true, Max: 100, Column: "ethnicity", Prefill: "p.ethnicity"},
 	{Name: "passportNo", Label: "护照号", Kind: FieldPassport, Personal: true, Column: "passport_no"},
+	{Name: "predepartureDate", Label: "行前出发时间", Kind: FieldDate, Export: true, Column: "predeparture_date"},
 	{Name: "collegeName", Label: "院系", Kind: FieldText, Derived: true, Export: true, Expr: "c.name"},
 	{Name: "major", Label: "专业", Kind: FieldText, Required: true, Max: 100, Export: true, Column: "major", Prefill: "p.major"},
 	{Name: "isPostgraduate", Label: "是否为研究生", Kind: FieldBool, Derived: true, Column: "is_postgraduate",
