@@ -1,6 +1,6 @@
 // Outbound's web UI: a small single-page app without a build step. Pages are
 // functions that return elements; the hash names the page (#/projects).
-import { h, api, toast, roleNames, rules, loadRules, dialog, field, formValues, showError, clearError } from './lib.js';
+import { h, api, toast, roleNames, roleSpec, loadRules, dialog, field, formValues, showError, clearError } from './lib.js';
 import * as student from './student.js';
 import * as staff from './staff.js';
 import * as admin from './admin.js';
@@ -10,7 +10,7 @@ const state = { me: null, authConfig: null };
 
 // A role's menu follows what its declaration (rules.roles) lets it do.
 function menuOf(role) {
-  const r = rules.roles.find((x) => x.code === role) || {};
+  const r = roleSpec(role);
   if (r.scope === 'own') {
     return [['#/profile', '个人中心'], ['#/projects', '校际交流项目申请'], ['#/applications', '行前手续及回国手续申请'], ['#/notifications', '通知']];
   }
@@ -23,7 +23,7 @@ function menuOf(role) {
 }
 
 // Where a role starts: its own applications, the dashboard, or its review queue.
-const homeOf = (role) => ({ own: '#/applications', all: '#/dashboard' })[(rules.roles.find((r) => r.code === role) || {}).scope] || '#/reviews';
+const homeOf = (role) => ({ own: '#/applications', all: '#/dashboard' })[roleSpec(role).scope] || '#/reviews';
 
 // routes: a pattern per page; :id matches a number.
 const routes = [

@@ -253,6 +253,9 @@ export const roleNames = {};
 export const stageNames = {};
 export const rules = {};
 
+// roleSpec is a role's declaration (what it sees and may do), from rules.roles.
+export const roleSpec = (code) => (rules.roles || []).find((r) => r.code === code) || {};
+
 export async function loadRules() {
   if (rules.stages) return;
   Object.assign(rules, await api('GET', '/process'));

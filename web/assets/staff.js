@@ -1,5 +1,5 @@
 // Pages of reviewers and administrators: queues, lists and export, projects, accounts, dashboard, audit.
-import { h, api, toast, showError, clearError, field, formValues, table, dialog, confirmDialog, fmtTime, roleNames, stageNames, rules } from './lib.js';
+import { h, api, toast, showError, clearError, field, formValues, table, dialog, confirmDialog, fmtTime, roleNames, stageNames, rules, roleSpec } from './lib.js';
 import { pager } from './widgets.js';
 
 function query() {
@@ -83,7 +83,7 @@ export async function listPage(state) {
   const data = await api('GET', '/applications?' + p);
   const exportParams = filterParams(q);
   exportParams.delete('page');
-  const collegeFilter = state.me.role === 'college_reviewer' ? [] : [h('label', { class: 'field' }, h('span', { class: 'label' }, '学院代码'), h('input', { name: 'college', value: q.get('college') || '' }))];
+  const collegeFilter = roleSpec(state.me.role).scope === 'college' ? [] : [h('label', { class: 'field' }, h('span', { class: 'label' }, '学院代码'), h('input', { name: 'college', value: q.get('college') || '' }))];
   return h('section', {}, h('h1', {}, '申请列表'),
     filterForm('#/list', q, collegeFilter),
     h('div', { class: 'actions left' }, h('a', { class: 'button secondary', href: '/api/v1/exports/applications.xlsx?' + exportParams, download: true }, '导出Excel')),
