@@ -69,7 +69,7 @@ func formUpdate(section string, values process.Values) (string, []any) {
 	return strings.Join(append(set, savedAt[section]+" = now()"), ", "), args
 }
 
-// formArg is a value as its column takes it: empty dates and numbers are NULL, empty texts ''.
+// formArg is a value as its column takes it: empty dates and numbers are NULL, an empty text is empty.
 func formArg(f process.FormField, values process.Values) any {
 	switch f.Kind {
 	case process.FieldDate:

@@ -191,9 +191,12 @@ func TestRoutingByApplicant(t *testing.T) {
 	d := process.DefaultDefinition()
 	app := &d.Phases[0]
 	const gradStage = "graduate_only"
-	grad := process.Review{Stage: gradStage, Role: process.RoleAcademicAffairs, Status: "申请中", Label: "研究生审核", Applicants: process.Graduates}
-	app.Reviews[1].Applicants = process.Undergraduates
-	app.Reviews = append(app.Reviews[:2], append([]process.Review{grad}, app.Reviews[2:]...)...)
+	app.Reviews = []process.Review{
+		{Stage: "college_review", Role: process.RoleCollegeReviewer, Status: "申请中", Label: "学院审核"},
+		{Stage: "academic_review", Role: process.RoleAcademicAffairs, Status: "申请中", Label: "教务处审核", Applicants: process.Undergraduates},
+		{Stage: gradStage, Role: process.RoleAcademicAffairs, Status: "申请中", Label: "研究生审核", Applicants: process.Graduates},
+		{Stage: "foreign_review", Role: process.RoleForeignAffairs, Status: "申请中", Label: "外事部门审核"},
+	}
 	for _, graduate := range []bool{false, true} {
 		s := NewState(Input{ApplicationID: 7, StudentID: 1, College: "ECO", Graduate: graduate,
 			WindowOpens: tableNow.Add(-time.Hour), WindowCloses: tableNow.Add(time.Hour), Definition: d, Timing: timing()}, tableNow)
