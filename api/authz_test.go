@@ -72,11 +72,11 @@ var accessRules = map[string]string{
 	"POST /applications/:id/submit-predeparture":    "student",
 	"POST /applications/:id/submit-return-report":   "student",
 	"POST /applications/:id/give-up":                "student",
-	"POST /applications/:id/decide":                 "college_reviewer academic_affairs foreign_affairs",
-	"GET /reviews":                                  "college_reviewer academic_affairs foreign_affairs admin",
-	"POST /reviews/batch-approve":                   "college_reviewer academic_affairs foreign_affairs",
-	"GET /exports/applications.xlsx":                "college_reviewer academic_affairs foreign_affairs admin",
-	"GET /dashboard":                                "academic_affairs foreign_affairs admin",
+	"POST /applications/:id/decide":                 "college_reviewer academic_affairs graduate_school foreign_affairs",
+	"GET /reviews":                                  "college_reviewer academic_affairs graduate_school foreign_affairs admin",
+	"POST /reviews/batch-approve":                   "college_reviewer academic_affairs graduate_school foreign_affairs",
+	"GET /exports/applications.xlsx":                "college_reviewer academic_affairs graduate_school foreign_affairs admin",
+	"GET /dashboard":                                "academic_affairs graduate_school foreign_affairs admin",
 	"GET /accounts":                                 "admin",
 	"POST /accounts":                                "admin",
 	"PUT /accounts/:aid":                            "admin",
@@ -109,7 +109,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	other := newStudent(t, "LIT")
 	users := map[process.Role]*client{
 		process.RoleStudent: owner, process.RoleCollegeReviewer: login(t, "lit-reviewer"), process.RoleAcademicAffairs: login(t, "jwc1"),
-		process.RoleForeignAffairs: login(t, "wsc"), process.RoleAdmin: login(t, "admin"),
+		process.RoleForeignAffairs: login(t, "wsc"), process.RoleGraduateSchool: login(t, "yjsy"), process.RoleAdmin: login(t, "admin"),
 	}
 	outsiders := map[process.Role]*client{process.RoleStudent: other, process.RoleCollegeReviewer: login(t, "sci-reviewer")}
 	accountID := users[process.RoleAdmin].call("GET", "/me", nil).num("id")

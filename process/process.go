@@ -143,7 +143,10 @@ func DefaultDefinition() Definition {
 				SubmitStep: "提交新申请", EditJourney: "提交申请", Milestone: "录取",
 				Reviews: []Review{
 					{Stage: "college_review", Role: RoleCollegeReviewer, Status: "申请中", Label: "学院审核", Office: "学院意见"},
-					{Stage: "academic_review", Role: RoleAcademicAffairs, Status: "申请中", Label: "教务处审核", Office: "教务处意见"},
+					{Stage: "academic_review", Role: RoleAcademicAffairs, Status: "申请中", Label: "教务处审核", Office: "教务处意见",
+						Applicants: Undergraduates},
+					{Stage: "graduate_review", Role: RoleGraduateSchool, Status: "申请中", Label: "研究生院审核", Office: "研究生院意见",
+						Applicants: Graduates},
 					{Stage: "foreign_review", Role: RoleForeignAffairs, Status: "申请中", Label: "外事部门审核", Office: "外事部门意见"},
 				},
 				DoneStatus: "已录取",

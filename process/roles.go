@@ -8,6 +8,7 @@ const (
 	RoleCollegeReviewer Role = "college_reviewer" // 学院, scoped to one college
 	RoleAcademicAffairs Role = "academic_affairs" // 教务处
 	RoleForeignAffairs  Role = "foreign_affairs"  // 外事部门 / 国际处
+	RoleGraduateSchool  Role = "graduate_school"  // 研究生院: graduate students' academic review
 	RoleAdmin           Role = "admin"
 )
 
@@ -43,6 +44,7 @@ var RoleSpecs = []RoleSpec{
 	{Role: RoleStudent, Label: "学生", Scope: ScopeOwn},
 	{Role: RoleCollegeReviewer, Label: "学院审核员", Scope: ScopeCollege, Decides: true, RosterWords: []string{"学院", "学院审核"}},
 	{Role: RoleAcademicAffairs, Label: "教务处", Scope: ScopeSubmitted, Decides: true, Dashboard: true},
+	{Role: RoleGraduateSchool, Label: "研究生院", Scope: ScopeSubmitted, Decides: true, Dashboard: true, RosterWords: []string{"研究生处"}},
 	{Role: RoleForeignAffairs, Label: "外事部门", Scope: ScopeSubmitted, Decides: true, Publishes: true, Dashboard: true,
 		RosterWords: []string{"国际处", "外事处"}},
 	{Role: RoleAdmin, Label: "系统管理员", Scope: ScopeAll, Publishes: true, Dashboard: true, RosterWords: []string{"管理员"}},

@@ -44,6 +44,7 @@ var Logins = []Login{
 	{"jwc1", "academic_affairs", "教务处审核员甲", ""},
 	{"jwc2", "academic_affairs", "教务处审核员乙", ""},
 	{"wsc", "foreign_affairs", "外事部门审核员", ""},
+	{"yjsy", "graduate_school", "研究生院审核员", ""},
 	{"admin", "admin", "系统管理员", ""},
 }
 
