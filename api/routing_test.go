@@ -5,6 +5,7 @@ package api_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -49,4 +50,23 @@ func TestGraduatesPassTheGraduateSchool(t *testing.T) {
 	require.Equal(t, 200, u.call("POST", pathf("/applications/%d/submit", ud.id), nil).status)
 	decide(t, login(t, "lit-reviewer"), ud.id, map[string]any{"decision": "approve"}, 200)
 	require.Equal(t, "academic_review", u.call("GET", pathf("/applications/%d", ud.id), nil).str("application.stage"))
+}
+
+// TestReturnCarriesACorrectionDeadline: a 退回 gives the student until the correction deadline
+// (process.correction_due, 5 days by default), shown as the application's due time; resubmitting
+// within it puts the application back into review with the review's own due time.
+func TestReturnCarriesACorrectionDeadline(t *testing.T) {
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/submit", d.id), nil).status)
+	before := time.Now()
+	decide(t, login(t, "lit-reviewer"), d.id, map[string]any{"decision": "return", "opinion": "请补充成绩单"}, 200)
+	app := s.call("GET", pathf("/applications/%d", d.id), nil)
+	due, err := time.Parse(time.RFC3339Nano, app.str("application.reviewDueAt"))
+	require.NoError(t, err, string(app.body))
+	require.WithinDuration(t, before.Add(env.Config.Process.CorrectionDue), due, time.Minute)
+	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/submit", d.id), nil).status)
+	app = s.call("GET", pathf("/applications/%d", d.id), nil)
+	require.Equal(t, "college_review", app.str("application.stage"))
+	require.False(t, app.get("withdrawEnds") == true, "the window is open: a withdrawal may be resubmitted")
 }

@@ -110,6 +110,8 @@ type ProcessConfig struct {
 	WindowReminder      time.Duration `mapstructure:"window_reminder"`
 	ReturnReportDue     time.Duration `mapstructure:"return_report_due"`
 	ReturnReportWarning time.Duration `mapstructure:"return_report_warning"`
+	CorrectionDue       time.Duration `mapstructure:"correction_due"`
+	CorrectionReminder  time.Duration `mapstructure:"correction_reminder"`
 }
 
 type CASConfig struct {
@@ -226,6 +228,8 @@ var Defaults = map[string]any{
 	"process.window_reminder":       "24h",
 	"process.return_report_due":     "336h",
 	"process.return_report_warning": "72h",
+	"process.correction_due":        "120h",
+	"process.correction_reminder":   "24h",
 	"cas.url":                       "",
 	"cas.provision":                 ProvisionRoster,
 	"cas.number_attribute":          "",
@@ -277,6 +281,8 @@ var Descriptions = map[string]string{
 	"process.window_reminder":       "reminder to drafts this long before the window closes",
 	"process.return_report_due":     "return report due this long after the return date",
 	"process.return_report_warning": "reminder this long before the return report is due",
+	"process.correction_due":        "time a student has to resubmit an application a reviewer returned (退回) before it expires",
+	"process.correction_reminder":   "reminder this long before a correction is due",
 	"cas.url":                       "CAS server base URL; empty disables 统一身份认证",
 	"cas.provision":                 "roster: only accounts in the roster sign in; attributes: sign-in creates or updates the account",
 	"cas.number_attribute":          "CAS attribute with the 学号/工号; empty tries studentNumber, employeeNumber, uid, then the CAS user",
@@ -480,6 +486,8 @@ func (c *Config) Validate(dev bool) error {
 		"process.window_reminder":       c.Process.WindowReminder,
 		"process.return_report_due":     c.Process.ReturnReportDue,
 		"process.return_report_warning": c.Process.ReturnReportWarning,
+		"process.correction_due":        c.Process.CorrectionDue,
+		"process.correction_reminder":   c.Process.CorrectionReminder,
 	} {
 		if d <= 0 {
 			add("%s: must be positive", key)

@@ -15,6 +15,14 @@ type StudentFacts struct {
 	DeleteAndGiveUp bool
 	// ReturnDate is 回国(入境)时间 as submitted; zero when unknown.
 	ReturnDate time.Time
+	// WindowCloses is when the project's application window closes; zero when unknown.
+	WindowCloses time.Time
+}
+
+// WithdrawEnds reports whether withdrawing at now would end the chance to hand the application in
+// again: after the window has closed only an application a reviewer returned may be resubmitted.
+func (f StudentFacts) WithdrawEnds(now time.Time) bool {
+	return !f.Closed && f.InReview && f.Phase == PhaseApplication && !f.WindowCloses.IsZero() && !now.Before(f.WindowCloses)
 }
 
 // StudentActions lists the actions a student's 操作 menu offers at now.

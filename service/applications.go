@@ -168,7 +168,8 @@ func (s *Service) startWorkflow(ctx context.Context, in workflows.Input, summary
 func (s *Service) timing() workflows.Timing {
 	p := s.Config.Process
 	return workflows.Timing{ReviewDeadline: p.ReviewDeadline, ReviewReminder: p.ReviewReminder, WindowReminder: p.WindowReminder,
-		ReturnReportDue: p.ReturnReportDue, ReturnReportWarning: p.ReturnReportWarning}
+		ReturnReportDue: p.ReturnReportDue, ReturnReportWarning: p.ReturnReportWarning,
+		CorrectionDue: p.CorrectionDue, CorrectionReminder: p.CorrectionReminder}
 }
 
 // ReconcileDrafts starts the workflow of every open draft older than grace

@@ -67,6 +67,9 @@ type ApplicationDetail struct {
 	Changes []Change `json:"changes"`
 	// DecideBlocked says why a reviewer of the awaited role is not offered 审核.
 	DecideBlocked string `json:"decideBlocked,omitempty"`
+	// WithdrawEnds: withdrawing now would end the chance to hand the application in again (the
+	// window has closed); the student is told before confirming.
+	WithdrawEnds bool `json:"withdrawEnds,omitempty"`
 }
 
 // Applicant is the applicant's profile as reviewers see it beside the application.
@@ -156,7 +159,7 @@ func (s *Service) detail(ctx context.Context, who Caller, id int64, app *storage
 	return &ApplicationDetail{
 		Application: app, Funding: app.Funding, LanguageScores: scores, Awards: awards, Requirements: byReq, OtherFiles: others,
 		Timeline: timeline, PendingStep: s.pendingStep(app), Actions: labelled, TemporalURL: s.temporalURL(app.ID),
-		Applicant: applicant, Changes: changes, DecideBlocked: blocked,
+		Applicant: applicant, Changes: changes, DecideBlocked: blocked, WithdrawEnds: view != nil && view.WithdrawEnds,
 	}, nil
 }
 
@@ -393,6 +396,8 @@ type ApplicationRow struct {
 	Application ApplicationSummary `json:"application"`
 	// Actions is the 操作 menu, on a student's own list.
 	Actions []process.Action `json:"actions,omitempty"`
+	// WithdrawEnds: withdrawing now would end the chance to hand the application in again.
+	WithdrawEnds bool `json:"withdrawEnds,omitempty"`
 }
 
 // Applications is 行前手续及回国手续申请 for students and the scoped list for staff.
@@ -415,6 +420,7 @@ func (s *Service) Applications(ctx context.Context, who Caller, in ListFilter) (
 		if who.Role() == process.RoleStudent {
 			// The 操作 menu follows from the read model by the workflow's own rules (process.StudentActions).
 			rows[i].Actions = process.StudentActions(app.StudentFacts(), now)
+			rows[i].WithdrawEnds = app.StudentFacts().WithdrawEnds(now)
 		}
 	}
 	return &Page[ApplicationRow]{Items: rows, Total: list.Total, Page: pageNo, PageSize: f.Limit}, nil

@@ -24,16 +24,18 @@ type Funding struct {
 
 // Application is an application as the read model holds it.
 type Application struct {
-	ID                 int64           `db:"id" json:"id"`
-	SystemNo           string          `db:"system_no" json:"systemNo"`
-	StudentID          int64           `db:"student_id" json:"studentId"`
-	ProjectID          int64           `db:"project_id" json:"projectId"`
-	ProjectName        string          `db:"project_name" json:"projectName"`
-	ProjectCode        string          `db:"project_code" json:"projectCode"`
-	ProjectYear        int             `db:"project_year" json:"projectYear"`
-	ProjectCategory    string          `db:"project_category" json:"projectCategory"`
-	ProjectStartDate   string          `db:"project_start_date" json:"projectStartDate"`
-	ProjectEndDate     string          `db:"project_end_date" json:"projectEndDate"`
+	ID               int64  `db:"id" json:"id"`
+	SystemNo         string `db:"system_no" json:"systemNo"`
+	StudentID        int64  `db:"student_id" json:"studentId"`
+	ProjectID        int64  `db:"project_id" json:"projectId"`
+	ProjectName      string `db:"project_name" json:"projectName"`
+	ProjectCode      string `db:"project_code" json:"projectCode"`
+	ProjectYear      int    `db:"project_year" json:"projectYear"`
+	ProjectCategory  string `db:"project_category" json:"projectCategory"`
+	ProjectStartDate string `db:"project_start_date" json:"projectStartDate"`
+	ProjectEndDate   string `db:"project_end_date" json:"projectEndDate"`
+	// ProjectApplyEnd is when the project's application window closes.
+	ProjectApplyEnd    time.Time       `db:"project_apply_end" json:"-"`
 	CollegeCode        string          `db:"college_code" json:"collegeCode"`
 	CollegeName        string          `db:"college_name" json:"collegeName"`
 	Requirements       json.RawMessage `db:"requirements" json:"-"`
@@ -73,6 +75,7 @@ func (a *Application) StudentFacts() process.StudentFacts {
 		DeleteAndGiveUp: true,
 	}
 	f.ReturnDate, _ = a.Form.Date("returnDate")
+	f.WindowCloses = a.ProjectApplyEnd
 	return f
 }
 
@@ -85,7 +88,7 @@ func (a *Application) CapturedRequirements() ([]Requirement, error) {
 
 var applicationSelect = `SELECT ap.id, ap.system_no, ap.student_id, ap.project_id, pr.name AS project_name, pr.code AS project_code,
 	pr.year AS project_year, pr.category AS project_category, to_char(pr.start_date, 'YYYY-MM-DD') AS project_start_date,
-	to_char(pr.end_date, 'YYYY-MM-DD') AS project_end_date, ap.college_code, c.name AS college_name, ap.requirements,
+	to_char(pr.end_date, 'YYYY-MM-DD') AS project_end_date, pr.apply_end AS project_apply_end, ap.college_code, c.name AS college_name, ap.requirements,
 	ap.notice_version, ap.notice_accepted_at, ap.commitment_accepted_at, ` + formSelect + ` AS form, ap.basic_saved_at, ap.info_saved_at,
 	ap.funding_source, ap.funding_amount::float8 AS funding_amount, ap.funding_note,
 	ap.status, ap.phase, ap.stage, ap.awaiting_role, ap.stage_entered_at, ap.review_due_at, ap.overdue,

@@ -62,7 +62,9 @@ const changeRefuseUnrecordable = "refuse-unrecordable"
 // account exists, is enabled, holds the role and college it claims) and marks
 // what it applies as done through Temporal; version 2 also lets a student delete
 // an application that is 未提交 after a withdrawal or 已退回, and give up an
-// admission (放弃录取). Applications started before a version keep the rules they had.
+// admission (放弃录取); version 3 gives a returned application a correction deadline and lets a
+// withdrawn one be resubmitted only while the window is open (State.CorrectionRules).
+// Applications started before a version keep the rules they had.
 // One change id for both keeps a workflow's first task small.
 const changeStudentRules = "verify-signals"
 
@@ -129,8 +131,8 @@ var activityRetry = &temporal.RetryPolicy{InitialInterval: time.Second, BackoffC
 func Application(ctx workflow.Context, in Input) (string, error) {
 	w := &application{state: NewState(in, workflow.Now(ctx)), lock: workflow.NewMutex(ctx)}
 	w.state.RefuseUnrecordable = workflow.GetVersion(ctx, changeRefuseUnrecordable, workflow.DefaultVersion, 1) == 1
-	rules := workflow.GetVersion(ctx, changeStudentRules, workflow.DefaultVersion, 2)
-	w.verifySignals, w.state.DeleteAndGiveUp = rules >= 1, rules >= 2
+	rules := workflow.GetVersion(ctx, changeStudentRules, workflow.DefaultVersion, 3)
+	w.verifySignals, w.state.DeleteAndGiveUp, w.state.CorrectionRules = rules >= 1, rules >= 2, rules >= 3
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (View, error) {
 		return w.state.View(workflow.Now(ctx)), nil
 	}); err != nil {
@@ -419,6 +421,15 @@ func (w *application) onDeadline(ctx workflow.Context, d Deadline, seq int) erro
 		s.Overdue = true
 		ev.Kind, ev.Step = EventOverdue, s.review().Label+"已超期"
 		notices = append(notices, w.reviewerNotice("有申请审核已超期"))
+	case DeadlineCorrectionReminder:
+		s.ReminderSent = true
+		ev.Kind, ev.Step = EventReminder, "修改期限提醒"
+		notices = append(notices, activities.Notice{ToStudent: true, Title: "请尽快修改并重新提交申请",
+			Body: "申请已被退回，请于 " + process.FormatTime(*s.correctionDue()) + " 前修改并重新提交，逾期申请将过期"})
+	case DeadlineCorrectionExpired:
+		ev.Kind, ev.Step = EventExpired, "退回后未在期限内重新提交，申请过期"
+		s.Expired(workflow.Now(ctx))
+		notices = append(notices, activities.Notice{ToStudent: true, Title: "申请已过期", Body: "申请退回后未在修改期限内重新提交，已过期"})
 	case DeadlineReturnReminder:
 		s.ReminderSent = true
 		ev.Kind, ev.Step = EventReminder, "返校总结提交提醒"

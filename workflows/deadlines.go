@@ -20,6 +20,9 @@ const (
 	DeadlineReviewOverdue  = "review_overdue"
 	DeadlineReturnReminder = "return_reminder"
 	DeadlineReturnOverdue  = "return_overdue"
+	// A returned application's correction deadline (Timing.CorrectionDue).
+	DeadlineCorrectionReminder = "correction_reminder"
+	DeadlineCorrectionExpired  = "correction_expired"
 )
 
 // NextDeadline is the earliest timer still to fire in the current stage.
@@ -35,7 +38,13 @@ func (s *State) NextDeadline() (Deadline, bool) {
 		if !s.Overdue {
 			candidates = append(candidates, Deadline{s.StageEnteredAt.Add(t.ReviewDeadline), DeadlineReviewOverdue})
 		}
-	case s.PhaseIndex == 0 && !s.EverSubmitted:
+	case s.correctionDue() != nil:
+		due := *s.correctionDue()
+		if !s.ReminderSent && t.CorrectionReminder < t.CorrectionDue {
+			candidates = append(candidates, Deadline{due.Add(-t.CorrectionReminder), DeadlineCorrectionReminder})
+		}
+		candidates = append(candidates, Deadline{due, DeadlineCorrectionExpired})
+	case s.windowBinds():
 		if !s.ReminderSent {
 			candidates = append(candidates, Deadline{s.Input.WindowCloses.Add(-t.WindowReminder), DeadlineWindowReminder})
 		}
@@ -70,7 +79,9 @@ func (s *State) DueAt() *time.Time {
 		return nil
 	case s.InReview():
 		due = s.StageEnteredAt.Add(t.ReviewDeadline)
-	case s.PhaseIndex == 0 && !s.EverSubmitted:
+	case s.correctionDue() != nil:
+		due = *s.correctionDue()
+	case s.windowBinds():
 		due = s.Input.WindowCloses
 	case s.phase().Name == process.PhaseReturn && !s.ReturnDate.IsZero():
 		due = s.ReturnDate.Add(t.ReturnReportDue)

@@ -14,6 +14,10 @@ type Timing struct {
 	WindowReminder      time.Duration
 	ReturnReportDue     time.Duration
 	ReturnReportWarning time.Duration
+	// CorrectionDue is how long a returned (退回) application may take to be resubmitted; zero in
+	// histories recorded before the rule.
+	CorrectionDue      time.Duration
+	CorrectionReminder time.Duration
 }
 
 // Input starts an application's workflow.

@@ -142,7 +142,7 @@ func addFile(t *testing.T, app *storage.Application, kind string, reqID *int64) 
 
 func longTiming() workflows.Timing {
 	return workflows.Timing{ReviewDeadline: 72 * time.Hour, ReviewReminder: 48 * time.Hour, WindowReminder: time.Hour,
-		ReturnReportDue: 14 * 24 * time.Hour, ReturnReportWarning: 72 * time.Hour}
+		ReturnReportDue: 14 * 24 * time.Hour, ReturnReportWarning: 72 * time.Hour, CorrectionDue: 120 * time.Hour, CorrectionReminder: 24 * time.Hour}
 }
 
 // waitSeq waits until the read model has recorded event seq, and returns the row.

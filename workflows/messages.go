@@ -77,17 +77,19 @@ const (
 
 // View is what the state query returns.
 type View struct {
-	ApplicationID  int64                             `json:"applicationId"`
-	Phase          string                            `json:"phase"`
-	Stage          string                            `json:"stage"`
-	Status         string                            `json:"status"`
-	AwaitingRole   process.Role                      `json:"awaitingRole,omitempty"`
-	PendingStep    string                            `json:"pendingStep,omitempty"`
-	StageEnteredAt time.Time                         `json:"stageEnteredAt"`
-	DueAt          *time.Time                        `json:"dueAt,omitempty"`
-	Overdue        bool                              `json:"overdue"`
-	Closed         bool                              `json:"closed"`
-	ReturnDate     *time.Time                        `json:"returnDate,omitempty"`
+	ApplicationID  int64        `json:"applicationId"`
+	Phase          string       `json:"phase"`
+	Stage          string       `json:"stage"`
+	Status         string       `json:"status"`
+	AwaitingRole   process.Role `json:"awaitingRole,omitempty"`
+	PendingStep    string       `json:"pendingStep,omitempty"`
+	StageEnteredAt time.Time    `json:"stageEnteredAt"`
+	DueAt          *time.Time   `json:"dueAt,omitempty"`
+	Overdue        bool         `json:"overdue"`
+	Closed         bool         `json:"closed"`
+	ReturnDate     *time.Time   `json:"returnDate,omitempty"`
+	// WithdrawEnds: withdrawing now would end the chance to hand the application in again.
+	WithdrawEnds   bool                              `json:"withdrawEnds,omitempty"`
 	DecideExcluded []int64                           `json:"decideExcluded,omitempty"`
 	Allowed        map[process.Role][]process.Action `json:"allowed"`
 	Timeline       []Event                           `json:"timeline"`

@@ -39,6 +39,12 @@ type State struct {
 	// DeleteAndGiveUp: an application 未提交 after a withdrawal, or 已退回, may be deleted, and an
 	// admitted student may give the place up (放弃录取). Off only for histories recorded before.
 	DeleteAndGiveUp bool
+	// CorrectionRules: after the window has closed only an application a reviewer returned may be
+	// resubmitted, within Timing.CorrectionDue; a withdrawal then ends the application. Off only for
+	// histories recorded before the rule.
+	CorrectionRules bool
+	// Returned: the application phase was sent back by a reviewer and not yet resubmitted.
+	Returned bool
 }
 
 // clone is a copy that shares nothing the original may change.
@@ -60,6 +66,7 @@ func NewState(in Input, now time.Time) *State {
 		Approvers:          map[string]int64{},
 		RefuseUnrecordable: true,
 		DeleteAndGiveUp:    true,
+		CorrectionRules:    true,
 	}
 }
 
@@ -95,6 +102,7 @@ const (
 	CodeInvalidText       = "invalid_text"
 	CodeActorUnverified   = "actor_unverified"
 	CodeRecordRefused     = "record_refused"
+	CodeCorrectionExpired = "correction_expired"
 )
 
 func (s *State) phase() process.Phase { return s.Input.Definition.Phases[s.PhaseIndex] }
@@ -242,8 +250,13 @@ func (s *State) checkSubmit(name string, req Request, now time.Time) *Refusal {
 	}
 	switch name {
 	case process.MsgSubmit:
-		// The window binds the first submission; a returned application may be resubmitted.
-		if !s.EverSubmitted {
+		// The window binds the first submission; a returned application may be resubmitted, within
+		// its correction deadline where that rule holds, and a withdrawn one only while the window is open.
+		if s.Returned && s.CorrectionRules {
+			if due := s.correctionDue(); due != nil && !now.Before(*due) {
+				return refuse(CodeCorrectionExpired, "修改期限已过（"+process.FormatTime(*due)+"），不能再提交")
+			}
+		} else if !s.EverSubmitted || s.CorrectionRules {
 			if now.Before(s.Input.WindowOpens) {
 				return refuse(CodeWindowNotOpen, "项目申报尚未开始（开始时间 "+process.FormatTime(s.Input.WindowOpens)+"）")
 			}
@@ -332,6 +345,7 @@ func (s *State) Submitted(now time.Time) {
 	for _, r := range s.phase().Reviews {
 		delete(s.Approvers, r.Stage)
 	}
+	s.Returned = false
 	first := s.nextReview(0)
 	s.enter(s.PhaseIndex, first, s.phase().Reviews[first].Status, now)
 }
@@ -354,6 +368,7 @@ func (s *State) Decided(req Request, now time.Time) {
 		}
 	case process.DecisionReturn:
 		s.enter(s.PhaseIndex, -1, p.ReturnedStatus, now)
+		s.Returned = s.PhaseIndex == 0
 	case process.DecisionReject:
 		s.Status, s.Terminal = process.StatusRejected, process.StageRejected
 		s.StageEnteredAt = now
@@ -405,10 +420,7 @@ func (s *State) Expired(now time.Time) {
 func (s *State) Allowed(now time.Time) map[process.Role][]process.Action {
 	reviewerView := []process.Action{process.ActionView}
 	out := map[process.Role][]process.Action{}
-	out[process.RoleStudent] = process.StudentActions(process.StudentFacts{
-		Closed: s.Closed(), InReview: s.InReview(), Phase: s.phase().Name, EverSubmitted: s.EverSubmitted,
-		DeleteAndGiveUp: s.DeleteAndGiveUp, ReturnDate: s.ReturnDate,
-	}, now)
+	out[process.RoleStudent] = process.StudentActions(s.facts(), now)
 	for _, role := range process.RolesWhere(func(r process.RoleSpec) bool { return r.Decides }) {
 		actions := append([]process.Action(nil), reviewerView...)
 		if r := s.review(); r != nil && r.Role == role {
@@ -446,6 +458,7 @@ func (s *State) View(now time.Time) View {
 		Overdue:        s.Overdue,
 		Closed:         s.Closed(),
 		Allowed:        s.Allowed(now),
+		WithdrawEnds:   s.WithdrawEnds(now),
 		DecideExcluded: s.DecideExcluded(),
 		Timeline:       append([]Event(nil), s.Timeline...),
 	}
@@ -454,4 +467,33 @@ func (s *State) View(now time.Time) View {
 		v.ReturnDate = &rd
 	}
 	return v
+}
+
+// correctionDue is when a returned application must be resubmitted by, if the rule holds.
+func (s *State) correctionDue() *time.Time {
+	if !s.CorrectionRules || !s.Returned || s.Input.Timing.CorrectionDue <= 0 {
+		return nil
+	}
+	due := s.StageEnteredAt.Add(s.Input.Timing.CorrectionDue)
+	return &due
+}
+
+// windowBinds reports whether the application window still decides whether the application phase
+// may be handed in: before the first submission, and after a withdrawal where the rule holds.
+func (s *State) windowBinds() bool {
+	return s.PhaseIndex == 0 && s.Editable() && (!s.EverSubmitted || (s.CorrectionRules && !s.Returned))
+}
+
+// WithdrawEnds reports whether withdrawing now would end the chance to hand the application in
+// again: the window has closed and only a returned application may be resubmitted.
+func (s *State) WithdrawEnds(now time.Time) bool {
+	return s.CorrectionRules && s.facts().WithdrawEnds(now)
+}
+
+// facts are what the student's menu depends on, as the workflow knows them.
+func (s *State) facts() process.StudentFacts {
+	return process.StudentFacts{
+		Closed: s.Closed(), InReview: s.InReview(), Phase: s.phase().Name, EverSubmitted: s.EverSubmitted,
+		DeleteAndGiveUp: s.DeleteAndGiveUp, ReturnDate: s.ReturnDate, WindowCloses: s.Input.WindowCloses,
+	}
 }

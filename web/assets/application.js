@@ -1,6 +1,6 @@
 // 申请查看: the manual's sections, the actions of the student, and the reviewer's decision.
 import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, fmtDate, rules, confirmDialog, formRows } from './lib.js';
-import { attachmentTable, fileLinks, uploadButton, message, giveUp } from './widgets.js';
+import { attachmentTable, fileLinks, uploadButton, message, giveUp, withdrawQuestion } from './widgets.js';
 
 const reviewLabels = { approve: '通过', return: '退回', reject: '不通过' };
 
@@ -57,7 +57,7 @@ export async function detailPage(state, id) {
   const studentTools = [];
   if (state.me.role === 'student') {
     if (actions.includes('edit')) studentTools.push(h('a', { class: 'button primary', href: '#/applications/' + id + '/edit' }, '申请修改'));
-    if (actions.includes('withdraw')) studentTools.push(h('button', { type: 'button', class: 'secondary', id: 'withdraw', onclick: () => message(id, 'withdraw', '撤回后申请回到可修改状态，修改后需重新提交。确定撤回吗？') }, '撤回修改'));
+    if (actions.includes('withdraw')) studentTools.push(h('button', { type: 'button', class: 'secondary', id: 'withdraw', onclick: () => message(id, 'withdraw', withdrawQuestion(d.withdrawEnds)) }, '撤回修改'));
     if (actions.includes('delete')) studentTools.push(h('button', { type: 'button', class: 'secondary danger', onclick: () => message(id, 'delete', '确定删除该申请吗？删除后申请结束，可以申请其他项目。') }, '申请删除'));
     if (actions.includes('give-up')) studentTools.push(h('button', { type: 'button', class: 'secondary danger', onclick: () => giveUp(id) }, '放弃录取'));
   }

@@ -1,6 +1,6 @@
 // The student's pages: profile, projects, applying, my applications, notifications.
 import { h, api, upload, toast, showError, clearError, field, formValues, table, dialog, confirmDialog, fmtTime, fmtDate, fmtSize, rules, roleNames, formInputs } from './lib.js';
-import { pager, attachmentTable, uploadButton, message, giveUp } from './widgets.js';
+import { pager, attachmentTable, uploadButton, message, giveUp, withdrawQuestion } from './widgets.js';
 export { detailPage } from './application.js';
 
 const profileGroups = [
@@ -377,7 +377,7 @@ const actionLinks = {
   view: (a) => h('a', { href: '#/applications/' + a.id }, '申请查看'),
   edit: (a) => h('a', { href: '#/applications/' + a.id + '/edit' }, '申请修改'),
   delete: (a) => h('button', { type: 'button', class: 'link danger', onclick: () => message(a.id, 'delete', '确定删除该申请吗？删除后不可恢复。') }, '申请删除'),
-  withdraw: (a) => h('button', { type: 'button', class: 'link', onclick: () => message(a.id, 'withdraw', '撤回后申请回到可修改状态，修改后需重新提交。确定撤回吗？') }, '撤回修改'),
+  withdraw: (a, row) => h('button', { type: 'button', class: 'link', onclick: () => message(a.id, 'withdraw', withdrawQuestion(row && row.withdrawEnds)) }, '撤回修改'),
   'upload-predeparture': (a) => h('a', { href: '#/applications/' + a.id + '?section=predeparture' }, '上传行前材料'),
   'delete-predeparture': (a) => h('a', { href: '#/applications/' + a.id + '?section=predeparture' }, '行前材料删除'),
   supplement: (a) => h('a', { href: '#/applications/' + a.id + '?section=supplement' }, '补交材料附件'),
@@ -390,8 +390,8 @@ const actionLinks = {
 // opsMenu is the 操作 menu of a row: exactly the actions the workflow allows now. On a desktop it
 // floats over the page (a table that scrolls sideways would clip it) and opens upwards near the
 // bottom of the window; a click elsewhere, Esc or scrolling closes it.
-export function opsMenu(app, actions) {
-  const menu = h('div', { class: 'menu-items', role: 'menu', hidden: true }, actions.map((a) => actionLinks[a] && actionLinks[a](app)));
+export function opsMenu(app, actions, row) {
+  const menu = h('div', { class: 'menu-items', role: 'menu', hidden: true }, actions.map((a) => actionLinks[a] && actionLinks[a](app, row)));
   const close = () => {
     menu.hidden = true;
     button.setAttribute('aria-expanded', 'false');
@@ -439,7 +439,8 @@ async function tracker(a) {
   let words;
   let todo = '';
   if (next.student) {
-    words = '当前状态：' + a.status;
+    // The due time of the student's own step: the window's close, or a returned application's correction deadline.
+    words = '当前状态：' + a.status + (a.reviewDueAt ? '，请于 ' + fmtTime(a.reviewDueAt) + ' 前提交' : '');
     todo = next.missing.length
       ? [h('p', {}, h('strong', {}, '下一步：'), '请补充以下内容后提交'), h('ul', { class: 'missing' }, next.missing.map((m) => h('li', {}, m.message))),
         h('a', { class: 'button primary', href: workplace[a.phase](a.id) }, '去完善')]
@@ -469,7 +470,7 @@ export async function myApplicationsPage() {
       { label: '项目名称', value: (r) => h('a', { href: '#/applications/' + r.application.id }, r.application.projectName) },
       { label: '项目年度', value: (r) => r.application.projectYear }, { label: '项目类别', value: (r) => r.application.projectCategory },
       { label: '申请状态', value: (r) => h('span', { class: 'status' }, r.application.status) },
-      { label: '操作', value: (r) => opsMenu(r.application, r.actions) },
+      { label: '操作', value: (r) => opsMenu(r.application, r.actions, r) },
     ], data.items, '还没有申请。去“校际交流项目申请”选择项目。'));
 }
 

@@ -92,3 +92,9 @@ export async function message(id, name, question) {
     toast(missing.length ? e.message + '：' + missing.join('；') : e.message, 'error');
   }
 }
+
+// withdrawQuestion is what a student is asked before withdrawing: after the window has closed a
+// withdrawn application can no longer be handed in, and the student is told so first.
+export function withdrawQuestion(ends) {
+  return ends ? '申报已截止：撤回后将不能再提交，申请将随即过期。确定撤回吗？' : '撤回后申请回到可修改状态，修改后需重新提交。确定撤回吗？';
+}
