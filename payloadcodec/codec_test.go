@@ -43,6 +43,17 @@ func TestSealsOpensAndRotates(t *testing.T) {
 	require.Equal(t, "2026", string(sealedAfter[0].Metadata[metaKeyID]))
 	_, err = before.Decode(sealedAfter)
 	require.ErrorContains(t, err, "unknown key", "without the key nothing opens")
+	// Sealed with the current key itself: a codec that holds only that key opens it.
+	onlyNew, err := New("2026", map[string][]byte{"2026": now})
+	require.NoError(t, err)
+	reopened, err := onlyNew.Decode(sealedAfter)
+	require.NoError(t, err)
+	require.Equal(t, plain.Data, reopened[0].Data)
+	// Each seal has a nonce of its own: the same payload sealed twice differs.
+	again, err := after.Encode([]*commonpb.Payload{plain})
+	require.NoError(t, err)
+	require.NotEqual(t, sealedAfter[0].Data, again[0].Data, "a fresh nonce for every seal")
+	require.NotEqual(t, sealedAfter[0].Data[:12], again[0].Data[:12])
 
 	// Histories from before encryption pass through.
 	same, err := after.Decode([]*commonpb.Payload{plain})
