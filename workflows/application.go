@@ -73,8 +73,19 @@ const changeStudentRules = "verify-signals"
 // in a row: a submission waits on one round of work, and a refused record leaves nothing to undo.
 const changeSubmitAtOnce = "submit-at-once"
 
-// execute runs an activity by name and waits for its result.
-func (w *application) execute(ctx workflow.Context, name string, arg, result any) error {
+// execute runs an activity and waits for its result; the call's type says what it takes and gives.
+func execute[In, Out any](ctx workflow.Context, w *application, call activities.Call[In, Out], in In) (Out, error) {
+	var out Out
+	var result any = &out
+	if _, none := result.(*activities.NoResult); none {
+		result = nil
+	}
+	err := w.executeNamed(ctx, call.Name, in, result)
+	return out, err
+}
+
+// executeNamed runs an activity by name and waits for its result.
+func (w *application) executeNamed(ctx workflow.Context, name string, arg, result any) error {
 	if w.local == nil {
 		local := workflow.GetVersion(ctx, changeLocalActivities, workflow.DefaultVersion, 1) == 1
 		w.local = &local
@@ -216,8 +227,8 @@ func (w *application) receiveSignals(ctx workflow.Context, name string) {
 		ch.Receive(ctx, &req)
 		if w.verifySignals {
 			claim := activities.ActorClaim{ID: req.Actor.ID, Role: string(req.Actor.Role), College: req.Actor.College}
-			var verdict activities.ActorVerdict
-			if err := w.execute(ctx, activities.NameVerifyActor, claim, &verdict); err != nil {
+			verdict, err := execute(ctx, w, activities.CallVerifyActor, claim)
+			if err != nil {
 				continue // the workflow is ending
 			}
 			if verdict.Problem != "" {
@@ -285,21 +296,24 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 		if *w.submitAtOnce {
 			return w.submit(ctx, name, req)
 		}
-		var check activities.SubmissionResult
-		if err := w.execute(ctx, activities.NameCheckSubmission,
-			activities.SubmissionCheck{ApplicationID: s.Input.ApplicationID, Phase: s.phase().Name}, &check); err != nil {
+		check, err := execute(ctx, w, activities.CallCheckSubmission,
+			activities.SubmissionCheck{ApplicationID: s.Input.ApplicationID, Phase: s.phase().Name})
+		if err != nil {
 			return View{}, err
 		}
 		if len(check.Problems) > 0 {
 			return View{}, temporal.NewApplicationErrorWithOptions("提交前请先完善以下内容", CodeIncomplete,
 				temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{check.Problems}})
 		}
-		var sha string
 		snapshot := activities.SnapshotRequest{ApplicationID: s.Input.ApplicationID, Seq: s.Seq + 1}
-		if err := w.execute(ctx, activities.NameTakeSnapshot, snapshot, &sha); err != nil {
+		sha, err := execute(ctx, w, activities.CallTakeSnapshot, snapshot)
+		if err != nil {
 			return View{}, err
 		}
-		undo = append(undo, func(ctx workflow.Context) error { return w.execute(ctx, activities.NameDiscardSnapshot, snapshot, nil) })
+		undo = append(undo, func(ctx workflow.Context) error {
+			_, err := execute(ctx, w, activities.CallDiscardSnapshot, snapshot)
+			return err
+		})
 		if name == process.MsgSubmit {
 			s.ReturnDate = check.ReturnDate
 		}
@@ -309,16 +323,16 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 		notices = append(notices, w.reviewerNotice("有新的申请待审核"))
 	case process.MsgDecide:
 		if req.Decision == process.DecisionApprove && s.isAdmission() {
-			var reserved bool
-			if err := w.execute(ctx, activities.NameReserveQuota,
-				activities.QuotaRequest{ApplicationID: s.Input.ApplicationID}, &reserved); err != nil {
+			reserved, err := execute(ctx, w, activities.CallReserveQuota, activities.QuotaRequest{ApplicationID: s.Input.ApplicationID})
+			if err != nil {
 				return View{}, err
 			}
 			if !reserved {
 				return View{}, asError(refuse(CodeQuotaFull, "该项目的推荐名额已满，不能再录取"))
 			}
 			undo = append(undo, func(ctx workflow.Context) error {
-				return w.execute(ctx, activities.NameReleaseQuota, activities.QuotaRequest{ApplicationID: s.Input.ApplicationID}, nil)
+				_, err := execute(ctx, w, activities.CallReleaseQuota, activities.QuotaRequest{ApplicationID: s.Input.ApplicationID})
+				return err
 			})
 			if req.Funding != nil {
 				amount := req.Funding.Amount
@@ -350,12 +364,12 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 	case process.MsgGiveUp:
 		// The place goes back to the project before the application ends.
 		quota := activities.QuotaRequest{ApplicationID: s.Input.ApplicationID}
-		if err := w.execute(ctx, activities.NameReleaseQuota, quota, nil); err != nil {
+		if _, err := execute(ctx, w, activities.CallReleaseQuota, quota); err != nil {
 			return View{}, err
 		}
 		undo = append(undo, func(ctx workflow.Context) error {
-			var reserved bool
-			return w.execute(ctx, activities.NameReserveQuota, quota, &reserved)
+			_, err := execute(ctx, w, activities.CallReserveQuota, quota)
+			return err
 		})
 		ev.Kind, ev.Step = EventGivenUp, "放弃录取"
 		s.GaveUp(workflow.Now(ctx))
@@ -454,8 +468,7 @@ func (w *application) submit(ctx workflow.Context, name string, req Request) (Vi
 	ev.Step = s.Status
 	markViaTemporal(&ev, req)
 	rec := w.numbered(ctx, ev, []activities.Notice{w.reviewerNotice("有新的申请待审核")}, nil)
-	var res activities.SubmitResult
-	err := w.execute(ctx, activities.NameSubmit, activities.SubmitRequest{Phase: phase, Record: rec}, &res)
+	res, err := execute(ctx, w, activities.CallSubmit, activities.SubmitRequest{Phase: phase, Record: rec})
 	if err != nil || len(res.Problems) > 0 {
 		*w.state = *before
 	}
@@ -498,7 +511,7 @@ func markViaTemporal(ev *Event, req Request) {
 // record numbers an event, appends it to the timeline, writes the read model and upserts the search attributes.
 func (w *application) record(ctx workflow.Context, ev Event, notices []activities.Notice, funding *activities.Funding) error {
 	rec := w.numbered(ctx, ev, notices, funding)
-	if err := w.execute(ctx, activities.NameRecordEvent, rec, nil); err != nil {
+	if _, err := execute(ctx, w, activities.CallRecordEvent, rec); err != nil {
 		// Nothing was recorded: the number and the timeline entry are given back.
 		w.state.Seq--
 		w.state.Timeline = w.state.Timeline[:len(w.state.Timeline)-1]

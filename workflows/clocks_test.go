@@ -13,8 +13,10 @@ import (
 // neither mark, whatever moved it on (an approval, a return, a resubmission).
 func TestEveryStageStartsItsOwnClocks(t *testing.T) {
 	moves := map[string]func(s *State){
-		"approval":     func(s *State) { approveBy(s, 99) },
-		"return":       func(s *State) { s.Decided(Request{Actor: tableActor[process.RoleCollegeReviewer], Decision: process.DecisionReturn, Opinion: "补充"}, tableNow) },
+		"approval": func(s *State) { approveBy(s, 99) },
+		"return": func(s *State) {
+			s.Decided(Request{Actor: tableActor[process.RoleCollegeReviewer], Decision: process.DecisionReturn, Opinion: "补充"}, tableNow)
+		},
 		"withdrawal":   func(s *State) { s.Withdrawn(tableNow) },
 		"resubmission": func(s *State) { s.Withdrawn(tableNow); s.ReminderSent, s.Overdue = true, true; s.Submitted(tableNow) },
 	}
