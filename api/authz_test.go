@@ -47,6 +47,7 @@ var accessRules = map[string]string{
 	"GET /roster/template":                          "admin",
 	"POST /roster/import":                           "admin",
 	"GET /notice":                                   "all",
+	"PUT /notice":                                   "foreign_affairs admin",
 	"GET /process":                                  "all",
 	"POST /applications":                            "student",
 	"GET /applications":                             "all",

@@ -99,8 +99,13 @@ func newProject(t *testing.T, spec projectSpec) int64 {
 	return id
 }
 
+// acceptBody accepts the notice students are shown now (another test may have published a new one).
 func acceptBody(projectID int64) map[string]any {
-	return map[string]any{"projectId": projectID, "noticeVersion": "2024-1", "noticeAccepted": true, "commitmentAccepted": true}
+	notice, err := env.Services.Store.CurrentNotice(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	return map[string]any{"projectId": projectID, "noticeVersion": notice.Version, "noticeAccepted": true, "commitmentAccepted": true}
 }
 
 func basicInfo() map[string]any {

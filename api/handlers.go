@@ -13,7 +13,15 @@ import (
 
 func (s *Server) getRules(*gin.Context) (any, error) { return s.Service.Rules(), nil }
 
-func (s *Server) getNotice(*gin.Context) (any, error) { return service.CurrentNotice, nil }
+func (s *Server) getNotice(c *gin.Context) (any, error) { return s.Service.Notice(c.Request.Context()) }
+
+func (s *Server) putNotice(c *gin.Context) (any, error) {
+	in, err := body[service.NoticeInput](c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Service.SaveNotice(c.Request.Context(), caller(c), in)
+}
 
 func (s *Server) getProfile(c *gin.Context) (any, error) {
 	return s.Service.Profile(c.Request.Context(), caller(c))

@@ -13,7 +13,6 @@ import (
 
 	sdkpb "go.temporal.io/api/sdk/v1"
 
-	"outbound/service"
 	"outbound/storage"
 	"outbound/workflows"
 
@@ -255,7 +254,7 @@ func TestCrashBetweenDraftAndWorkflow(t *testing.T) {
 	me := s.call("GET", "/me", nil)
 	// The crash: the draft's row is written, its workflow is never started.
 	app, err := env.Services.Store.CreateDraft(ctx, storage.NewDraft{StudentID: me.num("id"), ProjectID: projects[0],
-		NoticeVersion: service.NoticeVersion, AcceptedAt: time.Now()})
+		NoticeVersion: acceptBody(projects[0])["noticeVersion"].(string), AcceptedAt: time.Now()})
 	require.NoError(t, err)
 	require.Equal(t, 409, s.call("POST", "/applications", acceptBody(projects[1])).status, "the draft holds the one open application")
 	require.NotContains(t, actionsOf(s.call("GET", pathf("/applications/%d", app.ID), nil)), "delete",

@@ -148,6 +148,7 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/colleges/template", roles: admins, handler: collegeTemplate},
 		{method: "POST", path: "/colleges/import", roles: admins, handler: ok(s.importColleges), transfer: true},
 		{method: "GET", path: "/notice", roles: anyone, handler: ok(s.getNotice)},
+		{method: "PUT", path: "/notice", roles: publishers, handler: ok(s.putNotice)},
 
 		{method: "POST", path: "/applications", roles: students, handler: created(s.createApplication)},
 		{method: "GET", path: "/applications", roles: anyone, handler: ok(s.listApplications)},

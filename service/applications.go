@@ -86,7 +86,11 @@ func (s *Service) CreateApplication(ctx context.Context, who Caller, in NewAppli
 	if err := f.err(); err != nil {
 		return nil, err
 	}
-	if in.NoticeVersion != NoticeVersion {
+	notice, err := s.Store.CurrentNotice(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if in.NoticeVersion != notice.Version {
 		return nil, conflict("notice_changed", "申报须知已更新，请重新阅读")
 	}
 	project, err := s.Store.ProjectByID(ctx, in.ProjectID)

@@ -141,6 +141,9 @@ func (s *Service) Project(ctx context.Context, who Caller, id int64) (*ProjectDe
 	return out, nil
 }
 
+// fundingKinds are the values of 经费类别; empty when not said.
+var fundingKinds = []string{"", "自费", "公派"}
+
 // ProjectInput is what foreign affairs and administrators edit.
 type ProjectInput struct {
 	Code                 string             `json:"code"`
@@ -155,6 +158,7 @@ type ProjectInput struct {
 	InstitutionNameEN    string             `json:"institutionNameEn"`
 	Country              string             `json:"country"`
 	Category             string             `json:"category"`
+	FundingKind          string             `json:"fundingKind"`
 	FeeMode              string             `json:"feeMode"`
 	Fee                  float64            `json:"fee"`
 	TermLength           string             `json:"termLength"`
@@ -237,6 +241,9 @@ func (in *ProjectInput) validate() error {
 		f.text(t.field, t.label, t.value, 200)
 	}
 	f.text("notes", "其他说明", in.Notes, 2000)
+	if !slices.Contains(fundingKinds, in.FundingKind) {
+		f.add("fundingKind", "经费类别应为自费或公派")
+	}
 	for _, list := range []struct {
 		field, label string
 		values       []string
@@ -273,7 +280,7 @@ func (in *ProjectInput) project(id int64) *storage.Project {
 	}
 	p := &storage.Project{ID: id, Code: in.Code, Name: strings.TrimSpace(in.Name), Year: in.Year, Terms: in.Terms,
 		StartDate: in.StartDate, EndDate: in.EndDate, DurationText: in.DurationText, Nature: in.Nature,
-		InstitutionName: in.InstitutionName, InstitutionNameEN: in.InstitutionNameEN, Country: in.Country, Category: in.Category,
+		InstitutionName: in.InstitutionName, InstitutionNameEN: in.InstitutionNameEN, Country: in.Country, Category: in.Category, FundingKind: in.FundingKind,
 		FeeMode: in.FeeMode, Fee: in.Fee, TermLength: in.TermLength, Active: active, TeachingMode: in.TeachingMode,
 		Notes: in.Notes, HostUnit: in.HostUnit, ApplyStart: in.ApplyStart, ApplyEnd: in.ApplyEnd,
 		EligibleDegreeLevels: nonNil(in.EligibleDegreeLevels), EligibleGrades: nonNil(in.EligibleGrades), EligibleMajors: nonNil(in.EligibleMajors),

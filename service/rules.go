@@ -17,13 +17,15 @@ type Rules struct {
 	Journey         []process.JourneyStep `json:"journey"`
 	Signatures      []process.Signature   `json:"signatures"`
 	AdmissionStages []string              `json:"admissionStages"`
-	Actions         map[string]string     `json:"actions"`
-	DegreeLevels    []string              `json:"degreeLevels"`
-	DefaultFormats  []string              `json:"defaultFormats"`
-	PhotoFormats    []string              `json:"photoFormats"`
-	DefaultMaxBytes int64                 `json:"defaultMaxBytes"`
-	MaxOpinionRunes int                   `json:"maxOpinionRunes"`
-	ProfileRequired []process.Field       `json:"profileRequired"`
+	// FormStage is the stage in which the student may change the forms.
+	FormStage       string            `json:"formStage"`
+	Actions         map[string]string `json:"actions"`
+	DegreeLevels    []string          `json:"degreeLevels"`
+	DefaultFormats  []string          `json:"defaultFormats"`
+	PhotoFormats    []string          `json:"photoFormats"`
+	DefaultMaxBytes int64             `json:"defaultMaxBytes"`
+	MaxOpinionRunes int               `json:"maxOpinionRunes"`
+	ProfileRequired []process.Field   `json:"profileRequired"`
 	// Form is the catalogue of the application's forms: the web forms, the detail and the printed
 	// 申请表 are drawn from it.
 	Form     []process.FormField `json:"form"`
@@ -45,7 +47,7 @@ func (s *Service) Rules() Rules {
 		r.Stages = append(r.Stages, Labelled{Code: stage, Label: s.Process.StageLabel(stage)})
 	}
 	r.Roles = process.RoleSpecs
-	r.Journey, r.Signatures = s.Process.Journey(), s.Process.Signatures()
+	r.Journey, r.Signatures, r.FormStage = s.Process.Journey(), s.Process.Signatures(), s.Process.FormStage()
 	for _, stage := range s.Process.Stages() {
 		if s.Process.Admits(stage) {
 			r.AdmissionStages = append(r.AdmissionStages, stage)

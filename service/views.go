@@ -15,27 +15,6 @@ import (
 	"outbound/workflows"
 )
 
-// NoticeVersion names the text of 申报须知 and 本人承诺 a student accepts; a new text gets a new version.
-const NoticeVersion = "2024-1"
-
-// Notice is 申报须知 and 本人承诺, shown before the form opens.
-type Notice struct {
-	Version     string `json:"version"`
-	Notice      string `json:"notice"`
-	Commitment  string `json:"commitment"`
-	ReadSeconds int    `json:"readSeconds"`
-	Warning     string `json:"warning"`
-}
-
-// CurrentNotice is the text students accept now.
-var CurrentNotice = Notice{
-	Version:     NoticeVersion,
-	Notice:      "本人在本表格中填写的信息真实有效，并且已将参加本项目的相关事宜告知家长。本人出境期间的学习交流不涉及政治敏感问题、无知识产权保护问题。本人将遵守学校有关学生出国(境)的规章制度，承诺及时办理注册、学籍、缴费、返校报到等手续。因个人原因违反学校相关规定，责任和后果由学生本人承担。本人将遵守出访国家的法律法规，遵守接待学校的校规校纪。本人将自行购买出访期间的医疗及意外保险。本人保证按期回国。本人有义务在出访访问期间确保个人财产及人身安全。",
-	Commitment:  "本人承诺以上所填信息真实、准确，并已认真阅读申报须知。每人限报1个项目，报名多个项目的将被取消报名资格。",
-	ReadSeconds: 2,
-	Warning:     "请勿上传涉密材料",
-}
-
 // RequirementFiles is a row of 附件信息: a requirement and its uploaded files.
 type RequirementFiles struct {
 	storage.Requirement

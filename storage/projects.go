@@ -15,20 +15,22 @@ import (
 
 // Project is 项目信息: every field of the project page.
 type Project struct {
-	ID                   int64          `db:"id" json:"id"`
-	SystemNo             string         `db:"system_no" json:"systemNo"`
-	Code                 string         `db:"code" json:"code"`
-	Name                 string         `db:"name" json:"name"`
-	Year                 int            `db:"year" json:"year"`
-	Terms                string         `db:"terms" json:"terms"`
-	StartDate            string         `db:"start_date" json:"startDate"`
-	EndDate              string         `db:"end_date" json:"endDate"`
-	DurationText         string         `db:"duration_text" json:"durationText"`
-	Nature               string         `db:"nature" json:"nature"`
-	InstitutionName      string         `db:"institution_name" json:"institutionName"`
-	InstitutionNameEN    string         `db:"institution_name_en" json:"institutionNameEn"`
-	Country              string         `db:"country" json:"country"`
-	Category             string         `db:"category" json:"category"`
+	ID                int64  `db:"id" json:"id"`
+	SystemNo          string `db:"system_no" json:"systemNo"`
+	Code              string `db:"code" json:"code"`
+	Name              string `db:"name" json:"name"`
+	Year              int    `db:"year" json:"year"`
+	Terms             string `db:"terms" json:"terms"`
+	StartDate         string `db:"start_date" json:"startDate"`
+	EndDate           string `db:"end_date" json:"endDate"`
+	DurationText      string `db:"duration_text" json:"durationText"`
+	Nature            string `db:"nature" json:"nature"`
+	InstitutionName   string `db:"institution_name" json:"institutionName"`
+	InstitutionNameEN string `db:"institution_name_en" json:"institutionNameEn"`
+	Country           string `db:"country" json:"country"`
+	Category          string `db:"category" json:"category"`
+	// FundingKind is 自费 or 公派 (or not said); lists mark a 自费 project's category.
+	FundingKind          string         `db:"funding_kind" json:"fundingKind"`
 	FeeMode              string         `db:"fee_mode" json:"feeMode"`
 	Fee                  float64        `db:"fee" json:"fee"`
 	TermLength           string         `db:"term_length" json:"termLength"`
@@ -86,7 +88,7 @@ func (p *Project) WindowOpen(t time.Time) bool {
 
 const projectColumns = `id, system_no, code, name, year, terms, to_char(start_date, 'YYYY-MM-DD') AS start_date,
 	to_char(end_date, 'YYYY-MM-DD') AS end_date, duration_text, nature, institution_name, institution_name_en, country,
-	category, fee_mode, fee, term_length, active, teaching_mode, notes, host_unit, apply_start, apply_end,
+	category, funding_kind, fee_mode, fee, term_length, active, teaching_mode, notes, host_unit, apply_start, apply_end,
 	eligible_degree_levels, eligible_grades, eligible_majors, min_gpa, quota, admitted_count, has_interview,
 	allow_dates_outside, published, created_at`
 
@@ -188,7 +190,7 @@ func (s *Store) SaveProject(ctx context.Context, p *Project) error {
 		res, err := tx.NamedExecContext(ctx, `UPDATE projects SET code = :code, name = :name, year = :year, terms = :terms,
 			start_date = :start_date, end_date = :end_date, duration_text = :duration_text, nature = :nature,
 			institution_name = :institution_name, institution_name_en = :institution_name_en, country = :country,
-			category = :category, fee_mode = :fee_mode, fee = :fee, term_length = :term_length, active = :active,
+			category = :category, funding_kind = :funding_kind, fee_mode = :fee_mode, fee = :fee, term_length = :term_length, active = :active,
 			teaching_mode = :teaching_mode, notes = :notes, host_unit = :host_unit, apply_start = :apply_start,
 			apply_end = :apply_end, eligible_degree_levels = :eligible_degree_levels, eligible_grades = :eligible_grades,
 			eligible_majors = :eligible_majors, min_gpa = :min_gpa, quota = :quota, has_interview = :has_interview,
@@ -258,12 +260,12 @@ func (s *Store) CopyProject(ctx context.Context, id int64, year int) (int64, err
 	var newID int64
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		err := tx.GetContext(ctx, &newID, `INSERT INTO projects (system_no, code, name, year, terms, start_date, end_date, duration_text,
-				nature, institution_name, institution_name_en, country, category, fee_mode, fee, term_length, active, teaching_mode,
+				nature, institution_name, institution_name_en, country, category, funding_kind, fee_mode, fee, term_length, active, teaching_mode,
 				notes, host_unit, apply_start, apply_end, eligible_degree_levels, eligible_grades, eligible_majors, min_gpa, quota,
 				has_interview, allow_dates_outside, published)
 			SELECT 'STPR' || replace(gen_random_uuid()::text, '-', ''), code, name, $2, terms,
 				start_date + make_interval(years => $2 - year), end_date + make_interval(years => $2 - year), duration_text,
-				nature, institution_name, institution_name_en, country, category, fee_mode, fee, term_length, active, teaching_mode,
+				nature, institution_name, institution_name_en, country, category, funding_kind, fee_mode, fee, term_length, active, teaching_mode,
 				notes, host_unit, apply_start + make_interval(years => $2 - year), apply_end + make_interval(years => $2 - year),
 				eligible_degree_levels, eligible_grades, eligible_majors, min_gpa, quota, has_interview, allow_dates_outside, false
 			FROM projects WHERE id = $1 RETURNING id`, id, year)

@@ -212,10 +212,11 @@ func seedProjects(ctx context.Context, tx *sqlx.Tx, now time.Time) error {
 		}
 		var id int64
 		err := tx.GetContext(ctx, &id, `INSERT INTO projects (system_no, code, name, year, terms, start_date, end_date, duration_text, nature,
-				institution_name, institution_name_en, country, category, fee_mode, fee, term_length, active, teaching_mode, notes,
+				institution_name, institution_name_en, country, category, funding_kind, fee_mode, fee, term_length, active, teaching_mode, notes,
 				host_unit, apply_start, apply_end, eligible_degree_levels, eligible_grades, eligible_majors, min_gpa, quota,
 				has_interview, published)
-			VALUES ($1, $2, $3, $4, '春季,秋季', $5, $6, $7, '学校公派', $8, $9, $10, $11, '不需交对方学费', 0, $12, true, '线下授课', '',
+			VALUES ($1, $2, $3, $4, '春季,秋季', $5, $6, $7, '学校公派', $8, $9, $10, $11,
+				CASE WHEN $12 = '短期' THEN '自费' ELSE '公派' END, '不需交对方学费', 0, $12, true, '线下授课', '',
 				'国际合作与交流处', $13, $14, $15, $16, $17, $18, $19, $20, true)
 			ON CONFLICT (code, year) DO NOTHING RETURNING id`,
 			"STPR"+strconv.Itoa(p.year)+fmt.Sprintf("%04d", i+1), p.code, p.name, p.year,

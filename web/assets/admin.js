@@ -1,5 +1,5 @@
 // Administrators' pages for opening a university: 名单导入 (roster import) and 学院管理 (colleges).
-import { h, api, toast, showError, clearError, field, formValues, table, dialog, roleNames } from './lib.js';
+import { h, api, toast, showError, clearError, field, formValues, table, dialog, roleNames, fmtTime } from './lib.js';
 
 const actionNames = { create: '新建', update: '更新', unchanged: '不变', disable: '停用', invalid: '有误' };
 // Rows shown after the wrong ones: a preview of thousands of rows stays readable.
@@ -97,4 +97,28 @@ export async function collegesPage() {
       columns: [{ label: '学院代码', value: (r) => r.code }, { label: '学院名称', value: (r) => r.name }],
       describe: (n) => `另有 ${n} 行不变，未列出。`,
     }));
+}
+
+// noticePage is 申报须知 and 本人承诺 as the foreign affairs office keeps them: saving publishes a new
+// version, which students accept from then on; each application keeps the version its student accepted.
+export async function noticePage() {
+  const n = await api('GET', '/notice');
+  const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
+    h('p', { class: 'muted' }, '当前版本：' + n.version + (n.createdAt ? '（' + fmtTime(n.createdAt) + ' 发布）' : '')),
+    field({ name: 'notice', label: '申报须知', type: 'textarea', required: true, wide: true }, n.notice),
+    field({ name: 'commitment', label: '本人承诺', type: 'textarea', required: true, wide: true }, n.commitment),
+    field({ name: 'readSeconds', label: '阅读时间（秒）', type: 'number', required: true, hint: '学生阅读满该时间后才能开始填报' }, n.readSeconds),
+    h('div', { class: 'actions left' }, h('button', { type: 'submit', class: 'primary' }, '发布新版本')));
+  form.querySelector('textarea[name=notice]').rows = 10; // the whole text in view while it is edited
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearError(form);
+    try {
+      const saved = await api('PUT', '/notice', formValues(form));
+      toast('已发布新版本 ' + saved.version);
+      location.hash = '#/admin/notice?r=' + Date.now();
+    } catch (err) { showError(form, err); }
+  });
+  return h('section', {}, h('h1', {}, '申报须知'),
+    h('p', {}, '修改后发布为新版本：此后开始填报的学生阅读并接受新版本，已创建的申请保留其接受的版本。'), form);
 }

@@ -16,7 +16,7 @@ function menuOf(role) {
   }
   const all = r.scope === 'all';
   return [
-    [r.decides || all, '#/reviews', all ? '待审核' : '审核队列'], [true, '#/list', '申请列表'], [r.publishes, '#/admin/projects', '项目管理'],
+    [r.decides || all, '#/reviews', all ? '待审核' : '审核队列'], [true, '#/list', '申请列表'], [r.publishes, '#/admin/projects', '项目管理'], [r.publishes, '#/admin/notice', '申报须知'],
     [all, '#/admin/accounts', '账号管理'], [all, '#/admin/roster', '名单导入'], [all, '#/admin/colleges', '学院管理'],
     [r.dashboard, '#/dashboard', '统计看板'], [all, '#/admin/audit', '审计日志'], [!all, '#/notifications', '通知'],
   ].filter(([shown]) => shown).map(([, href, label]) => [href, label]);
@@ -41,6 +41,7 @@ const routes = [
   ['#/list', () => staff.listPage(state)],
   ['#/dashboard', () => staff.dashboardPage(state)],
   ['#/admin/projects', () => staff.projectsAdminPage(state)],
+  ['#/admin/notice', () => admin.noticePage(state)],
   ['#/admin/projects/:id', (id) => staff.projectEditPage(state, id)],
   ['#/admin/accounts', () => staff.accountsPage(state)],
   ['#/admin/roster', () => admin.rosterPage(state)],
