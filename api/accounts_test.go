@@ -56,16 +56,19 @@ func TestAccountsAndAudit(t *testing.T) {
 	audit := admin.call("GET", "/audit?pageSize=50", nil)
 	require.Equal(t, 200, audit.status)
 	var actions []string
+	found := false
 	for _, e := range audit.list("items") {
 		entry := e.(map[string]any)
 		actions = append(actions, entry["action"].(string))
 		if entry["action"] == "application.decide" && entry["targetId"] == fmt.Sprint(app) {
+			found = true
 			require.Equal(t, "文学院审核员", entry["actorName"])
 			require.Equal(t, "127.0.0.1", entry["remoteAddr"])
 			require.Equal(t, "college_review", entry["before"].(map[string]any)["stage"])
 			require.Equal(t, "approve", entry["after"].(map[string]any)["decision"])
 		}
 	}
+	require.True(t, found, "the decision's own entry is in the audit log")
 	for _, want := range []string{"account.create", "account.update", "account.reset_password", "application.decide"} {
 		require.Contains(t, actions, want)
 	}

@@ -59,9 +59,14 @@ func newBrowser(t *testing.T) (*browser, func()) {
 	return &browser{t: t, ctx: steps}, func() { cancelTimeout(); cancelCtx(); cancelAlloc() }
 }
 
+// stepTimeout bounds one step: an element that never comes fails the test in seconds, not minutes.
+const stepTimeout = 45 * time.Second
+
 func (b *browser) run(actions ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	require.NoError(b.t, chromedp.Do(b.ctx, actions...))
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	require.NoError(b.t, chromedp.Do(ctx, actions...))
 }
 
 func (b *browser) eval(expr string) bool {
@@ -292,7 +297,7 @@ func TestBrowserOfficePages(t *testing.T) {
 	project := newProject(t, projectSpec{})
 	submitted(t, "LIT", project)
 	b.login("admin")
-	for _, page := range []struct{ hash, wait, name string }{
+	pages := []struct{ hash, wait, name string }{
 		{"#/dashboard", "录取与推荐名额", "office-01-dashboard"},
 		{"#/reviews", "待审核申请", "office-02-admin-queue"},
 		{"#/list", "导出Excel", "office-03-list"},
@@ -301,16 +306,28 @@ func TestBrowserOfficePages(t *testing.T) {
 		{"#/admin/projects/new", "新建项目", "office-06-project-new"},
 		{"#/admin/accounts", "重置密码", "office-07-accounts"},
 		{"#/admin/audit", "审计日志", "office-08-audit"},
-	} {
+		{"#/admin/notice", "发布新版本", "office-11-notice"},
+	}
+	for _, page := range pages {
 		b.open(page.hash)
 		b.text(page.wait)
 		b.shot(page.name)
+	}
+	// The same pages on a phone: the checks below run at 375 px, where they can fail.
+	b.run(chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile))
+	for _, page := range pages {
+		b.open(page.hash)
+		b.text(page.wait)
+		b.shot("phone-" + page.name)
+		require.Equal(t, 375, int(evalAs[float64](t, b, `window.innerWidth`)), "the phone's width")
 		require.True(t, b.eval(`document.querySelector('main#main').getBoundingClientRect().top < 200`),
 			"%s: at 375 px the content starts under the header and the menu bar, not below a blank band", page.hash)
-		require.True(t, b.eval(`window.innerWidth > 720 || [...document.querySelectorAll('main button, main .button, nav.menu a')]
+		require.True(t, b.eval(`[...document.querySelectorAll('main button, main .button, nav.menu a')]
 			.filter((e) => e.offsetParent !== null).every((e) => e.getBoundingClientRect().height >= 44)`),
 			"%s: on a phone every button and menu entry is a 44 px touch target", page.hash)
+		require.True(t, b.eval(`document.documentElement.scrollWidth <= window.innerWidth + 1`), "%s: nothing scrolls sideways at 375 px", page.hash)
 	}
+	b.run(chromedp.EmulateViewport(1366, 900))
 	// The account list's search box: the words and the role go into the address, the list narrows.
 	b.open("#/admin/accounts")
 	b.run(chromedp.WaitVisible(chromedp.CSS(`form[role=search] [name=q]`)), chromedp.SetValue(chromedp.CSS(`form[role=search] [name=q]`), "sci-rev"),
@@ -645,6 +662,7 @@ func TestBrowserEveryPage(t *testing.T) {
 		{"", "#/admin/projects"},
 		{"", fmt.Sprintf("#/admin/projects/%d", project)},
 		{"", "#/admin/projects/new"},
+		{"", "#/admin/notice"},
 		{"", "#/admin/accounts"},
 		{"", "#/admin/roster"},
 		{"", "#/admin/colleges"},
@@ -670,6 +688,13 @@ func TestBrowserEveryPage(t *testing.T) {
 		} else {
 			b.run(chromedp.EmulateViewport(width, 900))
 		}
+		// The sign-in page first, at this width too.
+		b.open("#/login")
+		b.run(chromedp.WaitVisible(chromedp.CSS(`form.login-form`)))
+		require.False(t, b.eval(`document.documentElement.scrollWidth > window.innerWidth + 1`), "sign-in at %d px: nothing wider than the screen", width)
+		require.True(t, b.eval(`[...document.querySelectorAll('form.login-form button, form.login-form input')].every((e) => e.getBoundingClientRect().height >= 32)`),
+			"sign-in at %d px: fields and the button are large enough to touch", width)
+		require.Equal(t, int(width), int(evalAs[float64](t, b, `window.innerWidth`)), "the page is laid out at %d px", width)
 		user := ""
 		for i, p := range pages {
 			if p.user != "" {
@@ -691,6 +716,7 @@ func TestBrowserEveryPage(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644))
 			require.Equal(t, "[]", evalAs[string](t, b, `JSON.stringify(window.__errors)`), "%s at %d px: no script error", p.hash, width)
+			require.True(t, b.eval(`document.querySelector('main .error-page, main p.error') === null`), "%s at %d px: the page, not an error", p.hash, width)
 			require.NotEqual(t, "外事综合服务系统", evalAs[string](t, b, `document.title`), "%s: a title of its own", p.hash)
 			require.True(t, b.eval(`document.querySelector('main h1').getBoundingClientRect().top < window.innerHeight / 2`),
 				"%s at %d px: the content starts within the first screen", p.hash, width)
@@ -745,7 +771,8 @@ func TestBrowserFormsFromTheCatalogue(t *testing.T) {
 	b.login(s.call("GET", "/me", nil).str("username"))
 	for step, section := range []string{process.SectionBasic, process.SectionApply} {
 		b.open(fmt.Sprintf("#/applications/%d/edit?step=%d", d.id, step+1))
-		b.text(process.SectionLabels[section])
+		// The step's heading, not the step list above it, which names every step on every page.
+		b.run(chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf("form [name=%q]", process.FieldsOf(section)[0].Name))))
 		for _, f := range process.FieldsOf(section) {
 			input := fmt.Sprintf("document.querySelector('form [name=%q]')", f.Name)
 			require.True(t, b.eval(input+" !== null"), "step %d has an input for %s", step+1, f.Name)
