@@ -13,10 +13,11 @@ build:
 	$(GO) build -o bin/outbound ./cmd/outbound
 
 # Every test: the unit tests, and the integration tests (build tag integration) against a real
-# PostgreSQL, Temporal dev server and MinIO that the tests start themselves.
+# PostgreSQL, Temporal dev server and MinIO that the tests start themselves, under the race
+# detector (the API's and the workflows' tests send many requests at once).
 test: lint
 	@mkdir -p $(ARTIFACTS)
-	$(GO) test -count=1 -timeout 30m -tags integration -v ./... 2>&1 | tee $(ARTIFACTS)/go-test.log | grep -E '^(--- |FAIL|ok |PASS|panic)' || { grep -B5 -A40 -E '^(--- FAIL|panic)' $(ARTIFACTS)/go-test.log | head -300; exit 1; }
+	$(GO) test -race -count=1 -timeout 30m -tags integration -v ./... 2>&1 | tee $(ARTIFACTS)/go-test.log | grep -E '^(--- |FAIL|ok |PASS|panic)' || { grep -B5 -A40 -E '^(--- FAIL|panic)' $(ARTIFACTS)/go-test.log | head -300; exit 1; }
 
 # Fault tests that take longer: worker processes killed with SIGKILL mid-review and mid-activity.
 test-chaos:
@@ -32,7 +33,8 @@ test-production:
 
 # Benchmarks against baselines measured in the same run (docs/benchmarks.md).
 bench: build
-	./bin/outbound bench $(SCENARIOS)
+	$(GO) build -o bin/outbound-bench ./cmd/outbound-bench
+	./bin/outbound-bench --outbound bin/outbound $(SCENARIOS)
 
 # Unit tests only (state machine, workflow, replay, validators, process, configuration): no service is started.
 test-unit:

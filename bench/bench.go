@@ -47,6 +47,8 @@ type Options struct {
 	ProfileDir string
 	// Layout is LayoutDev or LayoutProduction.
 	Layout string
+	// Outbound is the outbound binary run as the API and the worker.
+	Outbound string
 }
 
 // The layouts the benchmarks run on.
@@ -130,7 +132,7 @@ func (e *Env) startDev() error {
 		return err
 	}
 	e.workerURLs = []string{"http://127.0.0.1:" + strconv.Itoa(workerPort)}
-	exe, err := os.Executable()
+	exe, err := filepath.Abs(e.opts.Outbound)
 	if err != nil {
 		return err
 	}
@@ -182,7 +184,7 @@ func (e *Env) startProduction(ctx context.Context) error {
 			os.RemoveAll(dir)
 		}
 	})
-	exe, err := os.Executable()
+	exe, err := filepath.Abs(e.opts.Outbound)
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,7 @@ func root() *cobra.Command {
 		return cfg, nil
 	}
 	cmd.AddCommand(devCommand(load), apiCommand(load), workerCommand(load), migrateCommand(load),
-		temporalSetupCommand(load), accountsCommand(load), collegesCommand(load), rosterCommand(load), benchCommand())
+		temporalSetupCommand(load), accountsCommand(load), collegesCommand(load), rosterCommand(load))
 	return cmd
 }
 

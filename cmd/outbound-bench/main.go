@@ -1,9 +1,16 @@
+// Command outbound-bench measures the real stack against baselines measured in the same run
+// (docs/benchmarks.md). It is kept out of the product binary: it starts the outbound binary it is
+// given as the API and worker processes under load.
 package main
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"os"
+	"os/signal"
 	"runtime"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -11,10 +18,21 @@ import (
 	"outbound/bench"
 )
 
+func main() {
+	if err := benchCommand().Execute(); err != nil {
+		os.Exit(1)
+	}
+}
+
+// signalContext ends on Ctrl-C or SIGTERM.
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
 func benchCommand() *cobra.Command {
 	opts := bench.Options{Out: os.Stdout}
 	cmd := &cobra.Command{
-		Use:       "bench [roundtrip|surge|lifecycle|lists|uploads|roster ...]",
+		Use:       "outbound-bench [roundtrip|surge|lifecycle|lists|uploads|roster ...]",
 		Short:     "measure the real stack against baselines measured in the same run",
 		Args:      cobra.OnlyValidArgs,
 		ValidArgs: []string{"roundtrip", "surge", "lifecycle", "lists", "uploads", "roster"},
@@ -24,7 +42,7 @@ func benchCommand() *cobra.Command {
 			}
 			ctx, stop := signalContext()
 			defer stop()
-			setupLogging("error")
+			slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
 			env, err := bench.Start(ctx, opts)
 			if err != nil {
 				return err
@@ -73,6 +91,7 @@ func benchCommand() *cobra.Command {
 	f.IntVar(&opts.UploadBytes, "upload-bytes", 10<<20, "size of each upload")
 	f.IntVar(&opts.RosterRows, "roster-rows", 10000, "students in the imported roster")
 	f.StringVar(&opts.Layout, "layout", bench.LayoutDev, "dev (the Temporal dev server, one API, one worker) or production (docker-compose.yml's layout: the Temporal server on PostgreSQL, two workers, two APIs)")
+	f.StringVar(&opts.Outbound, "outbound", "bin/outbound", "the outbound binary whose API and worker are measured (make build)")
 	f.StringVar(&opts.ProfileDir, "cpu-profiles", "", "folder for CPU profiles of the API and the worker (read with go tool pprof -top)")
 	return cmd
 }
