@@ -44,7 +44,10 @@ func TestMain(m *testing.M) {
 // record writes a workflow's history into testdata when OUTBOUND_RECORD_HISTORIES is set
 // (to a tag, such as v1, that goes into the file name), for the replay test to check later
 // versions of the workflow against.
-func record(t *testing.T, workflowID, name string) {
+func record(t *testing.T, workflowID, name string) { recordRun(t, workflowID, "", name) }
+
+// recordRun records one run of a workflow (the latest when runID is empty).
+func recordRun(t *testing.T, workflowID, runID, name string) {
 	tag := os.Getenv("OUTBOUND_RECORD_HISTORIES")
 	if tag == "" {
 		return
@@ -53,7 +56,7 @@ func record(t *testing.T, workflowID, name string) {
 		name += "-" + tag
 	}
 	ctx := context.Background()
-	iter := env.Services.Temporal.GetWorkflowHistory(ctx, workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	iter := env.Services.Temporal.GetWorkflowHistory(ctx, workflowID, runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	var h historypb.History
 	for iter.HasNext() {
 		ev, err := iter.Next()

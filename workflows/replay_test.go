@@ -20,6 +20,8 @@ func TestReplayRecordedHistories(t *testing.T) {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			r := worker.NewWorkflowReplayer()
 			r.RegisterWorkflowWithOptions(Application, workflow.RegisterOptions{Name: WorkflowName})
+			r.RegisterWorkflowWithOptions(Mailer, workflow.RegisterOptions{Name: MailerWorkflowName})
+			r.RegisterWorkflowWithOptions(Housekeeping, workflow.RegisterOptions{Name: HousekeepingWorkflowName})
 			require.NoError(t, r.ReplayWorkflowHistoryFromJSONFile(nil, f))
 		})
 	}
