@@ -69,6 +69,16 @@ func (b *browser) run(actions ...chromedp.Action[chromedp.Void]) {
 	require.NoError(b.t, chromedp.Do(ctx, actions...))
 }
 
+// until waits for a condition in the page (an image loaded, a section scrolled into view) instead
+// of a guessed time, and fails saying what never happened.
+func (b *browser) until(expr, what string) {
+	b.t.Helper()
+	require.Eventually(b.t, func() bool {
+		v, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](expr))
+		return err == nil && v
+	}, stepTimeout, 50*time.Millisecond, what)
+}
+
 func (b *browser) eval(expr string) bool {
 	b.t.Helper()
 	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](expr))
@@ -423,8 +433,7 @@ func TestBrowserMenusAndSections(t *testing.T) {
 	b.text("历史记录")
 	b.click("历史记录")
 	b.run(chromedp.WaitVisible(chromedp.CSS(`#sec-history.focus`)))
-	b.run(chromedp.Sleep(200 * time.Millisecond))
-	require.True(t, b.eval(`(() => { const r = document.getElementById('sec-history').getBoundingClientRect(); return window.scrollY > 0 && r.top >= -2 && r.top < window.innerHeight - 60; })()`),
+	b.until(`(() => { const r = document.getElementById('sec-history').getBoundingClientRect(); return window.scrollY > 0 && r.top >= -2 && r.top < window.innerHeight - 60; })()`,
 		"the section link brings 历史记录 into view")
 	b.shot("desktop-02-section-history")
 }
@@ -478,8 +487,7 @@ func TestBrowserReviewerSeesApplicantAndChanges(t *testing.T) {
 		b.open(fmt.Sprintf("#/applications/%d", d.id))
 		b.text("与上次提交相比的变化")
 		b.text("国家奖学金（国家级，2024-10-01，教育部）")
-		b.run(chromedp.Sleep(300 * time.Millisecond))
-		require.True(t, b.eval(`document.querySelector('img.photo').naturalWidth > 0`), "the applicant's photo loads")
+		b.until(`document.querySelector('img.photo').naturalWidth > 0`, "the applicant's photo loads")
 		b.shot(fmt.Sprintf("review-%d-applicant-and-changes", width))
 		require.False(t, b.eval(`document.documentElement.scrollWidth > window.innerWidth + 1`), "fits %d px", width)
 	}
@@ -554,9 +562,8 @@ func TestBrowserPrintsTheApplicationForm(t *testing.T) {
 	b.text("雅思6.5")
 	b.text("同意推荐")
 	b.text(sha)
-	b.run(chromedp.Sleep(300 * time.Millisecond))
-	require.True(t, b.eval(`document.querySelector('.sheet .qr img').naturalWidth > 0`), "the QR code loads")
-	require.True(t, b.eval(`document.querySelector('.sheet img.photo').naturalWidth > 0`), "the photo loads")
+	b.until(`document.querySelector('.sheet .qr img').naturalWidth > 0`, "the QR code loads")
+	b.until(`document.querySelector('.sheet img.photo').naturalWidth > 0`, "the photo loads")
 	require.Equal(t, 3, int(evalAs[float64](t, b, `document.querySelectorAll('.sign-box').length`)), "学院, 教务处 and 外事部门 sign")
 	for _, f := range process.Form {
 		require.True(t, b.eval(fmt.Sprintf("[...document.querySelectorAll('.sheet th')].some((e) => e.textContent === %q)", f.Label)),

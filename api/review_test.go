@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -306,6 +307,7 @@ func TestSubmitIsAtomicWithEdits(t *testing.T) {
 	for round := range 6 {
 		stop := make(chan struct{})
 		var edits sync.WaitGroup
+		var answered, refused atomic.Int64
 		for w := range 2 {
 			edits.Add(1)
 			go func() {
@@ -323,12 +325,19 @@ func TestSubmitIsAtomicWithEdits(t *testing.T) {
 						t.Errorf("edit answered %d: %s", r.status, r.body)
 						return
 					}
+					answered.Add(1)
+					if r.status == 409 {
+						refused.Add(1)
+					}
 				}
 			}()
 		}
-		time.Sleep(30 * time.Millisecond)
+		// The submission starts while both editors are at work, and they go on until one of their
+		// edits has met the submitted application: the edits ran around the submission.
+		require.Eventually(t, func() bool { return answered.Load() >= 2 }, 30*time.Second, 5*time.Millisecond, "the editors are at work")
 		r := s.call("POST", pathf("/applications/%d/submit", d.id), nil)
-		time.Sleep(30 * time.Millisecond)
+		require.Eventually(t, func() bool { return refused.Load() > 0 }, 30*time.Second, 5*time.Millisecond,
+			"round %d: an edit sent after the submission is refused", round)
 		close(stop)
 		edits.Wait()
 		require.Equal(t, 200, r.status, string(r.body))

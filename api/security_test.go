@@ -315,7 +315,9 @@ func TestMissingObjectIsNotFound(t *testing.T) {
 // one that stops is cut after http.request_timeout without a byte.
 func TestTransfersAreBoundedByProgress(t *testing.T) {
 	cfg := *env.Config
-	cfg.HTTP.RequestTimeout = time.Second
+	// The timeout is six times the client's pause between chunks: a loaded machine cannot make a
+	// steady upload look stalled, and the whole upload still lasts well past it.
+	cfg.HTTP.RequestTimeout = 3 * time.Second
 	front := httptest.NewServer((&server.Services{Config: &cfg, Store: env.Services.Store, Files: env.Services.Files, Temporal: env.Services.Temporal}).Handler())
 	defer front.Close()
 	s := newStudent(t, "LIT")
@@ -334,7 +336,7 @@ func TestTransfersAreBoundedByProgress(t *testing.T) {
 					time.Sleep(stall) // the client goes quiet
 					stall = 0
 				}
-				time.Sleep(250 * time.Millisecond) // 10 chunks: about 2.5 s in all, far past the 1 s timeout
+				time.Sleep(500 * time.Millisecond) // 10 chunks: about 5 s in all, past the 3 s timeout
 			}
 			_ = mw.Close()
 			_ = pw.Close()
@@ -352,7 +354,7 @@ func TestTransfersAreBoundedByProgress(t *testing.T) {
 	status, err := upload(0)
 	require.NoError(t, err)
 	require.Equal(t, 201, status, "a slow upload that keeps sending is served")
-	status, err = upload(2500 * time.Millisecond)
+	status, err = upload(8 * time.Second)
 	require.True(t, err != nil || status >= 400, "an upload that stops is cut (status %d, error %v)", status, err)
 }
 

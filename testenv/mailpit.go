@@ -8,6 +8,9 @@ import (
 	"net/url"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+
 	"outbound/workflows"
 )
 
@@ -78,6 +81,56 @@ func (e *Env) mailpitGet(ctx context.Context, path string, into any) error {
 }
 
 // SendMailNow wakes the mailer, which otherwise e-mails at its interval (mail.every).
+//
+// It returns once the run it woke has finished, so that what the run sent (or did not send) can
+// be checked at once, without waiting a guessed time.
 func (e *Env) SendMailNow(ctx context.Context) error {
-	return e.Services.Temporal.SignalWorkflow(ctx, workflows.MailerWorkflowID, "", workflows.SignalSendMail, nil)
+	before, err := e.mailerEvents(ctx)
+	if err != nil {
+		return err
+	}
+	if err := e.Services.Temporal.SignalWorkflow(ctx, workflows.MailerWorkflowID, "", workflows.SignalSendMail, nil); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	for {
+		events, err := e.mailerEvents(ctx)
+		if err != nil {
+			return err
+		}
+		// The run the signal woke: an activity started after the signal was received, and ended.
+		woken, started := false, false
+		for _, ev := range events[min(len(before), len(events)):] {
+			switch ev.GetEventType() {
+			case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+				woken = woken || ev.GetWorkflowExecutionSignaledEventAttributes().GetSignalName() == workflows.SignalSendMail
+			case enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+				started = started || woken
+			case enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, enumspb.EVENT_TYPE_ACTIVITY_TASK_FAILED:
+				if started {
+					return nil
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("the mailer's run did not finish: %w", ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// mailerEvents is the history of the mailer's current run.
+func (e *Env) mailerEvents(ctx context.Context) ([]*historypb.HistoryEvent, error) {
+	iter := e.Services.Temporal.GetWorkflowHistory(ctx, workflows.MailerWorkflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	var out []*historypb.HistoryEvent
+	for iter.HasNext() {
+		ev, err := iter.Next()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ev)
+	}
+	return out, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"outbound/activities"
 	"outbound/process"
 	"outbound/workflows"
 )
@@ -32,7 +33,26 @@ func TestPostgresOutageConverges(t *testing.T) {
 		}
 	}()
 	signal(t, app.ID, process.MsgDecide, approve(p.college))
-	time.Sleep(3 * time.Second) // the activity fails and backs off meanwhile
+	// The decision reaches the workflow while the database is down; the work it needs (looking the
+	// actor up) fails and is retried: after its quick local attempts it shows in the Temporal UI as
+	// a pending activity with its attempts and last failure.
+	require.Eventually(t, func() bool {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		d, err := env.Services.Temporal.DescribeWorkflowExecution(ctx, workflows.WorkflowID(app.ID), "")
+		require.NoError(t, err)
+		for _, a := range d.PendingActivities {
+			if a.GetActivityType().GetName() == activities.NameVerifyActor && a.GetLastFailure() != nil {
+				return true
+			}
+		}
+		return false
+	}, time.Minute, 500*time.Millisecond, "the work failed during the outage and is being retried")
+	require.Equal(t, "college_review", queryState(t, app.ID).Stage, "nothing is applied before the actor is verified")
+	require.Never(t, func() bool {
+		var seq int
+		return env.Services.Store.DB.Get(&seq, `SELECT last_event_seq FROM applications WHERE id = $1`, app.ID) == nil
+	}, 2*time.Second, 500*time.Millisecond, "the database is really down: nothing could be recorded")
 	require.NoError(t, env.Stack.StartPostgres(context.Background()))
 	restarted = true
 
@@ -67,4 +87,16 @@ func TestTemporalRestartKeepsApplicationsAndTimers(t *testing.T) {
 	}, 60*time.Second, time.Second)
 	row = waitSeq(t, app.ID, 5)
 	require.Equal(t, "academic_review", row.Stage)
+}
+
+// queryState asks an application's workflow for its state.
+func queryState(t *testing.T, id int64) workflows.View {
+	// A query waits for a workflow task in progress, which retrying work may hold for seconds.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := env.Services.Temporal.QueryWorkflow(ctx, workflows.WorkflowID(id), "", workflows.QueryState)
+	require.NoError(t, err)
+	var v workflows.View
+	require.NoError(t, res.Get(&v))
+	return v
 }
