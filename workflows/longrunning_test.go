@@ -51,8 +51,8 @@ func TestLongRunningWorkflowsReplay(t *testing.T) {
 		require.NoError(t, err)
 		for _, a := range desc.Info.RecentActions {
 			if res := a.StartWorkflowResult; res != nil {
-				d, err := env.Services.Temporal.DescribeWorkflowExecution(ctx, res.WorkflowID, res.FirstExecutionRunID)
-				if err == nil && d.WorkflowExecutionInfo.GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED {
+				d, err := env.Services.Temporal.DescribeWorkflow(ctx, res.WorkflowID, res.FirstExecutionRunID)
+				if err == nil && d.RawResponse.GetWorkflowExecutionInfo().GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED {
 					workflowID, runID = res.WorkflowID, res.FirstExecutionRunID
 					return true
 				}

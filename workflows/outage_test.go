@@ -39,9 +39,9 @@ func TestPostgresOutageConverges(t *testing.T) {
 	require.Eventually(t, func() bool {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		d, err := env.Services.Temporal.DescribeWorkflowExecution(ctx, workflows.WorkflowID(app.ID), "")
+		d, err := env.Services.Temporal.DescribeWorkflow(ctx, workflows.WorkflowID(app.ID), "")
 		require.NoError(t, err)
-		for _, a := range d.PendingActivities {
+		for _, a := range d.RawResponse.GetPendingActivities() {
 			if a.GetActivityType().GetName() == activities.NameVerifyActor && a.GetLastFailure() != nil {
 				return true
 			}
