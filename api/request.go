@@ -83,7 +83,7 @@ func paging(c *gin.Context) service.Paging {
 
 // listFilter reads the filters of a list of applications.
 func listFilter(c *gin.Context) service.ListFilter {
-	f := service.ListFilter{Stage: c.Query("stage"), College: c.Query("college"), Role: c.Query("role"),
+	f := service.ListFilter{Stage: c.Query("stage"), College: c.Query("college"), Role: c.Query("role"), Query: c.Query("q"),
 		OverdueOnly: c.Query("overdue") == "true", Paging: paging(c)}
 	f.ProjectID, _ = strconv.ParseInt(c.Query("projectId"), 10, 64)
 	f.Year, _ = strconv.Atoi(c.Query("year"))

@@ -14,14 +14,14 @@ import (
 const maxSheetBytes = 20 << 20
 
 // sheetTemplate sends a spreadsheet template as .xlsx, or .csv with ?format=csv.
-func sheetTemplate(name string, write func(w *bytes.Buffer, format string) error) gin.HandlerFunc {
+func sheetTemplate(name string, write func(c *gin.Context, w *bytes.Buffer, format string) error) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		format, ctype := "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 		if c.Query("format") == "csv" {
 			format, ctype = "csv", "text/csv; charset=utf-8"
 		}
 		var buf bytes.Buffer
-		if err := write(&buf, format); err != nil {
+		if err := write(c, &buf, format); err != nil {
 			fail(c, err)
 			return
 		}
@@ -30,10 +30,13 @@ func sheetTemplate(name string, write func(w *bytes.Buffer, format string) error
 	}
 }
 
-var (
-	rosterTemplate  = sheetTemplate("名单导入模板", func(w *bytes.Buffer, f string) error { return service.RosterTemplate(w, f) })
-	collegeTemplate = sheetTemplate("学院导入模板", func(w *bytes.Buffer, f string) error { return service.CollegeTemplate(w, f) })
-)
+func (s *Server) rosterTemplate(c *gin.Context) {
+	sheetTemplate("名单导入模板", func(c *gin.Context, w *bytes.Buffer, f string) error {
+		return s.Service.RosterTemplate(c.Request.Context(), w, f)
+	})(c)
+}
+
+var collegeTemplate = sheetTemplate("学院导入模板", func(_ *gin.Context, w *bytes.Buffer, f string) error { return service.CollegeTemplate(w, f) })
 
 // applying reads ?mode=apply; anything else previews.
 func applying(c *gin.Context) bool { return c.Query("mode") == "apply" }

@@ -72,6 +72,11 @@ func TestRosterImport(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, []string{"学号/工号", "姓名", "角色", "学院", "在读学历", "专业", "年级", "入学年份", "状态", "电子邮件"}, table.Header)
 		require.NotEmpty(t, table.Rows)
+		// The template as downloaded previews without a problem.
+		preview := admin.upload("/roster/import", "名单模板."+format, r.body)
+		require.Equal(t, 200, preview.status, string(preview.body))
+		require.EqualValues(t, 0, preview.num("counts.invalid"), "%s template: %s", format, preview.body)
+		require.False(t, preview.get("applied").(bool))
 	}
 
 	// A CSV as Excel saves it on a Chinese Windows (GB18030), with a mistake in every kind of cell.

@@ -185,7 +185,7 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/accounts", roles: admins, handler: created(s.createAccount)},
 		{method: "PUT", path: "/accounts/:aid", roles: admins, handler: ok(s.updateAccount)},
 		{method: "POST", path: "/accounts/:aid/password", roles: admins, handler: noContent(s.resetPassword)},
-		{method: "GET", path: "/roster/template", roles: admins, handler: rosterTemplate},
+		{method: "GET", path: "/roster/template", roles: admins, handler: s.rosterTemplate},
 		{method: "POST", path: "/roster/import", roles: admins, handler: ok(s.importRoster), transfer: true},
 		{method: "POST", path: "/temporal-codec/:op", roles: admins, handler: s.temporalCodec, readOnly: true},
 		{method: "GET", path: "/audit", roles: admins, handler: ok(s.auditLog)},

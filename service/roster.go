@@ -30,13 +30,23 @@ var (
 	colStatus      = []string{"状态", "账号状态"}
 	colEmail       = []string{"电子邮件", "邮箱", "电子邮箱", "Email", "E-mail"}
 	rosterColumns  = [][]string{colUsername, colName, colRole, colCollege, colDegree, colMajor, colGrade, colYear, colStatus, colEmail}
-	rosterExamples = [][]string{
-		{"2023010001", "张三", "学生", "经济学院", "本科生", "国际经济与贸易", "2023级", "2023", "正常", "zhangsan@example.edu"},
-		{"2022110002", "李四", "学生", "ECO", "硕士研究生", "金融学", "2022级", "2022", "正常", ""},
-		{"T0001", "王老师", "学院审核员", "经济学院", "", "", "", "", "正常", "wang@example.edu"},
-		{"2019010003", "赵五", "学生", "经济学院", "本科生", "金融学", "2019级", "2019", "离校", ""},
-	}
 )
+
+// rosterExamples are the template's example rows, in this university's colleges (by name and by
+// code, both of which the import takes) and with 年级 in the words profiles and projects use: the
+// template previews without a problem as it is downloaded.
+func rosterExamples(colleges []storage.College) [][]string {
+	name, code := "文学院", "LIT"
+	if len(colleges) > 0 {
+		name, code = colleges[0].Name, colleges[0].Code
+	}
+	return [][]string{
+		{"2023010001", "张三", "学生", name, "本科生", "国际经济与贸易", "大二", "2023", "正常", "zhangsan@example.edu"},
+		{"2022110002", "李四", "学生", code, "硕士研究生", "金融学", "研二", "2022", "正常", ""},
+		{"T0001", "王老师", "学院审核员", name, "", "", "", "", "正常", "wang@example.edu"},
+		{"2019010003", "赵五", "学生", name, "本科生", "金融学", "大四", "2019", "离校", ""},
+	}
+}
 
 // rosterRoleNames are the words a roster may use for each role.
 var rosterRoleNames = func() map[string]process.Role {
@@ -88,15 +98,19 @@ type RosterOptions struct {
 }
 
 // RosterTemplate writes the roster template (.xlsx or .csv) with example rows.
-func RosterTemplate(w io.Writer, format string) error {
+func (s *Service) RosterTemplate(ctx context.Context, w io.Writer, format string) error {
+	colleges, err := s.Store.Colleges(ctx)
+	if err != nil {
+		return err
+	}
 	header := make([]string, len(rosterColumns))
 	for i, names := range rosterColumns {
 		header[i] = names[0]
 	}
 	if format == "csv" {
-		return sheet.WriteCSV(w, header, rosterExamples)
+		return sheet.WriteCSV(w, header, rosterExamples(colleges))
 	}
-	return sheet.WriteXLSX(w, "名单", header, rosterExamples)
+	return sheet.WriteXLSX(w, "名单", header, rosterExamples(colleges))
 }
 
 // ImportRoster checks a roster (名单) file row by row against the accounts and

@@ -291,6 +291,8 @@ type ListFilter struct {
 	College string
 	// Role narrows an administrator's queue to what awaits that role.
 	Role string
+	// Query finds applications by the student's 姓名 or 学号, or the project's 编号 or name.
+	Query string
 	Paging
 }
 
@@ -300,6 +302,7 @@ func (in ListFilter) check() error {
 	f.text("stage", "环节", in.Stage, 64)
 	f.text("college", "学院", in.College, 64)
 	f.text("role", "角色", in.Role, 64)
+	f.text("q", "关键词", in.Query, 100)
 	return f.err()
 }
 
@@ -307,7 +310,7 @@ func (in ListFilter) check() error {
 // own applications, a college reviewer their college's submitted ones,
 // offices every submitted one, administrators every one.
 func scoped(who Caller, in ListFilter) storage.ApplicationFilter {
-	f := storage.ApplicationFilter{Stage: in.Stage, ProjectID: in.ProjectID, Year: in.Year, OverdueOnly: in.OverdueOnly}
+	f := storage.ApplicationFilter{Stage: in.Stage, ProjectID: in.ProjectID, Year: in.Year, OverdueOnly: in.OverdueOnly, Query: in.Query}
 	switch who.Role().Spec().Scope {
 	case process.ScopeOwn:
 		f.StudentID = who.ID
@@ -315,9 +318,9 @@ func scoped(who Caller, in ListFilter) storage.ApplicationFilter {
 		f.CollegeCode = who.College()
 		f.SubmittedOnly = true
 	case process.ScopeAll:
-		f.CollegeCode = in.College
+		f.College = in.College
 	default:
-		f.CollegeCode = in.College
+		f.College = in.College
 		f.SubmittedOnly = true
 	}
 	return f
@@ -425,13 +428,16 @@ func (s *Service) ReviewQueue(ctx context.Context, who Caller, in ListFilter) (*
 	}
 	limit, offset, pageNo := in.bounds()
 	f := storage.ApplicationFilter{Limit: limit, Offset: offset, AwaitingRole: string(who.Role()), Stage: in.Stage,
-		ProjectID: in.ProjectID, Year: in.Year, OverdueOnly: in.OverdueOnly}
+		ProjectID: in.ProjectID, Year: in.Year, OverdueOnly: in.OverdueOnly, Query: in.Query}
 	switch who.Role().Spec().Scope {
 	case process.ScopeCollege:
 		f.CollegeCode = who.College()
 	case process.ScopeAll:
 		f.AwaitingRole = in.Role
 		f.OpenOnly = true
+		f.College = in.College
+	default:
+		f.College = in.College
 	}
 	list, err := s.Store.Applications(ctx, f)
 	if err != nil {

@@ -340,6 +340,10 @@ type ApplicationFilter struct {
 	OpenOnly     bool
 	// SubmittedOnly hides drafts that were never handed in (staff lists).
 	SubmittedOnly bool
+	// College is a college by code or by name (an office's filter); CollegeCode is a scope.
+	College string
+	// Query finds the student's 姓名 or 学号, or the project's 编号 or name, by a part of it.
+	Query string
 	Limit         int
 	Offset        int
 }
@@ -363,6 +367,12 @@ func (s *Store) Applications(ctx context.Context, f ApplicationFilter) (*Applica
 	}
 	if f.CollegeCode != "" {
 		add("ap.college_code = ?", f.CollegeCode)
+	}
+	if f.College != "" {
+		add("(ap.college_code = ? OR ap.college_code IN (SELECT code FROM colleges WHERE name = ?))", f.College)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		add("(ap.name_cn ILIKE ? OR ap.student_no ILIKE ? OR pr.code ILIKE ? OR pr.name ILIKE ?)", "%"+likeEscaper.Replace(q)+"%")
 	}
 	if f.AwaitingRole != "" {
 		add("ap.awaiting_role = ?", f.AwaitingRole)
@@ -458,3 +468,6 @@ func (s *Store) Approvers(ctx context.Context, applicationIDs []int64, stage str
 	}
 	return out, err
 }
+
+// likeEscaper makes a search word match itself in ILIKE: % and _ are not wildcards there.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)

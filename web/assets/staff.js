@@ -30,16 +30,26 @@ function filterForm(base, q, extra = []) {
     h('label', { class: 'field' }, h('span', { class: 'label' }, '项目年度'), h('input', { name: 'year', type: 'number', value: q.get('year') || '' })),
     h('label', { class: 'field' }, h('span', { class: 'label' }, '环节'), h('select', { name: 'stage' }, h('option', { value: '' }, '全部'),
       Object.entries(stageNames).map(([k, v]) => h('option', { value: k, selected: q.get('stage') === k }, v)))),
-    h('label', { class: 'field' }, h('span', { class: 'label' }, '项目ID'), h('input', { name: 'projectId', type: 'number', value: q.get('projectId') || '' })),
+    h('label', { class: 'field' }, h('span', { class: 'label' }, '关键词'),
+      h('input', { name: 'q', type: 'search', value: q.get('q') || '', placeholder: '姓名、学号、项目编号或名称' })),
+    // A project chosen elsewhere (a dashboard's row) stays chosen.
+    q.get('projectId') ? h('input', { type: 'hidden', name: 'projectId', value: q.get('projectId') }) : '',
     extra,
     h('label', { class: 'radio' }, h('input', { type: 'checkbox', name: 'overdue', checked: q.get('overdue') === 'true' }), '仅超期'),
     h('button', { class: 'primary', type: 'submit' }, '筛选'));
   return listQuery(form, base);
 }
 
+// collegePicker chooses a college by its name; the filter sends its code.
+async function collegePicker(q) {
+  const { items } = await api('GET', '/colleges');
+  return h('label', { class: 'field' }, h('span', { class: 'label' }, '学院'), h('select', { name: 'college' }, h('option', { value: '' }, '全部'),
+    items.map((c) => h('option', { value: c.code, selected: q.get('college') === c.code || q.get('college') === c.name }, c.name))));
+}
+
 function filterParams(q) {
   const p = new URLSearchParams();
-  for (const k of ['year', 'stage', 'projectId', 'overdue', 'college', 'role', 'page']) if (q.get(k)) p.set(k, q.get(k));
+  for (const k of ['q', 'year', 'stage', 'projectId', 'overdue', 'college', 'role', 'page']) if (q.get(k)) p.set(k, q.get(k));
   return p;
 }
 
@@ -70,8 +80,9 @@ export async function queuePage(state) {
   } }, '批量通过');
   const admin = state.me.role === 'admin';
   return h('section', {}, h('h1', {}, admin ? '待审核申请' : '审核队列'),
-    filterForm('#/reviews', q, admin ? [h('label', { class: 'field' }, h('span', { class: 'label' }, '待审角色'), h('select', { name: 'role' }, h('option', { value: '' }, '全部'),
-      rules.roles.filter((r) => r.decides).map((r) => h('option', { value: r.code, selected: q.get('role') === r.code }, r.label))))] : []),
+    filterForm('#/reviews', q, [admin ? h('label', { class: 'field' }, h('span', { class: 'label' }, '待审角色'), h('select', { name: 'role' }, h('option', { value: '' }, '全部'),
+      rules.roles.filter((r) => r.decides).map((r) => h('option', { value: r.code, selected: q.get('role') === r.code }, r.label)))) : '',
+    roleSpec(state.me.role).scope === 'college' ? '' : await collegePicker(q)]),
     admin ? '' : h('div', { class: 'actions left' }, h('label', { class: 'radio' }, selectAll, '全选'), batch),
     rows, pager(data, (n) => { const pp = filterParams(q); pp.set('page', n); return '#/reviews?' + pp; }));
 }
@@ -83,7 +94,7 @@ export async function listPage(state) {
   const data = await api('GET', '/applications?' + p);
   const exportParams = filterParams(q);
   exportParams.delete('page');
-  const collegeFilter = roleSpec(state.me.role).scope === 'college' ? [] : [h('label', { class: 'field' }, h('span', { class: 'label' }, '学院代码'), h('input', { name: 'college', value: q.get('college') || '' }))];
+  const collegeFilter = roleSpec(state.me.role).scope === 'college' ? [] : [await collegePicker(q)];
   return h('section', {}, h('h1', {}, '申请列表'),
     filterForm('#/list', q, collegeFilter),
     h('div', { class: 'actions left' }, h('a', { class: 'button secondary', href: '/api/v1/exports/applications.xlsx?' + exportParams, download: true }, '导出Excel')),
@@ -92,6 +103,8 @@ export async function listPage(state) {
       { label: '学历', value: (r) => r.application.degreeLevel }, { label: '所在院系', value: (r) => r.application.collegeName },
       { label: '项目名称', value: (r) => r.application.projectName }, { label: '项目年度', value: (r) => r.application.projectYear },
       { label: '项目类别', value: (r) => r.application.projectCategory }, { label: '申请状态', value: (r) => r.application.status },
+      // 申请中 does not say where: the stage does (学院审核, 教务处审核…).
+      { label: '当前环节', value: (r) => stageNames[r.application.stage] || r.application.stage },
     ], data.items), pager(data, (n) => { const pp = filterParams(q); pp.set('page', n); return '#/list?' + pp; }));
 }
 

@@ -1,0 +1,32 @@
+//go:build integration
+
+package api_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+)
+
+// TestBrowserListFindsByWhatPeopleSee: 教务处 types a project's 编号 and picks 文学院 by name; the
+// list shows the matching application with its 当前环节, and the address keeps the filter.
+func TestBrowserListFindsByWhatPeopleSee(t *testing.T) {
+	project := newProject(t, projectSpec{})
+	submitted(t, "LIT", project)
+	code := login(t, "wsc").call("GET", pathf("/projects/%d", project), nil).str("project.code")
+	b, done := newBrowser(t)
+	defer done()
+	b.login("jwc1")
+	b.open("#/list")
+	b.fill("q", code)
+	b.run(chromedp.SetValue(chromedp.CSS(`select[name=college]`), "LIT"))
+	b.click("筛选")
+	b.until(fmt.Sprintf(`location.hash.includes('q=%s') && location.hash.includes('college=LIT') && !document.body.classList.contains('busy')`, code),
+		"the filter goes into the address")
+	b.text("测试学生") // 姓名 as its form says
+	require.True(t, b.eval(`[...document.querySelectorAll('main table tbody tr')].length === 1`), "only the matching application")
+	require.True(t, b.eval(`document.querySelector('main table tbody td[data-label="当前环节"]').textContent === '学院审核'`), "where it is")
+	b.shot("office-12-list-by-code-and-college")
+}
