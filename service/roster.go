@@ -19,17 +19,17 @@ import (
 // The roster's columns: the first name of each is the template's header, the
 // others are names the same column often has in a registrar's export.
 var (
-	colUsername    = []string{"学号/工号", "学号", "工号", "学工号", "用户名", "账号"}
-	colName        = []string{"姓名"}
-	colRole        = []string{"角色"}
-	colCollege     = []string{"学院", "所在学院", "学院代码", "院系"}
-	colDegree      = []string{"在读学历", "学历"}
-	colMajor       = []string{"专业"}
-	colGrade       = []string{"年级"}
-	colYear        = []string{"入学年份"}
-	colStatus      = []string{"状态", "账号状态"}
-	colEmail       = []string{"电子邮件", "邮箱", "电子邮箱", "Email", "E-mail"}
-	rosterColumns  = [][]string{colUsername, colName, colRole, colCollege, colDegree, colMajor, colGrade, colYear, colStatus, colEmail}
+	colUsername   = []string{"学号/工号", "学号", "工号", "学工号", "用户名", "账号"}
+	colName       = []string{"姓名"}
+	colRole       = []string{"角色"}
+	colCollege    = []string{"学院", "所在学院", "学院代码", "院系"}
+	colDegree     = []string{"在读学历", "学历"}
+	colMajor      = []string{"专业"}
+	colGrade      = []string{"年级"}
+	colYear       = []string{"入学年份"}
+	colStatus     = []string{"状态", "账号状态"}
+	colEmail      = []string{"电子邮件", "邮箱", "电子邮箱", "Email", "E-mail"}
+	rosterColumns = [][]string{colUsername, colName, colRole, colCollege, colDegree, colMajor, colGrade, colYear, colStatus, colEmail}
 )
 
 // rosterExamples are the template's example rows, in this university's colleges (by name and by

@@ -343,9 +343,9 @@ type ApplicationFilter struct {
 	// College is a college by code or by name (an office's filter); CollegeCode is a scope.
 	College string
 	// Query finds the student's 姓名 or 学号, or the project's 编号 or name, by a part of it.
-	Query string
-	Limit         int
-	Offset        int
+	Query  string
+	Limit  int
+	Offset int
 }
 
 // ApplicationList is one page.
