@@ -20,6 +20,8 @@ func TestBrowserListFindsByWhatPeopleSee(t *testing.T) {
 	defer done()
 	b.login("jwc1")
 	b.open("#/list")
+	// The queue the sign-in opened has a keyword box too: the list's own page first.
+	b.until(`document.querySelector('main h1')?.textContent === '申请列表' && !document.body.classList.contains('busy')`, "the list's page")
 	b.fill("q", code)
 	b.run(chromedp.SetValue(chromedp.CSS(`select[name=college]`), "LIT"))
 	b.click("筛选")

@@ -179,11 +179,43 @@ func DefaultDefinition() Definition {
 // the step's words and the kind of file the phase takes. It is not part of
 // Definition so that histories recorded before it stay as they were.
 var phaseWork = map[string]struct {
-	step, stageLabel, uploadKind, uploadLabel string
+	step, stageLabel, uploadKind, uploadLabel, submitLabel string
+	// editAction lets the student upload the phase's files; deleteAction delete them (the same when empty).
+	editAction, deleteAction Action
+	// notBefore names the form's date before which the phase may not be handed in.
+	notBefore string
+	// checklist: a project may list what the phase needs (attachment_requirements.phase).
+	checklist bool
 }{
-	PhaseApplication:  {"学生提交申请", "未提交", KindRequired, "附件"},
-	PhasePredeparture: {"学生上传行前材料", "待上传行前材料", KindPredeparture, "行前材料"},
-	PhaseReturn:       {"学生提交返校总结", "待提交返校总结", KindReturnReport, "返校总结"},
+	PhaseApplication:  {"学生提交申请", "未提交", KindRequired, "附件", "提交申请", ActionEdit, ActionEdit, "", true},
+	PhasePredeparture: {"学生上传行前材料", "待上传行前材料", KindPredeparture, "行前材料", "提交行前材料", ActionUploadPredeparture, ActionDeletePredeparture, "", true},
+	PhaseReturn:       {"学生提交返校总结", "待提交返校总结", KindReturnReport, "返校总结", "返校总结提交", ActionSubmitReturnReport, ActionSubmitReturnReport, "returnDate", false},
+}
+
+// PhaseWork is what the student does in a phase, as the web UI draws its section of 申请查看.
+type PhaseWork struct {
+	Name          string `json:"name"`
+	EditableStage string `json:"editableStage"`
+	Submit        string `json:"submit"`      // the message that hands the phase in
+	SubmitLabel   string `json:"submitLabel"` // its button's words
+	UploadKind    string `json:"uploadKind"`
+	UploadLabel   string `json:"uploadLabel"`
+	EditAction    Action `json:"editAction"`
+	DeleteAction  Action `json:"deleteAction"`
+	NotBefore     string `json:"notBefore,omitempty"`
+	Checklist     bool   `json:"checklist"`
+}
+
+// Work lists each phase's work, in order.
+func (d Definition) Work() []PhaseWork {
+	out := make([]PhaseWork, len(d.Phases))
+	for i, p := range d.Phases {
+		w := phaseWork[p.Name]
+		out[i] = PhaseWork{Name: p.Name, EditableStage: p.EditableStage, Submit: p.Submit, SubmitLabel: w.submitLabel,
+			UploadKind: w.uploadKind, UploadLabel: w.uploadLabel, EditAction: w.editAction, DeleteAction: w.deleteAction, NotBefore: w.notBefore,
+			Checklist: w.checklist}
+	}
+	return out
 }
 
 // terminalLabels name the end stages.

@@ -18,14 +18,16 @@ type Rules struct {
 	Signatures      []process.Signature   `json:"signatures"`
 	AdmissionStages []string              `json:"admissionStages"`
 	// FormStage is the stage in which the student may change the forms.
-	FormStage       string            `json:"formStage"`
-	Actions         map[string]string `json:"actions"`
-	DegreeLevels    []string          `json:"degreeLevels"`
-	DefaultFormats  []string          `json:"defaultFormats"`
-	PhotoFormats    []string          `json:"photoFormats"`
-	DefaultMaxBytes int64             `json:"defaultMaxBytes"`
-	MaxOpinionRunes int               `json:"maxOpinionRunes"`
-	ProfileRequired []process.Field   `json:"profileRequired"`
+	FormStage string `json:"formStage"`
+	// Phases are what the student does in each phase; 申请查看 has a section for each.
+	Phases          []process.PhaseWork `json:"phases"`
+	Actions         map[string]string   `json:"actions"`
+	DegreeLevels    []string            `json:"degreeLevels"`
+	DefaultFormats  []string            `json:"defaultFormats"`
+	PhotoFormats    []string            `json:"photoFormats"`
+	DefaultMaxBytes int64               `json:"defaultMaxBytes"`
+	MaxOpinionRunes int                 `json:"maxOpinionRunes"`
+	ProfileRequired []process.Field     `json:"profileRequired"`
 	// Form is the catalogue of the application's forms: the web forms, the detail and the printed
 	// 申请表 are drawn from it.
 	Form     []process.FormField `json:"form"`
@@ -48,6 +50,7 @@ func (s *Service) Rules() Rules {
 	}
 	r.Roles = process.RoleSpecs
 	r.Journey, r.Signatures, r.FormStage = s.Process.Journey(), s.Process.Signatures(), s.Process.FormStage()
+	r.Phases = s.Process.Work()
 	for _, stage := range s.Process.Stages() {
 		if s.Process.Admits(stage) {
 			r.AdmissionStages = append(r.AdmissionStages, stage)

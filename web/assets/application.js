@@ -47,8 +47,10 @@ export async function detailPage(state, id) {
     h('h2', {}, title), content);
 
   const other = (kind) => d.otherFiles.filter((f) => f.kind === kind);
-  const checklist = d.requirements.filter((r) => r.phase === 'predeparture');
-  const appRequirements = d.requirements.filter((r) => r.phase !== 'predeparture');
+  // The application phase's requirements are 附件信息; each later phase has a section of its own (rules.phases).
+  const [firstPhase, ...laterPhases] = rules.phases;
+  const requirementsOf = (p) => d.requirements.filter((r) => (r.phase || firstPhase.name) === p.name);
+  const phaseAt = rules.phases.findIndex((p) => p.name === a.phase);
   const fileList = (files, deletable) => files.length ? h('ul', { class: 'files' }, files.map((f) => h('li', {}, fileLinks(id, f), ' ', fmtTime(f.uploadedAt),
     deletable ? h('button', { type: 'button', class: 'link danger', onclick: async () => {
       if (await confirmDialog('删除文件', '确定删除 ' + f.fileName + ' 吗？')) { await api('DELETE', `/applications/${id}/attachments/${f.id}`); reload(); }
@@ -89,28 +91,26 @@ export async function detailPage(state, id) {
         { label: '奖项名称', value: (w) => w.name }, { label: '奖项级别', value: (w) => w.level },
         { label: '获奖时间', value: (w) => w.awardedOn }, { label: '颁奖单位', value: (w) => w.issuer }], d.awards)] : ''),
     block('funding', '资助情况', d.funding?.source ? facts([['资助来源', d.funding.source], ['资助金额', d.funding.amount], ['备注', d.funding.note]]) : h('p', { class: 'muted' }, '暂无')),
-    block('files', '附件信息', attachmentTable(id, appRequirements, false)),
+    block('files', '附件信息', attachmentTable(id, requirementsOf(firstPhase), false)),
   ];
   if (other('supplement').length || actions.includes('supplement')) {
     blocks.push(block('supplement', '补交材料附件', fileList(other('supplement'), false),
       actions.includes('supplement') ? uploadButton('上传补交材料', `/applications/${id}/supplements`, rules.defaultFormats, reload) : ''));
   }
-  if (a.phase !== 'application' || other('predeparture').length) {
-    const canEdit = actions.includes('upload-predeparture');
-    // The project's 行前材料清单, one row per item, then anything else the student hands in.
-    const list = checklist.length ? [attachmentTable(id, checklist, canEdit, { kind: 'predeparture', done: reload }),
-      other('predeparture').length || canEdit ? h('h3', {}, '其他行前材料') : ''] : [];
-    blocks.push(block('predeparture', checklist.length ? '行前材料清单' : '行前材料', list, fileList(other('predeparture'), actions.includes('delete-predeparture')),
-      canEdit ? uploadButton(checklist.length ? '上传其他行前材料' : '上传行前材料', `/applications/${id}/attachments?kind=predeparture`, rules.defaultFormats, reload) : '',
-      canEdit ? h('button', { type: 'button', class: 'primary', onclick: () => message(id, 'submit-predeparture', '确定提交行前材料吗？') }, '提交行前材料') : ''));
-  }
-  if (a.phase === 'return' || other('return_report').length) {
-    const canEdit = actions.includes('submit-return-report');
-    blocks.push(block('return', '返校总结', fileList(other('return_report'), canEdit),
-      canEdit ? uploadButton('上传返校总结', `/applications/${id}/attachments?kind=return_report`, rules.defaultFormats, reload) : '',
-      canEdit ? h('button', { type: 'button', class: 'primary', onclick: () => message(id, 'submit-return-report', '确定提交返校总结吗？') }, '返校总结提交')
-        : a.phase === 'return' && !a.closedAt ? h('p', { class: 'muted' }, '回国(入境)时间 ' + (a.form.returnDate || '') + ' 之后可提交返校总结。') : ''));
-  }
+  laterPhases.forEach((p, i) => {
+    const files = other(p.uploadKind);
+    if (phaseAt < i + 1 && !files.length) return;
+    const canEdit = actions.includes(p.editAction);
+    // The project's checklist for the phase (行前材料清单), one row per item, then anything else handed in.
+    const checklist = requirementsOf(p);
+    const list = checklist.length ? [attachmentTable(id, checklist, canEdit, { kind: p.uploadKind, done: reload }),
+      files.length || canEdit ? h('h3', {}, '其他' + p.uploadLabel) : ''] : [];
+    const notBefore = p.notBefore && rules.form.find((f) => f.name === p.notBefore);
+    blocks.push(block(p.name, p.uploadLabel + (checklist.length ? '清单' : ''), list, fileList(files, actions.includes(p.deleteAction)),
+      canEdit ? uploadButton('上传' + (checklist.length ? '其他' : '') + p.uploadLabel, `/applications/${id}/attachments?kind=${p.uploadKind}`, rules.defaultFormats, reload) : '',
+      canEdit ? h('button', { type: 'button', class: 'primary', onclick: () => message(id, p.submit, '确定' + p.submitLabel + '吗？') }, p.submitLabel)
+        : notBefore && a.phase === p.name && !a.closedAt ? h('p', { class: 'muted' }, notBefore.label + ' ' + (a.form[notBefore.name] || '') + ' 之后可提交' + p.uploadLabel + '。') : ''));
+  });
   blocks.push(block('history', '历史记录', table([
     { label: '序号', value: (e) => e.seq }, { label: '进度说明', value: (e) => e.step }, { label: '审核人', value: (e) => e.actorName },
     { label: '审核意见', value: (e) => e.opinion }, { label: '时间', value: (e) => fmtTime(e.occurredAt) }], d.timeline)));

@@ -25,7 +25,7 @@ export async function printPage(_, id) {
       h('p', { class: 'sign-line' }, '签字（盖章）：', h('span', { class: 'blank' })),
       h('p', { class: 'sign-line' }, '日期：', h('span', {}, e ? fmtDate(e.occurredAt) : '　　年　　月　　日')));
   };
-  const files = d.requirements.filter((r) => r.phase !== 'predeparture').flatMap((r) => r.files.map((f) => ({ ...f, kind: r.kind })))
+  const files = d.requirements.filter((r) => (r.phase || rules.phases[0].name) === rules.phases[0].name).flatMap((r) => r.files.map((f) => ({ ...f, kind: r.kind })))
     .concat(d.otherFiles.filter((f) => f.kind === 'supplement').map((f) => ({ ...f, kind: f.label })));
 
   return h('section', { class: 'print-view' },

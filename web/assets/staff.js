@@ -185,9 +185,11 @@ export async function projectEditPage(_, id) {
   const values = { ...p, applyStart: localInput(p.applyStart), applyEnd: localInput(p.applyEnd),
     eligibleDegreeLevels: (p.eligibleDegreeLevels || []).join(','), eligibleGrades: (p.eligibleGrades || []).join(','), eligibleMajors: (p.eligibleMajors || []).join(',') };
   const reqRows = h('div', { class: 'req-rows' });
-  const addReq = (r = { kind: '', formats: ['pdf'], maxBytes: rules.defaultMaxBytes, required: false, phase: 'application' }) => {
+  const addReq = (r = { kind: '', formats: ['pdf'], maxBytes: rules.defaultMaxBytes, required: false, phase: rules.phases[0].name }) => {
     const row = h('div', { class: 'grid req-row', dataset: { id: r.id || '' } },
-      field({ name: 'phase', label: '阶段', type: 'select', options: [['application', '申请材料'], ['predeparture', '行前材料清单']] }, r.phase || 'application'),
+      // A requirement is of the application (申请材料) or a checklist of a later phase (行前材料清单).
+      field({ name: 'phase', label: '阶段', type: 'select', options: rules.phases.filter((ph) => ph.checklist)
+        .map((ph, i) => [ph.name, i === 0 ? '申请材料' : ph.uploadLabel + '清单']) }, r.phase || rules.phases[0].name),
       field({ name: 'kind', label: '附件类型' }, r.kind), field({ name: 'formats', label: '附件格式', hint: '逗号分隔' }, r.formats.join(',')),
       field({ name: 'maxMB', label: '最大(M)', type: 'number' }, r.maxBytes / (1 << 20)), field({ name: 'required', label: '必须上传', type: 'checkbox' }, r.required),
       h('button', { type: 'button', class: 'link danger', onclick: () => row.remove() }, '移除'));

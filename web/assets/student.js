@@ -186,9 +186,12 @@ export async function projectPage(_, id) {
     eligibilityBox(eligibility),
     h('dl', { class: 'facts two' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v === '' || v === undefined ? '—' : String(v))])),
     h('h2', {}, '项目所需附件'),
-    requirementTable(requirements.filter((r) => r.requirement.phase !== 'predeparture')),
-    requirements.some((r) => r.requirement.phase === 'predeparture') ? [h('h2', {}, '行前材料清单'),
-      h('p', { class: 'muted' }, '录取后、出发前需上传的材料：'), requirementTable(requirements.filter((r) => r.requirement.phase === 'predeparture'))] : '',
+    // The application's own requirements, then each later phase's checklist (行前材料清单).
+    rules.phases.map((ph, i) => {
+      const rows = requirements.filter((r) => (r.requirement.phase || rules.phases[0].name) === ph.name);
+      if (i === 0) return requirementTable(rows);
+      return rows.length ? [h('h2', {}, ph.uploadLabel + '清单'), h('p', { class: 'muted' }, '录取后需上传的' + ph.uploadLabel + '：'), requirementTable(rows)] : '';
+    }),
     h('div', { class: 'actions' }, eligibility
       ? (eligibility.canApply ? h('a', { class: 'button primary', href: '#/projects/' + p.id + '/apply' }, '项目申请')
         : eligibility.application ? h('a', { class: 'button primary', href: '#/applications/' + eligibility.application }, '继续申请')
@@ -322,7 +325,7 @@ export async function wizardPage(_, id) {
       }
     });
     body = [title('附件信息'), h('p', { class: 'muted' }, '红色带“*”的附件为必须上传的附件。请勿上传涉密材料。'),
-      attachmentTable(id, d.requirements.filter((r) => r.phase !== 'predeparture'), true), errorBox,
+      attachmentTable(id, d.requirements.filter((r) => (r.phase || rules.phases[0].name) === rules.phases[0].name), true), errorBox,
       h('div', { class: 'actions' }, h('a', { class: 'button secondary', href: '#/applications/' + id + '/edit?step=2' }, '← 上一步'), submit),
       h('p', { class: 'muted' }, '提示：每人限报 1 个项目，报名多个项目的将被取消报名资格。')];
   }
@@ -426,7 +429,7 @@ export function opsMenu(app, actions, row) {
 const journeyOf = (a) => rules.journey.filter((s) => !s.applicants || (s.applicants === 'graduate') === a.graduate).map((s) => [s.label, s.stages]);
 
 // Where the student acts in each phase.
-const workplace = { application: (id) => '#/applications/' + id + '/edit', predeparture: (id) => '#/applications/' + id + '?section=predeparture', return: (id) => '#/applications/' + id + '?section=return' };
+const workplace = (a) => (a.phase === rules.phases[0].name ? '#/applications/' + a.id + '/edit' : '#/applications/' + a.id + '?section=' + a.phase);
 
 // tracker is one open application's journey: where it is, in plain words, and 下一步.
 async function tracker(a) {
@@ -443,8 +446,8 @@ async function tracker(a) {
     words = '当前状态：' + a.status + (a.reviewDueAt ? '，请于 ' + fmtTime(a.reviewDueAt) + ' 前提交' : '');
     todo = next.missing.length
       ? [h('p', {}, h('strong', {}, '下一步：'), '请补充以下内容后提交'), h('ul', { class: 'missing' }, next.missing.map((m) => h('li', {}, m.message))),
-        h('a', { class: 'button primary', href: workplace[a.phase](a.id) }, '去完善')]
-      : [h('p', {}, h('strong', {}, '下一步：'), '内容已齐全，可以提交'), h('a', { class: 'button primary', href: workplace[a.phase](a.id) }, '去提交')];
+        h('a', { class: 'button primary', href: workplace(a) }, '去完善')]
+      : [h('p', {}, h('strong', {}, '下一步：'), '内容已齐全，可以提交'), h('a', { class: 'button primary', href: workplace(a) }, '去提交')];
   } else {
     words = '当前状态：' + a.status + '，正在等待' + (roleNames[a.awaitingRole] || '审核') + '处理（已等待 ' + days + ' 天' +
       (a.reviewDueAt ? '，应于 ' + fmtDate(a.reviewDueAt) + ' 前完成' : '') + '）';
