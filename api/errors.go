@@ -11,16 +11,17 @@ import (
 
 // statusOf maps each kind of error to its HTTP status: the one place where this is decided.
 var statusOf = map[service.Kind]int{
-	service.KindInternal:        http.StatusInternalServerError,
-	service.KindInvalid:         http.StatusUnprocessableEntity,
-	service.KindBadRequest:      http.StatusBadRequest,
-	service.KindNotFound:        http.StatusNotFound,
-	service.KindForbidden:       http.StatusForbidden,
-	service.KindConflict:        http.StatusConflict,
-	service.KindTooLarge:        http.StatusRequestEntityTooLarge,
-	service.KindUnauthenticated: http.StatusUnauthorized,
-	service.KindTooMany:         http.StatusTooManyRequests,
-	service.KindUnavailable:     http.StatusServiceUnavailable,
+	service.KindInternal:         http.StatusInternalServerError,
+	service.KindInvalid:          http.StatusUnprocessableEntity,
+	service.KindBadRequest:       http.StatusBadRequest,
+	service.KindNotFound:         http.StatusNotFound,
+	service.KindForbidden:        http.StatusForbidden,
+	service.KindConflict:         http.StatusConflict,
+	service.KindTooLarge:         http.StatusRequestEntityTooLarge,
+	service.KindUnauthenticated:  http.StatusUnauthorized,
+	service.KindTooMany:          http.StatusTooManyRequests,
+	service.KindUnavailable:      http.StatusServiceUnavailable,
+	service.KindUnsupportedMedia: http.StatusUnsupportedMediaType,
 }
 
 // errorBody is the one shape every error answer has: {"error": {"code", "message", "fields"}}.

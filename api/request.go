@@ -28,6 +28,10 @@ func bindJSON(c *gin.Context, v any) error {
 		return service.BadRequest("请求内容读取失败")
 	case !utf8.Valid(body):
 		return service.BadRequest("请求内容不是有效的UTF-8文本")
+	case len(body) > 0 && c.ContentType() != "application/json":
+		// A form on another site may send text/plain without the browser asking us first; read as
+		// JSON it could sign a victim in to the sender's account or act in their session.
+		return service.UnsupportedMedia("请求内容类型应为 application/json")
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		var typeErr *json.UnmarshalTypeError

@@ -417,3 +417,19 @@ func TestHistoryHoldsNoPersonalDataInClear(t *testing.T) {
 	resp, _ = codecCall(newClient(t))
 	require.Equal(t, 401, resp.StatusCode)
 }
+
+// TestJSONMustSaySo: a body that does not say it is JSON is refused before it is read, so that a
+// form on another site (text/plain needs no permission from the browser) cannot sign a victim in
+// to the sender's account or act in a victim's session.
+func TestJSONMustSaySo(t *testing.T) {
+	c := newClient(t)
+	credentials := []byte(`{"username":"2021216401","password":"Outbound2026"}`)
+	for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", ""} {
+		r := c.raw("POST", "/auth/login", ct, credentials)
+		require.Equal(t, 415, r.status, "%q: %s", ct, r.body)
+		require.Equal(t, "unsupported_media_type", r.str("error.code"))
+		require.Empty(t, r.header.Values("Set-Cookie"), "no session for %q", ct)
+	}
+	r := c.raw("POST", "/auth/login", "application/json; charset=utf-8", credentials)
+	require.Equal(t, 200, r.status, "JSON that says so is read")
+}

@@ -21,16 +21,17 @@ import (
 type Kind int
 
 const (
-	KindInternal        Kind = iota
-	KindInvalid              // the request's content is wrong; Fields says where
-	KindBadRequest           // the request cannot be read at all
-	KindNotFound             // absent, or not the caller's to see
-	KindForbidden            // the caller's role or scope does not allow it
-	KindConflict             // not now: the state of things does not allow it
-	KindTooLarge             // a body or a file over its limit
-	KindUnauthenticated      // no valid session
-	KindTooMany              // throttled or locked
-	KindUnavailable          // a dependency is down or slow
+	KindInternal         Kind = iota
+	KindInvalid               // the request's content is wrong; Fields says where
+	KindBadRequest            // the request cannot be read at all
+	KindNotFound              // absent, or not the caller's to see
+	KindForbidden             // the caller's role or scope does not allow it
+	KindConflict              // not now: the state of things does not allow it
+	KindTooLarge              // a body or a file over its limit
+	KindUnauthenticated       // no valid session
+	KindTooMany               // throttled or locked
+	KindUnavailable           // a dependency is down or slow
+	KindUnsupportedMedia      // a body of another type than the route reads
 )
 
 // Error is an answer a person can read: a stable code, a Chinese message and
@@ -47,6 +48,11 @@ func (e *Error) Error() string { return e.Message }
 // Invalid is the error of request fields, keyed by their JSON names.
 func Invalid(fields map[string]string) *Error {
 	return &Error{Kind: KindInvalid, Code: "invalid", Message: "提交的内容有误，请检查标出的字段", Fields: fields}
+}
+
+// UnsupportedMedia refuses a body that does not say it is what the route reads.
+func UnsupportedMedia(msg string) *Error {
+	return &Error{Kind: KindUnsupportedMedia, Code: "unsupported_media_type", Message: msg}
 }
 
 // BadRequest is a request that cannot be read.
