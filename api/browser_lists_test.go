@@ -5,6 +5,7 @@ package api_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
@@ -31,4 +32,28 @@ func TestBrowserListFindsByWhatPeopleSee(t *testing.T) {
 	require.True(t, b.eval(`[...document.querySelectorAll('main table tbody tr')].length === 1`), "only the matching application")
 	require.True(t, b.eval(`document.querySelector('main table tbody td[data-label="当前环节"]').textContent === '学院审核'`), "where it is")
 	b.shot("office-12-list-by-code-and-college")
+}
+
+// TestBrowserBatchApprovalAsksFirst: 批量通过 names the chosen students and asks for the opinion
+// before it acts; nothing moves until the reviewer confirms, and the result names the students.
+func TestBrowserBatchApprovalAsksFirst(t *testing.T) {
+	project := newProject(t, projectSpec{})
+	_, app := submitted(t, "LIT", project)
+	code := login(t, "wsc").call("GET", pathf("/projects/%d", project), nil).str("project.code")
+	b, done := newBrowser(t)
+	defer done()
+	b.login("lit-reviewer")
+	b.open("#/reviews?q=" + code)
+	b.until(`document.querySelector('main h1')?.textContent === '审核队列' && !document.body.classList.contains('busy')
+		&& document.querySelectorAll('main table tbody tr').length === 1`, "the queue holds the one application")
+	b.run(chromedp.Click(chromedp.CSS(`main table tbody input[type=checkbox]`)))
+	b.click("批量通过")
+	b.text("将通过以下 1 份申请：")
+	b.text("测试学生（")
+	stage := func() string { return login(t, "lit-reviewer").call("GET", pathf("/applications/%d", app), nil).str("application.stage") }
+	require.Equal(t, "college_review", stage(), "nothing is approved before the reviewer confirms")
+	b.shot("office-13-batch-confirm")
+	b.click("确认通过")
+	b.text("批量通过结果")
+	require.Eventually(t, func() bool { return stage() == "academic_review" }, 30*time.Second, 200*time.Millisecond, "approved once confirmed")
 }

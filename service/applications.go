@@ -286,6 +286,8 @@ func (d *Decision) validate() error {
 	case process.DecisionApprove:
 	case process.DecisionReturn, process.DecisionReject:
 		f.required("opinion", "审核意见", d.Opinion)
+	case "":
+		f.add("decision", "请选择审核结果")
 	default:
 		f.add("decision", "审核结果应为 approve（通过）、return（退回）或 reject（不通过）")
 	}

@@ -1,5 +1,5 @@
 // 申请查看: the manual's sections, the actions of the student, and the reviewer's decision.
-import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, fmtDate, rules, confirmDialog, formRows } from './lib.js';
+import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, fmtDate, rules, confirmDialog, formRows, stageNames } from './lib.js';
 import { attachmentTable, fileLinks, uploadButton, message, giveUp, withdrawQuestion } from './widgets.js';
 
 const reviewLabels = { approve: '通过', return: '退回', reject: '不通过' };
@@ -131,10 +131,12 @@ export async function detailPage(state, id) {
 function decisionForm(id, a) {
   const admission = rules.admissionStages.includes(a.stage);
   const form = h('form', { class: 'decide grid-form', novalidate: true },
-    h('h2', {}, '审核：', a.status),
+    // The stage being decided, not the status word (申请中 says nothing of who decides).
+    h('h2', {}, '审核：', stageNames[a.stage] || a.status),
     h('div', { class: 'form-error', hidden: true, role: 'alert' }),
     h('div', { class: 'field radios', role: 'radiogroup' }, h('span', { class: 'label' }, '审核结果'),
-      Object.entries(reviewLabels).map(([v, t], i) => h('label', { class: 'radio' }, h('input', { type: 'radio', name: 'decision', value: v, checked: i === 0 }), t))),
+      // Nothing chosen beforehand: a decision is the reviewer's own act.
+      Object.entries(reviewLabels).map(([v, t]) => h('label', { class: 'radio' }, h('input', { type: 'radio', name: 'decision', value: v }), t))),
     field({ name: 'opinion', label: '审核意见', type: 'textarea', hint: '退回或不通过时必须填写', wide: true }),
     admission ? h('fieldset', {}, h('legend', {}, '资助情况（录取时填写，可选）'), h('div', { class: 'grid' },
       field({ name: 'funding.source', label: '资助来源' }), field({ name: 'funding.amount', label: '资助金额', type: 'number' }), field({ name: 'funding.note', label: '备注' }))) : '',
@@ -143,7 +145,9 @@ function decisionForm(id, a) {
     ev.preventDefault();
     clearError(form);
     const v = formValues(form);
-    const body = { decision: form.querySelector('input[name=decision]:checked').value, opinion: v.opinion };
+    const chosen = form.querySelector('input[name=decision]:checked');
+    if (!chosen) { showError(form, { message: '请选择审核结果', fields: { decision: '请选择审核结果' } }); return; }
+    const body = { decision: chosen.value, opinion: v.opinion };
     if (v['funding.source']) body.funding = { source: v['funding.source'], amount: v['funding.amount'] || 0, note: v['funding.note'] };
     try {
       await api('POST', `/applications/${id}/decide`, body, { minimal: true });

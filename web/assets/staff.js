@@ -71,12 +71,25 @@ export async function queuePage(state) {
       ? h('span', {}, h('a', { href: '#/applications/' + r.application.id }, '查看'), h('span', { class: 'muted small-note', title: r.blocked }, '（已由您初审，需另一位审核员复审）'))
       : h('a', { href: '#/applications/' + r.application.id }, '审核') },
   ], data.items, '没有待审核的申请');
-  const batch = h('button', { type: 'button', class: 'primary', onclick: async () => {
+  // 批量通过 names each student and asks for the opinion before it acts; the result names them too.
+  const names = new Map(data.items.map((r) => [r.application.id, r.application.nameCn + '（' + r.application.projectName + '）']));
+  const batch = h('button', { type: 'button', class: 'primary', onclick: () => {
     const ids = [...checks].filter(([, c]) => c.checked).map(([id]) => id);
     if (!ids.length) { toast('请先选择申请', 'error'); return; }
-    const res = await api('POST', '/reviews/batch-approve', { applicationIds: ids, opinion: '同意' });
-    dialog('批量通过结果', table([{ label: '申请', value: (r) => r.applicationId }, { label: '结果', value: (r) => r.ok ? '通过' : '未处理：' + r.message }], res.results),
-      (close) => [h('button', { type: 'button', class: 'primary', onclick: () => { close(); location.hash = '#/reviews?r=' + Date.now(); } }, '确定')]);
+    const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
+      h('p', {}, '将通过以下 ' + ids.length + ' 份申请：'), h('ul', { class: 'batch-names' }, ids.map((id) => h('li', {}, names.get(id)))),
+      field({ name: 'opinion', label: '审核意见', type: 'textarea', wide: true }, '同意'));
+    dialog('批量通过', form, (close) => [h('button', { type: 'button', class: 'secondary', onclick: close }, '取消'),
+      h('button', { type: 'button', class: 'primary', onclick: async (e) => {
+        e.target.disabled = true;
+        try {
+          const res = await api('POST', '/reviews/batch-approve', { applicationIds: ids, opinion: formValues(form).opinion });
+          close();
+          dialog('批量通过结果', table([{ label: '申请', value: (r) => names.get(r.applicationId) || r.applicationId },
+            { label: '结果', value: (r) => r.ok ? '通过' : '未处理：' + r.message }], res.results),
+          (done) => [h('button', { type: 'button', class: 'primary', onclick: () => { done(); location.hash = '#/reviews?r=' + Date.now(); } }, '确定')]);
+        } catch (err) { showError(form, err); e.target.disabled = false; }
+      } }, '确认通过')]);
   } }, '批量通过');
   const admin = state.me.role === 'admin';
   return h('section', {}, h('h1', {}, admin ? '待审核申请' : '审核队列'),
