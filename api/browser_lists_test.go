@@ -50,7 +50,9 @@ func TestBrowserBatchApprovalAsksFirst(t *testing.T) {
 	b.click("批量通过")
 	b.text("将通过以下 1 份申请：")
 	b.text("测试学生（")
-	stage := func() string { return login(t, "lit-reviewer").call("GET", pathf("/applications/%d", app), nil).str("application.stage") }
+	stage := func() string {
+		return login(t, "lit-reviewer").call("GET", pathf("/applications/%d", app), nil).str("application.stage")
+	}
 	require.Equal(t, "college_review", stage(), "nothing is approved before the reviewer confirms")
 	b.shot("office-13-batch-confirm")
 	b.click("确认通过")
