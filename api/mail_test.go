@@ -64,6 +64,8 @@ func TestNotificationsAreEmailed(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, text, "邮件审核员，您好")
 	require.Contains(t, text, "学院审核")
+	require.Contains(t, text, s.call("GET", "/me", nil).str("displayName"), "the e-mail names the student")
+	require.Contains(t, text, "项目编号 ", "and the project")
 	require.Contains(t, text, pathf("/#/applications/%d", d.id), "the e-mail links to the application")
 
 	decide(t, reviewer, d.id, map[string]any{"decision": "return", "opinion": "请补充个人陈述"}, 200)

@@ -402,8 +402,12 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 	return s.View(workflow.Now(ctx)), nil
 }
 
+// reviewerNotice tells the awaited reviewers; the body names the student and the project, so that
+// a reviewer's list of notifications is not a column of identical lines.
 func (w *application) reviewerNotice(title string) activities.Notice {
-	return activities.Notice{ToRole: string(w.state.AwaitingRole()), College: w.state.Input.College, Title: title, Body: w.state.PendingStep()}
+	in := w.state.Input
+	return activities.Notice{ToRole: string(w.state.AwaitingRole()), College: in.College, Title: title,
+		Body: in.StudentName + "（项目编号 " + in.ProjectCode + "）：" + w.state.PendingStep()}
 }
 
 // onDeadline fires a timer of the stage that was current when it was set.
