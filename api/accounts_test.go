@@ -237,6 +237,20 @@ func TestCASSignIn(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, 401, resp.StatusCode)
+
+	// A validation answered by a redirect (to plain http, to another host) is not followed: the
+	// sign-in, which would succeed at the server redirected to, fails.
+	cas.user, cas.attrs = "2021216401", ""
+	moved := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, cas.URL+r.URL.RequestURI(), http.StatusFound)
+	}))
+	defer moved.Close()
+	cfg.CAS.URL = moved.URL + "/cas"
+	viaRedirect := newClient(t).http
+	resp, err = viaRedirect.Get(front.URL + "/api/v1/auth/cas/login")
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, 401, resp.StatusCode, "the validation's redirect is not followed")
 	cfg.CAS.URL = cas.URL + "/cas"
 
 	// The CAS logout link changes nothing here (a link on another site cannot sign anyone out);

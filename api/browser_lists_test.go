@@ -59,3 +59,28 @@ func TestBrowserBatchApprovalAsksFirst(t *testing.T) {
 	b.text("批量通过结果")
 	require.Eventually(t, func() bool { return stage() == "academic_review" }, 30*time.Second, 200*time.Millisecond, "approved once confirmed")
 }
+
+// TestBrowserWizardSaysWhatIsMissingFirst: each step of the form opens at its top, and 提交申请 says
+// what is missing before it asks for a confirmation that would end in a refusal.
+func TestBrowserWizardSaysWhatIsMissingFirst(t *testing.T) {
+	s := newStudent(t, "LIT")
+	r := s.call("POST", "/applications", acceptBody(newProject(t, projectSpec{})))
+	require.Equal(t, 201, r.status, string(r.body))
+	id := r.num("id")
+	require.Equal(t, 200, s.call("PUT", pathf("/applications/%d/basic-info", id), basicInfo()).status)
+	b, done := newBrowser(t)
+	defer done()
+	b.run(chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile))
+	b.login(s.call("GET", "/me", nil).str("username"))
+	b.open(fmt.Sprintf("#/applications/%d/edit?step=1", id))
+	b.run(chromedp.WaitVisible(chromedp.CSS(`form [name=nameCn]`)))
+	b.run(chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, document.body.scrollHeight)`))
+	b.click("保存并下一步")
+	b.run(chromedp.WaitVisible(chromedp.CSS(`form [name=departureDate]`)))
+	b.until(`window.scrollY === 0`, "step 2 opens at its top, with the step bar in view")
+	b.open(fmt.Sprintf("#/applications/%d/edit?step=3", id))
+	b.click("提交申请")
+	b.text("提交前请先完善以下内容")
+	require.False(t, b.eval(`document.querySelector('.overlay') !== null`), "no confirmation before the missing items are said")
+	require.Equal(t, "未提交", s.call("GET", pathf("/applications/%d", id), nil).str("application.status"))
+}

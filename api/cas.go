@@ -109,7 +109,7 @@ func (s *Server) validateTicket(ctx context.Context, ticket, state string) (serv
 	if err != nil {
 		return id, err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := casClient.Do(req)
 	if err != nil {
 		return id, &errCAS{"统一身份认证服务暂时无法访问，请稍后重试"}
 	}
@@ -204,3 +204,7 @@ func (s *Server) casRefuse(c *gin.Context, status int, message string) {
 		slog.Warn("refusal page", "error", err)
 	}
 }
+
+// casClient validates tickets: it follows no redirect, so that the answer comes from the configured
+// server itself (a redirect could lead to plain http or to another host).
+var casClient = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

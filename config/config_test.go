@@ -106,3 +106,19 @@ func TestMailIsCheckedOnlyWhenOn(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, c.Mail.Enabled())
 }
+
+// TestCASIsValidatedOverTLS: tickets are validated over https; plain http only to this machine.
+func TestCASIsValidatedOverTLS(t *testing.T) {
+	for url, ok := range map[string]bool{
+		"https://cas.example.edu.cn/cas": true, "http://127.0.0.1:8443/cas": true, "http://localhost/cas": true,
+		"http://cas.example.edu.cn/cas": false, "http://10.0.0.5/cas": false, "ftp://cas.example.edu.cn": false,
+	} {
+		t.Setenv("OUTBOUND_CAS_URL", url)
+		_, err := Load(NoFile, nil, true)
+		if ok {
+			require.NoError(t, err, url)
+		} else {
+			require.ErrorContains(t, err, "cas.url", url)
+		}
+	}
+}

@@ -159,9 +159,12 @@ export async function render() {
 // itself (after an upload or a deletion) stays where the reader was; any other page starts at the top.
 let shown = { path: '', y: 0 };
 function placeScroll(hash) {
-  const [path, query] = hash.split('?');
-  const section = new URLSearchParams(query || '').get('section');
+  const [page, query] = hash.split('?');
+  const params = new URLSearchParams(query || '');
+  const section = params.get('section');
   const target = section && document.getElementById('sec-' + section);
+  // The same page reloaded keeps its place; another page, or another step of the form, starts at the top.
+  const path = page + (params.get('step') ? '?step=' + params.get('step') : '');
   if (target) target.scrollIntoView({ block: 'start' });
   else window.scrollTo(0, path === shown.path ? shown.y : 0);
   shown = { path, y: window.scrollY };

@@ -312,6 +312,13 @@ export async function wizardPage(_, id) {
     const errorBox = h('div', { class: 'form-error', hidden: true, role: 'alert' });
     const submit = h('button', { class: 'primary', type: 'button', id: 'submit-application' }, '提交申请');
     submit.addEventListener('click', async () => {
+      // What is missing is said first: a confirmation before a refusal would be a dead end.
+      const next = await api('GET', '/applications/' + id + '/next');
+      if (next.missing.length) {
+        errorBox.replaceChildren(h('div', {}, '提交前请先完善以下内容'), ...next.missing.map((m) => h('div', {}, m.message)));
+        errorBox.hidden = false;
+        return;
+      }
       if (!(await confirmDialog('提交申请', '提交后将进入学院审核，审核中如需修改请使用“撤回修改”。确定提交吗？', '提交', '取消'))) return;
       submit.disabled = true;
       try {
