@@ -72,7 +72,7 @@ var Keys = []Key{
 	{"process.correction_reminder", "24h",
 		"reminder this long before a correction is due"},
 	{"cas.url", "",
-		"CAS server base URL; empty disables 统一身份认证"},
+		"CAS server base URL, https (plain http only to this machine); empty disables 统一身份认证"},
 	{"cas.provision", ProvisionRoster,
 		"roster: only accounts in the roster sign in; attributes: sign-in creates or updates the account"},
 	{"cas.number_attribute", "",
