@@ -87,6 +87,7 @@ var accessRules = map[string]string{
 	"GET /notifications":                            "all",
 	"GET /notifications/unread":                     "all",
 	"POST /notifications/:nid/read":                 "all",
+	"POST /notifications/read-all":                  "all",
 }
 
 func allowedRoles(rule string) []process.Role {

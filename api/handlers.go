@@ -307,6 +307,10 @@ func (s *Server) unreadCount(c *gin.Context) (any, error) {
 	return s.Service.UnreadCount(c.Request.Context(), caller(c))
 }
 
+func (s *Server) readAllNotifications(c *gin.Context) (any, error) {
+	return s.Service.ReadAllNotifications(c.Request.Context(), caller(c))
+}
+
 func (s *Server) readNotification(c *gin.Context) (any, error) {
 	id, err := pathID(c, "nid")
 	if err != nil {

@@ -192,6 +192,7 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/notifications", roles: anyone, handler: ok(s.listNotifications)},
 		{method: "GET", path: "/notifications/unread", roles: anyone, handler: ok(s.unreadCount)},
 		{method: "POST", path: "/notifications/:nid/read", roles: anyone, handler: noContent(s.readNotification)},
+		{method: "POST", path: "/notifications/read-all", roles: anyone, handler: ok(s.readAllNotifications)},
 	}
 }
 

@@ -433,6 +433,14 @@ func (s *Service) ReadNotification(ctx context.Context, who Caller, id int64) er
 	return s.Store.MarkNotificationRead(ctx, who.ID, id)
 }
 
+// ReadAllNotifications marks every unread notification of the caller read (全部已读).
+func (s *Service) ReadAllNotifications(ctx context.Context, who Caller) (*Unread, error) {
+	if _, err := s.Store.MarkAllNotificationsRead(ctx, who.ID); err != nil {
+		return nil, err
+	}
+	return &Unread{Unread: 0}, nil
+}
+
 // roleCodes lists the roles' codes, for messages that ask for one.
 func roleCodes() string {
 	codes := make([]string, len(process.Roles))

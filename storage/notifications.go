@@ -37,6 +37,15 @@ func (s *Store) MarkNotificationRead(ctx context.Context, accountID, id int64) e
 	return rowsOrNotFound(res, err)
 }
 
+// MarkAllNotificationsRead marks every unread notification of the account read, and says how many.
+func (s *Store) MarkAllNotificationsRead(ctx context.Context, accountID int64) (int64, error) {
+	res, err := s.DB.ExecContext(ctx, `UPDATE notifications SET read_at = now() WHERE account_id = $1 AND read_at IS NULL`, accountID)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
 // AuditEntry is one administrative change or decision.
 type AuditEntry struct {
 	ActorID    int64

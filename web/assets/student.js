@@ -487,6 +487,10 @@ export async function myApplicationsPage() {
 export async function notificationsPage() {
   const data = await api('GET', '/notifications');
   return h('section', {}, h('h1', {}, '通知', data.unread ? h('span', { class: 'badge' }, data.unread + ' 条未读') : ''),
+    data.unread ? h('div', { class: 'actions left' }, h('button', { type: 'button', class: 'secondary', onclick: async () => {
+      await api('POST', '/notifications/read-all');
+      location.hash = '#/notifications?r=' + Date.now();
+    } }, '全部已读')) : '',
     table([
       { label: '时间', value: (n) => fmtTime(n.createdAt) },
       { label: '通知', value: (n) => h('span', { class: n.readAt ? 'muted' : '' }, n.title, n.body ? '：' + n.body : '') },
