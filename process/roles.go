@@ -1,5 +1,7 @@
 package process
 
+import "strings"
+
 // Role is what an account may do.
 type Role string
 
@@ -71,6 +73,15 @@ func RolesWhere(keep func(RoleSpec) bool) []Role {
 		}
 	}
 	return out
+}
+
+// RoleCodes lists the roles' codes, joined by sep, for messages and help that ask for one.
+func RoleCodes(sep string) string {
+	codes := make([]string, len(Roles))
+	for i, r := range Roles {
+		codes[i] = string(r)
+	}
+	return strings.Join(codes, sep)
 }
 
 // Spec is the role's declaration (the zero RoleSpec for an unknown role, which may do nothing).

@@ -68,7 +68,7 @@ func (s *Service) validateAccount(ctx context.Context, in *AccountInput, creatin
 	f.requiredText("displayName", "姓名", in.DisplayName, process.MaxNameRunes)
 	role := process.Role(in.Role)
 	if !slices.Contains(process.Roles, role) {
-		f.add("role", "角色应为 "+roleCodes())
+		f.add("role", "角色应为 "+process.RoleCodes("、"))
 	}
 	if in.CollegeCode != nil && *in.CollegeCode == "" {
 		in.CollegeCode = nil
@@ -439,13 +439,4 @@ func (s *Service) ReadAllNotifications(ctx context.Context, who Caller) (*Unread
 		return nil, err
 	}
 	return &Unread{Unread: 0}, nil
-}
-
-// roleCodes lists the roles' codes, for messages that ask for one.
-func roleCodes() string {
-	codes := make([]string, len(process.Roles))
-	for i, r := range process.Roles {
-		codes[i] = string(r)
-	}
-	return strings.Join(codes, "、")
 }

@@ -29,6 +29,14 @@ type snapshotContent struct {
 	} `json:"attachments"`
 }
 
+// section is a section of the forms as the snapshot holds it.
+func (c snapshotContent) section(name string) map[string]any {
+	if name == process.SectionApply {
+		return c.ApplyInfo
+	}
+	return c.BasicInfo
+}
+
 // changesBetween lists what differs from the previous submission to the latest: the fields of
 // steps 1 and 2, the rows of 外语水平 and 获奖情况, and the files added, replaced or removed.
 func changesBetween(previous, latest storage.Snapshot) ([]Change, error) {
@@ -42,13 +50,10 @@ func changesBetween(previous, latest storage.Snapshot) ([]Change, error) {
 	out := []Change{}
 	// Fields are compared in the catalogue's order, under its labels; a field the earlier snapshot
 	// did not have yet reads as empty there.
-	for _, section := range []string{process.SectionBasic, process.SectionApply} {
-		old, now := map[string]map[string]any{process.SectionBasic: before.BasicInfo, process.SectionApply: before.ApplyInfo}[section],
-			map[string]map[string]any{process.SectionBasic: after.BasicInfo, process.SectionApply: after.ApplyInfo}[section]
-		for _, f := range process.FieldsOf(section) {
-			if b, a := text(old[f.Name]), text(now[f.Name]); b != a {
-				out = append(out, Change{Section: process.SectionLabels[section], Field: f.Label, Before: b, After: a})
-			}
+	for _, f := range process.Form {
+		old, now := before.section(f.Section), after.section(f.Section)
+		if b, a := text(old[f.Name]), text(now[f.Name]); b != a {
+			out = append(out, Change{Section: process.SectionLabels[f.Section], Field: f.Label, Before: b, After: a})
 		}
 	}
 	rows := func(section string, old, now []map[string]any, describe func(map[string]any) string) {

@@ -18,13 +18,14 @@ const exportLimit = 20000
 // in the catalogue, under their labels.
 var exportHeaders = func() []any {
 	out := []any{"序号", "系统编号", "项目名称", "项目编号", "项目年度", "项目类别", "申请状态", "当前环节", "是否超期", "提交时间", "录取时间"}
-	for _, f := range exportFields() {
+	for _, f := range exportFields {
 		out = append(out, f.Label)
 	}
 	return append(out, "资助来源", "资助金额")
 }()
 
-func exportFields() []process.FormField {
+// exportFields are the catalogue's fields marked for the export, in its order.
+var exportFields = func() []process.FormField {
 	var out []process.FormField
 	for _, f := range process.Form {
 		if f.Export {
@@ -32,7 +33,7 @@ func exportFields() []process.FormField {
 		}
 	}
 	return out
-}
+}()
 
 // Export is the filtered list of applications, in the caller's scope, as an
 // Excel workbook, with the file name it is downloaded under.
@@ -88,7 +89,7 @@ func (s *Service) exportRow(n int, a *storage.Application) []any {
 	}
 	row := []any{n, a.SystemNo, a.ProjectName, a.ProjectCode, a.ProjectYear, a.ProjectCategory, a.Status, s.pendingStep(a), overdue,
 		timeCell(a.SubmittedAt), timeCell(a.AdmittedAt)}
-	for _, f := range exportFields() {
+	for _, f := range exportFields {
 		if number := a.Form.Number(f.Name); number != nil {
 			row = append(row, *number)
 		} else {

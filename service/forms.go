@@ -15,7 +15,8 @@ import (
 type FormInput = process.Values
 
 // checkSection keeps a section's own fields of the input, each checked by its entry in the
-// catalogue; derived fields and names the section does not have are dropped.
+// catalogue (a step is saved whole, so its required fields are asked for here, not only at
+// submit); derived fields and names the section does not have are dropped.
 func checkSection(section string, in FormInput) (process.Values, fields) {
 	out, f := process.Values{}, fields{}
 	for _, field := range process.FieldsOf(section) {
@@ -30,6 +31,9 @@ func checkSection(section string, in FormInput) (process.Values, fields) {
 			f.add(field.Name, msg)
 		}
 		out[field.Name] = v
+	}
+	for _, field := range process.MissingIn(section, out) {
+		f.add(field.Name, field.Label+"不能为空")
 	}
 	return out, f
 }
@@ -151,15 +155,12 @@ func (s *Service) SaveBasicInfo(ctx context.Context, who Caller, id int64, in Fo
 		return nil, err
 	}
 	values, problems := checkSection(process.SectionBasic, in)
-	for _, f := range process.MissingIn(process.SectionBasic, values) {
-		problems.add(f.Name, f.Label+"不能为空")
-	}
 	if err := problems.err(); err != nil {
 		return nil, err
 	}
 	// The number and the postgraduate flag follow the account and the degree, not the form.
 	values["studentNo"] = who.Username
-	values["isPostgraduate"] = values.Text("degreeLevel") != "本科生"
+	values["isPostgraduate"] = process.IsGraduate(values.Text("degreeLevel"))
 	if err := saved(s.Store.SaveForm(ctx, app.ID, process.SectionBasic, values)); err != nil {
 		return nil, err
 	}
@@ -177,10 +178,6 @@ func (s *Service) SaveApplyInfo(ctx context.Context, who Caller, id int64, in Fo
 		return nil, err
 	}
 	values, problems := checkSection(process.SectionApply, in)
-	// Step 2 is saved whole: every field is asked for here, not only at submit.
-	for _, f := range process.MissingIn(process.SectionApply, values) {
-		problems.add(f.Name, f.Label+"不能为空")
-	}
 	checkApplyDates(problems, values, app, project.AllowDatesOutside)
 	if err := problems.err(); err != nil {
 		return nil, err

@@ -401,8 +401,8 @@ func (s *Service) Applications(ctx context.Context, who Caller, in ListFilter) (
 		rows[i] = ApplicationRow{No: f.Offset + i + 1, Application: summaryOf(app)}
 		if who.Role() == process.RoleStudent {
 			// The 操作 menu follows from the read model by the workflow's own rules (process.StudentActions).
-			rows[i].Actions = process.StudentActions(app.StudentFacts(), now)
-			rows[i].WithdrawEnds = app.StudentFacts().WithdrawEnds(now)
+			facts := app.StudentFacts()
+			rows[i].Actions, rows[i].WithdrawEnds = process.StudentActions(facts, now), facts.WithdrawEnds(now)
 		}
 	}
 	return &Page[ApplicationRow]{Items: rows, Total: list.Total, Page: pageNo, PageSize: f.Limit}, nil

@@ -108,7 +108,7 @@ func accountsCommand(load loader) *cobra.Command {
 	f := create.Flags()
 	f.StringVar(&in.Username, "username", "", "学号/工号, the sign-in name")
 	f.StringVar(&in.DisplayName, "name", "", "姓名")
-	f.StringVar(&in.Role, "role", "admin", "one of: "+roleCodes())
+	f.StringVar(&in.Role, "role", "admin", "one of: "+process.RoleCodes(", "))
 	f.StringVar(&college, "college", "", "college code (students and college reviewers)")
 	f.BoolVar(&passwordStdin, "password-stdin", false, "read the password from the first line of standard input")
 	f.BoolVar(&casOnly, "cas-only", false, "no local password: the account signs in through CAS only")
@@ -240,13 +240,4 @@ func summary(w io.Writer, counts map[string]int, applied bool) error {
 		return fmt.Errorf("%d rows are wrong; nothing was written", counts[service.ImportInvalid])
 	}
 	return nil
-}
-
-// roleCodes lists the roles an account may have.
-func roleCodes() string {
-	codes := make([]string, len(process.Roles))
-	for i, r := range process.Roles {
-		codes[i] = string(r)
-	}
-	return strings.Join(codes, ", ")
 }
