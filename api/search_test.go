@@ -40,3 +40,26 @@ func TestListsFindByWhatPeopleSee(t *testing.T) {
 	require.Contains(t, ids(login(t, "lit-reviewer"), "/reviews?pageSize=100&q="+url.QueryEscape(code)), app, "the queue too")
 	require.Empty(t, ids(jwc, "/applications?pageSize=100&q=%25"), "a % is a percent sign, not everything")
 }
+
+// TestSelfFundedProjectsAreMarked: a 自费 project's category is marked in the project list and the
+// application lists, as the manual shows it; a project that says nothing is not; a value outside
+// the list is refused by its field.
+func TestSelfFundedProjectsAreMarked(t *testing.T) {
+	project := newProject(t, projectSpec{})
+	_, err := env.Services.Store.DB.Exec(`UPDATE projects SET funding_kind = '自费', category = '校际交流学分项目' WHERE id = $1`, project)
+	require.NoError(t, err)
+	_, app := submitted(t, "LIT", project)
+	wsc := login(t, "wsc")
+	require.Equal(t, "校际交流学分项目 (自费)", wsc.call("GET", pathf("/projects/%d", project), nil).str("project.categoryLabel"))
+	list := wsc.call("GET", fmt.Sprintf("/applications?projectId=%d", project), nil)
+	require.Equal(t, fmt.Sprint(app), fmt.Sprint(list.get("items.0.application.id")))
+	require.Equal(t, "校际交流学分项目 (自费)", list.str("items.0.application.projectCategory"))
+	plain := newProject(t, projectSpec{})
+	require.NotContains(t, wsc.call("GET", pathf("/projects/%d", plain), nil).str("project.categoryLabel"), "自费")
+
+	body := projectBody(fmt.Sprintf("F%d", project))
+	body["fundingKind"] = "半自费"
+	r := wsc.call("POST", "/projects", body)
+	require.Equal(t, 422, r.status, string(r.body))
+	require.Contains(t, r.errField("fundingKind"), "经费类别应为")
+}

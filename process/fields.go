@@ -37,6 +37,13 @@ func Missing(fields []Field, value func(name string) string) []Field {
 	return out
 }
 
+// FundingKinds are a project's 经费类别; lists mark a SelfFunded project's category, as the manual does:
+// 校际交流学分项目 (自费).
+var FundingKinds = []string{SelfFunded, "公派"}
+
+// SelfFunded is the 经费类别 whose projects are marked in lists.
+const SelfFunded = "自费"
+
 // DegreeLevels are the 在读学历 values.
 var DegreeLevels = []string{"本科生", "硕士研究生", "博士研究生"}
 

@@ -142,7 +142,7 @@ func (s *Service) Project(ctx context.Context, who Caller, id int64) (*ProjectDe
 }
 
 // fundingKinds are the values of 经费类别; empty when not said.
-var fundingKinds = []string{"", "自费", "公派"}
+var fundingKinds = append([]string{""}, process.FundingKinds...)
 
 // ProjectInput is what foreign affairs and administrators edit.
 type ProjectInput struct {
@@ -242,7 +242,7 @@ func (in *ProjectInput) validate() error {
 	}
 	f.text("notes", "其他说明", in.Notes, 2000)
 	if !slices.Contains(fundingKinds, in.FundingKind) {
-		f.add("fundingKind", "经费类别应为自费或公派")
+		f.add("fundingKind", "经费类别应为"+strings.Join(process.FundingKinds, "或"))
 	}
 	for _, list := range []struct {
 		field, label string

@@ -23,6 +23,7 @@ type Rules struct {
 	Phases          []process.PhaseWork `json:"phases"`
 	Actions         map[string]string   `json:"actions"`
 	DegreeLevels    []string            `json:"degreeLevels"`
+	FundingKinds    []string            `json:"fundingKinds"`
 	DefaultFormats  []string            `json:"defaultFormats"`
 	PhotoFormats    []string            `json:"photoFormats"`
 	DefaultMaxBytes int64               `json:"defaultMaxBytes"`
@@ -37,7 +38,7 @@ type Rules struct {
 // Rules describes the process new applications follow.
 func (s *Service) Rules() Rules {
 	r := Rules{
-		Actions: map[string]string{}, DegreeLevels: process.DegreeLevels,
+		Actions: map[string]string{}, DegreeLevels: process.DegreeLevels, FundingKinds: process.FundingKinds,
 		DefaultFormats: process.DefaultFormats, PhotoFormats: process.PhotoFormats, DefaultMaxBytes: s.Config.Upload.MaxBytes,
 		MaxOpinionRunes: process.MaxOpinionRunes, ProfileRequired: process.ProfileRequired,
 		Form: process.Form,

@@ -87,7 +87,7 @@ func (a *Application) CapturedRequirements() ([]Requirement, error) {
 }
 
 var applicationSelect = `SELECT ap.id, ap.system_no, ap.student_id, ap.project_id, pr.name AS project_name, pr.code AS project_code,
-	pr.year AS project_year, pr.category || CASE WHEN pr.funding_kind = '自费' THEN ' (自费)' ELSE '' END AS project_category, to_char(pr.start_date, 'YYYY-MM-DD') AS project_start_date,
+	pr.year AS project_year, ` + categoryLabel("pr.") + ` AS project_category, to_char(pr.start_date, 'YYYY-MM-DD') AS project_start_date,
 	to_char(pr.end_date, 'YYYY-MM-DD') AS project_end_date, pr.apply_end AS project_apply_end, ap.college_code, c.name AS college_name, ap.requirements,
 	ap.notice_version, ap.notice_accepted_at, ap.commitment_accepted_at, ` + formSelect + ` AS form, ap.basic_saved_at, ap.info_saved_at,
 	ap.funding_source, ap.funding_amount::float8 AS funding_amount, ap.funding_note,

@@ -29,8 +29,10 @@ type Project struct {
 	InstitutionNameEN string `db:"institution_name_en" json:"institutionNameEn"`
 	Country           string `db:"country" json:"country"`
 	Category          string `db:"category" json:"category"`
-	// FundingKind is 自费 or 公派 (or not said); lists mark a 自费 project's category.
+	// FundingKind is one of process.FundingKinds (or not said); CategoryLabel is the category as
+	// lists show it, marked when the project is process.SelfFunded.
 	FundingKind          string         `db:"funding_kind" json:"fundingKind"`
+	CategoryLabel        string         `db:"category_label" json:"categoryLabel"`
 	FeeMode              string         `db:"fee_mode" json:"feeMode"`
 	Fee                  float64        `db:"fee" json:"fee"`
 	TermLength           string         `db:"term_length" json:"termLength"`
@@ -86,9 +88,9 @@ func (p *Project) WindowOpen(t time.Time) bool {
 	return !t.Before(p.ApplyStart) && t.Before(p.ApplyEnd)
 }
 
-const projectColumns = `id, system_no, code, name, year, terms, to_char(start_date, 'YYYY-MM-DD') AS start_date,
+var projectColumns = `id, system_no, code, name, year, terms, to_char(start_date, 'YYYY-MM-DD') AS start_date,
 	to_char(end_date, 'YYYY-MM-DD') AS end_date, duration_text, nature, institution_name, institution_name_en, country,
-	category, funding_kind, fee_mode, fee, term_length, active, teaching_mode, notes, host_unit, apply_start, apply_end,
+	category, funding_kind, ` + categoryLabel("") + ` AS category_label, fee_mode, fee, term_length, active, teaching_mode, notes, host_unit, apply_start, apply_end,
 	eligible_degree_levels, eligible_grades, eligible_majors, min_gpa, quota, admitted_count, has_interview,
 	allow_dates_outside, published, created_at`
 
@@ -277,4 +279,11 @@ func (s *Store) CopyProject(ctx context.Context, id int64, year int) (int64, err
 		return err
 	})
 	return newID, err
+}
+
+// categoryLabel is the SQL of a project's category as lists show it (校际交流学分项目 (自费)), over the
+// projects table under the given alias ("pr." or "").
+func categoryLabel(alias string) string {
+	return alias + "category || CASE WHEN " + alias + "funding_kind = " + pq.QuoteLiteral(process.SelfFunded) +
+		" THEN " + pq.QuoteLiteral(" ("+process.SelfFunded+")") + " ELSE '' END"
 }

@@ -179,7 +179,7 @@ const projectSpecs = [
   { name: 'durationText', label: '项目时长' }, { name: 'nature', label: '项目性质' }, { name: 'institutionName', label: '院校名称' },
   { name: 'institutionNameEn', label: '院校英文名' }, { name: 'country', label: '国家/地区' },
   { name: 'category', label: '项目类型', type: 'select', options: ['校际交流学分项目', '校际交流双学位项目', '实习项目', '其他'] },
-  { name: 'fundingKind', label: '经费类别', type: 'select', options: ['自费', '公派'] },
+  { name: 'fundingKind', label: '经费类别', type: 'select', options: () => rules.fundingKinds },
   { name: 'feeMode', label: '项目费用模式' }, { name: 'fee', label: '费用', type: 'number' },
   { name: 'termLength', label: '项目期限', type: 'select', options: ['长期', '短期'], required: true }, { name: 'teachingMode', label: '授课形式' },
   { name: 'hostUnit', label: '项目主办单位' }, { name: 'applyStart', label: '申报开始时间', type: 'datetime-local', required: true },

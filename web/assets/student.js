@@ -132,7 +132,7 @@ export async function projectsPage() {
     { label: '序号', value: (r) => r.no },
     { label: '项目名称', value: (r) => h('span', {}, h('a', { href: '#/projects/' + r.project.id }, r.project.name), r.new ? h('span', { class: 'badge new' }, 'New') : '') },
     { label: '项目编号', value: (r) => r.project.code }, { label: '项目年度', value: (r) => r.project.year },
-    { label: '项目类别', value: (r) => r.project.category + (r.project.fundingKind === '自费' ? ' (自费)' : '') },
+    { label: '项目类别', value: (r) => r.project.categoryLabel },
     { label: '申报时间', value: (r) => h('span', { class: r.open ? 'ok' : 'muted' }, fmtTime(r.project.applyStart) + ' 至 ' + fmtTime(r.project.applyEnd)) },
     { label: '申请条件', value: (r) => !r.eligibility ? '' : r.eligibility.canApply ? h('span', { class: 'ok' }, '✔ 可申请')
       : h('span', { class: 'muted', title: r.eligibility.reasons.join('；') }, '✘ ' + r.eligibility.reasons[0]) },
@@ -173,7 +173,7 @@ export async function projectPage(_, id) {
   const rows = [
     ['项目名称', p.name], ['项目编号', p.code], ['项目年度', p.year], ['项目学期', p.terms],
     ['项目起止日期', fmtDate(p.startDate) + '至' + fmtDate(p.endDate)], ['项目时长', p.durationText], ['项目性质', p.nature], ['院校名称', p.institutionName],
-    ['院校英文名', p.institutionNameEn], ['国家/地区', p.country], ['项目类型', p.category + (p.fundingKind === '自费' ? ' (自费)' : '')], ['经费类别', p.fundingKind], ['项目费用模式', p.feeMode],
+    ['院校英文名', p.institutionNameEn], ['国家/地区', p.country], ['项目类型', p.categoryLabel], ['经费类别', p.fundingKind], ['项目费用模式', p.feeMode],
     ['费用', p.fee.toFixed(2)], ['项目期限', p.termLength], ['是否有效', p.active ? '有效' : '无效'], ['授课形式', p.teachingMode],
     ['项目主办单位', p.hostUnit], ['申报开始结束时间', fmtDate(p.applyStart) + ' ' + fmtTime(p.applyStart).slice(11) + ' 至 ' + fmtDate(p.applyEnd) + ' ' + fmtTime(p.applyEnd).slice(11)],
     ['申请对象', (p.eligibleDegreeLevels || []).join(',') || '不限'], ['申请年级', (p.eligibleGrades || []).join(',') || '不限'],
