@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -101,4 +102,44 @@ func TestEveryFieldReachesEverySurface(t *testing.T) {
 			require.Equal(t, fmt.Sprint(changed[f.Name]), rows[1][at], "%s's column holds its value", f.Label)
 		}
 	}
+}
+
+// TestFormsRefuseHostileValues: at each step's edge, control characters, text past its limit,
+// numbers past the column's range, values of the wrong kind and impossible dates are refused with
+// a message naming the field, and nothing of the refused step is saved.
+func TestFormsRefuseHostileValues(t *testing.T) {
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, newProject(t, projectSpec{allowOutside: true}))
+	before := s.call("GET", pathf("/applications/%d", d.id), nil)
+	basic := basicInfo()
+	basic["nameCn"] = "张\x00三"
+	basic["familyAddress"] = strings.Repeat("长", 201)
+	basic["ethnicity"] = strings.Repeat("汉", 10_000) // a body past 256 KB is refused whole (413), tested elsewhere
+	basic["birthDate"] = "2003-02-30"
+	basic["predepartureDate"] = "明天"
+	basic["gender"] = 1
+	r := s.call("PUT", pathf("/applications/%d/basic-info", d.id), basic)
+	require.Equal(t, 422, r.status, string(r.body))
+	for field, word := range map[string]string{"nameCn": "控制字符", "familyAddress": "不能超过200", "ethnicity": "不能超过100",
+		"birthDate": "格式", "predepartureDate": "格式", "gender": "应为文字"} {
+		require.Contains(t, r.errField(field), word, field)
+	}
+	apply := map[string]any{"departureDate": "2027-01-01", "returnDate": "2027-02-01", "gpa": 1e308, "weightedAverage": -0.01}
+	r = s.call("PUT", pathf("/applications/%d/apply-info", d.id), apply)
+	require.Equal(t, 422, r.status, string(r.body))
+	require.Contains(t, r.errField("gpa"), "GPA应在0到5之间")
+	require.Contains(t, r.errField("weightedAverage"), "加权平均分应在0到100之间")
+	apply["gpa"], apply["weightedAverage"] = "3.5", 80
+	r = s.call("PUT", pathf("/applications/%d/apply-info", d.id), apply)
+	require.Equal(t, 422, r.status, string(r.body))
+	require.Contains(t, r.errField("gpa"), "应为数字")
+	after := s.call("GET", pathf("/applications/%d", d.id), nil)
+	require.Equal(t, before.get("application.form"), after.get("application.form"), "nothing of a refused step is saved")
+
+	// 申报须知 the same: control characters and text past its limit are refused, naming the field.
+	r = login(t, "wsc").call("PUT", "/notice", map[string]any{"notice": "须知\x07", "commitment": strings.Repeat("诺", 2001), "readSeconds": 1 << 40})
+	require.Equal(t, 422, r.status, string(r.body))
+	require.Contains(t, r.errField("notice"), "控制字符")
+	require.Contains(t, r.errField("commitment"), "不能超过2000")
+	require.Contains(t, r.errField("readSeconds"), "阅读时间")
 }

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -95,4 +96,41 @@ func TestWithdrawalAfterTheWindow(t *testing.T) {
 	if _, ok := old.NextDeadline(); ok {
 		t.Error("a withdrawn application of an old history has no timer")
 	}
+}
+
+// TestCorrectionDeadlineRace: a resubmission arriving at the very moment the correction deadline
+// passes, and a withdrawal at the moment the window closes, end one way or the other, never both:
+// accepted and not expired, or refused and expired.
+func TestCorrectionDeadlineRace(t *testing.T) {
+	t.Run("resubmission at the deadline", func(t *testing.T) {
+		h := newHarness(t)
+		returnedAt := 2 * time.Minute
+		res := h.run(h.correctionInput(), []step{
+			{at: time.Minute, msg: process.MsgSubmit, req: Request{Actor: student}},
+			{at: returnedAt, msg: process.MsgDecide, req: Request{Actor: college, Decision: process.DecisionReturn, Opinion: "请补充"}},
+			{at: returnedAt + 5*day, msg: process.MsgSubmit, req: Request{Actor: student}},
+			{at: returnedAt + 5*day + time.Hour, msg: process.MsgDecide, req: Request{Actor: college, Decision: process.DecisionReject, Opinion: "结束"}},
+		})
+		expired := slices.Contains(kindsOf(h.records), EventExpired)
+		switch res[2] {
+		case "":
+			require.False(t, expired, "accepted: it did not expire")
+			require.Equal(t, "", res[3], "and it is in review")
+		default:
+			require.True(t, expired, "refused (%s): it expired", res[2])
+			require.Contains(t, []string{"rejected:" + CodeCorrectionExpired, "rejected:" + CodeClosed}, res[2])
+		}
+	})
+	t.Run("withdrawal as the window closes", func(t *testing.T) {
+		h := newHarness(t)
+		closes := h.input().WindowCloses.Sub(h.start)
+		res := h.run(h.correctionInput(), []step{
+			{at: time.Minute, msg: process.MsgSubmit, req: Request{Actor: student}},
+			{at: closes, msg: process.MsgWithdraw, req: Request{Actor: student}},
+		})
+		require.Equal(t, "", res[0])
+		require.Equal(t, "", res[1], "a withdrawal under review is taken")
+		require.True(t, h.env.IsWorkflowCompleted(), "and, the window being closed, the application ends")
+		require.Equal(t, EventExpired, h.records[len(h.records)-1].Kind)
+	})
 }
