@@ -283,8 +283,9 @@ export function formText(f, v) {
 export function formInputs(section, a) {
   return formFields(section).map((f) => {
     const v = a.form[f.name] ?? (f.defaultFrom ? a[f.defaultFrom] : undefined);
+    // A derived field is the system's (学号, 院系…): shown read-only, with no 'required' mark to answer.
     const el = field({ name: f.name, label: f.label, type: f.derived ? 'text' : inputTypes[f.kind] || 'text', options: f.options,
-      required: f.required, hint: f.hint }, f.derived ? formText(f, v) : v);
+      required: f.required && !f.derived, hint: f.hint }, f.derived ? formText(f, v) : v);
     if (f.derived) el.querySelector('input').readOnly = true;
     return el;
   });
