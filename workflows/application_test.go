@@ -231,6 +231,22 @@ func statuses(records []activities.EventRecord) []string {
 	return out
 }
 
+// toReturnPhase takes an application through the application and pre-departure phases, a step a
+// minute: after eight minutes it waits for the return report.
+func toReturnPhase() []step {
+	m := time.Minute
+	return []step{
+		{at: 1 * m, msg: process.MsgSubmit, req: Request{Actor: student}},
+		{at: 2 * m, msg: process.MsgDecide, req: approve(college)},
+		{at: 3 * m, msg: process.MsgDecide, req: approve(academic)},
+		{at: 4 * m, msg: process.MsgDecide, req: approve(foreign)},
+		{at: 5 * m, msg: process.MsgSubmitPredeparture, req: Request{Actor: student}},
+		{at: 6 * m, msg: process.MsgDecide, req: approve(academic)},
+		{at: 7 * m, msg: process.MsgDecide, req: approve(academic2)},
+		{at: 8 * m, msg: process.MsgDecide, req: approve(foreign)},
+	}
+}
+
 func TestAllThreePhasesToCompletion(t *testing.T) {
 	h := newHarness(t)
 	m := time.Minute
@@ -356,15 +372,7 @@ func TestRefusals(t *testing.T) {
 				{at: 4 * m, msg: process.MsgSupplement, req: Request{Actor: student, AttachmentIDs: []int64{5}}}},
 			[]string{"rejected:" + CodeWrongStage, "", "rejected:" + CodeNoAttachments, ""}},
 		{"return report before the return date", nil,
-			[]step{{at: m, msg: process.MsgSubmit, req: Request{Actor: student}},
-				{at: 2 * m, msg: process.MsgDecide, req: approve(college)},
-				{at: 3 * m, msg: process.MsgDecide, req: approve(academic)},
-				{at: 4 * m, msg: process.MsgDecide, req: approve(foreign)},
-				{at: 5 * m, msg: process.MsgSubmitPredeparture, req: Request{Actor: student}},
-				{at: 6 * m, msg: process.MsgDecide, req: approve(academic)},
-				{at: 7 * m, msg: process.MsgDecide, req: approve(academic2)},
-				{at: 8 * m, msg: process.MsgDecide, req: approve(foreign)},
-				{at: 9 * m, msg: process.MsgSubmitReturnReport, req: Request{Actor: student}}},
+			append(toReturnPhase(), step{at: 9 * m, msg: process.MsgSubmitReturnReport, req: Request{Actor: student}}),
 			[]string{"", "", "", "", "", "", "", "", "rejected:" + CodeReturnNotReached}},
 	}
 	for _, tc := range cases {

@@ -35,18 +35,9 @@ func TestReturnReportClocks(t *testing.T) {
 	h := newHarness(t)
 	m := time.Minute
 	returnDate := h.start.Add(60 * 24 * time.Hour) // as the harness's submission reports it
-	res := h.run(h.input(), []step{
-		{at: 1 * m, msg: process.MsgSubmit, req: Request{Actor: student}},
-		{at: 2 * m, msg: process.MsgDecide, req: approve(college)},
-		{at: 3 * m, msg: process.MsgDecide, req: approve(academic)},
-		{at: 4 * m, msg: process.MsgDecide, req: approve(foreign)},
-		{at: 5 * m, msg: process.MsgSubmitPredeparture, req: Request{Actor: student}},
-		{at: 6 * m, msg: process.MsgDecide, req: approve(academic)},
-		{at: 7 * m, msg: process.MsgDecide, req: approve(academic2)},
-		{at: 8 * m, msg: process.MsgDecide, req: approve(foreign)},
-		{at: 80 * 24 * time.Hour, msg: process.MsgSubmitReturnReport, req: Request{Actor: student}},
-		{at: 80*24*time.Hour + m, msg: process.MsgDecide, req: approve(foreign)},
-	})
+	res := h.run(h.input(), append(toReturnPhase(),
+		step{at: 80 * 24 * time.Hour, msg: process.MsgSubmitReturnReport, req: Request{Actor: student}},
+		step{at: 80*24*time.Hour + m, msg: process.MsgDecide, req: approve(foreign)}))
 	for i, r := range res {
 		require.Empty(t, r, "step %d", i)
 	}
