@@ -1,5 +1,5 @@
 // 申请查看: the manual's sections, the actions of the student, and the reviewer's decision.
-import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, fmtDate, rules, confirmDialog, formRows, stageNames } from './lib.js';
+import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, fmtDate, rules, confirmDialog, formRows, stageNames, roleSpec } from './lib.js';
 import { attachmentTable, fileLinks, uploadButton, message, giveUp, withdrawQuestion } from './widgets.js';
 
 const reviewLabels = { approve: '通过', return: '退回', reject: '不通过' };
@@ -57,7 +57,8 @@ export async function detailPage(state, id) {
     } }, '删除') : ''))) : h('p', { class: 'muted' }, '暂无');
 
   const studentTools = [];
-  if (state.me.role === 'student') {
+  const own = roleSpec(state.me.role).scope === 'own';
+  if (own) {
     if (actions.includes('edit')) studentTools.push(h('a', { class: 'button primary', href: '#/applications/' + id + '/edit' }, '申请修改'));
     if (actions.includes('withdraw')) studentTools.push(h('button', { type: 'button', class: 'secondary', id: 'withdraw', onclick: () => message(id, 'withdraw', withdrawQuestion(d.withdrawEnds)) }, '撤回修改'));
     if (actions.includes('delete')) studentTools.push(h('button', { type: 'button', class: 'secondary danger', onclick: () => message(id, 'delete', '确定删除该申请吗？删除后申请结束，可以申请其他项目。') }, '申请删除'));
@@ -116,7 +117,7 @@ export async function detailPage(state, id) {
     { label: '审核意见', value: (e) => e.opinion }, { label: '时间', value: (e) => fmtTime(e.occurredAt) }], d.timeline)));
 
   return h('section', {},
-    h('nav', { class: 'crumbs' }, h('a', { href: state.me.role === 'student' ? '#/applications' : '#/reviews' }, state.me.role === 'student' ? '行前手续及回国手续申请' : '审核队列'), ' » 申请查看'),
+    h('nav', { class: 'crumbs' }, h('a', { href: own ? '#/applications' : '#/reviews' }, own ? '行前手续及回国手续申请' : '审核队列'), ' » 申请查看'),
     h('h1', {}, a.projectName, ' ', h('small', { class: 'muted' }, a.form.nameCn)),
     h('nav', { class: 'toc' }, [['progress', '进度信息'], ['basic', '基本信息'], ['detail', '详细信息'], ['funding', '资助情况'], ['files', '附件信息'], ['history', '历史记录']]
       .map(([k, t]) => h('a', { href: '#/applications/' + id + '?section=' + k }, t))),
@@ -124,7 +125,7 @@ export async function detailPage(state, id) {
       a.snapshotSha256 ? h('a', { class: 'button secondary', href: '#/applications/' + id + '/print' }, '打印申请表') : '') : '',
     actions.includes('decide') ? decisionForm(id, a) : '',
     d.decideBlocked ? h('p', { class: 'notice warn', role: 'note' }, d.decideBlocked) : '',
-    state.me.role === 'admin' && d.temporalUrl ? h('p', {}, h('a', { href: d.temporalUrl, target: '_blank', rel: 'noopener' }, '在 Temporal UI 中查看工作流')) : '',
+    roleSpec(state.me.role).scope === 'all' && d.temporalUrl ? h('p', {}, h('a', { href: d.temporalUrl, target: '_blank', rel: 'noopener' }, '在 Temporal UI 中查看工作流')) : '',
     blocks);
 }
 

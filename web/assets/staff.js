@@ -91,7 +91,7 @@ export async function queuePage(state) {
         } catch (err) { showError(form, err); e.target.disabled = false; }
       } }, '确认通过')]);
   } }, '批量通过');
-  const admin = state.me.role === 'admin';
+  const admin = roleSpec(state.me.role).scope === 'all';
   return h('section', {}, h('h1', {}, admin ? '待审核申请' : '审核队列'),
     filterForm('#/reviews', q, [admin ? h('label', { class: 'field' }, h('span', { class: 'label' }, '待审角色'), h('select', { name: 'role' }, h('option', { value: '' }, '全部'),
       rules.roles.filter((r) => r.decides).map((r) => h('option', { value: r.code, selected: q.get('role') === r.code }, r.label)))) : '',
