@@ -86,14 +86,19 @@ func (a *Application) CapturedRequirements() ([]Requirement, error) {
 	return out, err
 }
 
-var applicationSelect = `SELECT ap.id, ap.system_no, ap.student_id, ap.project_id, pr.name AS project_name, pr.code AS project_code,
+// applicationSelect reads an application whole; listSelect reads it for a list, without personal data.
+var applicationSelect, listSelect = applicationColumns(formSelect), applicationColumns(listFormSelect)
+
+func applicationColumns(form string) string {
+	return `SELECT ap.id, ap.system_no, ap.student_id, ap.project_id, pr.name AS project_name, pr.code AS project_code,
 	pr.year AS project_year, ` + categoryLabel("pr.") + ` AS project_category, to_char(pr.start_date, 'YYYY-MM-DD') AS project_start_date,
 	to_char(pr.end_date, 'YYYY-MM-DD') AS project_end_date, pr.apply_end AS project_apply_end, ap.college_code, c.name AS college_name, ap.requirements,
-	ap.notice_version, ap.notice_accepted_at, ap.commitment_accepted_at, ` + formSelect + ` AS form, ap.basic_saved_at, ap.info_saved_at,
+	ap.notice_version, ap.notice_accepted_at, ap.commitment_accepted_at, ` + form + ` AS form, ap.basic_saved_at, ap.info_saved_at,
 	ap.funding_source, ap.funding_amount::float8 AS funding_amount, ap.funding_note,
 	ap.status, ap.phase, ap.stage, ap.awaiting_role, ap.stage_entered_at, ap.review_due_at, ap.overdue,
 	ap.submitted_at, ap.admitted_at, ap.closed_at, ap.last_event_seq, ap.snapshot_sha256, ap.created_at
 	FROM applications ap JOIN projects pr ON pr.id = ap.project_id JOIN colleges c ON c.code = ap.college_code`
+}
 
 // NewDraft is what creating an application records.
 type NewDraft struct {
@@ -409,7 +414,7 @@ func (s *Store) Applications(ctx context.Context, f ApplicationFilter) (*Applica
 		return nil, err
 	}
 	args = append(args, f.Limit, f.Offset)
-	err := s.DB.SelectContext(ctx, &out.Items, applicationSelect+` WHERE `+cond+` ORDER BY `+order+
+	err := s.DB.SelectContext(ctx, &out.Items, listSelect+` WHERE `+cond+` ORDER BY `+order+
 		` LIMIT $`+strconv.Itoa(len(args)-1)+` OFFSET $`+strconv.Itoa(len(args)), args...)
 	return out, err
 }

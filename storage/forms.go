@@ -10,11 +10,21 @@ import (
 // The SQL of the application's forms is derived from process.Form: a field is one entry there and
 // one column in a migration, nothing here.
 
-// formSelect reads every field of the catalogue into one JSON object, keyed by the fields' names.
-var formSelect = func() string {
+// formSelect reads every field of the catalogue into one JSON object, keyed by the fields' names;
+// listFormSelect only the fields that are not personal data, which lists never carry (and a list of
+// 20 rows then builds a smaller object for each).
+var (
+	formSelect     = formObject(func(process.FormField) bool { return true })
+	listFormSelect = formObject(func(f process.FormField) bool { return !f.Personal })
+)
+
+// formObject is the SQL of one JSON object of the fields keep keeps.
+func formObject(keep func(process.FormField) bool) string {
 	var parts []string
 	for _, f := range process.Form {
-		parts = append(parts, pqString(f.Name), formRead(f))
+		if keep(f) {
+			parts = append(parts, pqString(f.Name), formRead(f))
+		}
 	}
 	// jsonb_build_object takes at most 100 arguments: one object per 50 fields, merged.
 	var objects []string
@@ -24,7 +34,7 @@ var formSelect = func() string {
 		parts = parts[n:]
 	}
 	return strings.Join(objects, " || ")
-}()
+}
 
 // formRead is the SQL that reads a field as its JSON value.
 func formRead(f process.FormField) string {
