@@ -72,6 +72,18 @@ type people struct {
 	student, college, otherCollege, academic1, academic2, foreign workflows.Actor
 }
 
+// submittedApplication is a new student's application, submitted and awaiting its college, with
+// the people who act on it.
+func submittedApplication(t *testing.T) (*storage.Application, people) {
+	t.Helper()
+	username := newStudent(t)
+	p := actors(t, username)
+	app, _ := newApplication(t, username, longTiming(), nil)
+	_, err := update(app.ID, process.MsgSubmit, workflows.Request{Actor: p.student})
+	require.NoError(t, err)
+	return app, p
+}
+
 func actors(t *testing.T, studentUsername string) people {
 	get := func(username string) workflows.Actor {
 		a, err := env.Services.Store.AccountByUsername(context.Background(), username)
@@ -409,11 +421,7 @@ func TestQuotaOfOneAdmitsOne(t *testing.T) {
 // each is recorded (refused or applied), nothing is retried for ever, and the
 // workflow's state and the read model agree afterwards.
 func TestSignalsByHandNeverWedge(t *testing.T) {
-	username := newStudent(t)
-	p := actors(t, username)
-	app, _ := newApplication(t, username, longTiming(), nil)
-	_, err := update(app.ID, process.MsgSubmit, workflows.Request{Actor: p.student})
-	require.NoError(t, err)
+	app, p := submittedApplication(t)
 
 	nul := p.college
 	nul.Name = "学院\x00"
@@ -459,12 +467,8 @@ func TestSignalsByHandNeverWedge(t *testing.T) {
 func TestFailingWorkSurfaces(t *testing.T) {
 	ctx := context.Background()
 	db := env.Services.Store.DB
-	username := newStudent(t)
-	p := actors(t, username)
-	app, _ := newApplication(t, username, longTiming(), nil)
-	_, err := update(app.ID, process.MsgSubmit, workflows.Request{Actor: p.student})
-	require.NoError(t, err)
-	_, err = db.Exec(`CREATE OR REPLACE FUNCTION outage_for_test() RETURNS trigger LANGUAGE plpgsql AS $$
+	app, p := submittedApplication(t)
+	_, err := db.Exec(`CREATE OR REPLACE FUNCTION outage_for_test() RETURNS trigger LANGUAGE plpgsql AS $$
 		BEGIN
 			IF NEW.opinion = '模拟数据库故障' THEN RAISE EXCEPTION 'simulated outage' USING ERRCODE = '40001'; END IF;
 			RETURN NEW;

@@ -18,11 +18,7 @@ import (
 // workflow; its activity retries, and once the database is back the read model
 // converges with every event recorded once.
 func TestPostgresOutageConverges(t *testing.T) {
-	username := newStudent(t)
-	p := actors(t, username)
-	app, _ := newApplication(t, username, longTiming(), nil)
-	_, err := update(app.ID, process.MsgSubmit, workflows.Request{Actor: p.student})
-	require.NoError(t, err)
+	app, p := submittedApplication(t)
 	waitSeq(t, app.ID, 2)
 
 	env.Stack.StopPostgres()

@@ -16,11 +16,7 @@ import (
 // a Signal whose actor exists but claims a role it does not hold, a college it does not belong to,
 // or is disabled; each is recorded as refused and nothing moves. The rightful reviewer then decides.
 func TestSignalActorsAreLookedUp(t *testing.T) {
-	username := newStudent(t)
-	p := actors(t, username)
-	app, _ := newApplication(t, username, longTiming(), nil)
-	_, err := update(app.ID, process.MsgSubmit, workflows.Request{Actor: p.student})
-	require.NoError(t, err)
+	app, p := submittedApplication(t)
 
 	student := p.student
 	student.Role = process.RoleCollegeReviewer // a student claiming to review
@@ -28,7 +24,7 @@ func TestSignalActorsAreLookedUp(t *testing.T) {
 	otherCollege := p.otherCollege
 	otherCollege.College = "ECO" // 文学院's reviewer claiming 经管学院
 	disabled := p.college
-	_, err = env.Services.Store.DB.Exec(`UPDATE accounts SET disabled = true WHERE id = $1`, disabled.ID)
+	_, err := env.Services.Store.DB.Exec(`UPDATE accounts SET disabled = true WHERE id = $1`, disabled.ID)
 	require.NoError(t, err)
 	seq := 2
 	for _, actor := range []workflows.Actor{student, otherCollege, disabled} {
