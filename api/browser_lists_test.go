@@ -28,8 +28,10 @@ func TestBrowserListFindsByWhatPeopleSee(t *testing.T) {
 	b.click("筛选")
 	b.until(fmt.Sprintf(`location.hash.includes('q=%s') && location.hash.includes('college=LIT') && !document.body.classList.contains('busy')`, code),
 		"the filter goes into the address")
+	// The filtered page itself, not the one it replaces: its keyword box was drawn with the words.
+	b.until(fmt.Sprintf(`document.querySelector('main [name=q]')?.defaultValue === %q`, code), "the filtered list's page")
 	b.text("测试学生") // 姓名 as its form says
-	require.True(t, b.eval(`[...document.querySelectorAll('main table tbody tr')].length === 1`), "only the matching application")
+	b.until(`[...document.querySelectorAll('main table tbody tr')].length === 1`, "only the matching application")
 	require.True(t, b.eval(`document.querySelector('main table tbody td[data-label="当前环节"]').textContent === '学院审核'`), "where it is")
 	b.shot("office-12-list-by-code-and-college")
 }
@@ -44,8 +46,9 @@ func TestBrowserBatchApprovalAsksFirst(t *testing.T) {
 	defer done()
 	b.login("lit-reviewer")
 	b.open("#/reviews?q=" + code)
-	b.until(`document.querySelector('main h1')?.textContent === '审核队列' && !document.body.classList.contains('busy')
-		&& document.querySelectorAll('main table tbody tr').length === 1`, "the queue holds the one application")
+	b.until(fmt.Sprintf(`document.querySelector('main h1')?.textContent === '审核队列' && !document.body.classList.contains('busy')
+		&& document.querySelector('main [name=q]')?.defaultValue === %q && document.querySelectorAll('main table tbody tr').length === 1`, code),
+		"the filtered queue holds the one application")
 	b.run(chromedp.Click(chromedp.CSS(`main table tbody input[type=checkbox]`)))
 	b.click("批量通过")
 	b.text("将通过以下 1 份申请：")
