@@ -69,7 +69,7 @@ func (a *Activities) Submit(ctx context.Context, r SubmitRequest) (SubmitResult,
 		return SubmitResult{}, err
 	}
 	defer sub.Rollback()
-	res := SubmitResult{ReturnDate: returnDate(r.Phase, sub.Facts)}
+	res := SubmitResult{ReturnDate: returnDate(r.Phase, sub.Facts), DepartureDate: departureDate(r.Phase, sub.Facts)}
 	if sub.Recorded {
 		res.SHA256 = sub.RecordedSHA256 // an earlier attempt recorded it; its answer was lost
 		return res, nil
@@ -220,8 +220,21 @@ func (a *Activities) CheckSubmission(ctx context.Context, c SubmissionCheck) (re
 	if res.Problems, err = Missing(c.Phase, f); err != nil {
 		return SubmissionResult{}, err
 	}
-	res.ReturnDate = returnDate(c.Phase, f)
+	res.ReturnDate, res.DepartureDate = returnDate(c.Phase, f), departureDate(c.Phase, f)
 	return res, nil
+}
+
+// departureDate is when the stay's clocks start, as the application phase hands it in: 行前出发时间
+// when the student gave one, else 出国(境)时间.
+func departureDate(phase string, f *storage.SubmissionFacts) time.Time {
+	if phase != process.PhaseApplication {
+		return time.Time{}
+	}
+	if t, ok := f.Application.Form.Date("predepartureDate"); ok {
+		return t
+	}
+	t, _ := f.Application.Form.Date("departureDate")
+	return t
 }
 
 // returnDate is 回国(入境)时间 as the application phase hands it in: the return report is due after it.

@@ -6,6 +6,8 @@ package activities
 
 import (
 	"time"
+
+	"outbound/process"
 )
 
 // EventRecord is what the workflow hands over for one event: the timeline
@@ -25,6 +27,8 @@ type EventRecord struct {
 	OccurredAt    time.Time
 	Funding       *Funding
 	Notices       []Notice
+	// CheckIn is the stay's check-in the event records (报平安).
+	CheckIn *process.CheckIn
 }
 
 // Projection is where the workflow says an application is after an event.
@@ -40,6 +44,10 @@ type Projection struct {
 	Submitted      bool
 	Admitted       bool
 	SnapshotSHA256 string
+	// CheckInDue is when the stay's next check-in is due, while the student is abroad.
+	CheckInDue *time.Time
+	// Alerts are the office's marks (process.Alert*).
+	Alerts []string
 }
 
 // Notice is a notification of an event, to the student or to the reviewers of a role.
@@ -49,6 +57,8 @@ type Notice struct {
 	College   string
 	Title     string
 	Body      string
+	// ToDuty e-mails the duty list the foreign affairs office keeps.
+	ToDuty bool
 }
 
 // Funding is 资助情况 decided at admission.
@@ -72,8 +82,9 @@ type Problem struct {
 
 // SubmissionResult lists the problems (none: the phase may be handed in) and facts the workflow keeps.
 type SubmissionResult struct {
-	Problems   []Problem
-	ReturnDate time.Time
+	Problems      []Problem
+	ReturnDate    time.Time
+	DepartureDate time.Time
 }
 
 // SubmitRequest hands a phase in (Submit): Record is the submitted event as the workflow will
@@ -85,9 +96,10 @@ type SubmitRequest struct {
 
 // SubmitResult is the check's answer; with no problems, the submission is recorded with SHA256.
 type SubmitResult struct {
-	Problems   []Problem
-	ReturnDate time.Time
-	SHA256     string
+	Problems      []Problem
+	ReturnDate    time.Time
+	DepartureDate time.Time
+	SHA256        string
 }
 
 // SnapshotRequest records what was submitted at an event.

@@ -112,6 +112,9 @@ type ProcessConfig struct {
 	ReturnReportWarning time.Duration `mapstructure:"return_report_warning"`
 	CorrectionDue       time.Duration `mapstructure:"correction_due"`
 	CorrectionReminder  time.Duration `mapstructure:"correction_reminder"`
+	ArrivalCheckIn      time.Duration `mapstructure:"arrival_check_in"`
+	CheckInEvery        time.Duration `mapstructure:"check_in_every"`
+	CheckInGrace        time.Duration `mapstructure:"check_in_grace"`
 }
 
 type CASConfig struct {
@@ -382,6 +385,9 @@ func (c *Config) Validate(dev bool) error {
 		"process.return_report_warning": c.Process.ReturnReportWarning,
 		"process.correction_due":        c.Process.CorrectionDue,
 		"process.correction_reminder":   c.Process.CorrectionReminder,
+		"process.arrival_check_in":      c.Process.ArrivalCheckIn,
+		"process.check_in_every":        c.Process.CheckInEvery,
+		"process.check_in_grace":        c.Process.CheckInGrace,
 	} {
 		if d <= 0 {
 			add("%s: must be positive", key)

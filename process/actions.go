@@ -17,6 +17,8 @@ type StudentFacts struct {
 	ReturnDate time.Time
 	// WindowCloses is when the project's application window closes; zero when unknown.
 	WindowCloses time.Time
+	// Abroad: the stay's check-ins (报平安) are open.
+	Abroad bool
 }
 
 // WithdrawEnds reports whether withdrawing at now would end the chance to hand the application in
@@ -43,6 +45,9 @@ func StudentActions(f StudentFacts, now time.Time) []Action {
 				actions = append(actions, ActionGiveUp)
 			}
 		case f.Phase == PhaseReturn:
+			if f.Abroad {
+				actions = append(actions, ActionCheckIn)
+			}
 			if f.ReturnDate.IsZero() || !now.Before(f.ReturnDate) {
 				actions = append(actions, ActionSubmitReturnReport)
 			}

@@ -128,6 +128,7 @@ var ActionLabels = map[Action]string{
 	ActionTrack:              "进度跟踪",
 	ActionDecide:             "审核",
 	ActionGiveUp:             "放弃录取",
+	ActionCheckIn:            "报平安",
 }
 
 // Zone is the university's time zone: deadlines, dates and times people read are in it.

@@ -32,7 +32,7 @@ const (
 )
 
 // Messages lists every message name.
-var Messages = []string{MsgSubmit, MsgWithdraw, MsgDelete, MsgSupplement, MsgSubmitPredeparture, MsgSubmitReturnReport, MsgDecide, MsgGiveUp}
+var Messages = []string{MsgSubmit, MsgWithdraw, MsgDelete, MsgSupplement, MsgSubmitPredeparture, MsgSubmitReturnReport, MsgDecide, MsgGiveUp, MsgCheckIn}
 
 // Decisions a reviewer can take.
 const (

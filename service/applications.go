@@ -173,7 +173,8 @@ func (s *Service) timing() workflows.Timing {
 	p := s.Config.Process
 	return workflows.Timing{ReviewDeadline: p.ReviewDeadline, ReviewReminder: p.ReviewReminder, WindowReminder: p.WindowReminder,
 		ReturnReportDue: p.ReturnReportDue, ReturnReportWarning: p.ReturnReportWarning,
-		CorrectionDue: p.CorrectionDue, CorrectionReminder: p.CorrectionReminder}
+		CorrectionDue: p.CorrectionDue, CorrectionReminder: p.CorrectionReminder,
+		ArrivalCheckIn: p.ArrivalCheckIn, CheckInEvery: p.CheckInEvery, CheckInGrace: p.CheckInGrace}
 }
 
 // ReconcileDrafts starts the workflow of every open draft older than grace

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"outbound/process"
 )
@@ -26,6 +27,8 @@ type Projection struct {
 	Submitted      bool
 	Admitted       bool
 	SnapshotSHA256 string
+	CheckInDue     *time.Time
+	Alerts         []string
 }
 
 // Event is one workflow event for the read model.
@@ -43,6 +46,7 @@ type Event struct {
 	OccurredAt    time.Time
 	Funding       *Funding
 	Notices       []Notice
+	CheckIn       *process.CheckIn
 }
 
 // Notice is a notification of an event.
@@ -52,6 +56,8 @@ type Notice struct {
 	College   string
 	Title     string
 	Body      string
+	// ToDuty e-mails the foreign affairs office's duty list (duty_contacts).
+	ToDuty bool
 }
 
 // RecordEvent writes an event once: the timeline row, the projection and the
@@ -91,12 +97,13 @@ func recordEvent(ctx context.Context, tx *sqlx.Tx, e Event) error {
 				submitted_at = CASE WHEN $11 THEN coalesce(submitted_at, $13) ELSE submitted_at END,
 				admitted_at = CASE WHEN $12 THEN $13 ELSE admitted_at END,
 				snapshot_sha256 = CASE WHEN $14 <> '' THEN $14 ELSE snapshot_sha256 END,
+				check_in_due = $22, alerts = coalesce($23, '{}'::text[]),
 				submitting_since = NULL, last_event_seq = $2, updated_at = now()
 			WHERE id = $1 AND last_event_seq < $2 AND EXISTS (SELECT 1 FROM ev) RETURNING 1)
 		SELECT count(*) FROM ev`,
 		e.ApplicationID, e.Seq, p.Status, p.Phase, p.Stage, p.AwaitingRole, p.StageEnteredAt, p.DueAt, p.Overdue,
 		closedAt, p.Submitted, p.Admitted, e.OccurredAt, p.SnapshotSHA256,
-		e.Kind, e.Step, actor, e.ActorName, e.ActorRole, e.Opinion, detail)
+		e.Kind, e.Step, actor, e.ActorName, e.ActorRole, e.Opinion, detail, p.CheckInDue, pq.StringArray(p.Alerts))
 	if err != nil {
 		return err
 	}
@@ -106,6 +113,12 @@ func recordEvent(ctx context.Context, tx *sqlx.Tx, e Event) error {
 	if f := e.Funding; f != nil {
 		if _, err := tx.ExecContext(ctx, `UPDATE applications SET funding_source = $2, funding_amount = $3, funding_note = $4 WHERE id = $1`,
 			e.ApplicationID, f.Source, f.Amount, f.Note); err != nil {
+			return err
+		}
+	}
+	if c := e.CheckIn; c != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO check_ins (application_id, event_seq, checked_in_at, country, city, status, note)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, e.ApplicationID, e.Seq, e.OccurredAt, c.Country, c.City, c.Status, c.Note); err != nil {
 			return err
 		}
 	}
@@ -129,6 +142,12 @@ func recordEvent(ctx context.Context, tx *sqlx.Tx, e Event) error {
 }
 
 func insertNotice(ctx context.Context, tx *sqlx.Tx, e Event, n Notice) error {
+	if n.ToDuty {
+		// The duty list's addresses are not accounts: the notification is an e-mail only.
+		_, err := tx.ExecContext(ctx, `INSERT INTO notifications (account_id, address, application_id, event_seq, title, body)
+			SELECT NULL, email, $1, $2, $3, $4 FROM duty_contacts`, e.ApplicationID, e.Seq, n.Title, n.Body)
+		return err
+	}
 	if n.ToStudent {
 		_, err := tx.ExecContext(ctx, `INSERT INTO notifications (account_id, application_id, event_seq, title, body)
 			SELECT student_id, id, $2, $3, $4 FROM applications WHERE id = $1 ON CONFLICT DO NOTHING`,

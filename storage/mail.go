@@ -21,19 +21,20 @@ type Mail struct {
 // TakeMail marks up to limit notifications as taken by the mailer and returns them, oldest first:
 // from here on no other run sends them. Notifications older than a few days are taken without
 // being returned, since an e-mail that late helps nobody. The address is the student's profile
-// address, else the account's.
+// address, else the account's; a duty list's notification carries its own.
 func (s *Store) TakeMail(ctx context.Context, limit int) ([]Mail, error) {
 	out := []Mail{}
 	err := s.DB.SelectContext(ctx, &out, `WITH taken AS (
 			UPDATE notifications n SET mail_done_at = now()
 			FROM (SELECT id FROM notifications WHERE mail_done_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) t
 			WHERE n.id = t.id
-			RETURNING n.id, n.account_id, n.application_id, n.title, n.body, n.created_at)
-		SELECT taken.id, taken.account_id, coalesce(taken.application_id, 0) AS application_id, taken.title, taken.body,
-			a.display_name, coalesce(p.name, '') AS project_name,
-			CASE WHEN a.disabled THEN '' ELSE coalesce(nullif(sp.email, ''), a.email) END AS email
+			RETURNING n.id, n.account_id, n.address, n.application_id, n.title, n.body, n.created_at)
+		SELECT taken.id, coalesce(taken.account_id, 0) AS account_id, coalesce(taken.application_id, 0) AS application_id,
+			taken.title, taken.body, coalesce(a.display_name, '值班人员') AS display_name, coalesce(p.name, '') AS project_name,
+			CASE WHEN taken.address IS NOT NULL THEN taken.address
+				WHEN a.disabled THEN '' ELSE coalesce(nullif(sp.email, ''), a.email) END AS email
 		FROM taken
-		JOIN accounts a ON a.id = taken.account_id
+		LEFT JOIN accounts a ON a.id = taken.account_id
 		LEFT JOIN applications ap ON ap.id = taken.application_id
 		LEFT JOIN projects p ON p.id = ap.project_id
 		LEFT JOIN student_profiles sp ON sp.account_id = a.id

@@ -21,6 +21,8 @@ var (
 	AttrReviewOverdue  = temporal.NewSearchAttributeKeyBool("ReviewOverdue")
 	// AttrNeedsAttention is set while the workflow's work keeps failing (see execute).
 	AttrNeedsAttention = temporal.NewSearchAttributeKeyBool("NeedsAttention")
+	// AttrAlerts lists the office's alerts (process.Alert*): one KeywordList holds them all.
+	AttrAlerts = temporal.NewSearchAttributeKeyKeywordList("Alerts")
 )
 
 // SearchAttributeTypes is what the dev stack and docker-compose register.
@@ -32,6 +34,7 @@ var SearchAttributeTypes = map[string]string{
 	"StageEnteredAt":   "Datetime",
 	"ReviewOverdue":    "Bool",
 	"NeedsAttention":   "Bool",
+	"Alerts":           "KeywordList",
 }
 
 // application runs one workflow: the state, and the lock that keeps one message at a time.
@@ -159,7 +162,7 @@ func Application(ctx workflow.Context, in Input) (string, error) {
 		); err != nil {
 			return "", err
 		}
-		if name == process.MsgGiveUp && !w.state.DeleteAndGiveUp {
+		if (name == process.MsgGiveUp && !w.state.DeleteAndGiveUp) || (name == process.MsgCheckIn && !w.state.stayClocks()) {
 			continue // histories from before the message never read its channel
 		}
 		workflow.Go(ctx, func(ctx workflow.Context) { w.receiveSignals(ctx, name) })
@@ -315,7 +318,7 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 			return err
 		})
 		if name == process.MsgSubmit {
-			s.ReturnDate = check.ReturnDate
+			s.ReturnDate, s.DepartureDate = check.ReturnDate, check.DepartureDate
 		}
 		ev.Kind, ev.Opinion = EventSubmitted, s.phase().SubmitStep
 		ev.Detail = map[string]any{"sha256": sha}
@@ -375,6 +378,13 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 		s.GaveUp(workflow.Now(ctx))
 		notices = append(notices, activities.Notice{ToRole: string(process.RoleForeignAffairs), Title: "学生放弃录取",
 			Body: s.Input.StudentName + " 放弃了录取：" + req.Opinion})
+	case process.MsgCheckIn:
+		c := *req.CheckIn
+		late := s.Stay.Missed
+		ev.Kind, ev.Step, ev.Opinion = EventCheckedIn, "报平安（"+process.CheckInStatusLabel(c.Status)+"）："+c.Place(), c.Note
+		ev.Detail = map[string]any{"country": c.Country, "city": c.City, "status": c.Status, "late": late}
+		s.CheckedIn(c, workflow.Now(ctx))
+		notices = w.checkInNotices(c, late)
 	case process.MsgSupplement:
 		ev.Kind, ev.Step, ev.Opinion = EventSupplement, "补交材料附件", ""
 		ev.Detail = map[string]any{"attachmentIds": req.AttachmentIDs}
@@ -456,6 +466,15 @@ func (w *application) onDeadline(ctx workflow.Context, d Deadline, seq int) erro
 		s.Overdue = true
 		ev.Kind, ev.Step = EventOverdue, "返校总结已超期"
 		notices = append(notices, activities.Notice{ToStudent: true, Title: "返校总结已超期", Body: "请尽快提交返校总结"})
+	case DeadlineCheckInReminder:
+		s.Stay.Reminded = true
+		ev.Kind, ev.Step = EventReminder, "报平安提醒"
+		notices = append(notices, activities.Notice{ToStudent: true, Title: "请报平安",
+			Body: "报平安已于 " + process.FormatTime(s.Stay.NextDue) + " 到期，请尽快报平安；逾期未报将通知外事部门"})
+	case DeadlineCheckInMissed:
+		notices = w.missedNotices()
+		s.Stay.Missed = true
+		ev.Kind, ev.Step = EventCheckInMissed, "未按时报平安"
 	}
 	return w.record(ctx, ev, notices, nil)
 }
@@ -487,7 +506,7 @@ func (w *application) submit(ctx workflow.Context, name string, req Request) (Vi
 			temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{res.Problems}})
 	}
 	if name == process.MsgSubmit {
-		s.ReturnDate = res.ReturnDate
+		s.ReturnDate, s.DepartureDate = res.ReturnDate, res.DepartureDate
 	}
 	recorded := &s.Timeline[len(s.Timeline)-1]
 	if recorded.Detail == nil {
@@ -547,6 +566,7 @@ func (w *application) numbered(ctx workflow.Context, ev Event, notices []activit
 			Closed:         s.Closed(),
 			Submitted:      ev.Kind == EventSubmitted && s.PhaseIndex == 0,
 			Admitted:       ev.Kind == EventDecided && s.PhaseIndex == 1 && s.ReviewIndex == -1 && s.Status == s.Input.Definition.Phases[0].DoneStatus,
+			Alerts:         s.Alerts(),
 		},
 		Kind: ev.Kind, Step: ev.Step,
 		ActorID: ev.Actor.ID, ActorName: ev.Actor.Name, ActorRole: string(ev.Actor.Role),
@@ -556,6 +576,14 @@ func (w *application) numbered(ctx workflow.Context, ev Event, notices []activit
 	if sha, ok := ev.Detail["sha256"].(string); ok {
 		rec.Projection.SnapshotSHA256 = sha
 	}
+	if s.Abroad() {
+		due := s.Stay.NextDue
+		rec.Projection.CheckInDue = &due
+	}
+	if ev.Kind == EventCheckedIn {
+		last := s.Stay.Last
+		rec.CheckIn = &last
+	}
 	return rec
 }
 
@@ -564,12 +592,16 @@ func (w *application) published(ctx workflow.Context) error {
 	s := w.state
 	// What the Temporal UI shows on the workflow's page and in its list: metadata, not a command.
 	workflow.SetCurrentDetails(ctx, s.Details())
-	return workflow.UpsertTypedSearchAttributes(ctx,
+	attrs := []temporal.SearchAttributeUpdate{
 		AttrStage.ValueSet(s.Stage()),
 		AttrAwaitingRole.ValueSet(string(s.AwaitingRole())),
 		AttrCollege.ValueSet(s.Input.College),
 		AttrProjectCode.ValueSet(s.Input.ProjectCode),
 		AttrStageEnteredAt.ValueSet(s.StageEnteredAt),
 		AttrReviewOverdue.ValueSet(s.Overdue),
-	)
+	}
+	if s.stayClocks() {
+		attrs = append(attrs, AttrAlerts.ValueSet(s.Alerts()))
+	}
+	return workflow.UpsertTypedSearchAttributes(ctx, attrs...)
 }

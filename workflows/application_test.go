@@ -81,6 +81,8 @@ type harness struct {
 	// refuseSubmission makes the read model refuse the next submissions' record.
 	refuseSubmission bool
 	start            time.Time
+	// departure is the departure date the submission reports (zero: none).
+	departure time.Time
 	// undone lists the compensations run, in order.
 	undone []string
 }
@@ -142,7 +144,7 @@ func newHarness(t *testing.T) *harness {
 	h.env.OnActivity(activities.NameSubmit, mock.Anything, mock.Anything).Return(func(_ context.Context, r activities.SubmitRequest) (activities.SubmitResult, error) {
 		h.mu.Lock()
 		defer h.mu.Unlock()
-		res := activities.SubmitResult{Problems: h.problems, ReturnDate: h.start.Add(60 * 24 * time.Hour)}
+		res := activities.SubmitResult{Problems: h.problems, ReturnDate: h.start.Add(60 * 24 * time.Hour), DepartureDate: h.departure}
 		if len(res.Problems) > 0 {
 			return res, nil
 		}

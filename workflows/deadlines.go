@@ -23,6 +23,9 @@ const (
 	// A returned application's correction deadline (Timing.CorrectionDue).
 	DeadlineCorrectionReminder = "correction_reminder"
 	DeadlineCorrectionExpired  = "correction_expired"
+	// The stay's check-in: its due time (the student is reminded) and its grace (the office is alerted).
+	DeadlineCheckInReminder = "check_in_reminder"
+	DeadlineCheckInMissed   = "check_in_missed"
 )
 
 // NextDeadline is the earliest timer still to fire in the current stage.
@@ -58,6 +61,7 @@ func (s *State) NextDeadline() (Deadline, bool) {
 			candidates = append(candidates, Deadline{due, DeadlineReturnOverdue})
 		}
 	}
+	candidates = append(candidates, s.checkInDeadlines()...)
 	if len(candidates) == 0 {
 		return Deadline{}, false
 	}

@@ -18,6 +18,12 @@ type Timing struct {
 	// histories recorded before the rule.
 	CorrectionDue      time.Duration
 	CorrectionReminder time.Duration
+	// The stay's check-ins (Stay): the arrival check-in is due ArrivalCheckIn after the departure,
+	// then one every CheckInEvery; CheckInGrace after a due time the office is alerted. Zero
+	// CheckInEvery (histories recorded before the stay) means no check-ins.
+	ArrivalCheckIn time.Duration
+	CheckInEvery   time.Duration
+	CheckInGrace   time.Duration
 }
 
 // Input starts an application's workflow.

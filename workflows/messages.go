@@ -33,6 +33,8 @@ type Request struct {
 	Funding *Funding `json:"funding,omitempty"`
 	// AttachmentIDs are the files a supplement adds.
 	AttachmentIDs []int64 `json:"attachmentIds,omitempty"`
+	// CheckIn is 报平安's content.
+	CheckIn *process.CheckIn `json:"checkIn,omitempty"`
 	// ViaTemporal marks a Signal whose actor was verified: set by the workflow, never by a payload.
 	ViaTemporal bool `json:"-"`
 }
@@ -73,6 +75,9 @@ const (
 	EventReminder   = "reminder"
 	EventOverdue    = "overdue"
 	EventExpired    = "expired"
+	// The stay abroad: a check-in, and a check-in missed past its grace.
+	EventCheckedIn     = "checked_in"
+	EventCheckInMissed = "check_in_missed"
 )
 
 // View is what the state query returns.
@@ -88,6 +93,8 @@ type View struct {
 	Overdue        bool         `json:"overdue"`
 	Closed         bool         `json:"closed"`
 	ReturnDate     *time.Time   `json:"returnDate,omitempty"`
+	// Stay is the stay abroad's check-ins, once the stay has started.
+	Stay *StayView `json:"stay,omitempty"`
 	// WithdrawEnds: withdrawing now would end the chance to hand the application in again.
 	WithdrawEnds   bool                              `json:"withdrawEnds,omitempty"`
 	DecideExcluded []int64                           `json:"decideExcluded,omitempty"`

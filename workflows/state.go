@@ -29,6 +29,9 @@ type State struct {
 	Overdue        bool
 	// ReturnDate is 回国(入境)时间 as submitted; the return report is due after it.
 	ReturnDate time.Time
+	// DepartureDate is when the stay's clocks start: 行前出发时间, else 出国(境)时间, as submitted.
+	DepartureDate time.Time
+	Stay          Stay
 	// Approvers maps a review stage to who approved it in the current round.
 	Approvers map[string]int64
 	Seq       int
@@ -103,6 +106,7 @@ const (
 	CodeActorUnverified   = "actor_unverified"
 	CodeRecordRefused     = "record_refused"
 	CodeCorrectionExpired = "correction_expired"
+	CodeInvalidCheckIn    = "invalid_check_in"
 )
 
 func (s *State) phase() process.Phase { return s.Input.Definition.Phases[s.PhaseIndex] }
@@ -235,6 +239,8 @@ func (s *State) check(name string, req Request, now time.Time) *Refusal {
 		}
 	case process.MsgDecide:
 		return s.checkDecide(req)
+	case process.MsgCheckIn:
+		return s.checkCheckIn(req)
 	default:
 		return refuse(CodeUnknownMessage, "未知的操作："+name)
 	}
@@ -342,6 +348,9 @@ func (s *State) Submitted(now time.Time) {
 	if s.PhaseIndex == 0 {
 		s.EverSubmitted = true
 	}
+	if s.phase().Name == process.PhaseReturn {
+		s.Stay.Ended = true
+	}
 	for _, r := range s.phase().Reviews {
 		delete(s.Approvers, r.Stage)
 	}
@@ -362,6 +371,9 @@ func (s *State) Decided(req Request, now time.Time) {
 			s.enter(s.PhaseIndex, next, p.Reviews[next].Status, now)
 		case s.PhaseIndex+1 < len(s.Input.Definition.Phases):
 			s.enter(s.PhaseIndex+1, -1, p.DoneStatus, now)
+			if s.phase().Name == process.PhaseReturn {
+				s.startStay(now)
+			}
 		default:
 			s.Status, s.Terminal = p.DoneStatus, process.StageCompleted
 			s.StageEnteredAt = now
@@ -461,6 +473,7 @@ func (s *State) View(now time.Time) View {
 		WithdrawEnds:   s.WithdrawEnds(now),
 		DecideExcluded: s.DecideExcluded(),
 		Timeline:       append([]Event(nil), s.Timeline...),
+		Stay:           s.stayView(),
 	}
 	if !s.ReturnDate.IsZero() {
 		rd := s.ReturnDate
@@ -495,5 +508,6 @@ func (s *State) facts() process.StudentFacts {
 	return process.StudentFacts{
 		Closed: s.Closed(), InReview: s.InReview(), Phase: s.phase().Name, EverSubmitted: s.EverSubmitted,
 		DeleteAndGiveUp: s.DeleteAndGiveUp, ReturnDate: s.ReturnDate, WindowCloses: s.Input.WindowCloses,
+		Abroad: s.Abroad(),
 	}
 }

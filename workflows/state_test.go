@@ -21,10 +21,12 @@ var (
 )
 
 func tableState() *State {
+	t := timing()
+	t.ArrivalCheckIn, t.CheckInEvery, t.CheckInGrace = 48*time.Hour, 14*24*time.Hour, 24*time.Hour
 	return NewState(Input{
 		ApplicationID: 7, StudentID: 1, College: "ECO", ProjectCode: "P1",
 		WindowOpens: tableNow.Add(-24 * time.Hour), WindowCloses: tableNow.Add(24 * time.Hour),
-		Definition: process.DefaultDefinition(), Timing: timing(),
+		Definition: process.DefaultDefinition(), Timing: t,
 	}, tableNow)
 }
 
@@ -92,7 +94,7 @@ func TestEveryStageMessageAndRole(t *testing.T) {
 		{"predeparture_first_review", at("predeparture_first_review"), admitted(inReview(process.RoleAcademicAffairs))},
 		{"predeparture_second_review", at("predeparture_second_review"), admitted(inReview(process.RoleAcademicAffairs))},
 		{"predeparture_foreign_review", at("predeparture_foreign_review"), admitted(inReview(process.RoleForeignAffairs))},
-		{"return_report", at("return_report"), map[string]process.Role{process.MsgSubmitReturnReport: student}},
+		{"return_report", at("return_report"), map[string]process.Role{process.MsgSubmitReturnReport: student, process.MsgCheckIn: student}},
 		{"return_review", at("return_review"), inReview(process.RoleForeignAffairs)},
 		{"completed", at(process.StageCompleted), nil},
 		{"rejected", rejected, nil},
@@ -104,7 +106,8 @@ func TestEveryStageMessageAndRole(t *testing.T) {
 		for _, msg := range process.Messages {
 			for _, role := range process.Roles {
 				t.Run(fmt.Sprintf("%s/%s/%s", row.name, msg, role), func(t *testing.T) {
-					req := Request{Actor: tableActor[role], Decision: process.DecisionApprove, Opinion: "原因", AttachmentIDs: []int64{1}}
+					req := Request{Actor: tableActor[role], Decision: process.DecisionApprove, Opinion: "原因", AttachmentIDs: []int64{1},
+						CheckIn: &process.CheckIn{Country: "英国", City: "伦敦", Status: process.CheckInSafe}}
 					got := row.state.Check(msg, req, tableNow)
 					want := ""
 					switch accepted, ok := row.accept[msg]; {
