@@ -665,6 +665,7 @@ func TestBrowserEveryPage(t *testing.T) {
 		{"", "#/notifications"},
 		{"lit-reviewer", "#/reviews"},
 		{"", "#/list"},
+		{"", "#/abroad"},
 		{"", "#/applications/" + app},
 		{"", "#/notifications"},
 		{"jwc1", "#/dashboard"},
@@ -679,6 +680,7 @@ func TestBrowserEveryPage(t *testing.T) {
 		{"", "#/admin/roster"},
 		{"", "#/admin/colleges"},
 		{"", "#/admin/audit"},
+		{"", "#/abroad"},
 	}
 	dir := filepath.Join(screenshotDir, "pages")
 	// Only this run's pages: ids differ from run to run, and an earlier run's would stay beside them.

@@ -112,6 +112,8 @@ var (
 	publishers = process.RolesWhere(func(r process.RoleSpec) bool { return r.Publishes })
 	admins     = process.RolesWhere(func(r process.RoleSpec) bool { return r.Scope == process.ScopeAll })
 	offices    = process.RolesWhere(func(r process.RoleSpec) bool { return r.Dashboard })
+	// dutyKeepers keep the duty list: the office that publishes projects (外事部门), and the administrators.
+	dutyKeepers = process.RolesWhere(func(r process.RoleSpec) bool { return r.Publishes || r.Scope == process.ScopeAll })
 )
 
 // routes is the route table: every endpoint with its roles, in one place.
@@ -174,12 +176,17 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/applications/:id/submit-predeparture", roles: students, handler: ok(s.message(process.MsgSubmitPredeparture))},
 		{method: "POST", path: "/applications/:id/submit-return-report", roles: students, handler: ok(s.message(process.MsgSubmitReturnReport))},
 		{method: "POST", path: "/applications/:id/give-up", roles: students, handler: ok(s.giveUp)},
+		{method: "POST", path: "/applications/:id/check-in", roles: students, handler: ok(s.checkIn)},
 		{method: "POST", path: "/applications/:id/decide", roles: deciders, handler: ok(s.decide)},
 
 		{method: "GET", path: "/reviews", roles: reviewers, handler: ok(s.reviewQueue)},
 		{method: "POST", path: "/reviews/batch-approve", roles: deciders, handler: ok(s.batchApprove)},
 		{method: "GET", path: "/exports/applications.xlsx", roles: reviewers, handler: s.exportApplications, transfer: true},
 		{method: "GET", path: "/dashboard", roles: offices, handler: ok(s.dashboard)},
+		{method: "GET", path: "/abroad", roles: reviewers, handler: ok(s.abroad)},
+		{method: "GET", path: "/exports/abroad.xlsx", roles: reviewers, handler: s.exportAbroad, transfer: true},
+		{method: "GET", path: "/duty-contacts", roles: dutyKeepers, handler: ok(s.dutyContacts)},
+		{method: "PUT", path: "/duty-contacts", roles: dutyKeepers, handler: ok(s.setDutyContacts)},
 
 		{method: "GET", path: "/accounts", roles: admins, handler: ok(s.listAccounts)},
 		{method: "POST", path: "/accounts", roles: admins, handler: created(s.createAccount)},

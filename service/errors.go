@@ -105,6 +105,7 @@ var refusalKinds = map[string]Kind{
 	workflows.CodeIncomplete:        KindInvalid,
 	workflows.CodeFundingNotAllowed: KindInvalid,
 	workflows.CodeInvalidText:       KindInvalid,
+	workflows.CodeInvalidCheckIn:    KindInvalid,
 	workflows.CodeUnknownMessage:    KindBadRequest,
 	workflows.CodeActorUnverified:   KindForbidden,
 	workflows.CodeRecordRefused:     KindInvalid,

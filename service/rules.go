@@ -33,6 +33,9 @@ type Rules struct {
 	// 申请表 are drawn from it.
 	Form     []process.FormField `json:"form"`
 	Sections []Labelled          `json:"sections"`
+	// CheckInStatuses and Alerts are the stay abroad's words (报平安, the office's marks).
+	CheckInStatuses []process.Option `json:"checkInStatuses"`
+	Alerts          []Labelled       `json:"alerts"`
 }
 
 // Rules describes the process new applications follow.
@@ -41,7 +44,8 @@ func (s *Service) Rules() Rules {
 		Actions: map[string]string{}, DegreeLevels: process.DegreeLevels, FundingKinds: process.FundingKinds,
 		DefaultFormats: process.DefaultFormats, PhotoFormats: process.PhotoFormats, DefaultMaxBytes: s.Config.Upload.MaxBytes,
 		MaxOpinionRunes: process.MaxOpinionRunes, ProfileRequired: process.ProfileRequired,
-		Form: process.Form,
+		Form: process.Form, CheckInStatuses: process.CheckInStatuses,
+		Alerts: []Labelled{{process.AlertMissedCheckIn, process.AlertLabels[process.AlertMissedCheckIn]}, {process.AlertNeedsHelp, process.AlertLabels[process.AlertNeedsHelp]}},
 	}
 	for _, section := range []string{process.SectionBasic, process.SectionApply} {
 		r.Sections = append(r.Sections, Labelled{Code: section, Label: process.SectionLabels[section]})

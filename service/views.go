@@ -36,6 +36,7 @@ type ApplicationDetail struct {
 	Requirements   []RequirementFiles      `json:"requirements"`
 	OtherFiles     []storage.Attachment    `json:"otherFiles"`
 	Timeline       []storage.TimelineEvent `json:"timeline"`
+	CheckIns       []storage.CheckInRow    `json:"checkIns"`
 	PendingStep    string                  `json:"pendingStep"`
 	Actions        []LabelledAction        `json:"actions"`
 	TemporalURL    string                  `json:"temporalUrl"`
@@ -81,6 +82,7 @@ func (s *Service) detail(ctx context.Context, who Caller, id int64, app *storage
 		awards   []storage.Award
 		files    []storage.Attachment
 		timeline []storage.TimelineEvent
+		checkIns []storage.CheckInRow
 		// The applicant and the changes are for the offices, who decide on someone else's
 		// application; a student's own pages, and the answers to their messages, go without them.
 		staff     = who.Role() != process.RoleStudent
@@ -95,6 +97,7 @@ func (s *Service) detail(ctx context.Context, who Caller, id int64, app *storage
 	g.Go(func() (err error) { awards, err = s.Store.Awards(gctx, id); return err })
 	g.Go(func() (err error) { files, err = s.Store.Attachments(gctx, id); return err })
 	g.Go(func() (err error) { timeline, err = s.Store.Timeline(gctx, id); return err })
+	g.Go(func() (err error) { checkIns, err = s.Store.CheckIns(gctx, id); return err })
 	if staff {
 		g.Go(func() (err error) { changes, err = s.changes(gctx, id); return err })
 	}
@@ -137,7 +140,7 @@ func (s *Service) detail(ctx context.Context, who Caller, id int64, app *storage
 	}
 	return &ApplicationDetail{
 		Application: app, Funding: app.Funding, LanguageScores: scores, Awards: awards, Requirements: byReq, OtherFiles: others,
-		Timeline: timeline, PendingStep: s.pendingStep(app), Actions: labelled, TemporalURL: s.temporalURL(app.ID),
+		Timeline: timeline, CheckIns: checkIns, PendingStep: s.pendingStep(app), Actions: labelled, TemporalURL: s.temporalURL(app.ID),
 		Applicant: applicant, Changes: changes, DecideBlocked: blocked, WithdrawEnds: view != nil && view.WithdrawEnds,
 	}, nil
 }

@@ -61,6 +61,9 @@ type Application struct {
 	LastEventSeq   int        `db:"last_event_seq" json:"-"`
 	SnapshotSHA256 string     `db:"snapshot_sha256" json:"snapshotSha256"`
 	CreatedAt      time.Time  `db:"created_at" json:"createdAt"`
+	// CheckInDue is when the next 报平安 is due, while the student is abroad; Alerts the office's marks.
+	CheckInDue *time.Time     `db:"check_in_due" json:"checkInDue"`
+	Alerts     pq.StringArray `db:"alerts" json:"alerts"`
 }
 
 // StudentFacts are what the student's 操作 menu depends on, as the read model holds them: a list
@@ -76,6 +79,7 @@ func (a *Application) StudentFacts() process.StudentFacts {
 	}
 	f.ReturnDate, _ = a.Form.Date("returnDate")
 	f.WindowCloses = a.ProjectApplyEnd
+	f.Abroad = a.CheckInDue != nil && a.ClosedAt == nil
 	return f
 }
 
@@ -96,7 +100,8 @@ func applicationColumns(form string) string {
 	ap.notice_version, ap.notice_accepted_at, ap.commitment_accepted_at, ` + form + ` AS form, ap.basic_saved_at, ap.info_saved_at,
 	ap.funding_source, ap.funding_amount::float8 AS funding_amount, ap.funding_note,
 	ap.status, ap.phase, ap.stage, ap.awaiting_role, ap.stage_entered_at, ap.review_due_at, ap.overdue,
-	ap.submitted_at, ap.admitted_at, ap.closed_at, ap.last_event_seq, ap.snapshot_sha256, ap.created_at
+	ap.submitted_at, ap.admitted_at, ap.closed_at, ap.last_event_seq, ap.snapshot_sha256, ap.created_at,
+	ap.check_in_due, ap.alerts
 	FROM applications ap JOIN projects pr ON pr.id = ap.project_id JOIN colleges c ON c.code = ap.college_code`
 }
 

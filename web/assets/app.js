@@ -5,6 +5,7 @@ import * as student from './student.js';
 import * as staff from './staff.js';
 import * as admin from './admin.js';
 import * as print from './print.js';
+import * as abroad from './abroad.js';
 
 const state = { me: null, authConfig: null };
 
@@ -16,7 +17,7 @@ function menuOf(role) {
   }
   const all = r.scope === 'all';
   return [
-    [r.decides || all, '#/reviews', all ? '待审核' : '审核队列'], [true, '#/list', '申请列表'], [r.publishes, '#/admin/projects', '项目管理'], [r.publishes, '#/admin/notice', '申报须知'],
+    [r.decides || all, '#/reviews', all ? '待审核' : '审核队列'], [true, '#/list', '申请列表'], [r.decides || all, '#/abroad', '在外学生'], [r.publishes, '#/admin/projects', '项目管理'], [r.publishes, '#/admin/notice', '申报须知'],
     [all, '#/admin/accounts', '账号管理'], [all, '#/admin/roster', '名单导入'], [all, '#/admin/colleges', '学院管理'],
     [r.dashboard, '#/dashboard', '统计看板'], [all, '#/admin/audit', '审计日志'], [!all, '#/notifications', '通知'],
   ].filter(([shown]) => shown).map(([, href, label]) => [href, label]);
@@ -40,6 +41,7 @@ const routes = [
   ['#/reviews', () => staff.queuePage(state)],
   ['#/list', () => staff.listPage(state)],
   ['#/dashboard', () => staff.dashboardPage(state)],
+  ['#/abroad', () => abroad.abroadPage(state)],
   ['#/admin/projects', () => staff.projectsAdminPage(state)],
   ['#/admin/notice', () => admin.noticePage(state)],
   ['#/admin/projects/:id', (id) => staff.projectEditPage(state, id)],

@@ -1,6 +1,7 @@
 // 申请查看: the manual's sections, the actions of the student, and the reviewer's decision.
 import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, fmtDate, rules, confirmDialog, formRows, stageNames, roleSpec } from './lib.js';
 import { attachmentTable, fileLinks, uploadButton, message, giveUp, withdrawQuestion } from './widgets.js';
+import { stayBlock } from './abroad.js';
 
 const reviewLabels = { approve: '通过', return: '退回', reject: '不通过' };
 
@@ -112,6 +113,12 @@ export async function detailPage(state, id) {
       canEdit ? h('button', { type: 'button', class: 'primary', onclick: () => message(id, p.submit, '确定' + p.submitLabel + '吗？') }, p.submitLabel)
         : notBefore && a.phase === p.name && !a.closedAt ? h('p', { class: 'muted' }, notBefore.label + ' ' + (a.form[notBefore.name] || '') + ' 之后可提交' + p.uploadLabel + '。') : ''));
   });
+  const stay = stayBlock(d, own && actions.includes('check-in'), reload);
+  // The stay comes before the return report, as the student lives it.
+  if (stay) {
+    const at = blocks.findIndex((b) => b && b.id === 'sec-return');
+    blocks.splice(at < 0 ? blocks.length : at, 0, block('stay', '在外报平安', stay));
+  }
   blocks.push(block('history', '历史记录', table([
     { label: '序号', value: (e) => e.seq }, { label: '进度说明', value: (e) => e.step }, { label: '审核人', value: (e) => e.actorName },
     { label: '审核意见', value: (e) => e.opinion }, { label: '时间', value: (e) => fmtTime(e.occurredAt) }], d.timeline)));

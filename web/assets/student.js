@@ -394,6 +394,7 @@ const actionLinks = {
   'submit-return-report': (a) => h('a', { href: '#/applications/' + a.id + '?section=return' }, '返校总结提交'),
   track: (a) => h('a', { href: '#/applications/' + a.id + '?section=progress' }, '进度跟踪'),
   'give-up': (a) => h('button', { type: 'button', class: 'link danger', onclick: () => giveUp(a.id) }, '放弃录取'),
+  'check-in': (a) => h('a', { href: '#/applications/' + a.id + '?section=stay' }, '报平安'),
 };
 
 

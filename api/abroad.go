@@ -1,0 +1,58 @@
+package api
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"outbound/process"
+	"outbound/service"
+)
+
+// The stay abroad: the student's 报平安, the offices' 在外学生, and the duty list.
+
+func (s *Server) checkIn(c *gin.Context) (any, error) {
+	id, in, err := idAndBody[process.CheckIn](c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return messageAnswer(s.Service.CheckIn(c.Request.Context(), caller(c), id, in, idempotencyKey(c), reply(c)))
+}
+
+func abroadFilter(c *gin.Context) service.AbroadFilter {
+	return service.AbroadFilter{College: c.Query("college"), Country: c.Query("country"), Alert: c.Query("alert"), Query: c.Query("q")}
+}
+
+func (s *Server) abroad(c *gin.Context) (any, error) {
+	return s.Service.Abroad(c.Request.Context(), caller(c), abroadFilter(c))
+}
+
+// exportAbroad sends 在外学生, in the caller's scope, as an Excel workbook.
+func (s *Server) exportAbroad(c *gin.Context) {
+	book, name, err := s.Service.ExportAbroad(c.Request.Context(), caller(c), abroadFilter(c))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	defer book.Close()
+	c.Header("Content-Disposition", contentDisposition("attachment", name))
+	c.Header("Cache-Control", "private, no-store")
+	c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Status(http.StatusOK)
+	if err := book.Write(c.Writer); err != nil {
+		slog.Warn("export interrupted", "error", err)
+	}
+}
+
+func (s *Server) dutyContacts(c *gin.Context) (any, error) {
+	return s.Service.DutyContacts(c.Request.Context())
+}
+
+func (s *Server) setDutyContacts(c *gin.Context) (any, error) {
+	in, err := body[service.DutyList](c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Service.SetDutyContacts(c.Request.Context(), caller(c), in)
+}

@@ -1,0 +1,124 @@
+//go:build integration
+
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// abroad takes a student of a college through admission and the 行前 reviews: the stay begins.
+func abroad(t *testing.T, college string) (*client, int64) {
+	t.Helper()
+	s, id := submitted(t, college, newProject(t, projectSpec{}))
+	reviewer := map[string]string{"LIT": "lit-reviewer", "SCI": "sci-reviewer", "ECO": "eco-reviewer"}[college]
+	jwc1, jwc2, wsc := login(t, "jwc1"), login(t, "jwc2"), login(t, "wsc")
+	for _, c := range []*client{login(t, reviewer), jwc1, wsc} {
+		decide(t, c, id, ok, 200)
+	}
+	require.Equal(t, 201, s.upload(pathf("/applications/%d/attachments?kind=predeparture", id), "行前材料.pdf", pdfFile()).status)
+	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/submit-predeparture", id), nil).status)
+	for _, c := range []*client{jwc1, jwc2, wsc} {
+		decide(t, c, id, ok, 200)
+	}
+	return s, id
+}
+
+// TestStayAbroad walks the stay on the real stack: 报平安 refused field by field, 需要帮助 reaching the
+// duty list's inbox within one mailer run, 在外学生 by country in each office's scope, the alert
+// cleared by a later 平安, and the export.
+func TestStayAbroad(t *testing.T) {
+	ctx := context.Background()
+	n := time.Now().UnixNano() % 1e9
+	country := fmt.Sprintf("测试国%d", n)
+	s, id := abroad(t, "LIT")
+	wsc, litR, sciR := login(t, "wsc"), login(t, "lit-reviewer"), login(t, "sci-reviewer")
+
+	r := s.call("GET", pathf("/applications/%d", id), nil)
+	require.Contains(t, actionNames(r), "check-in", "abroad, the student is offered 报平安")
+	require.NotNil(t, r.get("application.checkInDue"), "and the arrival check-in is due")
+
+	checkInPath := pathf("/applications/%d/check-in", id)
+	for field, body := range map[string]map[string]any{
+		"city":    {"country": country, "city": " ", "status": "safe"},
+		"country": {"country": "", "city": "东京", "status": "safe"},
+		"status":  {"country": country, "city": "东京", "status": "lost"},
+		"note":    {"country": country, "city": "东京", "status": "help"},
+	} {
+		r = s.call("POST", checkInPath, body)
+		require.Equal(t, 422, r.status, "%s: %s", field, r.body)
+		require.NotEmpty(t, r.errField(field), "the error names %s: %s", field, r.body)
+	}
+	r = s.call("POST", checkInPath, map[string]any{"country": country, "city": strings.Repeat("城", 101), "status": "safe"})
+	require.Equal(t, 422, r.status)
+	require.Contains(t, r.errField("city"), "不能超过100个字")
+	r = s.call("POST", checkInPath, map[string]any{"country": country, "city": "东京", "status": "safe", "note": "a\x07b"})
+	require.Equal(t, 422, r.status)
+	require.Contains(t, r.errField("note"), "控制字符")
+	require.Equal(t, 403, wsc.call("POST", checkInPath, map[string]any{"country": country, "city": "东京", "status": "safe"}).status)
+	require.Equal(t, 404, newStudent(t, "LIT").call("POST", checkInPath, map[string]any{"country": country, "city": "东京", "status": "safe"}).status,
+		"another student's application does not exist for them")
+
+	// The duty list: kept by the office, checked address by address.
+	dutyMail := fmt.Sprintf("duty%d@example.edu.cn", n)
+	r = wsc.call("PUT", "/duty-contacts", map[string]any{"contacts": []map[string]any{{"name": "值班", "email": "not an address"}}})
+	require.Equal(t, 422, r.status)
+	require.Contains(t, r.errField("contacts.0.email"), "电子邮件")
+	r = wsc.call("PUT", "/duty-contacts", map[string]any{"contacts": []map[string]any{{"name": "外事处值班", "email": dutyMail}}})
+	require.Equal(t, 200, r.status, string(r.body))
+	require.Equal(t, 403, litR.call("GET", "/duty-contacts", nil).status, "a college keeps no duty list")
+
+	r = s.call("POST", checkInPath, map[string]any{"country": country, "city": "东京", "status": "help", "note": "护照丢失，需要协助补办"})
+	require.Equal(t, 200, r.status, string(r.body))
+	require.Equal(t, []any{"needs_help"}, r.get("application.alerts"))
+	require.Equal(t, "help", r.list("checkIns")[0].(map[string]any)["status"])
+
+	require.NoError(t, env.SendMailNow(ctx))
+	got, err := env.WaitForMail(ctx, dutyMail, 1)
+	require.NoError(t, err)
+	require.Equal(t, "【外事综合服务系统】学生在外需要帮助", got[0].Subject)
+	text, err := env.MailText(ctx, got[0].ID)
+	require.NoError(t, err)
+	require.Contains(t, text, "护照丢失")
+	require.Contains(t, text, country+" 东京")
+
+	// 在外学生: by country, in each office's scope.
+	listed := func(c *client, query string) []any {
+		r := c.call("GET", "/abroad?"+query, nil)
+		require.Equal(t, 200, r.status, string(r.body))
+		return r.list("items")
+	}
+	items := listed(wsc, "country="+urlQuery(country))
+	require.Len(t, items, 1)
+	row := items[0].(map[string]any)
+	require.EqualValues(t, id, row["applicationId"])
+	require.Equal(t, "东京", row["lastCity"])
+	require.Equal(t, []any{"needs_help"}, row["alerts"])
+	r = wsc.call("GET", "/abroad?country="+urlQuery(country), nil)
+	require.Equal(t, []any{map[string]any{"country": country, "count": float64(1)}}, r.get("countries"))
+	require.Len(t, listed(litR, "country="+urlQuery(country)), 1, "the student's college sees them")
+	require.Empty(t, listed(sciR, "country="+urlQuery(country)), "another college does not")
+	require.Equal(t, 403, s.call("GET", "/abroad", nil).status)
+	require.Equal(t, 422, wsc.call("GET", "/abroad?alert=lost", nil).status)
+	alerted := false
+	for _, it := range listed(wsc, "alert=needs_help") {
+		alerted = alerted || int64(it.(map[string]any)["applicationId"].(float64)) == id
+	}
+	require.True(t, alerted, "the alert filter finds the student")
+
+	r = s.call("POST", checkInPath, map[string]any{"country": country, "city": "大阪", "status": "safe"})
+	require.Equal(t, 200, r.status, string(r.body))
+	require.Empty(t, r.get("application.alerts"), "a later 平安 clears the call for help")
+	require.Len(t, r.list("checkIns"), 2)
+	items = listed(wsc, "country="+urlQuery(country))
+	require.Equal(t, "大阪", items[0].(map[string]any)["lastCity"])
+
+	x := wsc.call("GET", "/exports/abroad.xlsx?country="+urlQuery(country), nil)
+	require.Equal(t, 200, x.status)
+	require.Equal(t, "PK", string(x.body[:2]), "a workbook")
+}

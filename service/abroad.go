@@ -1,0 +1,175 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"outbound/process"
+	"outbound/storage"
+	"outbound/workflows"
+)
+
+// CheckIn sends the student's 报平安 to the application's workflow.
+func (s *Service) CheckIn(ctx context.Context, who Caller, id int64, in process.CheckIn, key string, reply Reply) (*ApplicationDetail, error) {
+	app, err := s.ownApplication(ctx, who, id)
+	if err != nil {
+		return nil, err
+	}
+	in.Country, in.City, in.Note = strings.TrimSpace(in.Country), strings.TrimSpace(in.City), strings.TrimSpace(in.Note)
+	if field, msg := in.Problem(); msg != "" {
+		return nil, Invalid(map[string]string{field: msg})
+	}
+	v, err := s.send(ctx, app.ID, process.MsgCheckIn, key, workflows.Request{Actor: who.Actor(), CheckIn: &in})
+	if err != nil {
+		return nil, err
+	}
+	return s.replied(ctx, who, app.ID, v, reply)
+}
+
+// AbroadFilter is 在外学生's filter, as the office sets it.
+type AbroadFilter struct {
+	College string `form:"college"`
+	Country string `form:"country"`
+	Alert   string `form:"alert"`
+	Query   string `form:"q"`
+}
+
+// AbroadList is 在外学生: the students abroad now, and how many are in each country.
+type AbroadList struct {
+	Items     []storage.AbroadRow `json:"items"`
+	Countries []CountryCount      `json:"countries"`
+}
+
+// CountryCount is how many students are in a country (where they last checked in, else the project's).
+type CountryCount struct {
+	Country string `json:"country"`
+	Count   int    `json:"count"`
+}
+
+// Abroad lists the students abroad now in the caller's scope: a college reviewer's own college.
+func (s *Service) Abroad(ctx context.Context, who Caller, in AbroadFilter) (*AbroadList, error) {
+	if in.Alert != "" && process.AlertLabels[in.Alert] == "" {
+		return nil, Invalid(map[string]string{"alert": "提醒类型应为 missed_check_in（未按时报平安）或 needs_help（需要帮助）"})
+	}
+	f := fields{}
+	for _, t := range []struct{ field, label, value string }{{"college", "学院", in.College}, {"country", "国家(地区)", in.Country}, {"q", "关键词", in.Query}} {
+		f.text(t.field, t.label, t.value, process.MaxPlaceRunes)
+	}
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	filter := storage.AbroadFilter{College: in.College, Country: in.Country, Alert: in.Alert, Query: in.Query}
+	if who.Role().Spec().Scope == process.ScopeCollege {
+		filter.CollegeCode = who.College()
+	}
+	rows, err := s.Store.Abroad(ctx, filter)
+	if err != nil {
+		return nil, err
+	}
+	out := &AbroadList{Items: rows, Countries: []CountryCount{}}
+	index := map[string]int{}
+	for _, r := range rows {
+		c := r.Country()
+		if i, ok := index[c]; ok {
+			out.Countries[i].Count++
+			continue
+		}
+		index[c] = len(out.Countries)
+		out.Countries = append(out.Countries, CountryCount{Country: c, Count: 1})
+	}
+	return out, nil
+}
+
+// abroadHeaders are 在外学生's columns in the export.
+var abroadHeaders = []any{"姓名", "学号", "学院", "项目编号", "项目名称", "所在国家(地区)", "所在城市", "最近报平安时间", "最近状态", "说明",
+	"下次报平安期限", "回国(入境)时间", "提醒"}
+
+// ExportAbroad is 在外学生 as an Excel workbook, in the caller's scope, with its file name.
+func (s *Service) ExportAbroad(ctx context.Context, who Caller, in AbroadFilter) (*excelize.File, string, error) {
+	list, err := s.Abroad(ctx, who, in)
+	if err != nil {
+		return nil, "", err
+	}
+	book := excelize.NewFile()
+	const sheet = "在外学生"
+	if err := book.SetSheetName("Sheet1", sheet); err != nil {
+		book.Close()
+		return nil, "", err
+	}
+	rows := [][]any{abroadHeaders}
+	for _, r := range list.Items {
+		var alerts []string
+		for _, a := range r.Alerts {
+			alerts = append(alerts, process.AlertLabels[a])
+		}
+		last, status := "", ""
+		if r.LastAt != nil {
+			last, status = process.FormatTime(*r.LastAt), process.CheckInStatusLabel(deref(r.LastStatus))
+		}
+		rows = append(rows, []any{r.StudentName, r.StudentNo, r.CollegeName, r.ProjectCode, r.ProjectName, r.Country(), deref(r.LastCity),
+			last, status, deref(r.LastNote), process.FormatTime(r.CheckInDue), deref(r.ReturnDate), strings.Join(alerts, "、")})
+	}
+	for i, row := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := book.SetSheetRow(sheet, cell, &row); err != nil {
+			book.Close()
+			return nil, "", err
+		}
+	}
+	s.audit(ctx, who, "abroad.export", "abroad", strconv.Itoa(len(list.Items)), nil, map[string]any{"filter": in})
+	return book, fmt.Sprintf("在外学生-%s.xlsx", time.Now().In(process.Zone).Format("20060102")), nil
+}
+
+// maxDutyContacts bounds the duty list.
+const maxDutyContacts = 20
+
+// DutyContacts is the foreign affairs office's duty list.
+func (s *Service) DutyContacts(ctx context.Context) ([]storage.DutyContact, error) {
+	return s.Store.DutyContacts(ctx)
+}
+
+// DutyList is the duty list as it is saved.
+type DutyList struct {
+	Contacts []storage.DutyContact `json:"contacts"`
+}
+
+// SetDutyContacts replaces the duty list: who is e-mailed at once when a student abroad asks for
+// help or misses a check-in.
+func (s *Service) SetDutyContacts(ctx context.Context, who Caller, in DutyList) ([]storage.DutyContact, error) {
+	f := fields{}
+	if len(in.Contacts) > maxDutyContacts {
+		f.add("contacts", "值班名单最多"+strconv.Itoa(maxDutyContacts)+"人")
+	}
+	seen := map[string]bool{}
+	for i, c := range in.Contacts {
+		at := "contacts." + strconv.Itoa(i)
+		c.Name, c.Email = strings.TrimSpace(c.Name), strings.TrimSpace(c.Email)
+		in.Contacts[i] = c
+		f.requiredText(at+".name", "姓名", c.Name, process.MaxNameRunes)
+		switch key := strings.ToLower(c.Email); {
+		case !process.ValidEmail(c.Email) || len(c.Email) > 254:
+			f.add(at+".email", "电子邮件格式不正确")
+		case seen[key]:
+			f.add(at+".email", "电子邮件重复："+c.Email)
+		default:
+			seen[key] = true
+		}
+	}
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	before, err := s.Store.DutyContacts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Store.SetDutyContacts(ctx, in.Contacts); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, who, "duty_contacts.update", "duty_contacts", "all", before, in.Contacts)
+	return s.Store.DutyContacts(ctx)
+}

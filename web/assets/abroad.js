@@ -1,0 +1,139 @@
+// The stay abroad: the student's 报平安 on 申请查看, and the offices' 在外学生 with the duty list.
+import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, rules, roleSpec } from './lib.js';
+
+const statusLabel = (v) => (rules.checkInStatuses.find((s) => s.value === v) || {}).label || v;
+const alertLabel = (v) => (rules.alerts.find((a) => a.code === v) || {}).label || v;
+const alertBadges = (alerts) => (alerts || []).map((a) => h('span', { class: 'badge warn' }, alertLabel(a)));
+
+// stayBlock is 在外报平安 on 申请查看: when the next check-in is due, the form while the student may
+// check in, and every check-in, newest first. Nothing before the stay starts.
+export function stayBlock(d, canCheckIn, done) {
+  const a = d.application;
+  if (!a.checkInDue && !d.checkIns.length) return null;
+  const form = canCheckIn ? checkInForm(a.id, d.checkIns[0], done) : '';
+  return [
+    a.checkInDue ? h('p', {}, '下次报平安期限：', h('strong', {}, fmtTime(a.checkInDue)), ' ', alertBadges(a.alerts)) : '',
+    form,
+    h('h3', {}, '报平安记录'),
+    table([
+      { label: '时间', value: (c) => fmtTime(c.at) }, { label: '所在地', value: (c) => c.country + ' ' + c.city },
+      { label: '状态', value: (c) => h('span', { class: c.status === 'help' ? 'bad' : '' }, statusLabel(c.status)) },
+      { label: '说明', value: (c) => c.note },
+    ], d.checkIns, '尚未报平安'),
+  ];
+}
+
+// checkInForm starts from where the student last was: most check-ins are from the same city.
+function checkInForm(id, last, done) {
+  const form = h('form', { class: 'grid-form check-in', novalidate: true, id: 'check-in' },
+    h('div', { class: 'form-error', hidden: true, role: 'alert' }),
+    h('div', { class: 'grid' },
+      field({ name: 'country', label: '所在国家(地区)', required: true }, last?.country),
+      field({ name: 'city', label: '所在城市', required: true }, last?.city),
+      field({ name: 'status', label: '状态', type: 'select', required: true, options: () => rules.checkInStatuses.map((s) => [s.value, s.label]) }, 'safe')),
+    field({ name: 'note', label: '说明', type: 'textarea', wide: true, hint: '需要帮助时请写明情况和联系方式；外事部门及值班人员会立即收到通知' }),
+    h('div', { class: 'actions' }, h('button', { class: 'primary', type: 'submit' }, '报平安')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearError(form);
+    const button = form.querySelector('button[type=submit]');
+    button.disabled = true;
+    try {
+      const v = formValues(form);
+      await api('POST', `/applications/${id}/check-in`, v, { minimal: true });
+      toast(v.status === 'help' ? '已报平安，外事部门已收到求助' : '已报平安');
+      done();
+    } catch (e) { showError(form, e); } finally { button.disabled = false; }
+  });
+  return form;
+}
+
+// abroadPage is 在外学生: who is abroad now, where, and who needs attention — alerts first.
+export async function abroadPage(state) {
+  const q = new URLSearchParams(location.hash.split('?')[1] || '');
+  const p = new URLSearchParams();
+  for (const k of ['q', 'country', 'alert']) if (q.get(k)) p.set(k, q.get(k));
+  const data = await api('GET', '/abroad?' + p);
+  const filters = h('form', { class: 'filters', role: 'search' },
+    field({ name: 'q', label: '关键词', hint: '姓名、学号、项目编号或名称' }, q.get('q') || ''),
+    field({ name: 'country', label: '国家(地区)' }, q.get('country') || ''),
+    field({ name: 'alert', label: '提醒', type: 'select', options: () => rules.alerts.map((a) => [a.code, a.label]) }, q.get('alert') || ''),
+    h('div', { class: 'actions left' }, h('button', { class: 'primary', type: 'submit' }, '查询')));
+  filters.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const v = formValues(filters);
+    const next = new URLSearchParams(Object.entries(v).filter(([, x]) => x));
+    location.hash = '#/abroad?' + next;
+  });
+  const r = roleSpec(state.me.role);
+  return h('section', {}, h('h1', {}, '在外学生'),
+    h('p', { class: 'muted' }, `共 ${data.items.length} 人在外`, data.items.some((i) => i.alerts.length) ? '，带提醒的排在前面' : ''),
+    filters,
+    data.countries.length ? [h('h2', {}, '按国家(地区)'), countryBars(data.countries, p)] : '',
+    h('div', { class: 'actions left' }, h('a', { class: 'button secondary', href: '/api/v1/exports/abroad.xlsx?' + p, download: true }, '导出Excel')),
+    table([
+      { label: '学生', value: (i) => h('a', { href: '#/applications/' + i.applicationId + '?section=stay' }, i.studentName + '（' + i.studentNo + '）') },
+      { label: '学院', value: (i) => i.collegeName },
+      { label: '项目', value: (i) => i.projectCode + ' ' + i.projectName },
+      { label: '所在地', value: (i) => (i.lastCountry ? i.lastCountry + ' ' + i.lastCity : (i.projectCountry || '—') + '（项目所在地）') },
+      { label: '最近报平安', value: (i) => (i.lastCheckInAt ? fmtTime(i.lastCheckInAt) + ' ' + statusLabel(i.lastStatus) : '尚未报平安') },
+      { label: '下次期限', value: (i) => fmtTime(i.nextCheckInDue) },
+      { label: '预计回国', value: (i) => i.returnDate || '—' },
+      { label: '提醒', value: (i) => (i.alerts.length ? alertBadges(i.alerts) : '—') },
+    ], data.items, '目前没有在外学生'),
+    r.publishes || r.scope === 'all' ? await dutyList() : '');
+}
+
+// countryBars draws how many students are in each country as SVG bars, each a link to its list;
+// the numbers are written beside the bars, so the chart is also its own table.
+function countryBars(countries, params) {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = (tag, attrs, ...children) => {
+    const el = document.createElementNS(ns, tag);
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+    el.append(...children);
+    return el;
+  };
+  const rows = countries.slice().sort((x, y) => y.count - x.count).slice(0, 15);
+  const max = Math.max(...rows.map((c) => c.count));
+  const rowHeight = 26;
+  const chart = svg('svg', { class: 'bars', viewBox: `0 0 320 ${rows.length * rowHeight}`, role: 'img', 'aria-label': '在外学生按国家(地区)分布' },
+    ...rows.map((c, i) => {
+      const link = new URLSearchParams(params);
+      link.set('country', c.country);
+      const width = Math.max(2, Math.round((c.count / max) * 180));
+      return svg('a', { href: '#/abroad?' + link },
+        svg('text', { x: 0, y: i * rowHeight + 17, class: 'bar-label' }, c.country.length > 8 ? c.country.slice(0, 8) + '…' : c.country),
+        svg('rect', { x: 100, y: i * rowHeight + 5, width, height: 16, rx: 2, class: 'bar' }),
+        svg('text', { x: 106 + width, y: i * rowHeight + 17, class: 'bar-value' }, String(c.count)));
+    }));
+  return h('figure', { class: 'chart' }, chart);
+}
+
+// dutyList is who is e-mailed at once when a student abroad asks for help or misses a check-in.
+async function dutyList() {
+  const contacts = await api('GET', '/duty-contacts');
+  const rows = h('div', { class: 'duty-rows' });
+  // Each input is named as the API names it (contacts.0.email), so that an error lands beside it.
+  const addRow = (c = {}) => {
+    const i = rows.children.length;
+    rows.append(h('div', { class: 'grid duty-row' },
+      field({ name: `contacts.${i}.name`, label: '姓名' }, c.name), field({ name: `contacts.${i}.email`, label: '电子邮件', type: 'email' }, c.email)));
+  };
+  (contacts.length ? contacts : [{}]).forEach(addRow);
+  const form = h('form', { class: 'grid-form', novalidate: true, id: 'duty-list' }, h('div', { class: 'form-error', hidden: true, role: 'alert' }), rows,
+    h('div', { class: 'actions left' }, h('button', { type: 'button', class: 'secondary', onclick: () => addRow() }, '添加一人'),
+      h('button', { type: 'submit', class: 'primary' }, '保存值班名单')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearError(form);
+    const list = [...rows.querySelectorAll('.duty-row')].map((row) => ({
+      name: row.querySelector('[name$=".name"]').value.trim(), email: row.querySelector('[name$=".email"]').value.trim(),
+    }));
+    try {
+      await api('PUT', '/duty-contacts', { contacts: list });
+      toast('值班名单已保存');
+    } catch (e) { showError(form, e); }
+  });
+  return [h('h2', {}, '值班名单'), h('p', { class: 'muted' }, '学生报平安时请求帮助或逾期未报平安，系统立即发邮件给以下人员。'), form];
+}
