@@ -56,7 +56,7 @@ func storedEvent(e EventRecord) storage.Event {
 		ApplicationID: e.ApplicationID, Seq: e.Seq, Projection: storage.Projection(e.Projection),
 		Kind: e.Kind, Step: e.Step, ActorID: e.ActorID, ActorName: e.ActorName, ActorRole: e.ActorRole,
 		Opinion: e.Opinion, Detail: e.Detail, OccurredAt: e.OccurredAt,
-		Funding: (*storage.Funding)(e.Funding), Notices: notices(e.Notices),
+		Funding: (*storage.Funding)(e.Funding), Notices: notices(e.Notices), CheckIn: e.CheckIn,
 	}
 }
 

@@ -48,6 +48,8 @@ type Projection struct {
 	CheckInDue *time.Time
 	// Alerts are the office's marks (process.Alert*).
 	Alerts []string
+	// ExpectedReturn is the return date as the workflow holds it (a change request may move it).
+	ExpectedReturn *time.Time
 }
 
 // Notice is a notification of an event, to the student or to the reviewers of a role.

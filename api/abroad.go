@@ -20,6 +20,22 @@ func (s *Server) checkIn(c *gin.Context) (any, error) {
 	return messageAnswer(s.Service.CheckIn(c.Request.Context(), caller(c), id, in, idempotencyKey(c), reply(c)))
 }
 
+func (s *Server) requestChange(c *gin.Context) (any, error) {
+	id, in, err := idAndBody[process.ChangeRequest](c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return messageAnswer(s.Service.RequestChange(c.Request.Context(), caller(c), id, in, idempotencyKey(c), reply(c)))
+}
+
+func (s *Server) decideChange(c *gin.Context) (any, error) {
+	id, in, err := idAndBody[service.ChangeDecision](c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return messageAnswer(s.Service.DecideChange(c.Request.Context(), caller(c), id, in, idempotencyKey(c), reply(c)))
+}
+
 func abroadFilter(c *gin.Context) service.AbroadFilter {
 	return service.AbroadFilter{College: c.Query("college"), Country: c.Query("country"), Alert: c.Query("alert"), Query: c.Query("q")}
 }

@@ -74,6 +74,8 @@ var accessRules = map[string]string{
 	"POST /applications/:id/submit-return-report":   "student",
 	"POST /applications/:id/give-up":                "student",
 	"POST /applications/:id/check-in":               "student",
+	"POST /applications/:id/change-requests":        "student",
+	"POST /applications/:id/change-requests/decide": "college_reviewer academic_affairs graduate_school foreign_affairs",
 	"GET /abroad":                                   "college_reviewer academic_affairs graduate_school foreign_affairs admin",
 	"GET /exports/abroad.xlsx":                      "college_reviewer academic_affairs graduate_school foreign_affairs admin",
 	"GET /duty-contacts":                            "foreign_affairs admin",

@@ -177,6 +177,8 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/applications/:id/submit-return-report", roles: students, handler: ok(s.message(process.MsgSubmitReturnReport))},
 		{method: "POST", path: "/applications/:id/give-up", roles: students, handler: ok(s.giveUp)},
 		{method: "POST", path: "/applications/:id/check-in", roles: students, handler: ok(s.checkIn)},
+		{method: "POST", path: "/applications/:id/change-requests", roles: students, handler: ok(s.requestChange)},
+		{method: "POST", path: "/applications/:id/change-requests/decide", roles: deciders, handler: ok(s.decideChange)},
 		{method: "POST", path: "/applications/:id/decide", roles: deciders, handler: ok(s.decide)},
 
 		{method: "GET", path: "/reviews", roles: reviewers, handler: ok(s.reviewQueue)},

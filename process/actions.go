@@ -19,6 +19,9 @@ type StudentFacts struct {
 	WindowCloses time.Time
 	// Abroad: the stay's check-ins (报平安) are open.
 	Abroad bool
+	// Changes: the application takes change requests while abroad; ChangePending: one is under review.
+	Changes       bool
+	ChangePending bool
 }
 
 // WithdrawEnds reports whether withdrawing at now would end the chance to hand the application in
@@ -47,6 +50,9 @@ func StudentActions(f StudentFacts, now time.Time) []Action {
 		case f.Phase == PhaseReturn:
 			if f.Abroad {
 				actions = append(actions, ActionCheckIn)
+				if f.Changes && !f.ChangePending {
+					actions = append(actions, ActionRequestChange)
+				}
 			}
 			if f.ReturnDate.IsZero() || !now.Before(f.ReturnDate) {
 				actions = append(actions, ActionSubmitReturnReport)

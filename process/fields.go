@@ -129,6 +129,8 @@ var ActionLabels = map[Action]string{
 	ActionDecide:             "审核",
 	ActionGiveUp:             "放弃录取",
 	ActionCheckIn:            "报平安",
+	ActionRequestChange:      "变更申请",
+	ActionDecideChange:       "变更审核",
 }
 
 // Zone is the university's time zone: deadlines, dates and times people read are in it.

@@ -32,7 +32,7 @@ const (
 )
 
 // Messages lists every message name.
-var Messages = []string{MsgSubmit, MsgWithdraw, MsgDelete, MsgSupplement, MsgSubmitPredeparture, MsgSubmitReturnReport, MsgDecide, MsgGiveUp, MsgCheckIn}
+var Messages = []string{MsgSubmit, MsgWithdraw, MsgDelete, MsgSupplement, MsgSubmitPredeparture, MsgSubmitReturnReport, MsgDecide, MsgGiveUp, MsgCheckIn, MsgRequestChange, MsgDecideChange}
 
 // Decisions a reviewer can take.
 const (
@@ -54,6 +54,8 @@ const (
 type Definition struct {
 	Version int
 	Phases  []Phase
+	// ChangeReviews is the chain of a change request while abroad; none in histories from before.
+	ChangeReviews []Review `json:",omitempty"`
 }
 
 // Phase is one chain: the student hands something in, reviewers decide in order.
@@ -135,7 +137,8 @@ const (
 // DefaultDefinition is the university's process as the manual describes it.
 func DefaultDefinition() Definition {
 	return Definition{
-		Version: 1,
+		Version:       1,
+		ChangeReviews: ChangeReviews,
 		Phases: []Phase{
 			{
 				Name: PhaseApplication, Submit: MsgSubmit,

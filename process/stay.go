@@ -1,5 +1,10 @@
 package process
 
+import (
+	"strings"
+	"time"
+)
+
 // The stay abroad (在外): from the 行前 approval until the return report is handed in, the student
 // checks in (报平安) — first on arrival, then periodically — and the foreign affairs office is alerted
 // when a check-in is missed or asks for help.
@@ -42,7 +47,7 @@ const (
 )
 
 // AlertLabels name the alerts.
-var AlertLabels = map[string]string{AlertMissedCheckIn: "未按时报平安", AlertNeedsHelp: "需要帮助"}
+var AlertLabels = map[string]string{AlertMissedCheckIn: "未按时报平安", AlertNeedsHelp: "需要帮助", AlertChangePending: "变更待审核"}
 
 // Bounds of a check-in's words (check_ins' columns).
 const (
@@ -85,3 +90,110 @@ func (c CheckIn) Problem() (field, message string) {
 
 // Place is where a check-in was made, as people read it.
 func (c CheckIn) Place() string { return c.Country + " " + c.City }
+
+// Change requests while abroad (变更申请): a later return (延期), an earlier one (提前回国) or another
+// place (变更行程), each reviewed along ChangeReviews; an approved date moves the check-ins and the
+// return report's due date.
+const (
+	MsgRequestChange = "request-change"
+	MsgDecideChange  = "decide-change"
+
+	ActionRequestChange Action = "request-change" // 变更申请
+	ActionDecideChange  Action = "decide-change"  // 变更审核
+)
+
+// Change kinds.
+const (
+	ChangeExtend      = "extend"       // 延期
+	ChangeEarlyReturn = "early_return" // 提前回国
+	ChangeItinerary   = "itinerary"    // 变更行程
+)
+
+// ChangeKinds name the kinds, in the order the form offers them.
+var ChangeKinds = []Option{{ChangeExtend, "延期"}, {ChangeEarlyReturn, "提前回国"}, {ChangeItinerary, "变更行程"}}
+
+// AlertChangePending marks an application whose change request awaits a decision.
+const AlertChangePending = "change_pending"
+
+// ChangeReviews is the chain a change request passes: the college, then the foreign affairs office.
+var ChangeReviews = []Review{
+	{Stage: "change_college_review", Role: RoleCollegeReviewer, Label: "变更申请学院审核"},
+	{Stage: "change_foreign_review", Role: RoleForeignAffairs, Label: "变更申请外事部门审核"},
+}
+
+// ChangeRequest is what the student asks to change.
+type ChangeRequest struct {
+	Kind   string `json:"kind"`
+	Reason string `json:"reason"`
+	// ReturnDate is the new 回国(入境)时间 (YYYY-MM-DD): required for 延期 and 提前回国.
+	ReturnDate string `json:"returnDate,omitempty"`
+	// Country and City are where the student goes for 变更行程.
+	Country string `json:"country,omitempty"`
+	City    string `json:"city,omitempty"`
+}
+
+// ChangeKindLabel names a kind.
+func ChangeKindLabel(kind string) string {
+	for _, o := range ChangeKinds {
+		if o.Value == kind {
+			return o.Label
+		}
+	}
+	return kind
+}
+
+// Problem says what is wrong with a change request against the return date it would change, naming
+// the field, or "" and "" when nothing is.
+func (c ChangeRequest) Problem(returnDate, today time.Time) (field, message string) {
+	if c.Kind != ChangeExtend && c.Kind != ChangeEarlyReturn && c.Kind != ChangeItinerary {
+		return "kind", "变更类型应为 extend（延期）、early_return（提前回国）或 itinerary（变更行程）"
+	}
+	if strings.TrimSpace(c.Reason) == "" {
+		return "reason", "请填写变更原因"
+	}
+	if msg := TextProblem("变更原因", c.Reason, MaxCheckInRunes); msg != "" {
+		return "reason", msg
+	}
+	if c.Kind == ChangeItinerary {
+		if c.Country == "" {
+			return "country", "请填写前往的国家(地区)"
+		}
+		if c.City == "" {
+			return "city", "请填写前往的城市"
+		}
+		for _, t := range []struct{ field, label, value string }{{"country", "国家(地区)", c.Country}, {"city", "城市", c.City}} {
+			if msg := TextProblem(t.label, t.value, MaxPlaceRunes); msg != "" {
+				return t.field, msg
+			}
+		}
+	}
+	if c.ReturnDate == "" && c.Kind == ChangeItinerary {
+		return "", ""
+	}
+	d, ok := ParseDate(c.ReturnDate)
+	switch {
+	case c.ReturnDate == "":
+		return "returnDate", "请填写新的回国(入境)时间"
+	case !ok:
+		return "returnDate", "回国(入境)时间格式应为 YYYY-MM-DD"
+	case d.Before(today):
+		return "returnDate", "新的回国(入境)时间不能早于今天"
+	case c.Kind == ChangeExtend && !returnDate.IsZero() && !d.After(returnDate):
+		return "returnDate", "延期后的回国(入境)时间应晚于原定的 " + returnDate.In(Zone).Format("2006-01-02")
+	case c.Kind == ChangeEarlyReturn && !returnDate.IsZero() && !d.Before(returnDate):
+		return "returnDate", "提前回国的时间应早于原定的 " + returnDate.In(Zone).Format("2006-01-02")
+	}
+	return "", ""
+}
+
+// Words is the request as the timeline says it, e.g. 延期至 2027-02-01.
+func (c ChangeRequest) Words() string {
+	out := ChangeKindLabel(c.Kind)
+	if c.Kind == ChangeItinerary {
+		out += "：" + c.Country + " " + c.City
+	}
+	if c.ReturnDate != "" {
+		out += "，回国(入境)时间改为 " + c.ReturnDate
+	}
+	return out
+}

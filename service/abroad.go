@@ -54,7 +54,7 @@ type CountryCount struct {
 // Abroad lists the students abroad now in the caller's scope: a college reviewer's own college.
 func (s *Service) Abroad(ctx context.Context, who Caller, in AbroadFilter) (*AbroadList, error) {
 	if in.Alert != "" && process.AlertLabels[in.Alert] == "" {
-		return nil, Invalid(map[string]string{"alert": "提醒类型应为 missed_check_in（未按时报平安）或 needs_help（需要帮助）"})
+		return nil, Invalid(map[string]string{"alert": "提醒类型应为 missed_check_in（未按时报平安）、needs_help（需要帮助）或 change_pending（变更待审核）"})
 	}
 	f := fields{}
 	for _, t := range []struct{ field, label, value string }{{"college", "学院", in.College}, {"country", "国家(地区)", in.Country}, {"q", "关键词", in.Query}} {
@@ -129,8 +129,12 @@ func (s *Service) ExportAbroad(ctx context.Context, who Caller, in AbroadFilter)
 const maxDutyContacts = 20
 
 // DutyContacts is the foreign affairs office's duty list.
-func (s *Service) DutyContacts(ctx context.Context) ([]storage.DutyContact, error) {
-	return s.Store.DutyContacts(ctx)
+func (s *Service) DutyContacts(ctx context.Context) (*DutyList, error) {
+	contacts, err := s.Store.DutyContacts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &DutyList{Contacts: contacts}, nil
 }
 
 // DutyList is the duty list as it is saved.
@@ -140,7 +144,7 @@ type DutyList struct {
 
 // SetDutyContacts replaces the duty list: who is e-mailed at once when a student abroad asks for
 // help or misses a check-in.
-func (s *Service) SetDutyContacts(ctx context.Context, who Caller, in DutyList) ([]storage.DutyContact, error) {
+func (s *Service) SetDutyContacts(ctx context.Context, who Caller, in DutyList) (*DutyList, error) {
 	f := fields{}
 	if len(in.Contacts) > maxDutyContacts {
 		f.add("contacts", "值班名单最多"+strconv.Itoa(maxDutyContacts)+"人")
@@ -171,5 +175,59 @@ func (s *Service) SetDutyContacts(ctx context.Context, who Caller, in DutyList) 
 		return nil, err
 	}
 	s.audit(ctx, who, "duty_contacts.update", "duty_contacts", "all", before, in.Contacts)
-	return s.Store.DutyContacts(ctx)
+	return s.DutyContacts(ctx)
+}
+
+// RequestChange sends the student's change request (延期, 提前回国, 变更行程) while abroad.
+func (s *Service) RequestChange(ctx context.Context, who Caller, id int64, in process.ChangeRequest, key string, reply Reply) (*ApplicationDetail, error) {
+	app, err := s.ownApplication(ctx, who, id)
+	if err != nil {
+		return nil, err
+	}
+	in.Reason, in.Country, in.City, in.ReturnDate = strings.TrimSpace(in.Reason), strings.TrimSpace(in.Country), strings.TrimSpace(in.City), strings.TrimSpace(in.ReturnDate)
+	facts := app.StudentFacts()
+	y, m, d := time.Now().In(process.Zone).Date()
+	if field, msg := in.Problem(facts.ReturnDate, time.Date(y, m, d, 0, 0, 0, 0, time.UTC)); msg != "" {
+		return nil, Invalid(map[string]string{field: msg})
+	}
+	v, err := s.send(ctx, app.ID, process.MsgRequestChange, key, workflows.Request{Actor: who.Actor(), Change: &in})
+	if err != nil {
+		return nil, err
+	}
+	return s.replied(ctx, who, app.ID, v, reply)
+}
+
+// ChangeDecision is a reviewer's decision on a change request.
+type ChangeDecision struct {
+	Decision string `json:"decision"`
+	Opinion  string `json:"opinion"`
+}
+
+// DecideChange sends a reviewer's decision on the change request under review.
+func (s *Service) DecideChange(ctx context.Context, who Caller, id int64, in ChangeDecision, key string, reply Reply) (*ApplicationDetail, error) {
+	app, err := s.Application(ctx, who, id)
+	if err != nil {
+		return nil, err
+	}
+	f := fields{}
+	switch in.Decision {
+	case process.DecisionApprove:
+	case process.DecisionReject:
+		f.required("opinion", "审核意见", in.Opinion)
+	case "":
+		f.add("decision", "请选择审核结果")
+	default:
+		f.add("decision", "审核结果应为 approve（通过）或 reject（不通过）")
+	}
+	f.text("opinion", "审核意见", in.Opinion, process.MaxOpinionRunes)
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	in.Opinion = strings.TrimSpace(in.Opinion)
+	v, err := s.send(ctx, app.ID, process.MsgDecideChange, key, workflows.Request{Actor: who.Actor(), Decision: in.Decision, Opinion: in.Opinion})
+	if err != nil {
+		return nil, err
+	}
+	s.audit(ctx, who, "application.decide_change", "application", app.ID, nil, in)
+	return s.replied(ctx, who, app.ID, v, reply)
 }

@@ -106,6 +106,7 @@ var refusalKinds = map[string]Kind{
 	workflows.CodeFundingNotAllowed: KindInvalid,
 	workflows.CodeInvalidText:       KindInvalid,
 	workflows.CodeInvalidCheckIn:    KindInvalid,
+	workflows.CodeInvalidChange:     KindInvalid,
 	workflows.CodeUnknownMessage:    KindBadRequest,
 	workflows.CodeActorUnverified:   KindForbidden,
 	workflows.CodeRecordRefused:     KindInvalid,

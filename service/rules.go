@@ -36,6 +36,7 @@ type Rules struct {
 	// CheckInStatuses and Alerts are the stay abroad's words (报平安, the office's marks).
 	CheckInStatuses []process.Option `json:"checkInStatuses"`
 	Alerts          []Labelled       `json:"alerts"`
+	ChangeKinds     []process.Option `json:"changeKinds"`
 }
 
 // Rules describes the process new applications follow.
@@ -44,8 +45,9 @@ func (s *Service) Rules() Rules {
 		Actions: map[string]string{}, DegreeLevels: process.DegreeLevels, FundingKinds: process.FundingKinds,
 		DefaultFormats: process.DefaultFormats, PhotoFormats: process.PhotoFormats, DefaultMaxBytes: s.Config.Upload.MaxBytes,
 		MaxOpinionRunes: process.MaxOpinionRunes, ProfileRequired: process.ProfileRequired,
-		Form: process.Form, CheckInStatuses: process.CheckInStatuses,
-		Alerts: []Labelled{{process.AlertMissedCheckIn, process.AlertLabels[process.AlertMissedCheckIn]}, {process.AlertNeedsHelp, process.AlertLabels[process.AlertNeedsHelp]}},
+		Form: process.Form, CheckInStatuses: process.CheckInStatuses, ChangeKinds: process.ChangeKinds,
+		Alerts: []Labelled{{process.AlertMissedCheckIn, process.AlertLabels[process.AlertMissedCheckIn]}, {process.AlertNeedsHelp, process.AlertLabels[process.AlertNeedsHelp]},
+			{process.AlertChangePending, process.AlertLabels[process.AlertChangePending]}},
 	}
 	for _, section := range []string{process.SectionBasic, process.SectionApply} {
 		r.Sections = append(r.Sections, Labelled{Code: section, Label: process.SectionLabels[section]})

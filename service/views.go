@@ -37,9 +37,11 @@ type ApplicationDetail struct {
 	OtherFiles     []storage.Attachment    `json:"otherFiles"`
 	Timeline       []storage.TimelineEvent `json:"timeline"`
 	CheckIns       []storage.CheckInRow    `json:"checkIns"`
-	PendingStep    string                  `json:"pendingStep"`
-	Actions        []LabelledAction        `json:"actions"`
-	TemporalURL    string                  `json:"temporalUrl"`
+	// ChangeRequest is the change request under review while abroad, if any.
+	ChangeRequest *workflows.ChangeView `json:"changeRequest,omitempty"`
+	PendingStep   string                `json:"pendingStep"`
+	Actions       []LabelledAction      `json:"actions"`
+	TemporalURL   string                `json:"temporalUrl"`
 	// Applicant is who applies, beside the decision form: 学习经历 and whether a photo is on file;
 	// for the offices only.
 	Applicant *Applicant `json:"applicant,omitempty"`
@@ -134,13 +136,17 @@ func (s *Service) detail(ctx context.Context, who Caller, id int64, app *storage
 		view = s.queryView(ctx, app.ID)
 	}
 	actions, blocked := allowedFor(who, app, view)
+	var change *workflows.ChangeView
+	if view != nil {
+		change = view.Change
+	}
 	labelled := make([]LabelledAction, len(actions))
 	for i, a := range actions {
 		labelled[i] = LabelledAction{Action: a, Label: process.ActionLabels[a]}
 	}
 	return &ApplicationDetail{
 		Application: app, Funding: app.Funding, LanguageScores: scores, Awards: awards, Requirements: byReq, OtherFiles: others,
-		Timeline: timeline, CheckIns: checkIns, PendingStep: s.pendingStep(app), Actions: labelled, TemporalURL: s.temporalURL(app.ID),
+		Timeline: timeline, CheckIns: checkIns, ChangeRequest: change, PendingStep: s.pendingStep(app), Actions: labelled, TemporalURL: s.temporalURL(app.ID),
 		Applicant: applicant, Changes: changes, DecideBlocked: blocked, WithdrawEnds: view != nil && view.WithdrawEnds,
 	}, nil
 }

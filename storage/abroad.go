@@ -68,7 +68,7 @@ func (s *Store) Abroad(ctx context.Context, f AbroadFilter) ([]AbroadRow, error)
 	out := []AbroadRow{}
 	err := s.DB.SelectContext(ctx, &out, `SELECT ap.id, ap.name_cn, ap.student_no, c.name AS college_name,
 			pr.code AS project_code, pr.name AS project_name, pr.country AS project_country,
-			to_char(ap.return_date, 'YYYY-MM-DD') AS return_date, ap.check_in_due, ap.alerts,
+			to_char(coalesce(ap.expected_return, ap.return_date), 'YYYY-MM-DD') AS return_date, ap.check_in_due, ap.alerts,
 			ci.checked_in_at AS last_at, ci.country AS last_country, ci.city AS last_city, ci.status AS last_status, ci.note AS last_note
 		FROM applications ap JOIN projects pr ON pr.id = ap.project_id JOIN colleges c ON c.code = ap.college_code
 		LEFT JOIN LATERAL (SELECT checked_in_at, country, city, status, note FROM check_ins

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -64,6 +65,8 @@ type Application struct {
 	// CheckInDue is when the next 报平安 is due, while the student is abroad; Alerts the office's marks.
 	CheckInDue *time.Time     `db:"check_in_due" json:"checkInDue"`
 	Alerts     pq.StringArray `db:"alerts" json:"alerts"`
+	// ExpectedReturn is the return date as the workflow holds it (YYYY-MM-DD): a change request may move it.
+	ExpectedReturn *string `db:"expected_return" json:"expectedReturn"`
 }
 
 // StudentFacts are what the student's 操作 menu depends on, as the read model holds them: a list
@@ -78,8 +81,12 @@ func (a *Application) StudentFacts() process.StudentFacts {
 		DeleteAndGiveUp: true,
 	}
 	f.ReturnDate, _ = a.Form.Date("returnDate")
+	if a.ExpectedReturn != nil {
+		f.ReturnDate, _ = process.ParseDate(*a.ExpectedReturn)
+	}
 	f.WindowCloses = a.ProjectApplyEnd
 	f.Abroad = a.CheckInDue != nil && a.ClosedAt == nil
+	f.Changes, f.ChangePending = f.Abroad, slices.Contains(a.Alerts, process.AlertChangePending)
 	return f
 }
 
@@ -101,7 +108,7 @@ func applicationColumns(form string) string {
 	ap.funding_source, ap.funding_amount::float8 AS funding_amount, ap.funding_note,
 	ap.status, ap.phase, ap.stage, ap.awaiting_role, ap.stage_entered_at, ap.review_due_at, ap.overdue,
 	ap.submitted_at, ap.admitted_at, ap.closed_at, ap.last_event_seq, ap.snapshot_sha256, ap.created_at,
-	ap.check_in_due, ap.alerts
+	ap.check_in_due, ap.alerts, to_char(ap.expected_return, 'YYYY-MM-DD') AS expected_return
 	FROM applications ap JOIN projects pr ON pr.id = ap.project_id JOIN colleges c ON c.code = ap.college_code`
 }
 

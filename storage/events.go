@@ -29,6 +29,7 @@ type Projection struct {
 	SnapshotSHA256 string
 	CheckInDue     *time.Time
 	Alerts         []string
+	ExpectedReturn *time.Time
 }
 
 // Event is one workflow event for the read model.
@@ -97,13 +98,13 @@ func recordEvent(ctx context.Context, tx *sqlx.Tx, e Event) error {
 				submitted_at = CASE WHEN $11 THEN coalesce(submitted_at, $13) ELSE submitted_at END,
 				admitted_at = CASE WHEN $12 THEN $13 ELSE admitted_at END,
 				snapshot_sha256 = CASE WHEN $14 <> '' THEN $14 ELSE snapshot_sha256 END,
-				check_in_due = $22, alerts = coalesce($23, '{}'::text[]),
+				check_in_due = $22, alerts = coalesce($23, '{}'::text[]), expected_return = coalesce($24::date, expected_return),
 				submitting_since = NULL, last_event_seq = $2, updated_at = now()
 			WHERE id = $1 AND last_event_seq < $2 AND EXISTS (SELECT 1 FROM ev) RETURNING 1)
 		SELECT count(*) FROM ev`,
 		e.ApplicationID, e.Seq, p.Status, p.Phase, p.Stage, p.AwaitingRole, p.StageEnteredAt, p.DueAt, p.Overdue,
 		closedAt, p.Submitted, p.Admitted, e.OccurredAt, p.SnapshotSHA256,
-		e.Kind, e.Step, actor, e.ActorName, e.ActorRole, e.Opinion, detail, p.CheckInDue, pq.StringArray(p.Alerts))
+		e.Kind, e.Step, actor, e.ActorName, e.ActorRole, e.Opinion, detail, p.CheckInDue, pq.StringArray(p.Alerts), p.ExpectedReturn)
 	if err != nil {
 		return err
 	}

@@ -162,7 +162,8 @@ func Application(ctx workflow.Context, in Input) (string, error) {
 		); err != nil {
 			return "", err
 		}
-		if (name == process.MsgGiveUp && !w.state.DeleteAndGiveUp) || (name == process.MsgCheckIn && !w.state.stayClocks()) {
+		stayMessage := name == process.MsgCheckIn || name == process.MsgRequestChange || name == process.MsgDecideChange
+		if (name == process.MsgGiveUp && !w.state.DeleteAndGiveUp) || (stayMessage && !w.state.stayClocks()) {
 			continue // histories from before the message never read its channel
 		}
 		workflow.Go(ctx, func(ctx workflow.Context) { w.receiveSignals(ctx, name) })
@@ -385,6 +386,24 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 		ev.Detail = map[string]any{"country": c.Country, "city": c.City, "status": c.Status, "late": late}
 		s.CheckedIn(c, workflow.Now(ctx))
 		notices = w.checkInNotices(c, late)
+	case process.MsgRequestChange:
+		c := *req.Change
+		ev.Kind, ev.Step, ev.Opinion = EventChangeRequested, "变更申请："+c.Words(), c.Reason
+		ev.Detail = map[string]any{"kind": c.Kind, "returnDate": c.ReturnDate, "country": c.Country, "city": c.City}
+		s.ChangeRequested(c, workflow.Now(ctx))
+		notices = append(notices, w.changeNotice("有新的变更申请待审核"))
+	case process.MsgDecideChange:
+		r, words := s.changeReview(), s.Change.Request.Words()
+		ev.Kind, ev.Step = EventChangeDecided, r.Label+map[bool]string{true: "通过", false: "不通过"}[req.Decision == process.DecisionApprove]
+		ev.Detail = map[string]any{"decision": req.Decision, "stage": r.Stage}
+		body := words
+		if s.ChangeDecided(req.Decision) {
+			body += "；变更已生效"
+		}
+		notices = append(notices, activities.Notice{ToStudent: true, Title: ev.Step, Body: body})
+		if s.Change != nil {
+			notices = append(notices, w.changeNotice("有新的变更申请待审核"))
+		}
 	case process.MsgSupplement:
 		ev.Kind, ev.Step, ev.Opinion = EventSupplement, "补交材料附件", ""
 		ev.Detail = map[string]any{"attachmentIds": req.AttachmentIDs}
@@ -579,6 +598,10 @@ func (w *application) numbered(ctx workflow.Context, ev Event, notices []activit
 	if s.Abroad() {
 		due := s.Stay.NextDue
 		rec.Projection.CheckInDue = &due
+	}
+	if s.stayClocks() && !s.ReturnDate.IsZero() {
+		back := s.ReturnDate
+		rec.Projection.ExpectedReturn = &back
 	}
 	if ev.Kind == EventCheckedIn {
 		last := s.Stay.Last

@@ -35,6 +35,8 @@ type Request struct {
 	AttachmentIDs []int64 `json:"attachmentIds,omitempty"`
 	// CheckIn is 报平安's content.
 	CheckIn *process.CheckIn `json:"checkIn,omitempty"`
+	// Change is 变更申请's content.
+	Change *process.ChangeRequest `json:"change,omitempty"`
 	// ViaTemporal marks a Signal whose actor was verified: set by the workflow, never by a payload.
 	ViaTemporal bool `json:"-"`
 }
@@ -78,6 +80,9 @@ const (
 	// The stay abroad: a check-in, and a check-in missed past its grace.
 	EventCheckedIn     = "checked_in"
 	EventCheckInMissed = "check_in_missed"
+	// A change request while abroad, and a decision on it.
+	EventChangeRequested = "change_requested"
+	EventChangeDecided   = "change_decided"
 )
 
 // View is what the state query returns.
@@ -95,6 +100,8 @@ type View struct {
 	ReturnDate     *time.Time   `json:"returnDate,omitempty"`
 	// Stay is the stay abroad's check-ins, once the stay has started.
 	Stay *StayView `json:"stay,omitempty"`
+	// Change is the change request under review, if any.
+	Change *ChangeView `json:"change,omitempty"`
 	// WithdrawEnds: withdrawing now would end the chance to hand the application in again.
 	WithdrawEnds   bool                              `json:"withdrawEnds,omitempty"`
 	DecideExcluded []int64                           `json:"decideExcluded,omitempty"`

@@ -32,6 +32,8 @@ type State struct {
 	// DepartureDate is when the stay's clocks start: 行前出发时间, else 出国(境)时间, as submitted.
 	DepartureDate time.Time
 	Stay          Stay
+	// Change is the change request under review while abroad, if any.
+	Change *PendingChange
 	// Approvers maps a review stage to who approved it in the current round.
 	Approvers map[string]int64
 	Seq       int
@@ -55,6 +57,10 @@ func (s *State) clone() *State {
 	c := *s
 	c.Timeline = slices.Clone(s.Timeline)
 	c.Approvers = maps.Clone(s.Approvers)
+	if s.Change != nil {
+		change := *s.Change
+		c.Change = &change
+	}
 	return &c
 }
 
@@ -107,6 +113,7 @@ const (
 	CodeRecordRefused     = "record_refused"
 	CodeCorrectionExpired = "correction_expired"
 	CodeInvalidCheckIn    = "invalid_check_in"
+	CodeInvalidChange     = "invalid_change"
 )
 
 func (s *State) phase() process.Phase { return s.Input.Definition.Phases[s.PhaseIndex] }
@@ -241,6 +248,10 @@ func (s *State) check(name string, req Request, now time.Time) *Refusal {
 		return s.checkDecide(req)
 	case process.MsgCheckIn:
 		return s.checkCheckIn(req)
+	case process.MsgRequestChange:
+		return s.checkRequestChange(req, now)
+	case process.MsgDecideChange:
+		return s.checkDecideChange(req)
 	default:
 		return refuse(CodeUnknownMessage, "未知的操作："+name)
 	}
@@ -438,6 +449,9 @@ func (s *State) Allowed(now time.Time) map[process.Role][]process.Action {
 		if r := s.review(); r != nil && r.Role == role {
 			actions = append(actions, process.ActionDecide)
 		}
+		if r := s.changeReview(); r != nil && r.Role == role {
+			actions = append(actions, process.ActionDecideChange)
+		}
 		out[role] = append(actions, process.ActionTrack)
 	}
 	for _, role := range process.RolesWhere(func(r process.RoleSpec) bool { return r.Scope == process.ScopeAll }) {
@@ -475,6 +489,9 @@ func (s *State) View(now time.Time) View {
 		Timeline:       append([]Event(nil), s.Timeline...),
 		Stay:           s.stayView(),
 	}
+	if r := s.changeReview(); r != nil {
+		v.Change = &ChangeView{Request: s.Change.Request, Stage: r.Stage, Label: r.Label, RequestedAt: s.Change.RequestedAt}
+	}
 	if !s.ReturnDate.IsZero() {
 		rd := s.ReturnDate
 		v.ReturnDate = &rd
@@ -508,6 +525,7 @@ func (s *State) facts() process.StudentFacts {
 	return process.StudentFacts{
 		Closed: s.Closed(), InReview: s.InReview(), Phase: s.phase().Name, EverSubmitted: s.EverSubmitted,
 		DeleteAndGiveUp: s.DeleteAndGiveUp, ReturnDate: s.ReturnDate, WindowCloses: s.Input.WindowCloses,
-		Abroad: s.Abroad(),
+		Abroad: s.Abroad(), ChangePending: s.Change != nil,
+		Changes: s.stayClocks() && len(s.Input.Definition.ChangeReviews) > 0,
 	}
 }

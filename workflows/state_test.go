@@ -94,7 +94,8 @@ func TestEveryStageMessageAndRole(t *testing.T) {
 		{"predeparture_first_review", at("predeparture_first_review"), admitted(inReview(process.RoleAcademicAffairs))},
 		{"predeparture_second_review", at("predeparture_second_review"), admitted(inReview(process.RoleAcademicAffairs))},
 		{"predeparture_foreign_review", at("predeparture_foreign_review"), admitted(inReview(process.RoleForeignAffairs))},
-		{"return_report", at("return_report"), map[string]process.Role{process.MsgSubmitReturnReport: student, process.MsgCheckIn: student}},
+		{"return_report", at("return_report"), map[string]process.Role{process.MsgSubmitReturnReport: student, process.MsgCheckIn: student,
+			process.MsgRequestChange: student}},
 		{"return_review", at("return_review"), inReview(process.RoleForeignAffairs)},
 		{"completed", at(process.StageCompleted), nil},
 		{"rejected", rejected, nil},
@@ -107,7 +108,8 @@ func TestEveryStageMessageAndRole(t *testing.T) {
 			for _, role := range process.Roles {
 				t.Run(fmt.Sprintf("%s/%s/%s", row.name, msg, role), func(t *testing.T) {
 					req := Request{Actor: tableActor[role], Decision: process.DecisionApprove, Opinion: "原因", AttachmentIDs: []int64{1},
-						CheckIn: &process.CheckIn{Country: "英国", City: "伦敦", Status: process.CheckInSafe}}
+						CheckIn: &process.CheckIn{Country: "英国", City: "伦敦", Status: process.CheckInSafe},
+						Change:  &process.ChangeRequest{Kind: process.ChangeExtend, Reason: "延长课程", ReturnDate: "2027-06-01"}}
 					got := row.state.Check(msg, req, tableNow)
 					want := ""
 					switch accepted, ok := row.accept[msg]; {
@@ -116,7 +118,8 @@ func TestEveryStageMessageAndRole(t *testing.T) {
 					case ok && accepted == role:
 					case msg == process.MsgDecide && row.state.InReview():
 						want = CodeWrongRole
-					case msg == process.MsgDecide:
+					case msg == process.MsgDecide, msg == process.MsgDecideChange:
+						// No change request is pending in any row: its decision has no stage.
 						want = CodeWrongStage
 					case role != student:
 						want = CodeNotOwner

@@ -80,6 +80,9 @@ func (s *State) Alerts() []string {
 	if s.Stay.NeedsHelp {
 		out = append(out, process.AlertNeedsHelp)
 	}
+	if s.Change != nil {
+		out = append(out, process.AlertChangePending)
+	}
 	return out
 }
 

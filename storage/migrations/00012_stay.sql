@@ -3,6 +3,8 @@
 -- alerts, and every check-in made.
 ALTER TABLE applications ADD COLUMN check_in_due TIMESTAMPTZ;
 ALTER TABLE applications ADD COLUMN alerts TEXT[] NOT NULL DEFAULT '{}';
+-- The return date as the workflow holds it: an approved change request (延期, 提前回国) moves it.
+ALTER TABLE applications ADD COLUMN expected_return DATE;
 CREATE INDEX applications_abroad ON applications (check_in_due) WHERE check_in_due IS NOT NULL;
 
 CREATE TABLE check_ins (
@@ -38,5 +40,6 @@ ALTER TABLE notifications ALTER COLUMN account_id SET NOT NULL;
 DROP TABLE duty_contacts;
 DROP TABLE check_ins;
 DROP INDEX applications_abroad;
+ALTER TABLE applications DROP COLUMN expected_return;
 ALTER TABLE applications DROP COLUMN alerts;
 ALTER TABLE applications DROP COLUMN check_in_due;

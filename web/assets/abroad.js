@@ -1,19 +1,28 @@
 // The stay abroad: the student's 报平安 on 申请查看, and the offices' 在外学生 with the duty list.
-import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, rules, roleSpec } from './lib.js';
+import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, rules, roleSpec, dialog } from './lib.js';
 
 const statusLabel = (v) => (rules.checkInStatuses.find((s) => s.value === v) || {}).label || v;
 const alertLabel = (v) => (rules.alerts.find((a) => a.code === v) || {}).label || v;
 const alertBadges = (alerts) => (alerts || []).map((a) => h('span', { class: 'badge warn' }, alertLabel(a)));
 
 // stayBlock is 在外报平安 on 申请查看: when the next check-in is due, the form while the student may
-// check in, and every check-in, newest first. Nothing before the stay starts.
-export function stayBlock(d, canCheckIn, done) {
+// check in, a change request under review (and its decision for the awaited reviewer), and every
+// check-in, newest first. Nothing before the stay starts.
+export function stayBlock(d, actions, own, done) {
   const a = d.application;
   if (!a.checkInDue && !d.checkIns.length) return null;
-  const form = canCheckIn ? checkInForm(a.id, d.checkIns[0], done) : '';
+  const form = own && actions.includes('check-in') ? checkInForm(a.id, d.checkIns[0], done) : '';
+  const change = d.changeRequest;
   return [
-    a.checkInDue ? h('p', {}, '下次报平安期限：', h('strong', {}, fmtTime(a.checkInDue)), ' ', alertBadges(a.alerts)) : '',
+    a.checkInDue ? h('p', {}, '下次报平安期限：', h('strong', {}, fmtTime(a.checkInDue)), ' ', alertBadges(a.alerts),
+      a.expectedReturn ? ' · 预计回国：' + a.expectedReturn : '') : '',
     form,
+    own && actions.includes('request-change') ? h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => changeDialog(a, done) }, '变更申请（延期、提前回国、变更行程）')) : '',
+    change ? h('div', { class: 'notice warn', id: 'change-request' }, h('strong', {}, '变更申请：', kindLabel(change.request.kind)),
+      h('p', {}, change.request.country ? '前往 ' + change.request.country + ' ' + change.request.city + '。' : '',
+        change.request.returnDate ? '回国(入境)时间改为 ' + change.request.returnDate + '。' : '', '原因：' + change.request.reason),
+      h('p', { class: 'muted' }, fmtTime(change.requestedAt) + ' 提出，等待' + change.label),
+      actions.includes('decide-change') ? changeDecision(a.id, done) : '') : '',
     h('h3', {}, '报平安记录'),
     table([
       { label: '时间', value: (c) => fmtTime(c.at) }, { label: '所在地', value: (c) => c.country + ' ' + c.city },
@@ -21,6 +30,46 @@ export function stayBlock(d, canCheckIn, done) {
       { label: '说明', value: (c) => c.note },
     ], d.checkIns, '尚未报平安'),
   ];
+}
+
+const kindLabel = (v) => (rules.changeKinds.find((k) => k.value === v) || {}).label || v;
+
+// changeDialog asks what to change: the new return date for 延期 and 提前回国, the place for 变更行程.
+function changeDialog(a, done) {
+  const form = h('form', { class: 'grid-form', novalidate: true, id: 'change-form' }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
+    field({ name: 'kind', label: '变更类型', type: 'select', required: true, options: () => rules.changeKinds.map((k) => [k.value, k.label]) }),
+    field({ name: 'returnDate', label: '新的回国(入境)时间', type: 'date', hint: '延期、提前回国必填；原定 ' + (a.expectedReturn || a.form.returnDate || '—') }),
+    field({ name: 'country', label: '前往国家(地区)', hint: '变更行程时填写' }), field({ name: 'city', label: '前往城市', hint: '变更行程时填写' }),
+    field({ name: 'reason', label: '变更原因', type: 'textarea', required: true, wide: true }));
+  dialog('变更申请', form, (close) => [h('button', { type: 'button', class: 'secondary', onclick: close }, '取消'),
+    h('button', { type: 'button', class: 'primary', onclick: async (e) => {
+      clearError(form);
+      e.target.disabled = true;
+      try {
+        await api('POST', `/applications/${a.id}/change-requests`, formValues(form), { minimal: true });
+        close();
+        toast('变更申请已提交，等待学院审核');
+        done();
+      } catch (err) { showError(form, err); } finally { e.target.disabled = false; }
+    } }, '提交变更申请')]);
+}
+
+// changeDecision is the awaited reviewer's decision on a change request: nothing chosen beforehand.
+function changeDecision(id, done) {
+  const form = h('form', { class: 'grid-form', novalidate: true, id: 'change-decision' }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
+    field({ name: 'decision', label: '审核结果', type: 'select', required: true, options: [['approve', '同意变更'], ['reject', '不同意']] }),
+    field({ name: 'opinion', label: '审核意见', type: 'textarea', hint: '不同意时必须填写', wide: true }),
+    h('div', { class: 'actions left' }, h('button', { class: 'primary', type: 'submit' }, '提交变更审核')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearError(form);
+    try {
+      await api('POST', `/applications/${id}/change-requests/decide`, formValues(form), { minimal: true });
+      toast('已提交变更审核');
+      done();
+    } catch (e) { showError(form, e); }
+  });
+  return form;
 }
 
 // checkInForm starts from where the student last was: most check-ins are from the same city.
@@ -97,22 +146,23 @@ function countryBars(countries, params) {
   const rows = countries.slice().sort((x, y) => y.count - x.count).slice(0, 15);
   const max = Math.max(...rows.map((c) => c.count));
   const rowHeight = 26;
-  const chart = svg('svg', { class: 'bars', viewBox: `0 0 320 ${rows.length * rowHeight}`, role: 'img', 'aria-label': '在外学生按国家(地区)分布' },
+  // Drawn at 360 px wide: one to one on a desktop, a little smaller on a phone.
+  const chart = svg('svg', { class: 'bars', viewBox: `0 0 360 ${rows.length * rowHeight}`, role: 'img', 'aria-label': '在外学生按国家(地区)分布' },
     ...rows.map((c, i) => {
       const link = new URLSearchParams(params);
       link.set('country', c.country);
-      const width = Math.max(2, Math.round((c.count / max) * 180));
+      const width = Math.max(2, Math.round((c.count / max) * 200));
       return svg('a', { href: '#/abroad?' + link },
         svg('text', { x: 0, y: i * rowHeight + 17, class: 'bar-label' }, c.country.length > 8 ? c.country.slice(0, 8) + '…' : c.country),
-        svg('rect', { x: 100, y: i * rowHeight + 5, width, height: 16, rx: 2, class: 'bar' }),
-        svg('text', { x: 106 + width, y: i * rowHeight + 17, class: 'bar-value' }, String(c.count)));
+        svg('rect', { x: 120, y: i * rowHeight + 5, width, height: 16, rx: 2, class: 'bar' }),
+        svg('text', { x: 126 + width, y: i * rowHeight + 17, class: 'bar-value' }, String(c.count)));
     }));
   return h('figure', { class: 'chart' }, chart);
 }
 
 // dutyList is who is e-mailed at once when a student abroad asks for help or misses a check-in.
 async function dutyList() {
-  const contacts = await api('GET', '/duty-contacts');
+  const { contacts } = await api('GET', '/duty-contacts');
   const rows = h('div', { class: 'duty-rows' });
   // Each input is named as the API names it (contacts.0.email), so that an error lands beside it.
   const addRow = (c = {}) => {

@@ -113,11 +113,12 @@ export async function detailPage(state, id) {
       canEdit ? h('button', { type: 'button', class: 'primary', onclick: () => message(id, p.submit, '确定' + p.submitLabel + '吗？') }, p.submitLabel)
         : notBefore && a.phase === p.name && !a.closedAt ? h('p', { class: 'muted' }, notBefore.label + ' ' + (a.form[notBefore.name] || '') + ' 之后可提交' + p.uploadLabel + '。') : ''));
   });
-  const stay = stayBlock(d, own && actions.includes('check-in'), reload);
-  // The stay comes before the return report, as the student lives it.
+  const stay = stayBlock(d, actions, own, reload);
+  // Abroad, 报平安 is what the page is for: it comes right after the progress; afterwards it stays
+  // before the return report, as the student lived it.
   if (stay) {
-    const at = blocks.findIndex((b) => b && b.id === 'sec-return');
-    blocks.splice(at < 0 ? blocks.length : at, 0, block('stay', '在外报平安', stay));
+    const at = blocks.findIndex((b) => b && b.id === (a.checkInDue ? 'sec-progress' : 'sec-return'));
+    blocks.splice(at < 0 ? blocks.length : at + (a.checkInDue ? 1 : 0), 0, block('stay', '在外报平安', stay));
   }
   blocks.push(block('history', '历史记录', table([
     { label: '序号', value: (e) => e.seq }, { label: '进度说明', value: (e) => e.step }, { label: '审核人', value: (e) => e.actorName },

@@ -395,6 +395,7 @@ const actionLinks = {
   track: (a) => h('a', { href: '#/applications/' + a.id + '?section=progress' }, '进度跟踪'),
   'give-up': (a) => h('button', { type: 'button', class: 'link danger', onclick: () => giveUp(a.id) }, '放弃录取'),
   'check-in': (a) => h('a', { href: '#/applications/' + a.id + '?section=stay' }, '报平安'),
+  'request-change': (a) => h('a', { href: '#/applications/' + a.id + '?section=stay' }, '变更申请'),
 };
 
 
