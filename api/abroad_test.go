@@ -69,6 +69,7 @@ func TestStayAbroad(t *testing.T) {
 	r = wsc.call("PUT", "/duty-contacts", map[string]any{"contacts": []map[string]any{{"name": "值班", "email": "not an address"}}})
 	require.Equal(t, 422, r.status)
 	require.Contains(t, r.errField("contacts.0.email"), "电子邮件")
+	require.Equal(t, 422, wsc.call("PUT", "/duty-contacts", map[string]any{}).status, "an absent list does not empty it")
 	r = wsc.call("PUT", "/duty-contacts", map[string]any{"contacts": []map[string]any{{"name": "外事处值班", "email": dutyMail}}})
 	require.Equal(t, 200, r.status, string(r.body))
 	require.Equal(t, 403, litR.call("GET", "/duty-contacts", nil).status, "a college keeps no duty list")

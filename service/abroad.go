@@ -146,6 +146,10 @@ type DutyList struct {
 // help or misses a check-in.
 func (s *Service) SetDutyContacts(ctx context.Context, who Caller, in DutyList) (*DutyList, error) {
 	f := fields{}
+	// An absent list is a mistake, not a wish to empty it: emptying it is sending [].
+	if in.Contacts == nil {
+		f.add("contacts", "请提供值班名单（contacts）；清空名单请提交空列表")
+	}
 	if len(in.Contacts) > maxDutyContacts {
 		f.add("contacts", "值班名单最多"+strconv.Itoa(maxDutyContacts)+"人")
 	}
