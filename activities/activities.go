@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -184,11 +185,20 @@ func snapshotContent(f *storage.SubmissionFacts) ([]byte, error) {
 		ProjectYear    int                     `json:"projectYear"`
 		BasicInfo      process.Values          `json:"basicInfo"`
 		ApplyInfo      process.Values          `json:"applyInfo"`
+		TravelInfo     process.Values          `json:"travelInfo,omitempty"`
 		LanguageScores []storage.LanguageScore `json:"languageScores"`
 		Awards         []storage.Award         `json:"awards"`
 		Attachments    []file                  `json:"attachments"`
 	}{f.Application.ID, f.Project.Code, f.Project.Year, sectionOf(f.Application.Form, process.SectionBasic),
-		sectionOf(f.Application.Form, process.SectionApply), f.LanguageScores, f.Awards, files})
+		sectionOf(f.Application.Form, process.SectionApply), travelOf(f.Application), f.LanguageScores, f.Awards, files})
+}
+
+// travelOf is 出行信息 as a snapshot keeps it, once saved (snapshots from before it have none).
+func travelOf(app *storage.Application) process.Values {
+	if app.TravelSavedAt == nil {
+		return nil
+	}
+	return sectionOf(app.Form, process.SectionTravel)
 }
 
 // sectionOf picks a section's values out of a form, as the snapshot keeps them.
@@ -224,17 +234,17 @@ func (a *Activities) CheckSubmission(ctx context.Context, c SubmissionCheck) (re
 	return res, nil
 }
 
-// departureDate is when the stay's clocks start, as the application phase hands it in: 行前出发时间
-// when the student gave one, else 出国(境)时间.
+// departureDate is when the stay's clocks start, as a phase hands it in: the application phase
+// 行前出发时间, else 出国(境)时间; the 行前 phase the confirmed outbound flight, when given.
 func departureDate(phase string, f *storage.SubmissionFacts) time.Time {
-	if phase != process.PhaseApplication {
-		return time.Time{}
-	}
-	if t, ok := f.Application.Form.Date("predepartureDate"); ok {
+	switch phase {
+	case process.PhaseApplication:
+		return process.StayDeparture(f.Application.Form)
+	case process.PhasePredeparture:
+		t, _ := f.Application.Form.Date("outboundFlightDate")
 		return t
 	}
-	t, _ := f.Application.Form.Date("departureDate")
-	return t
+	return time.Time{}
 }
 
 // returnDate is 回国(入境)时间 as the application phase hands it in: the return report is due after it.
@@ -280,9 +290,9 @@ func predepartureProblems(f *storage.SubmissionFacts) ([]Problem, error) {
 		}
 	}
 	if !checklist {
-		return needKind(f.Attachments, process.KindPredeparture, "predeparture", "请先上传行前材料"), nil
+		out = needKind(f.Attachments, process.KindPredeparture, "predeparture", "请先上传行前材料")
 	}
-	return out, nil
+	return append(out, travelProblems(f.Application)...), nil
 }
 
 func needKind(files []storage.Attachment, kind, field, message string) []Problem {
@@ -335,6 +345,25 @@ func applicationProblems(f *storage.SubmissionFacts) []Problem {
 	}
 	if f.OtherOpenExists {
 		add("application", "每人限报1个项目：您已有进行中的申请")
+	}
+	return out
+}
+
+// travelProblems lists what 出行信息 lacks or gets wrong against the stay, field by field; applications
+// created before 出行信息 was part of the 行前材料 need none.
+func travelProblems(app *storage.Application) []Problem {
+	if !app.TravelRequired {
+		return nil
+	}
+	if app.TravelSavedAt == nil {
+		return []Problem{{Field: process.SectionTravel, Message: "请先填写并保存" + process.SectionLabels[process.SectionTravel]}}
+	}
+	var out []Problem
+	for _, f := range process.MissingIn(process.SectionTravel, app.Form) {
+		out = append(out, Problem{Field: process.SectionTravel + "." + f.Name, Message: f.Label + "不能为空"})
+	}
+	for _, name := range slices.Sorted(maps.Keys(app.TravelProblems())) {
+		out = append(out, Problem{Field: process.SectionTravel + "." + name, Message: app.TravelProblems()[name]})
 	}
 	return out
 }

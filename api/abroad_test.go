@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"outbound/storage/demo"
 )
 
 // abroad takes a student of a college through admission and the 行前 reviews: the stay begins.
@@ -22,6 +24,8 @@ func abroad(t *testing.T, college string) (*client, int64) {
 		decide(t, c, id, ok, 200)
 	}
 	require.Equal(t, 201, s.upload(pathf("/applications/%d/attachments?kind=predeparture", id), "行前材料.pdf", pdfFile()).status)
+	r := s.call("PUT", pathf("/applications/%d/travel-info", id), demo.TravelInfo())
+	require.Equal(t, 200, r.status, string(r.body))
 	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/submit-predeparture", id), nil).status)
 	for _, c := range []*client{jwc1, jwc2, wsc} {
 		decide(t, c, id, ok, 200)
@@ -153,4 +157,55 @@ func TestStayAbroad(t *testing.T) {
 	x := wsc.call("GET", "/exports/abroad.xlsx?country="+urlQuery(country), nil)
 	require.Equal(t, 200, x.status)
 	require.Equal(t, "PK", string(x.body[:2]), "a workbook")
+}
+
+// TestTravelInfoIsCheckedAgainstTheStay: 出行信息 is checked field by field and against the stay as a
+// 外事处 would (a passport six months past the return, a permit only for the stay, a visa covering
+// it), is needed to hand the 行前材料 in, and reviewers read it.
+func TestTravelInfoIsCheckedAgainstTheStay(t *testing.T) {
+	s, id := submitted(t, "LIT", newProject(t, projectSpec{}))
+	path := pathf("/applications/%d/travel-info", id)
+	require.Equal(t, 409, s.call("PUT", path, demo.TravelInfo()).status, "not before the admission")
+	for _, c := range []*client{login(t, "lit-reviewer"), login(t, "jwc1"), login(t, "wsc")} {
+		decide(t, c, id, ok, 200)
+	}
+	back, err := time.Parse("2006-01-02", s.call("GET", pathf("/applications/%d", id), nil).str("application.form.returnDate"))
+	require.NoError(t, err)
+	with := func(changes map[string]any) map[string]any {
+		in := demo.TravelInfo()
+		for k, v := range changes {
+			in[k] = v
+		}
+		return in
+	}
+	early := back.AddDate(0, 1, 0).Format("2006-01-02")
+	for field, tc := range map[string]struct {
+		changes map[string]any
+		words   string
+	}{
+		"travelDocExpiry": {map[string]any{"travelDocExpiry": early}, "6个月"},
+		"visaTo":          {map[string]any{"visaTo": back.AddDate(0, 0, -1).Format("2006-01-02")}, "未覆盖整个在外期间"},
+		"insuranceTo":     {map[string]any{"insuranceTo": back.AddDate(0, 0, -1).Format("2006-01-02")}, "未覆盖整个在外期间"},
+		"insurer":         {map[string]any{"insurer": ""}, "不能为空"},
+		"hostContact":     {map[string]any{"hostContact": "a\x01b"}, "控制字符"},
+		"addressAbroad":   {map[string]any{"addressAbroad": strings.Repeat("路", 201)}, "200"},
+		"travelDocType":   {map[string]any{"travelDocType": "外交护照"}, ""},
+		"insuranceAmount": {map[string]any{"insuranceAmount": 1e12}, ""},
+	} {
+		r := s.call("PUT", path, with(tc.changes))
+		require.Equal(t, 422, r.status, "%s: %s", field, r.body)
+		require.Contains(t, r.errField(field), tc.words, "%s: %s", field, r.body)
+	}
+	r := s.call("POST", pathf("/applications/%d/submit-predeparture", id), nil)
+	require.Equal(t, 422, r.status)
+	require.Contains(t, r.errField("travelInfo"), "出行信息", "the 行前材料 need 出行信息")
+	r = s.call("PUT", path, with(map[string]any{"travelDocType": "往来港澳通行证", "travelDocExpiry": early}))
+	require.Equal(t, 200, r.status, "a permit to 港澳 need only cover the stay: %s", r.body)
+	require.Empty(t, r.get("travelProblems"))
+	require.Equal(t, 201, s.upload(pathf("/applications/%d/attachments?kind=predeparture", id), "行前材料.pdf", pdfFile()).status)
+	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/submit-predeparture", id), nil).status)
+	require.Equal(t, 409, s.call("PUT", path, demo.TravelInfo()).status, "handed in, it is the reviewers'")
+	r = login(t, "jwc1").call("GET", pathf("/applications/%d", id), nil)
+	require.Equal(t, "往来港澳通行证", r.str("application.form.travelDocType"))
+	require.NotNil(t, r.get("application.travelSavedAt"))
 }

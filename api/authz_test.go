@@ -74,6 +74,7 @@ var accessRules = map[string]string{
 	"POST /applications/:id/submit-return-report":   "student",
 	"POST /applications/:id/give-up":                "student",
 	"POST /applications/:id/check-in":               "student",
+	"PUT /applications/:id/travel-info":             "student",
 	"POST /applications/:id/change-requests":        "student",
 	"POST /applications/:id/change-requests/decide": "college_reviewer academic_affairs graduate_school foreign_affairs",
 	"GET /abroad":                                   "college_reviewer academic_affairs graduate_school foreign_affairs admin",

@@ -151,6 +151,14 @@ func (s *Server) putApplyInfo(c *gin.Context) (any, error) {
 	return s.Service.SaveApplyInfo(c.Request.Context(), caller(c), id, in)
 }
 
+func (s *Server) putTravelInfo(c *gin.Context) (any, error) {
+	id, in, err := idAndBody[service.FormInput](c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.Service.SaveTravelInfo(c.Request.Context(), caller(c), id, in)
+}
+
 // saveLanguageScore adds a row of 外语水平, or changes the one of the path.
 func (s *Server) saveLanguageScore(c *gin.Context) (any, error) {
 	row, err := optionalID(c, "sid")

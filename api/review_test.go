@@ -17,6 +17,7 @@ import (
 
 	"outbound/activities"
 	"outbound/process"
+	"outbound/storage/demo"
 )
 
 // submitted creates a student of the college with a submitted application to the project.
@@ -100,6 +101,7 @@ func TestReviewThroughAdmissionAndPreDeparture(t *testing.T) {
 	require.Equal(t, 422, r.status)
 	require.NotEmpty(t, r.errField("predeparture"))
 	require.Equal(t, 201, s.upload(pathf("/applications/%d/attachments?kind=predeparture", id), "行前材料.pdf", pdfFile()).status)
+	require.Equal(t, 200, s.call("PUT", pathf("/applications/%d/travel-info", id), demo.TravelInfo()).status)
 	r = s.call("POST", pathf("/applications/%d/submit-predeparture", id), nil)
 	require.Equal(t, 200, r.status)
 	require.Equal(t, "行前资料已上传", r.str("application.status"))
@@ -659,10 +661,10 @@ func TestPredepartureChecklist(t *testing.T) {
 	for _, m := range next.list("missing") {
 		missing = append(missing, m.(map[string]any)["message"].(string))
 	}
-	require.Equal(t, []string{"请上传行前材料：护照首页", "请上传行前材料：签证"}, missing)
+	require.Equal(t, []string{"请上传行前材料：护照首页", "请上传行前材料：签证", "请先填写并保存出行信息"}, missing)
 	staffView := wsc.call("GET", pathf("/applications/%d/next", id), nil)
 	require.Equal(t, true, staffView.get("student"), "staff see that the student is the one to act")
-	require.Len(t, staffView.list("missing"), 2)
+	require.Len(t, staffView.list("missing"), 3)
 	require.Equal(t, 404, newStudent(t, "LIT").call("GET", pathf("/applications/%d/next", id), nil).status, "another student's")
 
 	r = s.call("POST", pathf("/applications/%d/submit-predeparture", id), nil)
@@ -686,6 +688,7 @@ func TestPredepartureChecklist(t *testing.T) {
 	require.NotEmpty(t, r.errField(pathf("predeparture.%d", items["签证"])))
 
 	require.Equal(t, 201, upload("predeparture", items["签证"], "签证.pdf", pdfFile()).status)
+	require.Equal(t, 200, s.call("PUT", pathf("/applications/%d/travel-info", id), demo.TravelInfo()).status)
 	r = s.call("POST", pathf("/applications/%d/submit-predeparture", id), nil)
 	require.Equal(t, 200, r.status, string(r.body))
 	require.Equal(t, "行前资料已上传", r.str("application.status"))

@@ -158,6 +158,7 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/applications/:id/next", roles: anyone, handler: ok(s.nextStep)},
 		{method: "PUT", path: "/applications/:id/basic-info", roles: students, handler: ok(s.putBasicInfo)},
 		{method: "PUT", path: "/applications/:id/apply-info", roles: students, handler: ok(s.putApplyInfo)},
+		{method: "PUT", path: "/applications/:id/travel-info", roles: students, handler: ok(s.putTravelInfo)},
 		{method: "POST", path: "/applications/:id/language-scores", roles: students, handler: created(s.saveLanguageScore)},
 		{method: "PUT", path: "/applications/:id/language-scores/:sid", roles: students, handler: ok(s.saveLanguageScore)},
 		{method: "DELETE", path: "/applications/:id/language-scores/:sid", roles: students, handler: noContent(s.deleteLanguageScore)},

@@ -22,6 +22,7 @@ import (
 	"outbound/activities"
 	"outbound/process"
 	"outbound/production"
+	"outbound/storage/demo"
 	"outbound/workflows"
 )
 
@@ -294,6 +295,12 @@ func (e *Env) Lifecycle(ctx context.Context) (Row, error) {
 				if _, err := e.Services.Store.DB.ExecContext(ctx, `INSERT INTO attachments (owner_id, application_id, kind, label, object_key, file_name, size_bytes, content_type, sha256)
 					SELECT student_id, id, $2, $2, 'bench/' || id || '/' || $2, 'a.pdf', 10, 'application/pdf', repeat('0', 64) FROM applications WHERE id = $1`, d.id, s.file); err != nil {
 					return err
+				}
+				// 出行信息 is a form the bench does not time: it is saved as the API would have saved it.
+				if s.file == process.KindPredeparture {
+					if err := e.Services.Store.SaveForm(ctx, d.id, process.SectionTravel, process.Values(demo.TravelInfo())); err != nil {
+						return err
+					}
 				}
 			}
 			if s.who == "" {

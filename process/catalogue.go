@@ -25,10 +25,13 @@ const (
 const (
 	SectionBasic = "basicInfo" // step 1, 基本信息
 	SectionApply = "applyInfo" // step 2, 申请信息
+	// SectionTravel is 出行信息: the travel document, visa, insurance and flights, filled in with the
+	// 行前材料 and checked against the stay (travel.go).
+	SectionTravel = "travelInfo"
 )
 
 // SectionLabels name the sections.
-var SectionLabels = map[string]string{SectionBasic: "基本信息", SectionApply: "申请信息"}
+var SectionLabels = map[string]string{SectionBasic: "基本信息", SectionApply: "申请信息", SectionTravel: "出行信息"}
 
 // FormField is one field of the application's forms, declared once: the form, its check, the
 // read model's column, the detail, the change list, the export and the printed 申请表 all
@@ -93,7 +96,31 @@ var Form = []FormField{
 		DefaultFrom: "projectEndDate"},
 	{Name: "gpa", Label: "GPA", Section: SectionApply, Kind: FieldNumber, Required: true, Range: []float64{0, 5}, Export: true, Column: "gpa"},
 	{Name: "weightedAverage", Label: "加权平均分", Section: SectionApply, Kind: FieldNumber, Required: true, Range: []float64{0, 100}, Export: true, Column: "weighted_average"},
+
+	{Name: "travelDocType", Label: "证件类型", Section: SectionTravel, Kind: FieldChoice, Required: true, Options: TravelDocTypes, Export: true, Column: "travel_doc_type"},
+	{Name: "travelDocNo", Label: "证件号码", Section: SectionTravel, Kind: FieldText, Required: true, Max: 30, Personal: true, Column: "travel_doc_no"},
+	{Name: "travelDocExpiry", Label: "证件有效期至", Section: SectionTravel, Kind: FieldDate, Required: true, Column: "travel_doc_expiry",
+		Hint: "护照须在回国(入境)时间后仍有6个月以上有效期"},
+	{Name: "visaType", Label: "签证(签注)类型", Section: SectionTravel, Kind: FieldText, Required: true, Max: 50, Export: true, Column: "visa_type"},
+	{Name: "visaNo", Label: "签证(签注)号码", Section: SectionTravel, Kind: FieldText, Max: 30, Column: "visa_no"},
+	{Name: "visaFrom", Label: "签证(签注)有效期自", Section: SectionTravel, Kind: FieldDate, Required: true, Column: "visa_from"},
+	{Name: "visaTo", Label: "签证(签注)有效期至", Section: SectionTravel, Kind: FieldDate, Required: true, Column: "visa_to"},
+	{Name: "visaEntries", Label: "入境次数", Section: SectionTravel, Kind: FieldChoice, Options: []string{"单次", "两次", "多次"}, Column: "visa_entries"},
+	{Name: "insurer", Label: "保险公司", Section: SectionTravel, Kind: FieldText, Required: true, Max: 100, Column: "insurer"},
+	{Name: "policyNo", Label: "保单号", Section: SectionTravel, Kind: FieldText, Required: true, Max: 50, Column: "policy_no"},
+	{Name: "insuranceFrom", Label: "保险生效日期", Section: SectionTravel, Kind: FieldDate, Required: true, Column: "insurance_from"},
+	{Name: "insuranceTo", Label: "保险截止日期", Section: SectionTravel, Kind: FieldDate, Required: true, Column: "insurance_to"},
+	{Name: "insuranceAmount", Label: "保险金额(元)", Section: SectionTravel, Kind: FieldNumber, Range: []float64{0, 1e9}, Column: "insurance_amount"},
+	{Name: "outboundFlightDate", Label: "去程航班日期", Section: SectionTravel, Kind: FieldDate, Required: true, Export: true, Column: "outbound_flight_date"},
+	{Name: "outboundFlightNo", Label: "去程航班号", Section: SectionTravel, Kind: FieldText, Max: 20, Column: "outbound_flight_no"},
+	{Name: "returnFlightDate", Label: "返程航班日期", Section: SectionTravel, Kind: FieldDate, Export: true, Column: "return_flight_date"},
+	{Name: "returnFlightNo", Label: "返程航班号", Section: SectionTravel, Kind: FieldText, Max: 20, Column: "return_flight_no"},
+	{Name: "hostContact", Label: "接待单位联系人及联系方式", Section: SectionTravel, Kind: FieldText, Required: true, Max: 200, Column: "host_contact"},
+	{Name: "addressAbroad", Label: "境外住址", Section: SectionTravel, Kind: FieldText, Required: true, Max: 200, Personal: true, Column: "address_abroad"},
 }
+
+// TravelDocTypes are 证件类型: passports, and the permits trips to 港澳台 use instead.
+var TravelDocTypes = []string{"因公护照", "因私护照", "往来港澳通行证", "往来台湾通行证"}
 
 // PoliticalStatuses are the 政治面貌 values.
 var PoliticalStatuses = []string{"中共党员", "中共预备党员", "共青团员", "群众", "其他"}

@@ -275,6 +275,16 @@ func (d Definition) FormStage() string {
 	return d.Phases[i].EditableStage
 }
 
+// SectionStage is the stage in which a section of the forms may be changed: the application's
+// sections in its draft, 出行信息 while the student works on the 行前材料.
+func (d Definition) SectionStage(section string) string {
+	if section != SectionTravel {
+		return d.FormStage()
+	}
+	i := slices.IndexFunc(d.Phases, func(p Phase) bool { return p.Name == PhasePredeparture })
+	return d.Phases[i].EditableStage
+}
+
 // UploadStages lists the stages in which files of a kind may be uploaded:
 // a phase's own kind while the student works on it; supplements while under review.
 func (d Definition) UploadStages(kind string) []string {

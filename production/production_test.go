@@ -203,6 +203,7 @@ func TestProductionLayout(t *testing.T) {
 	for i, app := range apps {
 		s := staffless(t, apis, i)
 		s[i%2].upload(fmt.Sprintf("/applications/%d/attachments?kind=predeparture", app), "行前材料.pdf", pdf(), 201)
+		s[i%2].must("PUT", fmt.Sprintf("/applications/%d/travel-info", app), demo.TravelInfo(), 200)
 		s[(i+1)%2].must("POST", fmt.Sprintf("/applications/%d/submit-predeparture", app), nil, 200)
 	}
 	decideAll("jwc1")

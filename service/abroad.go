@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,40 @@ import (
 	"outbound/storage"
 	"outbound/workflows"
 )
+
+// SaveTravelInfo writes 出行信息 while the student works on the 行前材料: each field by its entry in
+// the catalogue, then the whole against the stay (a passport valid six months past the return, a visa
+// and an insurance covering the stay), each problem named by its field.
+func (s *Service) SaveTravelInfo(ctx context.Context, who Caller, id int64, in FormInput) (*ApplicationDetail, error) {
+	app, err := s.ownApplication(ctx, who, id)
+	if err != nil {
+		return nil, err
+	}
+	if app.Stage != s.Process.SectionStage(process.SectionTravel) {
+		return nil, conflict("not_editable", "当前状态（"+app.Status+"）不能修改出行信息：录取后、提交行前材料前可以填写")
+	}
+	values, problems := checkSection(process.SectionTravel, in)
+	if len(problems) == 0 {
+		for field, msg := range process.TravelProblems(values, process.StayDeparture(mergedForm(app.Form, values)), app.ReturnDate()) {
+			problems.add(field, msg)
+		}
+	}
+	if err := problems.err(); err != nil {
+		return nil, err
+	}
+	if err := saved(s.Store.SaveForm(ctx, app.ID, process.SectionTravel, values)); err != nil {
+		return nil, err
+	}
+	return s.detailOf(ctx, who, app.ID, nil)
+}
+
+// mergedForm is the application's form with a section's new values over it.
+func mergedForm(form, values process.Values) process.Values {
+	out := process.Values{}
+	maps.Copy(out, form)
+	maps.Copy(out, values)
+	return out
+}
 
 // CheckIn sends the student's 报平安 to the application's workflow.
 func (s *Service) CheckIn(ctx context.Context, who Caller, id int64, in process.CheckIn, key string, reply Reply) (*ApplicationDetail, error) {

@@ -8,6 +8,13 @@ type Labelled struct {
 	Label string `json:"label"`
 }
 
+// Section is a section of the forms and the stage in which the student may change it.
+type Section struct {
+	Code  string `json:"code"`
+	Label string `json:"label"`
+	Stage string `json:"stage"`
+}
+
 // Rules is the process definition as the web UI needs it, so that it keeps no copy of its own.
 type Rules struct {
 	Stages []Labelled         `json:"stages"`
@@ -32,7 +39,7 @@ type Rules struct {
 	// Form is the catalogue of the application's forms: the web forms, the detail and the printed
 	// 申请表 are drawn from it.
 	Form     []process.FormField `json:"form"`
-	Sections []Labelled          `json:"sections"`
+	Sections []Section           `json:"sections"`
 	// CheckInStatuses and Alerts are the stay abroad's words (报平安, the office's marks).
 	CheckInStatuses []process.Option `json:"checkInStatuses"`
 	Alerts          []Labelled       `json:"alerts"`
@@ -49,8 +56,8 @@ func (s *Service) Rules() Rules {
 		Alerts: []Labelled{{process.AlertMissedCheckIn, process.AlertLabels[process.AlertMissedCheckIn]}, {process.AlertNeedsHelp, process.AlertLabels[process.AlertNeedsHelp]},
 			{process.AlertChangePending, process.AlertLabels[process.AlertChangePending]}},
 	}
-	for _, section := range []string{process.SectionBasic, process.SectionApply} {
-		r.Sections = append(r.Sections, Labelled{Code: section, Label: process.SectionLabels[section]})
+	for _, section := range []string{process.SectionBasic, process.SectionApply, process.SectionTravel} {
+		r.Sections = append(r.Sections, Section{Code: section, Label: process.SectionLabels[section], Stage: s.Process.SectionStage(section)})
 	}
 	for _, stage := range s.Process.Stages() {
 		r.Stages = append(r.Stages, Labelled{Code: stage, Label: s.Process.StageLabel(stage)})

@@ -39,9 +39,11 @@ type ApplicationDetail struct {
 	CheckIns       []storage.CheckInRow    `json:"checkIns"`
 	// ChangeRequest is the change request under review while abroad, if any.
 	ChangeRequest *workflows.ChangeView `json:"changeRequest,omitempty"`
-	PendingStep   string                `json:"pendingStep"`
-	Actions       []LabelledAction      `json:"actions"`
-	TemporalURL   string                `json:"temporalUrl"`
+	// TravelProblems are what 出行信息 gets wrong against the stay, by field, for the student and the 行前 reviewers.
+	TravelProblems map[string]string `json:"travelProblems,omitempty"`
+	PendingStep    string            `json:"pendingStep"`
+	Actions        []LabelledAction  `json:"actions"`
+	TemporalURL    string            `json:"temporalUrl"`
 	// Applicant is who applies, beside the decision form: 学习经历 and whether a photo is on file;
 	// for the offices only.
 	Applicant *Applicant `json:"applicant,omitempty"`
@@ -146,7 +148,7 @@ func (s *Service) detail(ctx context.Context, who Caller, id int64, app *storage
 	}
 	return &ApplicationDetail{
 		Application: app, Funding: app.Funding, LanguageScores: scores, Awards: awards, Requirements: byReq, OtherFiles: others,
-		Timeline: timeline, CheckIns: checkIns, ChangeRequest: change, PendingStep: s.pendingStep(app), Actions: labelled, TemporalURL: s.temporalURL(app.ID),
+		Timeline: timeline, CheckIns: checkIns, ChangeRequest: change, TravelProblems: app.TravelProblems(), PendingStep: s.pendingStep(app), Actions: labelled, TemporalURL: s.temporalURL(app.ID),
 		Applicant: applicant, Changes: changes, DecideBlocked: blocked, WithdrawEnds: view != nil && view.WithdrawEnds,
 	}, nil
 }

@@ -67,6 +67,9 @@ type Application struct {
 	Alerts     pq.StringArray `db:"alerts" json:"alerts"`
 	// ExpectedReturn is the return date as the workflow holds it (YYYY-MM-DD): a change request may move it.
 	ExpectedReturn *string `db:"expected_return" json:"expectedReturn"`
+	// TravelSavedAt is when 出行信息 was last saved; TravelRequired whether the 行前材料 need it.
+	TravelSavedAt  *time.Time `db:"travel_saved_at" json:"travelSavedAt"`
+	TravelRequired bool       `db:"travel_required" json:"travelRequired"`
 }
 
 // StudentFacts are what the student's 操作 menu depends on, as the read model holds them: a list
@@ -80,10 +83,7 @@ func (a *Application) StudentFacts() process.StudentFacts {
 		// Applications in flight from before these rules are few; their workflow refuses with a message.
 		DeleteAndGiveUp: true,
 	}
-	f.ReturnDate, _ = a.Form.Date("returnDate")
-	if a.ExpectedReturn != nil {
-		f.ReturnDate, _ = process.ParseDate(*a.ExpectedReturn)
-	}
+	f.ReturnDate = a.ReturnDate()
 	f.WindowCloses = a.ProjectApplyEnd
 	f.Abroad = a.CheckInDue != nil && a.ClosedAt == nil
 	f.Changes, f.ChangePending = f.Abroad, slices.Contains(a.Alerts, process.AlertChangePending)
@@ -108,7 +108,7 @@ func applicationColumns(form string) string {
 	ap.funding_source, ap.funding_amount::float8 AS funding_amount, ap.funding_note,
 	ap.status, ap.phase, ap.stage, ap.awaiting_role, ap.stage_entered_at, ap.review_due_at, ap.overdue,
 	ap.submitted_at, ap.admitted_at, ap.closed_at, ap.last_event_seq, ap.snapshot_sha256, ap.created_at,
-	ap.check_in_due, ap.alerts, to_char(ap.expected_return, 'YYYY-MM-DD') AS expected_return
+	ap.check_in_due, ap.alerts, to_char(ap.expected_return, 'YYYY-MM-DD') AS expected_return, ap.travel_saved_at, ap.travel_required
 	FROM applications ap JOIN projects pr ON pr.id = ap.project_id JOIN colleges c ON c.code = ap.college_code`
 }
 
@@ -205,8 +205,9 @@ func applicationByID(ctx context.Context, q sqlx.QueryerContext, id int64) (*App
 // section's fields that are not derived, from the values given (absent ones become empty).
 func (s *Store) SaveForm(ctx context.Context, id int64, section string, values process.Values) error {
 	set, args := formUpdate(section, values)
+	stage := pq.QuoteLiteral(process.DefaultDefinition().SectionStage(section))
 	res, err := s.DB.ExecContext(ctx, `UPDATE applications SET `+set+`, updated_at = now()
-		WHERE id = $1 AND stage = `+formStage+` AND `+notSubmitting, append([]any{id}, args...)...)
+		WHERE id = $1 AND stage = `+stage+` AND `+notSubmitting, append([]any{id}, args...)...)
 	return rowsOrConflict(res, err)
 }
 
@@ -488,3 +489,20 @@ func (s *Store) Approvers(ctx context.Context, applicationIDs []int64, stage str
 
 // likeEscaper makes a search word match itself in ILIKE: % and _ are not wildcards there.
 var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
+
+// ReturnDate is the return date as it stands: the workflow's (a change request may have moved it),
+// else the form's.
+func (a *Application) ReturnDate() time.Time {
+	if a.ExpectedReturn != nil {
+		if t, ok := process.ParseDate(*a.ExpectedReturn); ok {
+			return t
+		}
+	}
+	t, _ := a.Form.Date("returnDate")
+	return t
+}
+
+// TravelProblems are what 出行信息 gets wrong against the stay, by field.
+func (a *Application) TravelProblems() map[string]string {
+	return process.TravelProblems(a.Form, process.StayDeparture(a.Form), a.ReturnDate())
+}

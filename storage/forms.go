@@ -63,7 +63,7 @@ func formPrefill() (columns, values string) {
 }
 
 // savedAt is the column that records when each section was last saved.
-var savedAt = map[string]string{process.SectionBasic: "basic_saved_at", process.SectionApply: "info_saved_at"}
+var savedAt = map[string]string{process.SectionBasic: "basic_saved_at", process.SectionApply: "info_saved_at", process.SectionTravel: "travel_saved_at"}
 
 // formUpdate is the SET list that saves a section, with its arguments from $2 on.
 func formUpdate(section string, values process.Values) (string, []any) {

@@ -524,8 +524,12 @@ func (w *application) submit(ctx workflow.Context, name string, req Request) (Vi
 		return View{}, temporal.NewApplicationErrorWithOptions("提交前请先完善以下内容", CodeIncomplete,
 			temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{res.Problems}})
 	}
-	if name == process.MsgSubmit {
+	switch {
+	case name == process.MsgSubmit:
 		s.ReturnDate, s.DepartureDate = res.ReturnDate, res.DepartureDate
+	case name == process.MsgSubmitPredeparture && !res.DepartureDate.IsZero():
+		// The confirmed outbound flight starts the stay's clocks.
+		s.DepartureDate = res.DepartureDate
 	}
 	recorded := &s.Timeline[len(s.Timeline)-1]
 	if recorded.Detail == nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"outbound/process"
+	"outbound/storage/demo"
 	"outbound/workflows"
 )
 
@@ -27,6 +28,11 @@ func TestStayBySignals(t *testing.T) {
 		t.Helper()
 		if file != "" {
 			addFile(t, app, file, nil)
+		}
+		if file == process.KindPredeparture {
+			_, err := env.Services.Store.DB.ExecContext(context.Background(), `UPDATE applications SET travel_required = true WHERE id = $1`, app.ID)
+			require.NoError(t, err)
+			require.NoError(t, env.Services.Store.SaveForm(context.Background(), app.ID, process.SectionTravel, process.Values(demo.TravelInfo())))
 		}
 		signal(t, app.ID, msg, req)
 		seq++

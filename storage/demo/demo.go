@@ -304,3 +304,15 @@ func seedPhoto(ctx context.Context, store *storage.Store, files *blob.Store, use
 }
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// TravelInfo is a valid 出行信息 for a stay within the next years: a passport, a visa and an
+// insurance that cover it, and the flights.
+func TravelInfo() map[string]any {
+	return map[string]any{
+		"travelDocType": "因私护照", "travelDocNo": "E12345678", "travelDocExpiry": "2035-12-31",
+		"visaType": "学生签证", "visaNo": "V1234567", "visaFrom": "2024-01-01", "visaTo": "2034-12-31", "visaEntries": "多次",
+		"insurer": "中国人寿", "policyNo": "PL20260001", "insuranceFrom": "2024-01-01", "insuranceTo": "2034-12-31", "insuranceAmount": 500000.0,
+		"outboundFlightDate": "2026-02-20", "outboundFlightNo": "CA925", "returnFlightDate": "2026-07-10", "returnFlightNo": "CA926",
+		"hostContact": "国际交流处 Ms. Smith +44 20 0000 0000", "addressAbroad": "1 College Road, London",
+	}
+}

@@ -1,5 +1,5 @@
 // The stay abroad: the student's 报平安 on 申请查看, and the offices' 在外学生 with the duty list.
-import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, rules, roleSpec, dialog } from './lib.js';
+import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, rules, roleSpec, dialog, formInputs, formRows } from './lib.js';
 
 const statusLabel = (v) => (rules.checkInStatuses.find((s) => s.value === v) || {}).label || v;
 const alertLabel = (v) => (rules.alerts.find((a) => a.code === v) || {}).label || v;
@@ -186,4 +186,27 @@ async function dutyList() {
     } catch (e) { showError(form, e); }
   });
   return [h('h2', {}, '值班名单'), h('p', { class: 'muted' }, '学生报平安时请求帮助或逾期未报平安，系统立即发邮件给以下人员。'), form];
+}
+
+// travelBlock is 出行信息 on 申请查看: the form while the student prepares the 行前材料, the values for
+// everyone afterwards, and what it gets wrong against the stay, field by field.
+export function travelBlock(d, canEdit, done) {
+  const a = d.application;
+  if (!canEdit && !a.travelSavedAt) return null;
+  const problems = Object.entries(d.travelProblems || {}).map(([name, msg]) => h('li', { dataset: { field: name } }, msg));
+  const warning = problems.length ? h('div', { class: 'notice warn', role: 'note' }, h('strong', {}, '出行信息与在外期间不符：'), h('ul', {}, problems)) : '';
+  if (!canEdit) return [warning, h('dl', { class: 'facts two' }, formRows('travelInfo', a).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v || '—')]))];
+  const form = h('form', { class: 'grid-form', novalidate: true, id: 'travel-form' }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
+    h('div', { class: 'grid' }, formInputs('travelInfo', a)),
+    h('div', { class: 'actions left' }, h('button', { class: 'primary', type: 'submit' }, '保存出行信息')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearError(form);
+    try {
+      await api('PUT', `/applications/${a.id}/travel-info`, formValues(form));
+      toast('出行信息已保存');
+      done();
+    } catch (e) { showError(form, e); }
+  });
+  return [warning, h('p', { class: 'muted' }, '证件、签证(签注)、保险与航班；提交行前材料前须填写并保存。'), form];
 }

@@ -1,7 +1,7 @@
 // 申请查看: the manual's sections, the actions of the student, and the reviewer's decision.
 import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, fmtDate, rules, confirmDialog, formRows, stageNames, roleSpec } from './lib.js';
 import { attachmentTable, fileLinks, uploadButton, message, giveUp, withdrawQuestion } from './widgets.js';
-import { stayBlock } from './abroad.js';
+import { stayBlock, travelBlock } from './abroad.js';
 
 const reviewLabels = { approve: '通过', return: '退回', reject: '不通过' };
 
@@ -119,6 +119,11 @@ export async function detailPage(state, id) {
   if (stay) {
     const at = blocks.findIndex((b) => b && b.id === (a.checkInDue ? 'sec-progress' : 'sec-return'));
     blocks.splice(at < 0 ? blocks.length : at + (a.checkInDue ? 1 : 0), 0, block('stay', '在外报平安', stay));
+  }
+  const travel = travelBlock(d, own && a.stage === rules.sections.find((s) => s.code === 'travelInfo').stage, reload);
+  if (travel) {
+    const at = blocks.findIndex((b) => b && b.id === 'sec-predeparture');
+    blocks.splice(at < 0 ? blocks.length : at + 1, 0, block('travel', '出行信息', travel));
   }
   blocks.push(block('history', '历史记录', table([
     { label: '序号', value: (e) => e.seq }, { label: '进度说明', value: (e) => e.step }, { label: '审核人', value: (e) => e.actorName },
