@@ -41,6 +41,7 @@ func (a *Activities) Register(w worker.Registry) {
 	w.RegisterActivityWithOptions(a.ReleaseQuota, activity.RegisterOptions{Name: NameReleaseQuota})
 	w.RegisterActivityWithOptions(a.DiscardSnapshot, activity.RegisterOptions{Name: NameDiscardSnapshot})
 	w.RegisterActivityWithOptions(a.SendMail, activity.RegisterOptions{Name: NameSendMail})
+	w.RegisterActivityWithOptions(a.PassportDue, activity.RegisterOptions{Name: NamePassportDue})
 	w.RegisterActivityWithOptions(a.SweepOrphans, activity.RegisterOptions{Name: NameSweepOrphans})
 	w.RegisterActivityWithOptions(a.PurgeSessions, activity.RegisterOptions{Name: NamePurgeSessions})
 }
@@ -70,7 +71,8 @@ func (a *Activities) Submit(ctx context.Context, r SubmitRequest) (SubmitResult,
 		return SubmitResult{}, err
 	}
 	defer sub.Rollback()
-	res := SubmitResult{ReturnDate: returnDate(r.Phase, sub.Facts), DepartureDate: departureDate(r.Phase, sub.Facts)}
+	res := SubmitResult{ReturnDate: returnDate(r.Phase, sub.Facts), DepartureDate: departureDate(r.Phase, sub.Facts),
+		OfficialPassport: r.Phase == process.PhasePredeparture && sub.Facts.Application.Form.Text("travelDocType") == process.OfficialPassport}
 	if sub.Recorded {
 		res.SHA256 = sub.RecordedSHA256 // an earlier attempt recorded it; its answer was lost
 		return res, nil
@@ -366,4 +368,16 @@ func travelProblems(app *storage.Application) []Problem {
 		out = append(out, Problem{Field: process.SectionTravel + "." + name, Message: app.TravelProblems()[name]})
 	}
 	return out
+}
+
+// PassportDue is when an 因公护照 is due back: the start of the day after the Days-th working day
+// after the return date, in China time, by the calendar the office keeps (weekdays work unless it
+// says otherwise).
+func (a *Activities) PassportDue(ctx context.Context, r PassportDueRequest) (time.Time, error) {
+	day, err := a.Store.WorkingDayAfter(ctx, r.ReturnDate, r.Days)
+	if err != nil {
+		return time.Time{}, err
+	}
+	y, m, d := day.Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, process.Zone), nil
 }

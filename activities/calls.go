@@ -28,4 +28,5 @@ var (
 	CallVerifyActor     = call(NameVerifyActor, (*Activities).VerifyActor)
 	CallReleaseQuota    = callNoResult(NameReleaseQuota, (*Activities).ReleaseQuota)
 	CallDiscardSnapshot = callNoResult(NameDiscardSnapshot, (*Activities).DiscardSnapshot)
+	CallPassportDue     = call(NamePassportDue, (*Activities).PassportDue)
 )

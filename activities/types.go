@@ -102,6 +102,14 @@ type SubmitResult struct {
 	ReturnDate    time.Time
 	DepartureDate time.Time
 	SHA256        string
+	// OfficialPassport: the 行前 phase travels on an 因公护照, to be handed back after the return.
+	OfficialPassport bool
+}
+
+// PassportDueRequest asks when an 因公护照 is due back: Days working days after the return date.
+type PassportDueRequest struct {
+	ReturnDate time.Time
+	Days       int
 }
 
 // SnapshotRequest records what was submitted at an event.
@@ -140,4 +148,5 @@ const (
 	NameDiscardSnapshot = "DiscardSnapshot"
 	NameSendMail        = "SendMail"
 	NameSubmit          = "Submit"
+	NamePassportDue     = "PassportDue"
 )

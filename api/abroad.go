@@ -3,6 +3,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -34,6 +35,34 @@ func (s *Server) decideChange(c *gin.Context) (any, error) {
 		return nil, err
 	}
 	return messageAnswer(s.Service.DecideChange(c.Request.Context(), caller(c), id, in, idempotencyKey(c), reply(c)))
+}
+
+func (s *Server) passportReturned(c *gin.Context) (any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return messageAnswer(s.Service.PassportReturned(c.Request.Context(), caller(c), id, idempotencyKey(c), reply(c)))
+}
+
+func (s *Server) calendarDays(c *gin.Context) (any, error) {
+	year, err := strconv.Atoi(c.Query("year"))
+	if err != nil {
+		return nil, service.Invalid(map[string]string{"year": "请提供年份（year），如 2027"})
+	}
+	return s.Service.CalendarDays(c.Request.Context(), year)
+}
+
+func (s *Server) setCalendarDays(c *gin.Context) (any, error) {
+	year, err := strconv.Atoi(c.Param("year"))
+	if err != nil {
+		return nil, service.Invalid(map[string]string{"year": "年份应为数字，如 2027"})
+	}
+	in, err := body[service.Calendar](c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Service.SetCalendarDays(c.Request.Context(), caller(c), year, in)
 }
 
 func abroadFilter(c *gin.Context) service.AbroadFilter {

@@ -209,3 +209,54 @@ func TestTravelInfoIsCheckedAgainstTheStay(t *testing.T) {
 	require.Equal(t, "往来港澳通行证", r.str("application.form.travelDocType"))
 	require.NotNil(t, r.get("application.travelSavedAt"))
 }
+
+// TestPassportReturnOnTheRealStack: an 因公护照 is due back five working days after the return by the
+// calendar the office keeps (a holiday it lists does not count), and only the office records it.
+func TestPassportReturnOnTheRealStack(t *testing.T) {
+	s, id := submitted(t, "LIT", newProject(t, projectSpec{}))
+	wsc, jwc1 := login(t, "wsc"), login(t, "jwc1")
+	for _, c := range []*client{login(t, "lit-reviewer"), jwc1, wsc} {
+		decide(t, c, id, ok, 200)
+	}
+	back, err := time.Parse("2006-01-02", s.call("GET", pathf("/applications/%d", id), nil).str("application.form.returnDate"))
+	require.NoError(t, err)
+	// The first weekday after the return is a holiday; the working days are counted past it.
+	holiday := back.AddDate(0, 0, 1)
+	for holiday.Weekday() == time.Saturday || holiday.Weekday() == time.Sunday {
+		holiday = holiday.AddDate(0, 0, 1)
+	}
+	year := holiday.Year()
+	r := wsc.call("PUT", pathf("/calendar-days/%d", year), map[string]any{"days": []map[string]any{{"day": "2001-01-01", "working": false}}})
+	require.Equal(t, 422, r.status)
+	require.Contains(t, r.errField("days.0.day"), "不在")
+	r = wsc.call("PUT", pathf("/calendar-days/%d", year), map[string]any{"days": []map[string]any{{"day": holiday.Format("2006-01-02"), "working": false, "note": "测试假日"}}})
+	require.Equal(t, 200, r.status, string(r.body))
+	want, counted := holiday, 0
+	for counted < 5 {
+		want = want.AddDate(0, 0, 1)
+		if want.Weekday() != time.Saturday && want.Weekday() != time.Sunday {
+			counted++
+		}
+	}
+
+	travel := demo.TravelInfo()
+	travel["travelDocType"] = "因公护照"
+	require.Equal(t, 200, s.call("PUT", pathf("/applications/%d/travel-info", id), travel).status)
+	require.Equal(t, 201, s.upload(pathf("/applications/%d/attachments?kind=predeparture", id), "行前材料.pdf", pdfFile()).status)
+	require.Equal(t, 200, s.call("POST", pathf("/applications/%d/submit-predeparture", id), nil).status)
+	for _, c := range []*client{jwc1, login(t, "jwc2"), wsc} {
+		decide(t, c, id, ok, 200)
+	}
+	r = s.call("GET", pathf("/applications/%d", id), nil)
+	require.Equal(t, want.AddDate(0, 0, 1).Format("2006-01-02")+"T00:00:00+08:00", r.str("passport.due"),
+		"due at the end of the fifth working day after the return, the holiday not counted")
+	require.Equal(t, false, r.get("passport.returned"))
+
+	path := pathf("/applications/%d/passport-returned", id)
+	require.Equal(t, 403, jwc1.call("POST", path, nil).status, "only the office records it")
+	r = wsc.call("POST", path, nil)
+	require.Equal(t, 200, r.status, string(r.body))
+	require.Equal(t, true, r.get("passport.returned"))
+	require.NotContains(t, actionNames(r), "passport-returned")
+	require.Equal(t, 409, wsc.call("POST", path, nil).status, "recorded once")
+}

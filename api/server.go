@@ -180,6 +180,7 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/applications/:id/check-in", roles: students, handler: ok(s.checkIn)},
 		{method: "POST", path: "/applications/:id/change-requests", roles: students, handler: ok(s.requestChange)},
 		{method: "POST", path: "/applications/:id/change-requests/decide", roles: deciders, handler: ok(s.decideChange)},
+		{method: "POST", path: "/applications/:id/passport-returned", roles: []process.Role{process.PassportKeeper}, handler: ok(s.passportReturned)},
 		{method: "POST", path: "/applications/:id/decide", roles: deciders, handler: ok(s.decide)},
 
 		{method: "GET", path: "/reviews", roles: reviewers, handler: ok(s.reviewQueue)},
@@ -190,6 +191,8 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/exports/abroad.xlsx", roles: reviewers, handler: s.exportAbroad, transfer: true},
 		{method: "GET", path: "/duty-contacts", roles: dutyKeepers, handler: ok(s.dutyContacts)},
 		{method: "PUT", path: "/duty-contacts", roles: dutyKeepers, handler: ok(s.setDutyContacts)},
+		{method: "GET", path: "/calendar-days", roles: dutyKeepers, handler: ok(s.calendarDays)},
+		{method: "PUT", path: "/calendar-days/:year", roles: dutyKeepers, handler: ok(s.setCalendarDays)},
 
 		{method: "GET", path: "/accounts", roles: admins, handler: ok(s.listAccounts)},
 		{method: "POST", path: "/accounts", roles: admins, handler: created(s.createAccount)},

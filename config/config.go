@@ -115,6 +115,8 @@ type ProcessConfig struct {
 	ArrivalCheckIn      time.Duration `mapstructure:"arrival_check_in"`
 	CheckInEvery        time.Duration `mapstructure:"check_in_every"`
 	CheckInGrace        time.Duration `mapstructure:"check_in_grace"`
+	// PassportReturnDays is how many working days after the return an 因公护照 is due back.
+	PassportReturnDays int `mapstructure:"passport_return_days"`
 }
 
 type CASConfig struct {
@@ -373,6 +375,9 @@ func (c *Config) Validate(dev bool) error {
 	}
 	if c.Auth.LoginPerMinute < 1 {
 		add("auth.login_per_minute: must be at least 1")
+	}
+	if c.Process.PassportReturnDays < 1 || c.Process.PassportReturnDays > 60 {
+		add("process.passport_return_days: must be between 1 and 60")
 	}
 	if c.Upload.MaxBytes < 1 {
 		add("upload.max_bytes: must be positive")

@@ -77,6 +77,8 @@ var Keys = []Key{
 		"the stay abroad: a check-in is due this long after the last one"},
 	{"process.check_in_grace", "24h",
 		"the stay abroad: a check-in this late alerts the foreign affairs office and its duty list"},
+	{"process.passport_return_days", "5",
+		"证照交还: working days after the return date within which an 因公护照 goes back to the foreign affairs office"},
 	{"cas.url", "",
 		"CAS server base URL, https (plain http only to this machine); empty disables 统一身份认证"},
 	{"cas.provision", ProvisionRoster,

@@ -131,6 +131,7 @@ var ActionLabels = map[Action]string{
 	ActionCheckIn:            "报平安",
 	ActionRequestChange:      "变更申请",
 	ActionDecideChange:       "变更审核",
+	ActionPassportReturned:   "证照交还登记",
 }
 
 // Zone is the university's time zone: deadlines, dates and times people read are in it.

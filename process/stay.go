@@ -47,7 +47,8 @@ const (
 )
 
 // AlertLabels name the alerts.
-var AlertLabels = map[string]string{AlertMissedCheckIn: "未按时报平安", AlertNeedsHelp: "需要帮助", AlertChangePending: "变更待审核"}
+var AlertLabels = map[string]string{AlertMissedCheckIn: "未按时报平安", AlertNeedsHelp: "需要帮助", AlertChangePending: "变更待审核",
+	AlertPassportOverdue: "证照逾期未交还"}
 
 // Bounds of a check-in's words (check_ins' columns).
 const (
@@ -197,3 +198,15 @@ func (c ChangeRequest) Words() string {
 	}
 	return out
 }
+
+// 证照交还: an 因公护照 goes back to the foreign affairs office within a number of working days of the
+// return; the office records it, and the return report's last approval waits for it.
+const (
+	MsgPassportReturned           = "passport-returned"
+	ActionPassportReturned Action = "passport-returned" // 证照交还登记
+	AlertPassportOverdue          = "passport_overdue"
+	OfficialPassport              = "因公护照"
+)
+
+// PassportKeeper is the office that keeps 因公护照 and records their return.
+const PassportKeeper = RoleForeignAffairs

@@ -89,7 +89,7 @@ type CountryCount struct {
 // Abroad lists the students abroad now in the caller's scope: a college reviewer's own college.
 func (s *Service) Abroad(ctx context.Context, who Caller, in AbroadFilter) (*AbroadList, error) {
 	if in.Alert != "" && process.AlertLabels[in.Alert] == "" {
-		return nil, Invalid(map[string]string{"alert": "提醒类型应为 missed_check_in（未按时报平安）、needs_help（需要帮助）或 change_pending（变更待审核）"})
+		return nil, Invalid(map[string]string{"alert": "提醒类型应为 missed_check_in（未按时报平安）、needs_help（需要帮助）、change_pending（变更待审核）或 passport_overdue（证照逾期未交还）"})
 	}
 	f := fields{}
 	for _, t := range []struct{ field, label, value string }{{"college", "学院", in.College}, {"country", "国家(地区)", in.Country}, {"q", "关键词", in.Query}} {
@@ -142,12 +142,15 @@ func (s *Service) ExportAbroad(ctx context.Context, who Caller, in AbroadFilter)
 		for _, a := range r.Alerts {
 			alerts = append(alerts, process.AlertLabels[a])
 		}
-		last, status := "", ""
+		last, status, due := "", "", "已回国"
+		if r.CheckInDue != nil {
+			due = process.FormatTime(*r.CheckInDue)
+		}
 		if r.LastAt != nil {
 			last, status = process.FormatTime(*r.LastAt), process.CheckInStatusLabel(deref(r.LastStatus))
 		}
 		rows = append(rows, []any{r.StudentName, r.StudentNo, r.CollegeName, r.ProjectCode, r.ProjectName, r.Country(), deref(r.LastCity),
-			last, status, deref(r.LastNote), process.FormatTime(r.CheckInDue), deref(r.ReturnDate), strings.Join(alerts, "、")})
+			last, status, deref(r.LastNote), due, deref(r.ReturnDate), strings.Join(alerts, "、")})
 	}
 	for i, row := range rows {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
@@ -269,4 +272,69 @@ func (s *Service) DecideChange(ctx context.Context, who Caller, id int64, in Cha
 	}
 	s.audit(ctx, who, "application.decide_change", "application", app.ID, nil, in)
 	return s.replied(ctx, who, app.ID, v, reply)
+}
+
+// PassportReturned records that the student handed the 因公护照 back (证照交还).
+func (s *Service) PassportReturned(ctx context.Context, who Caller, id int64, key string, reply Reply) (*ApplicationDetail, error) {
+	app, err := s.Application(ctx, who, id)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.send(ctx, app.ID, process.MsgPassportReturned, key, workflows.Request{Actor: who.Actor()})
+	if err != nil {
+		return nil, err
+	}
+	s.audit(ctx, who, "application.passport_returned", "application", app.ID, nil, nil)
+	return s.replied(ctx, who, app.ID, v, reply)
+}
+
+// Calendar is a year's exceptions to the working week.
+type Calendar struct {
+	Days []storage.CalendarDay `json:"days"`
+}
+
+// CalendarDays lists a year's exceptions to the working week.
+func (s *Service) CalendarDays(ctx context.Context, year int) (*Calendar, error) {
+	if year < 2000 || year > 2100 {
+		return nil, Invalid(map[string]string{"year": "年份应在2000到2100之间"})
+	}
+	days, err := s.Store.CalendarDays(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	return &Calendar{Days: days}, nil
+}
+
+// SetCalendarDays replaces a year's exceptions: holidays on weekdays and 调休 weekend days that work.
+func (s *Service) SetCalendarDays(ctx context.Context, who Caller, year int, in Calendar) (*Calendar, error) {
+	f := fields{}
+	if year < 2000 || year > 2100 {
+		f.add("year", "年份应在2000到2100之间")
+	}
+	if in.Days == nil {
+		f.add("days", "请提供该年的节假日与调休（days）；清空请提交空列表")
+	}
+	seen := map[string]bool{}
+	for i, d := range in.Days {
+		at := "days." + strconv.Itoa(i)
+		day, ok := process.ParseDate(d.Day)
+		switch {
+		case !ok:
+			f.add(at+".day", "日期格式应为YYYY-MM-DD")
+		case day.Year() != year:
+			f.add(at+".day", "日期 "+d.Day+" 不在"+strconv.Itoa(year)+"年")
+		case seen[d.Day]:
+			f.add(at+".day", "日期重复："+d.Day)
+		}
+		seen[d.Day] = true
+		f.text(at+".note", "说明", d.Note, 50)
+	}
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	if err := s.Store.SetCalendarDays(ctx, year, in.Days); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, who, "calendar.update", "calendar", year, nil, in.Days)
+	return s.CalendarDays(ctx, year)
 }

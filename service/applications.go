@@ -174,7 +174,8 @@ func (s *Service) timing() workflows.Timing {
 	return workflows.Timing{ReviewDeadline: p.ReviewDeadline, ReviewReminder: p.ReviewReminder, WindowReminder: p.WindowReminder,
 		ReturnReportDue: p.ReturnReportDue, ReturnReportWarning: p.ReturnReportWarning,
 		CorrectionDue: p.CorrectionDue, CorrectionReminder: p.CorrectionReminder,
-		ArrivalCheckIn: p.ArrivalCheckIn, CheckInEvery: p.CheckInEvery, CheckInGrace: p.CheckInGrace}
+		ArrivalCheckIn: p.ArrivalCheckIn, CheckInEvery: p.CheckInEvery, CheckInGrace: p.CheckInGrace,
+		PassportReturnDays: p.PassportReturnDays}
 }
 
 // ReconcileDrafts starts the workflow of every open draft older than grace

@@ -107,6 +107,7 @@ var refusalKinds = map[string]Kind{
 	workflows.CodeInvalidText:       KindInvalid,
 	workflows.CodeInvalidCheckIn:    KindInvalid,
 	workflows.CodeInvalidChange:     KindInvalid,
+	workflows.CodePassportOwed:      KindConflict,
 	workflows.CodeUnknownMessage:    KindBadRequest,
 	workflows.CodeActorUnverified:   KindForbidden,
 	workflows.CodeRecordRefused:     KindInvalid,

@@ -54,7 +54,8 @@ func (s *Service) Rules() Rules {
 		MaxOpinionRunes: process.MaxOpinionRunes, ProfileRequired: process.ProfileRequired,
 		Form: process.Form, CheckInStatuses: process.CheckInStatuses, ChangeKinds: process.ChangeKinds,
 		Alerts: []Labelled{{process.AlertMissedCheckIn, process.AlertLabels[process.AlertMissedCheckIn]}, {process.AlertNeedsHelp, process.AlertLabels[process.AlertNeedsHelp]},
-			{process.AlertChangePending, process.AlertLabels[process.AlertChangePending]}},
+			{process.AlertChangePending, process.AlertLabels[process.AlertChangePending]},
+			{process.AlertPassportOverdue, process.AlertLabels[process.AlertPassportOverdue]}},
 	}
 	for _, section := range []string{process.SectionBasic, process.SectionApply, process.SectionTravel} {
 		r.Sections = append(r.Sections, Section{Code: section, Label: process.SectionLabels[section], Stage: s.Process.SectionStage(section)})

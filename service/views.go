@@ -37,8 +37,9 @@ type ApplicationDetail struct {
 	OtherFiles     []storage.Attachment    `json:"otherFiles"`
 	Timeline       []storage.TimelineEvent `json:"timeline"`
 	CheckIns       []storage.CheckInRow    `json:"checkIns"`
-	// ChangeRequest is the change request under review while abroad, if any.
-	ChangeRequest *workflows.ChangeView `json:"changeRequest,omitempty"`
+	// ChangeRequest is the change request under review while abroad, if any; Passport is 证照交还.
+	ChangeRequest *workflows.ChangeView   `json:"changeRequest,omitempty"`
+	Passport      *workflows.PassportView `json:"passport,omitempty"`
 	// TravelProblems are what 出行信息 gets wrong against the stay, by field, for the student and the 行前 reviewers.
 	TravelProblems map[string]string `json:"travelProblems,omitempty"`
 	PendingStep    string            `json:"pendingStep"`
@@ -139,8 +140,9 @@ func (s *Service) detail(ctx context.Context, who Caller, id int64, app *storage
 	}
 	actions, blocked := allowedFor(who, app, view)
 	var change *workflows.ChangeView
+	var passport *workflows.PassportView
 	if view != nil {
-		change = view.Change
+		change, passport = view.Change, view.Passport
 	}
 	labelled := make([]LabelledAction, len(actions))
 	for i, a := range actions {
@@ -148,7 +150,7 @@ func (s *Service) detail(ctx context.Context, who Caller, id int64, app *storage
 	}
 	return &ApplicationDetail{
 		Application: app, Funding: app.Funding, LanguageScores: scores, Awards: awards, Requirements: byReq, OtherFiles: others,
-		Timeline: timeline, CheckIns: checkIns, ChangeRequest: change, TravelProblems: app.TravelProblems(), PendingStep: s.pendingStep(app), Actions: labelled, TemporalURL: s.temporalURL(app.ID),
+		Timeline: timeline, CheckIns: checkIns, ChangeRequest: change, Passport: passport, TravelProblems: app.TravelProblems(), PendingStep: s.pendingStep(app), Actions: labelled, TemporalURL: s.temporalURL(app.ID),
 		Applicant: applicant, Changes: changes, DecideBlocked: blocked, WithdrawEnds: view != nil && view.WithdrawEnds,
 	}, nil
 }

@@ -32,7 +32,7 @@ type AbroadRow struct {
 	ProjectName   string         `db:"project_name" json:"projectName"`
 	ProjectPlace  string         `db:"project_country" json:"projectCountry"`
 	ReturnDate    *string        `db:"return_date" json:"returnDate"`
-	CheckInDue    time.Time      `db:"check_in_due" json:"nextCheckInDue"`
+	CheckInDue    *time.Time     `db:"check_in_due" json:"nextCheckInDue"`
 	Alerts        pq.StringArray `db:"alerts" json:"alerts"`
 	LastAt        *time.Time     `db:"last_at" json:"lastCheckInAt"`
 	LastCountry   *string        `db:"last_country" json:"lastCountry"`
@@ -41,10 +41,11 @@ type AbroadRow struct {
 	LastNote      *string        `db:"last_note" json:"lastNote"`
 }
 
-// Abroad lists the students abroad now (the stay's check-ins are open), those with alerts first,
+// Abroad lists the students abroad now (the stay's check-ins are open) and those back with an alert, those with alerts first,
 // then by the next check-in due.
 func (s *Store) Abroad(ctx context.Context, f AbroadFilter) ([]AbroadRow, error) {
-	where := []string{"ap.check_in_due IS NOT NULL", "ap.closed_at IS NULL"}
+	// Abroad, or back with something still owed (an 因公护照 overdue).
+	where := []string{"(ap.check_in_due IS NOT NULL OR ap.alerts <> '{}')", "ap.closed_at IS NULL"}
 	var args []any
 	add := func(cond string, v any) {
 		args = append(args, v)

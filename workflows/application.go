@@ -162,7 +162,7 @@ func Application(ctx workflow.Context, in Input) (string, error) {
 		); err != nil {
 			return "", err
 		}
-		stayMessage := name == process.MsgCheckIn || name == process.MsgRequestChange || name == process.MsgDecideChange
+		stayMessage := name == process.MsgCheckIn || name == process.MsgRequestChange || name == process.MsgDecideChange || name == process.MsgPassportReturned
 		if (name == process.MsgGiveUp && !w.state.DeleteAndGiveUp) || (stayMessage && !w.state.stayClocks()) {
 			continue // histories from before the message never read its channel
 		}
@@ -355,6 +355,9 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 			ev.Step = label + "不通过"
 		}
 		s.Decided(req, workflow.Now(ctx))
+		if err := w.armPassport(ctx); err != nil {
+			return View{}, err
+		}
 		notices = append(notices, activities.Notice{ToStudent: true, Title: ev.Step, Body: "当前状态：" + s.Status})
 		if s.InReview() {
 			notices = append(notices, w.reviewerNotice("有新的申请待审核"))
@@ -399,11 +402,18 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 		body := words
 		if s.ChangeDecided(req.Decision) {
 			body += "；变更已生效"
+			if err := w.armPassport(ctx); err != nil {
+				return View{}, err
+			}
 		}
 		notices = append(notices, activities.Notice{ToStudent: true, Title: ev.Step, Body: body})
 		if s.Change != nil {
 			notices = append(notices, w.changeNotice("有新的变更申请待审核"))
 		}
+	case process.MsgPassportReturned:
+		ev.Kind, ev.Step = EventPassportReturned, "证照交还"
+		s.Passport.Returned = true
+		notices = append(notices, activities.Notice{ToStudent: true, Title: "因公护照已交还", Body: "外事部门已登记您的因公护照交还"})
 	case process.MsgSupplement:
 		ev.Kind, ev.Step, ev.Opinion = EventSupplement, "补交材料附件", ""
 		ev.Detail = map[string]any{"attachmentIds": req.AttachmentIDs}
@@ -490,6 +500,17 @@ func (w *application) onDeadline(ctx workflow.Context, d Deadline, seq int) erro
 		ev.Kind, ev.Step = EventReminder, "报平安提醒"
 		notices = append(notices, activities.Notice{ToStudent: true, Title: "请报平安",
 			Body: "报平安已于 " + process.FormatTime(s.Stay.NextDue) + " 到期，请尽快报平安；逾期未报将通知外事部门"})
+	case DeadlinePassportReminder:
+		s.Passport.Reminded = true
+		ev.Kind, ev.Step = EventReminder, "证照交还提醒"
+		notices = append(notices, activities.Notice{ToStudent: true, Title: "请交还因公护照",
+			Body: "请于 " + process.FormatTime(s.Passport.Due) + " 前将因公护照交还外事部门"})
+	case DeadlinePassportOverdue:
+		s.Passport.Overdue = true
+		ev.Kind, ev.Step = EventPassportOverdue, "证照逾期未交还"
+		who := s.Input.StudentName + "（项目编号 " + s.Input.ProjectCode + "）"
+		notices = append(notices, activities.Notice{ToStudent: true, Title: "因公护照逾期未交还", Body: "请尽快将因公护照交还外事部门"},
+			activities.Notice{ToRole: string(process.PassportKeeper), Title: "因公护照逾期未交还", Body: who + " 的因公护照应于 " + process.FormatTime(s.Passport.Due) + " 前交还"})
 	case DeadlineCheckInMissed:
 		notices = w.missedNotices()
 		s.Stay.Missed = true
@@ -527,9 +548,12 @@ func (w *application) submit(ctx workflow.Context, name string, req Request) (Vi
 	switch {
 	case name == process.MsgSubmit:
 		s.ReturnDate, s.DepartureDate = res.ReturnDate, res.DepartureDate
-	case name == process.MsgSubmitPredeparture && !res.DepartureDate.IsZero():
-		// The confirmed outbound flight starts the stay's clocks.
-		s.DepartureDate = res.DepartureDate
+	case name == process.MsgSubmitPredeparture:
+		// The confirmed outbound flight starts the stay's clocks; an 因公护照 is owed back after the return.
+		if !res.DepartureDate.IsZero() {
+			s.DepartureDate = res.DepartureDate
+		}
+		s.Passport.Owed = res.OfficialPassport && s.stayClocks() && s.Input.Timing.PassportReturnDays > 0
 	}
 	recorded := &s.Timeline[len(s.Timeline)-1]
 	if recorded.Detail == nil {

@@ -83,6 +83,8 @@ type harness struct {
 	start            time.Time
 	// departure is the departure date the submission reports (zero: none).
 	departure time.Time
+	// officialPassport: the 行前材料 are handed in with an 因公护照.
+	officialPassport bool
 	// undone lists the compensations run, in order.
 	undone []string
 }
@@ -114,6 +116,11 @@ func newHarness(t *testing.T) *harness {
 	h.env.RegisterActivityWithOptions(a.ReleaseQuota, activity.RegisterOptions{Name: activities.NameReleaseQuota})
 	h.env.RegisterActivityWithOptions(a.DiscardSnapshot, activity.RegisterOptions{Name: activities.NameDiscardSnapshot})
 	h.env.RegisterActivityWithOptions(a.Submit, activity.RegisterOptions{Name: activities.NameSubmit})
+	h.env.RegisterActivityWithOptions(a.PassportDue, activity.RegisterOptions{Name: activities.NamePassportDue})
+	// Five working days, as the calendar would count them over a plain week: a week later.
+	h.env.OnActivity(activities.NamePassportDue, mock.Anything, mock.Anything).Return(func(_ context.Context, r activities.PassportDueRequest) (time.Time, error) {
+		return r.ReturnDate.Add(7 * 24 * time.Hour), nil
+	})
 	h.env.OnActivity(activities.NameVerifyActor, mock.Anything, mock.Anything).Return(verifyAgainst(accounts))
 	h.env.OnActivity(activities.NameRecordEvent, mock.Anything, mock.Anything).Return(func(_ context.Context, e activities.EventRecord) error {
 		h.mu.Lock()
@@ -144,7 +151,8 @@ func newHarness(t *testing.T) *harness {
 	h.env.OnActivity(activities.NameSubmit, mock.Anything, mock.Anything).Return(func(_ context.Context, r activities.SubmitRequest) (activities.SubmitResult, error) {
 		h.mu.Lock()
 		defer h.mu.Unlock()
-		res := activities.SubmitResult{Problems: h.problems, ReturnDate: h.start.Add(60 * 24 * time.Hour), DepartureDate: h.departure}
+		res := activities.SubmitResult{Problems: h.problems, ReturnDate: h.start.Add(60 * 24 * time.Hour), DepartureDate: h.departure,
+			OfficialPassport: h.officialPassport && r.Phase == process.PhasePredeparture}
 		if len(res.Problems) > 0 {
 			return res, nil
 		}

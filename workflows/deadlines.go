@@ -26,6 +26,9 @@ const (
 	// The stay's check-in: its due time (the student is reminded) and its grace (the office is alerted).
 	DeadlineCheckInReminder = "check_in_reminder"
 	DeadlineCheckInMissed   = "check_in_missed"
+	// 证照交还: the reminder on the return date, and overdue.
+	DeadlinePassportReminder = "passport_reminder"
+	DeadlinePassportOverdue  = "passport_overdue"
 )
 
 // NextDeadline is the earliest timer still to fire in the current stage.
@@ -62,6 +65,7 @@ func (s *State) NextDeadline() (Deadline, bool) {
 		}
 	}
 	candidates = append(candidates, s.checkInDeadlines()...)
+	candidates = append(candidates, s.passportDeadlines()...)
 	if len(candidates) == 0 {
 		return Deadline{}, false
 	}

@@ -24,6 +24,8 @@ type Timing struct {
 	ArrivalCheckIn time.Duration
 	CheckInEvery   time.Duration
 	CheckInGrace   time.Duration
+	// PassportReturnDays is how many working days after the return an 因公护照 is due back (证照交还).
+	PassportReturnDays int
 }
 
 // Input starts an application's workflow.

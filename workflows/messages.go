@@ -83,6 +83,9 @@ const (
 	// A change request while abroad, and a decision on it.
 	EventChangeRequested = "change_requested"
 	EventChangeDecided   = "change_decided"
+	// 证照交还: overdue, and recorded by the office.
+	EventPassportOverdue  = "passport_overdue"
+	EventPassportReturned = "passport_returned"
 )
 
 // View is what the state query returns.
@@ -102,6 +105,8 @@ type View struct {
 	Stay *StayView `json:"stay,omitempty"`
 	// Change is the change request under review, if any.
 	Change *ChangeView `json:"change,omitempty"`
+	// Passport is 证照交还, when an 因公护照 is owed.
+	Passport *PassportView `json:"passport,omitempty"`
 	// WithdrawEnds: withdrawing now would end the chance to hand the application in again.
 	WithdrawEnds   bool                              `json:"withdrawEnds,omitempty"`
 	DecideExcluded []int64                           `json:"decideExcluded,omitempty"`

@@ -34,6 +34,8 @@ type State struct {
 	Stay          Stay
 	// Change is the change request under review while abroad, if any.
 	Change *PendingChange
+	// Passport is 证照交还.
+	Passport Passport
 	// Approvers maps a review stage to who approved it in the current round.
 	Approvers map[string]int64
 	Seq       int
@@ -114,6 +116,7 @@ const (
 	CodeCorrectionExpired = "correction_expired"
 	CodeInvalidCheckIn    = "invalid_check_in"
 	CodeInvalidChange     = "invalid_change"
+	CodePassportOwed      = "passport_owed"
 )
 
 func (s *State) phase() process.Phase { return s.Input.Definition.Phases[s.PhaseIndex] }
@@ -252,6 +255,8 @@ func (s *State) check(name string, req Request, now time.Time) *Refusal {
 		return s.checkRequestChange(req, now)
 	case process.MsgDecideChange:
 		return s.checkDecideChange(req)
+	case process.MsgPassportReturned:
+		return s.checkPassportReturned(req)
 	default:
 		return refuse(CodeUnknownMessage, "未知的操作："+name)
 	}
@@ -314,6 +319,9 @@ func (s *State) checkDecide(req Request) *Refusal {
 	}
 	if utf8.RuneCountInString(req.Opinion) > process.MaxOpinionRunes {
 		return refuse(CodeOpinionTooLong, "审核意见不能超过1000字")
+	}
+	if req.Decision == process.DecisionApprove && s.phase().Name == process.PhaseReturn && s.IsFinalApproval() && s.passportOutstanding() {
+		return refuse(CodePassportOwed, "因公护照尚未交还，请先登记证照交还")
 	}
 	if req.Funding != nil && !(req.Decision == process.DecisionApprove && s.isAdmission()) {
 		return refuse(CodeFundingNotAllowed, "资助情况只能在外事部门录取时填写")
@@ -452,6 +460,9 @@ func (s *State) Allowed(now time.Time) map[process.Role][]process.Action {
 		if r := s.changeReview(); r != nil && r.Role == role {
 			actions = append(actions, process.ActionDecideChange)
 		}
+		if role == process.PassportKeeper && s.passportOutstanding() && s.phase().Name == process.PhaseReturn {
+			actions = append(actions, process.ActionPassportReturned)
+		}
 		out[role] = append(actions, process.ActionTrack)
 	}
 	for _, role := range process.RolesWhere(func(r process.RoleSpec) bool { return r.Scope == process.ScopeAll }) {
@@ -488,6 +499,7 @@ func (s *State) View(now time.Time) View {
 		DecideExcluded: s.DecideExcluded(),
 		Timeline:       append([]Event(nil), s.Timeline...),
 		Stay:           s.stayView(),
+		Passport:       s.passportView(),
 	}
 	if r := s.changeReview(); r != nil {
 		v.Change = &ChangeView{Request: s.Change.Request, Stage: r.Stage, Label: r.Label, RequestedAt: s.Change.RequestedAt}

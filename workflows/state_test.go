@@ -118,6 +118,11 @@ func TestEveryStageMessageAndRole(t *testing.T) {
 					case ok && accepted == role:
 					case msg == process.MsgDecide && row.state.InReview():
 						want = CodeWrongRole
+					case msg == process.MsgPassportReturned && role != process.PassportKeeper:
+						want = CodeWrongRole
+					case msg == process.MsgPassportReturned:
+						// No row owes an 因公护照.
+						want = CodeWrongStage
 					case msg == process.MsgDecide, msg == process.MsgDecideChange:
 						// No change request is pending in any row: its decision has no stage.
 						want = CodeWrongStage

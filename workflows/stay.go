@@ -71,6 +71,9 @@ func (s *State) CheckedIn(c process.CheckIn, now time.Time) {
 // Alerts lists what marks the application for the office now.
 func (s *State) Alerts() []string {
 	out := []string{}
+	if s.passportOutstanding() && s.Passport.Overdue {
+		out = append(out, process.AlertPassportOverdue)
+	}
 	if !s.Abroad() {
 		return out
 	}

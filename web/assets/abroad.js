@@ -1,5 +1,5 @@
 // The stay abroad: the student's 报平安 on 申请查看, and the offices' 在外学生 with the duty list.
-import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, rules, roleSpec, dialog, formInputs, formRows } from './lib.js';
+import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, rules, roleSpec, dialog, confirmDialog, formInputs, formRows } from './lib.js';
 
 const statusLabel = (v) => (rules.checkInStatuses.find((s) => s.value === v) || {}).label || v;
 const alertLabel = (v) => (rules.alerts.find((a) => a.code === v) || {}).label || v;
@@ -10,9 +10,10 @@ const alertBadges = (alerts) => (alerts || []).map((a) => h('span', { class: 'ba
 // check-in, newest first. Nothing before the stay starts.
 export function stayBlock(d, actions, own, done) {
   const a = d.application;
-  if (!a.checkInDue && !d.checkIns.length) return null;
+  if (!a.checkInDue && !d.checkIns.length && !d.passport) return null;
   const form = own && actions.includes('check-in') ? checkInForm(a.id, d.checkIns[0], done) : '';
   const change = d.changeRequest;
+  const passport = d.passport;
   return [
     a.checkInDue ? h('p', {}, '下次报平安期限：', h('strong', {}, fmtTime(a.checkInDue)), ' ', alertBadges(a.alerts),
       a.expectedReturn ? ' · 预计回国：' + a.expectedReturn : '') : '',
@@ -23,6 +24,9 @@ export function stayBlock(d, actions, own, done) {
         change.request.returnDate ? '回国(入境)时间改为 ' + change.request.returnDate + '。' : '', '原因：' + change.request.reason),
       h('p', { class: 'muted' }, fmtTime(change.requestedAt) + ' 提出，等待' + change.label),
       actions.includes('decide-change') ? changeDecision(a.id, done) : '') : '',
+    passport ? h('p', { id: 'passport' }, '证照交还（因公护照）：', passport.returned ? h('strong', { class: 'ok' }, '已交还')
+      : [passport.due ? '请于 ' + fmtTime(passport.due) + ' 前交还外事部门' : '回国后交还外事部门', passport.overdue ? h('span', { class: 'badge warn' }, '已逾期') : '',
+        actions.includes('passport-returned') ? [' ', h('button', { type: 'button', class: 'secondary small', onclick: () => passportReturned(a.id, done) }, '登记证照交还')] : '']) : '',
     h('h3', {}, '报平安记录'),
     table([
       { label: '时间', value: (c) => fmtTime(c.at) }, { label: '所在地', value: (c) => c.country + ' ' + c.city },
@@ -30,6 +34,15 @@ export function stayBlock(d, actions, own, done) {
       { label: '说明', value: (c) => c.note },
     ], d.checkIns, '尚未报平安'),
   ];
+}
+
+async function passportReturned(id, done) {
+  if (!(await confirmDialog('登记证照交还', '确认该学生已将因公护照交还外事部门吗？'))) return;
+  try {
+    await api('POST', `/applications/${id}/passport-returned`, undefined, { minimal: true });
+    toast('已登记证照交还');
+    done();
+  } catch (e) { toast(e.message, 'error'); }
 }
 
 const kindLabel = (v) => (rules.changeKinds.find((k) => k.value === v) || {}).label || v;
@@ -126,11 +139,11 @@ export async function abroadPage(state) {
       { label: '项目', value: (i) => i.projectCode + ' ' + i.projectName },
       { label: '所在地', value: (i) => (i.lastCountry ? i.lastCountry + ' ' + i.lastCity : (i.projectCountry || '—') + '（项目所在地）') },
       { label: '最近报平安', value: (i) => (i.lastCheckInAt ? fmtTime(i.lastCheckInAt) + ' ' + statusLabel(i.lastStatus) : '尚未报平安') },
-      { label: '下次期限', value: (i) => fmtTime(i.nextCheckInDue) },
+      { label: '下次期限', value: (i) => (i.nextCheckInDue ? fmtTime(i.nextCheckInDue) : '已回国') },
       { label: '预计回国', value: (i) => i.returnDate || '—' },
       { label: '提醒', value: (i) => (i.alerts.length ? alertBadges(i.alerts) : '—') },
     ], data.items, '目前没有在外学生'),
-    r.publishes || r.scope === 'all' ? await dutyList() : '');
+    r.publishes || r.scope === 'all' ? [await dutyList(), await calendarEditor()] : '');
 }
 
 // countryBars draws how many students are in each country as SVG bars, each a link to its list;
@@ -209,4 +222,31 @@ export function travelBlock(d, canEdit, done) {
     } catch (e) { showError(form, e); }
   });
   return [warning, h('p', { class: 'muted' }, '证件、签证(签注)、保险与航班；提交行前材料前须填写并保存。'), form];
+}
+
+// calendarEditor keeps a year's exceptions to the working week, one per line: "2027-02-08 休 春节" or
+// "2027-02-14 班 调休"; 证照交还 counts working days by them.
+async function calendarEditor() {
+  const year = new Date().getFullYear();
+  const load = async (y) => (await api('GET', '/calendar-days?year=' + y)).days.map((d) => `${d.day} ${d.working ? '班' : '休'} ${d.note}`.trim()).join('\n');
+  const form = h('form', { class: 'grid-form', novalidate: true, id: 'calendar' }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
+    field({ name: 'year', label: '年份', type: 'number', required: true }, year),
+    field({ name: 'days', label: '节假日与调休', type: 'textarea', wide: true, hint: '每行一天：日期 休/班 说明，如 2027-02-08 休 春节；周一至周五默认上班，周末默认休息' }, await load(year)),
+    h('div', { class: 'actions left' }, h('button', { type: 'button', class: 'secondary', onclick: async () => {
+      form.querySelector('[name=days]').value = await load(form.querySelector('[name=year]').value);
+    } }, '读取该年'), h('button', { type: 'submit', class: 'primary' }, '保存工作日历')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearError(form);
+    const v = formValues(form);
+    const days = v.days.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
+      const [day, kind, ...note] = l.split(/\s+/);
+      return { day, working: kind === '班', note: note.join(' ') };
+    });
+    try {
+      await api('PUT', '/calendar-days/' + v.year, { days });
+      toast('工作日历已保存');
+    } catch (e) { showError(form, { ...e, message: e.message + (e.fields ? '：' + Object.values(e.fields).join('；') : '') }); }
+  });
+  return [h('h2', {}, '工作日历'), h('p', { class: 'muted' }, '因公护照须在回国后若干个工作日内交还，工作日按此日历计算。'), form];
 }
