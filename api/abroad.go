@@ -1,8 +1,6 @@
 package api
 
 import (
-	"log/slog"
-	"net/http"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -35,6 +33,14 @@ func (s *Server) decideChange(c *gin.Context) (any, error) {
 		return nil, err
 	}
 	return messageAnswer(s.Service.DecideChange(c.Request.Context(), caller(c), id, in, idempotencyKey(c), reply(c)))
+}
+
+func (s *Server) reportReturn(c *gin.Context) (any, error) {
+	id, in, err := idAndBody[process.ReturnReport](c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return messageAnswer(s.Service.ReportReturn(c.Request.Context(), caller(c), id, in, idempotencyKey(c), reply(c)))
 }
 
 func (s *Server) passportReturned(c *gin.Context) (any, error) {
@@ -76,18 +82,7 @@ func (s *Server) abroad(c *gin.Context) (any, error) {
 // exportAbroad sends 在外学生, in the caller's scope, as an Excel workbook.
 func (s *Server) exportAbroad(c *gin.Context) {
 	book, name, err := s.Service.ExportAbroad(c.Request.Context(), caller(c), abroadFilter(c))
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	defer book.Close()
-	c.Header("Content-Disposition", contentDisposition("attachment", name))
-	c.Header("Cache-Control", "private, no-store")
-	c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Status(http.StatusOK)
-	if err := book.Write(c.Writer); err != nil {
-		slog.Warn("export interrupted", "error", err)
-	}
+	sendWorkbook(c, book, name, err)
 }
 
 func (s *Server) dutyContacts(c *gin.Context) (any, error) {

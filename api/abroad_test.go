@@ -157,6 +157,19 @@ func TestStayAbroad(t *testing.T) {
 	x := wsc.call("GET", "/exports/abroad.xlsx?country="+urlQuery(country), nil)
 	require.Equal(t, 200, x.status)
 	require.Equal(t, "PK", string(x.body[:2]), "a workbook")
+
+	// 回国报到 ends the stay: no more check-ins, and 在外学生 no longer lists the student.
+	today := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02")
+	r = s.call("POST", pathf("/applications/%d/return", id), map[string]any{"date": "2999-01-01"})
+	require.Equal(t, 422, r.status)
+	require.Contains(t, r.errField("date"), "不能晚于今天")
+	r = s.call("POST", pathf("/applications/%d/return", id), map[string]any{"date": today})
+	require.Equal(t, 200, r.status, string(r.body))
+	require.Nil(t, r.get("application.checkInDue"))
+	require.Equal(t, today, r.str("application.expectedReturn"))
+	require.NotContains(t, actionNames(r), "check-in")
+	require.Equal(t, 409, s.call("POST", checkInPath, map[string]any{"country": country, "city": "东京", "status": "safe"}).status)
+	require.Empty(t, listed(wsc, "country="+urlQuery(country)))
 }
 
 // TestTravelInfoIsCheckedAgainstTheStay: 出行信息 is checked field by field and against the stay as a

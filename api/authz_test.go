@@ -76,6 +76,7 @@ var accessRules = map[string]string{
 	"POST /applications/:id/check-in":               "student",
 	"PUT /applications/:id/travel-info":             "student",
 	"POST /applications/:id/change-requests":        "student",
+	"POST /applications/:id/return":                 "student",
 	"POST /applications/:id/change-requests/decide": "college_reviewer academic_affairs graduate_school foreign_affairs",
 	"GET /abroad":                                   "college_reviewer academic_affairs graduate_school foreign_affairs admin",
 	"GET /exports/abroad.xlsx":                      "college_reviewer academic_affairs graduate_school foreign_affairs admin",

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/xuri/excelize/v2"
 
 	"outbound/service"
 	"outbound/storage"
@@ -246,6 +247,11 @@ func contentDisposition(kind, name string) string {
 // exportApplications sends the filtered list, in the caller's scope, as an Excel workbook.
 func (s *Server) exportApplications(c *gin.Context) {
 	book, name, err := s.Service.Export(c.Request.Context(), caller(c), listFilter(c))
+	sendWorkbook(c, book, name, err)
+}
+
+// sendWorkbook sends an export as an Excel file to download, never kept by a cache, or its error.
+func sendWorkbook(c *gin.Context, book *excelize.File, name string, err error) {
 	if err != nil {
 		fail(c, err)
 		return

@@ -179,6 +179,7 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/applications/:id/give-up", roles: students, handler: ok(s.giveUp)},
 		{method: "POST", path: "/applications/:id/check-in", roles: students, handler: ok(s.checkIn)},
 		{method: "POST", path: "/applications/:id/change-requests", roles: students, handler: ok(s.requestChange)},
+		{method: "POST", path: "/applications/:id/return", roles: students, handler: ok(s.reportReturn)},
 		{method: "POST", path: "/applications/:id/change-requests/decide", roles: deciders, handler: ok(s.decideChange)},
 		{method: "POST", path: "/applications/:id/passport-returned", roles: []process.Role{process.PassportKeeper}, handler: ok(s.passportReturned)},
 		{method: "POST", path: "/applications/:id/decide", roles: deciders, handler: ok(s.decide)},

@@ -53,6 +53,9 @@ func StudentActions(f StudentFacts, now time.Time) []Action {
 				if f.Changes && !f.ChangePending {
 					actions = append(actions, ActionRequestChange)
 				}
+				if f.Changes {
+					actions = append(actions, ActionReportReturn)
+				}
 			}
 			if f.ReturnDate.IsZero() || !now.Before(f.ReturnDate) {
 				actions = append(actions, ActionSubmitReturnReport)

@@ -132,6 +132,7 @@ var ActionLabels = map[Action]string{
 	ActionRequestChange:      "变更申请",
 	ActionDecideChange:       "变更审核",
 	ActionPassportReturned:   "证照交还登记",
+	ActionReportReturn:       "回国报到",
 }
 
 // Zone is the university's time zone: deadlines, dates and times people read are in it.

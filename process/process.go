@@ -32,7 +32,7 @@ const (
 )
 
 // Messages lists every message name.
-var Messages = []string{MsgSubmit, MsgWithdraw, MsgDelete, MsgSupplement, MsgSubmitPredeparture, MsgSubmitReturnReport, MsgDecide, MsgGiveUp, MsgCheckIn, MsgRequestChange, MsgDecideChange, MsgPassportReturned}
+var Messages = []string{MsgSubmit, MsgWithdraw, MsgDelete, MsgSupplement, MsgSubmitPredeparture, MsgSubmitReturnReport, MsgDecide, MsgGiveUp, MsgCheckIn, MsgRequestChange, MsgDecideChange, MsgPassportReturned, MsgReportReturn}
 
 // Decisions a reviewer can take.
 const (

@@ -210,3 +210,31 @@ const (
 
 // PassportKeeper is the office that keeps 因公护照 and records their return.
 const PassportKeeper = RoleForeignAffairs
+
+// 回国报到: the student records the day they actually came back; the check-ins end, and the return
+// report and 证照交还 count from it.
+const (
+	MsgReportReturn           = "report-return"
+	ActionReportReturn Action = "report-return"
+)
+
+// ReturnReport is 回国报到's content.
+type ReturnReport struct {
+	Date string `json:"date"` // YYYY-MM-DD
+}
+
+// Problem says what is wrong with the day of return, against the departure and today.
+func (r ReturnReport) Problem(departure, today time.Time) string {
+	d, ok := ParseDate(r.Date)
+	switch {
+	case r.Date == "":
+		return "请填写实际回国(入境)日期"
+	case !ok:
+		return "实际回国(入境)日期格式应为 YYYY-MM-DD"
+	case d.After(today):
+		return "实际回国(入境)日期不能晚于今天"
+	case !departure.IsZero() && d.Before(departure):
+		return "实际回国(入境)日期不能早于出发日期 " + departure.Format("2006-01-02")
+	}
+	return ""
+}

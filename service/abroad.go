@@ -338,3 +338,21 @@ func (s *Service) SetCalendarDays(ctx context.Context, who Caller, year int, in 
 	s.audit(ctx, who, "calendar.update", "calendar", year, nil, in.Days)
 	return s.CalendarDays(ctx, year)
 }
+
+// ReportReturn is 回国报到: the student records the day they came back.
+func (s *Service) ReportReturn(ctx context.Context, who Caller, id int64, in process.ReturnReport, key string, reply Reply) (*ApplicationDetail, error) {
+	app, err := s.ownApplication(ctx, who, id)
+	if err != nil {
+		return nil, err
+	}
+	in.Date = strings.TrimSpace(in.Date)
+	y, m, d := time.Now().In(process.Zone).Date()
+	if msg := in.Problem(time.Time{}, time.Date(y, m, d, 0, 0, 0, 0, time.UTC)); msg != "" {
+		return nil, Invalid(map[string]string{"date": msg})
+	}
+	v, err := s.send(ctx, app.ID, process.MsgReportReturn, key, workflows.Request{Actor: who.Actor(), Return: &in})
+	if err != nil {
+		return nil, err
+	}
+	return s.replied(ctx, who, app.ID, v, reply)
+}

@@ -162,7 +162,7 @@ func Application(ctx workflow.Context, in Input) (string, error) {
 		); err != nil {
 			return "", err
 		}
-		stayMessage := name == process.MsgCheckIn || name == process.MsgRequestChange || name == process.MsgDecideChange || name == process.MsgPassportReturned
+		stayMessage := name == process.MsgCheckIn || name == process.MsgRequestChange || name == process.MsgDecideChange || name == process.MsgPassportReturned || name == process.MsgReportReturn
 		if (name == process.MsgGiveUp && !w.state.DeleteAndGiveUp) || (stayMessage && !w.state.stayClocks()) {
 			continue // histories from before the message never read its channel
 		}
@@ -409,6 +409,14 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 		notices = append(notices, activities.Notice{ToStudent: true, Title: ev.Step, Body: body})
 		if s.Change != nil {
 			notices = append(notices, w.changeNotice("有新的变更申请待审核"))
+		}
+	case process.MsgReportReturn:
+		day, _ := process.ParseDate(req.Return.Date)
+		ev.Kind, ev.Step = EventReturnReported, "回国报到："+req.Return.Date
+		ev.Detail = map[string]any{"date": req.Return.Date}
+		s.ReportedReturn(day)
+		if err := w.armPassport(ctx); err != nil {
+			return View{}, err
 		}
 	case process.MsgPassportReturned:
 		ev.Kind, ev.Step = EventPassportReturned, "证照交还"

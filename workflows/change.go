@@ -58,11 +58,8 @@ func (s *State) checkDecideChange(req Request) *Refusal {
 	if r == nil {
 		return refuse(CodeWrongStage, "没有待审核的变更申请")
 	}
-	if req.Actor.Role != r.Role {
-		return refuse(CodeWrongRole, "当前环节“"+r.Label+"”不由您的角色审核")
-	}
-	if r.Role.Spec().Scope == process.ScopeCollege && req.Actor.College != s.Input.College {
-		return refuse(CodeWrongCollege, "只能审核本学院学生的变更申请")
+	if refusal := s.checkReviewer(r, req.Actor); refusal != nil {
+		return refusal
 	}
 	switch req.Decision {
 	case process.DecisionApprove:

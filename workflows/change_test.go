@@ -103,3 +103,38 @@ func TestEarlyReturn(t *testing.T) {
 	require.Len(t, recordsOf(h.records, EventReminder, "报平安提醒"), 1, "day 28's check-in, and none after the return")
 	require.True(t, h.env.IsWorkflowCompleted())
 }
+
+// TestReportedReturn: 回国报到 ends the check-ins on the day the student came back; the return report
+// may be handed in at once and is due from that day.
+func TestReportedReturn(t *testing.T) {
+	h := newHarness(t)
+	h.departure = h.start.Add(2 * day)
+	m := time.Minute
+	back := time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC) // day 19
+	report := func(date string) Request { return Request{Actor: student, Return: &process.ReturnReport{Date: date}} }
+	steps := append(toReturnPhase(),
+		step{at: 9 * m, msg: process.MsgCheckIn, req: checkIn(process.CheckInSafe, "")},
+		step{at: 20 * day, msg: process.MsgReportReturn, req: report("2026-03-25")},
+		step{at: 20*day + m, msg: process.MsgReportReturn, req: report("2026-02-01")},
+		step{at: 20*day + 2*m, msg: process.MsgReportReturn, req: Request{Actor: otherStud, Return: &process.ReturnReport{Date: "2026-03-20"}}},
+		step{at: 20*day + 3*m, msg: process.MsgReportReturn, req: report("2026-03-20")},
+		step{at: 20*day + 4*m, msg: process.MsgCheckIn, req: checkIn(process.CheckInSafe, "")},
+		step{at: 20*day + 5*m, msg: process.MsgSubmitReturnReport, req: Request{Actor: student}},
+		step{at: 20*day + 6*m, msg: process.MsgDecide, req: approve(foreign)},
+	)
+	res := h.run(h.stayInput(), steps)
+	want := make([]string, len(steps))
+	want[9] = "rejected:" + CodeInvalidChange  // not in the future
+	want[10] = "rejected:" + CodeInvalidChange // not before the departure
+	want[11] = "rejected:" + CodeNotOwner
+	want[13] = "rejected:" + CodeWrongStage // no check-ins once back
+	require.Equal(t, want, res)
+	reported := recordsOf(h.records, EventReturnReported, "")
+	require.Len(t, reported, 1)
+	require.Nil(t, reported[0].Projection.CheckInDue, "the check-ins end")
+	require.Equal(t, back, *reported[0].Projection.ExpectedReturn)
+	require.Equal(t, back.Add(h.input().Timing.ReturnReportDue), *reported[0].Projection.DueAt, "the report is due from the day of return")
+	for _, r := range recordsOf(h.records, EventReminder, "报平安提醒") {
+		require.True(t, r.OccurredAt.Before(h.start.Add(20*day)), "no reminder after the return: %s", r.OccurredAt)
+	}
+}

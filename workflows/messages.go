@@ -37,6 +37,8 @@ type Request struct {
 	CheckIn *process.CheckIn `json:"checkIn,omitempty"`
 	// Change is 变更申请's content.
 	Change *process.ChangeRequest `json:"change,omitempty"`
+	// Return is 回国报到's content.
+	Return *process.ReturnReport `json:"return,omitempty"`
 	// ViaTemporal marks a Signal whose actor was verified: set by the workflow, never by a payload.
 	ViaTemporal bool `json:"-"`
 }
@@ -86,6 +88,8 @@ const (
 	// 证照交还: overdue, and recorded by the office.
 	EventPassportOverdue  = "passport_overdue"
 	EventPassportReturned = "passport_returned"
+	// 回国报到.
+	EventReturnReported = "return_reported"
 )
 
 // View is what the state query returns.

@@ -257,6 +257,8 @@ func (s *State) check(name string, req Request, now time.Time) *Refusal {
 		return s.checkDecideChange(req)
 	case process.MsgPassportReturned:
 		return s.checkPassportReturned(req)
+	case process.MsgReportReturn:
+		return s.checkReportReturn(req, now)
 	default:
 		return refuse(CodeUnknownMessage, "未知的操作："+name)
 	}
@@ -299,11 +301,8 @@ func (s *State) checkDecide(req Request) *Refusal {
 	if r == nil {
 		return refuse(CodeWrongStage, "当前状态（"+s.Status+"）没有待审核的环节")
 	}
-	if req.Actor.Role != r.Role {
-		return refuse(CodeWrongRole, "当前环节“"+r.Label+"”不由您的角色审核")
-	}
-	if r.Role.Spec().Scope == process.ScopeCollege && req.Actor.College != s.Input.College {
-		return refuse(CodeWrongCollege, "只能审核本学院学生的申请")
+	if refusal := s.checkReviewer(r, req.Actor); refusal != nil {
+		return refusal
 	}
 	if r.DistinctFrom != "" && s.Approvers[r.DistinctFrom] == req.Actor.ID {
 		return refuse(CodeSameReviewer, "初审与复审须由不同的人完成")
@@ -328,6 +327,18 @@ func (s *State) checkDecide(req Request) *Refusal {
 	}
 	if req.Funding != nil && (req.Funding.Amount < 0 || req.Funding.Amount > process.MaxAmount || strings.TrimSpace(req.Funding.Source) == "") {
 		return refuse(CodeFundingNotAllowed, "资助情况须填写资助来源，金额不能为负数")
+	}
+	return nil
+}
+
+// checkReviewer refuses an actor who is not the review's role, or of another college where the
+// review is a college's.
+func (s *State) checkReviewer(r *process.Review, a Actor) *Refusal {
+	if a.Role != r.Role {
+		return refuse(CodeWrongRole, "当前环节“"+r.Label+"”不由您的角色审核")
+	}
+	if r.Role.Spec().Scope == process.ScopeCollege && a.College != s.Input.College {
+		return refuse(CodeWrongCollege, "只能审核本学院学生的申请")
 	}
 	return nil
 }

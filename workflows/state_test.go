@@ -95,7 +95,7 @@ func TestEveryStageMessageAndRole(t *testing.T) {
 		{"predeparture_second_review", at("predeparture_second_review"), admitted(inReview(process.RoleAcademicAffairs))},
 		{"predeparture_foreign_review", at("predeparture_foreign_review"), admitted(inReview(process.RoleForeignAffairs))},
 		{"return_report", at("return_report"), map[string]process.Role{process.MsgSubmitReturnReport: student, process.MsgCheckIn: student,
-			process.MsgRequestChange: student}},
+			process.MsgRequestChange: student, process.MsgReportReturn: student}},
 		{"return_review", at("return_review"), inReview(process.RoleForeignAffairs)},
 		{"completed", at(process.StageCompleted), nil},
 		{"rejected", rejected, nil},
@@ -109,7 +109,8 @@ func TestEveryStageMessageAndRole(t *testing.T) {
 				t.Run(fmt.Sprintf("%s/%s/%s", row.name, msg, role), func(t *testing.T) {
 					req := Request{Actor: tableActor[role], Decision: process.DecisionApprove, Opinion: "原因", AttachmentIDs: []int64{1},
 						CheckIn: &process.CheckIn{Country: "英国", City: "伦敦", Status: process.CheckInSafe},
-						Change:  &process.ChangeRequest{Kind: process.ChangeExtend, Reason: "延长课程", ReturnDate: "2027-06-01"}}
+						Change:  &process.ChangeRequest{Kind: process.ChangeExtend, Reason: "延长课程", ReturnDate: "2027-06-01"},
+						Return:  &process.ReturnReport{Date: "2027-03-01"}}
 					got := row.state.Check(msg, req, tableNow)
 					want := ""
 					switch accepted, ok := row.accept[msg]; {

@@ -25,6 +25,8 @@ type Stay struct {
 	NeedsHelp bool
 	// Ended: the return report was handed in; the check-ins are over.
 	Ended bool
+	// ReturnedOn is the day the student reported being back (回国报到); the check-ins are over.
+	ReturnedOn time.Time
 }
 
 // StayView is the stay as the state query answers it.
@@ -42,7 +44,7 @@ func (s *State) stayClocks() bool { return s.Input.Timing.CheckInEvery > 0 }
 
 // Abroad reports whether the stay's check-ins are open.
 func (s *State) Abroad() bool {
-	return !s.Stay.NextDue.IsZero() && !s.Stay.Ended && s.Terminal == "" &&
+	return !s.Stay.NextDue.IsZero() && !s.Stay.Ended && s.Stay.ReturnedOn.IsZero() && s.Terminal == "" &&
 		s.phase().Name == process.PhaseReturn && s.Editable()
 }
 
@@ -107,6 +109,42 @@ func (s *State) checkInDeadlines() []Deadline {
 		out = append(out, Deadline{due.Add(s.Input.Timing.CheckInGrace), DeadlineCheckInMissed})
 	}
 	return out
+}
+
+func (s *State) checkReportReturn(req Request, now time.Time) *Refusal {
+	if !s.stayClocks() || len(s.Input.Definition.ChangeReviews) == 0 {
+		return refuse(CodeUnknownMessage, "未知的操作："+process.MsgReportReturn)
+	}
+	if !s.isOwner(req.Actor) {
+		return refuse(CodeNotOwner, "只有申请人本人可以回国报到")
+	}
+	if !s.Abroad() {
+		return refuse(CodeWrongStage, "当前状态（"+s.Status+"）不能回国报到")
+	}
+	if req.Return == nil {
+		return refuse(CodeInvalidChange, "请填写实际回国(入境)日期")
+	}
+	if msg := req.Return.Problem(chinaDate(s.DepartureDate), chinaToday(now)); msg != "" {
+		return refuse(CodeInvalidChange, msg)
+	}
+	return nil
+}
+
+// chinaDate is the day of a time in China, as dates are stored (midnight UTC); zero stays zero.
+func chinaDate(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return chinaToday(t)
+}
+
+// ReportedReturn ends the stay on the day the student came back: the return report and 证照交还
+// count from it.
+func (s *State) ReportedReturn(day time.Time) {
+	s.Stay.ReturnedOn = day
+	s.ReturnDate = day
+	s.Change = nil // a change to a stay that is over is moot
+	s.ReminderSent, s.Overdue = false, false
 }
 
 func (s *State) checkCheckIn(req Request) *Refusal {

@@ -18,7 +18,9 @@ export function stayBlock(d, actions, own, done) {
     a.checkInDue ? h('p', {}, '下次报平安期限：', h('strong', {}, fmtTime(a.checkInDue)), ' ', alertBadges(a.alerts),
       a.expectedReturn ? ' · 预计回国：' + a.expectedReturn : '') : '',
     form,
-    own && actions.includes('request-change') ? h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => changeDialog(a, done) }, '变更申请（延期、提前回国、变更行程）')) : '',
+    own && (actions.includes('request-change') || actions.includes('report-return')) ? h('div', { class: 'actions left' },
+      actions.includes('request-change') ? h('button', { type: 'button', class: 'secondary', onclick: () => changeDialog(a, done) }, '变更申请（延期、提前回国、变更行程）') : '',
+      actions.includes('report-return') ? h('button', { type: 'button', class: 'secondary', onclick: () => returnDialog(a.id, done) }, '回国报到') : '') : '',
     change ? h('div', { class: 'notice warn', id: 'change-request' }, h('strong', {}, '变更申请：', kindLabel(change.request.kind)),
       h('p', {}, change.request.country ? '前往 ' + change.request.country + ' ' + change.request.city + '。' : '',
         change.request.returnDate ? '回国(入境)时间改为 ' + change.request.returnDate + '。' : '', '原因：' + change.request.reason),
@@ -34,6 +36,25 @@ export function stayBlock(d, actions, own, done) {
       { label: '说明', value: (c) => c.note },
     ], d.checkIns, '尚未报平安'),
   ];
+}
+
+// returnDialog is 回国报到: the day the student came back ends the check-ins.
+function returnDialog(id, done) {
+  const today = new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
+  const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
+    h('p', { class: 'muted' }, '登记后不再需要报平安；返校总结和因公护照交还从这一天起计算。'),
+    field({ name: 'date', label: '实际回国(入境)日期', type: 'date', required: true }, today));
+  dialog('回国报到', form, (close) => [h('button', { type: 'button', class: 'secondary', onclick: close }, '取消'),
+    h('button', { type: 'button', class: 'primary', onclick: async (e) => {
+      clearError(form);
+      e.target.disabled = true;
+      try {
+        await api('POST', `/applications/${id}/return`, formValues(form), { minimal: true });
+        close();
+        toast('已回国报到');
+        done();
+      } catch (err) { showError(form, err); } finally { e.target.disabled = false; }
+    } }, '确认回国')]);
 }
 
 async function passportReturned(id, done) {

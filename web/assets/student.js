@@ -396,6 +396,7 @@ const actionLinks = {
   'give-up': (a) => h('button', { type: 'button', class: 'link danger', onclick: () => giveUp(a.id) }, '放弃录取'),
   'check-in': (a) => h('a', { href: '#/applications/' + a.id + '?section=stay' }, '报平安'),
   'request-change': (a) => h('a', { href: '#/applications/' + a.id + '?section=stay' }, '变更申请'),
+  'report-return': (a) => h('a', { href: '#/applications/' + a.id + '?section=stay' }, '回国报到'),
 };
 
 
@@ -450,7 +451,12 @@ async function tracker(a) {
   const days = Math.floor((Date.now() - new Date(a.stageEnteredAt)) / 86400000);
   let words;
   let todo = '';
-  if (next.student) {
+  if (a.checkInDue) {
+    // Abroad, 报平安 is the student's next step; the return report comes after the return.
+    words = '当前状态：在外（' + a.status + '）' + (a.expectedReturn ? '，预计 ' + a.expectedReturn + ' 回国' : '');
+    todo = [h('p', {}, h('strong', {}, '下一步：'), '请于 ' + fmtTime(a.checkInDue) + ' 前报平安', (a.alerts || []).includes('missed_check_in') ? h('span', { class: 'badge warn' }, '已逾期，请尽快报平安') : ''),
+      h('a', { class: 'button primary', href: '#/applications/' + a.id + '?section=stay' }, '去报平安')];
+  } else if (next.student) {
     // The due time of the student's own step: the window's close, or a returned application's correction deadline.
     words = '当前状态：' + a.status + (a.reviewDueAt ? '，请于 ' + fmtTime(a.reviewDueAt) + ' 前提交' : '');
     todo = next.missing.length
