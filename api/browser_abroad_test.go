@@ -31,7 +31,8 @@ func TestBrowserStayAbroad(t *testing.T) {
 			if width < 500 {
 				// From the home's 下一步, which says when the next check-in is due.
 				b.open("#/applications")
-				b.text("前报平安")
+				b.until(`[...document.querySelectorAll('.journey p')].some((p) => p.textContent.includes('前报平安'))`, "the home's 下一步 is 报平安")
+				b.shot(fmt.Sprintf("stay-%d-student-home", width))
 				b.click("去报平安")
 			} else {
 				// From the list's 操作 menu, which offers 报平安 while abroad.

@@ -372,6 +372,10 @@ type ApplicationSummary struct {
 	SubmittedAt     *time.Time `json:"submittedAt"`
 	AdmittedAt      *time.Time `json:"admittedAt"`
 	ClosedAt        *time.Time `json:"closedAt"`
+	// The stay abroad: the next 报平安's due time, the return date as it stands, the office's marks.
+	CheckInDue     *time.Time `json:"checkInDue"`
+	ExpectedReturn *string    `json:"expectedReturn"`
+	Alerts         []string   `json:"alerts"`
 }
 
 func summaryOf(a *storage.Application) ApplicationSummary {
@@ -382,7 +386,8 @@ func summaryOf(a *storage.Application) ApplicationSummary {
 		ProjectCategory: a.ProjectCategory, DepartureDate: optional(a.Form.Text("departureDate")),
 		ReturnDate: optional(a.Form.Text("returnDate")), Status: a.Status,
 		Phase: a.Phase, Stage: a.Stage, AwaitingRole: a.AwaitingRole, StageEnteredAt: a.StageEnteredAt, ReviewDueAt: a.ReviewDueAt,
-		Overdue: a.Overdue, SubmittedAt: a.SubmittedAt, AdmittedAt: a.AdmittedAt, ClosedAt: a.ClosedAt}
+		Overdue: a.Overdue, SubmittedAt: a.SubmittedAt, AdmittedAt: a.AdmittedAt, ClosedAt: a.ClosedAt,
+		CheckInDue: a.CheckInDue, ExpectedReturn: a.ExpectedReturn, Alerts: append([]string{}, a.Alerts...)}
 }
 
 // ApplicationRow is a row of a list of applications.

@@ -2,7 +2,6 @@ package workflows
 
 import (
 	"errors"
-	"time"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -76,71 +75,6 @@ const changeStudentRules = "verify-signals"
 // in a row: a submission waits on one round of work, and a refused record leaves nothing to undo.
 const changeSubmitAtOnce = "submit-at-once"
 
-// execute runs an activity and waits for its result; the call's type says what it takes and gives.
-func execute[In, Out any](ctx workflow.Context, w *application, call activities.Call[In, Out], in In) (Out, error) {
-	var out Out
-	var result any = &out
-	if _, none := result.(*activities.NoResult); none {
-		result = nil
-	}
-	err := w.executeNamed(ctx, call.Name, in, result)
-	return out, err
-}
-
-// executeNamed runs an activity by name and waits for its result.
-func (w *application) executeNamed(ctx workflow.Context, name string, arg, result any) error {
-	if w.local == nil {
-		local := workflow.GetVersion(ctx, changeLocalActivities, workflow.DefaultVersion, 1) == 1
-		w.local = &local
-	}
-	if *w.local {
-		lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-			StartToCloseTimeout: 30 * time.Second,
-			RetryPolicy:         localRetry,
-		})
-		err := workflow.ExecuteLocalActivity(lctx, name, arg).Get(lctx, result)
-		var appErr *temporal.ApplicationError
-		if err == nil || (errors.As(err, &appErr) && appErr.NonRetryable()) || temporal.IsCanceledError(err) {
-			return err
-		}
-		// It keeps failing: the work goes on as a regular activity, which the Temporal UI shows under
-		// Pending Activities with its attempts and last failure, and the workflow says it needs an
-		// administrator until the work succeeds.
-		w.needsAttention(ctx, name, err)
-		err = workflow.ExecuteActivity(withActivityOptions(ctx), name, arg).Get(ctx, result)
-		w.attended(ctx)
-		return err
-	}
-	return workflow.ExecuteActivity(withActivityOptions(ctx), name, arg).Get(ctx, result)
-}
-
-// localRetry gives a local activity a few quick attempts before it surfaces (execute).
-var localRetry = &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Second, MaximumAttempts: 4}
-
-// needsAttention marks the workflow for administrators: the NeedsAttention search attribute (one
-// query in the Temporal UI finds them all) and the problem in its current details.
-func (w *application) needsAttention(ctx workflow.Context, activity string, err error) {
-	if e := workflow.UpsertTypedSearchAttributes(ctx, AttrNeedsAttention.ValueSet(true)); e != nil {
-		workflow.GetLogger(ctx).Error("cannot mark the workflow", "error", e)
-	}
-	msg := err.Error()
-	if r := []rune(msg); len(r) > 200 {
-		msg = string(r[:200]) + "…"
-	}
-	workflow.SetCurrentDetails(ctx, "**需要管理员处理**：「"+activity+"」多次失败，正在重试（见 Pending Activities）。最近一次错误："+msg+"\n\n"+w.state.Details())
-}
-
-// attended clears the mark once the work has succeeded (or the workflow gave up on it).
-func (w *application) attended(ctx workflow.Context) {
-	if e := workflow.UpsertTypedSearchAttributes(ctx, AttrNeedsAttention.ValueSet(false)); e != nil {
-		workflow.GetLogger(ctx).Error("cannot clear the mark", "error", e)
-	}
-	workflow.SetCurrentDetails(ctx, w.state.Details())
-}
-
-// activityRetry retries until the database is back.
-var activityRetry = &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute}
-
 // Application is the workflow: it lives from the draft until the application ends.
 func Application(ctx workflow.Context, in Input) (string, error) {
 	w := &application{state: NewState(in, workflow.Now(ctx)), lock: workflow.NewMutex(ctx)}
@@ -207,12 +141,6 @@ func Application(ctx workflow.Context, in Input) (string, error) {
 		return "", err
 	}
 	return w.state.Status, nil
-}
-
-// withActivityOptions is applied to every context that runs activities: the
-// workflow's own and each handler's. Activities retry until the database is back.
-func withActivityOptions(ctx workflow.Context) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 30 * time.Second, RetryPolicy: activityRetry})
 }
 
 func asError(r *Refusal) error {
@@ -457,76 +385,6 @@ func (w *application) reviewerNotice(title string) activities.Notice {
 		Body: in.StudentName + "（项目编号 " + in.ProjectCode + "）：" + w.state.PendingStep()}
 }
 
-// onDeadline fires a timer of the stage that was current when it was set.
-func (w *application) onDeadline(ctx workflow.Context, d Deadline, seq int) error {
-	if err := w.lock.Lock(ctx); err != nil {
-		return err
-	}
-	defer w.lock.Unlock()
-	s := w.state
-	if s.Seq != seq {
-		return nil // a message moved the application on while the lock was held
-	}
-	ev := Event{Actor: Actor{Name: "系统", Role: ""}}
-	var notices []activities.Notice
-	switch d.Kind {
-	case DeadlineWindowReminder:
-		s.ReminderSent = true
-		ev.Kind, ev.Step = EventReminder, "申报即将截止提醒"
-		notices = append(notices, activities.Notice{ToStudent: true, Title: "申报即将截止", Body: "截止时间 " + process.FormatTime(s.Input.WindowCloses) + "，请尽快提交申请"})
-	case DeadlineWindowClose:
-		ev.Kind, ev.Step = EventExpired, "申报已截止，草稿过期"
-		s.Expired(workflow.Now(ctx))
-		notices = append(notices, activities.Notice{ToStudent: true, Title: "申请已过期", Body: "项目申报已截止，未提交的申请已过期"})
-	case DeadlineReviewReminder:
-		s.ReminderSent = true
-		ev.Kind, ev.Step = EventReminder, s.review().Label+"待处理提醒"
-		notices = append(notices, w.reviewerNotice("有申请等待审核"))
-	case DeadlineReviewOverdue:
-		s.Overdue = true
-		ev.Kind, ev.Step = EventOverdue, s.review().Label+"已超期"
-		notices = append(notices, w.reviewerNotice("有申请审核已超期"))
-	case DeadlineCorrectionReminder:
-		s.ReminderSent = true
-		ev.Kind, ev.Step = EventReminder, "修改期限提醒"
-		notices = append(notices, activities.Notice{ToStudent: true, Title: "请尽快修改并重新提交申请",
-			Body: "申请已被退回，请于 " + process.FormatTime(*s.correctionDue()) + " 前修改并重新提交，逾期申请将过期"})
-	case DeadlineCorrectionExpired:
-		ev.Kind, ev.Step = EventExpired, "退回后未在期限内重新提交，申请过期"
-		s.Expired(workflow.Now(ctx))
-		notices = append(notices, activities.Notice{ToStudent: true, Title: "申请已过期", Body: "申请退回后未在修改期限内重新提交，已过期"})
-	case DeadlineReturnReminder:
-		s.ReminderSent = true
-		ev.Kind, ev.Step = EventReminder, "返校总结提交提醒"
-		notices = append(notices, activities.Notice{ToStudent: true, Title: "请提交返校总结", Body: "返校总结即将到期"})
-	case DeadlineReturnOverdue:
-		s.Overdue = true
-		ev.Kind, ev.Step = EventOverdue, "返校总结已超期"
-		notices = append(notices, activities.Notice{ToStudent: true, Title: "返校总结已超期", Body: "请尽快提交返校总结"})
-	case DeadlineCheckInReminder:
-		s.Stay.Reminded = true
-		ev.Kind, ev.Step = EventReminder, "报平安提醒"
-		notices = append(notices, activities.Notice{ToStudent: true, Title: "请报平安",
-			Body: "报平安已于 " + process.FormatTime(s.Stay.NextDue) + " 到期，请尽快报平安；逾期未报将通知外事部门"})
-	case DeadlinePassportReminder:
-		s.Passport.Reminded = true
-		ev.Kind, ev.Step = EventReminder, "证照交还提醒"
-		notices = append(notices, activities.Notice{ToStudent: true, Title: "请交还因公护照",
-			Body: "请于 " + process.FormatTime(s.Passport.Due) + " 前将因公护照交还外事部门"})
-	case DeadlinePassportOverdue:
-		s.Passport.Overdue = true
-		ev.Kind, ev.Step = EventPassportOverdue, "证照逾期未交还"
-		who := s.Input.StudentName + "（项目编号 " + s.Input.ProjectCode + "）"
-		notices = append(notices, activities.Notice{ToStudent: true, Title: "因公护照逾期未交还", Body: "请尽快将因公护照交还外事部门"},
-			activities.Notice{ToRole: string(process.PassportKeeper), Title: "因公护照逾期未交还", Body: who + " 的因公护照应于 " + process.FormatTime(s.Passport.Due) + " 前交还"})
-	case DeadlineCheckInMissed:
-		notices = w.missedNotices()
-		s.Stay.Missed = true
-		ev.Kind, ev.Step = EventCheckInMissed, "未按时报平安"
-	}
-	return w.record(ctx, ev, notices, nil)
-}
-
 // submit hands the current phase in (changeSubmitAtOnce): the transition is made first, so that
 // its record goes with the check and the snapshot into one activity; should the check find
 // problems or the read model refuse the record, the state goes back to what it was.
@@ -572,95 +430,4 @@ func (w *application) submit(ctx workflow.Context, name string, req Request) (Vi
 		return View{}, err
 	}
 	return s.View(workflow.Now(ctx)), nil
-}
-
-// markViaTemporal marks an event whose message came as a Signal (from the Temporal UI or CLI).
-func markViaTemporal(ev *Event, req Request) {
-	if !req.ViaTemporal {
-		return
-	}
-	if ev.Detail == nil {
-		ev.Detail = map[string]any{}
-	}
-	ev.Detail["via"] = "temporal"
-	ev.Actor.Name += ViaTemporalMark
-}
-
-// record numbers an event, appends it to the timeline, writes the read model and upserts the search attributes.
-func (w *application) record(ctx workflow.Context, ev Event, notices []activities.Notice, funding *activities.Funding) error {
-	rec := w.numbered(ctx, ev, notices, funding)
-	if _, err := execute(ctx, w, activities.CallRecordEvent, rec); err != nil {
-		// Nothing was recorded: the number and the timeline entry are given back.
-		w.state.Seq--
-		w.state.Timeline = w.state.Timeline[:len(w.state.Timeline)-1]
-		return err
-	}
-	return w.published(ctx)
-}
-
-// numbered gives an event the next number, appends it to the timeline and returns its record.
-func (w *application) numbered(ctx workflow.Context, ev Event, notices []activities.Notice, funding *activities.Funding) activities.EventRecord {
-	s := w.state
-	s.Seq++
-	ev.Seq = s.Seq
-	ev.At = workflow.Now(ctx)
-	ev.Status = s.Status
-	s.Timeline = append(s.Timeline, ev)
-
-	rec := activities.EventRecord{
-		ApplicationID: s.Input.ApplicationID,
-		Seq:           ev.Seq,
-		Projection: activities.Projection{
-			Status:         s.Status,
-			Phase:          s.phase().Name,
-			Stage:          s.Stage(),
-			AwaitingRole:   string(s.AwaitingRole()),
-			StageEnteredAt: s.StageEnteredAt,
-			DueAt:          s.DueAt(),
-			Overdue:        s.Overdue,
-			Closed:         s.Closed(),
-			Submitted:      ev.Kind == EventSubmitted && s.PhaseIndex == 0,
-			Admitted:       ev.Kind == EventDecided && s.PhaseIndex == 1 && s.ReviewIndex == -1 && s.Status == s.Input.Definition.Phases[0].DoneStatus,
-			Alerts:         s.Alerts(),
-		},
-		Kind: ev.Kind, Step: ev.Step,
-		ActorID: ev.Actor.ID, ActorName: ev.Actor.Name, ActorRole: string(ev.Actor.Role),
-		Opinion: ev.Opinion, Detail: ev.Detail, OccurredAt: ev.At,
-		Funding: funding, Notices: notices,
-	}
-	if sha, ok := ev.Detail["sha256"].(string); ok {
-		rec.Projection.SnapshotSHA256 = sha
-	}
-	if s.Abroad() {
-		due := s.Stay.NextDue
-		rec.Projection.CheckInDue = &due
-	}
-	if s.stayClocks() && !s.ReturnDate.IsZero() {
-		back := s.ReturnDate
-		rec.Projection.ExpectedReturn = &back
-	}
-	if ev.Kind == EventCheckedIn {
-		last := s.Stay.Last
-		rec.CheckIn = &last
-	}
-	return rec
-}
-
-// published shows the recorded state to administrators.
-func (w *application) published(ctx workflow.Context) error {
-	s := w.state
-	// What the Temporal UI shows on the workflow's page and in its list: metadata, not a command.
-	workflow.SetCurrentDetails(ctx, s.Details())
-	attrs := []temporal.SearchAttributeUpdate{
-		AttrStage.ValueSet(s.Stage()),
-		AttrAwaitingRole.ValueSet(string(s.AwaitingRole())),
-		AttrCollege.ValueSet(s.Input.College),
-		AttrProjectCode.ValueSet(s.Input.ProjectCode),
-		AttrStageEnteredAt.ValueSet(s.StageEnteredAt),
-		AttrReviewOverdue.ValueSet(s.Overdue),
-	}
-	if s.stayClocks() {
-		attrs = append(attrs, AttrAlerts.ValueSet(s.Alerts()))
-	}
-	return workflow.UpsertTypedSearchAttributes(ctx, attrs...)
 }
