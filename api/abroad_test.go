@@ -17,7 +17,13 @@ import (
 // abroad takes a student of a college through admission and the 行前 reviews: the stay begins.
 func abroad(t *testing.T, college string) (*client, int64) {
 	t.Helper()
-	s, id := submitted(t, college, newProject(t, projectSpec{}))
+	return abroadIn(t, college, newProject(t, projectSpec{}))
+}
+
+// abroadIn is abroad with a project of the test's own.
+func abroadIn(t *testing.T, college string, project int64) (*client, int64) {
+	t.Helper()
+	s, id := submitted(t, college, project)
 	reviewer := map[string]string{"LIT": "lit-reviewer", "SCI": "sci-reviewer", "ECO": "eco-reviewer"}[college]
 	jwc1, jwc2, wsc := login(t, "jwc1"), login(t, "jwc2"), login(t, "wsc")
 	for _, c := range []*client{login(t, reviewer), jwc1, wsc} {
@@ -272,4 +278,32 @@ func TestPassportReturnOnTheRealStack(t *testing.T) {
 	require.Equal(t, true, r.get("passport.returned"))
 	require.NotContains(t, actionNames(r), "passport-returned")
 	require.Equal(t, 409, wsc.call("POST", path, nil).status, "recorded once")
+}
+
+// TestProjectCheckInInterval: a project sets its own interval between check-ins, within bounds,
+// and its applications follow it.
+func TestProjectCheckInInterval(t *testing.T) {
+	wsc := login(t, "wsc")
+	code := fmt.Sprintf("CI%d", time.Now().UnixNano()%1e8)
+	body := projectBody(code)
+	for _, bad := range []int{0, 91} {
+		body["checkInDays"] = bad
+		r := wsc.call("POST", "/projects", body)
+		require.Equal(t, 422, r.status, "%d days: %s", bad, r.body)
+		require.Contains(t, r.errField("checkInDays"), "1到90天")
+	}
+	body["checkInDays"] = 7
+	r := wsc.call("POST", "/projects", body)
+	require.Equal(t, 201, r.status, string(r.body))
+	require.EqualValues(t, 7, r.num("checkInDays"))
+
+	project := newProject(t, projectSpec{})
+	_, err := env.Services.Store.DB.Exec(`UPDATE projects SET check_in_days = 7 WHERE id = $1`, project)
+	require.NoError(t, err)
+	s, id := abroadIn(t, "LIT", project)
+	r = s.call("POST", pathf("/applications/%d/check-in", id), map[string]any{"country": "英国", "city": "伦敦", "status": "safe"})
+	require.Equal(t, 200, r.status, string(r.body))
+	due, err := time.Parse(time.RFC3339Nano, r.str("application.checkInDue"))
+	require.NoError(t, err)
+	require.InDelta(t, 7*24, time.Until(due).Hours(), 0.5, "the next check-in is due a week later, as the project says")
 }

@@ -117,6 +117,9 @@ func (s *Service) CreateApplication(ctx context.Context, who Caller, in NewAppli
 	}
 	start := workflows.Input{ApplicationID: app.ID, StudentID: who.ID, StudentName: who.DisplayName, College: app.CollegeCode,
 		Graduate: process.IsGraduate(profile.Profile.DegreeLevel), ProjectCode: project.Code, WindowOpens: project.ApplyStart, WindowCloses: project.ApplyEnd}
+	if project.CheckInDays != nil {
+		start.Timing.CheckInEvery = time.Duration(*project.CheckInDays) * 24 * time.Hour
+	}
 	if err := s.startWorkflow(ctx, start, workflowSummary(app.CollegeName, app.ProjectName, app.ProjectCode, app.ProjectYear)); err != nil {
 		return nil, s.undoDraft(context.WithoutCancel(ctx), app.ID, err)
 	}
@@ -141,7 +144,7 @@ func (s *Service) undoDraft(ctx context.Context, id int64, startErr error) error
 }
 
 // startWorkflow starts an application's workflow with the process and the
-// timing of now; one already started is not an error.
+// timing of now (a project's own check-in interval kept); one already started is not an error.
 // workflowSummary is the line the Temporal UI's list shows for an application: college, project
 // and year, no personal data.
 func workflowSummary(college, project, code string, year int) string {
@@ -149,7 +152,11 @@ func workflowSummary(college, project, code string, year int) string {
 }
 
 func (s *Service) startWorkflow(ctx context.Context, in workflows.Input, summary string) error {
+	every := in.Timing.CheckInEvery
 	in.Definition, in.Timing = s.Process, s.timing()
+	if every > 0 {
+		in.Timing.CheckInEvery = every // the project's own interval between check-ins
+	}
 	_, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                       workflows.WorkflowID(in.ApplicationID),
 		TaskQueue:                s.Config.Temporal.TaskQueue,

@@ -173,6 +173,7 @@ type ProjectInput struct {
 	EligibleMajors       []string           `json:"eligibleMajors"`
 	MinGPA               *float64           `json:"minGpa"`
 	Quota                *int               `json:"quota"`
+	CheckInDays          *int               `json:"checkInDays"`
 	HasInterview         bool               `json:"hasInterview"`
 	AllowDatesOutside    bool               `json:"allowDatesOutside"`
 	Requirements         []RequirementInput `json:"requirements"`
@@ -226,6 +227,9 @@ func (in *ProjectInput) validate() error {
 	}
 	if in.Quota != nil && (*in.Quota < 0 || *in.Quota > maxQuota) {
 		f.add("quota", "推荐名额应在0到100000之间")
+	}
+	if in.CheckInDays != nil && (*in.CheckInDays < 1 || *in.CheckInDays > 90) {
+		f.add("checkInDays", "报平安间隔应在1到90天之间")
 	}
 	for _, d := range in.EligibleDegreeLevels {
 		if !slices.Contains(process.DegreeLevels, d) {
@@ -284,7 +288,7 @@ func (in *ProjectInput) project(id int64) *storage.Project {
 		FeeMode: in.FeeMode, Fee: in.Fee, TermLength: in.TermLength, Active: active, TeachingMode: in.TeachingMode,
 		Notes: in.Notes, HostUnit: in.HostUnit, ApplyStart: in.ApplyStart, ApplyEnd: in.ApplyEnd,
 		EligibleDegreeLevels: nonNil(in.EligibleDegreeLevels), EligibleGrades: nonNil(in.EligibleGrades), EligibleMajors: nonNil(in.EligibleMajors),
-		MinGPA: in.MinGPA, Quota: in.Quota, HasInterview: in.HasInterview, AllowDatesOutside: in.AllowDatesOutside,
+		MinGPA: in.MinGPA, Quota: in.Quota, CheckInDays: in.CheckInDays, HasInterview: in.HasInterview, AllowDatesOutside: in.AllowDatesOutside,
 		Requirements: []storage.Requirement{}}
 	for _, r := range in.Requirements {
 		formats := make([]string, len(r.Formats))
