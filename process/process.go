@@ -48,6 +48,7 @@ const (
 	KindPredeparture = "predeparture"  // 行前材料
 	KindReturnReport = "return_report" // 返校总结
 	KindPhoto        = "photo"         // the profile's photo
+	KindChange       = "change"        // 变更申请材料, a change request's supporting files while abroad
 )
 
 // Definition is the chain of phases an application goes through.
@@ -291,6 +292,9 @@ func (d Definition) UploadStages(kind string) []string {
 	if kind == KindSupplement {
 		return d.reviewStages()
 	}
+	if kind == KindChange {
+		return []string{d.Phases[len(d.Phases)-1].EditableStage}
+	}
 	var out []string
 	for _, p := range d.Phases {
 		if phaseWork[p.Name].uploadKind == kind {
@@ -319,8 +323,11 @@ func UploadLabel(kind string) string {
 			return w.uploadLabel
 		}
 	}
-	if kind == KindSupplement {
+	switch kind {
+	case KindSupplement:
 		return "补交材料附件"
+	case KindChange:
+		return "变更申请材料"
 	}
 	return kind
 }

@@ -131,6 +131,8 @@ type ChangeRequest struct {
 	// Country and City are where the student goes for 变更行程.
 	Country string `json:"country,omitempty"`
 	City    string `json:"city,omitempty"`
+	// AttachmentIDs are supporting files (KindChange) the student uploaded first.
+	AttachmentIDs []int64 `json:"attachmentIds,omitempty"`
 }
 
 // ChangeKindLabel names a kind.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -231,6 +232,20 @@ func (s *Service) RequestChange(ctx context.Context, who Caller, id int64, in pr
 	y, m, d := time.Now().In(process.Zone).Date()
 	if field, msg := in.Problem(facts.ReturnDate, time.Date(y, m, d, 0, 0, 0, 0, time.UTC)); msg != "" {
 		return nil, Invalid(map[string]string{field: msg})
+	}
+	if len(in.AttachmentIDs) > 10 {
+		return nil, Invalid(map[string]string{"attachmentIds": "变更申请材料最多10个"})
+	}
+	if len(in.AttachmentIDs) > 0 {
+		files, err := s.Store.Attachments(ctx, app.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, fid := range in.AttachmentIDs {
+			if !slices.ContainsFunc(files, func(f storage.Attachment) bool { return f.ID == fid && f.Kind == process.KindChange }) {
+				return nil, Invalid(map[string]string{"attachmentIds": "变更申请材料不存在，请重新上传"})
+			}
+		}
 	}
 	v, err := s.send(ctx, app.ID, process.MsgRequestChange, key, workflows.Request{Actor: who.Actor(), Change: &in})
 	if err != nil {

@@ -229,9 +229,9 @@ func (s *Service) UploadAttachment(ctx context.Context, who Caller, id int64, ki
 		r := reqs[i]
 		rules.formats, rules.limit = r.Formats, r.MaxBytes
 		rules.row.RequirementID, rules.row.Label = &r.ID, r.Kind
-	case process.KindReturnReport:
+	case process.KindReturnReport, process.KindChange:
 	default:
-		return nil, Invalid(map[string]string{"kind": "附件种类应为 required、predeparture 或 return_report"})
+		return nil, Invalid(map[string]string{"kind": "附件种类应为 required、predeparture、return_report 或 change"})
 	}
 	rules.stages = s.Process.UploadStages(kind)
 	up, err := file()

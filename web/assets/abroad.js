@@ -1,5 +1,6 @@
 // The stay abroad: the student's 报平安 on 申请查看, and the offices' 在外学生 with the duty list.
 import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, rules, roleSpec, dialog, confirmDialog, formInputs, formRows } from './lib.js';
+import { uploadButton, fileLinks } from './widgets.js';
 
 const statusLabel = (v) => (rules.checkInStatuses.find((s) => s.value === v) || {}).label || v;
 const alertLabel = (v) => (rules.alerts.find((a) => a.code === v) || {}).label || v;
@@ -24,6 +25,7 @@ export function stayBlock(d, actions, own, done) {
     change ? h('div', { class: 'notice warn', id: 'change-request' }, h('strong', {}, '变更申请：', kindLabel(change.request.kind)),
       h('p', {}, change.request.country ? '前往 ' + change.request.country + ' ' + change.request.city + '。' : '',
         change.request.returnDate ? '回国(入境)时间改为 ' + change.request.returnDate + '。' : '', '原因：' + change.request.reason),
+      (change.request.attachmentIds || []).length ? h('ul', { class: 'files' }, d.otherFiles.filter((f) => change.request.attachmentIds.includes(f.id)).map((f) => h('li', {}, fileLinks(a.id, f)))) : '',
       h('p', { class: 'muted' }, fmtTime(change.requestedAt) + ' 提出，等待' + change.label),
       actions.includes('decide-change') ? changeDecision(a.id, done) : '') : '',
     passport ? h('p', { id: 'passport' }, '证照交还（因公护照）：', passport.returned ? h('strong', { class: 'ok' }, '已交还')
@@ -70,17 +72,25 @@ const kindLabel = (v) => (rules.changeKinds.find((k) => k.value === v) || {}).la
 
 // changeDialog asks what to change: the new return date for 延期 and 提前回国, the place for 变更行程.
 function changeDialog(a, done) {
+  const attachmentIds = [];
+  const files = h('ul', { class: 'files' });
   const form = h('form', { class: 'grid-form', novalidate: true, id: 'change-form' }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
     field({ name: 'kind', label: '变更类型', type: 'select', required: true, options: () => rules.changeKinds.map((k) => [k.value, k.label]) }),
     field({ name: 'returnDate', label: '新的回国(入境)时间', type: 'date', hint: '延期、提前回国必填；原定 ' + (a.expectedReturn || a.form.returnDate || '—') }),
     field({ name: 'country', label: '前往国家(地区)', hint: '变更行程时填写' }), field({ name: 'city', label: '前往城市', hint: '变更行程时填写' }),
-    field({ name: 'reason', label: '变更原因', type: 'textarea', required: true, wide: true }));
+    field({ name: 'reason', label: '变更原因', type: 'textarea', required: true, wide: true }),
+    h('div', { class: 'field wide' }, h('span', { class: 'label' }, '证明材料（可选）'), files,
+      uploadButton('上传证明材料', `/applications/${a.id}/attachments?kind=change`, rules.defaultFormats, (f) => {
+        if (!f) return;
+        attachmentIds.push(f.id);
+        files.append(h('li', {}, f.fileName));
+      })));
   dialog('变更申请', form, (close) => [h('button', { type: 'button', class: 'secondary', onclick: close }, '取消'),
     h('button', { type: 'button', class: 'primary', onclick: async (e) => {
       clearError(form);
       e.target.disabled = true;
       try {
-        await api('POST', `/applications/${a.id}/change-requests`, formValues(form), { minimal: true });
+        await api('POST', `/applications/${a.id}/change-requests`, { ...formValues(form), attachmentIds }, { minimal: true });
         close();
         toast('变更申请已提交，等待学院审核');
         done();

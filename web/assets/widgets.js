@@ -49,10 +49,10 @@ export function uploadButton(label, path, formats, done) {
     bar.hidden = false;
     status.textContent = '';
     try {
-      await upload(path, file, (v) => { bar.value = v; status.textContent = v + '%'; });
+      const stored = await upload(path, file, (v) => { bar.value = v; status.textContent = v + '%'; });
       status.textContent = '100% 上传成功';
       toast(file.name + ' 上传成功');
-      done();
+      done(stored);
     } catch (e) {
       bar.hidden = true;
       status.textContent = e.fields?.file || e.message;
