@@ -123,7 +123,7 @@ export async function detailPage(state, id) {
   const travel = travelBlock(d, own && a.stage === rules.sections.find((s) => s.code === 'travelInfo').stage, reload);
   if (travel) {
     const at = blocks.findIndex((b) => b && b.id === 'sec-predeparture');
-    blocks.splice(at < 0 ? blocks.length : at + 1, 0, block('travel', '出行信息', travel));
+    blocks.splice(at < 0 ? blocks.length : at, 0, block('travel', '出行信息', travel));
   }
   blocks.push(block('history', '历史记录', table([
     { label: '序号', value: (e) => e.seq }, { label: '进度说明', value: (e) => e.step }, { label: '审核人', value: (e) => e.actorName },
