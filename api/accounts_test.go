@@ -422,7 +422,12 @@ func TestCASProvisioning(t *testing.T) {
 	// Provisioning is audited.
 	var actions []string
 	require.NoError(t, env.Services.Store.DB.Select(&actions, `SELECT action FROM audit_log WHERE target_id = $1 ORDER BY id`, fmt.Sprint(acc["id"])))
-	require.Equal(t, []string{"account.provision", "account.provision_update", "account.update"}, actions)
+	require.Equal(t, []string{"account.provision", "auth.login", "account.provision_update", "auth.login", "account.update"}, actions,
+		"provisioning, and each CAS sign-in")
+	var refused int
+	require.NoError(t, env.Services.Store.DB.Get(&refused, `SELECT count(*) FROM audit_log WHERE action = 'auth.login_failed'
+		AND after->>'source' = 'cas' AND after->>'reason' LIKE '%停用%' AND remote_addr <> ''`))
+	require.NotZero(t, refused, "the disabled account's CAS sign-in, refused")
 }
 
 // TestChangeOwnPassword: a local account changes its password with the current one; other

@@ -35,7 +35,7 @@ func (s *Server) login(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	acc, err := s.Service.CheckPassword(c.Request.Context(), in)
+	acc, err := s.Service.CheckPassword(c.Request.Context(), in, c.ClientIP())
 	if err != nil {
 		return nil, err
 	}

@@ -433,3 +433,42 @@ func TestJSONMustSaySo(t *testing.T) {
 	r := c.raw("POST", "/auth/login", "application/json; charset=utf-8", credentials)
 	require.Equal(t, 200, r.status, "JSON that says so is read")
 }
+
+// TestSignInsAndDataAccessAreAudited: a failed and a successful sign-in, an export of personal data
+// and staff reading a student's file are each in the audit log with the client's address.
+func TestSignInsAndDataAccessAreAudited(t *testing.T) {
+	ctx := context.Background()
+	s, id := submitted(t, "LIT", newProject(t, projectSpec{}))
+	username := s.call("GET", "/me", nil).str("username")
+	anon := newClient(t)
+	require.Equal(t, 401, anon.call("POST", "/auth/login", map[string]string{"username": username, "password": "wrong-password"}).status)
+	count := func(action, target string) int {
+		var n int
+		require.NoError(t, env.Services.Store.DB.GetContext(ctx, &n, `SELECT count(*) FROM audit_log
+			WHERE action = $1 AND target_id = $2 AND remote_addr <> ''`, action, target))
+		return n
+	}
+	require.Equal(t, 1, count("auth.login_failed", username), "the failed sign-in, with the address it came from")
+	me := s.call("GET", "/me", nil).num("id")
+	before := count("auth.login", fmt.Sprint(me))
+	login(t, username)
+	require.Equal(t, before+1, count("auth.login", fmt.Sprint(me)), "each sign-in")
+
+	jwc := login(t, "jwc1")
+	var jwcID int64
+	require.NoError(t, env.Services.Store.DB.GetContext(ctx, &jwcID, `SELECT id FROM accounts WHERE username = 'jwc1'`))
+	exports := func() int {
+		var n int
+		require.NoError(t, env.Services.Store.DB.GetContext(ctx, &n, `SELECT count(*) FROM audit_log WHERE action = 'application.export' AND actor_id = $1`, jwcID))
+		return n
+	}
+	n := exports()
+	require.Equal(t, 200, jwc.call("GET", "/exports/applications.xlsx", nil).status)
+	require.Equal(t, n+1, exports(), "an export of personal data")
+
+	file := s.call("GET", pathf("/applications/%d", id), nil).num("requirements.0.files.0.id")
+	require.Equal(t, 200, s.call("GET", pathf("/applications/%d/attachments/%d", id, file), nil).status)
+	require.Zero(t, count("attachment.read", fmt.Sprint(file)), "the student reading their own file is not an access to others' data")
+	require.Equal(t, 200, jwc.call("GET", pathf("/applications/%d/attachments/%d", id, file), nil).status)
+	require.Equal(t, 1, count("attachment.read", fmt.Sprint(file)), "staff reading it is")
+}

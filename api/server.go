@@ -248,7 +248,7 @@ func (s *Server) logRequests(c *gin.Context) {
 		level = slog.LevelWarn
 	}
 	slog.Log(c.Request.Context(), level, "http", "method", c.Request.Method, "path", c.Request.URL.Path, "status", status,
-		"duration_ms", time.Since(start).Milliseconds(), "request_id", c.GetString(ctxRequestID))
+		"duration_ms", time.Since(start).Milliseconds(), "request_id", c.GetString(ctxRequestID), "client", c.ClientIP())
 }
 
 func securityHeaders(c *gin.Context) {

@@ -37,6 +37,19 @@ func (id CASIdentity) number(cfg config.CASConfig) string {
 // attributes, and an existing account takes the name and college CAS knows;
 // its role stays what the roster or an administrator gave it.
 func (s *Service) AccountForCAS(ctx context.Context, id CASIdentity, addr string) (*storage.Account, error) {
+	acc, err := s.accountForCAS(ctx, id, addr)
+	var e *Error
+	switch {
+	case err == nil:
+		s.audit(ctx, Caller{Account: acc, Addr: addr}, "auth.login", "account", acc.ID, nil, map[string]any{"source": "cas"})
+	case errors.As(err, &e) && e.Kind == KindForbidden:
+		s.audit(ctx, Caller{Account: &storage.Account{}, Addr: addr}, "auth.login_failed", "account",
+			process.CleanText(id.User, process.MaxNameRunes), nil, map[string]any{"source": "cas", "reason": e.Message})
+	}
+	return acc, err
+}
+
+func (s *Service) accountForCAS(ctx context.Context, id CASIdentity, addr string) (*storage.Account, error) {
 	cfg := s.Config.CAS
 	number := id.number(cfg)
 	if number == "" {

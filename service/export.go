@@ -41,6 +41,8 @@ func (s *Service) Export(ctx context.Context, who Caller, in ListFilter) (*excel
 	if err := in.check(); err != nil {
 		return nil, "", err
 	}
+	// Up to 20,000 rows of personal data leave the system: who, from where, with which filter.
+	s.audit(ctx, who, "application.export", "applications", "list", nil, map[string]any{"filter": in})
 	f := scoped(who, in)
 	f.Limit = 500
 	book := excelize.NewFile()

@@ -329,6 +329,10 @@ func (s *Service) Attachment(ctx context.Context, who Caller, id, aid int64) (*s
 	if err != nil {
 		return nil, err
 	}
+	if app.StudentID != who.ID {
+		// Someone else's files are personal data: each reading by staff is audited.
+		s.audit(ctx, who, "attachment.read", "attachment", a.ID, nil, map[string]any{"application": app.ID, "kind": a.Kind})
+	}
 	return a, nil
 }
 
