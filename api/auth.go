@@ -27,7 +27,14 @@ const (
 
 var errThrottled = &service.Error{Kind: service.KindTooMany, Code: "too_many_attempts", Message: "登录尝试过于频繁，请稍后再试"}
 
+// errCrossSite refuses a sign-in another site's page sent: nobody is signed in to an account they did not type.
+var errCrossSite = &service.Error{Kind: service.KindForbidden, Code: "cross_site", Message: "请在本系统的登录页登录"}
+
 func (s *Server) login(c *gin.Context) (any, error) {
+	// Browsers say where a request comes from; a sign-in from another site's page is login CSRF.
+	if c.GetHeader("Sec-Fetch-Site") == "cross-site" {
+		return nil, errCrossSite
+	}
 	if !s.loginLimiter.allow(c.ClientIP()) {
 		return nil, errThrottled
 	}

@@ -430,7 +430,11 @@ func TestJSONMustSaySo(t *testing.T) {
 		require.Equal(t, "unsupported_media_type", r.str("error.code"))
 		require.Empty(t, r.header.Values("Set-Cookie"), "no session for %q", ct)
 	}
-	r := c.raw("POST", "/auth/login", "application/json; charset=utf-8", credentials)
+	r := c.raw("POST", "/auth/login", "application/json", credentials, "Sec-Fetch-Site", "cross-site")
+	require.Equal(t, 403, r.status, "a sign-in another site's page sent: %s", r.body)
+	require.Equal(t, "cross_site", r.str("error.code"))
+	require.Empty(t, r.header.Values("Set-Cookie"))
+	r = c.raw("POST", "/auth/login", "application/json; charset=utf-8", credentials, "Sec-Fetch-Site", "same-origin")
 	require.Equal(t, 200, r.status, "JSON that says so is read")
 }
 
