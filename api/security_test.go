@@ -476,3 +476,13 @@ func TestSignInsAndDataAccessAreAudited(t *testing.T) {
 	require.Equal(t, 200, jwc.call("GET", pathf("/applications/%d/attachments/%d", id, file), nil).status)
 	require.Equal(t, 1, count("attachment.read", fmt.Sprint(file)), "staff reading it is")
 }
+
+// TestAnswersAreNotCached: the API's answers carry personal data; no cache may keep them.
+func TestAnswersAreNotCached(t *testing.T) {
+	s, id := submitted(t, "LIT", newProject(t, projectSpec{}))
+	for _, path := range []string{"/me", pathf("/applications/%d", id), "/profile"} {
+		r := s.call("GET", path, nil)
+		require.Equal(t, 200, r.status)
+		require.Contains(t, r.header.Get("Cache-Control"), "no-store", path)
+	}
+}

@@ -70,6 +70,8 @@ func New(d Deps) http.Handler {
 	r.GET("/api/v1/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml; charset=utf-8", OpenAPI) })
 
 	v1 := r.Group("/api/v1")
+	// Answers carry personal data: no cache, shared or the browser's own, keeps them.
+	v1.Use(func(c *gin.Context) { c.Header("Cache-Control", "no-store"); c.Next() })
 	for _, rt := range s.routes() {
 		handlers := []gin.HandlerFunc{s.timeout}
 		if rt.transfer {

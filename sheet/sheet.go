@@ -85,8 +85,13 @@ func Read(r io.Reader) (*Table, error) {
 	return t, nil
 }
 
+// MaxUnzipped bounds what an uploaded workbook may unpack to.
+const MaxUnzipped = 64 << 20
+
 func readXLSX(r io.Reader) ([][]string, error) {
-	book, err := excelize.OpenReader(r, excelize.Options{RawCellValue: true})
+	// A spreadsheet is a zip: what it may unpack to is bounded, so that a small upload cannot expand
+	// to gigabytes in memory (excelize's own limit is 16 GB).
+	book, err := excelize.OpenReader(r, excelize.Options{RawCellValue: true, UnzipSizeLimit: MaxUnzipped, UnzipXMLSizeLimit: MaxUnzipped / 2})
 	if err != nil {
 		return nil, problem("无法读取 Excel 文件，请确认文件是 .xlsx 格式且未加密")
 	}

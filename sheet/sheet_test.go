@@ -1,7 +1,10 @@
 package sheet
 
 import (
+	"archive/zip"
 	"bytes"
+	"io"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -48,4 +51,39 @@ func TestColumnsByAnyOfTheirNames(t *testing.T) {
 	require.Equal(t, map[string]int{"学号/工号": 0, "姓名": 1, "学院": -1}, at)
 	require.Equal(t, "", Cell([]string{"a"}, 3))
 	require.Equal(t, "", Cell([]string{"a"}, -1))
+}
+
+// TestRefusesAWorkbookThatUnpacksTooFar: a valid workbook whose sheet unpacks past MaxUnzipped (a
+// few hundred kilobytes of upload) is refused instead of being expanded in memory.
+func TestRefusesAWorkbookThatUnpacksTooFar(t *testing.T) {
+	var small bytes.Buffer
+	require.NoError(t, WriteXLSX(&small, "名单", []string{"学号", "姓名"}, [][]string{{"2023001", "张三"}}))
+	zr, err := zip.NewReader(bytes.NewReader(small.Bytes()), int64(small.Len()))
+	require.NoError(t, err)
+	var bomb bytes.Buffer
+	zw := zip.NewWriter(&bomb)
+	for _, f := range zr.File {
+		r, err := f.Open()
+		require.NoError(t, err)
+		content, err := io.ReadAll(r)
+		require.NoError(t, err)
+		w, err := zw.Create(f.Name)
+		require.NoError(t, err)
+		if strings.HasPrefix(f.Name, "xl/worksheets/") {
+			// Whitespace inside the sheet: still valid XML, and it compresses a thousandfold.
+			end := bytes.LastIndex(content, []byte("</worksheet>"))
+			_, err = w.Write(content[:end])
+			require.NoError(t, err)
+			_, err = w.Write(bytes.Repeat([]byte(" "), MaxUnzipped+1<<20))
+			require.NoError(t, err)
+			content = content[end:]
+		}
+		_, err = w.Write(content)
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	require.Less(t, bomb.Len(), 1<<20, "the upload itself is small")
+	_, err = Read(bytes.NewReader(bomb.Bytes()))
+	var p *Problem
+	require.ErrorAs(t, err, &p)
 }
