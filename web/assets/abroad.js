@@ -196,7 +196,9 @@ function countryBars(countries, params) {
       const link = new URLSearchParams(params);
       link.set('country', c.country);
       const width = Math.max(2, Math.round((c.count / max) * 200));
+      // The whole row is the link: a transparent hit area under the label, the bar and the number.
       return svg('a', { href: '#/abroad?' + link },
+        svg('rect', { x: 0, y: i * rowHeight, width: 360, height: rowHeight, class: 'bar-hit' }),
         svg('text', { x: 0, y: i * rowHeight + 17, class: 'bar-label' }, c.country.length > 8 ? c.country.slice(0, 8) + '…' : c.country),
         svg('rect', { x: 120, y: i * rowHeight + 5, width, height: 16, rx: 2, class: 'bar' }),
         svg('text', { x: 126 + width, y: i * rowHeight + 17, class: 'bar-value' }, String(c.count)));
