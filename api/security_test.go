@@ -486,3 +486,29 @@ func TestAnswersAreNotCached(t *testing.T) {
 		require.Contains(t, r.header.Get("Cache-Control"), "no-store", path)
 	}
 }
+
+// TestUploadQuota: a person whose files fill the quota is told so in Chinese, beside the file, and
+// nothing is stored — neither the object nor the row.
+func TestUploadQuota(t *testing.T) {
+	ctx := context.Background()
+	s := newStudent(t, "LIT")
+	d := newDraft(t, s, newProject(t, projectSpec{}))
+	me := s.call("GET", "/me", nil).num("id")
+	quota := env.Services.Config.Upload.QuotaBytes
+	// What the student already keeps, as if uploaded: the quota less ten bytes.
+	var used int64
+	require.NoError(t, env.Services.Store.DB.GetContext(ctx, &used, `SELECT coalesce(sum(size_bytes), 0) FROM attachments WHERE owner_id = $1 AND deleted_at IS NULL`, me))
+	_, err := env.Services.Store.DB.ExecContext(ctx, `INSERT INTO attachments (owner_id, application_id, kind, label, object_key, file_name, size_bytes, content_type, sha256)
+		VALUES ($1, $2, 'required', '其他材料', $4, 'big.pdf', $3, 'application/pdf', repeat('0', 64))`, me, d.id, quota-used-10, pathf("quota-test/%d", d.id))
+	require.NoError(t, err)
+	var rowsBefore int
+	require.NoError(t, env.Services.Store.DB.GetContext(ctx, &rowsBefore, `SELECT count(*) FROM attachments WHERE owner_id = $1`, me))
+	objects := countObjects(t)
+	r := s.upload(pathf("/applications/%d/attachments?requirementId=%d", d.id, d.required[0]), "成绩单.pdf", pdfFile())
+	require.Equal(t, 413, r.status, string(r.body))
+	require.Contains(t, r.errField("file"), "文件总量已达上限")
+	var rowsAfter int
+	require.NoError(t, env.Services.Store.DB.GetContext(ctx, &rowsAfter, `SELECT count(*) FROM attachments WHERE owner_id = $1`, me))
+	require.Equal(t, rowsBefore, rowsAfter, "no row")
+	require.Equal(t, objects, countObjects(t), "no object")
+}

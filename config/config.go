@@ -101,6 +101,8 @@ type AuthConfig struct {
 type UploadConfig struct {
 	// MaxBytes is the default limit for a file when a project names none.
 	MaxBytes int64 `mapstructure:"max_bytes"`
+	// QuotaBytes bounds what one person's files may take in all (replaced and deleted ones not counted).
+	QuotaBytes int64 `mapstructure:"quota_bytes"`
 }
 
 // ProcessConfig holds the durations of the application workflow's timers.
@@ -381,6 +383,9 @@ func (c *Config) Validate(dev bool) error {
 	}
 	if c.Upload.MaxBytes < 1 {
 		add("upload.max_bytes: must be positive")
+	}
+	if c.Upload.QuotaBytes < c.Upload.MaxBytes {
+		add("upload.quota_bytes: must be at least upload.max_bytes")
 	}
 	for key, d := range map[string]time.Duration{
 		"process.review_deadline":       c.Process.ReviewDeadline,

@@ -57,6 +57,8 @@ var Keys = []Key{
 		"sign-in attempts allowed per client address and minute"},
 	{"upload.max_bytes", 10 << 20,
 		"largest file when a project sets no limit"},
+	{"upload.quota_bytes", 200 << 20,
+		"what one person's files may take in all; an upload past it is refused and nothing is stored"},
 	{"process.review_deadline", "168h",
 		"time a review stage may take before it is overdue"},
 	{"process.review_reminder", "48h",

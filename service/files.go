@@ -79,6 +79,22 @@ func (s *Service) storeFile(ctx context.Context, up Upload, rules fileRules) (*s
 	if up.Size > rules.limit {
 		return nil, tooLarge()
 	}
+	// Each person's files have a quota: checked before a byte is read (with the announced length) and
+	// again with the stored size, so that a full quota stores nothing.
+	used, err := s.Store.UsedBytes(ctx, rules.row.OwnerID)
+	if err != nil {
+		return nil, err
+	}
+	overQuota := func(size int64) error {
+		if used+size <= s.Config.Upload.QuotaBytes {
+			return nil
+		}
+		msg := "您上传的文件总量已达上限（" + limitLabel(s.Config.Upload.QuotaBytes) + "），请先删除不需要的文件"
+		return TooLarge(msg, map[string]string{"file": msg})
+	}
+	if err := overQuota(max(up.Size, 0)); err != nil {
+		return nil, err
+	}
 	in, err := blob.Receive(up.Body, name, rules.formats, rules.limit)
 	switch {
 	case errors.Is(err, blob.ErrFormat):
@@ -105,6 +121,10 @@ func (s *Service) storeFile(ctx context.Context, up Upload, rules fileRules) (*s
 		return nil, BadRequest("上传中断，请重试")
 	default:
 		return nil, errors.Join(blob.ErrUnavailable, err)
+	}
+	if err := overQuota(size); err != nil {
+		s.removeObject(key)
+		return nil, err
 	}
 	row := rules.row
 	row.ObjectKey, row.FileName, row.SizeBytes, row.ContentType, row.SHA256 = key, name, size, in.ContentType, in.SHA256()

@@ -100,3 +100,10 @@ func (s *Store) ObjectKnown(ctx context.Context, key string) (bool, error) {
 	err := s.DB.GetContext(ctx, &known, `SELECT EXISTS (SELECT 1 FROM attachments WHERE object_key = $1)`, key)
 	return known, err
 }
+
+// UsedBytes is what a person's stored files take, those deleted not counted.
+func (s *Store) UsedBytes(ctx context.Context, ownerID int64) (int64, error) {
+	var n int64
+	err := s.DB.GetContext(ctx, &n, `SELECT coalesce(sum(size_bytes), 0) FROM attachments WHERE owner_id = $1 AND deleted_at IS NULL`, ownerID)
+	return n, err
+}
