@@ -364,8 +364,9 @@ func travelProblems(app *storage.Application) []Problem {
 	for _, f := range process.MissingIn(process.SectionTravel, app.Form) {
 		out = append(out, Problem{Field: process.SectionTravel + "." + f.Name, Message: f.Label + "不能为空"})
 	}
-	for _, name := range slices.Sorted(maps.Keys(app.TravelProblems())) {
-		out = append(out, Problem{Field: process.SectionTravel + "." + name, Message: app.TravelProblems()[name]})
+	problems := app.TravelProblems()
+	for _, name := range slices.Sorted(maps.Keys(problems)) {
+		out = append(out, Problem{Field: process.SectionTravel + "." + name, Message: problems[name]})
 	}
 	return out
 }

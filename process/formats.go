@@ -30,6 +30,15 @@ func ValidEmail(s string) bool {
 	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
 }
 
+// DayOf is the day of a time in China, as dates are stored (midnight UTC); zero stays zero.
+func DayOf(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	y, m, d := t.In(Zone).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
 // ParseDate reads YYYY-MM-DD.
 func ParseDate(s string) (time.Time, bool) {
 	t, err := time.Parse("2006-01-02", s)

@@ -229,8 +229,7 @@ func (s *Service) RequestChange(ctx context.Context, who Caller, id int64, in pr
 	}
 	in.Reason, in.Country, in.City, in.ReturnDate = strings.TrimSpace(in.Reason), strings.TrimSpace(in.Country), strings.TrimSpace(in.City), strings.TrimSpace(in.ReturnDate)
 	facts := app.StudentFacts()
-	y, m, d := time.Now().In(process.Zone).Date()
-	if field, msg := in.Problem(facts.ReturnDate, time.Date(y, m, d, 0, 0, 0, 0, time.UTC)); msg != "" {
+	if field, msg := in.Problem(facts.ReturnDate, process.DayOf(time.Now())); msg != "" {
 		return nil, Invalid(map[string]string{field: msg})
 	}
 	if len(in.AttachmentIDs) > 10 {
@@ -361,8 +360,7 @@ func (s *Service) ReportReturn(ctx context.Context, who Caller, id int64, in pro
 		return nil, err
 	}
 	in.Date = strings.TrimSpace(in.Date)
-	y, m, d := time.Now().In(process.Zone).Date()
-	if msg := in.Problem(time.Time{}, time.Date(y, m, d, 0, 0, 0, 0, time.UTC)); msg != "" {
+	if msg := in.Problem(time.Time{}, process.DayOf(time.Now())); msg != "" {
 		return nil, Invalid(map[string]string{"date": msg})
 	}
 	v, err := s.send(ctx, app.ID, process.MsgReportReturn, key, workflows.Request{Actor: who.Actor(), Return: &in})

@@ -25,12 +25,6 @@ func (s *State) changeReview() *process.Review {
 	return &s.Input.Definition.ChangeReviews[s.Change.Review]
 }
 
-// chinaToday is today's date in China, as dates are stored (midnight UTC).
-func chinaToday(now time.Time) time.Time {
-	y, m, d := now.In(process.Zone).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
 func (s *State) checkRequestChange(req Request, now time.Time) *Refusal {
 	if !s.stayClocks() || len(s.Input.Definition.ChangeReviews) == 0 {
 		return refuse(CodeUnknownMessage, "未知的操作："+process.MsgRequestChange)
@@ -47,7 +41,7 @@ func (s *State) checkRequestChange(req Request, now time.Time) *Refusal {
 	if req.Change == nil {
 		return refuse(CodeInvalidChange, "请填写变更申请的内容")
 	}
-	if _, msg := req.Change.Problem(s.ReturnDate, chinaToday(now)); msg != "" {
+	if _, msg := req.Change.Problem(s.ReturnDate, process.DayOf(now)); msg != "" {
 		return refuse(CodeInvalidChange, msg)
 	}
 	return nil

@@ -124,18 +124,10 @@ func (s *State) checkReportReturn(req Request, now time.Time) *Refusal {
 	if req.Return == nil {
 		return refuse(CodeInvalidChange, "请填写实际回国(入境)日期")
 	}
-	if msg := req.Return.Problem(chinaDate(s.DepartureDate), chinaToday(now)); msg != "" {
+	if msg := req.Return.Problem(process.DayOf(s.DepartureDate), process.DayOf(now)); msg != "" {
 		return refuse(CodeInvalidChange, msg)
 	}
 	return nil
-}
-
-// chinaDate is the day of a time in China, as dates are stored (midnight UTC); zero stays zero.
-func chinaDate(t time.Time) time.Time {
-	if t.IsZero() {
-		return t
-	}
-	return chinaToday(t)
 }
 
 // ReportedReturn ends the stay on the day the student came back: the return report and 证照交还
