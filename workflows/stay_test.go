@@ -147,3 +147,62 @@ func TestCheckInRefusals(t *testing.T) {
 	require.Equal(t, "rejected:"+CodeUnknownMessage, res[8], "no check-ins without the stay's timing")
 	require.Empty(t, recordsOf(old.records, EventReminder, "报平安提醒"))
 }
+
+// TestCheckInRacesItsAlert: a check-in that arrives at the very moment the grace ends and the alert
+// fires leaves one consistent state, whichever the workflow takes first: at most one alert, and after
+// the check-in no mark and the next check-in an interval later.
+func TestCheckInRacesItsAlert(t *testing.T) {
+	h := newHarness(t)
+	h.departure = h.start.Add(10 * day)
+	alertAt := h.departure.Add(48 * time.Hour).Add(24 * time.Hour) // the arrival check-in's due time and grace
+	at := alertAt.Sub(h.start)
+	steps := append(toReturnPhase(),
+		step{at: at, msg: process.MsgCheckIn, req: checkIn(process.CheckInSafe, "")},
+		step{at: 61 * day, msg: process.MsgSubmitReturnReport, req: Request{Actor: student}},
+		step{at: 61*day + time.Minute, msg: process.MsgDecide, req: approve(foreign)})
+	res := h.run(h.stayInput(), steps)
+	for i, r := range res {
+		require.Empty(t, r, "step %d (%s)", i, steps[i].msg)
+	}
+	first := recordsOf(h.records, EventCheckedIn, "")[0]
+	var raced int
+	for _, r := range recordsOf(h.records, EventCheckInMissed, "") {
+		if !r.OccurredAt.After(first.OccurredAt) {
+			raced++
+		}
+	}
+	require.LessOrEqual(t, raced, 1, "at most one alert for the arrival check-in")
+	require.Equal(t, alertAt, first.OccurredAt)
+	require.Empty(t, first.Projection.Alerts, "the check-in clears whatever came first")
+	require.Equal(t, alertAt.Add(14*day), *first.Projection.CheckInDue)
+	if later := recordsOf(h.records, EventCheckInMissed, ""); raced < len(later) {
+		require.Equal(t, alertAt.Add(15*day), later[raced].OccurredAt, "the next alert is the next check-in's, not this one again")
+	}
+}
+
+// TestChangeDecisionRacesTheReturn: the office approves a 延期 at the very moment the student reports
+// being back; whichever comes first, the stay ends once and the return date is the day of return or
+// the approved one, never a change to a stay that is over.
+func TestChangeDecisionRacesTheReturn(t *testing.T) {
+	h := newHarness(t)
+	m := time.Minute
+	later := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
+	back := Request{Actor: student, Return: &process.ReturnReport{Date: "2026-03-20"}}
+	steps := append(toReturnPhase(),
+		step{at: 9 * m, msg: process.MsgRequestChange, req: changeTo(process.ChangeExtend, later)},
+		step{at: 10 * m, msg: process.MsgDecideChange, req: decideChange(college, process.DecisionApprove)},
+		step{at: 20 * day, msg: process.MsgDecideChange, req: decideChange(foreign, process.DecisionApprove)},
+		step{at: 20 * day, msg: process.MsgReportReturn, req: back},
+		step{at: 200 * day, msg: process.MsgSubmitReturnReport, req: Request{Actor: student}},
+		step{at: 200*day + m, msg: process.MsgDecide, req: approve(foreign)})
+	res := h.run(h.stayInput(), steps)
+	require.Len(t, recordsOf(h.records, EventReturnReported, ""), 1, "the return is recorded once")
+	require.Empty(t, res[len(res)-1], "the application completes")
+	returned := recordsOf(h.records, EventReturnReported, "")[0]
+	if res[10] == "" { // the approval came first: the return then ends the extended stay
+		require.Equal(t, time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC), *returned.Projection.ExpectedReturn)
+	} else { // the return came first: the change is moot and refused
+		require.Equal(t, "rejected:"+CodeWrongStage, res[10])
+	}
+	require.Empty(t, lastOf(h.records, EventReturnReported).Projection.Alerts, "nothing pending after the return")
+}
