@@ -42,6 +42,8 @@ func (a *Activities) Register(w worker.Registry) {
 	w.RegisterActivityWithOptions(a.DiscardSnapshot, activity.RegisterOptions{Name: NameDiscardSnapshot})
 	w.RegisterActivityWithOptions(a.SendMail, activity.RegisterOptions{Name: NameSendMail})
 	w.RegisterActivityWithOptions(a.PassportDue, activity.RegisterOptions{Name: NamePassportDue})
+	w.RegisterActivityWithOptions(a.PublicityEnd, activity.RegisterOptions{Name: NamePublicityEnd})
+	w.RegisterActivityWithOptions(a.RecordRound, activity.RegisterOptions{Name: NameRecordRound})
 	w.RegisterActivityWithOptions(a.SweepOrphans, activity.RegisterOptions{Name: NameSweepOrphans})
 	w.RegisterActivityWithOptions(a.PurgeSessions, activity.RegisterOptions{Name: NamePurgeSessions})
 }

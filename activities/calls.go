@@ -30,3 +30,9 @@ var (
 	CallDiscardSnapshot = callNoResult(NameDiscardSnapshot, (*Activities).DiscardSnapshot)
 	CallPassportDue     = call(NamePassportDue, (*Activities).PassportDue)
 )
+
+// The selection round's activities.
+var (
+	CallPublicityEnd = call(NamePublicityEnd, (*Activities).PublicityEnd)
+	CallRecordRound  = callNoResult(NameRecordRound, (*Activities).RecordRound)
+)

@@ -61,6 +61,8 @@ type Notice struct {
 	Body      string
 	// ToDuty e-mails the duty list the foreign affairs office keeps.
 	ToDuty bool
+	// Calendar is an iCalendar event e-mailed with a notice to the student (an interview).
+	Calendar string
 }
 
 // Funding is 资助情况 decided at admission.
@@ -149,4 +151,24 @@ const (
 	NameSendMail        = "SendMail"
 	NameSubmit          = "Submit"
 	NamePassportDue     = "PassportDue"
+	NamePublicityEnd    = "PublicityEnd"
+	NameRecordRound     = "RecordRound"
 )
+
+// PublicityRequest asks when a 公示 of Days working days that starts at From ends.
+type PublicityRequest struct {
+	From time.Time
+	Days int
+}
+
+// RoundSnapshot is a selection round's state for the read model.
+type RoundSnapshot struct {
+	ID        string
+	ProjectID int64
+	Year      int
+	Stage     string
+	Seq       int
+	State     []byte
+	// PublicUntil is when the last 公示 now running ends; nil when none is.
+	PublicUntil *time.Time
+}

@@ -20,6 +20,7 @@ import (
 	"outbound/process"
 	"outbound/service"
 	"outbound/web"
+	"outbound/workflows"
 )
 
 // Deps are what the API talks to.
@@ -80,7 +81,10 @@ func New(d Deps) http.Handler {
 		if rt.readOnly {
 			handlers = append(handlers, func(c *gin.Context) { c.Set(ctxReadOnly, true) })
 		}
-		if !rt.public {
+		switch {
+		case rt.visitors:
+			handlers = append(handlers, s.maybeAuthenticate)
+		case !rt.public:
 			handlers = append(handlers, s.authenticate, allow(rt.roles...))
 		}
 		v1.Handle(rt.method, rt.path, append(handlers, rt.handler)...)
@@ -93,11 +97,13 @@ func New(d Deps) http.Handler {
 // route is one endpoint and the roles that may call it. Ownership and scope
 // are checked in the handler, against the resource it loads.
 type route struct {
-	method  string
-	path    string
-	public  bool
-	roles   []process.Role
-	handler gin.HandlerFunc
+	method string
+	path   string
+	public bool
+	// visitors: answered without a session too (the service decides what a visitor sees).
+	visitors bool
+	roles    []process.Role
+	handler  gin.HandlerFunc
 	// transfer moves a file: bounded by progress, not by http.request_timeout.
 	transfer bool
 	// readOnly is a POST that changes nothing, called from another origin: no CSRF token.
@@ -116,6 +122,11 @@ var (
 	offices    = process.RolesWhere(func(r process.RoleSpec) bool { return r.Dashboard })
 	// dutyKeepers keep the duty list: the office that publishes projects (外事部门), and the administrators.
 	dutyKeepers = process.RolesWhere(func(r process.RoleSpec) bool { return r.Publishes || r.Scope == process.ScopeAll })
+	// colleges rank their candidates; selectors see a round's board (the office, the colleges, the administrators).
+	colleges  = process.RolesWhere(func(r process.RoleSpec) bool { return r.Scope == process.ScopeCollege && r.Decides })
+	selectors = process.RolesWhere(func(r process.RoleSpec) bool {
+		return r.Publishes || r.Scope == process.ScopeCollege && r.Decides || r.Scope == process.ScopeAll
+	})
 )
 
 // routes is the route table: every endpoint with its roles, in one place.
@@ -196,6 +207,16 @@ func (s *Server) routes() []route {
 		{method: "PUT", path: "/duty-contacts", roles: dutyKeepers, handler: ok(s.setDutyContacts)},
 		{method: "GET", path: "/calendar-days", roles: dutyKeepers, handler: ok(s.calendarDays)},
 		{method: "PUT", path: "/calendar-days/:year", roles: dutyKeepers, handler: ok(s.setCalendarDays)},
+
+		{method: "GET", path: "/projects/:pid/selection", roles: selectors, handler: ok(s.board)},
+		{method: "POST", path: "/projects/:pid/selection/rank", roles: colleges, handler: ok(s.roundAction(workflows.RoundRank))},
+		{method: "POST", path: "/projects/:pid/selection/interviews", roles: publishers, handler: ok(s.roundAction(workflows.RoundInterview))},
+		{method: "POST", path: "/projects/:pid/selection/scores", roles: publishers, handler: ok(s.roundAction(workflows.RoundScore))},
+		{method: "POST", path: "/projects/:pid/selection/proposal", roles: publishers, handler: ok(s.roundAction(workflows.RoundPropose))},
+		{method: "POST", path: "/projects/:pid/selection/objections/resolve", roles: publishers, handler: ok(s.roundAction(workflows.RoundResolve))},
+		{method: "GET", path: "/publicity", visitors: true, handler: ok(s.publicityIndex)},
+		{method: "GET", path: "/publicity/:rid", visitors: true, handler: ok(s.publicityPage)},
+		{method: "POST", path: "/publicity/:rid/objections", roles: anyone, handler: noContent(s.object)},
 
 		{method: "GET", path: "/accounts", roles: admins, handler: ok(s.listAccounts)},
 		{method: "POST", path: "/accounts", roles: admins, handler: created(s.createAccount)},
@@ -298,7 +319,7 @@ func RouteRules() []RouteRule {
 	var s Server
 	var out []RouteRule
 	for _, r := range s.routes() {
-		out = append(out, RouteRule{Method: r.method, Path: r.path, Public: r.public, Roles: r.roles})
+		out = append(out, RouteRule{Method: r.method, Path: r.path, Public: r.public || r.visitors, Roles: r.roles})
 	}
 	return out
 }

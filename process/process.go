@@ -98,6 +98,8 @@ type Review struct {
 	Office string `json:",omitempty"`
 	// Journey is the step's word on the student's tracker; the phase's own word when empty.
 	Journey string `json:",omitempty"`
+	// Admission routes: the review is for projects with a selection round only, or without only.
+	Admission Admission `json:",omitempty"`
 }
 
 // Applicants is whom a review is for.
@@ -151,7 +153,10 @@ func DefaultDefinition() Definition {
 						Applicants: Undergraduates},
 					{Stage: "graduate_review", Role: RoleGraduateSchool, Status: "申请中", Label: "研究生院审核", Office: "研究生院意见",
 						Applicants: Graduates},
-					{Stage: "foreign_review", Role: RoleForeignAffairs, Status: "申请中", Label: "外事部门审核", Office: "外事部门意见"},
+					{Stage: StageSelection, Role: RoleForeignAffairs, Status: "选拔中", Label: "项目选拔", Office: "外事部门意见",
+						Admission: RoundAdmission, Journey: "选拔与公示"},
+					{Stage: "foreign_review", Role: RoleForeignAffairs, Status: "申请中", Label: "外事部门审核", Office: "外事部门意见",
+						Admission: DirectAdmission},
 				},
 				DoneStatus: "已录取",
 			},
@@ -225,7 +230,7 @@ func (d Definition) Work() []PhaseWork {
 // terminalLabels name the end stages.
 var terminalLabels = map[string]string{
 	StageCompleted: StatusCompleted, StageRejected: StatusRejected, StageCancelled: StatusCancelled, StageExpired: StatusExpired,
-	StageGivenUp: StatusGivenUp,
+	StageGivenUp: StatusGivenUp, StageNotSelected: StatusNotSelected,
 }
 
 // review finds a review stage and its phase.
@@ -357,7 +362,7 @@ func (d Definition) Stages() []string {
 			out = append(out, r.Stage)
 		}
 	}
-	return append(out, StageCompleted, StageRejected, StageCancelled, StageExpired, StageGivenUp)
+	return append(out, StageCompleted, StageRejected, StageCancelled, StageExpired, StageGivenUp, StageNotSelected)
 }
 
 // JourneyStep is a step of the student's tracker: the stages it covers, and whom it is for.
@@ -365,6 +370,7 @@ type JourneyStep struct {
 	Label      string     `json:"label"`
 	Stages     []string   `json:"stages"`
 	Applicants Applicants `json:"applicants,omitempty"`
+	Admission  Admission  `json:"admission,omitempty"`
 }
 
 // JourneyDone is the tracker's last step.
@@ -387,7 +393,7 @@ func (d Definition) Journey() []JourneyStep {
 				if label == "" {
 					label = r.Label
 				}
-				out = append(out, JourneyStep{Label: label, Stages: []string{r.Stage}, Applicants: r.Applicants})
+				out = append(out, JourneyStep{Label: label, Stages: []string{r.Stage}, Applicants: r.Applicants, Admission: r.Admission})
 			}
 		}
 		if p.Milestone != "" {
@@ -416,8 +422,11 @@ func (d Definition) Signatures() []Signature {
 }
 
 // Admits reports whether approving a stage admits the student: it is a review of the application
-// phase with no review after it.
+// phase with no review after it, or the selection stage (the round admits).
 func (d Definition) Admits(stage string) bool {
 	reviews := d.Phases[0].Reviews
+	if i := slices.IndexFunc(reviews, func(r Review) bool { return r.Stage == stage }); i >= 0 && reviews[i].Admission == RoundAdmission {
+		return true
+	}
 	return len(reviews) > 0 && reviews[len(reviews)-1].Stage == stage
 }

@@ -110,6 +110,7 @@ func (s *Services) NewWorker() worker.Worker {
 	w.RegisterWorkflowWithOptions(workflows.Application, workflow.RegisterOptions{Name: workflows.WorkflowName})
 	w.RegisterWorkflowWithOptions(workflows.Housekeeping, workflow.RegisterOptions{Name: workflows.HousekeepingWorkflowName})
 	w.RegisterWorkflowWithOptions(workflows.Mailer, workflow.RegisterOptions{Name: workflows.MailerWorkflowName})
+	w.RegisterWorkflowWithOptions(workflows.SelectionRound, workflow.RegisterOptions{Name: workflows.RoundName})
 	(&activities.Activities{Store: s.Store, Files: s.Files, Mail: s.Mail}).Register(w)
 	return w
 }

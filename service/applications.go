@@ -120,6 +120,11 @@ func (s *Service) CreateApplication(ctx context.Context, who Caller, in NewAppli
 	if project.CheckInDays != nil {
 		start.Timing.CheckInEvery = time.Duration(*project.CheckInDays) * 24 * time.Hour
 	}
+	if project.Selection != nil {
+		if start.Round, err = s.ensureRound(ctx, project); err != nil {
+			return nil, s.undoDraft(context.WithoutCancel(ctx), app.ID, err)
+		}
+	}
 	if err := s.startWorkflow(ctx, start, workflowSummary(app.CollegeName, app.ProjectName, app.ProjectCode, app.ProjectYear)); err != nil {
 		return nil, s.undoDraft(context.WithoutCancel(ctx), app.ID, err)
 	}

@@ -146,37 +146,39 @@ var fundingKinds = append([]string{""}, process.FundingKinds...)
 
 // ProjectInput is what foreign affairs and administrators edit.
 type ProjectInput struct {
-	Code                 string             `json:"code"`
-	Name                 string             `json:"name"`
-	Year                 int                `json:"year"`
-	Terms                string             `json:"terms"`
-	StartDate            string             `json:"startDate"`
-	EndDate              string             `json:"endDate"`
-	DurationText         string             `json:"durationText"`
-	Nature               string             `json:"nature"`
-	InstitutionName      string             `json:"institutionName"`
-	InstitutionNameEN    string             `json:"institutionNameEn"`
-	Country              string             `json:"country"`
-	Category             string             `json:"category"`
-	FundingKind          string             `json:"fundingKind"`
-	FeeMode              string             `json:"feeMode"`
-	Fee                  float64            `json:"fee"`
-	TermLength           string             `json:"termLength"`
-	Active               *bool              `json:"active"`
-	TeachingMode         string             `json:"teachingMode"`
-	Notes                string             `json:"notes"`
-	HostUnit             string             `json:"hostUnit"`
-	ApplyStart           time.Time          `json:"applyStart"`
-	ApplyEnd             time.Time          `json:"applyEnd"`
-	EligibleDegreeLevels []string           `json:"eligibleDegreeLevels"`
-	EligibleGrades       []string           `json:"eligibleGrades"`
-	EligibleMajors       []string           `json:"eligibleMajors"`
-	MinGPA               *float64           `json:"minGpa"`
-	Quota                *int               `json:"quota"`
-	CheckInDays          *int               `json:"checkInDays"`
-	HasInterview         bool               `json:"hasInterview"`
-	AllowDatesOutside    bool               `json:"allowDatesOutside"`
-	Requirements         []RequirementInput `json:"requirements"`
+	Code                 string    `json:"code"`
+	Name                 string    `json:"name"`
+	Year                 int       `json:"year"`
+	Terms                string    `json:"terms"`
+	StartDate            string    `json:"startDate"`
+	EndDate              string    `json:"endDate"`
+	DurationText         string    `json:"durationText"`
+	Nature               string    `json:"nature"`
+	InstitutionName      string    `json:"institutionName"`
+	InstitutionNameEN    string    `json:"institutionNameEn"`
+	Country              string    `json:"country"`
+	Category             string    `json:"category"`
+	FundingKind          string    `json:"fundingKind"`
+	FeeMode              string    `json:"feeMode"`
+	Fee                  float64   `json:"fee"`
+	TermLength           string    `json:"termLength"`
+	Active               *bool     `json:"active"`
+	TeachingMode         string    `json:"teachingMode"`
+	Notes                string    `json:"notes"`
+	HostUnit             string    `json:"hostUnit"`
+	ApplyStart           time.Time `json:"applyStart"`
+	ApplyEnd             time.Time `json:"applyEnd"`
+	EligibleDegreeLevels []string  `json:"eligibleDegreeLevels"`
+	EligibleGrades       []string  `json:"eligibleGrades"`
+	EligibleMajors       []string  `json:"eligibleMajors"`
+	MinGPA               *float64  `json:"minGpa"`
+	Quota                *int      `json:"quota"`
+	CheckInDays          *int      `json:"checkInDays"`
+	HasInterview         bool      `json:"hasInterview"`
+	// Selection chooses the students by a selection round; nil admits directly.
+	Selection         *process.Selection `json:"selection"`
+	AllowDatesOutside bool               `json:"allowDatesOutside"`
+	Requirements      []RequirementInput `json:"requirements"`
 }
 
 // RequirementInput is an attachment a project asks for.
@@ -230,6 +232,14 @@ func (in *ProjectInput) validate() error {
 	}
 	if in.CheckInDays != nil && (*in.CheckInDays < 1 || *in.CheckInDays > 90) {
 		f.add("checkInDays", "报平安间隔应在1到90天之间")
+	}
+	if in.Selection != nil {
+		if in.Quota == nil || *in.Quota < 1 {
+			f.add("quota", "有选拔环节的项目须填写推荐名额（至少1人）")
+		}
+		for field, msg := range in.Selection.Problems(in.HasInterview) {
+			f.add("selection."+field, msg)
+		}
 	}
 	for _, d := range in.EligibleDegreeLevels {
 		if !slices.Contains(process.DegreeLevels, d) {
@@ -290,6 +300,9 @@ func (in *ProjectInput) project(id int64) *storage.Project {
 		EligibleDegreeLevels: nonNil(in.EligibleDegreeLevels), EligibleGrades: nonNil(in.EligibleGrades), EligibleMajors: nonNil(in.EligibleMajors),
 		MinGPA: in.MinGPA, Quota: in.Quota, CheckInDays: in.CheckInDays, HasInterview: in.HasInterview, AllowDatesOutside: in.AllowDatesOutside,
 		Requirements: []storage.Requirement{}}
+	if in.Selection != nil {
+		p.Selection = &storage.RoundSettings{Selection: *in.Selection}
+	}
 	for _, r := range in.Requirements {
 		formats := make([]string, len(r.Formats))
 		for i, fm := range r.Formats {
@@ -318,6 +331,15 @@ func (s *Service) SaveProject(ctx context.Context, who Caller, id int64, in Proj
 		}
 	}
 	p := in.project(id)
+	if before != nil && roundChanged(before, p) {
+		applied, err := s.Store.ProjectHasApplications(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if applied {
+			return nil, conflict("selection_frozen", "项目已有学生申请，选拔设置（是否选拔、推荐名额、面试、公示与权重）不能再修改")
+		}
+	}
 	if err := s.Store.SaveProject(ctx, p); err != nil {
 		return nil, err
 	}
@@ -353,4 +375,16 @@ func (s *Service) CopyProject(ctx context.Context, who Caller, id int64, year in
 	}
 	s.audit(ctx, who, "project.copy", "project", newID, map[string]int64{"from": id}, map[string]int{"year": year})
 	return s.Store.ProjectByID(ctx, newID)
+}
+
+// roundChanged reports whether a change touches what a running round was started with.
+func roundChanged(before, after *storage.Project) bool {
+	if (before.Selection == nil) != (after.Selection == nil) {
+		return true
+	}
+	if before.Selection == nil {
+		return false
+	}
+	return before.Selection.Selection != after.Selection.Selection || before.HasInterview != after.HasInterview ||
+		before.Quota == nil || after.Quota == nil || *before.Quota != *after.Quota
 }

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"outbound/process"
 )
 
 // CalendarDay is an exception to the working week the office keeps: a holiday on a weekday
@@ -15,14 +17,14 @@ type CalendarDay struct {
 	Note    string `db:"note" json:"note"`
 }
 
-// WorkingDayAfter is the n-th working day after a date: Monday to Friday, unless the calendar says otherwise.
+// WorkingDayAfter is the n-th working day after a date by the office's calendar (process.WorkingDayAfter).
 func (s *Store) WorkingDayAfter(ctx context.Context, from time.Time, n int) (time.Time, error) {
-	var day time.Time
-	err := s.DB.GetContext(ctx, &day, `SELECT d::date FROM generate_series($1::date + 1, $1::date + 400, interval '1 day') d
-		LEFT JOIN calendar_days c ON c.day = d::date
-		WHERE coalesce(c.working, extract(isodow FROM d) < 6)
-		ORDER BY d LIMIT 1 OFFSET $2`, from.Format("2006-01-02"), max(n, 1)-1)
-	return day, err
+	// n working days fit in well under three times as many calendar days, whatever the holidays.
+	calendar, err := s.CalendarExceptions(ctx, from, from.AddDate(0, 0, 3*n+30))
+	if err != nil {
+		return time.Time{}, err
+	}
+	return process.WorkingDayAfter(from, n, calendar), nil
 }
 
 // CalendarDays lists a year's exceptions.

@@ -59,6 +59,8 @@ type Notice struct {
 	Body      string
 	// ToDuty e-mails the foreign affairs office's duty list (duty_contacts).
 	ToDuty bool
+	// Calendar is an iCalendar event e-mailed with a notice to the student.
+	Calendar string
 }
 
 // RecordEvent writes an event once: the timeline row, the projection and the
@@ -150,9 +152,9 @@ func insertNotice(ctx context.Context, tx *sqlx.Tx, e Event, n Notice) error {
 		return err
 	}
 	if n.ToStudent {
-		_, err := tx.ExecContext(ctx, `INSERT INTO notifications (account_id, application_id, event_seq, title, body)
-			SELECT student_id, id, $2, $3, $4 FROM applications WHERE id = $1 ON CONFLICT DO NOTHING`,
-			e.ApplicationID, e.Seq, n.Title, n.Body)
+		_, err := tx.ExecContext(ctx, `INSERT INTO notifications (account_id, application_id, event_seq, title, body, calendar)
+			SELECT student_id, id, $2, $3, $4, nullif($5, '') FROM applications WHERE id = $1 ON CONFLICT DO NOTHING`,
+			e.ApplicationID, e.Seq, n.Title, n.Body, n.Calendar)
 		return err
 	}
 	if n.ToRole == "" {

@@ -16,6 +16,7 @@ type Mail struct {
 	Title          string `db:"title"`
 	Body           string `db:"body"`
 	ProjectName    string `db:"project_name"`
+	Calendar       string `db:"calendar"`
 }
 
 // TakeMail marks up to limit notifications as taken by the mailer and returns them, oldest first:
@@ -28,9 +29,9 @@ func (s *Store) TakeMail(ctx context.Context, limit int) ([]Mail, error) {
 			UPDATE notifications n SET mail_done_at = now()
 			FROM (SELECT id FROM notifications WHERE mail_done_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) t
 			WHERE n.id = t.id
-			RETURNING n.id, n.account_id, n.address, n.application_id, n.title, n.body, n.created_at)
+			RETURNING n.id, n.account_id, n.address, n.application_id, n.title, n.body, n.created_at, n.calendar)
 		SELECT taken.id, coalesce(taken.account_id, 0) AS account_id, coalesce(taken.application_id, 0) AS application_id,
-			taken.title, taken.body, coalesce(a.display_name, '值班人员') AS display_name, coalesce(p.name, '') AS project_name,
+			taken.title, taken.body, coalesce(taken.calendar, '') AS calendar, coalesce(a.display_name, '值班人员') AS display_name, coalesce(p.name, '') AS project_name,
 			CASE WHEN taken.address IS NOT NULL THEN taken.address
 				WHEN a.disabled THEN '' ELSE coalesce(nullif(sp.email, ''), a.email) END AS email
 		FROM taken

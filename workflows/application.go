@@ -102,6 +102,9 @@ func Application(ctx workflow.Context, in Input) (string, error) {
 		}
 		workflow.Go(ctx, func(ctx workflow.Context) { w.receiveSignals(ctx, name) })
 	}
+	if in.Round != "" {
+		workflow.Go(ctx, w.receiveSelection)
+	}
 
 	created := Event{Kind: EventCreated, Step: w.state.Status, Opinion: "创建新申请",
 		Actor: Actor{ID: in.StudentID, Name: in.StudentName, Role: process.RoleStudent}}
@@ -286,6 +289,9 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 		if err := w.armPassport(ctx); err != nil {
 			return View{}, err
 		}
+		if s.InSelection() {
+			defer w.joinAfter(ctx)
+		}
 		notices = append(notices, activities.Notice{ToStudent: true, Title: ev.Step, Body: "当前状态：" + s.Status})
 		if s.InReview() {
 			notices = append(notices, w.reviewerNotice("有新的申请待审核"))
@@ -308,6 +314,9 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 		})
 		ev.Kind, ev.Step = EventGivenUp, "放弃录取"
 		s.GaveUp(workflow.Now(ctx))
+		if s.Input.Round != "" {
+			defer w.placeGivenBack(ctx)
+		}
 		notices = append(notices, activities.Notice{ToRole: string(process.RoleForeignAffairs), Title: "学生放弃录取",
 			Body: s.Input.StudentName + " 放弃了录取：" + req.Opinion})
 	case process.MsgCheckIn:

@@ -36,7 +36,8 @@ func (s *State) NextDeadline() (Deadline, bool) {
 	t := s.Input.Timing
 	var candidates []Deadline
 	switch {
-	case s.Terminal != "":
+	case s.Terminal != "", s.InSelection():
+		// The round keeps its own calendar.
 	case s.InReview():
 		if !s.ReminderSent && t.ReviewReminder < t.ReviewDeadline {
 			candidates = append(candidates, Deadline{s.StageEnteredAt.Add(t.ReviewReminder), DeadlineReviewReminder})
@@ -83,7 +84,7 @@ func (s *State) DueAt() *time.Time {
 	t := s.Input.Timing
 	var due time.Time
 	switch {
-	case s.Terminal != "":
+	case s.Terminal != "", s.InSelection():
 		return nil
 	case s.InReview():
 		due = s.StageEnteredAt.Add(t.ReviewDeadline)

@@ -42,6 +42,9 @@ type Input struct {
 	WindowCloses time.Time
 	Definition   process.Definition
 	Timing       Timing
+	// Round is the workflow ID of the project's selection round; empty for a project that admits
+	// directly (and in histories recorded before rounds).
+	Round string `json:",omitempty"`
 }
 
 // WorkflowID is the Temporal workflow ID of an application.

@@ -214,6 +214,9 @@ func (s *State) check(name string, req Request, now time.Time) *Refusal {
 		if !s.InReview() {
 			return refuse(CodeWrongStage, "当前状态（"+s.Status+"）不能撤回：只有审核中的申请可以撤回修改")
 		}
+		if s.InSelection() {
+			return refuse(CodeWrongStage, "项目选拔进行中，不能撤回修改")
+		}
 	case process.MsgDelete:
 		if !s.isOwner(req.Actor) {
 			return refuse(CodeNotOwner, "只有申请人本人可以删除申请")
@@ -301,6 +304,9 @@ func (s *State) checkDecide(req Request) *Refusal {
 	if r == nil {
 		return refuse(CodeWrongStage, "当前状态（"+s.Status+"）没有待审核的环节")
 	}
+	if r.Admission == process.RoundAdmission {
+		return refuse(CodeWrongStage, "该申请正在项目选拔中，由外事部门在选拔页面确定拟录取与候补")
+	}
 	if refusal := s.checkReviewer(r, req.Actor); refusal != nil {
 		return refusal
 	}
@@ -357,7 +363,7 @@ func (s *State) IsFinalApproval() bool {
 // is data: a review may be for graduate or undergraduate applicants only), or len(Reviews) when none.
 func (s *State) nextReview(i int) int {
 	reviews := s.phase().Reviews
-	for i < len(reviews) && !reviews[i].Applicants.Include(s.Input.Graduate) {
+	for i < len(reviews) && !(reviews[i].Applicants.Include(s.Input.Graduate) && reviews[i].Admission.Include(s.Input.Round != "")) {
 		i++
 	}
 	return i

@@ -1,0 +1,357 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+
+	"outbound/process"
+	"outbound/storage"
+	"outbound/workflows"
+)
+
+// The selection round as people see it: the ranking board (外事部门, and each college for its own
+// candidates), the 公示 page, and the Updates that move the round.
+
+// ensureRound starts a project's round with its first application; a round already running (or
+// ended) is kept. It answers the round's workflow ID.
+func (s *Service) ensureRound(ctx context.Context, p *storage.Project) (string, error) {
+	id := workflows.RoundID(p.ID, p.Year)
+	in := workflows.RoundInput{ProjectID: p.ID, ProjectCode: p.Code, Year: p.Year, Quota: *p.Quota, Interview: p.HasInterview,
+		Settings: p.Selection.Selection}
+	_, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: id, TaskQueue: s.Config.Temporal.TaskQueue,
+		StaticSummary:            workflowSummary("项目选拔", p.Name, p.Code, p.Year),
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+	}, workflows.RoundName, in)
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if err != nil && !errors.As(err, &started) {
+		return "", err
+	}
+	return id, nil
+}
+
+// Board is a round as the ranking board shows it.
+type Board struct {
+	RoundID       string              `json:"roundId"`
+	ProjectID     int64               `json:"projectId"`
+	ProjectName   string              `json:"projectName"`
+	ProjectCode   string              `json:"projectCode"`
+	Year          int                 `json:"year"`
+	Stage         string              `json:"stage"`
+	StageLabel    string              `json:"stageLabel"`
+	Quota         int                 `json:"quota"`
+	Interview     bool                `json:"interview"`
+	Settings      process.Selection   `json:"settings"`
+	Opinion       string              `json:"opinion,omitempty"`
+	PublishedAt   time.Time           `json:"publishedAt,omitzero"`
+	PublicUntil   time.Time           `json:"publicUntil,omitzero"`
+	WaitlistUntil time.Time           `json:"waitlistUntil,omitzero"`
+	Candidates    []BoardCandidate    `json:"candidates"`
+	Objections    []BoardObjection    `json:"objections"`
+	Pending       int                 `json:"pendingReviews"`
+	Can           map[string]bool     `json:"can"`
+	Outcomes      map[string]string   `json:"outcomes"`
+	Colleges      map[string][]string `json:"collegeOrders"`
+}
+
+// BoardCandidate is one row of the board.
+type BoardCandidate struct {
+	storage.Applicant
+	workflows.Candidate
+	OutcomeLabel string  `json:"outcomeLabel"`
+	Composite    float64 `json:"composite"`
+}
+
+// BoardObjection is an objection as the office sees it: the objector's identity with it.
+type BoardObjection struct {
+	workflows.Objection
+	Candidate   string `json:"candidate"`
+	StatusLabel string `json:"statusLabel"`
+}
+
+// roundOf reads a project's round; a project without a round, or whose round has no candidate
+// yet, has none.
+func (s *Service) roundOf(ctx context.Context, projectID int64) (*storage.Project, *storage.RoundRow, *workflows.Round, error) {
+	p, err := s.Store.ProjectByID(ctx, projectID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, nil, nil, NotFound("项目")
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if p.Selection == nil {
+		return p, nil, nil, conflict("no_selection", "该项目没有选拔环节，由外事部门直接审核录取")
+	}
+	row, err := s.Store.RoundOfProject(ctx, projectID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return p, nil, nil, conflict("no_round", "该项目还没有进入选拔的申请")
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var r workflows.Round
+	if err := json.Unmarshal(row.State, &r); err != nil {
+		return nil, nil, nil, err
+	}
+	return p, row, &r, nil
+}
+
+// Board answers a project's ranking board: the office sees every candidate and the objections; a
+// college reviewer sees their college's candidates, to rank them.
+func (s *Service) Board(ctx context.Context, who Caller, projectID int64) (*Board, error) {
+	role := who.Role()
+	if role != process.RoleForeignAffairs && role != process.RoleCollegeReviewer && role != process.RoleAdmin {
+		return nil, Forbidden("只有外事部门、学院审核员和管理员可以查看选拔")
+	}
+	p, row, r, err := s.roundOf(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(r.Candidates))
+	for i, c := range r.Candidates {
+		ids[i] = c.ApplicationID
+	}
+	people, err := s.Store.Applicants(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	pending, err := s.Store.PendingBeforeSelection(ctx, projectID, s.Process.ReviewsBefore(process.StageSelection))
+	if err != nil {
+		return nil, err
+	}
+	office := role == process.RoleForeignAffairs
+	b := &Board{RoundID: row.ID, ProjectID: p.ID, ProjectName: p.Name, ProjectCode: p.Code, Year: r.Input.Year, Stage: r.Stage,
+		StageLabel: process.RoundStageLabels[r.Stage], Quota: r.Input.Quota, Interview: r.Input.Interview, Settings: r.Input.Settings,
+		Opinion: r.Opinion, PublishedAt: r.PublishedAt, PublicUntil: r.PublicUntil, WaitlistUntil: r.WaitlistUntil,
+		Candidates: []BoardCandidate{}, Objections: []BoardObjection{}, Pending: pending, Outcomes: process.OutcomeLabels,
+		Colleges: map[string][]string{},
+		Can: map[string]bool{
+			"rank":      role == process.RoleCollegeReviewer && r.Stage == process.RoundCollecting,
+			"interview": office && r.Input.Interview && r.Stage == process.RoundCollecting,
+			"propose":   office && r.Stage == process.RoundCollecting,
+			"resolve":   office,
+		}}
+	ranked := map[string]int{}
+	for _, c := range r.Candidates {
+		if c.CollegeRank > 0 {
+			ranked[c.College]++
+		}
+	}
+	for _, c := range r.Candidates {
+		if role == process.RoleCollegeReviewer && c.College != who.College() {
+			continue
+		}
+		person := people[c.ApplicationID]
+		var score *float64
+		if c.Score != nil && !c.Absent {
+			score = c.Score
+		} else if c.Absent {
+			zero := 0.0
+			score = &zero
+		}
+		b.Candidates = append(b.Candidates, BoardCandidate{Applicant: person, Candidate: *c, OutcomeLabel: process.OutcomeStatus(c.Outcome, c.WaitPosition),
+			Composite: r.Input.Settings.Composite(person.GPA, score, c.CollegeRank, ranked[c.College])})
+	}
+	slices.SortStableFunc(b.Candidates, func(x, y BoardCandidate) int {
+		switch {
+		case x.Composite > y.Composite:
+			return -1
+		case x.Composite < y.Composite:
+			return 1
+		}
+		return 0
+	})
+	if office || role == process.RoleAdmin {
+		for _, o := range r.Objections {
+			b.Objections = append(b.Objections, BoardObjection{Objection: o, Candidate: people[o.ApplicationID].Name,
+				StatusLabel: process.ObjectionLabels[o.Status]})
+		}
+	}
+	return b, nil
+}
+
+// RoundAction is what the board sends: the fields of the chosen action.
+type RoundAction = workflows.RoundRequest
+
+// ActOnRound sends one of the board's actions (rank, schedule-interview, score, propose,
+// resolve-objection) to the project's round and answers the board as it is then.
+func (s *Service) ActOnRound(ctx context.Context, who Caller, projectID int64, name, key string, in RoundAction) (*Board, error) {
+	if !slices.Contains([]string{workflows.RoundRank, workflows.RoundInterview, workflows.RoundScore, workflows.RoundPropose, workflows.RoundResolve}, name) {
+		return nil, NotFound("操作")
+	}
+	p, row, _, err := s.roundOf(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	if name == workflows.RoundPropose {
+		pending, err := s.Store.PendingBeforeSelection(ctx, p.ID, s.Process.ReviewsBefore(process.StageSelection))
+		if err != nil {
+			return nil, err
+		}
+		if pending > 0 || time.Now().Before(p.ApplyEnd) {
+			return nil, conflict("selection_not_ready", "申报尚未截止或仍有申请在学院、教务处（研究生院）审核中，暂不能提出拟录取名单")
+		}
+	}
+	in.Actor = who.Actor()
+	if err := s.sendRound(ctx, row.ID, name, key, in); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, who, "selection."+name, "selection_round", row.ID, nil, in)
+	return s.Board(ctx, who, projectID)
+}
+
+// sendRound delivers an Update to a round and waits for its answer; key makes a retry apply once.
+func (s *Service) sendRound(ctx context.Context, roundID, name, key string, req workflows.RoundRequest) error {
+	if key == "" || len(key) > 100 {
+		key = uuid.NewString()
+	}
+	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: roundID, UpdateName: name, UpdateID: key, Args: []any{req}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err != nil {
+		return err
+	}
+	return h.Get(ctx, nil)
+}
+
+// Publicity is a round's 公示 page: the 拟录取 names with a masked 学号, the period and how to object.
+type Publicity struct {
+	RoundID     string          `json:"roundId"`
+	ProjectName string          `json:"projectName"`
+	ProjectCode string          `json:"projectCode"`
+	Year        int             `json:"year"`
+	Quota       int             `json:"quota"`
+	PublishedAt time.Time       `json:"publishedAt"`
+	PublicUntil time.Time       `json:"publicUntil"`
+	Opinion     string          `json:"opinion,omitempty"`
+	Names       []PublicityName `json:"names"`
+	HowToObject string          `json:"howToObject"`
+	CanObject   bool            `json:"canObject"`
+}
+
+// PublicityName is one line of a 公示.
+type PublicityName struct {
+	ApplicationID int64     `json:"applicationId"`
+	Name          string    `json:"name"`
+	StudentNo     string    `json:"studentNo"`
+	College       string    `json:"college"`
+	Major         string    `json:"major"`
+	PublicUntil   time.Time `json:"publicUntil"`
+	Substitute    bool      `json:"substitute"`
+}
+
+// HowToObject is the 公示's instruction to the campus.
+const HowToObject = "如对公示名单有异议，请在公示期内登录系统，在本页对相应学生提出异议并写明理由（实名提交，提出人信息仅外事部门可见）。"
+
+// PublicityIndex lists the 公示 running now. who is nil for a visitor who has not signed in:
+// only the rounds whose settings allow it are listed then.
+func (s *Service) PublicityIndex(ctx context.Context, who *Caller) ([]Publicity, error) {
+	rows, err := s.Store.PublicRounds(ctx, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	out := []Publicity{}
+	for _, row := range rows {
+		p, err := s.publicity(ctx, who, &row)
+		if err != nil {
+			return nil, err
+		}
+		if p != nil {
+			p.Names = nil // the index names the projects, the page the students
+			out = append(out, *p)
+		}
+	}
+	return out, nil
+}
+
+// PublicityPage is one round's 公示; it comes down when the period ends (the record stays).
+func (s *Service) PublicityPage(ctx context.Context, who *Caller, roundID string) (*Publicity, error) {
+	row, err := s.Store.RoundByID(ctx, roundID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, NotFound("公示")
+	}
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.publicity(ctx, who, row)
+	if err != nil {
+		return nil, err
+	}
+	if p == nil {
+		if who == nil {
+			return nil, ErrUnauthenticated
+		}
+		return nil, NotFound("公示")
+	}
+	return p, nil
+}
+
+// publicity is a round's 公示 as who may see it; nil when it is not on or not for them.
+func (s *Service) publicity(ctx context.Context, who *Caller, row *storage.RoundRow) (*Publicity, error) {
+	var r workflows.Round
+	if err := json.Unmarshal(row.State, &r); err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	if row.PublicUntil == nil || !now.Before(*row.PublicUntil) || (who == nil && !r.Input.Settings.PublicView) {
+		return nil, nil
+	}
+	p, err := s.Store.ProjectByID(ctx, r.Input.ProjectID)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, c := range r.Candidates {
+		if c.Outcome == process.OutcomeProposed && now.Before(c.PublicUntil) {
+			ids = append(ids, c.ApplicationID)
+		}
+	}
+	people, err := s.Store.Applicants(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := &Publicity{RoundID: row.ID, ProjectName: p.Name, ProjectCode: p.Code, Year: r.Input.Year, Quota: r.Input.Quota,
+		PublishedAt: r.PublishedAt, PublicUntil: *row.PublicUntil, Opinion: r.Opinion, Names: []PublicityName{}, HowToObject: HowToObject,
+		CanObject: who != nil}
+	for _, id := range ids {
+		c, person := r.Candidate(id), people[id]
+		out.Names = append(out.Names, PublicityName{ApplicationID: id, Name: person.Name, StudentNo: process.MaskStudentNo(person.StudentNo),
+			College: person.CollegeName, Major: person.Major, PublicUntil: c.PublicUntil, Substitute: c.PublicUntil.After(r.PublicUntil)})
+	}
+	return out, nil
+}
+
+// NewObjection is an 异议 against a name of a 公示.
+type NewObjection struct {
+	ApplicationID int64  `json:"applicationId"`
+	Reason        string `json:"reason"`
+	Contact       string `json:"contact"`
+}
+
+// Object files an objection, 实名: any signed-in person may, during the 公示.
+func (s *Service) Object(ctx context.Context, who Caller, roundID, key string, in NewObjection) error {
+	f := fields{}
+	f.requiredText("reason", "异议理由", in.Reason, process.MaxReasonRunes)
+	f.text("contact", "联系方式", in.Contact, process.MaxNameRunes)
+	if err := f.err(); err != nil {
+		return err
+	}
+	if _, err := s.PublicityPage(ctx, &who, roundID); err != nil {
+		return err
+	}
+	req := workflows.RoundRequest{Actor: who.Actor(), ApplicationID: in.ApplicationID, Reason: in.Reason, Contact: in.Contact}
+	if err := s.sendRound(ctx, roundID, workflows.RoundObject, key, req); err != nil {
+		return err
+	}
+	s.audit(ctx, who, "selection.object", "selection_round", roundID, nil, map[string]any{"applicationId": in.ApplicationID})
+	return nil
+}
