@@ -5,6 +5,7 @@
 package activities
 
 import (
+	"encoding/json"
 	"time"
 
 	"outbound/process"
@@ -168,7 +169,7 @@ type RoundSnapshot struct {
 	Year      int
 	Stage     string
 	Seq       int
-	State     []byte
+	State     json.RawMessage
 	// PublicUntil is when the last 公示 now running ends; nil when none is.
 	PublicUntil *time.Time
 }

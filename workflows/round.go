@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -329,18 +328,29 @@ func (r *Round) Details() string {
 	return s
 }
 
+// roundRecord is the round as the read model keeps it: activities.RoundSnapshot, whose State
+// receives the round's JSON as the payload converter writes it (no encoding in workflow code).
+type roundRecord struct {
+	ID          string
+	ProjectID   int64
+	Year        int
+	Stage       string
+	Seq         int
+	State       *Round
+	PublicUntil *time.Time
+}
+
 // Record is the round as the read model keeps it.
-func (r *Round) Record() activities.RoundSnapshot {
-	state, _ := json.Marshal(r) // plain data: cannot fail
-	snap := activities.RoundSnapshot{ID: RoundID(r.Input.ProjectID, r.Input.Year), ProjectID: r.Input.ProjectID, Year: r.Input.Year,
-		Stage: r.Stage, Seq: r.Seq, State: state}
+func (r *Round) Record() roundRecord {
+	rec := roundRecord{ID: RoundID(r.Input.ProjectID, r.Input.Year), ProjectID: r.Input.ProjectID, Year: r.Input.Year,
+		Stage: r.Stage, Seq: r.Seq, State: r}
 	for _, c := range r.Candidates {
-		if c.Outcome == process.OutcomeProposed && (snap.PublicUntil == nil || c.PublicUntil.After(*snap.PublicUntil)) {
+		if c.Outcome == process.OutcomeProposed && (rec.PublicUntil == nil || c.PublicUntil.After(*rec.PublicUntil)) {
 			until := c.PublicUntil
-			snap.PublicUntil = &until
+			rec.PublicUntil = &until
 		}
 	}
-	return snap
+	return rec
 }
 
 // interviewEvent is the interview as an iCalendar event, e-mailed to the candidate.
