@@ -28,6 +28,8 @@ type Activities struct {
 	Files *blob.Store
 	// Mail e-mails notifications; nil sends none.
 	Mail *mailer.Sender
+	// PublicityWorkingDay, when set, replaces the calendar's working days of a 公示 (drills and tests).
+	PublicityWorkingDay time.Duration
 }
 
 // Register adds every activity to a worker under its stable name.

@@ -36,7 +36,7 @@ func (a *Activities) SendMail(ctx context.Context) (int, error) {
 			letters = append(letters, mailer.Letter{To: m.To, Name: m.Name})
 		}
 		letters[i].Notices = append(letters[i].Notices, mailer.Notice{ID: m.NotificationID, Title: m.Title, Body: m.Body,
-			ProjectName: m.ProjectName, ApplicationID: m.ApplicationID})
+			ProjectName: m.ProjectName, ApplicationID: m.ApplicationID, Calendar: m.Calendar})
 	}
 	sent := 0
 	var unsent []int64

@@ -10,6 +10,9 @@ import (
 
 // PublicityEnd is when a 公示 ends by the office's calendar (process.PublicityEnd).
 func (a *Activities) PublicityEnd(ctx context.Context, r PublicityRequest) (time.Time, error) {
+	if a.PublicityWorkingDay > 0 {
+		return r.From.Add(time.Duration(r.Days) * a.PublicityWorkingDay), nil
+	}
 	calendar, err := a.Store.CalendarExceptions(ctx, r.From, r.From.AddDate(0, 0, 3*r.Days+30))
 	if err != nil {
 		return time.Time{}, err

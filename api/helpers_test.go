@@ -29,6 +29,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"outbound/api"
+	"outbound/config"
 	"outbound/storage/demo"
 	"outbound/testenv"
 )
@@ -40,7 +41,8 @@ var (
 
 func TestMain(m *testing.M) {
 	var err error
-	env, err = testenv.Start(testenv.Options{})
+	// A 公示's working day lasts seconds here, so that a round runs its course within a test.
+	env, err = testenv.Start(testenv.Options{Configure: func(c *config.Config) { c.Process.PublicityWorkingDay = 3 * time.Second }})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -119,6 +119,9 @@ type ProcessConfig struct {
 	CheckInGrace        time.Duration `mapstructure:"check_in_grace"`
 	// PassportReturnDays is how many working days after the return an 因公护照 is due back.
 	PassportReturnDays int `mapstructure:"passport_return_days"`
+	// PublicityWorkingDay, when set, is how long a working day of a 公示 lasts (drills and tests);
+	// zero counts working days by the office's calendar.
+	PublicityWorkingDay time.Duration `mapstructure:"publicity_working_day"`
 }
 
 type CASConfig struct {
@@ -377,6 +380,9 @@ func (c *Config) Validate(dev bool) error {
 	}
 	if c.Auth.LoginPerMinute < 1 {
 		add("auth.login_per_minute: must be at least 1")
+	}
+	if c.Process.PublicityWorkingDay < 0 || c.Process.PublicityWorkingDay > 24*time.Hour {
+		add("process.publicity_working_day: must be between 0s (the calendar) and 24h")
 	}
 	if c.Process.PassportReturnDays < 1 || c.Process.PassportReturnDays > 60 {
 		add("process.passport_return_days: must be between 1 and 60")

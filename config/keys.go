@@ -81,6 +81,8 @@ var Keys = []Key{
 		"the stay abroad: a check-in this late alerts the foreign affairs office and its duty list"},
 	{"process.passport_return_days", "5",
 		"证照交还: working days after the return date within which an 因公护照 goes back to the foreign affairs office"},
+	{"process.publicity_working_day", "0s",
+		"drills and tests only: a working day of a 公示 lasts this long instead of following the office's calendar; 0s follows the calendar"},
 	{"cas.url", "",
 		"CAS server base URL, https (plain http only to this machine); empty disables 统一身份认证"},
 	{"cas.provision", ProvisionRoster,

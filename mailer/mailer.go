@@ -44,6 +44,8 @@ type Notice struct {
 	Body          string
 	ProjectName   string
 	ApplicationID int64
+	// Calendar is an iCalendar event sent as an .ics attachment (an interview).
+	Calendar string
 }
 
 // Letter is what one person receives in one e-mail: one notice, or several gathered since the
@@ -128,5 +130,15 @@ func (s *Sender) message(l Letter) (*gomail.Msg, error) {
 	page.WriteString(`<p style="color:#666;font-size:12px">此邮件由外事综合服务系统自动发送，请勿直接回复。</p>`)
 	m.SetBodyString(gomail.TypeTextPlain, text.String())
 	m.AddAlternativeString(gomail.TypeTextHTML, page.String())
+	for i, n := range l.Notices {
+		if n.Calendar == "" {
+			continue
+		}
+		// An interview goes with its calendar event, for the candidate's calendar to take.
+		name := fmt.Sprintf("interview-%d.ics", i+1)
+		if err := m.AttachReader(name, strings.NewReader(n.Calendar), gomail.WithFileContentType(gomail.ContentType("text/calendar; charset=utf-8; method=PUBLISH"))); err != nil {
+			return nil, err
+		}
+	}
 	return m, nil
 }

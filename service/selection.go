@@ -252,14 +252,19 @@ type PublicityName struct {
 // HowToObject is the 公示's instruction to the campus.
 const HowToObject = "如对公示名单有异议，请在公示期内登录系统，在本页对相应学生提出异议并写明理由（实名提交，提出人信息仅外事部门可见）。"
 
+// PublicityList is the index of the 公示 running now.
+type PublicityList struct {
+	Items []Publicity `json:"items"`
+}
+
 // PublicityIndex lists the 公示 running now. who is nil for a visitor who has not signed in:
 // only the rounds whose settings allow it are listed then.
-func (s *Service) PublicityIndex(ctx context.Context, who *Caller) ([]Publicity, error) {
+func (s *Service) PublicityIndex(ctx context.Context, who *Caller) (*PublicityList, error) {
 	rows, err := s.Store.PublicRounds(ctx, time.Now())
 	if err != nil {
 		return nil, err
 	}
-	out := []Publicity{}
+	out := &PublicityList{Items: []Publicity{}}
 	for _, row := range rows {
 		p, err := s.publicity(ctx, who, &row)
 		if err != nil {
@@ -267,7 +272,7 @@ func (s *Service) PublicityIndex(ctx context.Context, who *Caller) ([]Publicity,
 		}
 		if p != nil {
 			p.Names = nil // the index names the projects, the page the students
-			out = append(out, *p)
+			out.Items = append(out.Items, *p)
 		}
 	}
 	return out, nil

@@ -27,6 +27,15 @@ type Mail struct {
 	Text string `json:"Text"`
 }
 
+// Message is one e-mail read whole: its body and the files it carries.
+type Message struct {
+	Text        string `json:"Text"`
+	Attachments []struct {
+		FileName    string `json:"FileName"`
+		ContentType string `json:"ContentType"`
+	} `json:"Attachments"`
+}
+
 // MailTo lists the e-mails Mailpit received for an address, newest first.
 func (e *Env) MailTo(ctx context.Context, address string) ([]Mail, error) {
 	var out struct {
@@ -34,6 +43,13 @@ func (e *Env) MailTo(ctx context.Context, address string) ([]Mail, error) {
 	}
 	err := e.mailpitGet(ctx, "/api/v1/search?query="+url.QueryEscape("to:"+address), &out)
 	return out.Messages, err
+}
+
+// MailMessage reads a received e-mail whole: its body and its attachments.
+func (e *Env) MailMessage(ctx context.Context, id string) (Message, error) {
+	var m Message
+	err := e.mailpitGet(ctx, "/api/v1/message/"+url.PathEscape(id), &m)
+	return m, err
 }
 
 // MailText reads a received e-mail's plain-text body.
