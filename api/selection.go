@@ -30,6 +30,10 @@ func (s *Server) roundAction(name string) func(c *gin.Context) (any, error) {
 	}
 }
 
+func (s *Server) rounds(c *gin.Context) (any, error) {
+	return s.Service.Rounds(c.Request.Context(), caller(c))
+}
+
 func (s *Server) publicityIndex(c *gin.Context) (any, error) {
 	return s.Service.PublicityIndex(c.Request.Context(), optionalCaller(c))
 }

@@ -208,6 +208,7 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/calendar-days", roles: dutyKeepers, handler: ok(s.calendarDays)},
 		{method: "PUT", path: "/calendar-days/:year", roles: dutyKeepers, handler: ok(s.setCalendarDays)},
 
+		{method: "GET", path: "/selection-rounds", roles: selectors, handler: ok(s.rounds)},
 		{method: "GET", path: "/projects/:pid/selection", roles: selectors, handler: ok(s.board)},
 		{method: "POST", path: "/projects/:pid/selection/rank", roles: colleges, handler: ok(s.roundAction(workflows.RoundRank))},
 		{method: "POST", path: "/projects/:pid/selection/interviews", roles: publishers, handler: ok(s.roundAction(workflows.RoundInterview))},

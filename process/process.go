@@ -408,6 +408,7 @@ type Signature struct {
 	Stage      string     `json:"stage"`
 	Office     string     `json:"office"`
 	Applicants Applicants `json:"applicants,omitempty"`
+	Admission  Admission  `json:"admission,omitempty"`
 }
 
 // Signatures lists the application phase's signature blocks, in the order of review.
@@ -415,7 +416,7 @@ func (d Definition) Signatures() []Signature {
 	var out []Signature
 	for _, r := range d.Phases[0].Reviews {
 		if r.Office != "" {
-			out = append(out, Signature{Stage: r.Stage, Office: r.Office, Applicants: r.Applicants})
+			out = append(out, Signature{Stage: r.Stage, Office: r.Office, Applicants: r.Applicants, Admission: r.Admission})
 		}
 	}
 	return out

@@ -360,3 +360,59 @@ func (s *Service) Object(ctx context.Context, who Caller, roundID, key string, i
 	s.audit(ctx, who, "selection.object", "selection_round", roundID, nil, map[string]any{"applicationId": in.ApplicationID})
 	return nil
 }
+
+// RoundSummary is one line of the index of rounds.
+type RoundSummary struct {
+	ProjectID   int64     `json:"projectId"`
+	ProjectName string    `json:"projectName"`
+	ProjectCode string    `json:"projectCode"`
+	Year        int       `json:"year"`
+	Stage       string    `json:"stage"`
+	StageLabel  string    `json:"stageLabel"`
+	Quota       int       `json:"quota"`
+	Candidates  int       `json:"candidates"`
+	Admitted    int       `json:"admitted"`
+	Pending     int       `json:"pendingObjections"`
+	PublicUntil time.Time `json:"publicUntil,omitzero"`
+}
+
+// RoundList is the index of rounds.
+type RoundList struct {
+	Items []RoundSummary `json:"items"`
+}
+
+// Rounds lists the rounds the caller works on: a college reviewer those with candidates of their college.
+func (s *Service) Rounds(ctx context.Context, who Caller) (*RoundList, error) {
+	rows, err := s.Store.Rounds(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &RoundList{Items: []RoundSummary{}}
+	for _, row := range rows {
+		var r workflows.Round
+		if err := json.Unmarshal(row.State, &r); err != nil {
+			return nil, err
+		}
+		item := RoundSummary{ProjectID: row.ProjectID, ProjectName: row.ProjectName, ProjectCode: row.ProjectCode, Year: row.Year,
+			Stage: r.Stage, StageLabel: process.RoundStageLabels[r.Stage], Quota: r.Input.Quota, PublicUntil: r.PublicUntil}
+		for _, c := range r.Candidates {
+			if who.Role() == process.RoleCollegeReviewer && c.College != who.College() {
+				continue
+			}
+			item.Candidates++
+			if c.Outcome == process.OutcomeAdmitted {
+				item.Admitted++
+			}
+		}
+		for _, o := range r.Objections {
+			if o.Status == process.ObjectionPending {
+				item.Pending++
+			}
+		}
+		if who.Role() == process.RoleCollegeReviewer && item.Candidates == 0 {
+			continue
+		}
+		out.Items = append(out.Items, item)
+	}
+	return out, nil
+}

@@ -353,7 +353,9 @@ type ApplicationSummary struct {
 	Major       string `json:"major"`
 	DegreeLevel string `json:"degreeLevel"`
 	// Graduate routes the application through the reviews for graduate applicants.
-	Graduate        bool       `json:"graduate"`
+	Graduate bool `json:"graduate"`
+	// Selection: the project chooses by a selection round.
+	Selection       bool       `json:"selection"`
 	Grade           string     `json:"grade"`
 	ProjectID       int64      `json:"projectId"`
 	ProjectName     string     `json:"projectName"`
@@ -381,7 +383,7 @@ type ApplicationSummary struct {
 func summaryOf(a *storage.Application) ApplicationSummary {
 	return ApplicationSummary{ID: a.ID, SystemNo: a.SystemNo, StudentID: a.StudentID, NameCN: a.Form.Text("nameCn"),
 		StudentNo: a.Form.Text("studentNo"), CollegeCode: a.CollegeCode, CollegeName: a.CollegeName, Major: a.Form.Text("major"),
-		DegreeLevel: a.Form.Text("degreeLevel"), Graduate: process.IsGraduate(a.Form.Text("degreeLevel")), Grade: a.Form.Text("grade"),
+		DegreeLevel: a.Form.Text("degreeLevel"), Graduate: process.IsGraduate(a.Form.Text("degreeLevel")), Selection: a.Selection, Grade: a.Form.Text("grade"),
 		ProjectID: a.ProjectID, ProjectName: a.ProjectName, ProjectCode: a.ProjectCode, ProjectYear: a.ProjectYear,
 		ProjectCategory: a.ProjectCategory, DepartureDate: optional(a.Form.Text("departureDate")),
 		ReturnDate: optional(a.Form.Text("returnDate")), Status: a.Status,

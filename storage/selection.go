@@ -131,3 +131,20 @@ func (s *Store) PendingBeforeSelection(ctx context.Context, projectID int64, sta
 		projectID, pq.StringArray(stages))
 	return n, err
 }
+
+// RoundListRow is a round as the index of rounds lists it.
+type RoundListRow struct {
+	RoundRow
+	ProjectName string `db:"project_name"`
+	ProjectCode string `db:"project_code"`
+}
+
+// Rounds lists every round, the running ones first, the newest first.
+func (s *Store) Rounds(ctx context.Context) ([]RoundListRow, error) {
+	out := []RoundListRow{}
+	err := s.DB.SelectContext(ctx, &out, `SELECT r.id, r.project_id, r.year, r.stage, r.seq, r.state, r.public_until, r.updated_at,
+			p.name AS project_name, p.code AS project_code
+		FROM selection_rounds r JOIN projects p ON p.id = r.project_id
+		ORDER BY r.stage = 'closed', r.updated_at DESC LIMIT 200`)
+	return out, err
+}

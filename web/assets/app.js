@@ -6,6 +6,7 @@ import * as staff from './staff.js';
 import * as admin from './admin.js';
 import * as print from './print.js';
 import * as abroad from './abroad.js';
+import * as selection from './selection.js';
 
 const state = { me: null, authConfig: null };
 
@@ -13,11 +14,12 @@ const state = { me: null, authConfig: null };
 function menuOf(role) {
   const r = roleSpec(role);
   if (r.scope === 'own') {
-    return [['#/profile', '个人中心'], ['#/projects', '校际交流项目申请'], ['#/applications', '行前手续及回国手续申请'], ['#/notifications', '通知']];
+    return [['#/profile', '个人中心'], ['#/projects', '校际交流项目申请'], ['#/applications', '行前手续及回国手续申请'], ['#/publicity', '公示'], ['#/notifications', '通知']];
   }
   const all = r.scope === 'all';
   return [
-    [r.decides || all, '#/reviews', all ? '待审核' : '审核队列'], [true, '#/list', '申请列表'], [r.decides || all, '#/abroad', '在外学生'], [r.publishes, '#/admin/projects', '项目管理'], [r.publishes, '#/admin/notice', '申报须知'],
+    [r.decides || all, '#/reviews', all ? '待审核' : '审核队列'], [true, '#/list', '申请列表'], [r.decides || all, '#/abroad', '在外学生'],
+    [r.publishes || all || (r.decides && r.scope === 'college'), '#/selection', '项目选拔'], [true, '#/publicity', '公示'], [r.publishes, '#/admin/projects', '项目管理'], [r.publishes, '#/admin/notice', '申报须知'],
     [all, '#/admin/accounts', '账号管理'], [all, '#/admin/roster', '名单导入'], [all, '#/admin/colleges', '学院管理'],
     [r.dashboard, '#/dashboard', '统计看板'], [all, '#/admin/audit', '审计日志'], [!all, '#/notifications', '通知'],
   ].filter(([shown]) => shown).map(([, href, label]) => [href, label]);
@@ -42,6 +44,10 @@ const routes = [
   ['#/list', () => staff.listPage(state)],
   ['#/dashboard', () => staff.dashboardPage(state)],
   ['#/abroad', () => abroad.abroadPage(state)],
+  ['#/selection', () => selection.roundsPage(state)],
+  ['#/selection/:id', (id) => selection.boardPage(state, id)],
+  ['#/publicity', () => selection.publicityIndexPage(state)],
+  ['#/publicity/:rid', (rid) => selection.publicityPage(state, rid)],
   ['#/admin/projects', () => staff.projectsAdminPage(state)],
   ['#/admin/notice', () => admin.noticePage(state)],
   ['#/admin/projects/:id', (id) => staff.projectEditPage(state, id)],
@@ -53,7 +59,7 @@ const routes = [
 
 function match(hash) {
   for (const [pattern, page] of routes) {
-    const re = new RegExp('^' + pattern.replace(/:id/g, '(\\d+|new)') + '$');
+    const re = new RegExp('^' + pattern.replace(/:id/g, '(\\d+|new)').replace(/:rid/g, '([\\w-]+)') + '$');
     const m = hash.match(re);
     if (m) return () => page(...m.slice(1));
   }
@@ -62,7 +68,7 @@ function match(hash) {
 
 async function loadMe() {
   try {
-    state.me = await api('GET', '/me');
+    state.me = await api('GET', '/me', undefined, { stay: true });
     await loadRules();
   } catch (_) {
     state.me = null;
@@ -123,6 +129,8 @@ export async function render() {
   let hash = location.hash || '#/';
   if (!state.me && hash !== '#/login') {
     await loadMe();
+    // A 公示 whose project allows it is open to visitors, read-only, without the menus.
+    if (!state.me && hash.startsWith('#/publicity')) { await visitorPage(root, hash); return; }
     if (!state.me) { location.hash = '#/login'; return; }
   }
   if (hash === '#/' || hash === '#') {
@@ -155,6 +163,20 @@ export async function render() {
   const title = root.querySelector('main h1');
   document.title = (title ? title.textContent.trim() + ' - ' : '') + '外事综合服务系统';
   placeScroll(hash);
+}
+
+async function visitorPage(root, hash) {
+  const page = match(hash.split('?')[0]);
+  let content;
+  try {
+    content = page ? await page() : h('p', { class: 'empty' }, '页面不存在。');
+  } catch (e) {
+    if (e.status === 401) { location.hash = '#/login'; return; }
+    content = h('p', { class: 'error' }, e.message || '加载失败');
+  }
+  root.replaceChildren(h('div', { class: 'shell' }, h('header', { class: 'top' }, h('span', { class: 'brand' }, brand()),
+    h('a', { class: 'link', href: '#/login' }, '登录')), h('main', { id: 'main' }, content)));
+  document.title = '公示 - 外事综合服务系统';
 }
 
 // placeScroll brings the named section into view (…?section=progress); a page that reloads

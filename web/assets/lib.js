@@ -73,7 +73,8 @@ async function request(method, path, body, options = {}) {
   let data = null;
   if ((res.headers.get('Content-Type') || '').includes('application/json')) data = await res.json();
   if (!res.ok) {
-    if (res.status === 401 && path !== '/auth/login') {
+    // options.stay keeps a page that visitors may see where it is (a 公示 open to the campus).
+    if (res.status === 401 && path !== '/auth/login' && !options.stay) {
       location.hash = '#/login';
     }
     throw new ApiError(res.status, data);

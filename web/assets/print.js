@@ -16,7 +16,8 @@ export async function printPage(_, id) {
   // The offices that sign come from the process definition, each the latest decision at its stage;
   // a block for other applicants (研究生院 for an undergraduate, say) is left out.
   const decisions = d.timeline.filter((e) => e.kind === 'decided');
-  const offices = rules.signatures.filter((s) => !s.applicants || (s.applicants === 'graduate') === !!a.form.isPostgraduate);
+  const offices = rules.signatures.filter((s) => (!s.applicants || (s.applicants === 'graduate') === !!a.form.isPostgraduate) &&
+    (!s.admission || (s.admission === 'round') === !!a.selection));
   const signature = ({ stage, office: title }) => {
     const e = decisions.filter((x) => x.detail && x.detail.stage === stage).pop();
     return h('div', { class: 'sign-box' }, h('h3', {}, title),

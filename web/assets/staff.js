@@ -1,6 +1,7 @@
 // Pages of reviewers and administrators: queues, lists and export, projects, accounts, dashboard, audit.
 import { h, api, toast, showError, clearError, field, formValues, table, dialog, confirmDialog, fmtTime, roleNames, stageNames, rules, roleSpec } from './lib.js';
 import { pager } from './widgets.js';
+import { selectionFields, readSelection } from './selection.js';
 
 function query() {
   const i = location.hash.indexOf('?');
@@ -212,6 +213,7 @@ export async function projectEditPage(_, id) {
   (p.requirements || []).forEach(addReq);
   const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
     h('div', { class: 'grid' }, projectSpecs.map((s) => field(s, values[s.name]))),
+    selectionFields(p),
     h('h2', {}, '项目所需附件 ', h('button', { type: 'button', class: 'secondary small', onclick: () => addReq() }, '+添加附件类型')),
     h('p', { class: 'muted' }, '“申请材料”随申请提交；“行前材料清单”是录取后、出发前学生须逐项上传的材料（如护照、签证、保险、行前教育证明）。'), reqRows,
     h('div', { class: 'actions' }, h('a', { class: 'button secondary', href: '#/admin/projects' }, '返回'), h('button', { type: 'submit', class: 'primary' }, '保存')));
@@ -219,8 +221,9 @@ export async function projectEditPage(_, id) {
     ev.preventDefault();
     clearError(form);
     const all = formValues(form);
+    const selection = readSelection(all);
     const list = (s) => (s || '').split(/[,，]/).map((x) => x.trim()).filter(Boolean);
-    const body = { ...all, year: all.year, applyStart: all.applyStart ? new Date(all.applyStart).toISOString() : undefined, applyEnd: all.applyEnd ? new Date(all.applyEnd).toISOString() : undefined,
+    const body = { ...all, selection, year: all.year, applyStart: all.applyStart ? new Date(all.applyStart).toISOString() : undefined, applyEnd: all.applyEnd ? new Date(all.applyEnd).toISOString() : undefined,
       eligibleDegreeLevels: list(all.eligibleDegreeLevels), eligibleGrades: list(all.eligibleGrades), eligibleMajors: list(all.eligibleMajors), fee: all.fee || 0,
       requirements: [...reqRows.children].map((row) => ({ id: Number(row.dataset.id) || undefined, kind: row.querySelector('[name=kind]').value.trim(),
         formats: list(row.querySelector('[name=formats]').value), maxBytes: Math.round(Number(row.querySelector('[name=maxMB]').value) * (1 << 20)),
