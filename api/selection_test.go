@@ -155,7 +155,9 @@ func TestSelectionRoundOnTheRealStack(t *testing.T) {
 		require.NoError(t, env.Services.Store.DB.GetContext(ctx, &n, `SELECT count(*) FROM admissions WHERE project_id = $1`, project))
 		return n
 	}
-	require.Eventually(t, func() bool { return statusOf(t, students[0], ids[0]) == "已录取" && statusOf(t, students[2], ids[2]) == "已录取" },
+	require.Eventually(t, func() bool {
+		return statusOf(t, students[0], ids[0]) == "已录取" && statusOf(t, students[2], ids[2]) == "已录取"
+	},
 		40*time.Second, 250*time.Millisecond)
 	require.Equal(t, 2, admitted())
 	require.Equal(t, "候补（第1位）", statusOf(t, students[3], ids[3]))
