@@ -21,6 +21,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"outbound/config"
 	"outbound/process"
 	"outbound/storage"
 	"outbound/testenv"
@@ -31,7 +32,8 @@ var env *testenv.Env
 
 func TestMain(m *testing.M) {
 	var err error
-	env, err = testenv.Start(testenv.Options{})
+	// A 公示's working day lasts two seconds here, so that a round runs its course within a test.
+	env, err = testenv.Start(testenv.Options{Configure: func(c *config.Config) { c.Process.PublicityWorkingDay = 2 * time.Second }})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -109,6 +111,11 @@ func newStudent(t *testing.T) string {
 // newApplication creates the draft rows the API would, filled in and with its required file recorded,
 // and starts its workflow. The return date is in the past so the return report can follow at once.
 func newApplication(t *testing.T, username string, timing workflows.Timing, quota *int) (*storage.Application, workflows.Input) {
+	return newApplicationIn(t, username, timing, quota, "")
+}
+
+// newApplicationIn is newApplication whose project chooses by the round given (none when empty).
+func newApplicationIn(t *testing.T, username string, timing workflows.Timing, quota *int, round string) (*storage.Application, workflows.Input) {
 	ctx := context.Background()
 	store := env.Services.Store
 	acc, err := store.AccountByUsername(ctx, username)
@@ -143,7 +150,7 @@ func newApplication(t *testing.T, username string, timing workflows.Timing, quot
 	require.NoError(t, err)
 	in := workflows.Input{ApplicationID: app.ID, StudentID: acc.ID, StudentName: acc.DisplayName, College: "ECO",
 		ProjectCode: project.Code, WindowOpens: project.ApplyStart, WindowCloses: project.ApplyEnd,
-		Definition: process.DefaultDefinition(), Timing: timing}
+		Definition: process.DefaultDefinition(), Timing: timing, Round: round}
 	_, err = env.Services.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: workflows.WorkflowID(app.ID), TaskQueue: workflows.TaskQueue,
 	}, workflows.WorkflowName, in)

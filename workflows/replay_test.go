@@ -22,6 +22,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 			r.RegisterWorkflowWithOptions(Application, workflow.RegisterOptions{Name: WorkflowName})
 			r.RegisterWorkflowWithOptions(Mailer, workflow.RegisterOptions{Name: MailerWorkflowName})
 			r.RegisterWorkflowWithOptions(Housekeeping, workflow.RegisterOptions{Name: HousekeepingWorkflowName})
+			r.RegisterWorkflowWithOptions(SelectionRound, workflow.RegisterOptions{Name: RoundName})
 			require.NoError(t, r.ReplayWorkflowHistoryFromJSONFile(nil, f))
 		})
 	}
