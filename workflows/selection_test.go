@@ -53,6 +53,7 @@ func TestApplicationWaitsOnItsRound(t *testing.T) {
 	require.Equal(t, 1, admitted, "the round's admission is the admission")
 	require.Equal(t, process.StageSelection, h.records[3].Projection.Stage)
 	require.Nil(t, h.records[3].Projection.DueAt, "the round keeps its own calendar: no review deadline")
+	require.Empty(t, h.records[3].Projection.AwaitingRole, "and no reviewer's queue holds it")
 }
 
 // TestApplicationNotSelected: the round's 未入选 ends the application in its own stage; a word that

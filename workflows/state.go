@@ -154,6 +154,9 @@ func (s *State) AwaitingRole() process.Role {
 	if s.Terminal != "" {
 		return ""
 	}
+	if s.InSelection() {
+		return "" // the round decides: no reviewer's queue holds the application
+	}
 	if r := s.review(); r != nil {
 		return r.Role
 	}
