@@ -76,3 +76,8 @@ func optionalCaller(c *gin.Context) *service.Caller {
 	}
 	return &service.Caller{Account: acc.(*storage.Account), Addr: c.ClientIP()}
 }
+
+func (s *Server) exportPublicity(c *gin.Context) {
+	book, name, err := s.Service.ExportPublicity(c.Request.Context(), caller(c), c.Param("rid"))
+	sendWorkbook(c, book, name, err)
+}

@@ -130,6 +130,9 @@ func TestSelectionRoundOnTheRealStack(t *testing.T) {
 	require.Len(t, page.list("names"), 2)
 	require.Contains(t, page.str("names.0.studentNo"), "*")
 	require.Equal(t, 401, newClient(t).call("GET", "/publicity/"+roundID, nil).status)
+	sheet := wsc.call("GET", "/publicity/"+roundID+"/export.xlsx", nil)
+	require.Equal(t, 200, sheet.status)
+	require.Contains(t, sheet.header.Get("Content-Type"), "spreadsheetml")
 	index := students[5].call("GET", "/publicity", nil)
 	require.Equal(t, 200, index.status)
 	require.Contains(t, string(index.body), roundID)
@@ -177,4 +180,71 @@ func TestSelectionRoundOnTheRealStack(t *testing.T) {
 		steps = append(steps, e.(map[string]any)["step"].(string))
 	}
 	require.Subset(t, steps, []string{"面试安排", "列入候补名单（第2位）", "候补顺位变为第1位", "候补递补为拟录取（公示中）", "公示期满，正式录取"})
+}
+
+// TestSelectionSettingsAreCheckedAndFrozen: a round's settings are refused field by field (a 公示
+// too long, weights that do not add up, an interview weight without an interview, no quota), and
+// once a student has applied they can no longer change; other fields still can.
+func TestSelectionSettingsAreCheckedAndFrozen(t *testing.T) {
+	wsc := login(t, "wsc")
+	body := projectBody(fmt.Sprintf("S%d", time.Now().UnixNano()%1e9))
+	good := map[string]any{"publicityDays": 5, "substituteDays": 3, "waitlistSize": 5, "weightGpa": 50, "weightInterview": 30, "weightRank": 20}
+	for field, bad := range map[string]map[string]any{
+		"selection.publicityDays":   {"publicityDays": 31},
+		"selection.waitlistSize":    {"waitlistSize": 1 << 40},
+		"selection.weightGpa":       {"weightGpa": 60},
+		"selection.weightRank":      {"weightRank": -20, "weightGpa": 90},
+		"selection.substituteDays":  {"substituteDays": 0},
+		"selection.weightInterview": {"hasInterview": false}, // an interview weight without an interview
+	} {
+		s := map[string]any{}
+		for k, v := range good {
+			s[k] = v
+		}
+		b := map[string]any{}
+		for k, v := range body {
+			b[k] = v
+		}
+		for k, v := range bad {
+			if k == "hasInterview" {
+				b[k] = v
+				continue
+			}
+			s[k] = v
+		}
+		b["selection"] = s
+		r := wsc.call("POST", "/projects", b)
+		require.Equal(t, 422, r.status, "%s: %s", field, r.body)
+		require.NotEmpty(t, r.errField(field), "%s: %s", field, r.body)
+	}
+	noQuota := map[string]any{}
+	for k, v := range body {
+		noQuota[k] = v
+	}
+	noQuota["quota"], noQuota["selection"] = nil, good
+	r := wsc.call("POST", "/projects", noQuota)
+	require.Equal(t, 422, r.status)
+	require.Contains(t, r.errField("quota"), "推荐名额")
+
+	body["selection"] = good
+	r = wsc.call("POST", "/projects", body)
+	require.Equal(t, 201, r.status, string(r.body))
+	id := r.num("id")
+	require.Equal(t, float64(5), r.get("selection.publicityDays"))
+	body["requirements"] = r.list("requirements") // kept as they are, by their IDs
+	require.Equal(t, 200, wsc.call("POST", pathf("/projects/%d/publish", id), nil).status)
+	s := newStudent(t, "LIT")
+	newDraft(t, s, id)
+	changed := map[string]any{}
+	for k, v := range good {
+		changed[k] = v
+	}
+	changed["publicityDays"] = 7
+	body["selection"] = changed
+	r = wsc.call("PUT", pathf("/projects/%d", id), body)
+	require.Equal(t, 409, r.status, string(r.body))
+	require.Contains(t, r.str("error.message"), "选拔设置")
+	body["selection"], body["notes"] = good, "其他说明可以修改"
+	r = wsc.call("PUT", pathf("/projects/%d", id), body)
+	require.Equal(t, 200, r.status, string(r.body))
 }

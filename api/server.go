@@ -218,6 +218,7 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/publicity", visitors: true, handler: ok(s.publicityIndex)},
 		{method: "GET", path: "/publicity/:rid", visitors: true, handler: ok(s.publicityPage)},
 		{method: "POST", path: "/publicity/:rid/objections", roles: anyone, handler: noContent(s.object)},
+		{method: "GET", path: "/publicity/:rid/export.xlsx", roles: anyone, handler: s.exportPublicity, transfer: true},
 
 		{method: "GET", path: "/accounts", roles: admins, handler: ok(s.listAccounts)},
 		{method: "POST", path: "/accounts", roles: admins, handler: created(s.createAccount)},

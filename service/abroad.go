@@ -131,12 +131,6 @@ func (s *Service) ExportAbroad(ctx context.Context, who Caller, in AbroadFilter)
 	if err != nil {
 		return nil, "", err
 	}
-	book := excelize.NewFile()
-	const sheet = "在外学生"
-	if err := book.SetSheetName("Sheet1", sheet); err != nil {
-		book.Close()
-		return nil, "", err
-	}
 	rows := [][]any{abroadHeaders}
 	for _, r := range list.Items {
 		var alerts []string
@@ -153,12 +147,9 @@ func (s *Service) ExportAbroad(ctx context.Context, who Caller, in AbroadFilter)
 		rows = append(rows, []any{r.StudentName, r.StudentNo, r.CollegeName, r.ProjectCode, r.ProjectName, r.Country(), deref(r.LastCity),
 			last, status, deref(r.LastNote), due, deref(r.ReturnDate), strings.Join(alerts, "、")})
 	}
-	for i, row := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := book.SetSheetRow(sheet, cell, &row); err != nil {
-			book.Close()
-			return nil, "", err
-		}
+	book, err := workbook("在外学生", rows)
+	if err != nil {
+		return nil, "", err
 	}
 	s.audit(ctx, who, "abroad.export", "abroad", strconv.Itoa(len(list.Items)), nil, map[string]any{"filter": in})
 	return book, fmt.Sprintf("在外学生-%s.xlsx", time.Now().In(process.Zone).Format("20060102")), nil

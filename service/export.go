@@ -114,3 +114,20 @@ func floatCell(f *float64) any {
 	}
 	return *f
 }
+
+// workbook is a one-sheet workbook of rows, the first of them the headers.
+func workbook(sheet string, rows [][]any) (*excelize.File, error) {
+	book := excelize.NewFile()
+	if err := book.SetSheetName("Sheet1", sheet); err != nil {
+		book.Close()
+		return nil, err
+	}
+	for i, row := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := book.SetSheetRow(sheet, cell, &row); err != nil {
+			book.Close()
+			return nil, err
+		}
+	}
+	return book, nil
+}

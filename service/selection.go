@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/xuri/excelize/v2"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
@@ -415,4 +417,26 @@ func (s *Service) Rounds(ctx context.Context, who Caller) (*RoundList, error) {
 		out.Items = append(out.Items, item)
 	}
 	return out, nil
+}
+
+// ExportPublicity is a 公示 as a workbook, for the campus website and the file.
+func (s *Service) ExportPublicity(ctx context.Context, who Caller, roundID string) (*excelize.File, string, error) {
+	p, err := s.PublicityPage(ctx, &who, roundID)
+	if err != nil {
+		return nil, "", err
+	}
+	rows := [][]any{{"序号", "姓名", "学号", "学院", "专业", "项目", "公示开始", "公示截止", "递补"}}
+	for i, n := range p.Names {
+		substitute := ""
+		if n.Substitute {
+			substitute = "是"
+		}
+		rows = append(rows, []any{i + 1, n.Name, n.StudentNo, n.College, n.Major, p.ProjectName, process.FormatTime(p.PublishedAt),
+			process.FormatTime(n.PublicUntil), substitute})
+	}
+	book, err := workbook("拟录取名单公示", rows)
+	if err != nil {
+		return nil, "", err
+	}
+	return book, fmt.Sprintf("公示-%s-%d.xlsx", p.ProjectCode, p.Year), nil
 }

@@ -211,7 +211,8 @@ export async function publicityPage(state, rid) {
       p.canObject ? { label: '异议', value: (n) => h('button', { type: 'button', class: 'secondary small', onclick: () => object(n) }, '提出异议') } : null,
     ].filter(Boolean), p.names, '名单为空'),
     h('p', { class: 'notice' }, p.howToObject),
-    h('div', { class: 'actions left no-print' }, h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, '打印')));
+    h('div', { class: 'actions left no-print' }, h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, '打印'),
+      p.canObject ? h('a', { class: 'button secondary', href: `/api/v1/publicity/${encodeURIComponent(rid)}/export.xlsx` }, '导出Excel') : ''));
 }
 
 // selectionFields are the round's settings on the project form; readSelection turns them back
