@@ -181,6 +181,8 @@ type project struct {
 	minGPA                                                                          *float64
 	quota                                                                           *int
 	interview                                                                       bool
+	// selection is the round's settings as stored (JSON); empty admits directly.
+	selection string
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -202,6 +204,9 @@ var projects = []project{
 		applyFrom: 10 * day, applyTo: 40 * day, startIn: 100 * day, lasts: 56 * day, degrees: []string{"本科生", "硕士研究生"}},
 	{code: "20260006", name: "慕尼黑工业大学学分项目", category: "校际交流学分项目", termLength: "长期", country: "德国", institution: "慕尼黑工业大学", institutionEN: "Technical University of Munich", duration: "一学期",
 		applyFrom: -2 * day, applyTo: 25 * day, startIn: 80 * day, lasts: 150 * day, degrees: []string{"本科生"}, grades: []string{"大二", "大三"}, minGPA: ptr(3.5), quota: ptr(4)},
+	{code: "20260009", name: "香港大学暑期研修项目（选拔）", category: "校际交流学分项目", termLength: "短期", country: "中国香港", institution: "香港大学", institutionEN: "The University of Hong Kong", duration: "四周",
+		applyFrom: -2 * day, applyTo: 18 * day, startIn: 70 * day, lasts: 28 * day, degrees: []string{"本科生", "硕士研究生"}, quota: ptr(3), interview: true,
+		selection: `{"publicityDays":5,"substituteDays":3,"waitlistSize":5,"weightGpa":50,"weightInterview":30,"weightRank":20}`},
 }
 
 func seedProjects(ctx context.Context, tx *sqlx.Tx, now time.Time) error {
@@ -214,15 +219,15 @@ func seedProjects(ctx context.Context, tx *sqlx.Tx, now time.Time) error {
 		err := tx.GetContext(ctx, &id, `INSERT INTO projects (system_no, code, name, year, terms, start_date, end_date, duration_text, nature,
 				institution_name, institution_name_en, country, category, funding_kind, fee_mode, fee, term_length, active, teaching_mode, notes,
 				host_unit, apply_start, apply_end, eligible_degree_levels, eligible_grades, eligible_majors, min_gpa, quota,
-				has_interview, published)
+				has_interview, published, selection)
 			VALUES ($1, $2, $3, $4, '春季,秋季', $5, $6, $7, '学校公派', $8, $9, $10, $11,
 				CASE WHEN $12 = '短期' THEN '自费' ELSE '公派' END, '不需交对方学费', 0, $12, true, '线下授课', '',
-				'国际合作与交流处', $13, $14, $15, $16, $17, $18, $19, $20, true)
+				'国际合作与交流处', $13, $14, $15, $16, $17, $18, $19, $20, true, nullif($21, '')::jsonb)
 			ON CONFLICT (code, year) DO NOTHING RETURNING id`,
 			"STPR"+strconv.Itoa(p.year)+fmt.Sprintf("%04d", i+1), p.code, p.name, p.year,
 			today.Add(p.startIn), today.Add(p.startIn+p.lasts), p.duration, p.institution, p.institutionEN, p.country, p.category,
 			p.termLength, now.Add(p.applyFrom), now.Add(p.applyTo), pq.StringArray(nonNil(p.degrees)), pq.StringArray(nonNil(p.grades)),
-			pq.StringArray(nonNil(p.majors)), p.minGPA, p.quota, p.interview)
+			pq.StringArray(nonNil(p.majors)), p.minGPA, p.quota, p.interview, p.selection)
 		if err != nil {
 			if isNoRows(err) {
 				continue // seeded before
