@@ -480,6 +480,6 @@ func TestProcessServesTheDefinition(t *testing.T) {
 	require.Equal(t, "nameCn", r.str("form.0.name"))
 	require.NotEmpty(t, r.list("journey"))
 	require.Equal(t, "学院意见", r.str("signatures.0.office"))
-	require.Equal(t, []any{"foreign_review"}, r.list("admissionStages"))
+	require.Equal(t, []any{"selection", "foreign_review"}, r.list("admissionStages"), "the round admits, or the office's own review")
 	require.Equal(t, "college", r.str("roles.1.scope"))
 }

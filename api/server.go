@@ -123,8 +123,10 @@ var (
 	// dutyKeepers keep the duty list: the office that publishes projects (外事部门), and the administrators.
 	dutyKeepers = process.RolesWhere(func(r process.RoleSpec) bool { return r.Publishes || r.Scope == process.ScopeAll })
 	// colleges rank their candidates; selectors see a round's board (the office, the colleges, the administrators).
-	colleges  = process.RolesWhere(func(r process.RoleSpec) bool { return r.Scope == process.ScopeCollege && r.Decides })
-	selectors = process.RolesWhere(func(r process.RoleSpec) bool {
+	colleges = process.RolesWhere(func(r process.RoleSpec) bool { return r.Scope == process.ScopeCollege && r.Decides })
+	// roundOffice runs the rounds: the office that publishes projects and decides (外事部门).
+	roundOffice = process.RolesWhere(func(r process.RoleSpec) bool { return r.Publishes && r.Decides })
+	selectors   = process.RolesWhere(func(r process.RoleSpec) bool {
 		return r.Publishes || r.Scope == process.ScopeCollege && r.Decides || r.Scope == process.ScopeAll
 	})
 )
@@ -211,10 +213,10 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/selection-rounds", roles: selectors, handler: ok(s.rounds)},
 		{method: "GET", path: "/projects/:pid/selection", roles: selectors, handler: ok(s.board)},
 		{method: "POST", path: "/projects/:pid/selection/rank", roles: colleges, handler: ok(s.roundAction(workflows.RoundRank))},
-		{method: "POST", path: "/projects/:pid/selection/interviews", roles: publishers, handler: ok(s.roundAction(workflows.RoundInterview))},
-		{method: "POST", path: "/projects/:pid/selection/scores", roles: publishers, handler: ok(s.roundAction(workflows.RoundScore))},
-		{method: "POST", path: "/projects/:pid/selection/proposal", roles: publishers, handler: ok(s.roundAction(workflows.RoundPropose))},
-		{method: "POST", path: "/projects/:pid/selection/objections/resolve", roles: publishers, handler: ok(s.roundAction(workflows.RoundResolve))},
+		{method: "POST", path: "/projects/:pid/selection/interviews", roles: roundOffice, handler: ok(s.roundAction(workflows.RoundInterview))},
+		{method: "POST", path: "/projects/:pid/selection/scores", roles: roundOffice, handler: ok(s.roundAction(workflows.RoundScore))},
+		{method: "POST", path: "/projects/:pid/selection/proposal", roles: roundOffice, handler: ok(s.roundAction(workflows.RoundPropose))},
+		{method: "POST", path: "/projects/:pid/selection/objections/resolve", roles: roundOffice, handler: ok(s.roundAction(workflows.RoundResolve))},
 		{method: "GET", path: "/publicity", visitors: true, handler: ok(s.publicityIndex)},
 		{method: "GET", path: "/publicity/:rid", visitors: true, handler: ok(s.publicityPage)},
 		{method: "POST", path: "/publicity/:rid/objections", roles: anyone, handler: noContent(s.object)},

@@ -32,13 +32,13 @@ func signalContext() (context.Context, context.CancelFunc) {
 func benchCommand() *cobra.Command {
 	opts := bench.Options{Out: os.Stdout}
 	cmd := &cobra.Command{
-		Use:       "outbound-bench [roundtrip|surge|lifecycle|lists|uploads|roster ...]",
+		Use:       "outbound-bench [roundtrip|surge|lifecycle|lists|uploads|roster|selection ...]",
 		Short:     "measure the real stack against baselines measured in the same run",
 		Args:      cobra.OnlyValidArgs,
-		ValidArgs: []string{"roundtrip", "surge", "lifecycle", "lists", "uploads", "roster"},
+		ValidArgs: []string{"roundtrip", "surge", "lifecycle", "lists", "uploads", "roster", "selection"},
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				args = []string{"roundtrip", "surge", "lifecycle", "lists", "uploads", "roster"}
+				args = []string{"roundtrip", "surge", "lifecycle", "lists", "uploads", "roster", "selection"}
 			}
 			ctx, stop := signalContext()
 			defer stop()
@@ -67,6 +67,8 @@ func benchCommand() *cobra.Command {
 					row, err = env.Uploads(ctx)
 				case "roster":
 					more, err = env.Roster(ctx)
+				case "selection":
+					more, err = env.Selection(ctx)
 				}
 				if err != nil {
 					return fmt.Errorf("%s: %w", a, err)
