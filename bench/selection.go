@@ -91,9 +91,9 @@ func (e *Env) Selection(ctx context.Context) ([]Row, error) {
 	}
 	store := e.Services.Store
 	// read is what both pages read: the round's state and its candidates' rows.
-	read := func(ctx context.Context, row *storage.RoundRow) (any, error) {
+	read := func(ctx context.Context, state json.RawMessage) (any, error) {
 		var r workflows.Round
-		if err := json.Unmarshal(row.State, &r); err != nil {
+		if err := json.Unmarshal(state, &r); err != nil {
 			return nil, err
 		}
 		ids := make([]int64, len(r.Candidates))
@@ -104,12 +104,12 @@ func (e *Env) Selection(ctx context.Context) ([]Row, error) {
 		return map[string]any{"round": r, "people": people}, err
 	}
 	mux := http.NewServeMux()
-	handle := func(path string, load func(context.Context) (*storage.RoundRow, error)) {
+	handle := func(path string, load func(context.Context) (json.RawMessage, error)) {
 		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
-			row, err := load(r.Context())
+			state, err := load(r.Context())
 			var out any
 			if err == nil {
-				out, err = read(r.Context(), row)
+				out, err = read(r.Context(), state)
 			}
 			if err != nil {
 				http.Error(w, err.Error(), http.StatusInternalServerError)
@@ -119,8 +119,20 @@ func (e *Env) Selection(ctx context.Context) ([]Row, error) {
 			_ = json.NewEncoder(w).Encode(out)
 		})
 	}
-	handle("/publicity", func(ctx context.Context) (*storage.RoundRow, error) { return store.RoundByID(ctx, publicity) })
-	handle("/board", func(ctx context.Context) (*storage.RoundRow, error) { return store.RoundOfProject(ctx, boardProject) })
+	handle("/publicity", func(ctx context.Context) (json.RawMessage, error) {
+		row, err := store.RoundByID(ctx, publicity)
+		if err != nil {
+			return nil, err
+		}
+		return row.State, nil
+	})
+	handle("/board", func(ctx context.Context) (json.RawMessage, error) {
+		p, err := store.ProjectRoundByID(ctx, boardProject)
+		if err != nil {
+			return nil, err
+		}
+		return p.State, nil
+	})
 	handler := httptest.NewServer(mux)
 	defer handler.Close()
 

@@ -82,29 +82,25 @@ type BoardObjection struct {
 
 // roundOf reads a project's round; a project without a round, or whose round has no candidate
 // yet, has none.
-func (s *Service) roundOf(ctx context.Context, projectID int64) (*storage.Project, *storage.RoundRow, *workflows.Round, error) {
-	p, err := s.Store.ProjectByID(ctx, projectID)
+func (s *Service) roundOf(ctx context.Context, projectID int64) (*storage.ProjectRound, *workflows.Round, error) {
+	p, err := s.Store.ProjectRoundByID(ctx, projectID)
 	if errors.Is(err, storage.ErrNotFound) {
-		return nil, nil, nil, NotFound("项目")
+		return nil, nil, NotFound("项目")
 	}
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	if p.Selection == nil {
-		return p, nil, nil, conflict("no_selection", "该项目没有选拔环节，由外事部门直接审核录取")
+	if !p.HasSelection {
+		return nil, nil, conflict("no_selection", "该项目没有选拔环节，由外事部门直接审核录取")
 	}
-	row, err := s.Store.RoundOfProject(ctx, projectID)
-	if errors.Is(err, storage.ErrNotFound) {
-		return p, nil, nil, conflict("no_round", "该项目还没有进入选拔的申请")
-	}
-	if err != nil {
-		return nil, nil, nil, err
+	if p.RoundID == nil {
+		return nil, nil, conflict("no_round", "该项目还没有进入选拔的申请")
 	}
 	var r workflows.Round
-	if err := json.Unmarshal(row.State, &r); err != nil {
-		return nil, nil, nil, err
+	if err := json.Unmarshal(p.State, &r); err != nil {
+		return nil, nil, err
 	}
-	return p, row, &r, nil
+	return p, &r, nil
 }
 
 // Board answers a project's ranking board: the office sees every candidate and the objections; a
@@ -114,7 +110,7 @@ func (s *Service) Board(ctx context.Context, who Caller, projectID int64) (*Boar
 	if role != process.RoleForeignAffairs && role != process.RoleCollegeReviewer && role != process.RoleAdmin {
 		return nil, Forbidden("只有外事部门、学院审核员和管理员可以查看选拔")
 	}
-	p, row, r, err := s.roundOf(ctx, projectID)
+	p, r, err := s.roundOf(ctx, projectID)
 	if err != nil {
 		return nil, err
 	}
@@ -126,12 +122,15 @@ func (s *Service) Board(ctx context.Context, who Caller, projectID int64) (*Boar
 	if err != nil {
 		return nil, err
 	}
-	pending, err := s.Store.PendingBeforeSelection(ctx, projectID, s.Process.ReviewsBefore(process.StageSelection))
-	if err != nil {
-		return nil, err
+	pending := 0
+	if r.Stage == process.RoundCollecting {
+		// Only before the list is proposed does it matter who may still join.
+		if pending, err = s.Store.PendingBeforeSelection(ctx, projectID, s.Process.ReviewsBefore(process.StageSelection)); err != nil {
+			return nil, err
+		}
 	}
 	office := role == process.RoleForeignAffairs
-	b := &Board{RoundID: row.ID, ProjectID: p.ID, ProjectName: p.Name, ProjectCode: p.Code, Year: r.Input.Year, Stage: r.Stage,
+	b := &Board{RoundID: *p.RoundID, ProjectID: p.ProjectID, ProjectName: p.ProjectName, ProjectCode: p.ProjectCode, Year: r.Input.Year, Stage: r.Stage,
 		StageLabel: process.RoundStageLabels[r.Stage], Quota: r.Input.Quota, Interview: r.Input.Interview, Settings: r.Input.Settings,
 		Opinion: r.Opinion, PublishedAt: r.PublishedAt, PublicUntil: r.PublicUntil, WaitlistUntil: r.WaitlistUntil,
 		Candidates: []BoardCandidate{}, Objections: []BoardObjection{}, Pending: pending, Outcomes: process.OutcomeLabels,
@@ -190,12 +189,12 @@ func (s *Service) ActOnRound(ctx context.Context, who Caller, projectID int64, n
 	if !slices.Contains([]string{workflows.RoundRank, workflows.RoundInterview, workflows.RoundScore, workflows.RoundPropose, workflows.RoundResolve}, name) {
 		return nil, NotFound("操作")
 	}
-	p, row, _, err := s.roundOf(ctx, projectID)
+	p, _, err := s.roundOf(ctx, projectID)
 	if err != nil {
 		return nil, err
 	}
 	if name == workflows.RoundPropose {
-		pending, err := s.Store.PendingBeforeSelection(ctx, p.ID, s.Process.ReviewsBefore(process.StageSelection))
+		pending, err := s.Store.PendingBeforeSelection(ctx, p.ProjectID, s.Process.ReviewsBefore(process.StageSelection))
 		if err != nil {
 			return nil, err
 		}
@@ -204,10 +203,10 @@ func (s *Service) ActOnRound(ctx context.Context, who Caller, projectID int64, n
 		}
 	}
 	in.Actor = who.Actor()
-	if err := s.sendRound(ctx, row.ID, name, key, in); err != nil {
+	if err := s.sendRound(ctx, *p.RoundID, name, key, in); err != nil {
 		return nil, err
 	}
-	s.audit(ctx, who, "selection."+name, "selection_round", row.ID, nil, in)
+	s.audit(ctx, who, "selection."+name, "selection_round", *p.RoundID, nil, in)
 	return s.Board(ctx, who, projectID)
 }
 
@@ -312,26 +311,27 @@ func (s *Service) publicity(ctx context.Context, who *Caller, row *storage.Round
 	if row.PublicUntil == nil || !now.Before(*row.PublicUntil) || (who == nil && !r.Input.Settings.PublicView) {
 		return nil, nil
 	}
-	p, err := s.Store.ProjectByID(ctx, r.Input.ProjectID)
+	name, code, err := s.Store.ProjectTitle(ctx, r.Input.ProjectID)
 	if err != nil {
 		return nil, err
 	}
 	var ids []int64
+	var named []*workflows.Candidate
 	for _, c := range r.Candidates {
 		if c.Outcome == process.OutcomeProposed && now.Before(c.PublicUntil) {
-			ids = append(ids, c.ApplicationID)
+			ids, named = append(ids, c.ApplicationID), append(named, c)
 		}
 	}
 	people, err := s.Store.Applicants(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	out := &Publicity{RoundID: row.ID, ProjectName: p.Name, ProjectCode: p.Code, Year: r.Input.Year, Quota: r.Input.Quota,
+	out := &Publicity{RoundID: row.ID, ProjectName: name, ProjectCode: code, Year: r.Input.Year, Quota: r.Input.Quota,
 		PublishedAt: r.PublishedAt, PublicUntil: *row.PublicUntil, Opinion: r.Opinion, Names: []PublicityName{}, HowToObject: HowToObject,
 		CanObject: who != nil}
-	for _, id := range ids {
-		c, person := r.Candidate(id), people[id]
-		out.Names = append(out.Names, PublicityName{ApplicationID: id, Name: person.Name, StudentNo: process.MaskStudentNo(person.StudentNo),
+	for _, c := range named {
+		person := people[c.ApplicationID]
+		out.Names = append(out.Names, PublicityName{ApplicationID: c.ApplicationID, Name: person.Name, StudentNo: process.MaskStudentNo(person.StudentNo),
 			College: person.CollegeName, Major: person.Major, PublicUntil: c.PublicUntil, Substitute: c.PublicUntil.After(r.PublicUntil)})
 	}
 	return out, nil

@@ -61,14 +61,6 @@ func (s *Store) SaveRound(ctx context.Context, r RoundRow) error {
 	return err
 }
 
-// RoundOfProject is a project's newest round.
-func (s *Store) RoundOfProject(ctx context.Context, projectID int64) (*RoundRow, error) {
-	var r RoundRow
-	err := s.DB.GetContext(ctx, &r, `SELECT id, project_id, year, stage, seq, state, public_until, updated_at
-		FROM selection_rounds WHERE project_id = $1 ORDER BY year DESC LIMIT 1`, projectID)
-	return &r, notFound(err)
-}
-
 // RoundByID is one round.
 func (s *Store) RoundByID(ctx context.Context, id string) (*RoundRow, error) {
 	var r RoundRow
@@ -147,4 +139,31 @@ func (s *Store) Rounds(ctx context.Context) ([]RoundListRow, error) {
 		FROM selection_rounds r JOIN projects p ON p.id = r.project_id
 		ORDER BY r.stage = 'closed', r.updated_at DESC LIMIT 200`)
 	return out, err
+}
+
+// ProjectRound is a project with its newest round, read at once for the round's pages.
+type ProjectRound struct {
+	ProjectID    int64           `db:"project_id"`
+	ProjectName  string          `db:"project_name"`
+	ProjectCode  string          `db:"project_code"`
+	ApplyEnd     time.Time       `db:"apply_end"`
+	HasSelection bool            `db:"has_selection"`
+	RoundID      *string         `db:"round_id"`
+	State        json.RawMessage `db:"state"`
+}
+
+// ProjectRoundByID reads a project and its newest round (RoundID nil when it has none yet).
+func (s *Store) ProjectRoundByID(ctx context.Context, projectID int64) (*ProjectRound, error) {
+	var out ProjectRound
+	err := s.DB.GetContext(ctx, &out, `SELECT p.id AS project_id, p.name AS project_name, p.code AS project_code, p.apply_end,
+			p.selection IS NOT NULL AS has_selection, r.id AS round_id, r.state
+		FROM projects p LEFT JOIN LATERAL (SELECT id, state FROM selection_rounds WHERE project_id = p.id ORDER BY year DESC LIMIT 1) r ON true
+		WHERE p.id = $1`, projectID)
+	return &out, notFound(err)
+}
+
+// ProjectTitle is a project's name and code, for pages that show nothing else of it.
+func (s *Store) ProjectTitle(ctx context.Context, projectID int64) (name, code string, err error) {
+	err = s.DB.QueryRowContext(ctx, `SELECT name, code FROM projects WHERE id = $1`, projectID).Scan(&name, &code)
+	return name, code, notFound(err)
 }
