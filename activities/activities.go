@@ -61,7 +61,7 @@ func storedEvent(e EventRecord) storage.Event {
 	return storage.Event{
 		ApplicationID: e.ApplicationID, Seq: e.Seq, Projection: storage.Projection(e.Projection),
 		Kind: e.Kind, Step: e.Step, ActorID: e.ActorID, ActorName: e.ActorName, ActorRole: e.ActorRole,
-		Opinion: e.Opinion, Detail: e.Detail, OccurredAt: e.OccurredAt,
+		ActorCollege: e.ActorCollege, VerifyActor: e.VerifyActor, Opinion: e.Opinion, Detail: e.Detail, OccurredAt: e.OccurredAt,
 		Funding: (*storage.Funding)(e.Funding), Notices: notices(e.Notices), CheckIn: e.CheckIn,
 	}
 }
@@ -92,13 +92,20 @@ func (a *Activities) Submit(ctx context.Context, r SubmitRequest) (SubmitResult,
 	return res, dataErrorsFinal(err)
 }
 
-// CodeRecordRefused is the error type of a record the database refused for its content.
-const CodeRecordRefused = "record_refused"
+// CodeRecordRefused is the error type of a record the database refused for its content;
+// CodeActorUnverified of one whose claimed actor the accounts do not vouch for.
+const (
+	CodeRecordRefused   = "record_refused"
+	CodeActorUnverified = "actor_unverified"
+)
 
 // dataErrorsFinal makes an error of the data (PostgreSQL classes 22, data exception, and 23,
 // integrity constraint violation) non-retryable; every other error, the database or the network
 // being down, is retried.
 func dataErrorsFinal(err error) error {
+	if errors.Is(err, storage.ErrActorUnverified) {
+		return temporal.NewNonRetryableApplicationError(err.Error(), CodeActorUnverified, err)
+	}
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) && (pqErr.Code.Class() == "22" || pqErr.Code.Class() == "23") {
 		return temporal.NewNonRetryableApplicationError("the read model refused the record: "+pqErr.Message, CodeRecordRefused, err)

@@ -23,11 +23,14 @@ type EventRecord struct {
 	ActorID       int64
 	ActorName     string
 	ActorRole     string
-	Opinion       string
-	Detail        map[string]any
-	OccurredAt    time.Time
-	Funding       *Funding
-	Notices       []Notice
+	// ActorCollege and VerifyActor: the record holds only if the accounts vouch for the actor.
+	ActorCollege string
+	VerifyActor  bool
+	Opinion      string
+	Detail       map[string]any
+	OccurredAt   time.Time
+	Funding      *Funding
+	Notices      []Notice
 	// CheckIn is the stay's check-in the event records (报平安).
 	CheckIn *process.CheckIn
 }

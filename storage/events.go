@@ -42,13 +42,21 @@ type Event struct {
 	ActorID       int64
 	ActorName     string
 	ActorRole     string
-	Opinion       string
-	Detail        map[string]any
-	OccurredAt    time.Time
-	Funding       *Funding
-	Notices       []Notice
-	CheckIn       *process.CheckIn
+	// ActorCollege and VerifyActor: the actor a message claims is checked against the accounts
+	// (it exists, is enabled, holds the role and, when it names one, the college) before anything is
+	// written; a claim that does not hold is ErrActorUnverified.
+	ActorCollege string
+	VerifyActor  bool
+	Opinion      string
+	Detail       map[string]any
+	OccurredAt   time.Time
+	Funding      *Funding
+	Notices      []Notice
+	CheckIn      *process.CheckIn
 }
+
+// ErrActorUnverified is a record whose claimed actor is not an enabled account of that role (and college).
+var ErrActorUnverified = errors.New("the actor is not an enabled account holding the role it claims")
 
 // Notice is a notification of an event.
 type Notice struct {
@@ -70,6 +78,18 @@ func (s *Store) RecordEvent(ctx context.Context, e Event) error {
 }
 
 func recordEvent(ctx context.Context, tx *sqlx.Tx, e Event) error {
+	if e.VerifyActor {
+		// Whoever reaches Temporal could send an Update that names anyone: the record holds only
+		// for an actor the accounts vouch for, in the same transaction as what it records.
+		var holds bool
+		if err := tx.GetContext(ctx, &holds, `SELECT EXISTS (SELECT 1 FROM accounts WHERE id = $1 AND role = $2 AND NOT disabled
+				AND ($3 = '' OR college_code = $3))`, e.ActorID, e.ActorRole, e.ActorCollege); err != nil {
+			return err
+		}
+		if !holds {
+			return ErrActorUnverified
+		}
+	}
 	detail, err := json.Marshal(e.Detail)
 	if err != nil {
 		return err

@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"errors"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -151,58 +150,6 @@ func asError(r *Refusal) error {
 		return nil
 	}
 	return temporal.NewApplicationErrorWithOptions(r.Message, r.Code, temporal.ApplicationErrorOptions{NonRetryable: true})
-}
-
-// receiveSignals applies signals of one name, so that an administrator can act
-// from the Temporal UI or CLI; an invalid signal is recorded as refused.
-func (w *application) receiveSignals(ctx workflow.Context, name string) {
-	ch := workflow.GetSignalChannel(ctx, name)
-	for {
-		var req Request
-		ch.Receive(ctx, &req)
-		if w.verifySignals {
-			claim := activities.ActorClaim{ID: req.Actor.ID, Role: string(req.Actor.Role), College: req.Actor.College}
-			verdict, err := execute(ctx, w, activities.CallVerifyActor, claim)
-			if err != nil {
-				continue // the workflow is ending
-			}
-			if verdict.Problem != "" {
-				w.recordRefusal(ctx, name, req, &Refusal{Code: CodeActorUnverified, Message: "经 Temporal 发来的操作无法核实操作人：" + verdict.Problem})
-				continue
-			}
-			// The account's own name, not the payload's: a Signal cannot sign as someone else.
-			req.Actor.Name, req.ViaTemporal = verdict.Name, true
-		}
-		if err := w.lock.Lock(ctx); err != nil {
-			return
-		}
-		refusal := w.state.Check(name, req, workflow.Now(ctx))
-		w.lock.Unlock()
-		if refusal != nil {
-			w.recordRefusal(ctx, name, req, refusal)
-			continue
-		}
-		if _, err := w.handle(ctx, name, req); err != nil {
-			var appErr *temporal.ApplicationError
-			if errors.As(err, &appErr) {
-				w.recordRefusal(ctx, name, req, &Refusal{Code: appErr.Type(), Message: appErr.Message()})
-			}
-		}
-	}
-}
-
-func (w *application) recordRefusal(ctx workflow.Context, name string, req Request, r *Refusal) {
-	if err := w.lock.Lock(ctx); err != nil {
-		return
-	}
-	defer w.lock.Unlock()
-	// The refused message's own words may be what the read model cannot hold: only a clean name is kept.
-	actor := req.Actor
-	actor.Name = process.CleanText(actor.Name, process.MaxNameRunes)
-	actor.Role = process.Role(process.CleanText(string(actor.Role), process.MaxNameRunes))
-	ev := Event{Kind: EventRefused, Step: "操作被拒绝", Actor: actor, Opinion: r.Message,
-		Detail: map[string]any{"message": name, "code": r.Code}}
-	_ = w.record(ctx, ev, nil, nil)
 }
 
 // handle applies one accepted message: side effects first, then the transition, then the record.
@@ -369,19 +316,22 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 	}
 	markViaTemporal(&ev, req)
 	if err := w.record(ctx, ev, notices, funding); err != nil {
-		var appErr *temporal.ApplicationError
-		if !errors.As(err, &appErr) || appErr.Type() != activities.CodeRecordRefused {
+		refusal := recordRefusal(err)
+		if refusal == nil {
 			return View{}, err
 		}
-		// The read model cannot hold this event: the message does not take effect, so that the
-		// workflow and the read model never disagree.
+		// The read model cannot hold this event (or its actor is not who it claims): the message
+		// does not take effect, so that the workflow and the read model never disagree.
 		*w.state = *before
 		for _, u := range undo {
 			if err := u(ctx); err != nil {
 				return View{}, err
 			}
 		}
-		return View{}, asError(refuse(CodeRecordRefused, "该操作的内容无法保存，操作未生效；请修改后重试"))
+		if refusal.Code == CodeActorUnverified {
+			w.recordRefusalLocked(ctx, name, req, refusal)
+		}
+		return View{}, asError(refusal)
 	}
 	return s.View(workflow.Now(ctx)), nil
 }
@@ -410,10 +360,12 @@ func (w *application) submit(ctx workflow.Context, name string, req Request) (Vi
 	if err != nil || len(res.Problems) > 0 {
 		*w.state = *before
 	}
-	var appErr *temporal.ApplicationError
-	switch {
-	case err != nil && errors.As(err, &appErr) && appErr.Type() == activities.CodeRecordRefused:
-		return View{}, asError(refuse(CodeRecordRefused, "该操作的内容无法保存，操作未生效；请修改后重试"))
+	switch refusal := recordRefusal(err); {
+	case refusal != nil:
+		if refusal.Code == CodeActorUnverified {
+			w.recordRefusalLocked(ctx, name, req, refusal)
+		}
+		return View{}, asError(refusal)
 	case err != nil:
 		return View{}, err
 	case len(res.Problems) > 0:

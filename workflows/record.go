@@ -60,6 +60,9 @@ func (w *application) numbered(ctx workflow.Context, ev Event, notices []activit
 		},
 		Kind: ev.Kind, Step: ev.Step,
 		ActorID: ev.Actor.ID, ActorName: ev.Actor.Name, ActorRole: string(ev.Actor.Role),
+		// A person's message holds only for an actor the accounts vouch for; a refusal records
+		// the claim it refused, and the workflow's own events (timers, the round) name no role.
+		ActorCollege: ev.Actor.College, VerifyActor: ev.Actor.Role != "" && ev.Kind != EventRefused,
 		Opinion: ev.Opinion, Detail: ev.Detail, OccurredAt: ev.At,
 		Funding: funding, Notices: notices,
 	}

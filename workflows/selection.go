@@ -13,8 +13,8 @@ import (
 // EventSelection is a round's word recorded in the application's timeline.
 const EventSelection = "selection"
 
-// roundActor is who acts for the round in the timeline.
-var roundActor = Actor{Name: "外事部门（项目选拔）", Role: process.RoleForeignAffairs}
+// roundActor is who acts for the round in the timeline: the workflow itself, no account (no role).
+var roundActor = Actor{Name: "外事部门（项目选拔）"}
 
 // InSelection reports whether the application waits on its project's round.
 func (s *State) InSelection() bool {
