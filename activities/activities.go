@@ -63,6 +63,7 @@ func storedEvent(e EventRecord) storage.Event {
 		Kind: e.Kind, Step: e.Step, ActorID: e.ActorID, ActorName: e.ActorName, ActorRole: e.ActorRole,
 		ActorCollege: e.ActorCollege, VerifyActor: e.VerifyActor, Opinion: e.Opinion, Detail: e.Detail, OccurredAt: e.OccurredAt,
 		Funding: (*storage.Funding)(e.Funding), Notices: notices(e.Notices), CheckIn: e.CheckIn,
+		CreditDecisions: e.CreditDecisions, DecisionStage: e.DecisionStage,
 	}
 }
 
@@ -103,6 +104,9 @@ const (
 // integrity constraint violation) non-retryable; every other error, the database or the network
 // being down, is retried.
 func dataErrorsFinal(err error) error {
+	if errors.Is(err, storage.ErrNoSuchLine) {
+		return temporal.NewNonRetryableApplicationError(err.Error(), CodeRecordRefused, err)
+	}
 	if errors.Is(err, storage.ErrActorUnverified) {
 		return temporal.NewNonRetryableApplicationError(err.Error(), CodeActorUnverified, err)
 	}
@@ -278,6 +282,12 @@ func Missing(phase string, f *storage.SubmissionFacts) ([]Problem, error) {
 		return predepartureProblems(f)
 	case process.PhaseReturn:
 		return needKind(f.Attachments, process.KindReturnReport, "returnReport", "请先上传返校总结"), nil
+	case process.PhaseCredits:
+		out := needKind(f.Attachments, process.KindTranscript, "transcript", "请先上传境外成绩单")
+		if f.CreditLines == 0 {
+			out = append(out, Problem{Field: "creditLines", Message: "请至少填写一门境外课程"})
+		}
+		return out, nil
 	}
 	return nil, fmt.Errorf("unknown phase %q", phase)
 }

@@ -33,6 +33,9 @@ type EventRecord struct {
 	Notices      []Notice
 	// CheckIn is the stay's check-in the event records (报平安).
 	CheckIn *process.CheckIn
+	// CreditDecisions are a 学分认定 review's line decisions, made at DecisionStage.
+	CreditDecisions []process.LineDecision
+	DecisionStage   string
 }
 
 // Projection is where the workflow says an application is after an event.

@@ -60,6 +60,8 @@ func StudentActions(f StudentFacts, now time.Time) []Action {
 			if f.ReturnDate.IsZero() || !now.Before(f.ReturnDate) {
 				actions = append(actions, ActionSubmitReturnReport)
 			}
+		case f.Phase == PhaseCredits:
+			actions = append(actions, ActionCredits)
 		}
 	}
 	return append(actions, ActionTrack)

@@ -126,6 +126,7 @@ var ActionLabels = map[Action]string{
 	ActionSupplement:         "补交材料附件",
 	ActionSubmitReturnReport: "返校总结提交",
 	ActionTrack:              "进度跟踪",
+	ActionCredits:            "学分认定",
 	ActionDecide:             "审核",
 	ActionGiveUp:             "放弃录取",
 	ActionCheckIn:            "报平安",

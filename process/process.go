@@ -32,7 +32,7 @@ const (
 )
 
 // Messages lists every message name.
-var Messages = []string{MsgSubmit, MsgWithdraw, MsgDelete, MsgSupplement, MsgSubmitPredeparture, MsgSubmitReturnReport, MsgDecide, MsgGiveUp, MsgCheckIn, MsgRequestChange, MsgDecideChange, MsgPassportReturned, MsgReportReturn}
+var Messages = []string{MsgSubmit, MsgWithdraw, MsgDelete, MsgSupplement, MsgSubmitPredeparture, MsgSubmitReturnReport, MsgDecide, MsgGiveUp, MsgCheckIn, MsgRequestChange, MsgDecideChange, MsgPassportReturned, MsgReportReturn, MsgSubmitCredits}
 
 // Decisions a reviewer can take.
 const (
@@ -80,6 +80,8 @@ type Phase struct {
 	Journey     string `json:",omitempty"`
 	EditJourney string `json:",omitempty"`
 	Milestone   string `json:",omitempty"`
+	// CreditBearing: the phase is for applications to credit-bearing projects only (学分认定).
+	CreditBearing bool `json:",omitempty"`
 }
 
 // Review is one reviewer's stage.
@@ -180,6 +182,19 @@ func DefaultDefinition() Definition {
 				},
 				DoneStatus: "返校总结上报阶段国际处审核通过",
 			},
+			{
+				Name: PhaseCredits, Submit: MsgSubmitCredits, CreditBearing: true,
+				EditableStage: "credit_request", EditableStatus: "待提交学分认定", ReturnedStatus: "学分认定已退回",
+				SubmitStep: "提交学分认定申请", Journey: "学分认定",
+				Reviews: []Review{
+					{Stage: "credit_college_review", Role: RoleCollegeReviewer, Status: "学分认定审核中", Label: "学分认定学院审核"},
+					{Stage: "credit_academic_review", Role: RoleAcademicAffairs, Status: "学分认定学院审核通过", Label: "学分认定教务处确认",
+						Applicants: Undergraduates},
+					{Stage: "credit_graduate_review", Role: RoleGraduateSchool, Status: "学分认定学院审核通过", Label: "学分认定研究生院确认",
+						Applicants: Graduates},
+				},
+				DoneStatus: "学分认定完成",
+			},
 		},
 	}
 }
@@ -199,6 +214,7 @@ var phaseWork = map[string]struct {
 	PhaseApplication:  {"学生提交申请", "未提交", KindRequired, "附件", "提交申请", ActionEdit, ActionEdit, "", true},
 	PhasePredeparture: {"学生上传行前材料", "待上传行前材料", KindPredeparture, "行前材料", "提交行前材料", ActionUploadPredeparture, ActionDeletePredeparture, "", true},
 	PhaseReturn:       {"学生提交返校总结", "待提交返校总结", KindReturnReport, "返校总结", "返校总结提交", ActionSubmitReturnReport, ActionSubmitReturnReport, "returnDate", false},
+	PhaseCredits:      {"学生提交学分认定申请", "待提交学分认定", KindTranscript, "境外成绩单", "提交学分认定申请", ActionCredits, ActionCredits, "", false},
 }
 
 // PhaseWork is what the student does in a phase, as the web UI draws its section of 申请查看.
@@ -371,6 +387,8 @@ type JourneyStep struct {
 	Stages     []string   `json:"stages"`
 	Applicants Applicants `json:"applicants,omitempty"`
 	Admission  Admission  `json:"admission,omitempty"`
+	// Credits: the step is for applications to credit-bearing projects only.
+	Credits bool `json:"credits,omitempty"`
 }
 
 // JourneyDone is the tracker's last step.
@@ -385,7 +403,7 @@ func (d Definition) Journey() []JourneyStep {
 			for _, r := range p.Reviews {
 				stages = append(stages, r.Stage)
 			}
-			out = append(out, JourneyStep{Label: p.Journey, Stages: stages})
+			out = append(out, JourneyStep{Label: p.Journey, Stages: stages, Credits: p.CreditBearing})
 		} else {
 			out = append(out, JourneyStep{Label: p.EditJourney, Stages: []string{p.EditableStage}})
 			for _, r := range p.Reviews {

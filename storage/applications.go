@@ -458,7 +458,7 @@ func (s *Store) Timeline(ctx context.Context, applicationID int64) ([]TimelineEv
 func (s *Store) OpenApplication(ctx context.Context, studentID int64) (*ApplicationSummaryRef, error) {
 	var out ApplicationSummaryRef
 	err := s.DB.GetContext(ctx, &out, `SELECT ap.id, ap.project_id, pr.name AS project_name FROM applications ap
-		JOIN projects pr ON pr.id = ap.project_id WHERE ap.student_id = $1 AND ap.closed_at IS NULL LIMIT 1`, studentID)
+		JOIN projects pr ON pr.id = ap.project_id WHERE ap.student_id = $1 AND ap.closed_at IS NULL AND ap.phase <> 'credits' LIMIT 1`, studentID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

@@ -53,6 +53,9 @@ type Event struct {
 	Funding      *Funding
 	Notices      []Notice
 	CheckIn      *process.CheckIn
+	// CreditDecisions are a 学分认定 review's decisions on the lines, made at DecisionStage.
+	CreditDecisions []process.LineDecision
+	DecisionStage   string
 }
 
 // ErrActorUnverified is a record whose claimed actor is not an enabled account of that role (and college).
@@ -142,6 +145,11 @@ func recordEvent(ctx context.Context, tx *sqlx.Tx, e Event) error {
 	if c := e.CheckIn; c != nil {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO check_ins (application_id, event_seq, checked_in_at, country, city, status, note)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`, e.ApplicationID, e.Seq, e.OccurredAt, c.Country, c.City, c.Status, c.Note); err != nil {
+			return err
+		}
+	}
+	if len(e.CreditDecisions) > 0 {
+		if err := decideCreditLines(ctx, tx, e.ApplicationID, e.DecisionStage, e.CreditDecisions); err != nil {
 			return err
 		}
 	}

@@ -21,6 +21,8 @@ type SubmissionFacts struct {
 	Awards          []Award
 	Attachments     []Attachment
 	OtherOpenExists bool
+	// CreditLines counts the lines of a 学分认定 request.
+	CreditLines int
 }
 
 // SubmissionFacts loads what the checks of an application need besides the application itself,
@@ -33,6 +35,7 @@ func (s *Store) SubmissionFacts(ctx context.Context, app *Application) (*Submiss
 	g.Go(func() (err error) { f.Attachments, err = attachments(gctx, s.DB, app.ID); return err })
 	g.Go(func() (err error) { f.Project, err = projectByID(gctx, s.DB, app.ProjectID); return err })
 	g.Go(func() (err error) { f.OtherOpenExists, err = otherOpenExists(gctx, s.DB, app); return err })
+	g.Go(func() (err error) { f.CreditLines, err = creditLineCount(gctx, s.DB, app.ID); return err })
 	return f, g.Wait()
 }
 
@@ -55,11 +58,19 @@ func submissionFactsIn(ctx context.Context, q sqlx.QueryerContext, app *Applicat
 	if f.OtherOpenExists, err = otherOpenExists(ctx, q, f.Application); err != nil {
 		return nil, err
 	}
+	if f.CreditLines, err = creditLineCount(ctx, q, applicationID); err != nil {
+		return nil, err
+	}
 	return f, nil
 }
 
+func creditLineCount(ctx context.Context, q sqlx.QueryerContext, applicationID int64) (n int, err error) {
+	err = sqlx.GetContext(ctx, q, &n, `SELECT count(*) FROM credit_lines WHERE application_id = $1`, applicationID)
+	return n, err
+}
+
 func otherOpenExists(ctx context.Context, q sqlx.QueryerContext, app *Application) (exists bool, err error) {
-	err = sqlx.GetContext(ctx, q, &exists, `SELECT EXISTS (SELECT 1 FROM applications WHERE student_id = $1 AND id <> $2 AND closed_at IS NULL)`,
+	err = sqlx.GetContext(ctx, q, &exists, `SELECT EXISTS (SELECT 1 FROM applications WHERE student_id = $1 AND id <> $2 AND closed_at IS NULL AND phase <> 'credits')`,
 		app.StudentID, app.ID)
 	return exists, err
 }

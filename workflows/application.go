@@ -95,7 +95,7 @@ func Application(ctx workflow.Context, in Input) (string, error) {
 			return "", err
 		}
 		stayMessage := name == process.MsgCheckIn || name == process.MsgRequestChange || name == process.MsgDecideChange || name == process.MsgPassportReturned || name == process.MsgReportReturn
-		if (name == process.MsgGiveUp && !w.state.DeleteAndGiveUp) || (stayMessage && !w.state.stayClocks()) {
+		if (name == process.MsgGiveUp && !w.state.DeleteAndGiveUp) || (stayMessage && !w.state.stayClocks()) || (name == process.MsgSubmitCredits && !in.Credits) {
 			continue // histories from before the message never read its channel
 		}
 		workflow.Go(ctx, func(ctx workflow.Context) { w.receiveSignals(ctx, name) })
@@ -169,7 +169,7 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 	var notices []activities.Notice
 	var funding *activities.Funding
 	switch name {
-	case process.MsgSubmit, process.MsgSubmitPredeparture, process.MsgSubmitReturnReport:
+	case process.MsgSubmit, process.MsgSubmitPredeparture, process.MsgSubmitReturnReport, process.MsgSubmitCredits:
 		if w.submitAtOnce == nil {
 			atOnce := workflow.GetVersion(ctx, changeSubmitAtOnce, workflow.DefaultVersion, 1) == 1
 			w.submitAtOnce = &atOnce
@@ -223,6 +223,7 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 		label := s.review().Label
 		ev.Kind = EventDecided
 		ev.Detail = map[string]any{"decision": req.Decision, "stage": s.Stage()}
+		ev.Lines = req.Lines
 		switch req.Decision {
 		case process.DecisionApprove:
 			ev.Step = label + "通过"

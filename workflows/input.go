@@ -45,6 +45,9 @@ type Input struct {
 	// Round is the workflow ID of the project's selection round; empty for a project that admits
 	// directly (and in histories recorded before rounds).
 	Round string `json:",omitempty"`
+	// Credits: the project is credit-bearing; after the return report the student asks for 学分认定.
+	// False in histories recorded before the phase.
+	Credits bool `json:",omitempty"`
 }
 
 // WorkflowID is the Temporal workflow ID of an application.

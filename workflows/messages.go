@@ -39,6 +39,8 @@ type Request struct {
 	Change *process.ChangeRequest `json:"change,omitempty"`
 	// Return is 回国报到's content.
 	Return *process.ReturnReport `json:"return,omitempty"`
+	// Lines are a 学分认定 review's decisions on the request's lines.
+	Lines []process.LineDecision `json:"lines,omitempty"`
 	// ViaTemporal marks a Signal whose actor was verified: set by the workflow, never by a payload.
 	ViaTemporal bool `json:"-"`
 }
@@ -64,6 +66,8 @@ type Event struct {
 	Detail  map[string]any `json:"detail,omitempty"`
 	At      time.Time      `json:"at"`
 	Status  string         `json:"status"`
+	// Lines are the line decisions a 学分认定 review recorded.
+	Lines []process.LineDecision `json:"lines,omitempty"`
 }
 
 // Event kinds.

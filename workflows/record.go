@@ -77,6 +77,9 @@ func (w *application) numbered(ctx workflow.Context, ev Event, notices []activit
 		back := s.ReturnDate
 		rec.Projection.ExpectedReturn = &back
 	}
+	if len(ev.Lines) > 0 {
+		rec.CreditDecisions, rec.DecisionStage = ev.Lines, ev.Detail["stage"].(string)
+	}
 	if ev.Kind == EventCheckedIn {
 		last := s.Stay.Last
 		rec.CheckIn = &last

@@ -208,7 +208,7 @@ func (s *State) check(name string, req Request, now time.Time) *Refusal {
 		return refuse(CodeClosed, "该申请已结束（"+s.Status+"），不能再操作")
 	}
 	switch name {
-	case process.MsgSubmit, process.MsgSubmitPredeparture, process.MsgSubmitReturnReport:
+	case process.MsgSubmit, process.MsgSubmitPredeparture, process.MsgSubmitReturnReport, process.MsgSubmitCredits:
 		return s.checkSubmit(name, req, now)
 	case process.MsgWithdraw:
 		if !s.isOwner(req.Actor) {
@@ -316,6 +316,9 @@ func (s *State) checkDecide(req Request) *Refusal {
 	if r.DistinctFrom != "" && s.Approvers[r.DistinctFrom] == req.Actor.ID {
 		return refuse(CodeSameReviewer, "初审与复审须由不同的人完成")
 	}
+	if refusal := s.checkLines(req); refusal != nil {
+		return refusal
+	}
 	switch req.Decision {
 	case process.DecisionApprove:
 	case process.DecisionReturn, process.DecisionReject:
@@ -408,7 +411,7 @@ func (s *State) Decided(req Request, now time.Time) {
 		case s.nextReview(s.ReviewIndex+1) < len(p.Reviews):
 			next := s.nextReview(s.ReviewIndex + 1)
 			s.enter(s.PhaseIndex, next, p.Reviews[next].Status, now)
-		case s.PhaseIndex+1 < len(s.Input.Definition.Phases):
+		case s.PhaseIndex+1 < len(s.Input.Definition.Phases) && s.phaseApplies(s.PhaseIndex+1):
 			s.enter(s.PhaseIndex+1, -1, p.DoneStatus, now)
 			if s.phase().Name == process.PhaseReturn {
 				s.startStay(now)
