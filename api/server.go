@@ -124,6 +124,8 @@ var (
 	dutyKeepers = process.RolesWhere(func(r process.RoleSpec) bool { return r.Publishes || r.Scope == process.ScopeAll })
 	// colleges rank their candidates; selectors see a round's board (the office, the colleges, the administrators).
 	colleges = process.RolesWhere(func(r process.RoleSpec) bool { return r.Scope == process.ScopeCollege && r.Decides })
+	// courseKeepers keep the home course catalogue and the grade conversion tables (教务处, 研究生院, administrators).
+	courseKeepers = process.RolesWhere(func(r process.RoleSpec) bool { return r.Courses })
 	// roundOffice runs the rounds: the office that publishes projects and decides (外事部门).
 	roundOffice = process.RolesWhere(func(r process.RoleSpec) bool { return r.Publishes && r.Decides })
 	selectors   = process.RolesWhere(func(r process.RoleSpec) bool {
@@ -198,6 +200,14 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/applications/:id/change-requests/decide", roles: deciders, handler: ok(s.decideChange)},
 		{method: "POST", path: "/applications/:id/passport-returned", roles: []process.Role{process.PassportKeeper}, handler: ok(s.passportReturned)},
 		{method: "POST", path: "/applications/:id/decide", roles: deciders, handler: ok(s.decide)},
+		{method: "GET", path: "/applications/:id/credit-lines", roles: anyone, handler: ok(s.creditLines)},
+		{method: "PUT", path: "/applications/:id/credit-lines", roles: students, handler: ok(s.saveCreditLines)},
+		{method: "POST", path: "/applications/:id/submit-credits", roles: students, handler: ok(s.message(process.MsgSubmitCredits))},
+		{method: "GET", path: "/home-courses", roles: anyone, handler: ok(s.homeCourses)},
+		{method: "POST", path: "/home-courses/import", roles: courseKeepers, handler: ok(s.importHomeCourses), transfer: true},
+		{method: "GET", path: "/grade-conversions", roles: anyone, handler: ok(s.gradeConversions)},
+		{method: "POST", path: "/grade-conversions/import", roles: courseKeepers, handler: ok(s.importGradeConversions), transfer: true},
+		{method: "GET", path: "/exports/credits.xlsx", roles: reviewers, handler: s.exportCredits, transfer: true},
 
 		{method: "GET", path: "/reviews", roles: reviewers, handler: ok(s.reviewQueue)},
 		{method: "POST", path: "/reviews/batch-approve", roles: deciders, handler: ok(s.batchApprove)},

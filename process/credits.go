@@ -72,15 +72,15 @@ const (
 
 // CreditLine is one course taken abroad and what the student asks for it.
 type CreditLine struct {
-	CourseName string  `json:"courseName"`           // 课程名称（原文）
-	HostCode   string  `json:"hostCode"`             // 境外课程代码
-	Credits    float64 `json:"credits"`              // 学分（或 ECTS）
-	Hours      int     `json:"hours"`                // 学时
-	Grade      string  `json:"grade"`                // 成绩（按成绩单原样）
-	Scale      string  `json:"scale"`                // 成绩制式，如 ECTS、US、UK、百分制
-	Kind       string  `json:"kind"`                 // CreditCourse, CreditElective or CreditNone
-	HomeCode   string  `json:"homeCode,omitempty"`   // 认定为的本校课程代码
-	Elective   string  `json:"elective,omitempty"`   // 选修学分的类别
+	CourseName string  `json:"courseName"`         // 课程名称（原文）
+	HostCode   string  `json:"hostCode"`           // 境外课程代码
+	Credits    float64 `json:"credits"`            // 学分（或 ECTS）
+	Hours      int     `json:"hours"`              // 学时
+	Grade      string  `json:"grade"`              // 成绩（按成绩单原样）
+	Scale      string  `json:"scale"`              // 成绩制式，如 ECTS、US、UK、百分制
+	Kind       string  `json:"kind"`               // CreditCourse, CreditElective or CreditNone
+	HomeCode   string  `json:"homeCode,omitempty"` // 认定为的本校课程代码
+	Elective   string  `json:"elective,omitempty"` // 选修学分的类别
 }
 
 // Problems lists what is wrong with a line, by field.

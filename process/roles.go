@@ -37,6 +37,8 @@ type RoleSpec struct {
 	Publishes bool `json:"publishes,omitempty"`
 	// Dashboard: the role reads the statistics of every college.
 	Dashboard bool `json:"dashboard,omitempty"`
+	// Courses: the role keeps the home course catalogue and the grade conversion tables (学分认定).
+	Courses bool `json:"courses,omitempty"`
 	// RosterWords are the words a roster's 角色 column may use for the role, besides its label.
 	RosterWords []string `json:"-"`
 }
@@ -45,11 +47,11 @@ type RoleSpec struct {
 var RoleSpecs = []RoleSpec{
 	{Role: RoleStudent, Label: "学生", Scope: ScopeOwn},
 	{Role: RoleCollegeReviewer, Label: "学院审核员", Scope: ScopeCollege, Decides: true, RosterWords: []string{"学院", "学院审核"}},
-	{Role: RoleAcademicAffairs, Label: "教务处", Scope: ScopeSubmitted, Decides: true, Dashboard: true},
-	{Role: RoleGraduateSchool, Label: "研究生院", Scope: ScopeSubmitted, Decides: true, Dashboard: true, RosterWords: []string{"研究生处"}},
+	{Role: RoleAcademicAffairs, Label: "教务处", Scope: ScopeSubmitted, Decides: true, Dashboard: true, Courses: true},
+	{Role: RoleGraduateSchool, Label: "研究生院", Scope: ScopeSubmitted, Decides: true, Dashboard: true, Courses: true, RosterWords: []string{"研究生处"}},
 	{Role: RoleForeignAffairs, Label: "外事部门", Scope: ScopeSubmitted, Decides: true, Publishes: true, Dashboard: true,
 		RosterWords: []string{"国际处", "外事处"}},
-	{Role: RoleAdmin, Label: "系统管理员", Scope: ScopeAll, Publishes: true, Dashboard: true, RosterWords: []string{"管理员"}},
+	{Role: RoleAdmin, Label: "系统管理员", Scope: ScopeAll, Publishes: true, Dashboard: true, Courses: true, RosterWords: []string{"管理员"}},
 }
 
 // Roles lists every role, in the order pages show them.

@@ -214,3 +214,16 @@ func (d Definition) ReviewsBefore(stage string) []string {
 	}
 	return out
 }
+
+// ReviewsOf lists a phase's review stages, in order.
+func (d Definition) ReviewsOf(phase string) []string {
+	var out []string
+	for _, p := range d.Phases {
+		if p.Name == phase {
+			for _, r := range p.Reviews {
+				out = append(out, r.Stage)
+			}
+		}
+	}
+	return out
+}

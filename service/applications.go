@@ -116,7 +116,8 @@ func (s *Service) CreateApplication(ctx context.Context, who Caller, in NewAppli
 		return nil, err
 	}
 	start := workflows.Input{ApplicationID: app.ID, StudentID: who.ID, StudentName: who.DisplayName, College: app.CollegeCode,
-		Graduate: process.IsGraduate(profile.Profile.DegreeLevel), ProjectCode: project.Code, WindowOpens: project.ApplyStart, WindowCloses: project.ApplyEnd}
+		Graduate: process.IsGraduate(profile.Profile.DegreeLevel), ProjectCode: project.Code, WindowOpens: project.ApplyStart, WindowCloses: project.ApplyEnd,
+		Credits: project.CreditBearing}
 	if project.CheckInDays != nil {
 		start.Timing.CheckInEvery = time.Duration(*project.CheckInDays) * 24 * time.Hour
 	}
@@ -292,6 +293,8 @@ type Decision struct {
 	Decision string             `json:"decision"`
 	Opinion  string             `json:"opinion"`
 	Funding  *workflows.Funding `json:"funding"`
+	// Lines are a 学分认定 review's decisions, line by line.
+	Lines []process.LineDecision `json:"lines"`
 }
 
 func (d *Decision) validate() error {
@@ -325,7 +328,10 @@ func (s *Service) Decide(ctx context.Context, who Caller, id int64, in Decision,
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	req := workflows.Request{Actor: who.Actor(), Decision: in.Decision, Opinion: in.Opinion, Funding: in.Funding}
+	if err := s.checkCreditDecisions(ctx, app, in.Decision, in.Lines); err != nil {
+		return nil, err
+	}
+	req := workflows.Request{Actor: who.Actor(), Decision: in.Decision, Opinion: in.Opinion, Funding: in.Funding, Lines: in.Lines}
 	v, err := s.send(ctx, app.ID, process.MsgDecide, key, req)
 	if err != nil {
 		return nil, err

@@ -249,9 +249,9 @@ func (s *Service) UploadAttachment(ctx context.Context, who Caller, id int64, ki
 		r := reqs[i]
 		rules.formats, rules.limit = r.Formats, r.MaxBytes
 		rules.row.RequirementID, rules.row.Label = &r.ID, r.Kind
-	case process.KindReturnReport, process.KindChange:
+	case process.KindReturnReport, process.KindChange, process.KindTranscript:
 	default:
-		return nil, Invalid(map[string]string{"kind": "附件种类应为 required、predeparture、return_report 或 change"})
+		return nil, Invalid(map[string]string{"kind": "附件种类应为 required、predeparture、return_report、change 或 transcript"})
 	}
 	rules.stages = s.Process.UploadStages(kind)
 	up, err := file()

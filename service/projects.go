@@ -175,6 +175,8 @@ type ProjectInput struct {
 	Quota                *int      `json:"quota"`
 	CheckInDays          *int      `json:"checkInDays"`
 	HasInterview         bool      `json:"hasInterview"`
+	// CreditBearing: returned students ask for 学分认定.
+	CreditBearing bool `json:"creditBearing"`
 	// Selection chooses the students by a selection round; nil admits directly.
 	Selection         *process.Selection `json:"selection"`
 	AllowDatesOutside bool               `json:"allowDatesOutside"`
@@ -299,7 +301,7 @@ func (in *ProjectInput) project(id int64) *storage.Project {
 		Notes: in.Notes, HostUnit: in.HostUnit, ApplyStart: in.ApplyStart, ApplyEnd: in.ApplyEnd,
 		EligibleDegreeLevels: nonNil(in.EligibleDegreeLevels), EligibleGrades: nonNil(in.EligibleGrades), EligibleMajors: nonNil(in.EligibleMajors),
 		MinGPA: in.MinGPA, Quota: in.Quota, CheckInDays: in.CheckInDays, HasInterview: in.HasInterview, AllowDatesOutside: in.AllowDatesOutside,
-		Requirements: []storage.Requirement{}}
+		CreditBearing: in.CreditBearing, Requirements: []storage.Requirement{}}
 	if in.Selection != nil {
 		p.Selection = &storage.RoundSettings{Selection: *in.Selection}
 	}

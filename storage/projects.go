@@ -49,6 +49,8 @@ type Project struct {
 	Quota                *int           `db:"quota" json:"quota"`
 	// CheckInDays is the interval between check-ins abroad; nil follows the configuration.
 	CheckInDays *int `db:"check_in_days" json:"checkInDays"`
+	// CreditBearing: returned students ask for 学分认定 of their courses abroad.
+	CreditBearing bool `db:"credit_bearing" json:"creditBearing"`
 	// Selection is the project's selection round (选拔); nil admits directly.
 	Selection         *RoundSettings `db:"selection" json:"selection"`
 	AdmittedCount     int            `db:"admitted_count" json:"admittedCount"`
@@ -96,7 +98,7 @@ var projectColumns = `id, system_no, code, name, year, terms, to_char(start_date
 	to_char(end_date, 'YYYY-MM-DD') AS end_date, duration_text, nature, institution_name, institution_name_en, country,
 	category, funding_kind, ` + categoryLabel("") + ` AS category_label, fee_mode, fee, term_length, active, teaching_mode, notes, host_unit, apply_start, apply_end,
 	eligible_degree_levels, eligible_grades, eligible_majors, min_gpa, quota, admitted_count, has_interview,
-	allow_dates_outside, published, created_at, check_in_days, selection`
+	allow_dates_outside, published, created_at, check_in_days, selection, credit_bearing`
 
 // ProjectFilter narrows the project list.
 type ProjectFilter struct {
@@ -200,7 +202,7 @@ func (s *Store) SaveProject(ctx context.Context, p *Project) error {
 			teaching_mode = :teaching_mode, notes = :notes, host_unit = :host_unit, apply_start = :apply_start,
 			apply_end = :apply_end, eligible_degree_levels = :eligible_degree_levels, eligible_grades = :eligible_grades,
 			eligible_majors = :eligible_majors, min_gpa = :min_gpa, quota = :quota, has_interview = :has_interview,
-			allow_dates_outside = :allow_dates_outside, check_in_days = :check_in_days, selection = :selection, updated_at = now()
+			allow_dates_outside = :allow_dates_outside, check_in_days = :check_in_days, selection = :selection, credit_bearing = :credit_bearing, updated_at = now()
 			WHERE id = :id`, p)
 		if err != nil {
 			return projectConflict(err)
@@ -268,12 +270,12 @@ func (s *Store) CopyProject(ctx context.Context, id int64, year int) (int64, err
 		err := tx.GetContext(ctx, &newID, `INSERT INTO projects (system_no, code, name, year, terms, start_date, end_date, duration_text,
 				nature, institution_name, institution_name_en, country, category, funding_kind, fee_mode, fee, term_length, active, teaching_mode,
 				notes, host_unit, apply_start, apply_end, eligible_degree_levels, eligible_grades, eligible_majors, min_gpa, quota,
-				has_interview, allow_dates_outside, published, check_in_days, selection)
+				has_interview, allow_dates_outside, published, check_in_days, selection, credit_bearing)
 			SELECT 'STPR' || replace(gen_random_uuid()::text, '-', ''), code, name, $2, terms,
 				start_date + make_interval(years => $2 - year), end_date + make_interval(years => $2 - year), duration_text,
 				nature, institution_name, institution_name_en, country, category, funding_kind, fee_mode, fee, term_length, active, teaching_mode,
 				notes, host_unit, apply_start + make_interval(years => $2 - year), apply_end + make_interval(years => $2 - year),
-				eligible_degree_levels, eligible_grades, eligible_majors, min_gpa, quota, has_interview, allow_dates_outside, false, check_in_days, selection
+				eligible_degree_levels, eligible_grades, eligible_majors, min_gpa, quota, has_interview, allow_dates_outside, false, check_in_days, selection, credit_bearing
 			FROM projects WHERE id = $1 RETURNING id`, id, year)
 		if err != nil {
 			return notFound(projectConflict(err))

@@ -28,6 +28,9 @@ func (s *State) checkLines(req Request) *Refusal {
 	if req.Decision != process.DecisionApprove {
 		return nil
 	}
+	if s.ReviewIndex == s.nextReview(0) && len(req.Lines) == 0 {
+		return refuse(CodeInvalidDecision, "学分认定的第一道审核须逐门课程作出认定决定")
+	}
 	if len(req.Lines) > process.MaxCreditLines {
 		return refuse(CodeInvalidDecision, "课程行数过多")
 	}
