@@ -158,7 +158,7 @@ var (
 	colCourseCollege = []string{"开课学院", "学院", "college"}
 	colCourseType    = []string{"课程类别", "课程性质", "type"}
 	colScale         = []string{"成绩制式", "scale"}
-	colGradeText         = []string{"成绩", "grade"}
+	colGradeText     = []string{"成绩", "grade"}
 	colScore         = []string{"百分制成绩", "百分制", "score"}
 )
 

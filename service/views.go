@@ -355,7 +355,9 @@ type ApplicationSummary struct {
 	// Graduate routes the application through the reviews for graduate applicants.
 	Graduate bool `json:"graduate"`
 	// Selection: the project chooses by a selection round.
-	Selection       bool       `json:"selection"`
+	Selection bool `json:"selection"`
+	// Credits: the project's returned students ask for 学分认定.
+	Credits         bool       `json:"credits"`
 	Grade           string     `json:"grade"`
 	ProjectID       int64      `json:"projectId"`
 	ProjectName     string     `json:"projectName"`
@@ -383,7 +385,7 @@ type ApplicationSummary struct {
 func summaryOf(a *storage.Application) ApplicationSummary {
 	return ApplicationSummary{ID: a.ID, SystemNo: a.SystemNo, StudentID: a.StudentID, NameCN: a.Form.Text("nameCn"),
 		StudentNo: a.Form.Text("studentNo"), CollegeCode: a.CollegeCode, CollegeName: a.CollegeName, Major: a.Form.Text("major"),
-		DegreeLevel: a.Form.Text("degreeLevel"), Graduate: process.IsGraduate(a.Form.Text("degreeLevel")), Selection: a.Selection, Grade: a.Form.Text("grade"),
+		DegreeLevel: a.Form.Text("degreeLevel"), Graduate: process.IsGraduate(a.Form.Text("degreeLevel")), Selection: a.Selection, Credits: a.CreditBearing, Grade: a.Form.Text("grade"),
 		ProjectID: a.ProjectID, ProjectName: a.ProjectName, ProjectCode: a.ProjectCode, ProjectYear: a.ProjectYear,
 		ProjectCategory: a.ProjectCategory, DepartureDate: optional(a.Form.Text("departureDate")),
 		ReturnDate: optional(a.Form.Text("returnDate")), Status: a.Status,

@@ -38,7 +38,9 @@ type Application struct {
 	// ProjectApplyEnd is when the project's application window closes.
 	ProjectApplyEnd time.Time `db:"project_apply_end" json:"-"`
 	// Selection: the project chooses by a selection round (the application goes through its stage).
-	Selection          bool            `db:"project_selection" json:"selection"`
+	Selection bool `db:"project_selection" json:"selection"`
+	// CreditBearing: the project's returned students ask for 学分认定.
+	CreditBearing      bool            `db:"project_credit_bearing" json:"creditBearing"`
 	CollegeCode        string          `db:"college_code" json:"collegeCode"`
 	CollegeName        string          `db:"college_name" json:"collegeName"`
 	Requirements       json.RawMessage `db:"requirements" json:"-"`
@@ -105,7 +107,7 @@ var applicationSelect, listSelect = applicationColumns(formSelect), applicationC
 func applicationColumns(form string) string {
 	return `SELECT ap.id, ap.system_no, ap.student_id, ap.project_id, pr.name AS project_name, pr.code AS project_code,
 	pr.year AS project_year, ` + categoryLabel("pr.") + ` AS project_category, to_char(pr.start_date, 'YYYY-MM-DD') AS project_start_date,
-	to_char(pr.end_date, 'YYYY-MM-DD') AS project_end_date, pr.apply_end AS project_apply_end, pr.selection IS NOT NULL AS project_selection, ap.college_code, c.name AS college_name, ap.requirements,
+	to_char(pr.end_date, 'YYYY-MM-DD') AS project_end_date, pr.apply_end AS project_apply_end, pr.selection IS NOT NULL AS project_selection, pr.credit_bearing AS project_credit_bearing, ap.college_code, c.name AS college_name, ap.requirements,
 	ap.notice_version, ap.notice_accepted_at, ap.commitment_accepted_at, ` + form + ` AS form, ap.basic_saved_at, ap.info_saved_at,
 	ap.funding_source, ap.funding_amount::float8 AS funding_amount, ap.funding_note,
 	ap.status, ap.phase, ap.stage, ap.awaiting_role, ap.stage_entered_at, ap.review_due_at, ap.overdue,

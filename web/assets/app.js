@@ -7,6 +7,7 @@ import * as admin from './admin.js';
 import * as print from './print.js';
 import * as abroad from './abroad.js';
 import * as selection from './selection.js';
+import * as credits from './credits.js';
 
 const state = { me: null, authConfig: null };
 
@@ -19,7 +20,7 @@ function menuOf(role) {
   const all = r.scope === 'all';
   return [
     [r.decides || all, '#/reviews', all ? '待审核' : '审核队列'], [true, '#/list', '申请列表'], [r.decides || all, '#/abroad', '在外学生'],
-    [r.publishes || all || (r.decides && r.scope === 'college'), '#/selection', '项目选拔'], [true, '#/publicity', '公示'], [r.publishes, '#/admin/projects', '项目管理'], [r.publishes, '#/admin/notice', '申报须知'],
+    [r.publishes || all || (r.decides && r.scope === 'college'), '#/selection', '项目选拔'], [true, '#/publicity', '公示'], [r.courses, '#/admin/courses', '课程与成绩换算'], [r.publishes, '#/admin/projects', '项目管理'], [r.publishes, '#/admin/notice', '申报须知'],
     [all, '#/admin/accounts', '账号管理'], [all, '#/admin/roster', '名单导入'], [all, '#/admin/colleges', '学院管理'],
     [r.dashboard, '#/dashboard', '统计看板'], [all, '#/admin/audit', '审计日志'], [!all, '#/notifications', '通知'],
   ].filter(([shown]) => shown).map(([, href, label]) => [href, label]);
@@ -55,6 +56,7 @@ const routes = [
   ['#/admin/roster', () => admin.rosterPage(state)],
   ['#/admin/colleges', () => admin.collegesPage(state)],
   ['#/admin/audit', () => staff.auditPage(state)],
+  ['#/admin/courses', () => credits.coursesPage(state)],
 ];
 
 function match(hash) {

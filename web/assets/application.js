@@ -2,6 +2,7 @@
 import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, fmtDate, rules, confirmDialog, formRows, stageNames, roleSpec } from './lib.js';
 import { attachmentTable, fileLinks, uploadButton, message, giveUp, withdrawQuestion } from './widgets.js';
 import { stayBlock, travelBlock } from './abroad.js';
+import { creditsBlock, decisionFields, lineDecisions } from './credits.js';
 
 const reviewLabels = { approve: '通过', return: '退回', reject: '不通过' };
 
@@ -33,6 +34,7 @@ export function detailRows(a) {
 export async function detailPage(state, id) {
   const d = await api('GET', '/applications/' + id);
   const a = d.application;
+  const credits = a.phase === 'credits' ? await api('GET', `/applications/${id}/credit-lines`) : null;
   const actions = d.actions.map((x) => x.action);
   const section = new URLSearchParams(location.hash.split('?')[1] || '').get('section');
   const reload = () => { location.hash = '#/applications/' + id + '?r=' + Date.now(); };
@@ -108,7 +110,9 @@ export async function detailPage(state, id) {
     const list = checklist.length ? [attachmentTable(id, checklist, canEdit, { kind: p.uploadKind, done: reload }),
       files.length || canEdit ? h('h3', {}, '其他' + p.uploadLabel) : ''] : [];
     const notBefore = p.notBefore && rules.form.find((f) => f.name === p.notBefore);
-    blocks.push(block(p.name, p.uploadLabel + (checklist.length ? '清单' : ''), list, fileList(files, actions.includes(p.deleteAction)),
+    const lines = p.name === 'credits' ? creditsBlock(id, credits, reload) : '';
+    blocks.push(block(p.name, p.name === 'credits' ? '学分认定' : p.uploadLabel + (checklist.length ? '清单' : ''), lines,
+      p.name === 'credits' ? h('h3', {}, p.uploadLabel) : '', list, fileList(files, actions.includes(p.deleteAction)),
       canEdit ? uploadButton('上传' + (checklist.length ? '其他' : '') + p.uploadLabel, `/applications/${id}/attachments?kind=${p.uploadKind}`, rules.defaultFormats, reload) : '',
       canEdit ? h('button', { type: 'button', class: 'primary', onclick: () => message(id, p.submit, '确定' + p.submitLabel + '吗？') }, p.submitLabel)
         : notBefore && a.phase === p.name && !a.closedAt ? h('p', { class: 'muted' }, notBefore.label + ' ' + (a.form[notBefore.name] || '') + ' 之后可提交' + p.uploadLabel + '。') : ''));
@@ -136,21 +140,24 @@ export async function detailPage(state, id) {
       .map(([k, t]) => h('a', { href: '#/applications/' + id + '?section=' + k }, t))),
     studentTools.length || a.snapshotSha256 ? h('div', { class: 'actions' }, studentTools,
       a.snapshotSha256 ? h('a', { class: 'button secondary', href: '#/applications/' + id + '/print' }, '打印申请表') : '') : '',
-    actions.includes('decide') ? decisionForm(id, a) : '',
+    actions.includes('decide') ? decisionForm(id, a, credits) : '',
     d.decideBlocked ? h('p', { class: 'notice warn', role: 'note' }, d.decideBlocked) : '',
     roleSpec(state.me.role).scope === 'all' && d.temporalUrl ? h('p', {}, h('a', { href: d.temporalUrl, target: '_blank', rel: 'noopener' }, '在 Temporal UI 中查看工作流')) : '',
     blocks);
 }
 
-function decisionForm(id, a) {
+function decisionForm(id, a, credits) {
   const admission = rules.admissionStages.includes(a.stage);
+  // 学分认定 decides line by line and never rejects a request whole.
+  const labels = Object.entries(reviewLabels).filter(([v]) => !(credits && v === 'reject'));
   const form = h('form', { class: 'decide grid-form', novalidate: true },
     // The stage being decided, not the status word (申请中 says nothing of who decides).
     h('h2', {}, '审核：', stageNames[a.stage] || a.status),
     h('div', { class: 'form-error', hidden: true, role: 'alert' }),
     h('div', { class: 'field radios', role: 'radiogroup' }, h('span', { class: 'label' }, '审核结果'),
       // Nothing chosen beforehand: a decision is the reviewer's own act.
-      Object.entries(reviewLabels).map(([v, t]) => h('label', { class: 'radio' }, h('input', { type: 'radio', name: 'decision', value: v }), t))),
+      labels.map(([v, t]) => h('label', { class: 'radio' }, h('input', { type: 'radio', name: 'decision', value: v }), t))),
+    credits ? decisionFields(credits) : '',
     field({ name: 'opinion', label: '审核意见', type: 'textarea', hint: '退回或不通过时必须填写', wide: true }),
     admission ? h('fieldset', {}, h('legend', {}, '资助情况（录取时填写，可选）'), h('div', { class: 'grid' },
       field({ name: 'funding.source', label: '资助来源' }), field({ name: 'funding.amount', label: '资助金额', type: 'number' }), field({ name: 'funding.note', label: '备注' }))) : '',
@@ -162,6 +169,7 @@ function decisionForm(id, a) {
     const chosen = form.querySelector('input[name=decision]:checked');
     if (!chosen) { showError(form, { message: '请选择审核结果', fields: { decision: '请选择审核结果' } }); return; }
     const body = { decision: chosen.value, opinion: v.opinion };
+    if (credits && chosen.value === 'approve') body.lines = lineDecisions(form);
     if (v['funding.source']) body.funding = { source: v['funding.source'], amount: v['funding.amount'] || 0, note: v['funding.note'] };
     try {
       await api('POST', `/applications/${id}/decide`, body, { minimal: true });

@@ -189,7 +189,7 @@ const projectSpecs = [
   { name: 'eligibleGrades', label: '申请年级', hint: '逗号分隔，如 大二,大三；空为不限' }, { name: 'eligibleMajors', label: '招生专业', hint: '逗号分隔；空为不限' },
   { name: 'minGpa', label: 'GPA要求', type: 'number' }, { name: 'quota', label: '推荐名额', type: 'number', hint: '空为不限' },
   { name: 'checkInDays', label: '报平安间隔(天)', type: 'number', hint: '在外期间每隔几天报平安；空为系统默认' },
-  { name: 'hasInterview', label: '是否有面试环节', type: 'checkbox' }, { name: 'allowDatesOutside', label: '出行日期可超出项目起止日期', type: 'checkbox' },
+  { name: 'hasInterview', label: '是否有面试环节', type: 'checkbox' }, { name: 'creditBearing', label: '学分项目（回国后申请学分认定）', type: 'checkbox' }, { name: 'allowDatesOutside', label: '出行日期可超出项目起止日期', type: 'checkbox' },
   { name: 'notes', label: '其他说明', type: 'textarea', wide: true },
 ];
 

@@ -437,7 +437,7 @@ export function opsMenu(app, actions, row) {
 // The whole journey comes from the process definition (rules.journey): the steps this applicant
 // passes, in the order a student lives them, each naming the stages it covers.
 const journeyOf = (a) => rules.journey.filter((s) => (!s.applicants || (s.applicants === 'graduate') === a.graduate) &&
-  (!s.admission || (s.admission === 'round') === !!a.selection)).map((s) => [s.label, s.stages]);
+  (!s.admission || (s.admission === 'round') === !!a.selection) && (!s.credits || a.credits)).map((s) => [s.label, s.stages]);
 
 // Where the student acts in each phase.
 const workplace = (a) => (a.phase === rules.phases[0].name ? '#/applications/' + a.id + '/edit' : '#/applications/' + a.id + '?section=' + a.phase);
