@@ -99,6 +99,9 @@ func Seed(ctx context.Context, store *storage.Store, files *blob.Store, now time
 	if err := seedProjects(ctx, tx, now); err != nil {
 		return err
 	}
+	if err := seedCourses(ctx, tx); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return err
 	}
@@ -183,6 +186,8 @@ type project struct {
 	interview                                                                       bool
 	// selection is the round's settings as stored (JSON); empty admits directly.
 	selection string
+	// credits: returned students ask for 学分认定.
+	credits bool
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -198,7 +203,7 @@ var projects = []project{
 		applyFrom: -1 * day, applyTo: 14 * day, startIn: 45 * day, lasts: 28 * day, degrees: []string{"本科生"}, quota: ptr(1)},
 	{code: "20250003", name: "法国巴黎政治学院短期交流", category: "校际交流学分项目", termLength: "短期", country: "法国", institution: "巴黎政治学院", institutionEN: "Sciences Po", duration: "两周",
 		applyFrom: -90 * day, applyTo: -30 * day, startIn: -10 * day, lasts: 14 * day, degrees: []string{"本科生", "硕士研究生"}, quota: ptr(3)},
-	{code: "20260004", name: "早稻田大学双学位项目", category: "校际交流双学位项目", termLength: "长期", country: "日本", institution: "早稻田大学", institutionEN: "Waseda University", duration: "两学年",
+	{code: "20260004", name: "早稻田大学双学位项目", credits: true, category: "校际交流双学位项目", termLength: "长期", country: "日本", institution: "早稻田大学", institutionEN: "Waseda University", duration: "两学年",
 		applyFrom: -5 * day, applyTo: 40 * day, startIn: 120 * day, lasts: 700 * day, degrees: []string{"硕士研究生"}, minGPA: ptr(3.0), quota: ptr(2)},
 	{code: "20260005", name: "加州大学伯克利分校暑期实习项目", category: "实习项目", termLength: "短期", country: "美国", institution: "加州大学伯克利分校", institutionEN: "University of California, Berkeley", duration: "八周",
 		applyFrom: 10 * day, applyTo: 40 * day, startIn: 100 * day, lasts: 56 * day, degrees: []string{"本科生", "硕士研究生"}},
@@ -219,15 +224,15 @@ func seedProjects(ctx context.Context, tx *sqlx.Tx, now time.Time) error {
 		err := tx.GetContext(ctx, &id, `INSERT INTO projects (system_no, code, name, year, terms, start_date, end_date, duration_text, nature,
 				institution_name, institution_name_en, country, category, funding_kind, fee_mode, fee, term_length, active, teaching_mode, notes,
 				host_unit, apply_start, apply_end, eligible_degree_levels, eligible_grades, eligible_majors, min_gpa, quota,
-				has_interview, published, selection)
+				has_interview, published, selection, credit_bearing)
 			VALUES ($1, $2, $3, $4, '春季,秋季', $5, $6, $7, '学校公派', $8, $9, $10, $11,
 				CASE WHEN $12 = '短期' THEN '自费' ELSE '公派' END, '不需交对方学费', 0, $12, true, '线下授课', '',
-				'国际合作与交流处', $13, $14, $15, $16, $17, $18, $19, $20, true, nullif($21, '')::jsonb)
+				'国际合作与交流处', $13, $14, $15, $16, $17, $18, $19, $20, true, nullif($21, '')::jsonb, $22)
 			ON CONFLICT (code, year) DO NOTHING RETURNING id`,
 			"STPR"+strconv.Itoa(p.year)+fmt.Sprintf("%04d", i+1), p.code, p.name, p.year,
 			today.Add(p.startIn), today.Add(p.startIn+p.lasts), p.duration, p.institution, p.institutionEN, p.country, p.category,
 			p.termLength, now.Add(p.applyFrom), now.Add(p.applyTo), pq.StringArray(nonNil(p.degrees)), pq.StringArray(nonNil(p.grades)),
-			pq.StringArray(nonNil(p.majors)), p.minGPA, p.quota, p.interview, p.selection)
+			pq.StringArray(nonNil(p.majors)), p.minGPA, p.quota, p.interview, p.selection, p.credits)
 		if err != nil {
 			if isNoRows(err) {
 				continue // seeded before
@@ -320,4 +325,37 @@ func TravelInfo() map[string]any {
 		"outboundFlightDate": "2026-02-20", "outboundFlightNo": "CA925", "returnFlightDate": "2026-07-10", "returnFlightNo": "CA926",
 		"hostContact": "国际交流处 Ms. Smith +44 20 0000 0000", "addressAbroad": "1 College Road, London",
 	}
+}
+
+// seedCourses is a small home catalogue and the usual conversion tables, for 学分认定.
+func seedCourses(ctx context.Context, tx *sqlx.Tx) error {
+	for _, c := range []struct {
+		code, name, college, kind string
+		credits                   float64
+	}{
+		{"LIT1001", "中国古代文学", "LIT", "专业必修", 3}, {"LIT2003", "比较文学概论", "LIT", "专业选修", 2},
+		{"SCI1101", "高等数学", "SCI", "公共基础", 5}, {"SCI2205", "数据结构", "SCI", "专业必修", 3},
+		{"ECO1002", "微观经济学", "ECO", "专业必修", 3}, {"ECO3001", "国际商务", "ECO", "专业选修", 2},
+	} {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO home_courses (code, name, credits, college_code, course_type) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (code) DO NOTHING`, c.code, c.name, c.credits, c.college, c.kind); err != nil {
+			return err
+		}
+	}
+	for scale, grades := range map[string][]struct {
+		grade string
+		score float64
+	}{
+		"ECTS": {{"A", 95}, {"B", 85}, {"C", 75}, {"D", 68}, {"E", 62}, {"F", 40}},
+		"US":   {{"A", 95}, {"A-", 90}, {"B+", 87}, {"B", 83}, {"B-", 80}, {"C+", 77}, {"C", 73}, {"D", 65}, {"F", 40}},
+		"UK":   {{"First", 90}, {"2:1", 82}, {"2:2", 75}, {"Third", 65}, {"Fail", 40}},
+	} {
+		for _, g := range grades {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO grade_conversions (scale, grade, score) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+				scale, g.grade, g.score); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
