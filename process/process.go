@@ -314,7 +314,9 @@ func (d Definition) UploadStages(kind string) []string {
 		return d.reviewStages()
 	}
 	if kind == KindChange {
-		return []string{d.Phases[len(d.Phases)-1].EditableStage}
+		// A change request's files, while abroad: the return phase's.
+		i := slices.IndexFunc(d.Phases, func(p Phase) bool { return p.Name == PhaseReturn })
+		return []string{d.Phases[i].EditableStage}
 	}
 	var out []string
 	for _, p := range d.Phases {

@@ -143,13 +143,13 @@ func (s *Store) Rounds(ctx context.Context) ([]RoundListRow, error) {
 
 // ProjectRound is a project with its newest round, read at once for the round's pages.
 type ProjectRound struct {
-	ProjectID    int64           `db:"project_id"`
-	ProjectName  string          `db:"project_name"`
-	ProjectCode  string          `db:"project_code"`
-	ApplyEnd     time.Time       `db:"apply_end"`
-	HasSelection bool            `db:"has_selection"`
-	RoundID      *string         `db:"round_id"`
-	State        json.RawMessage `db:"state"`
+	ProjectID    int64     `db:"project_id"`
+	ProjectName  string    `db:"project_name"`
+	ProjectCode  string    `db:"project_code"`
+	ApplyEnd     time.Time `db:"apply_end"`
+	HasSelection bool      `db:"has_selection"`
+	RoundID      *string   `db:"round_id"`
+	State        []byte    `db:"state"` // NULL before the round has its first candidate
 }
 
 // ProjectRoundByID reads a project and its newest round (RoundID nil when it has none yet).
