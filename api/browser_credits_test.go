@@ -76,6 +76,13 @@ func TestBrowserCreditRecognition(t *testing.T) {
 			b.until(`[...document.querySelectorAll('#sec-credits td')].some((td) => td.textContent.includes('不予认定'))`, "the refused line and its reason")
 			require.True(t, b.eval(`document.body.textContent.includes('体育课不予认定')`))
 			b.shot(fmt.Sprintf("credits-%d-student-outcome", width))
+			// The printed 学分认定表: the lines, the college's block signed by its decision, the QR and the hash.
+			b.click("打印学分认定表")
+			b.until(`document.querySelector('.sheet h1')?.textContent === '学生境外修读课程学分认定表' && document.querySelector('.sheet .qr img')?.complete`, "the printed form")
+			require.True(t, b.eval(`[...document.querySelectorAll('.sign-box')].some((box) => box.textContent.includes('学院意见') && box.textContent.includes('学分认定学院审核通过'))`),
+				"the college's block carries its decision")
+			require.True(t, b.eval(`document.querySelectorAll('.sheet tbody tr').length === 2 && document.querySelector('.sheet-foot code').textContent.length === 64`))
+			b.shot(fmt.Sprintf("credits-%d-printed-form", width))
 		})
 	}
 }

@@ -187,11 +187,11 @@ func DefaultDefinition() Definition {
 				EditableStage: "credit_request", EditableStatus: "待提交学分认定", ReturnedStatus: "学分认定已退回",
 				SubmitStep: "提交学分认定申请", Journey: "学分认定",
 				Reviews: []Review{
-					{Stage: "credit_college_review", Role: RoleCollegeReviewer, Status: "学分认定审核中", Label: "学分认定学院审核"},
+					{Stage: "credit_college_review", Role: RoleCollegeReviewer, Status: "学分认定审核中", Label: "学分认定学院审核", Office: "学院意见"},
 					{Stage: "credit_academic_review", Role: RoleAcademicAffairs, Status: "学分认定学院审核通过", Label: "学分认定教务处确认",
-						Applicants: Undergraduates},
+						Applicants: Undergraduates, Office: "教务处意见"},
 					{Stage: "credit_graduate_review", Role: RoleGraduateSchool, Status: "学分认定学院审核通过", Label: "学分认定研究生院确认",
-						Applicants: Graduates},
+						Applicants: Graduates, Office: "研究生院意见"},
 				},
 				DoneStatus: "学分认定完成",
 			},
@@ -432,11 +432,19 @@ type Signature struct {
 }
 
 // Signatures lists the application phase's signature blocks, in the order of review.
-func (d Definition) Signatures() []Signature {
+func (d Definition) Signatures() []Signature { return d.SignaturesOf(d.Phases[0].Name) }
+
+// SignaturesOf lists a phase's signature blocks (its printed form's), in the order of review.
+func (d Definition) SignaturesOf(phase string) []Signature {
 	var out []Signature
-	for _, r := range d.Phases[0].Reviews {
-		if r.Office != "" {
-			out = append(out, Signature{Stage: r.Stage, Office: r.Office, Applicants: r.Applicants, Admission: r.Admission})
+	for _, p := range d.Phases {
+		if p.Name != phase {
+			continue
+		}
+		for _, r := range p.Reviews {
+			if r.Office != "" {
+				out = append(out, Signature{Stage: r.Stage, Office: r.Office, Applicants: r.Applicants, Admission: r.Admission})
+			}
 		}
 	}
 	return out

@@ -21,9 +21,11 @@ type Rules struct {
 	Roles  []process.RoleSpec `json:"roles"`
 	// Journey is the student's tracker; Signatures the printed 申请表's blocks; AdmissionStages
 	// the stages whose approval admits (where 资助情况 is recorded).
-	Journey         []process.JourneyStep `json:"journey"`
-	Signatures      []process.Signature   `json:"signatures"`
-	AdmissionStages []string              `json:"admissionStages"`
+	Journey    []process.JourneyStep `json:"journey"`
+	Signatures []process.Signature   `json:"signatures"`
+	// CreditSignatures are the printed 学分认定表's blocks.
+	CreditSignatures []process.Signature `json:"creditSignatures"`
+	AdmissionStages  []string            `json:"admissionStages"`
 	// FormStage is the stage in which the student may change the forms.
 	FormStage string `json:"formStage"`
 	// Phases are what the student does in each phase; 申请查看 has a section for each.
@@ -65,6 +67,7 @@ func (s *Service) Rules() Rules {
 	}
 	r.Roles = process.RoleSpecs
 	r.Journey, r.Signatures, r.FormStage = s.Process.Journey(), s.Process.Signatures(), s.Process.FormStage()
+	r.CreditSignatures = s.Process.SignaturesOf(process.PhaseCredits)
 	r.Phases = s.Process.Work()
 	for _, stage := range s.Process.Stages() {
 		if s.Process.Admits(stage) {

@@ -295,7 +295,7 @@ func (w *application) handle(ctx workflow.Context, name string, req Request) (Vi
 			notices = append(notices, w.changeNotice("有新的变更申请待审核"))
 		}
 	case process.MsgReportReturn:
-		day, _ := process.ParseDate(req.Return.Date)
+		day, _ := process.Values{"d": req.Return.Date}.Date("d") // the start of that day in China: the report may follow at once
 		ev.Kind, ev.Step = EventReturnReported, "回国报到："+req.Return.Date
 		ev.Detail = map[string]any{"date": req.Return.Date}
 		s.ReportedReturn(day)

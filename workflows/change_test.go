@@ -110,7 +110,7 @@ func TestReportedReturn(t *testing.T) {
 	h := newHarness(t)
 	h.departure = h.start.Add(2 * day)
 	m := time.Minute
-	back := time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC) // day 19
+	back := time.Date(2026, 3, 20, 0, 0, 0, 0, process.Zone) // day 19, the start of the day in China
 	report := func(date string) Request { return Request{Actor: student, Return: &process.ReturnReport{Date: date}} }
 	steps := append(toReturnPhase(),
 		step{at: 9 * m, msg: process.MsgCheckIn, req: checkIn(process.CheckInSafe, "")},
@@ -132,8 +132,8 @@ func TestReportedReturn(t *testing.T) {
 	reported := recordsOf(h.records, EventReturnReported, "")
 	require.Len(t, reported, 1)
 	require.Nil(t, reported[0].Projection.CheckInDue, "the check-ins end")
-	require.Equal(t, back, *reported[0].Projection.ExpectedReturn)
-	require.Equal(t, back.Add(h.input().Timing.ReturnReportDue), *reported[0].Projection.DueAt, "the report is due from the day of return")
+	require.True(t, back.Equal(*reported[0].Projection.ExpectedReturn))
+	require.True(t, back.Add(h.input().Timing.ReturnReportDue).Equal(*reported[0].Projection.DueAt), "the report is due from the day of return")
 	for _, r := range recordsOf(h.records, EventReminder, "报平安提醒") {
 		require.True(t, r.OccurredAt.Before(h.start.Add(20*day)), "no reminder after the return: %s", r.OccurredAt)
 	}

@@ -40,6 +40,7 @@ const routes = [
   ['#/applications/:id', (id) => student.detailPage(state, id)],
   ['#/applications/:id/edit', (id) => student.wizardPage(state, id)],
   ['#/applications/:id/print', (id) => print.printPage(state, id)],
+  ['#/applications/:id/credits-print', (id) => print.creditsPrintPage(state, id)],
   ['#/notifications', () => student.notificationsPage(state)],
   ['#/reviews', () => staff.queuePage(state)],
   ['#/list', () => staff.listPage(state)],

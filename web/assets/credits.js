@@ -13,6 +13,7 @@ export function creditsBlock(id, req, reload) {
   if (!req) return null;
   if (req.editable) return linesEditor(id, req.lines, reload);
   return [req.outcome ? h('p', {}, '认定结果：', h('strong', {}, req.outcome)) : '',
+    h('p', {}, h('a', { class: 'button secondary', href: `#/applications/${id}/credits-print` }, '打印学分认定表')),
     table([
       { label: '行', value: (l) => l.line }, { label: '境外课程', value: (l) => [l.courseName, l.hostCode ? h('br') : '', l.hostCode] },
       { label: '学分/学时', value: (l) => l.credits + ' / ' + l.hours }, { label: '成绩', value: (l) => l.grade + '（' + l.scale + '）' },

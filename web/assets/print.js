@@ -55,3 +55,46 @@ export async function printPage(_, id) {
       h('footer', { class: 'sheet-foot' }, '提交内容指纹（SHA-256）：', h('code', {}, a.snapshotSha256 || '—'),
         h('br'), '打印时间：', fmtTime(new Date().toISOString()), '。本表由外事综合服务系统生成，内容以系统中提交的版本为准。')));
 }
+
+// 打印学分认定表: the request and its decisions on A4, signed by the offices the definition names.
+export async function creditsPrintPage(_, id) {
+  const [d, req] = await Promise.all([api('GET', '/applications/' + id), api('GET', `/applications/${id}/credit-lines`)]);
+  const a = d.application;
+  const decisions = d.timeline.filter((e) => e.kind === 'decided');
+  const offices = rules.creditSignatures.filter((s) => !s.applicants || (s.applicants === 'graduate') === !!a.form.isPostgraduate);
+  const kind = { course: '本校课程', elective: '选修学分', none: '不申请认定' };
+  const result = { approved: '同意', changed: '修改后同意', refused: '不予认定' };
+  const cell = (v) => (v === null || v === undefined || v === '' ? '—' : String(v));
+  const signature = ({ stage, office: title }) => {
+    const e = decisions.filter((x) => x.detail && x.detail.stage === stage).pop();
+    return h('div', { class: 'sign-box' }, h('h3', {}, title),
+      h('p', { class: 'opinion' }, e ? e.step + (e.opinion ? '：' + e.opinion : '') : ''),
+      h('p', { class: 'sign-line' }, '审核人：', e ? e.actorName : ''),
+      h('p', { class: 'sign-line' }, '签字（盖章）：', h('span', { class: 'blank' })),
+      h('p', { class: 'sign-line' }, '日期：', h('span', {}, e ? fmtDate(e.occurredAt) : '　　年　　月　　日')));
+  };
+  const columns = [['行', (l) => l.line], ['境外课程', (l) => l.courseName + (l.hostCode ? '（' + l.hostCode + '）' : '')], ['学分', (l) => l.credits],
+    ['原始成绩', (l) => l.grade + '（' + l.scale + '）'], ['认定方式', (l) => kind[l.kind]], ['本校课程/类别', (l) => (l.homeCode ? l.homeCode + ' ' + (l.homeName || '') : l.elective)],
+    ['认定学分', (l) => (l.decision && l.decision !== 'refused' ? l.finalCredits ?? l.homeCredits ?? l.credits : '')],
+    ['认定成绩', (l) => (l.decision && l.decision !== 'refused' ? l.score ?? l.proposedScore : '')], ['结果', (l) => (l.decision ? result[l.decision] : '待审核')]];
+  return h('section', { class: 'print-view' },
+    h('div', { class: 'actions no-print' }, h('a', { class: 'button secondary', href: '#/applications/' + id + '?section=credits' }, '返回申请查看'),
+      h('button', { type: 'button', class: 'primary', onclick: () => window.print() }, '打印'),
+      h('span', { class: 'muted' }, '请使用 A4 纸打印；在打印对话框中可另存为 PDF。')),
+    h('article', { class: 'sheet' },
+      h('header', { class: 'sheet-head' },
+        h('div', {}, h('h1', {}, '学生境外修读课程学分认定表'),
+          h('p', {}, '系统编号：', a.systemNo, '　状态：', a.status, req.outcome ? '　认定结果：' + req.outcome : ''),
+          h('p', {}, '姓名：', a.form.nameCn, '　学号：', cell(a.form.studentNo), '　学院：', a.collegeName),
+          h('p', {}, '项目：', a.projectName, '（', a.projectCode, '）'),
+          a.phase !== 'credits' || a.stage === 'credit_request' ? h('p', { class: 'draft-mark' }, '未提交的学分认定申请，仅供核对') : ''),
+        h('figure', { class: 'qr' }, h('img', { src: `/api/v1/applications/${id}/qr`, alt: '申请二维码', width: 96, height: 96 }),
+          h('figcaption', {}, '扫码查看申请'))),
+      h('section', {}, h('h2', {}, '一、课程与认定'), h('table', { class: 'form-list' },
+        h('thead', {}, h('tr', {}, columns.map(([label]) => h('th', {}, label)))),
+        h('tbody', {}, req.lines.map((l) => h('tr', {}, columns.map(([, value]) => h('td', {}, cell(value(l))))))))),
+      h('section', {}, h('h2', {}, '二、说明'), h('p', {}, req.lines.filter((l) => l.opinion).map((l) => '第' + l.line + '行：' + l.opinion).join('；') || '无')),
+      h('section', { class: 'signatures' }, h('h2', {}, '三、审核意见'), offices.map(signature)),
+      h('footer', { class: 'sheet-foot' }, '提交内容指纹（SHA-256）：', h('code', {}, a.snapshotSha256 || '—'),
+        h('br'), '打印时间：', fmtTime(new Date().toISOString()), '。本表由外事综合服务系统生成，内容以系统中的记录为准。')));
+}
