@@ -25,12 +25,8 @@ func TestBrowserStayAbroad(t *testing.T) {
 			country := fmt.Sprintf("浏览器国%d", width%1000)
 			b, done := newBrowser(t)
 			defer done()
-			if width < 500 {
-				b.run(chromedp.EmulateViewport(width, 812, chromedp.EmulateMobile))
-			} else {
-				b.run(chromedp.EmulateViewport(width, 900))
-			}
-			fits := `document.documentElement.scrollWidth <= window.innerWidth + 1`
+			b.viewport(width)
+			fits := fitsScreen
 
 			b.login(s.call("GET", "/me", nil).str("username"))
 			if width < 500 {

@@ -19,12 +19,8 @@ func TestBrowserCreditRecognition(t *testing.T) {
 			s, id := creditsPhase(t, "LIT")
 			b, done := newBrowser(t)
 			defer done()
-			if width < 500 {
-				b.run(chromedp.EmulateViewport(width, 812, chromedp.EmulateMobile))
-			} else {
-				b.run(chromedp.EmulateViewport(width, 900))
-			}
-			fits := `document.documentElement.scrollWidth <= window.innerWidth + 1`
+			b.viewport(width)
+			fits := fitsScreen
 			page := fmt.Sprintf("#/applications/%d?section=credits", id)
 
 			b.login(s.call("GET", "/me", nil).str("username"))

@@ -37,12 +37,8 @@ func TestBrowserSelection(t *testing.T) {
 
 			b, done := newBrowser(t)
 			defer done()
-			if width < 500 {
-				b.run(chromedp.EmulateViewport(width, 812, chromedp.EmulateMobile))
-			} else {
-				b.run(chromedp.EmulateViewport(width, 900))
-			}
-			fits := `document.documentElement.scrollWidth <= window.innerWidth + 1`
+			b.viewport(width)
+			fits := fitsScreen
 			board := fmt.Sprintf("#/selection/%d", project)
 
 			// The college orders its two: the second moves up.

@@ -79,6 +79,19 @@ func (b *browser) until(expr, what string) {
 	}, stepTimeout, 50*time.Millisecond, what)
 }
 
+// viewport sizes the page as a phone (below 500 px, touch) or a desktop screen.
+func (b *browser) viewport(width int64) {
+	b.t.Helper()
+	if width < 500 {
+		b.run(chromedp.EmulateViewport(width, 812, chromedp.EmulateMobile))
+		return
+	}
+	b.run(chromedp.EmulateViewport(width, 900))
+}
+
+// fitsScreen: nothing scrolls sideways.
+const fitsScreen = `document.documentElement.scrollWidth <= window.innerWidth + 1`
+
 func (b *browser) eval(expr string) bool {
 	b.t.Helper()
 	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](expr))

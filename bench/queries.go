@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -128,25 +127,7 @@ func (e *Env) Lists(ctx context.Context) ([]Row, error) {
 	const n = 300
 	var rows []Row
 	for _, c := range cases {
-		api := parallel(n, 1, func(int) error {
-			status, err := e.call(ctx, "GET", c.path, c.token, nil, "")
-			if err == nil && status != 200 {
-				err = fmt.Errorf("%s answered %d", c.path, status)
-			}
-			return err
-		})
-		fair := parallel(n, 1, func(int) error {
-			resp, err := e.client.Get(handler.URL + c.handlerPath)
-			if err != nil {
-				return err
-			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != 200 {
-				return fmt.Errorf("%s answered %d", c.handlerPath, resp.StatusCode)
-			}
-			return nil
-		})
+		api, fair := e.againstHandler(ctx, n, c.path, c.token, handler.URL+c.handlerPath)
 		base := parallel(n, 1, func(int) error {
 			r, err := e.Services.Store.DB.QueryContext(ctx, c.sql, c.args...)
 			if err != nil {

@@ -143,25 +143,7 @@ func (e *Env) Selection(ctx context.Context) ([]Row, error) {
 	const n = 200
 	var rows []Row
 	for _, c := range cases {
-		api := parallel(n, 1, func(int) error {
-			status, err := e.call(ctx, "GET", c.path, c.token, nil, "")
-			if err == nil && status != 200 {
-				err = fmt.Errorf("%s answered %d", c.path, status)
-			}
-			return err
-		})
-		fair := parallel(n, 1, func(int) error {
-			resp, err := e.client.Get(handler.URL + c.handlerPath)
-			if err != nil {
-				return err
-			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != 200 {
-				return fmt.Errorf("%s answered %d", c.handlerPath, resp.StatusCode)
-			}
-			return nil
-		})
+		api, fair := e.againstHandler(ctx, n, c.path, c.token, handler.URL+c.handlerPath)
 		rows = append(rows, Row{
 			Scenario: c.name,
 			Figures:  fmt.Sprintf("p50 %s p99 %s, %d errors", ms(api.q(.5)), ms(api.q(.99)), api.errors+fair.errors),
@@ -171,4 +153,29 @@ func (e *Env) Selection(ctx context.Context) ([]Row, error) {
 		})
 	}
 	return rows, nil
+}
+
+// againstHandler times n API calls of a path, one at a time, then n calls of the baseline handler
+// that serves the same rows.
+func (e *Env) againstHandler(ctx context.Context, n int, path, token, handlerURL string) (api, fair *stats) {
+	api = parallel(n, 1, func(int) error {
+		status, err := e.call(ctx, "GET", path, token, nil, "")
+		if err == nil && status != 200 {
+			err = fmt.Errorf("%s answered %d", path, status)
+		}
+		return err
+	})
+	fair = parallel(n, 1, func(int) error {
+		resp, err := e.client.Get(handlerURL)
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			return fmt.Errorf("%s answered %d", handlerURL, resp.StatusCode)
+		}
+		return nil
+	})
+	return api, fair
 }

@@ -3,6 +3,17 @@ import { h, api, fmtTime, fmtDate, rules } from './lib.js';
 import { basicRows, detailRows } from './application.js';
 
 
+// signatureBox is an office's block: the latest decision at its stage, who made it and when, and
+// room for the signature and the stamp.
+const signatureBox = (decisions) => ({ stage, office: title }) => {
+  const e = decisions.filter((x) => x.detail && x.detail.stage === stage).pop();
+  return h('div', { class: 'sign-box' }, h('h3', {}, title),
+    h('p', { class: 'opinion' }, e ? e.step + (e.opinion ? '：' + e.opinion : '') : ''),
+    h('p', { class: 'sign-line' }, '审核人：', e ? e.actorName : ''),
+    h('p', { class: 'sign-line' }, '签字（盖章）：', h('span', { class: 'blank' })),
+    h('p', { class: 'sign-line' }, '日期：', h('span', {}, e ? fmtDate(e.occurredAt) : '　　年　　月　　日')));
+};
+
 export async function printPage(_, id) {
   const d = await api('GET', '/applications/' + id);
   const a = d.application;
@@ -18,14 +29,7 @@ export async function printPage(_, id) {
   const decisions = d.timeline.filter((e) => e.kind === 'decided');
   const offices = rules.signatures.filter((s) => (!s.applicants || (s.applicants === 'graduate') === !!a.form.isPostgraduate) &&
     (!s.admission || (s.admission === 'round') === !!a.selection));
-  const signature = ({ stage, office: title }) => {
-    const e = decisions.filter((x) => x.detail && x.detail.stage === stage).pop();
-    return h('div', { class: 'sign-box' }, h('h3', {}, title),
-      h('p', { class: 'opinion' }, e ? e.step + (e.opinion ? '：' + e.opinion : '') : ''),
-      h('p', { class: 'sign-line' }, '审核人：', e ? e.actorName : ''),
-      h('p', { class: 'sign-line' }, '签字（盖章）：', h('span', { class: 'blank' })),
-      h('p', { class: 'sign-line' }, '日期：', h('span', {}, e ? fmtDate(e.occurredAt) : '　　年　　月　　日')));
-  };
+  const signature = signatureBox(decisions);
   const files = d.requirements.filter((r) => (r.phase || rules.phases[0].name) === rules.phases[0].name).flatMap((r) => r.files.map((f) => ({ ...f, kind: r.kind })))
     .concat(d.otherFiles.filter((f) => f.kind === 'supplement').map((f) => ({ ...f, kind: f.label })));
 
@@ -65,14 +69,7 @@ export async function creditsPrintPage(_, id) {
   const kind = { course: '本校课程', elective: '选修学分', none: '不申请认定' };
   const result = { approved: '同意', changed: '修改后同意', refused: '不予认定' };
   const cell = (v) => (v === null || v === undefined || v === '' ? '—' : String(v));
-  const signature = ({ stage, office: title }) => {
-    const e = decisions.filter((x) => x.detail && x.detail.stage === stage).pop();
-    return h('div', { class: 'sign-box' }, h('h3', {}, title),
-      h('p', { class: 'opinion' }, e ? e.step + (e.opinion ? '：' + e.opinion : '') : ''),
-      h('p', { class: 'sign-line' }, '审核人：', e ? e.actorName : ''),
-      h('p', { class: 'sign-line' }, '签字（盖章）：', h('span', { class: 'blank' })),
-      h('p', { class: 'sign-line' }, '日期：', h('span', {}, e ? fmtDate(e.occurredAt) : '　　年　　月　　日')));
-  };
+  const signature = signatureBox(decisions);
   const columns = [['行', (l) => l.line], ['境外课程', (l) => l.courseName + (l.hostCode ? '（' + l.hostCode + '）' : '')], ['学分', (l) => l.credits],
     ['原始成绩', (l) => l.grade + '（' + l.scale + '）'], ['认定方式', (l) => kind[l.kind]], ['本校课程/类别', (l) => (l.homeCode ? l.homeCode + ' ' + (l.homeName || '') : l.elective)],
     ['认定学分', (l) => (l.decision && l.decision !== 'refused' ? l.finalCredits ?? l.homeCredits ?? l.credits : '')],
