@@ -46,6 +46,9 @@ type Rules struct {
 	CheckInStatuses []process.Option `json:"checkInStatuses"`
 	Alerts          []Labelled       `json:"alerts"`
 	ChangeKinds     []process.Option `json:"changeKinds"`
+	// CreditKinds and LineDecisions are 学分认定's words: what a line asks for, and a review's decision on it.
+	CreditKinds   []process.Option `json:"creditKinds"`
+	LineDecisions []process.Option `json:"lineDecisions"`
 }
 
 // Rules describes the process new applications follow.
@@ -55,6 +58,7 @@ func (s *Service) Rules() Rules {
 		DefaultFormats: process.DefaultFormats, PhotoFormats: process.PhotoFormats, DefaultMaxBytes: s.Config.Upload.MaxBytes,
 		MaxOpinionRunes: process.MaxOpinionRunes, ProfileRequired: process.ProfileRequired,
 		Form: process.Form, CheckInStatuses: process.CheckInStatuses, ChangeKinds: process.ChangeKinds,
+		CreditKinds: process.CreditKinds, LineDecisions: process.LineDecisions,
 		Alerts: []Labelled{{process.AlertMissedCheckIn, process.AlertLabels[process.AlertMissedCheckIn]}, {process.AlertNeedsHelp, process.AlertLabels[process.AlertNeedsHelp]},
 			{process.AlertChangePending, process.AlertLabels[process.AlertChangePending]},
 			{process.AlertPassportOverdue, process.AlertLabels[process.AlertPassportOverdue]}},

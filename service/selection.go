@@ -41,26 +41,25 @@ func (s *Service) ensureRound(ctx context.Context, p *storage.Project) (string, 
 
 // Board is a round as the ranking board shows it.
 type Board struct {
-	RoundID       string              `json:"roundId"`
-	ProjectID     int64               `json:"projectId"`
-	ProjectName   string              `json:"projectName"`
-	ProjectCode   string              `json:"projectCode"`
-	Year          int                 `json:"year"`
-	Stage         string              `json:"stage"`
-	StageLabel    string              `json:"stageLabel"`
-	Quota         int                 `json:"quota"`
-	Interview     bool                `json:"interview"`
-	Settings      process.Selection   `json:"settings"`
-	Opinion       string              `json:"opinion,omitempty"`
-	PublishedAt   time.Time           `json:"publishedAt,omitzero"`
-	PublicUntil   time.Time           `json:"publicUntil,omitzero"`
-	WaitlistUntil time.Time           `json:"waitlistUntil,omitzero"`
-	Candidates    []BoardCandidate    `json:"candidates"`
-	Objections    []BoardObjection    `json:"objections"`
-	Pending       int                 `json:"pendingReviews"`
-	Can           map[string]bool     `json:"can"`
-	Outcomes      map[string]string   `json:"outcomes"`
-	Colleges      map[string][]string `json:"collegeOrders"`
+	RoundID       string            `json:"roundId"`
+	ProjectID     int64             `json:"projectId"`
+	ProjectName   string            `json:"projectName"`
+	ProjectCode   string            `json:"projectCode"`
+	Year          int               `json:"year"`
+	Stage         string            `json:"stage"`
+	StageLabel    string            `json:"stageLabel"`
+	Quota         int               `json:"quota"`
+	Interview     bool              `json:"interview"`
+	Settings      process.Selection `json:"settings"`
+	Opinion       string            `json:"opinion,omitempty"`
+	PublishedAt   time.Time         `json:"publishedAt,omitzero"`
+	PublicUntil   time.Time         `json:"publicUntil,omitzero"`
+	WaitlistUntil time.Time         `json:"waitlistUntil,omitzero"`
+	Candidates    []BoardCandidate  `json:"candidates"`
+	Objections    []BoardObjection  `json:"objections"`
+	Pending       int               `json:"pendingReviews"`
+	Can           map[string]bool   `json:"can"`
+	Outcomes      map[string]string `json:"outcomes"`
 }
 
 // BoardCandidate is one row of the board.
@@ -132,7 +131,6 @@ func (s *Service) Board(ctx context.Context, who Caller, projectID int64) (*Boar
 		StageLabel: process.RoundStageLabels[r.Stage], Quota: r.Input.Quota, Interview: r.Input.Interview, Settings: r.Input.Settings,
 		Opinion: r.Opinion, PublishedAt: r.PublishedAt, PublicUntil: r.PublicUntil, WaitlistUntil: r.WaitlistUntil,
 		Candidates: []BoardCandidate{}, Objections: []BoardObjection{}, Pending: pending, Outcomes: process.OutcomeLabels,
-		Colleges: map[string][]string{},
 		Can: map[string]bool{
 			"rank":      role == process.RoleCollegeReviewer && r.Stage == process.RoundCollecting,
 			"interview": office && r.Input.Interview && r.Stage == process.RoundCollecting,

@@ -1,10 +1,11 @@
 // 学分认定: the student's lines on 申请查看, the reviewers' decision on each line beside 审核, and the
 // catalogue and conversion tables 教务处 imports.
-import { h, api, toast, showError, clearError, field, table, upload } from './lib.js';
+import { h, api, toast, showError, clearError, field, table, upload, rules } from './lib.js';
 
-const kinds = [['course', '认定为本校课程'], ['elective', '认定为选修学分'], ['none', '不申请认定']];
-const decisions = [['approved', '同意'], ['changed', '修改后同意'], ['refused', '不予认定']];
-const label = (list, v) => (list.find(([k]) => k === v) || [v, v])[1];
+// The words are the process's (GET /process): what a line asks for, and a review's decision on it.
+const kinds = () => rules.creditKinds.map((o) => [o.value, o.label]);
+const decisions = () => rules.lineDecisions.map((o) => [o.value, o.label]);
+const label = (list, v) => (list().find(([k]) => k === v) || [v, v])[1];
 const num = (v) => (v === null || v === undefined ? '—' : String(v));
 
 // creditsBlock is the request's lines: an editor while the student works on it, else the lines with
@@ -33,7 +34,7 @@ function linesEditor(id, lines, reload) {
   });
   const add = (l = { kind: 'course' }) => {
     const input = (f, lbl, type = 'text', hint) => {
-      const el = field({ name: f, label: lbl, type, hint, options: f === 'kind' ? kinds : undefined }, l[f]);
+      const el = field({ name: f, label: lbl, type, hint, options: f === 'kind' ? kinds() : undefined }, l[f]);
       el.querySelector('input, select').dataset.field = f;
       return el;
     };
@@ -84,7 +85,7 @@ export function decisionFields(req) {
       h('p', { class: 'wide' }, h('strong', {}, '第' + l.line + '门：' + l.courseName), ' ', l.grade + '（' + l.scale + '）',
         l.proposedScore !== null ? '，换算 ' + l.proposedScore + ' 分' : '', ' → ', label(kinds, l.kind), ' ', l.homeCode ? l.homeCode + ' ' + (l.homeName || '') : l.elective,
         l.decision ? h('span', { class: 'muted' }, '（上一审核：' + label(decisions, l.decision) + '）') : ''),
-      field({ name: `line.${l.line}.decision`, label: '认定', type: 'select', options: decisions }, l.decision || ''),
+      field({ name: `line.${l.line}.decision`, label: '认定', type: 'select', options: decisions() }, l.decision || ''),
       field({ name: `line.${l.line}.score`, label: '认定成绩（百分制）', type: 'number' }, l.score ?? ''),
       field({ name: `line.${l.line}.credits`, label: '认定学分', type: 'number' }, l.finalCredits ?? ''),
       field({ name: `line.${l.line}.opinion`, label: '理由', hint: '修改或不予认定时必填' }, l.opinion || ''))));

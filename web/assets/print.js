@@ -66,14 +66,13 @@ export async function creditsPrintPage(_, id) {
   const a = d.application;
   const decisions = d.timeline.filter((e) => e.kind === 'decided');
   const offices = rules.creditSignatures.filter((s) => !s.applicants || (s.applicants === 'graduate') === !!a.form.isPostgraduate);
-  const kind = { course: '本校课程', elective: '选修学分', none: '不申请认定' };
-  const result = { approved: '同意', changed: '修改后同意', refused: '不予认定' };
+  const word = (list, v) => (list.find((o) => o.value === v) || { label: v }).label;
   const cell = (v) => (v === null || v === undefined || v === '' ? '—' : String(v));
   const signature = signatureBox(decisions);
   const columns = [['行', (l) => l.line], ['境外课程', (l) => l.courseName + (l.hostCode ? '（' + l.hostCode + '）' : '')], ['学分', (l) => l.credits],
-    ['原始成绩', (l) => l.grade + '（' + l.scale + '）'], ['认定方式', (l) => kind[l.kind]], ['本校课程/类别', (l) => (l.homeCode ? l.homeCode + ' ' + (l.homeName || '') : l.elective)],
+    ['原始成绩', (l) => l.grade + '（' + l.scale + '）'], ['认定方式', (l) => word(rules.creditKinds, l.kind)], ['本校课程/类别', (l) => (l.homeCode ? l.homeCode + ' ' + (l.homeName || '') : l.elective)],
     ['认定学分', (l) => (l.decision && l.decision !== 'refused' ? l.finalCredits ?? l.homeCredits ?? l.credits : '')],
-    ['认定成绩', (l) => (l.decision && l.decision !== 'refused' ? l.score ?? l.proposedScore : '')], ['结果', (l) => (l.decision ? result[l.decision] : '待审核')]];
+    ['认定成绩', (l) => (l.decision && l.decision !== 'refused' ? l.score ?? l.proposedScore : '')], ['结果', (l) => (l.decision ? word(rules.lineDecisions, l.decision) : '待审核')]];
   return h('section', { class: 'print-view' },
     h('div', { class: 'actions no-print' }, h('a', { class: 'button secondary', href: '#/applications/' + id + '?section=credits' }, '返回申请查看'),
       h('button', { type: 'button', class: 'primary', onclick: () => window.print() }, '打印'),
