@@ -215,21 +215,27 @@ func (s *Service) ReconcileDrafts(ctx context.Context, grace time.Duration) (int
 // send delivers a message to an application's workflow as an Update and waits
 // for its answer. key, when given, is the Update ID: a retried request is applied once.
 func (s *Service) send(ctx context.Context, appID int64, name, key string, req workflows.Request) (*workflows.View, error) {
+	var v workflows.View
+	if err := s.update(ctx, workflows.WorkflowID(appID), name, key, req, &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// update delivers an Update to a workflow (an application's or a round's) and waits for its
+// answer, read into out when out is not nil; key, when given, is the Update ID: a retried request is
+// applied once.
+func (s *Service) update(ctx context.Context, workflowID, name, key string, req, out any) error {
 	if key == "" || len(key) > 100 {
 		key = uuid.NewString()
 	}
 	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflows.WorkflowID(appID), UpdateName: name, UpdateID: key,
-		Args: []any{req}, WaitForStage: client.WorkflowUpdateStageCompleted,
+		WorkflowID: workflowID, UpdateName: name, UpdateID: key, Args: []any{req}, WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var v workflows.View
-	if err := h.Get(ctx, &v); err != nil {
-		return nil, err
-	}
-	return &v, nil
+	return h.Get(ctx, out)
 }
 
 // Reply is what the answer to a message carries.

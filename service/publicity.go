@@ -149,7 +149,7 @@ func (s *Service) Object(ctx context.Context, who Caller, roundID, key string, i
 		return err
 	}
 	req := workflows.RoundRequest{Actor: who.Actor(), ApplicationID: in.ApplicationID, Reason: in.Reason, Contact: in.Contact}
-	if err := s.sendRound(ctx, roundID, workflows.RoundObject, key, req); err != nil {
+	if err := s.update(ctx, roundID, workflows.RoundObject, key, req, nil); err != nil {
 		return err
 	}
 	s.audit(ctx, who, "selection.object", "selection_round", roundID, nil, map[string]any{"applicationId": in.ApplicationID})

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/google/uuid"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
@@ -199,25 +198,11 @@ func (s *Service) ActOnRound(ctx context.Context, who Caller, projectID int64, n
 		}
 	}
 	in.Actor = who.Actor()
-	if err := s.sendRound(ctx, *p.RoundID, name, key, in); err != nil {
+	if err := s.update(ctx, *p.RoundID, name, key, in, nil); err != nil {
 		return nil, err
 	}
 	s.audit(ctx, who, "selection."+name, "selection_round", *p.RoundID, nil, in)
 	return s.Board(ctx, who, projectID)
-}
-
-// sendRound delivers an Update to a round and waits for its answer; key makes a retry apply once.
-func (s *Service) sendRound(ctx context.Context, roundID, name, key string, req workflows.RoundRequest) error {
-	if key == "" || len(key) > 100 {
-		key = uuid.NewString()
-	}
-	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: roundID, UpdateName: name, UpdateID: key, Args: []any{req}, WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err != nil {
-		return err
-	}
-	return h.Get(ctx, nil)
 }
 
 // RoundSummary is one line of the index of rounds.
