@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
 
@@ -22,6 +23,7 @@ var statusOf = map[service.Kind]int{
 	service.KindTooMany:          http.StatusTooManyRequests,
 	service.KindUnavailable:      http.StatusServiceUnavailable,
 	service.KindUnsupportedMedia: http.StatusUnsupportedMediaType,
+	service.KindPending:          http.StatusAccepted,
 }
 
 // errorBody is the one shape every error answer has: {"error": {"code", "message", "fields"}}.
@@ -37,8 +39,22 @@ type errorDetail struct {
 
 var errMethodNotAllowed = &service.Error{Kind: service.KindBadRequest, Code: "method_not_allowed", Message: "不支持该请求方法"}
 
+// pendingBody answers a message whose outcome is not known yet (202): repeat the request with
+// the key to learn it.
+type pendingBody struct {
+	Status         string `json:"status"`
+	Message        string `json:"message"`
+	IdempotencyKey string `json:"idempotencyKey"`
+}
+
 // fail answers with the error's shape; unknown errors are logged and hidden.
 func fail(c *gin.Context, err error) {
+	var pending *service.Pending
+	if errors.As(err, &pending) {
+		c.Header("Idempotency-Key", pending.Key)
+		c.AbortWithStatusJSON(statusOf[service.KindPending], pendingBody{Status: "processing", Message: pending.Error(), IdempotencyKey: pending.Key})
+		return
+	}
 	e := service.AsError(err)
 	if e == nil {
 		slog.ErrorContext(c.Request.Context(), "request failed", "error", err, "path", c.FullPath(), "request_id", c.GetString(ctxRequestID))

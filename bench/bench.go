@@ -49,6 +49,8 @@ type Options struct {
 	Layout string
 	// Outbound is the outbound binary run as the API and the worker.
 	Outbound string
+	// Runs is how many times the surge runs per layout.
+	Runs int
 }
 
 // The layouts the benchmarks run on.
@@ -73,15 +75,24 @@ type Env struct {
 	baseline   worker.Worker
 	client     *http.Client
 	closers    []func()
+	// layout is the production layout, when the run is on it; processEnv what its processes get.
+	layout     *production.Layout
+	processEnv []string
+	// answered and processing count a surge's final answers and its "being processed" ones.
+	answered, processing atomic.Int64
 }
 
-// Row is one line of the report.
+// Row is one line of the report, with the errors of its run by kind (printed under the table).
 type Row struct {
 	Scenario, Figures, Baseline, Ratio, Goal string
+	Errors                                   map[string]int
+	// Notes are printed under the table: where the time went.
+	Notes []string
 }
 
-// benchEnv are the settings of the Outbound processes under load: sign-ins and long requests allowed.
-var benchEnv = []string{"OUTBOUND_LOG_LEVEL=" + logLevel(), "OUTBOUND_AUTH_LOGIN_PER_MINUTE=1000000", "OUTBOUND_HTTP_REQUEST_TIMEOUT=60s"}
+// benchEnv are the settings of the Outbound processes under load: sign-ins allowed; the request
+// timeout is the one a university runs with.
+var benchEnv = []string{"OUTBOUND_LOG_LEVEL=" + logLevel(), "OUTBOUND_AUTH_LOGIN_PER_MINUTE=1000000"}
 
 // Start brings up the layout, the API and worker processes, and the baseline worker.
 func Start(ctx context.Context, opts Options) (e *Env, err error) {
@@ -193,7 +204,7 @@ func (e *Env) startProduction(ctx context.Context) error {
 		return err
 	}
 	e.closers = append(e.closers, l.Stop)
-	e.Stack = l.Stack
+	e.Stack, e.layout = l.Stack, l
 	cfg, err := config.Load(config.NoFile, nil, true)
 	if err != nil {
 		return err
@@ -210,6 +221,7 @@ func (e *Env) startProduction(ctx context.Context) error {
 		return err
 	}
 	env := append(append([]string{}, benchEnv...), "OUTBOUND_TEMPORAL_CODEC_KEYS="+cfg.Temporal.CodecKeys, "OUTBOUND_TEMPORAL_CODEC_KEY_ID="+cfg.Temporal.CodecKeyID)
+	e.processEnv = env
 	for i := 1; i <= 2; i++ {
 		w, url, err := l.StartWorker(fmt.Sprintf("worker-%d", i), env...)
 		if err != nil {
@@ -271,15 +283,19 @@ func (e *Env) call(ctx context.Context, method, path, token string, body io.Read
 	if err != nil {
 		return 0, err
 	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 400 {
+		return resp.StatusCode, answerError(resp)
+	}
 	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
 	return resp.StatusCode, nil
 }
 
-// stats are the latencies of one run.
+// stats are the latencies of one run, and its errors by kind.
 type stats struct {
 	lat    []time.Duration
 	errors int
+	kinds  map[string]int
 	wall   time.Duration
 }
 
@@ -296,7 +312,7 @@ func (s *stats) rate() float64 { return float64(len(s.lat)) / s.wall.Seconds() }
 
 // parallel runs n jobs with the given concurrency, timing each.
 func parallel(n, concurrency int, job func(i int) error) *stats {
-	st := &stats{}
+	st := &stats{kinds: map[string]int{}}
 	var mu sync.Mutex
 	sem := make(chan struct{}, concurrency)
 	var wg sync.WaitGroup
@@ -314,6 +330,7 @@ func parallel(n, concurrency int, job func(i int) error) *stats {
 			defer mu.Unlock()
 			if err != nil {
 				st.errors++
+				st.kinds[errorKind(err)]++
 				return
 			}
 			st.lat = append(st.lat, d)
@@ -335,6 +352,7 @@ func Print(w io.Writer, rows []Row) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Scenario, r.Figures, r.Baseline, r.Ratio, r.Goal)
 	}
 	tw.Flush()
+	printErrors(w, rows)
 }
 
 // logLevel of the API and worker processes: quiet unless OUTBOUND_BENCH_LOG_LEVEL says otherwise.

@@ -2,8 +2,11 @@ package bench
 
 import (
 	"bufio"
+	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -71,4 +74,47 @@ func meanBetween(before, after map[string]float64, name string, match ...string)
 		return 0
 	}
 	return time.Duration(sum / count * float64(time.Second))
+}
+
+// bucketBound is the upper bound of the histogram bucket that holds the q quantile of the
+// observations between two scrapes ("> the last bound" when it is past every bucket).
+func bucketBound(before, after map[string]float64, name string, q float64, match ...string) string {
+	counts := map[float64]float64{}
+	for series, v := range after {
+		base, labels, _ := strings.Cut(series, "{")
+		if base != name+"_bucket" {
+			continue
+		}
+		ok := true
+		for _, m := range match {
+			ok = ok && strings.Contains(labels, m)
+		}
+		_, le, found := strings.Cut(labels, `le="`)
+		if !ok || !found {
+			continue
+		}
+		bound, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSuffix(le, "}"), `"`), 64)
+		if err != nil {
+			continue
+		}
+		counts[bound] += v - before[series]
+	}
+	bounds := make([]float64, 0, len(counts))
+	for b := range counts {
+		bounds = append(bounds, b)
+	}
+	sort.Float64s(bounds)
+	if len(bounds) == 0 || counts[bounds[len(bounds)-1]] == 0 {
+		return "—"
+	}
+	total := counts[bounds[len(bounds)-1]]
+	for i, b := range bounds {
+		if counts[b] >= q*total {
+			if math.IsInf(b, 1) {
+				return fmt.Sprintf("> %gs", bounds[max(i-1, 0)])
+			}
+			return fmt.Sprintf("%gs", b)
+		}
+	}
+	return "—"
 }

@@ -21,7 +21,6 @@ import (
 
 	"outbound/activities"
 	"outbound/process"
-	"outbound/production"
 	"outbound/storage/demo"
 	"outbound/workflows"
 )
@@ -160,19 +159,6 @@ func (e *Env) ping(ctx context.Context, id string, last bool) error {
 	return h.Get(ctx, nil)
 }
 
-// submit sends a student's message as the web UI does: it goes to the application's page next, so
-// it asks for no answer.
-func (e *Env) submit(ctx context.Context, d draft, msg string) error {
-	status, err := e.call(ctx, "POST", fmt.Sprintf("/applications/%d/%s", d.id, msg), d.token, nil, "", "Prefer", "return=minimal")
-	if err != nil {
-		return err
-	}
-	if status != 204 {
-		return fmt.Errorf("%s answered %d", msg, status)
-	}
-	return nil
-}
-
 func ratio(a, b float64) string {
 	if b == 0 {
 		return "—"
@@ -219,50 +205,6 @@ func (e *Env) RoundTrip(ctx context.Context) (Row, error) {
 			ms(fair.q(.5)), ms(fair.q(.99)), ms(fairTask), ms(fairCompletion), ms(bareUpdate.q(.99))),
 		Ratio: "p99 " + ratio(api.q(.99).Seconds(), fair.q(.99).Seconds()) + " (" + ratio(api.q(.99).Seconds(), bareUpdate.q(.99).Seconds()) + " of the bare Update)",
 		Goal:  "≤ 1.3× the recorded transition at p99",
-	}, nil
-}
-
-// Surge: N students submit at once, against N minimal workflows receiving one Update each. On a
-// layout of several workers it runs again with one, the others stopped.
-func (e *Env) Surge(ctx context.Context) ([]Row, error) {
-	row, err := e.surge(ctx)
-	if err != nil || len(e.workers) < 2 {
-		return []Row{row}, err
-	}
-	for _, w := range e.workers[1:] {
-		production.StopProcess(w)
-	}
-	e.workers = e.workers[:1]
-	one, err := e.surge(ctx)
-	return []Row{row, one}, err
-}
-
-func (e *Env) surge(ctx context.Context) (Row, error) {
-	n := e.opts.Students
-	drafts, _, err := e.seedDrafts(ctx, n, 1<<20)
-	if err != nil {
-		return Row{}, err
-	}
-	ids, err := e.startBaselines(ctx, n, baselineRecorded)
-	if err != nil {
-		return Row{}, err
-	}
-	const concurrency = 200
-	api := parallel(n, concurrency, func(i int) error { return e.submit(ctx, drafts[i], "submit") })
-	base := parallel(n, concurrency, func(i int) error { return e.ping(ctx, ids[i], true) })
-	layout := ""
-	if e.opts.Layout == LayoutProduction {
-		layout = fmt.Sprintf("; production layout, %d APIs, %d worker", len(e.URLs), len(e.workers))
-		if len(e.workers) > 1 {
-			layout += "s"
-		}
-	}
-	return Row{
-		Scenario: fmt.Sprintf("deadline surge (%d students, %d at once%s)", n, concurrency, layout),
-		Figures:  fmt.Sprintf("%.0f/s p50 %s p99 %s, %d errors", api.rate(), ms(api.q(.5)), ms(api.q(.99)), api.errors),
-		Baseline: fmt.Sprintf("%.0f/s p50 %s p99 %s, %d errors", base.rate(), ms(base.q(.5)), ms(base.q(.99)), base.errors),
-		Ratio:    "throughput " + ratio(api.rate(), base.rate()),
-		Goal:     "≥ 0.8× the recorded transition's throughput, 0 errors",
 	}, nil
 }
 

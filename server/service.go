@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"log/slog"
 	"net"
 	"net/http"
@@ -59,6 +60,8 @@ func Open(ctx context.Context, cfg *config.Config) (*Services, error) {
 		store.Close()
 		return nil, err
 	}
+	// The pool's waits say when requests queue for a connection rather than for PostgreSQL.
+	registry.MustRegister(collectors.NewDBStatsCollector(store.DB.DB, "outbound"))
 	codec, err := newCodec(cfg.Temporal)
 	if err != nil {
 		store.Close()
@@ -106,7 +109,9 @@ func (s *Services) Close() {
 
 // NewWorker builds the worker of the application workflows and their activities.
 func (s *Services) NewWorker() worker.Worker {
-	w := worker.New(s.Temporal, s.Config.Temporal.TaskQueue, worker.Options{})
+	// Stopped, the worker finishes what it holds before it exits, so that a rolling restart at a
+	// deadline leaves no workflow task to time out and be retried elsewhere.
+	w := worker.New(s.Temporal, s.Config.Temporal.TaskQueue, worker.Options{WorkerStopTimeout: 10 * time.Second})
 	w.RegisterWorkflowWithOptions(workflows.Application, workflow.RegisterOptions{Name: workflows.WorkflowName})
 	w.RegisterWorkflowWithOptions(workflows.Housekeeping, workflow.RegisterOptions{Name: workflows.HousekeepingWorkflowName})
 	w.RegisterWorkflowWithOptions(workflows.Mailer, workflow.RegisterOptions{Name: workflows.MailerWorkflowName})

@@ -223,19 +223,38 @@ func (s *Service) send(ctx context.Context, appID int64, name, key string, req w
 }
 
 // update delivers an Update to a workflow (an application's or a round's) and waits for its
-// answer, read into out when out is not nil; key, when given, is the Update ID: a retried request is
-// applied once.
+// answer, read into out when out is not nil. key, when given, names the request: with the
+// message's name it is the Update ID, so a repeated request is applied once and answered with the
+// outcome of the first. When the answer does not come within the request's time, the caller is
+// told the message is being processed (Pending) rather than given an error it cannot interpret.
 func (s *Service) update(ctx context.Context, workflowID, name, key string, req, out any) error {
 	if key == "" || len(key) > 100 {
 		key = uuid.NewString()
 	}
-	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflowID, UpdateName: name, UpdateID: key, Args: []any{req}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	wait, cancel := answerWithin(ctx)
+	defer cancel()
+	h, err := s.Temporal.UpdateWorkflow(wait, client.UpdateWorkflowOptions{
+		WorkflowID: workflowID, UpdateName: name, UpdateID: name + ":" + key, Args: []any{req}, WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
-	if err != nil {
-		return err
+	if err == nil {
+		err = h.Get(wait, out)
 	}
-	return h.Get(ctx, out)
+	if err != nil && wait.Err() != nil && ctx.Err() == nil {
+		slog.WarnContext(ctx, "a message's answer did not come in time", "workflow", workflowID, "message", name, "error", err)
+		return &Pending{Key: key}
+	}
+	return err
+}
+
+// answerWithin bounds the wait for a workflow's answer to the request's time less a margin, so
+// that the answer "being processed" reaches the caller before the request's own deadline.
+func answerWithin(ctx context.Context) (context.Context, context.CancelFunc) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return context.WithCancel(ctx)
+	}
+	left := time.Until(deadline)
+	return context.WithTimeout(ctx, left-min(2*time.Second, left/5))
 }
 
 // Reply is what the answer to a message carries.

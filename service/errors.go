@@ -32,6 +32,7 @@ const (
 	KindTooMany               // throttled or locked
 	KindUnavailable           // a dependency is down or slow
 	KindUnsupportedMedia      // a body of another type than the route reads
+	KindPending               // handed over, its outcome not known within the request's time
 )
 
 // Error is an answer a person can read: a stable code, a Chinese message and
@@ -44,6 +45,15 @@ type Error struct {
 }
 
 func (e *Error) Error() string { return e.Message }
+
+// Pending says that a message was handed to its workflow but that its outcome did not come within
+// the request's time. The message is not lost: repeating the request with the same Key (the
+// Idempotency-Key header) applies it at most once and answers its real outcome.
+type Pending struct{ Key string }
+
+func (p *Pending) Error() string { return msgPending }
+
+const msgPending = "正在处理，请稍候：结果将在几秒内确定，请勿关闭页面（重复提交不会重复办理）"
 
 // Invalid is the error of request fields, keyed by their JSON names.
 func Invalid(fields map[string]string) *Error {
@@ -135,6 +145,10 @@ func AsError(err error) *Error {
 			}
 			return out
 		}
+	}
+	var pending *Pending
+	if errors.As(err, &pending) {
+		return &Error{Kind: KindPending, Code: "processing", Message: msgPending}
 	}
 	var missingWorkflow *serviceerror.NotFound
 	switch {

@@ -312,6 +312,10 @@ func (s *Service) Supplement(ctx context.Context, who Caller, id int64, next fun
 		ids[i] = row.ID
 	}
 	v, err := s.send(ctx, app.ID, process.MsgSupplement, key, workflows.Request{Actor: who.Actor(), AttachmentIDs: ids})
+	var pending *Pending
+	if errors.As(err, &pending) {
+		return nil, err // the workflow may still take these files: they stay
+	}
 	if err != nil {
 		undo()
 		return nil, err

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"golang.org/x/sync/errgroup"
 	"regexp"
 	"slices"
 	"strconv"
@@ -71,11 +72,19 @@ func (s *Service) Projects(ctx context.Context, who Caller, in ProjectFilter) (*
 			return nil, err
 		}
 	}
-	list, err := s.Store.Projects(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	if out.Years, err = s.Store.ProjectYears(ctx); err != nil {
+	// The page and the years of the 项目年度 filter are read at once: students search most in
+	// the last hours before a deadline.
+	var list *storage.ProjectList
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		list, err = s.Store.Projects(gctx, f)
+		return err
+	})
+	g.Go(func() (err error) {
+		out.Years, err = s.Store.ProjectYears(gctx)
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	now := time.Now()

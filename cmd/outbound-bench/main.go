@@ -32,10 +32,10 @@ func signalContext() (context.Context, context.CancelFunc) {
 func benchCommand() *cobra.Command {
 	opts := bench.Options{Out: os.Stdout}
 	cmd := &cobra.Command{
-		Use:       "outbound-bench [roundtrip|surge|lifecycle|lists|uploads|roster|selection ...]",
+		Use:       "outbound-bench [roundtrip|surge|worker-loss|lifecycle|lists|uploads|roster|selection ...]",
 		Short:     "measure the real stack against baselines measured in the same run",
 		Args:      cobra.OnlyValidArgs,
-		ValidArgs: []string{"roundtrip", "surge", "lifecycle", "lists", "uploads", "roster", "selection"},
+		ValidArgs: []string{"roundtrip", "surge", "worker-loss", "lifecycle", "lists", "uploads", "roster", "selection"},
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				args = []string{"roundtrip", "surge", "lifecycle", "lists", "uploads", "roster", "selection"}
@@ -59,6 +59,8 @@ func benchCommand() *cobra.Command {
 					row, err = env.RoundTrip(ctx)
 				case "surge":
 					more, err = env.Surge(ctx)
+				case "worker-loss":
+					more, err = env.WorkerLoss(ctx)
 				case "lifecycle":
 					row, err = env.Lifecycle(ctx)
 				case "lists":
@@ -85,6 +87,7 @@ func benchCommand() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.IntVar(&opts.Students, "students", 1000, "students in the deadline surge")
+	f.IntVar(&opts.Runs, "runs", 3, "runs of the deadline surge per layout (their spread is printed)")
 	f.IntVar(&opts.RoundTrips, "round-trips", 200, "submits timed one at a time")
 	f.IntVar(&opts.Lifecycles, "lifecycles", 20, "applications taken through all three phases")
 	f.IntVar(&opts.Applications, "applications", 100000, "applications in the database for the lists")

@@ -54,9 +54,25 @@ export async function api(method, path, body, options = {}) {
   return request(method, path, body, options);
 }
 
+// requestKey names one change, so that repeating it applies it once (crypto.randomUUID needs a
+// secure context; an intranet served over http has only getRandomValues).
+function requestKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// A change whose answer says it is still being processed (202, at a deadline's surge) is asked
+// again with the same Idempotency-Key until its outcome is known: the server applies it once.
+const pendingRepeats = 30;
+
 async function request(method, path, body, options = {}) {
   const opts = { method, headers: { Accept: 'application/json' }, credentials: 'same-origin' };
-  if (method !== 'GET') opts.headers['X-CSRF-Token'] = cookie('outbound_csrf');
+  if (method !== 'GET') {
+    opts.headers['X-CSRF-Token'] = cookie('outbound_csrf');
+    opts.headers['Idempotency-Key'] = requestKey();
+  }
   if (options.minimal) opts.headers.Prefer = 'return=minimal';
   if (body instanceof FormData) opts.body = body;
   else if (body !== undefined) {
@@ -64,14 +80,21 @@ async function request(method, path, body, options = {}) {
     opts.body = JSON.stringify(body);
   }
   let res;
-  try {
-    res = await fetch('/api/v1' + path, opts);
-  } catch (e) {
-    throw new ApiError(0, { error: { message: '网络连接失败，请检查网络后重试' } });
-  }
-  if (res.status === 204) return null;
   let data = null;
-  if ((res.headers.get('Content-Type') || '').includes('application/json')) data = await res.json();
+  for (let repeat = 0; ; repeat++) {
+    try {
+      res = await fetch('/api/v1' + path, opts);
+    } catch (e) {
+      throw new ApiError(0, { error: { message: '网络连接失败，请检查网络后重试' } });
+    }
+    if (res.status === 204) return null;
+    data = null;
+    if ((res.headers.get('Content-Type') || '').includes('application/json')) data = await res.json();
+    if (res.status !== 202 || !data || data.status !== 'processing') break;
+    if (repeat >= pendingRepeats) throw new ApiError(202, { error: { code: 'processing', message: data.message } });
+    if (repeat === 0) toast(data.message, 'info');
+    await sleep(2000);
+  }
   if (!res.ok) {
     // options.stay keeps a page that visitors may see where it is (a 公示 open to the campus).
     if (res.status === 401 && path !== '/auth/login' && !options.stay) {
@@ -92,6 +115,7 @@ export function upload(path, file, onProgress, method = 'POST') {
     xhr.onload = () => {
       let data = null;
       try { data = JSON.parse(xhr.responseText); } catch (_) { /* not JSON */ }
+      if (xhr.status === 202 && data && data.status === 'processing') toast(data.message, 'info');
       if (xhr.status >= 200 && xhr.status < 300) resolve(data);
       else reject(new ApiError(xhr.status, data));
     };
