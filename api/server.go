@@ -120,6 +120,8 @@ var (
 	publishers = process.RolesWhere(func(r process.RoleSpec) bool { return r.Publishes })
 	admins     = process.RolesWhere(func(r process.RoleSpec) bool { return r.Scope == process.ScopeAll })
 	offices    = process.RolesWhere(func(r process.RoleSpec) bool { return r.Dashboard })
+	// statisticians read the statistics: the offices of every college, a college's reviewers of theirs.
+	statisticians = process.RolesWhere(func(r process.RoleSpec) bool { return r.Dashboard || r.Statistics })
 	// dutyKeepers keep the duty list: the office that publishes projects (外事部门), and the administrators.
 	dutyKeepers = process.RolesWhere(func(r process.RoleSpec) bool { return r.Publishes || r.Scope == process.ScopeAll })
 	// colleges rank their candidates; selectors see a round's board (the office, the colleges, the administrators).
@@ -213,6 +215,11 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/reviews/batch-approve", roles: deciders, handler: ok(s.batchApprove)},
 		{method: "GET", path: "/exports/applications.xlsx", roles: reviewers, handler: s.exportApplications, transfer: true},
 		{method: "GET", path: "/dashboard", roles: offices, handler: ok(s.dashboard)},
+		{method: "GET", path: "/statistics", roles: statisticians, handler: ok(s.statistics)},
+		{method: "GET", path: "/statistics/report.xlsx", roles: statisticians, handler: s.statisticsReport, transfer: true},
+		{method: "GET", path: "/partners", roles: reviewers, handler: ok(s.partners)},
+		{method: "POST", path: "/partners", roles: publishers, handler: created(s.savePartner)},
+		{method: "PUT", path: "/partners/:pid", roles: publishers, handler: ok(s.savePartner)},
 		{method: "GET", path: "/abroad", roles: reviewers, handler: ok(s.abroad)},
 		{method: "GET", path: "/exports/abroad.xlsx", roles: reviewers, handler: s.exportAbroad, transfer: true},
 		{method: "GET", path: "/duty-contacts", roles: dutyKeepers, handler: ok(s.dutyContacts)},

@@ -80,6 +80,8 @@ type Env struct {
 	processEnv []string
 	// answered and processing count a surge's final answers and its "being processed" ones.
 	answered, processing atomic.Int64
+	// attempts and attemptNanos time each request of a surge, repeats included.
+	attempts, attemptNanos atomic.Int64
 }
 
 // Row is one line of the report, with the errors of its run by kind (printed under the table).

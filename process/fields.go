@@ -44,6 +44,9 @@ var FundingKinds = []string{SelfFunded, "公派"}
 // SelfFunded is the 经费类别 whose projects are marked in lists.
 const SelfFunded = "自费"
 
+// TermLengths are a project's 项目期限.
+var TermLengths = []string{"长期", "短期"}
+
 // DegreeLevels are the 在读学历 values.
 var DegreeLevels = []string{"本科生", "硕士研究生", "博士研究生"}
 

@@ -279,8 +279,8 @@ func (d Definition) PendingStep(phase, stage string) string {
 	return phaseWork[phase].step
 }
 
-// reviewStages lists every stage where a reviewer is to act.
-func (d Definition) reviewStages() []string {
+// ReviewStages lists every stage where a reviewer is to act, in the order of the process.
+func (d Definition) ReviewStages() []string {
 	var out []string
 	for _, p := range d.Phases {
 		for _, r := range p.Reviews {
@@ -311,7 +311,7 @@ func (d Definition) SectionStage(section string) string {
 // a phase's own kind while the student works on it; supplements while under review.
 func (d Definition) UploadStages(kind string) []string {
 	if kind == KindSupplement {
-		return d.reviewStages()
+		return d.ReviewStages()
 	}
 	if kind == KindChange {
 		// A change request's files, while abroad: the return phase's.

@@ -37,6 +37,8 @@ type RoleSpec struct {
 	Publishes bool `json:"publishes,omitempty"`
 	// Dashboard: the role reads the statistics of every college.
 	Dashboard bool `json:"dashboard,omitempty"`
+	// Statistics: the role reads the statistics of its scope (a college's reviewers, their college's).
+	Statistics bool `json:"statistics,omitempty"`
 	// Courses: the role keeps the home course catalogue and the grade conversion tables (学分认定).
 	Courses bool `json:"courses,omitempty"`
 	// RosterWords are the words a roster's 角色 column may use for the role, besides its label.
@@ -46,7 +48,7 @@ type RoleSpec struct {
 // RoleSpecs lists every role, in the order pages show them.
 var RoleSpecs = []RoleSpec{
 	{Role: RoleStudent, Label: "学生", Scope: ScopeOwn},
-	{Role: RoleCollegeReviewer, Label: "学院审核员", Scope: ScopeCollege, Decides: true, RosterWords: []string{"学院", "学院审核"}},
+	{Role: RoleCollegeReviewer, Label: "学院审核员", Scope: ScopeCollege, Decides: true, Statistics: true, RosterWords: []string{"学院", "学院审核"}},
 	{Role: RoleAcademicAffairs, Label: "教务处", Scope: ScopeSubmitted, Decides: true, Dashboard: true, Courses: true},
 	{Role: RoleGraduateSchool, Label: "研究生院", Scope: ScopeSubmitted, Decides: true, Dashboard: true, Courses: true, RosterWords: []string{"研究生处"}},
 	{Role: RoleForeignAffairs, Label: "外事部门", Scope: ScopeSubmitted, Decides: true, Publishes: true, Dashboard: true,

@@ -111,7 +111,13 @@ func (s *Services) Close() {
 func (s *Services) NewWorker() worker.Worker {
 	// Stopped, the worker finishes what it holds before it exits, so that a rolling restart at a
 	// deadline leaves no workflow task to time out and be retried elsewhere.
-	w := worker.New(s.Temporal, s.Config.Temporal.TaskQueue, worker.Options{WorkerStopTimeout: 10 * time.Second})
+	// Pollers scale with the backlog the server reports: at a deadline hundreds of workflow tasks
+	// wait at once, and two fixed pollers left each waiting seconds before a worker took it. The
+	// tasks it holds at once are bounded, so that none waits so long for the processor that its
+	// time runs out and the server retries it (refusing Updates meanwhile).
+	w := worker.New(s.Temporal, s.Config.Temporal.TaskQueue, worker.Options{WorkerStopTimeout: 10 * time.Second,
+		WorkflowTaskPollerBehavior:             worker.NewPollerBehaviorAutoscaling(worker.PollerBehaviorAutoscalingOptions{}),
+		MaxConcurrentWorkflowTaskExecutionSize: 64})
 	w.RegisterWorkflowWithOptions(workflows.Application, workflow.RegisterOptions{Name: workflows.WorkflowName})
 	w.RegisterWorkflowWithOptions(workflows.Housekeeping, workflow.RegisterOptions{Name: workflows.HousekeepingWorkflowName})
 	w.RegisterWorkflowWithOptions(workflows.Mailer, workflow.RegisterOptions{Name: workflows.MailerWorkflowName})

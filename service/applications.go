@@ -233,17 +233,49 @@ func (s *Service) update(ctx context.Context, workflowID, name, key string, req,
 	}
 	wait, cancel := answerWithin(ctx)
 	defer cancel()
-	h, err := s.Temporal.UpdateWorkflow(wait, client.UpdateWorkflowOptions{
-		WorkflowID: workflowID, UpdateName: name, UpdateID: name + ":" + key, Args: []any{req}, WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err == nil {
-		err = h.Get(wait, out)
+	var err error
+	for retry := time.Duration(0); ; retry = min(2*retry+100*time.Millisecond, time.Second) {
+		var h client.WorkflowUpdateHandle
+		h, err = s.Temporal.UpdateWorkflow(wait, client.UpdateWorkflowOptions{
+			WorkflowID: workflowID, UpdateName: name, UpdateID: name + ":" + key, Args: []any{req}, WaitForStage: client.WorkflowUpdateStageCompleted,
+		})
+		if err == nil {
+			err = h.Get(wait, out)
+		}
+		// A workflow whose task is being retried, or a server shedding load, refuses the Update
+		// before taking it: it is asked again, within the request's time.
+		if !busy(err) || sleepCtx(wait, retry) != nil {
+			break
+		}
 	}
-	if err != nil && wait.Err() != nil && ctx.Err() == nil {
+	// The wait ends with our deadline, or a little before it with the server's (it keeps a margin
+	// of its own on a long poll): either way the outcome is not known yet.
+	var late *client.WorkflowUpdateServiceTimeoutOrCanceledError
+	if err != nil && ctx.Err() == nil && (wait.Err() != nil || errors.As(err, &late) || busy(err)) {
 		slog.WarnContext(ctx, "a message's answer did not come in time", "workflow", workflowID, "message", name, "error", err)
 		return &Pending{Key: key}
 	}
 	return err
+}
+
+// busy reports an Update refused before it was taken: the workflow's task is failing for now (a
+// worker lost mid-task), or the server sheds load.
+func busy(err error) bool {
+	var notReady *serviceerror.WorkflowNotReady
+	var exhausted *serviceerror.ResourceExhausted
+	return errors.As(err, &notReady) || errors.As(err, &exhausted)
+}
+
+// sleepCtx waits d, or less when ctx ends first (its error then).
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // answerWithin bounds the wait for a workflow's answer to the request's time less a margin, so

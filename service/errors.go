@@ -162,6 +162,8 @@ func AsError(err error) *Error {
 		return &Error{Kind: KindConflict, Code: "duplicate_project", Message: "同一年度已有相同项目编号的项目", Fields: map[string]string{"code": "同一年度已有相同项目编号的项目"}}
 	case errors.Is(err, storage.ErrDuplicateRequirement):
 		return Invalid(map[string]string{"requirements": "附件类型不能重复"})
+	case errors.Is(err, storage.ErrDuplicatePartner):
+		return &Error{Kind: KindConflict, Code: "duplicate_partner", Message: "已有同名的合作院校", Fields: map[string]string{"name": "已有同名的合作院校"}}
 	case errors.Is(err, storage.ErrQuotaBelowAdmitted):
 		return Invalid(map[string]string{"quota": "推荐名额不能少于已录取人数"})
 	case errors.Is(err, storage.ErrConflict):

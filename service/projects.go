@@ -155,17 +155,21 @@ var fundingKinds = append([]string{""}, process.FundingKinds...)
 
 // ProjectInput is what foreign affairs and administrators edit.
 type ProjectInput struct {
-	Code                 string    `json:"code"`
-	Name                 string    `json:"name"`
-	Year                 int       `json:"year"`
-	Terms                string    `json:"terms"`
-	StartDate            string    `json:"startDate"`
-	EndDate              string    `json:"endDate"`
-	DurationText         string    `json:"durationText"`
-	Nature               string    `json:"nature"`
-	InstitutionName      string    `json:"institutionName"`
-	InstitutionNameEN    string    `json:"institutionNameEn"`
-	Country              string    `json:"country"`
+	Code              string `json:"code"`
+	Name              string `json:"name"`
+	Year              int    `json:"year"`
+	Terms             string `json:"terms"`
+	StartDate         string `json:"startDate"`
+	EndDate           string `json:"endDate"`
+	DurationText      string `json:"durationText"`
+	Nature            string `json:"nature"`
+	InstitutionName   string `json:"institutionName"`
+	InstitutionNameEN string `json:"institutionNameEn"`
+	Country           string `json:"country"`
+	// CountryCode is a place of process.Places; the country's name follows from it.
+	CountryCode string `json:"countryCode"`
+	// PartnerID is a host institution of the office's list, in the project's country.
+	PartnerID            *int64    `json:"partnerId"`
 	Category             string    `json:"category"`
 	FundingKind          string    `json:"fundingKind"`
 	FeeMode              string    `json:"feeMode"`
@@ -225,7 +229,7 @@ func (in *ProjectInput) validate() error {
 	if okStart && okEnd && end.Before(start) {
 		f.add("endDate", "项目结束日期不能早于开始日期")
 	}
-	if in.TermLength != "长期" && in.TermLength != "短期" {
+	if !slices.Contains(process.TermLengths, in.TermLength) {
 		f.add("termLength", "项目期限应为“长期”或“短期”")
 	}
 	if in.ApplyStart.IsZero() {
@@ -266,6 +270,9 @@ func (in *ProjectInput) validate() error {
 		f.text(t.field, t.label, t.value, 200)
 	}
 	f.text("notes", "其他说明", in.Notes, 2000)
+	if _, ok := process.PlaceOf(in.CountryCode); in.CountryCode != "" && !ok {
+		f.add("countryCode", "请从列表中选择国家(地区)")
+	}
 	if !slices.Contains(fundingKinds, in.FundingKind) {
 		f.add("fundingKind", "经费类别应为"+strings.Join(process.FundingKinds, "或"))
 	}
@@ -310,7 +317,10 @@ func (in *ProjectInput) project(id int64) *storage.Project {
 		Notes: in.Notes, HostUnit: in.HostUnit, ApplyStart: in.ApplyStart, ApplyEnd: in.ApplyEnd,
 		EligibleDegreeLevels: nonNil(in.EligibleDegreeLevels), EligibleGrades: nonNil(in.EligibleGrades), EligibleMajors: nonNil(in.EligibleMajors),
 		MinGPA: in.MinGPA, Quota: in.Quota, CheckInDays: in.CheckInDays, HasInterview: in.HasInterview, AllowDatesOutside: in.AllowDatesOutside,
-		CreditBearing: in.CreditBearing, Requirements: []storage.Requirement{}}
+		CreditBearing: in.CreditBearing, Requirements: []storage.Requirement{}, CountryCode: in.CountryCode, PartnerID: in.PartnerID}
+	if place, ok := process.PlaceOf(in.CountryCode); ok {
+		p.Country = place.Name
+	}
 	if in.Selection != nil {
 		p.Selection = &storage.RoundSettings{Selection: *in.Selection}
 	}
@@ -339,6 +349,21 @@ func (s *Service) SaveProject(ctx context.Context, who Caller, id int64, in Proj
 		var err error
 		if before, err = s.Store.ProjectByID(ctx, id); err != nil {
 			return nil, err
+		}
+	}
+	if in.PartnerID != nil {
+		partner, err := s.Store.PartnerByID(ctx, *in.PartnerID)
+		if errors.Is(err, storage.ErrNotFound) {
+			return nil, Invalid(map[string]string{"partnerId": "合作院校不存在"})
+		}
+		if err != nil {
+			return nil, err
+		}
+		if in.CountryCode == "" {
+			in.CountryCode = partner.CountryCode
+		}
+		if partner.CountryCode != in.CountryCode {
+			return nil, Invalid(map[string]string{"partnerId": "合作院校不在所选国家(地区)"})
 		}
 	}
 	p := in.project(id)

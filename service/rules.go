@@ -49,6 +49,9 @@ type Rules struct {
 	// CreditKinds and LineDecisions are 学分认定's words: what a line asks for, and a review's decision on it.
 	CreditKinds   []process.Option `json:"creditKinds"`
 	LineDecisions []process.Option `json:"lineDecisions"`
+	// Places are the countries and regions a project may name; TermLengths its 项目期限.
+	Places      []process.Place `json:"places"`
+	TermLengths []string        `json:"termLengths"`
 }
 
 // Rules describes the process new applications follow.
@@ -58,7 +61,7 @@ func (s *Service) Rules() Rules {
 		DefaultFormats: process.DefaultFormats, PhotoFormats: process.PhotoFormats, DefaultMaxBytes: s.Config.Upload.MaxBytes,
 		MaxOpinionRunes: process.MaxOpinionRunes, ProfileRequired: process.ProfileRequired,
 		Form: process.Form, CheckInStatuses: process.CheckInStatuses, ChangeKinds: process.ChangeKinds,
-		CreditKinds: process.CreditKinds, LineDecisions: process.LineDecisions,
+		CreditKinds: process.CreditKinds, LineDecisions: process.LineDecisions, Places: process.Places, TermLengths: process.TermLengths,
 		Alerts: []Labelled{{process.AlertMissedCheckIn, process.AlertLabels[process.AlertMissedCheckIn]}, {process.AlertNeedsHelp, process.AlertLabels[process.AlertNeedsHelp]},
 			{process.AlertChangePending, process.AlertLabels[process.AlertChangePending]},
 			{process.AlertPassportOverdue, process.AlertLabels[process.AlertPassportOverdue]}},

@@ -28,7 +28,11 @@ type Project struct {
 	InstitutionName   string `db:"institution_name" json:"institutionName"`
 	InstitutionNameEN string `db:"institution_name_en" json:"institutionNameEn"`
 	Country           string `db:"country" json:"country"`
-	Category          string `db:"category" json:"category"`
+	// CountryCode is the place of process.Places ("" when not said); PartnerID the host
+	// institution of the office's list: the statistics count by them.
+	CountryCode string `db:"country_code" json:"countryCode"`
+	PartnerID   *int64 `db:"partner_id" json:"partnerId"`
+	Category    string `db:"category" json:"category"`
 	// FundingKind is one of process.FundingKinds (or not said); CategoryLabel is the category as
 	// lists show it, marked when the project is process.SelfFunded.
 	FundingKind          string         `db:"funding_kind" json:"fundingKind"`
@@ -98,7 +102,7 @@ var projectColumns = `id, system_no, code, name, year, terms, to_char(start_date
 	to_char(end_date, 'YYYY-MM-DD') AS end_date, duration_text, nature, institution_name, institution_name_en, country,
 	category, funding_kind, ` + categoryLabel("") + ` AS category_label, fee_mode, fee, term_length, active, teaching_mode, notes, host_unit, apply_start, apply_end,
 	eligible_degree_levels, eligible_grades, eligible_majors, min_gpa, quota, admitted_count, has_interview,
-	allow_dates_outside, published, created_at, check_in_days, selection, credit_bearing`
+	allow_dates_outside, published, created_at, check_in_days, selection, credit_bearing, country_code, partner_id`
 
 // ProjectFilter narrows the project list.
 type ProjectFilter struct {
@@ -202,7 +206,8 @@ func (s *Store) SaveProject(ctx context.Context, p *Project) error {
 			teaching_mode = :teaching_mode, notes = :notes, host_unit = :host_unit, apply_start = :apply_start,
 			apply_end = :apply_end, eligible_degree_levels = :eligible_degree_levels, eligible_grades = :eligible_grades,
 			eligible_majors = :eligible_majors, min_gpa = :min_gpa, quota = :quota, has_interview = :has_interview,
-			allow_dates_outside = :allow_dates_outside, check_in_days = :check_in_days, selection = :selection, credit_bearing = :credit_bearing, updated_at = now()
+			allow_dates_outside = :allow_dates_outside, check_in_days = :check_in_days, selection = :selection, credit_bearing = :credit_bearing,
+			country_code = :country_code, partner_id = :partner_id, updated_at = now()
 			WHERE id = :id`, p)
 		if err != nil {
 			return projectConflict(err)
@@ -270,12 +275,13 @@ func (s *Store) CopyProject(ctx context.Context, id int64, year int) (int64, err
 		err := tx.GetContext(ctx, &newID, `INSERT INTO projects (system_no, code, name, year, terms, start_date, end_date, duration_text,
 				nature, institution_name, institution_name_en, country, category, funding_kind, fee_mode, fee, term_length, active, teaching_mode,
 				notes, host_unit, apply_start, apply_end, eligible_degree_levels, eligible_grades, eligible_majors, min_gpa, quota,
-				has_interview, allow_dates_outside, published, check_in_days, selection, credit_bearing)
+				has_interview, allow_dates_outside, published, check_in_days, selection, credit_bearing, country_code, partner_id)
 			SELECT 'STPR' || replace(gen_random_uuid()::text, '-', ''), code, name, $2, terms,
 				start_date + make_interval(years => $2 - year), end_date + make_interval(years => $2 - year), duration_text,
 				nature, institution_name, institution_name_en, country, category, funding_kind, fee_mode, fee, term_length, active, teaching_mode,
 				notes, host_unit, apply_start + make_interval(years => $2 - year), apply_end + make_interval(years => $2 - year),
-				eligible_degree_levels, eligible_grades, eligible_majors, min_gpa, quota, has_interview, allow_dates_outside, false, check_in_days, selection, credit_bearing
+				eligible_degree_levels, eligible_grades, eligible_majors, min_gpa, quota, has_interview, allow_dates_outside, false, check_in_days, selection, credit_bearing,
+				country_code, partner_id
 			FROM projects WHERE id = $1 RETURNING id`, id, year)
 		if err != nil {
 			return notFound(projectConflict(err))

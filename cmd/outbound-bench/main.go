@@ -32,13 +32,13 @@ func signalContext() (context.Context, context.CancelFunc) {
 func benchCommand() *cobra.Command {
 	opts := bench.Options{Out: os.Stdout}
 	cmd := &cobra.Command{
-		Use:       "outbound-bench [roundtrip|surge|worker-loss|lifecycle|lists|uploads|roster|selection ...]",
+		Use:       "outbound-bench [roundtrip|surge|worker-loss|lifecycle|lists|uploads|roster|selection|insight ...]",
 		Short:     "measure the real stack against baselines measured in the same run",
 		Args:      cobra.OnlyValidArgs,
-		ValidArgs: []string{"roundtrip", "surge", "worker-loss", "lifecycle", "lists", "uploads", "roster", "selection"},
+		ValidArgs: []string{"roundtrip", "surge", "worker-loss", "lifecycle", "lists", "uploads", "roster", "selection", "insight"},
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				args = []string{"roundtrip", "surge", "lifecycle", "lists", "uploads", "roster", "selection"}
+				args = []string{"roundtrip", "surge", "lifecycle", "lists", "uploads", "roster", "selection", "insight"}
 			}
 			ctx, stop := signalContext()
 			defer stop()
@@ -71,6 +71,8 @@ func benchCommand() *cobra.Command {
 					more, err = env.Roster(ctx)
 				case "selection":
 					more, err = env.Selection(ctx)
+				case "insight":
+					more, err = env.Insight(ctx)
 				}
 				if err != nil {
 					return fmt.Errorf("%s: %w", a, err)

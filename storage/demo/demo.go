@@ -14,6 +14,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"slices"
 	"strconv"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/lib/pq"
 	"golang.org/x/crypto/bcrypt"
 
+	"outbound/process"
 	"outbound/storage"
 	"outbound/storage/blob"
 )
@@ -220,19 +222,30 @@ func seedProjects(ctx context.Context, tx *sqlx.Tx, now time.Time) error {
 		if p.year == 0 {
 			p.year = now.Year()
 		}
+		// Each host institution is a partner of the office's list, in its country or region.
+		at := slices.IndexFunc(process.Places, func(x process.Place) bool { return x.Name == p.country })
+		if at < 0 {
+			return fmt.Errorf("demo project %s: %s is not a place of the process", p.code, p.country)
+		}
+		place := process.Places[at]
+		var partner int64
+		if err := tx.GetContext(ctx, &partner, `INSERT INTO partners (name, name_en, country_code) VALUES ($1, $2, $3)
+			ON CONFLICT (name) DO UPDATE SET name_en = EXCLUDED.name_en RETURNING id`, p.institution, p.institutionEN, place.Code); err != nil {
+			return err
+		}
 		var id int64
 		err := tx.GetContext(ctx, &id, `INSERT INTO projects (system_no, code, name, year, terms, start_date, end_date, duration_text, nature,
 				institution_name, institution_name_en, country, category, funding_kind, fee_mode, fee, term_length, active, teaching_mode, notes,
 				host_unit, apply_start, apply_end, eligible_degree_levels, eligible_grades, eligible_majors, min_gpa, quota,
-				has_interview, published, selection, credit_bearing)
+				has_interview, published, selection, credit_bearing, country_code, partner_id)
 			VALUES ($1, $2, $3, $4, '春季,秋季', $5, $6, $7, '学校公派', $8, $9, $10, $11,
 				CASE WHEN $12 = '短期' THEN '自费' ELSE '公派' END, '不需交对方学费', 0, $12, true, '线下授课', '',
-				'国际合作与交流处', $13, $14, $15, $16, $17, $18, $19, $20, true, nullif($21, '')::jsonb, $22)
+				'国际合作与交流处', $13, $14, $15, $16, $17, $18, $19, $20, true, nullif($21, '')::jsonb, $22, $23, $24)
 			ON CONFLICT (code, year) DO NOTHING RETURNING id`,
 			"STPR"+strconv.Itoa(p.year)+fmt.Sprintf("%04d", i+1), p.code, p.name, p.year,
 			today.Add(p.startIn), today.Add(p.startIn+p.lasts), p.duration, p.institution, p.institutionEN, p.country, p.category,
 			p.termLength, now.Add(p.applyFrom), now.Add(p.applyTo), pq.StringArray(nonNil(p.degrees)), pq.StringArray(nonNil(p.grades)),
-			pq.StringArray(nonNil(p.majors)), p.minGPA, p.quota, p.interview, p.selection, p.credits)
+			pq.StringArray(nonNil(p.majors)), p.minGPA, p.quota, p.interview, p.selection, p.credits, place.Code, partner)
 		if err != nil {
 			if isNoRows(err) {
 				continue // seeded before

@@ -8,6 +8,7 @@ import * as print from './print.js';
 import * as abroad from './abroad.js';
 import * as selection from './selection.js';
 import * as credits from './credits.js';
+import * as insight from './insight.js';
 
 const state = { me: null, authConfig: null };
 
@@ -20,9 +21,9 @@ function menuOf(role) {
   const all = r.scope === 'all';
   return [
     [r.decides || all, '#/reviews', all ? '待审核' : '审核队列'], [true, '#/list', '申请列表'], [r.decides || all, '#/abroad', '在外学生'],
-    [r.publishes || all || (r.decides && r.scope === 'college'), '#/selection', '项目选拔'], [true, '#/publicity', '公示'], [r.courses, '#/admin/courses', '课程与成绩换算'], [r.publishes, '#/admin/projects', '项目管理'], [r.publishes, '#/admin/notice', '申报须知'],
+    [r.publishes || all || (r.decides && r.scope === 'college'), '#/selection', '项目选拔'], [true, '#/publicity', '公示'], [r.courses, '#/admin/courses', '课程与成绩换算'], [r.publishes, '#/admin/projects', '项目管理'], [r.publishes, '#/admin/partners', '合作院校'], [r.publishes, '#/admin/notice', '申报须知'],
     [all, '#/admin/accounts', '账号管理'], [all, '#/admin/roster', '名单导入'], [all, '#/admin/colleges', '学院管理'],
-    [r.dashboard, '#/dashboard', '统计看板'], [all, '#/admin/audit', '审计日志'], [!all, '#/notifications', '通知'],
+    [r.dashboard || r.statistics, '#/dashboard', '统计看板'], [all, '#/admin/audit', '审计日志'], [!all, '#/notifications', '通知'],
   ].filter(([shown]) => shown).map(([, href, label]) => [href, label]);
 }
 
@@ -44,7 +45,8 @@ const routes = [
   ['#/notifications', () => student.notificationsPage(state)],
   ['#/reviews', () => staff.queuePage(state)],
   ['#/list', () => staff.listPage(state)],
-  ['#/dashboard', () => staff.dashboardPage(state)],
+  ['#/dashboard', () => insight.statisticsPage(state)],
+  ['#/dashboard/report', () => insight.reportPage(state)],
   ['#/abroad', () => abroad.abroadPage(state)],
   ['#/selection', () => selection.roundsPage(state)],
   ['#/selection/:id', (id) => selection.boardPage(state, id)],
@@ -58,6 +60,7 @@ const routes = [
   ['#/admin/colleges', () => admin.collegesPage(state)],
   ['#/admin/audit', () => staff.auditPage(state)],
   ['#/admin/courses', () => credits.coursesPage(state)],
+  ['#/admin/partners', () => insight.partnersPage(state)],
 ];
 
 function match(hash) {

@@ -122,21 +122,6 @@ export async function listPage(state) {
     ], data.items), pager(data, (n) => { const pp = filterParams(q); pp.set('page', n); return '#/list?' + pp; }));
 }
 
-export async function dashboardPage() {
-  const d = await api('GET', '/dashboard');
-  return h('section', {}, h('h1', {}, '统计看板'),
-    h('h2', {}, '各环节申请'),
-    table([
-      { label: '环节', value: (s) => stageNames[s.stage] || s.stage }, { label: '状态', value: (s) => s.status },
-      { label: '待处理角色', value: (s) => roleNames[s.awaitingRole] || s.awaitingRole }, { label: '数量', value: (s) => s.count },
-      { label: '平均等待(小时)', value: (s) => s.avgWaitHours.toFixed(1) }, { label: '最长等待(小时)', value: (s) => s.maxWaitHours.toFixed(1) },
-      { label: '超期', value: (s) => h('span', { class: s.overdueCount ? 'bad' : '' }, s.overdueCount) },
-    ], d.stages, '暂无进行中的申请'),
-    h('h2', {}, '录取与推荐名额'),
-    table([{ label: '项目', value: (p) => p.name }, { label: '编号', value: (p) => p.code }, { label: '年度', value: (p) => p.year },
-      { label: '已录取 / 名额', value: (p) => p.admitted + ' / ' + (p.quota ?? '不限') }], d.projects));
-}
-
 export async function projectsAdminPage() {
   const q = query();
   const data = await api('GET', '/projects?pageSize=100&q=' + encodeURIComponent(q.get('q') || ''));
@@ -178,7 +163,8 @@ const projectSpecs = [
   { name: 'name', label: '项目名称', required: true }, { name: 'code', label: '项目编号', required: true }, { name: 'year', label: '项目年度', type: 'number', required: true },
   { name: 'terms', label: '项目学期' }, { name: 'startDate', label: '项目开始日期', type: 'date', required: true }, { name: 'endDate', label: '项目结束日期', type: 'date', required: true },
   { name: 'durationText', label: '项目时长' }, { name: 'nature', label: '项目性质' }, { name: 'institutionName', label: '院校名称' },
-  { name: 'institutionNameEn', label: '院校英文名' }, { name: 'country', label: '国家/地区' },
+  { name: 'institutionNameEn', label: '院校英文名' },
+  { name: 'countryCode', label: '国家/地区', type: 'select', options: () => rules.places.map((p) => [p.code, p.name]), hint: '统计按国家(地区)计数' },
   { name: 'category', label: '项目类型', type: 'select', options: ['校际交流学分项目', '校际交流双学位项目', '实习项目', '其他'] },
   { name: 'fundingKind', label: '经费类别', type: 'select', options: () => rules.fundingKinds },
   { name: 'feeMode', label: '项目费用模式' }, { name: 'fee', label: '费用', type: 'number' },
@@ -199,6 +185,10 @@ export async function projectEditPage(_, id) {
   const p = id === 'new' ? { year: new Date().getFullYear(), termLength: '长期', requirements: [{ kind: '成绩单', formats: rules.defaultFormats, maxBytes: rules.defaultMaxBytes, required: true }] } : await api('GET', '/projects/' + id).then((r) => ({ ...r.project, requirements: r.requirements.map((x) => x.requirement) }));
   const values = { ...p, applyStart: localInput(p.applyStart), applyEnd: localInput(p.applyEnd),
     eligibleDegreeLevels: (p.eligibleDegreeLevels || []).join(','), eligibleGrades: (p.eligibleGrades || []).join(','), eligibleMajors: (p.eligibleMajors || []).join(',') };
+  const partners = await api('GET', '/partners');
+  const placeName = (code) => (rules.places.find((x) => x.code === code) || {}).name || code;
+  const partnerField = field({ name: 'partnerId', label: '合作院校', type: 'select', hint: '在“合作院校”中维护；须在所选国家/地区',
+    options: partners.map((x) => [String(x.id), x.name + '（' + placeName(x.countryCode) + '）']) }, p.partnerId ? String(p.partnerId) : '');
   const reqRows = h('div', { class: 'req-rows' });
   const addReq = (r = { kind: '', formats: ['pdf'], maxBytes: rules.defaultMaxBytes, required: false, phase: rules.phases[0].name }) => {
     const row = h('div', { class: 'grid req-row', dataset: { id: r.id || '' } },
@@ -212,7 +202,7 @@ export async function projectEditPage(_, id) {
   };
   (p.requirements || []).forEach(addReq);
   const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
-    h('div', { class: 'grid' }, projectSpecs.map((s) => field(s, values[s.name]))),
+    h('div', { class: 'grid' }, projectSpecs.map((s) => field(s, values[s.name])), partnerField),
     selectionFields(p),
     h('h2', {}, '项目所需附件 ', h('button', { type: 'button', class: 'secondary small', onclick: () => addReq() }, '+添加附件类型')),
     h('p', { class: 'muted' }, '“申请材料”随申请提交；“行前材料清单”是录取后、出发前学生须逐项上传的材料（如护照、签证、保险、行前教育证明）。'), reqRows,
@@ -225,6 +215,7 @@ export async function projectEditPage(_, id) {
     const list = (s) => (s || '').split(/[,，]/).map((x) => x.trim()).filter(Boolean);
     const body = { ...all, selection, year: all.year, applyStart: all.applyStart ? new Date(all.applyStart).toISOString() : undefined, applyEnd: all.applyEnd ? new Date(all.applyEnd).toISOString() : undefined,
       eligibleDegreeLevels: list(all.eligibleDegreeLevels), eligibleGrades: list(all.eligibleGrades), eligibleMajors: list(all.eligibleMajors), fee: all.fee || 0,
+      partnerId: all.partnerId ? Number(all.partnerId) : null, country: all.countryCode ? undefined : p.country,
       requirements: [...reqRows.children].map((row) => ({ id: Number(row.dataset.id) || undefined, kind: row.querySelector('[name=kind]').value.trim(),
         formats: list(row.querySelector('[name=formats]').value), maxBytes: Math.round(Number(row.querySelector('[name=maxMB]').value) * (1 << 20)),
         required: row.querySelector('[name=required]').checked, phase: row.querySelector('[name=phase]').value })) };
