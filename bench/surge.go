@@ -74,7 +74,7 @@ func (e *Env) surgeRuns(ctx context.Context) ([]Row, error) {
 	var rows []Row
 	var runs []surgeRun
 	for i := 0; i < max(e.opts.Runs, 1); i++ {
-		run, err := e.surgeOnce(ctx, nil)
+		run, err := e.surgeOnce(ctx, nil, "")
 		if err != nil {
 			return rows, err
 		}
@@ -103,7 +103,7 @@ func (e *Env) WorkerLoss(ctx context.Context) ([]Row, error) {
 			}
 			e.workers, e.workerURLs = append(e.workers, w), append(e.workerURLs, url)
 		}
-		victim := e.workers[len(e.workers)-1]
+		victim, victimURL := e.workers[len(e.workers)-1], e.workerURLs[len(e.workerURLs)-1]
 		run, err := e.surgeOnce(ctx, func() {
 			if how == "killed (SIGKILL)" {
 				_ = victim.Process.Kill()
@@ -111,19 +111,20 @@ func (e *Env) WorkerLoss(ctx context.Context) ([]Row, error) {
 				return
 			}
 			production.StopProcess(victim)
-		})
+		}, victimURL)
 		if err != nil {
 			return rows, err
 		}
+		rows = append(rows, e.surgeRow(run, "one of them "+how+" mid-surge"))
 		e.workers, e.workerURLs = e.workers[:len(e.workers)-1], e.workerURLs[:len(e.workerURLs)-1]
-		rows = append(rows, e.surgeRow(run, "a worker "+how+" mid-surge"))
 	}
 	return rows, nil
 }
 
 // surgeOnce seeds N drafts and as many baseline workflows, submits them all, 200 at a time, then
-// reads every application back. disrupt, when given, runs once a third of the submissions are answered.
-func (e *Env) surgeOnce(ctx context.Context, disrupt func()) (surgeRun, error) {
+// reads every application back. disrupt, when given, runs once a third of the submissions are
+// answered; the metrics of the process at gone (its metrics' URL) are left out of the figures.
+func (e *Env) surgeOnce(ctx context.Context, disrupt func(), gone string) (surgeRun, error) {
 	n := e.opts.Students
 	drafts, project, err := e.seedDrafts(ctx, n, 1<<20)
 	if err != nil {
@@ -150,10 +151,10 @@ func (e *Env) surgeOnce(ctx context.Context, disrupt func()) (surgeRun, error) {
 			disrupt()
 		}()
 	}
-	before := e.scrapeProcesses()
+	before := e.scrapeProcesses(gone)
 	api := parallel(n, surgeConcurrency, func(i int) error { return e.submit(ctx, drafts[i], "submit") })
 	close(done)
-	after := e.scrapeProcesses()
+	after := e.scrapeProcesses(gone)
 	base := parallel(n, surgeConcurrency, func(i int) error { return e.ping(ctx, ids[i], true) })
 	perAttempt := time.Duration(0)
 	if n := e.attempts.Load(); n > 0 {
@@ -167,10 +168,13 @@ func (e *Env) surgeOnce(ctx context.Context, disrupt func()) (surgeRun, error) {
 	return run, err
 }
 
-// scrapeProcesses reads the metrics of every API and worker, summed series by series.
-func (e *Env) scrapeProcesses() map[string]float64 {
+// scrapeProcesses reads the metrics of every API and worker but the one at skip, summed series by series.
+func (e *Env) scrapeProcesses(skip string) map[string]float64 {
 	sum := map[string]float64{}
 	for _, url := range append(append([]string{}, e.URLs...), e.workerURLs...) {
+		if url == skip {
+			continue
+		}
 		for k, v := range scrape(url + "/metrics") {
 			sum[k] += v
 		}

@@ -111,13 +111,10 @@ func (s *Services) Close() {
 func (s *Services) NewWorker() worker.Worker {
 	// Stopped, the worker finishes what it holds before it exits, so that a rolling restart at a
 	// deadline leaves no workflow task to time out and be retried elsewhere.
-	// Pollers scale with the backlog the server reports: at a deadline hundreds of workflow tasks
-	// wait at once, and two fixed pollers left each waiting seconds before a worker took it. The
-	// tasks it holds at once are bounded, so that none waits so long for the processor that its
-	// time runs out and the server retries it (refusing Updates meanwhile).
-	w := worker.New(s.Temporal, s.Config.Temporal.TaskQueue, worker.Options{WorkerStopTimeout: 10 * time.Second,
-		WorkflowTaskPollerBehavior:             worker.NewPollerBehaviorAutoscaling(worker.PollerBehaviorAutoscalingOptions{}),
-		MaxConcurrentWorkflowTaskExecutionSize: 64})
+	// The SDK's own pollers and slots: measured at a deadline's surge, more pollers (autoscaling, with
+	// the tasks held bounded) took more tasks at once than the database pool serves, and the
+	// submissions' tail grew from 4 s to 30–50 s on the production layout (docs/benchmarks.md).
+	w := worker.New(s.Temporal, s.Config.Temporal.TaskQueue, worker.Options{WorkerStopTimeout: 10 * time.Second})
 	w.RegisterWorkflowWithOptions(workflows.Application, workflow.RegisterOptions{Name: workflows.WorkflowName})
 	w.RegisterWorkflowWithOptions(workflows.Housekeeping, workflow.RegisterOptions{Name: workflows.HousekeepingWorkflowName})
 	w.RegisterWorkflowWithOptions(workflows.Mailer, workflow.RegisterOptions{Name: workflows.MailerWorkflowName})
