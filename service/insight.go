@@ -214,9 +214,15 @@ func (p *Partner) validate() error {
 	return f.err()
 }
 
+// PartnerList is the host institutions, as every list is answered.
+type PartnerList struct {
+	Items []storage.Partner `json:"items"`
+}
+
 // Partners lists the host institutions.
-func (s *Service) Partners(ctx context.Context) ([]storage.Partner, error) {
-	return s.Store.Partners(ctx)
+func (s *Service) Partners(ctx context.Context) (*PartnerList, error) {
+	items, err := s.Store.Partners(ctx)
+	return &PartnerList{Items: items}, err
 }
 
 // SavePartner adds a host institution (id 0) or changes one.

@@ -131,7 +131,7 @@ export async function reportPage() {
 // partnersPage keeps the host institutions (合作院校), each in its country or region, which projects
 // name so that statistics by partner and country are exact.
 export async function partnersPage() {
-  const partners = await api('GET', '/partners');
+  const { items: partners } = await api('GET', '/partners');
   const placeName = (code) => (rules.places.find((x) => x.code === code) || {}).name || code;
   const edit = (p = {}) => {
     const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),

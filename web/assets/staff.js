@@ -185,7 +185,7 @@ export async function projectEditPage(_, id) {
   const p = id === 'new' ? { year: new Date().getFullYear(), termLength: '长期', requirements: [{ kind: '成绩单', formats: rules.defaultFormats, maxBytes: rules.defaultMaxBytes, required: true }] } : await api('GET', '/projects/' + id).then((r) => ({ ...r.project, requirements: r.requirements.map((x) => x.requirement) }));
   const values = { ...p, applyStart: localInput(p.applyStart), applyEnd: localInput(p.applyEnd),
     eligibleDegreeLevels: (p.eligibleDegreeLevels || []).join(','), eligibleGrades: (p.eligibleGrades || []).join(','), eligibleMajors: (p.eligibleMajors || []).join(',') };
-  const partners = await api('GET', '/partners');
+  const { items: partners } = await api('GET', '/partners');
   const placeName = (code) => (rules.places.find((x) => x.code === code) || {}).name || code;
   const partnerField = field({ name: 'partnerId', label: '合作院校', type: 'select', hint: '在“合作院校”中维护；须在所选国家/地区',
     options: partners.map((x) => [String(x.id), x.name + '（' + placeName(x.countryCode) + '）']) }, p.partnerId ? String(p.partnerId) : '');
