@@ -160,6 +160,14 @@ func TestStatisticsFigures(t *testing.T) {
 	applied, _ = countOf(r, "byCollege", "LIT")
 	require.Equal(t, int64(1), applied)
 
+	// A country's and a partner's bars open the matching lists.
+	list := office.call("GET", fmt.Sprintf("/applications?year=%d&country=HK", statsYear), nil)
+	require.Equal(t, 200, list.status, string(list.body))
+	require.Equal(t, int64(3), list.num("total"))
+	list = office.call("GET", fmt.Sprintf("/applications?year=%d&partnerId=%d", statsYear, jp), nil)
+	require.Equal(t, int64(3), list.num("total"))
+	require.Equal(t, 422, office.call("GET", "/applications?country=XX", nil).status)
+
 	// A college's reviewer: their college only, whatever they ask for.
 	lit := login(t, "lit-reviewer")
 	r = lit.call("GET", year+"&college=SCI", nil)

@@ -90,6 +90,8 @@ func listFilter(c *gin.Context) service.ListFilter {
 	f := service.ListFilter{Stage: c.Query("stage"), College: c.Query("college"), Role: c.Query("role"), Query: c.Query("q"),
 		OverdueOnly: c.Query("overdue") == "true", Paging: paging(c)}
 	f.ProjectID, _ = strconv.ParseInt(c.Query("projectId"), 10, 64)
+	f.PartnerID, _ = strconv.ParseInt(c.Query("partnerId"), 10, 64)
+	f.Country = c.Query("country")
 	f.Year, _ = strconv.Atoi(c.Query("year"))
 	return f
 }

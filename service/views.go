@@ -306,6 +306,9 @@ type ListFilter struct {
 	Role string
 	// Query finds applications by the student's 姓名 or 学号, or the project's 编号 or name.
 	Query string
+	// Country and PartnerID: the projects in a place, or with a host institution (the dashboard's bars).
+	Country   string
+	PartnerID int64
 	Paging
 }
 
@@ -316,6 +319,9 @@ func (in ListFilter) check() error {
 	f.text("college", "学院", in.College, 64)
 	f.text("role", "角色", in.Role, 64)
 	f.text("q", "关键词", in.Query, 100)
+	if _, ok := process.PlaceOf(in.Country); in.Country != "" && !ok {
+		f.add("country", "国家(地区)不在列表中")
+	}
 	return f.err()
 }
 
@@ -323,7 +329,8 @@ func (in ListFilter) check() error {
 // own applications, a college reviewer their college's submitted ones,
 // offices every submitted one, administrators every one.
 func scoped(who Caller, in ListFilter) storage.ApplicationFilter {
-	f := storage.ApplicationFilter{Stage: in.Stage, ProjectID: in.ProjectID, Year: in.Year, OverdueOnly: in.OverdueOnly, Query: in.Query}
+	f := storage.ApplicationFilter{Stage: in.Stage, ProjectID: in.ProjectID, Year: in.Year, OverdueOnly: in.OverdueOnly, Query: in.Query,
+		Country: in.Country, PartnerID: in.PartnerID}
 	switch who.Role().Spec().Scope {
 	case process.ScopeOwn:
 		f.StudentID = who.ID

@@ -365,9 +365,12 @@ type ApplicationFilter struct {
 	// College is a college by code or by name (an office's filter); CollegeCode is a scope.
 	College string
 	// Query finds the student's 姓名 or 学号, or the project's 编号 or name, by a part of it.
-	Query  string
-	Limit  int
-	Offset int
+	Query string
+	// Country and PartnerID narrow to the projects in a place or with a host institution.
+	Country   string
+	PartnerID int64
+	Limit     int
+	Offset    int
 }
 
 // ApplicationList is one page.
@@ -404,6 +407,12 @@ func (s *Store) Applications(ctx context.Context, f ApplicationFilter) (*Applica
 	}
 	if f.Year != 0 {
 		add("pr.year = ?", f.Year)
+	}
+	if f.Country != "" {
+		add("pr.country_code = ?", f.Country)
+	}
+	if f.PartnerID != 0 {
+		add("pr.partner_id = ?", f.PartnerID)
 	}
 	if f.Stage != "" {
 		add("ap.stage = ?", f.Stage)

@@ -50,7 +50,7 @@ async function collegePicker(q) {
 
 function filterParams(q) {
   const p = new URLSearchParams();
-  for (const k of ['q', 'year', 'stage', 'projectId', 'overdue', 'college', 'role', 'page']) if (q.get(k)) p.set(k, q.get(k));
+  for (const k of ['q', 'year', 'stage', 'projectId', 'overdue', 'college', 'role', 'country', 'partnerId', 'page']) if (q.get(k)) p.set(k, q.get(k));
   return p;
 }
 
@@ -109,8 +109,15 @@ export async function listPage(state) {
   const exportParams = filterParams(q);
   exportParams.delete('page');
   const collegeFilter = roleSpec(state.me.role).scope === 'college' ? [] : [await collegePicker(q)];
+  // A dashboard's bar may narrow the list to a place or a partner: said, with a way back.
+  const wider = filterParams(q);
+  wider.delete('country');
+  wider.delete('partnerId');
+  const place = (rules.places.find((x) => x.code === q.get('country')) || {}).name;
+  const narrowed = q.get('country') || q.get('partnerId')
+    ? h('p', { class: 'notice' }, place ? '仅显示国家(地区)为' + place + '的项目的申请 ' : '仅显示所选合作院校的项目的申请 ', h('a', { href: '#/list?' + wider }, '显示全部')) : '';
   return h('section', {}, h('h1', {}, '申请列表'),
-    filterForm('#/list', q, collegeFilter),
+    filterForm('#/list', q, collegeFilter), narrowed,
     h('div', { class: 'actions left' }, h('a', { class: 'button secondary', href: '/api/v1/exports/applications.xlsx?' + exportParams, download: true }, '导出Excel')),
     table([
       { label: '序号', value: (r) => r.no }, { label: '学生姓名', value: (r) => h('a', { href: '#/applications/' + r.application.id }, r.application.nameCn) },
