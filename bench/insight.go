@@ -9,6 +9,8 @@ import (
 	"net/http/httptest"
 	"time"
 
+	"github.com/lib/pq"
+
 	"outbound/process"
 	"outbound/storage"
 )
@@ -30,16 +32,17 @@ func (e *Env) seedInsight(ctx context.Context, n int) (lastYear int, err error) 
 		args []any
 	}{
 		{`INSERT INTO partners (name, name_en, country_code) SELECT $1 || '-大学' || c, 'University ' || c, c FROM unnest($2::text[]) c`,
-			[]any{prefix, places}},
+			[]any{prefix, pq.Array(places)}},
 		{`INSERT INTO projects (system_no, code, name, year, start_date, end_date, term_length, apply_start, apply_end, funding_kind,
 				country_code, partner_id, published)
 			SELECT $1 || '-' || g, $1 || g, '统计项目' || g, $3 - g % 5, current_date, current_date + 100, (ARRAY['长期','短期'])[1 + g % 2],
 				now() - interval '1 day', now() + interval '30 days', (ARRAY['公派','自费'])[1 + g % 2], pt.country_code, pt.id, true
-			FROM generate_series(0, 599) g JOIN partners pt ON pt.name = $1 || '-大学' || ($2::text[])[1 + g % 12]`, []any{prefix, places, lastYear}},
-		{`WITH s AS (
+			FROM generate_series(0, 599) g JOIN partners pt ON pt.name = $1 || '-大学' || ($2::text[])[1 + g % 12]`, []any{prefix, pq.Array(places), lastYear}},
+		{`WITH made AS (
 				INSERT INTO accounts (username, display_name, role, college_code)
 				SELECT $1 || '-' || g, '统计学生' || g, 'student', (ARRAY['LIT','SCI','ECO'])[1 + g % 3] FROM generate_series(1, $2) g
-				RETURNING id, college_code, row_number() OVER () AS n),
+				RETURNING id, college_code),
+			s AS (SELECT id, college_code, row_number() OVER (ORDER BY id) AS n FROM made),
 			p AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM projects WHERE system_no LIKE $1 || '-%')
 			INSERT INTO applications (system_no, student_id, project_id, college_code, requirements, notice_version, notice_accepted_at,
 				commitment_accepted_at, status, phase, stage, overdue, stage_entered_at, submitted_at, admitted_at, closed_at)

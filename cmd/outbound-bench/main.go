@@ -75,6 +75,9 @@ func benchCommand() *cobra.Command {
 					more, err = env.Insight(ctx)
 				}
 				if err != nil {
+					// What was measured before the failure is printed all the same.
+					fmt.Println()
+					bench.Print(os.Stdout, append(rows, more...))
 					return fmt.Errorf("%s: %w", a, err)
 				}
 				if row.Scenario != "" {
