@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"time"
 
@@ -47,10 +46,7 @@ func (s *Store) Abroad(ctx context.Context, f AbroadFilter) ([]AbroadRow, error)
 	// Abroad, or back with something still owed (an 因公护照 overdue).
 	where := []string{"(ap.check_in_due IS NOT NULL OR ap.alerts <> '{}')", "ap.closed_at IS NULL"}
 	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
-	}
+	add := func(cond string, v any) { where = append(where, condition(&args, cond, v)) }
 	if f.CollegeCode != "" {
 		add("ap.college_code = ?", f.CollegeCode)
 	}

@@ -383,10 +383,7 @@ type ApplicationList struct {
 func (s *Store) Applications(ctx context.Context, f ApplicationFilter) (*ApplicationList, error) {
 	where := []string{"true"}
 	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
-	}
+	add := func(cond string, v any) { where = append(where, condition(&args, cond, v)) }
 	if f.StudentID != 0 {
 		add("ap.student_id = ?", f.StudentID)
 	}

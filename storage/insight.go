@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strconv"
 	"strings"
 
 	"github.com/lib/pq"
@@ -25,10 +24,7 @@ type StatsFilter struct {
 // withYear false leaves the year out (the chart by year shows every year).
 func (f StatsFilter) where(args *[]any, withYear bool) string {
 	conds := []string{"a.submitted_at IS NOT NULL"}
-	add := func(cond string, v any) {
-		*args = append(*args, v)
-		conds = append(conds, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(*args))))
-	}
+	add := func(cond string, v any) { conds = append(conds, condition(args, cond, v)) }
 	if withYear && f.Year != 0 {
 		add("p.year = ?", f.Year)
 	}

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -115,4 +117,10 @@ func notFound(err error) error {
 		return ErrNotFound
 	}
 	return err
+}
+
+// condition appends v to args and gives cond with each "?" as the placeholder of v.
+func condition(args *[]any, cond string, v any) string {
+	*args = append(*args, v)
+	return strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(*args)))
 }
