@@ -111,9 +111,9 @@ func (s *Services) Close() {
 func (s *Services) NewWorker() worker.Worker {
 	// Stopped, the worker finishes what it holds before it exits, so that a rolling restart at a
 	// deadline leaves no workflow task to time out and be retried elsewhere.
-	// The SDK's own pollers and slots: measured at a deadline's surge, more pollers (autoscaling, with
-	// the tasks held bounded) took more tasks at once than the database pool serves, and the
-	// submissions' tail grew from 4 s to 30–50 s on the production layout (docs/benchmarks.md).
+	// The SDK's own pollers and slots. Autoscaling pollers (with the tasks held bounded) were tried
+	// at a deadline's surge: shorter waits for a worker, a tail not clearly better on the production
+	// layout (docs/benchmarks.md); a stopped worker finishes the tasks it holds.
 	w := worker.New(s.Temporal, s.Config.Temporal.TaskQueue, worker.Options{WorkerStopTimeout: 10 * time.Second})
 	w.RegisterWorkflowWithOptions(workflows.Application, workflow.RegisterOptions{Name: workflows.WorkflowName})
 	w.RegisterWorkflowWithOptions(workflows.Housekeeping, workflow.RegisterOptions{Name: workflows.HousekeepingWorkflowName})
