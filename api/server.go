@@ -55,6 +55,8 @@ func New(d Deps) http.Handler {
 	if err := r.SetTrustedProxies(d.Config.HTTP.Proxies()); err != nil {
 		slog.Error("http.trusted_proxies", "error", err)
 	}
+	// Only the header the proxies are told to set: X-Real-IP is not theirs to pass on.
+	r.RemoteIPHeaders = []string{"X-Forwarded-For"}
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
 	r.Use(s.requestID, s.recovery, s.logRequests, securityHeaders)

@@ -73,8 +73,55 @@ func TestOutsideDevTheServicesAreRequired(t *testing.T) {
 	t.Setenv("OUTBOUND_MINIO_ENDPOINT", "minio:9000")
 	t.Setenv("OUTBOUND_MINIO_ACCESS_KEY", "k")
 	t.Setenv("OUTBOUND_MINIO_SECRET_KEY", "s")
+	t.Setenv("OUTBOUND_TEMPORAL_CODEC_KEYS", "k1:"+strings.Repeat("A", 43)+"=")
+	t.Setenv("OUTBOUND_TEMPORAL_CODEC_KEY_ID", "k1")
 	_, err = Load(NoFile, nil, false)
 	require.NoError(t, err)
+}
+
+// TestUnsafeSettingsAreRefusedOutsideDev: what works but would expose people's data stops the start.
+func TestUnsafeSettingsAreRefusedOutsideDev(t *testing.T) {
+	t.Setenv("OUTBOUND_DATABASE_URL", "postgres://u:p@db:5432/outbound")
+	t.Setenv("OUTBOUND_TEMPORAL_ADDRESS", "temporal:7233")
+	t.Setenv("OUTBOUND_MINIO_ENDPOINT", "minio:9000")
+	t.Setenv("OUTBOUND_MINIO_ACCESS_KEY", "k")
+	t.Setenv("OUTBOUND_MINIO_SECRET_KEY", "s")
+	t.Setenv("OUTBOUND_HTTP_PUBLIC_URL", "https://outbound.example.edu.cn")
+	t.Setenv("OUTBOUND_HTTP_TRUSTED_PROXIES", "172.16.0.0/12, 10.0.0.7")
+	t.Setenv("OUTBOUND_MAIL_SMTP_HOST", "smtp.example.edu.cn")
+	t.Setenv("OUTBOUND_MAIL_USERNAME", "outbound")
+	t.Setenv("OUTBOUND_MAIL_TLS", "none")
+	_, err := Load(NoFile, nil, false)
+	for _, key := range []string{"auth.cookie_secure", "temporal.codec_keys", "mail.tls", `http.trusted_proxies: "172.16.0.0/12"`} {
+		require.ErrorContains(t, err, key)
+	}
+	require.NotContains(t, err.Error(), "10.0.0.7", "one exact proxy is fine")
+	_, err = Load(NoFile, nil, true)
+	require.NoError(t, err, "dev runs on this machine only")
+
+	t.Setenv("OUTBOUND_AUTH_COOKIE_SECURE", "true")
+	t.Setenv("OUTBOUND_HTTP_TRUSTED_PROXIES", "10.0.0.7,172.30.80.0/24")
+	t.Setenv("OUTBOUND_MAIL_TLS", "starttls")
+	t.Setenv("OUTBOUND_TEMPORAL_CODEC_KEYS", "k1:"+strings.Repeat("A", 43)+"=")
+	t.Setenv("OUTBOUND_TEMPORAL_CODEC_KEY_ID", "k1")
+	_, err = Load(NoFile, nil, false)
+	require.NoError(t, err)
+}
+
+// TestSecretsAreNotEchoed: an error about a setting that holds a secret does not print the secret.
+func TestSecretsAreNotEchoed(t *testing.T) {
+	for _, url := range []string{"mysql://outbound:Sekr3t-pw@db/outbound", "postgres://outbound:Sekr3t-pw@/outbound", "postgres://outbound:Sekr3t-pw@db:5432/x\x7f"} {
+		t.Setenv("OUTBOUND_DATABASE_URL", url)
+		_, err := Load(NoFile, nil, true)
+		require.ErrorContains(t, err, "database.url", url)
+		require.NotContains(t, err.Error(), "Sekr3t-pw", url)
+	}
+	t.Setenv("OUTBOUND_DATABASE_URL", "")
+	t.Setenv("OUTBOUND_TEMPORAL_CODEC_KEYS", "k1:Sekr3tKeyMaterial")
+	t.Setenv("OUTBOUND_TEMPORAL_CODEC_KEY_ID", "k1")
+	_, err := Load(NoFile, nil, true)
+	require.ErrorContains(t, err, "temporal.codec_keys")
+	require.NotContains(t, err.Error(), "Sekr3tKeyMaterial")
 }
 
 func TestEveryKeyIsDocumented(t *testing.T) {

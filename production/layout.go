@@ -177,6 +177,7 @@ func Start(ctx context.Context, opts Options) (l *Layout, err error) {
 		"OUTBOUND_TEMPORAL_ADDRESS=" + l.TemporalAddress, "OUTBOUND_TEMPORAL_NAMESPACE=default",
 		"OUTBOUND_MINIO_ENDPOINT=" + l.Stack.MinIOEndpoint, "OUTBOUND_MINIO_ACCESS_KEY=" + l.Stack.MinIOAccessKey,
 		"OUTBOUND_MINIO_SECRET_KEY=" + l.Stack.MinIOSecretKey, "OUTBOUND_LOG_LEVEL=warn",
+		"OUTBOUND_TEMPORAL_CODEC_KEYS=prod:" + devstack.NewCodecKey(), "OUTBOUND_TEMPORAL_CODEC_KEY_ID=prod",
 	}
 	if l.Outputs["temporal-setup"], err = l.Run(l.Env, l.Outbound, "temporal-setup", "--wait", "2m"); err != nil {
 		return nil, err
