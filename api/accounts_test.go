@@ -29,12 +29,12 @@ func TestAccountsAndAudit(t *testing.T) {
 	require.Equal(t, 422, r.status)
 	require.NotEmpty(t, r.errField("collegeCode"))
 	require.NotEmpty(t, r.errField("password"))
-	r = admin.call("POST", "/accounts", map[string]any{"username": name, "displayName": "新审核员", "role": "college_reviewer", "collegeCode": "SCI", "password": "Secret-2026"})
+	r = admin.call("POST", "/accounts", map[string]any{"username": name, "displayName": "新审核员", "role": "college_reviewer", "collegeCode": "SCI", "password": "Staff-2026-secret"})
 	require.Equal(t, 201, r.status, string(r.body))
 	id := r.num("id")
-	require.Equal(t, 409, admin.call("POST", "/accounts", map[string]any{"username": name, "displayName": "x", "role": "admin", "password": "Secret-2026"}).status)
+	require.Equal(t, 409, admin.call("POST", "/accounts", map[string]any{"username": name, "displayName": "x", "role": "admin", "password": "Staff-2026-secret"}).status)
 	c := newClient(t)
-	lr := c.call("POST", "/auth/login", map[string]string{"username": name, "password": "Secret-2026"})
+	lr := c.call("POST", "/auth/login", map[string]string{"username": name, "password": "Staff-2026-secret"})
 	require.Equal(t, 200, lr.status)
 	rev := newClient(t)
 	rev.token = lr.str("token")
@@ -43,9 +43,9 @@ func TestAccountsAndAudit(t *testing.T) {
 	r = admin.call("PUT", pathf("/accounts/%d", id), map[string]any{"displayName": "新审核员", "role": "college_reviewer", "collegeCode": "SCI", "disabled": true})
 	require.Equal(t, 200, r.status, string(r.body))
 	require.Equal(t, 401, rev.call("GET", "/me", nil).status, "disabling ends the sessions")
-	require.Equal(t, 401, c.call("POST", "/auth/login", map[string]string{"username": name, "password": "Secret-2026"}).status)
+	require.Equal(t, 401, c.call("POST", "/auth/login", map[string]string{"username": name, "password": "Staff-2026-secret"}).status)
 	require.Equal(t, 409, admin.call("PUT", pathf("/accounts/%d", admin.call("GET", "/me", nil).num("id")), map[string]any{"displayName": "x", "role": "admin", "disabled": true}).status)
-	require.Equal(t, 204, admin.call("POST", pathf("/accounts/%d/password", id), map[string]any{"password": "Another-2026"}).status)
+	require.Equal(t, 204, admin.call("POST", pathf("/accounts/%d/password", id), map[string]any{"password": "Another-2026-pass"}).status)
 	require.Equal(t, 403, login(t, "wsc").call("GET", "/accounts", nil).status)
 	list := admin.call("GET", "/accounts?role=college_reviewer&q="+name, nil)
 	require.EqualValues(t, 1, list.num("total"))
@@ -227,6 +227,21 @@ func TestCASSignIn(t *testing.T) {
 	require.Equal(t, 403, resp.StatusCode)
 	require.Contains(t, body.String(), "9999999999 尚未开通")
 
+	// CAS cannot open an account kept for sign-in here: an administrator's, a local staff account.
+	localStaff := fmt.Sprintf("local%d", time.Now().UnixNano()%1e9)
+	require.Equal(t, 201, login(t, "admin").call("POST", "/accounts", map[string]any{"username": localStaff, "displayName": "本地账号",
+		"role": "foreign_affairs", "password": "Staff-2026-secret"}).status)
+	for _, local := range []string{"admin", localStaff} {
+		cas.user = local
+		resp, err = browser.Get(front.URL + "/api/v1/auth/cas/login")
+		require.NoError(t, err)
+		body.Reset()
+		_, _ = body.ReadFrom(resp.Body)
+		resp.Body.Close()
+		require.Equal(t, 403, resp.StatusCode, local)
+		require.Contains(t, body.String(), "只能使用本系统密码登录", local)
+	}
+
 	// The CAS server down is a clear message too.
 	cas.user = "2021216401"
 	down := newCASDouble()
@@ -304,14 +319,14 @@ func TestAccountsOfEveryRole(t *testing.T) {
 	for _, role := range process.Roles {
 		t.Run(string(role), func(t *testing.T) {
 			name := fmt.Sprintf("%s%d", role, time.Now().UnixNano()%1e9)
-			body := map[string]any{"username": name, "displayName": "新账号", "role": role, "password": "Secret-2026"}
+			body := map[string]any{"username": name, "displayName": "新账号", "role": role, "password": "Staff-2026-secret"}
 			if role.Scoped() {
 				body["collegeCode"] = "ECO"
 			}
 			r := admin.call("POST", "/accounts", body)
 			require.Equal(t, 201, r.status, string(r.body))
 			require.Equal(t, string(role), r.str("role"))
-			lr := newClient(t).call("POST", "/auth/login", map[string]string{"username": name, "password": "Secret-2026"})
+			lr := newClient(t).call("POST", "/auth/login", map[string]string{"username": name, "password": "Staff-2026-secret"})
 			require.Equal(t, 200, lr.status, string(lr.body))
 			c := newClient(t)
 			c.token = lr.str("token")
@@ -437,7 +452,7 @@ func TestChangeOwnPassword(t *testing.T) {
 	admin := login(t, "admin")
 	for _, role := range []string{"student", "college_reviewer"} {
 		name := fmt.Sprintf("pw%s%d", role[:3], time.Now().UnixNano()%1e9)
-		r := admin.call("POST", "/accounts", map[string]any{"username": name, "displayName": "改密码", "role": role, "collegeCode": "LIT", "password": "First-2026"})
+		r := admin.call("POST", "/accounts", map[string]any{"username": name, "displayName": "改密码", "role": role, "collegeCode": "LIT", "password": "First-2026-pass!"})
 		require.Equal(t, 201, r.status, string(r.body))
 		signIn := func(pw string) *client {
 			c := newClient(t)
@@ -446,19 +461,19 @@ func TestChangeOwnPassword(t *testing.T) {
 			c.token = lr.str("token")
 			return c
 		}
-		here, elsewhere := signIn("First-2026"), signIn("First-2026")
+		here, elsewhere := signIn("First-2026-pass!"), signIn("First-2026-pass!")
 		require.Equal(t, true, here.call("GET", "/me", nil).get("localPassword"))
-		r = here.call("POST", "/me/password", map[string]any{"currentPassword": "wrong-one", "newPassword": "Second-2026"})
+		r = here.call("POST", "/me/password", map[string]any{"currentPassword": "wrong-one", "newPassword": "Second-2026-pass"})
 		require.Equal(t, 422, r.status)
 		require.Equal(t, "当前密码不正确", r.errField("currentPassword"))
-		r = here.call("POST", "/me/password", map[string]any{"currentPassword": "First-2026", "newPassword": "short"})
+		r = here.call("POST", "/me/password", map[string]any{"currentPassword": "First-2026-pass!", "newPassword": "short"})
 		require.Equal(t, 422, r.status)
 		require.NotEmpty(t, r.errField("newPassword"))
-		require.Equal(t, 204, here.call("POST", "/me/password", map[string]any{"currentPassword": "First-2026", "newPassword": "Second-2026"}).status)
+		require.Equal(t, 204, here.call("POST", "/me/password", map[string]any{"currentPassword": "First-2026-pass!", "newPassword": "Second-2026-pass"}).status)
 		require.Equal(t, 200, here.call("GET", "/me", nil).status, "this session stays")
 		require.Equal(t, 401, elsewhere.call("GET", "/me", nil).status, "other sessions end")
-		require.Equal(t, 401, newClient(t).call("POST", "/auth/login", map[string]string{"username": name, "password": "First-2026"}).status)
-		signIn("Second-2026")
+		require.Equal(t, 401, newClient(t).call("POST", "/auth/login", map[string]string{"username": name, "password": "First-2026-pass!"}).status)
+		signIn("Second-2026-pass")
 	}
 	// A roster account signs in through CAS only and has no password here to change.
 	var id int64
@@ -470,7 +485,7 @@ func TestChangeOwnPassword(t *testing.T) {
 	cas := newClient(t)
 	cas.token = "cas-only-session-token"
 	require.Equal(t, false, cas.call("GET", "/me", nil).get("localPassword"))
-	r := cas.call("POST", "/me/password", map[string]any{"currentPassword": "anything-1", "newPassword": "Second-2026"})
+	r := cas.call("POST", "/me/password", map[string]any{"currentPassword": "anything-1", "newPassword": "Second-2026-pass"})
 	require.Equal(t, 409, r.status)
 	require.Contains(t, r.str("error.message"), "统一身份认证")
 }

@@ -5,11 +5,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/gin-gonic/gin"
-	"golang.org/x/time/rate"
 
 	"outbound/process"
 	"outbound/service"
@@ -25,8 +22,6 @@ const (
 	ctxReadOnly   = "read_only"
 )
 
-var errThrottled = &service.Error{Kind: service.KindTooMany, Code: "too_many_attempts", Message: "登录尝试过于频繁，请稍后再试"}
-
 // errCrossSite refuses a sign-in another site's page sent: nobody is signed in to an account they did not type.
 var errCrossSite = &service.Error{Kind: service.KindForbidden, Code: "cross_site", Message: "请在本系统的登录页登录"}
 
@@ -34,9 +29,6 @@ func (s *Server) login(c *gin.Context) (any, error) {
 	// Browsers say where a request comes from; a sign-in from another site's page is login CSRF.
 	if c.GetHeader("Sec-Fetch-Site") == "cross-site" {
 		return nil, errCrossSite
-	}
-	if !s.loginLimiter.allow(c.ClientIP()) {
-		return nil, errThrottled
 	}
 	in, err := body[service.Credentials](c)
 	if err != nil {
@@ -113,10 +105,21 @@ func (s *Server) authenticate(c *gin.Context) {
 			return
 		}
 	}
+	if acc.MustChangePassword && !slices.Contains(beforePasswordChange, c.Request.Method+" "+c.FullPath()) {
+		fail(c, errMustChangePassword)
+		return
+	}
 	c.Set(ctxAccount, acc)
 	c.Set(ctxToken, token)
 	c.Next()
 }
+
+// An account whose password an administrator set may only choose its own (or sign out) first:
+// the administrator, and whoever saw the password on its way, should not be able to use it.
+var (
+	errMustChangePassword = &service.Error{Kind: service.KindForbidden, Code: "password_change_required", Message: "管理员为您设置了密码，请先修改为只有您知道的密码"}
+	beforePasswordChange  = []string{"GET /api/v1/me", "POST /api/v1/me/password", "POST /api/v1/auth/logout", "GET /api/v1/process"}
+)
 
 // allow admits only the listed roles.
 func allow(roles ...process.Role) gin.HandlerFunc {
@@ -127,32 +130,4 @@ func allow(roles ...process.Role) gin.HandlerFunc {
 		}
 		c.Next()
 	}
-}
-
-// limiter is a token bucket per client address.
-type limiter struct {
-	mu      sync.Mutex
-	buckets map[string]*rate.Limiter
-	burst   int
-	every   rate.Limit
-	swept   time.Time
-}
-
-func newLimiter(burst int, per time.Duration) *limiter {
-	return &limiter{buckets: map[string]*rate.Limiter{}, burst: burst, every: rate.Every(per / time.Duration(burst))}
-}
-
-func (l *limiter) allow(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if time.Since(l.swept) > 10*time.Minute {
-		l.buckets = map[string]*rate.Limiter{} // forget idle clients
-		l.swept = time.Now()
-	}
-	b, ok := l.buckets[key]
-	if !ok {
-		b = rate.NewLimiter(l.every, l.burst)
-		l.buckets[key] = b
-	}
-	return b.Allow()
 }

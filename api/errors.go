@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -66,6 +67,9 @@ func fail(c *gin.Context, err error) {
 	}
 	if status >= 500 && e != service.ErrInternal {
 		slog.WarnContext(c.Request.Context(), "dependency unavailable", "error", err, "path", c.FullPath(), "request_id", c.GetString(ctxRequestID))
+	}
+	if e.RetryAfter > 0 {
+		c.Header("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds())))
 	}
 	c.AbortWithStatusJSON(status, errorBody{errorDetail{Code: e.Code, Message: e.Message, Fields: e.Fields}})
 }

@@ -24,23 +24,24 @@ func TestNotificationsAreEmailed(t *testing.T) {
 
 	reviewerMail := fmt.Sprintf("reviewer%d@example.edu.cn", n)
 	r = admin.call("POST", "/accounts", map[string]any{"username": fmt.Sprintf("mrev%d", n), "displayName": "邮件审核员",
-		"role": "college_reviewer", "collegeCode": code, "password": "Secret-2026", "email": "not an address"})
+		"role": "college_reviewer", "collegeCode": code, "password": "Staff-2026-secret", "email": "not an address"})
 	require.Equal(t, 422, r.status)
 	require.Contains(t, r.errField("email"), "电子邮件")
 	for _, bad := range []string{"a\x00b@example.edu.cn", strings.Repeat("a", 250) + "@example.edu.cn"} {
 		r = admin.call("POST", "/accounts", map[string]any{"username": fmt.Sprintf("mrev%d", n), "displayName": "邮件审核员",
-			"role": "college_reviewer", "collegeCode": code, "password": "Secret-2026", "email": bad})
+			"role": "college_reviewer", "collegeCode": code, "password": "Staff-2026-secret", "email": bad})
 		require.Equal(t, 422, r.status, "e-mail %q", bad)
 		require.NotEmpty(t, r.errField("email"))
 	}
 	r = admin.call("POST", "/accounts", map[string]any{"username": fmt.Sprintf("mrev%d", n), "displayName": "邮件审核员",
-		"role": "college_reviewer", "collegeCode": code, "password": "Secret-2026", "email": reviewerMail})
+		"role": "college_reviewer", "collegeCode": code, "password": "Staff-2026-secret", "email": reviewerMail})
 	require.Equal(t, 201, r.status, string(r.body))
 	require.Equal(t, reviewerMail, r.str("email"))
 	reviewer := newClient(t)
-	lr := reviewer.call("POST", "/auth/login", map[string]string{"username": fmt.Sprintf("mrev%d", n), "password": "Secret-2026"})
+	lr := reviewer.call("POST", "/auth/login", map[string]string{"username": fmt.Sprintf("mrev%d", n), "password": "Staff-2026-secret"})
 	require.Equal(t, 200, lr.status)
 	reviewer.token = lr.str("token")
+	require.Equal(t, 204, reviewer.call("POST", "/me/password", map[string]any{"currentPassword": "Staff-2026-secret", "newPassword": "Reviewer-own-2026"}).status)
 
 	// The student's address is the one in their profile.
 	s := newStudent(t, code)
@@ -97,7 +98,7 @@ func TestNotificationsAreGatheredPerPerson(t *testing.T) {
 	require.Equal(t, 201, admin.call("POST", "/colleges", map[string]any{"code": code, "name": "汇总测试学院" + code}).status)
 	reviewerMail := fmt.Sprintf("gather%d@example.edu.cn", n)
 	r := admin.call("POST", "/accounts", map[string]any{"username": fmt.Sprintf("grev%d", n), "displayName": "汇总审核员",
-		"role": "college_reviewer", "collegeCode": code, "password": "Secret-2026", "email": reviewerMail})
+		"role": "college_reviewer", "collegeCode": code, "password": "Staff-2026-secret", "email": reviewerMail})
 	require.Equal(t, 201, r.status, string(r.body))
 
 	project := newProject(t, projectSpec{})

@@ -201,11 +201,16 @@ func TestRosterImport(t *testing.T) {
 // signIn gives an imported account a password and signs it in.
 func signIn(t *testing.T, admin *client, username string) *client {
 	id := rowOf(t, admin.call("GET", "/accounts?q="+username, nil), "username", username)["id"]
-	require.Equal(t, 204, admin.call("POST", pathf("/accounts/%v", id)+"/password", map[string]any{"password": "Roster-2026"}).status)
+	require.Equal(t, 204, admin.call("POST", pathf("/accounts/%v", id)+"/password", map[string]any{"password": "Roster-2026-ok!"}).status)
 	c := newClient(t)
-	r := c.call("POST", "/auth/login", map[string]string{"username": username, "password": "Roster-2026"})
+	r := c.call("POST", "/auth/login", map[string]string{"username": username, "password": "Roster-2026-ok!"})
 	require.Equal(t, 200, r.status, string(r.body))
 	c.token = r.str("token")
+	// A password an administrator set opens nothing but its own change.
+	require.Equal(t, true, c.call("GET", "/me", nil).get("mustChangePassword"))
+	require.Equal(t, "password_change_required", c.call("GET", "/applications", nil).str("error.code"))
+	require.Equal(t, 204, c.call("POST", "/me/password", map[string]any{"currentPassword": "Roster-2026-ok!", "newPassword": "Mine-only-2026-pw"}).status)
+	require.Equal(t, false, c.call("GET", "/me", nil).get("mustChangePassword"))
 	return c
 }
 

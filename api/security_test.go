@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -29,43 +30,111 @@ import (
 	"outbound/workflows"
 )
 
-func TestLockoutAfterWrongPasswords(t *testing.T) {
-	s := newStudent(t, "SCI")
-	username := s.call("GET", "/me", nil).str("username")
-	c := newClient(t)
-	for i := 0; i < 5; i++ {
-		require.Equal(t, 401, c.call("POST", "/auth/login", map[string]string{"username": username, "password": "wrong"}).status)
+// TestWrongPasswordsSlowDownNeverLockOut: wrong passwords for a name make its next tries wait,
+// from that address; the same name from elsewhere still signs in (nobody can shut a reviewer out at
+// a deadline); a known and an unknown name are answered alike; parallel guesses cannot outrun the
+// count; the count is in PostgreSQL, shared by every API process.
+func TestWrongPasswordsSlowDownNeverLockOut(t *testing.T) {
+	username := newStudent(t, "SCI").call("GET", "/me", nil).str("username")
+	unknown := fmt.Sprintf("nobody%d", time.Now().UnixNano()%1e9)
+	other := frontBehindProxy(t)
+	try := func(name, password, from string) *response {
+		c := newClient(t)
+		if from == "" {
+			return c.call("POST", "/auth/login", map[string]string{"username": name, "password": password})
+		}
+		c.base = other.URL
+		return c.call("POST", "/auth/login", map[string]string{"username": name, "password": password}, "X-Forwarded-For", from)
 	}
-	r := c.call("POST", "/auth/login", map[string]string{"username": username, "password": "Outbound2026"})
-	require.Equal(t, 429, r.status, "locked even with the right password")
-	require.Equal(t, "locked", r.str("error.code"))
-	_, err := env.Services.Store.DB.Exec(`UPDATE accounts SET locked_until = now() - interval '1 second' WHERE username = $1`, username)
-	require.NoError(t, err)
-	require.Equal(t, 200, c.call("POST", "/auth/login", map[string]string{"username": username, "password": "Outbound2026"}).status)
+	answers := map[string][]string{}
+	for _, name := range []string{username, unknown} {
+		for range 6 {
+			r := try(name, "wrong-password", "")
+			require.Equal(t, 401, r.status)
+			answers[name] = append(answers[name], r.str("error.code")+" "+r.str("error.message"))
+		}
+		r := try(name, "Outbound2026", "")
+		require.Equal(t, 429, r.status, "the sixth wrong password makes the next try wait, even with the right password")
+		require.Equal(t, "1", r.header.Get("Retry-After"))
+		answers[name] = append(answers[name], r.str("error.code")+" "+r.str("error.message"))
+	}
+	require.Equal(t, answers[username], answers[unknown], "a known and an unknown name get the same answers")
+	require.Equal(t, 200, try(username, "Outbound2026", "198.51.100.7").status, "the same name from another address is not locked out")
+	time.Sleep(1100 * time.Millisecond)
+	require.Equal(t, 200, try(username, "Outbound2026", "").status, "after the wait the right password signs in")
+	require.Equal(t, 401, try(username, "wrong-password", "").status, "and the count started again")
 
-	// Twenty guesses at once get five answers between them; the rest find the account locked.
+	// Twenty guesses at once for a fresh name: six are tried (five free, the sixth sets a wait of a
+	// second), then one more each time a wait has passed (1 s, then 2 s, 4 s…); the others wait.
+	fresh := fmt.Sprintf("guess%d", time.Now().UnixNano()%1e9)
+	start := time.Now()
 	codes := make(chan string, 20)
 	var wg sync.WaitGroup
 	for range 20 {
 		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			codes <- newClient(t).call("POST", "/auth/login", map[string]string{"username": username, "password": "wrong"}).str("error.code")
-		}()
+		go func() { defer wg.Done(); codes <- try(fresh, "wrong-password", "").str("error.code") }()
 	}
 	wg.Wait()
+	elapsed := time.Since(start)
 	close(codes)
 	count := map[string]int{}
 	for code := range codes {
 		count[code]++
 	}
-	require.Equal(t, map[string]int{"invalid_credentials": 5, "locked": 15}, count)
+	most := 6
+	for wait, waited := time.Second, time.Second; waited <= elapsed; wait, waited = 2*wait, waited+2*wait {
+		most++
+	}
+	require.Equal(t, 20, count["invalid_credentials"]+count["too_many_attempts"], count)
+	require.GreaterOrEqual(t, count["invalid_credentials"], 6, count)
+	require.LessOrEqual(t, count["invalid_credentials"], most, "%v in %s", count, elapsed)
+	var rows int
+	require.NoError(t, env.Services.Store.DB.Get(&rows, `SELECT count(*) FROM sign_in_throttle WHERE key LIKE 'name:' || $1 || '%'`, fresh))
+	require.Equal(t, 2, rows, "the name's count from this address and from everywhere, in the database")
+}
 
-	// When the lock expires the count starts again: one wrong password does not lock at once.
-	_, err = env.Services.Store.DB.Exec(`UPDATE accounts SET locked_until = now() - interval '1 second' WHERE username = $1`, username)
-	require.NoError(t, err)
-	require.Equal(t, "invalid_credentials", c.call("POST", "/auth/login", map[string]string{"username": username, "password": "wrong"}).str("error.code"))
-	require.Equal(t, 200, c.call("POST", "/auth/login", map[string]string{"username": username, "password": "Outbound2026"}).status)
+// frontBehindProxy is a second API on the test's services that believes the loopback proxy's
+// X-Forwarded-For, so that a test can sign in "from" another address.
+func frontBehindProxy(t *testing.T) *httptest.Server {
+	cfg := *env.Config
+	cfg.HTTP.TrustedProxies = "127.0.0.1"
+	front := httptest.NewServer((&server.Services{Config: &cfg, Store: env.Services.Store, Files: env.Services.Files, Temporal: env.Services.Temporal}).Handler())
+	t.Cleanup(front.Close)
+	return front
+}
+
+// TestPasswordsAdministratorsSetAreChanged: a reset password opens nothing but its own change,
+// then everything; a weak or common password is refused wherever one is set.
+func TestPasswordsAdministratorsSetAreChanged(t *testing.T) {
+	admin := login(t, "admin")
+	name := fmt.Sprintf("reset%d", time.Now().UnixNano()%1e9)
+	for _, weak := range []string{"Outbound26", "password1234", "qwertyuiop12", "iloveyou1234", name + "2026", "Aa123456789!"} {
+		r := admin.call("POST", "/accounts", map[string]any{"username": name, "displayName": "重置", "role": "foreign_affairs", "password": weak})
+		require.Equal(t, 422, r.status, weak)
+		require.NotEmpty(t, r.errField("password"), weak)
+	}
+	r := admin.call("POST", "/accounts", map[string]any{"username": name, "displayName": "重置", "role": "foreign_affairs", "password": "Staff-2026-secret"})
+	require.Equal(t, 201, r.status, string(r.body))
+	require.Equal(t, false, r.get("casSignIn"), "an account with a password here is not CAS's by default")
+	id := r.num("id")
+	require.Equal(t, 422, admin.call("POST", pathf("/accounts/%d/password", id), map[string]any{"password": "password1234"}).status)
+	require.Equal(t, 204, admin.call("POST", pathf("/accounts/%d/password", id), map[string]any{"password": "Given-by-admin-77"}).status)
+	c := newClient(t)
+	lr := c.call("POST", "/auth/login", map[string]string{"username": name, "password": "Given-by-admin-77"})
+	require.Equal(t, 200, lr.status)
+	require.Equal(t, true, lr.get("account.mustChangePassword"))
+	c.token = lr.str("token")
+	for _, path := range []string{"/applications", "/projects", "/notifications"} {
+		r := c.call("GET", path, nil)
+		require.Equal(t, 403, r.status, path)
+		require.Equal(t, "password_change_required", r.str("error.code"))
+	}
+	r = c.call("POST", "/me/password", map[string]any{"currentPassword": "Given-by-admin-77", "newPassword": "1234567890ab"})
+	require.Equal(t, 422, r.status)
+	require.Contains(t, r.errField("newPassword"), "容易被猜到")
+	require.Equal(t, 204, c.call("POST", "/me/password", map[string]any{"currentPassword": "Given-by-admin-77", "newPassword": "Only-mine-2026-x"}).status)
+	require.Equal(t, 200, c.call("GET", "/applications", nil).status)
+	require.Equal(t, false, c.call("GET", "/me", nil).get("mustChangePassword"))
 }
 
 func TestExpiredSessionsAreRefused(t *testing.T) {
@@ -206,7 +275,7 @@ func TestWordsTheDatabaseCannotHoldAreRefused(t *testing.T) {
 		{wsc, "POST", "/projects", project("name", nul), "name"},
 		{wsc, "POST", "/projects", project("eligibleGrades", []string{"大三", nul}), "eligibleGrades"},
 		{wsc, "POST", "/projects", project("requirements", []map[string]any{{"kind": strings.Repeat("类", 101), "formats": []string{"pdf"}, "maxBytes": 1 << 20}}), "requirements.0.kind"},
-		{admin, "POST", "/accounts", map[string]any{"username": "nul1", "displayName": nul, "role": "admin", "password": "Secret-2026"}, "displayName"},
+		{admin, "POST", "/accounts", map[string]any{"username": "nul1", "displayName": nul, "role": "admin", "password": "Staff-2026-secret"}, "displayName"},
 		{admin, "GET", "/accounts?q=" + urlQuery(nul), nil, "q"},
 		{s, "GET", "/projects?q=" + urlQuery(nul), nil, "q"},
 		{admin, "GET", "/applications?stage=" + urlQuery(nul), nil, "stage"},
@@ -237,6 +306,9 @@ func TestWordsTheDatabaseCannotHoldAreRefused(t *testing.T) {
 // TestForwardedForOnlyFromTrustedProxies: a client cannot escape the sign-in throttle (or pick its
 // address in the audit log) by sending X-Forwarded-For; the configured proxy can pass the real one.
 func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
+	// The connection comes from an address of its own, so that other tests' sign-ins do not count.
+	from := &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(2+time.Now().UnixNano()%200))}
+	direct := &http.Client{Transport: &http.Transport{DialContext: (&net.Dialer{LocalAddr: from}).DialContext}}
 	attempts := func(trusted string) []int {
 		cfg := *env.Config
 		cfg.Auth.LoginPerMinute, cfg.HTTP.TrustedProxies = 2, trusted
@@ -244,18 +316,19 @@ func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
 		defer front.Close()
 		var out []int
 		for i := range 3 {
-			req, _ := http.NewRequest("POST", front.URL+"/api/v1/auth/login", strings.NewReader(`{"username":"nobody","password":"wrong-password"}`))
+			req, _ := http.NewRequest("POST", front.URL+"/api/v1/auth/login", strings.NewReader(fmt.Sprintf(`{"username":"nobody%d","password":"wrong-password"}`, i)))
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i+1))
-			resp, err := http.DefaultClient.Do(req)
+			req.Header.Set("X-Real-IP", fmt.Sprintf("192.0.2.%d", i+1))
+			resp, err := direct.Do(req)
 			require.NoError(t, err)
 			resp.Body.Close()
 			out = append(out, resp.StatusCode)
 		}
 		return out
 	}
-	require.Equal(t, []int{401, 401, 429}, attempts(""), "a forged X-Forwarded-For is not a new client")
-	require.Equal(t, []int{401, 401, 401}, attempts("127.0.0.1"), "behind a trusted proxy each forwarded client counts on its own")
+	require.Equal(t, []int{401, 401, 429}, attempts(""), "a forged X-Forwarded-For or X-Real-IP is not a new client")
+	require.Equal(t, []int{401, 401, 401}, attempts(from.IP.String()), "behind a trusted proxy each forwarded client counts on its own")
 }
 
 // TestListsCarryNoPersonalData: lists and exports are seen by a whole scope, so they carry no

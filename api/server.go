@@ -39,8 +39,6 @@ type Deps struct {
 type Server struct {
 	Deps
 	metrics *metrics
-	// loginLimiter throttles sign-in attempts per client address.
-	loginLimiter *limiter
 }
 
 const ctxRequestID = "request_id"
@@ -48,7 +46,7 @@ const ctxRequestID = "request_id"
 // New builds the HTTP handler.
 func New(d Deps) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{Deps: d, metrics: newMetrics(), loginLimiter: newLimiter(d.Config.Auth.LoginPerMinute, time.Minute)}
+	s := &Server{Deps: d, metrics: newMetrics()}
 	r := gin.New()
 	// X-Forwarded-For is believed only from the configured proxies (checked in config), so that
 	// nobody picks their own address for the sign-in throttle or the audit log.

@@ -40,6 +40,7 @@ import (
 const (
 	staffPassword   = "Staff-2026-secret"
 	studentPassword = "Student-2026-secret"
+	firstPassword   = "Given-by-the-office-26"
 	students        = 6
 )
 
@@ -117,7 +118,8 @@ func TestProductionLayout(t *testing.T) {
 	}
 	phase("two workers (healthy) and two APIs (ready)")
 
-	// Everyone signs in through the APIs, alternately; the administrator sets the staff's and students' passwords.
+	// Everyone signs in through the APIs, alternately; the administrator sets the staff's and
+	// students' first passwords, which each changes to their own at the first sign-in.
 	admin := signIn(t, apis[0], "admin", staffPassword)
 	accounts := admin.get("/accounts?pageSize=100")
 	for _, item := range accounts["items"].([]any) {
@@ -129,7 +131,9 @@ func TestProductionLayout(t *testing.T) {
 		if a["role"] == "student" {
 			pw = studentPassword
 		}
-		admin.must("POST", fmt.Sprintf("/accounts/%v/password", a["id"]), map[string]any{"password": pw}, 204)
+		admin.must("POST", fmt.Sprintf("/accounts/%v/password", a["id"]), map[string]any{"password": firstPassword}, 204)
+		first := signIn(t, apis[0], a["username"].(string), firstPassword)
+		first.must("POST", "/me/password", map[string]any{"currentPassword": firstPassword, "newPassword": pw}, 204)
 	}
 	staff := map[string][2]*session{}
 	for _, u := range []string{"eco-reviewer", "jwc1", "jwc2", "wsc"} {

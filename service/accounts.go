@@ -27,12 +27,14 @@ type AccountView struct {
 	CollegeName *string `json:"collegeName"`
 	// LocalPassword: the account has a password here (besides, or instead of, CAS).
 	LocalPassword bool `json:"localPassword"`
+	// MustChangePassword: an administrator set the password; nothing else is open until it is changed.
+	MustChangePassword bool `json:"mustChangePassword"`
 }
 
 // ViewOf is the account as its owner sees it.
 func ViewOf(a *storage.Account) AccountView {
 	return AccountView{ID: a.ID, Username: a.Username, DisplayName: a.DisplayName, Role: a.Role, CollegeCode: a.CollegeCode,
-		CollegeName: a.CollegeName, LocalPassword: a.PasswordHash != nil}
+		CollegeName: a.CollegeName, LocalPassword: a.PasswordHash != nil, MustChangePassword: a.MustChangePassword}
 }
 
 // AdminAccountView is an account as administrators see it.
@@ -41,10 +43,12 @@ type AdminAccountView struct {
 	Disabled bool `json:"disabled"`
 	// Email is where staff get their e-mails (a student's profile address comes first).
 	Email string `json:"email"`
+	// CASSignIn: the university's CAS may sign in to this account.
+	CASSignIn bool `json:"casSignIn"`
 }
 
 func adminView(a *storage.Account) AdminAccountView {
-	return AdminAccountView{AccountView: ViewOf(a), Disabled: a.Disabled, Email: a.Email}
+	return AdminAccountView{AccountView: ViewOf(a), Disabled: a.Disabled, Email: a.Email, CASSignIn: a.CASSignIn}
 }
 
 // AccountInput is what administrators set on an account.
@@ -56,6 +60,12 @@ type AccountInput struct {
 	Password    string  `json:"password"`
 	Disabled    bool    `json:"disabled"`
 	Email       string  `json:"email"`
+	// CASSignIn lets CAS sign in to the account; when not given, an account without a password
+	// here is a CAS account, and an account keeps what it had.
+	CASSignIn *bool `json:"casSignIn"`
+	// OwnPassword: the password is its owner's own choice (typed by them at the command line), not
+	// one an administrator gives, which its owner must change at the first sign-in.
+	OwnPassword bool `json:"-"`
 }
 
 var usernameRE = regexp.MustCompile(`^[A-Za-z0-9_.@-]{2,64}$`)
@@ -88,20 +98,17 @@ func (s *Service) validateAccount(ctx context.Context, in *AccountInput, creatin
 			f.add("collegeCode", "学院不存在")
 		}
 	}
+	if role == process.RoleAdmin && in.CASSignIn != nil && *in.CASSignIn {
+		f.add("casSignIn", "管理员账号只能使用本系统密码登录，不能通过统一身份认证登录")
+	}
 	if in.Password != "" {
-		checkPassword(f, "password", in.Password)
+		checkNewPassword(f, "password", in.Password, in.Username, in.DisplayName)
 	}
 	in.Email = strings.TrimSpace(in.Email)
 	if len(in.Email) > 254 || (in.Email != "" && !validEmail(in.Email)) {
 		f.add("email", "电子邮件格式不正确")
 	}
 	return f.err()
-}
-
-func checkPassword(f fields, field, pw string) {
-	if len(pw) < 8 || len(pw) > 72 {
-		f.add(field, "密码应为8至72个字符")
-	}
 }
 
 // AccountFilter narrows the list of accounts.
@@ -152,11 +159,16 @@ func (s *Service) CreateAccount(ctx context.Context, who Caller, in AccountInput
 	if err != nil {
 		return nil, err
 	}
-	a := &storage.Account{Username: in.Username, DisplayName: in.DisplayName, Role: in.Role, CollegeCode: in.CollegeCode, PasswordHash: hash, Email: in.Email}
+	cas := in.Password == "" && process.Role(in.Role) != process.RoleAdmin
+	if in.CASSignIn != nil {
+		cas = *in.CASSignIn
+	}
+	a := &storage.Account{Username: in.Username, DisplayName: in.DisplayName, Role: in.Role, CollegeCode: in.CollegeCode, PasswordHash: hash, Email: in.Email,
+		CASSignIn: cas, MustChangePassword: hash != nil && !in.OwnPassword}
 	if err := s.Store.CreateAccount(ctx, a); err != nil {
 		return nil, err
 	}
-	s.audit(ctx, who, "account.create", "account", a.ID, nil, map[string]any{"username": a.Username, "role": a.Role, "college": a.CollegeCode})
+	s.audit(ctx, who, "account.create", "account", a.ID, nil, map[string]any{"username": a.Username, "role": a.Role, "college": a.CollegeCode, "casSignIn": a.CASSignIn})
 	return s.adminAccount(ctx, a.ID)
 }
 
@@ -175,20 +187,28 @@ func (s *Service) UpdateAccount(ctx context.Context, who Caller, id int64, in Ac
 	if before.Role == string(process.RoleStudent) && in.Role != before.Role {
 		return nil, conflict("role_change", "学生账号不能改为其他角色")
 	}
-	a := &storage.Account{ID: id, DisplayName: in.DisplayName, Role: in.Role, CollegeCode: in.CollegeCode, Disabled: in.Disabled, Email: in.Email}
+	cas := before.CASSignIn && process.Role(in.Role) != process.RoleAdmin
+	if in.CASSignIn != nil {
+		cas = *in.CASSignIn
+	}
+	a := &storage.Account{ID: id, DisplayName: in.DisplayName, Role: in.Role, CollegeCode: in.CollegeCode, Disabled: in.Disabled, Email: in.Email, CASSignIn: cas}
 	if err := s.Store.UpdateAccount(ctx, a); err != nil {
 		return nil, err
 	}
 	s.audit(ctx, who, "account.update", "account", id,
-		map[string]any{"displayName": before.DisplayName, "role": before.Role, "college": before.CollegeCode, "disabled": before.Disabled, "email": before.Email},
-		map[string]any{"displayName": a.DisplayName, "role": a.Role, "college": a.CollegeCode, "disabled": a.Disabled, "email": a.Email})
+		map[string]any{"displayName": before.DisplayName, "role": before.Role, "college": before.CollegeCode, "disabled": before.Disabled, "email": before.Email, "casSignIn": before.CASSignIn},
+		map[string]any{"displayName": a.DisplayName, "role": a.Role, "college": a.CollegeCode, "disabled": a.Disabled, "email": a.Email, "casSignIn": a.CASSignIn})
 	return s.adminAccount(ctx, id)
 }
 
 // ResetPassword sets a local password for an account.
 func (s *Service) ResetPassword(ctx context.Context, who Caller, id int64, password string) error {
+	acc, err := s.Store.AccountByID(ctx, id)
+	if err != nil {
+		return err
+	}
 	f := fields{}
-	checkPassword(f, "password", password)
+	checkNewPassword(f, "password", password, acc.Username, acc.DisplayName)
 	if err := f.err(); err != nil {
 		return err
 	}
@@ -203,54 +223,6 @@ func (s *Service) ResetPassword(ctx context.Context, who Caller, id int64, passw
 	return nil
 }
 
-// PasswordChange is a signed-in person's new password, with the current one.
-type PasswordChange struct {
-	CurrentPassword string `json:"currentPassword"`
-	NewPassword     string `json:"newPassword"`
-}
-
-// ChangePassword sets the caller's own local password. A wrong current password counts towards
-// the lockout like a wrong sign-in; the caller's other sessions end, this one stays.
-func (s *Service) ChangePassword(ctx context.Context, who Caller, sessionToken string, in PasswordChange) error {
-	f := fields{}
-	if in.CurrentPassword == "" {
-		f.add("currentPassword", "请输入当前密码")
-	}
-	checkPassword(f, "newPassword", in.NewPassword)
-	if in.NewPassword != "" && in.NewPassword == in.CurrentPassword {
-		f.add("newPassword", "新密码不能与当前密码相同")
-	}
-	if err := f.err(); err != nil {
-		return err
-	}
-	acc, err := s.Store.AccountByID(ctx, who.ID)
-	if err != nil {
-		return err
-	}
-	if acc.PasswordHash == nil {
-		return conflict("no_local_password", "该账号通过统一身份认证登录，请在学校统一身份认证修改密码")
-	}
-	allowed, err := s.Store.ClaimLoginAttempt(ctx, acc.ID, maxLoginFailures, lockoutFor)
-	if err != nil {
-		return err
-	}
-	if !allowed {
-		return &Error{Kind: KindTooMany, Code: "locked", Message: "密码错误次数过多，账号已临时锁定，请15分钟后再试"}
-	}
-	if bcrypt.CompareHashAndPassword([]byte(*acc.PasswordHash), []byte(in.CurrentPassword)) != nil {
-		return Invalid(map[string]string{"currentPassword": "当前密码不正确"})
-	}
-	hash, err := hashPassword(in.NewPassword)
-	if err != nil {
-		return err
-	}
-	if err := s.Store.ChangeOwnPassword(ctx, acc.ID, *hash, hashToken(sessionToken)); err != nil {
-		return err
-	}
-	s.audit(ctx, who, "account.change_password", "account", acc.ID, nil, nil)
-	return nil
-}
-
 func (s *Service) adminAccount(ctx context.Context, id int64) (*AdminAccountView, error) {
 	a, err := s.Store.AccountByID(ctx, id)
 	if err != nil {
@@ -258,87 +230,6 @@ func (s *Service) adminAccount(ctx context.Context, id int64) (*AdminAccountView
 	}
 	v := adminView(a)
 	return &v, nil
-}
-
-// Sign-in rules.
-const (
-	// Lockout after this many wrong passwords in a row.
-	maxLoginFailures = 5
-	lockoutFor       = 15 * time.Minute
-)
-
-// errWrongLogin is one answer for every failed sign-in, so that it tells nothing about which part was wrong.
-var errWrongLogin = &Error{Kind: KindUnauthenticated, Code: "invalid_credentials", Message: "用户名或密码错误"}
-
-// dummyHash keeps the time of a sign-in with an unknown user like that of a known one.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("outbound-dummy-password"), bcrypt.DefaultCost)
-
-// Credentials are a local sign-in.
-type Credentials struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
-}
-
-// CheckPassword signs in with a local password, counting failures towards a lockout. Every outcome
-// is audited with the client's address: a success, a wrong password or an unknown name, a lockout.
-func (s *Service) CheckPassword(ctx context.Context, in Credentials, addr string) (*storage.Account, error) {
-	acc, err := s.checkPassword(ctx, in)
-	var e *Error
-	switch {
-	case err == nil:
-		s.audit(ctx, Caller{Account: acc, Addr: addr}, "auth.login", "account", acc.ID, nil, map[string]any{"source": "local"})
-	case errors.As(err, &e) && (e.Code == errWrongLogin.Code || e.Code == "locked"):
-		// The name as typed, cut to what a name can be: whoever it was, the office can see the attempts.
-		name := process.CleanText(strings.TrimSpace(in.Username), process.MaxNameRunes)
-		s.audit(ctx, Caller{Account: &storage.Account{}, Addr: addr}, "auth.login_failed", "account", name, nil, map[string]any{"reason": e.Code})
-	}
-	return acc, err
-}
-
-func (s *Service) checkPassword(ctx context.Context, in Credentials) (*storage.Account, error) {
-	f := fields{}
-	if strings.TrimSpace(in.Username) == "" {
-		f.add("username", "请输入用户名（学号或工号）")
-	}
-	if in.Password == "" {
-		f.add("password", "请输入密码")
-	}
-	if err := f.err(); err != nil {
-		return nil, err
-	}
-	username := strings.TrimSpace(in.Username)
-	var acc *storage.Account
-	err := storage.ErrNotFound // a name no account can have is not looked up
-	if usernameRE.MatchString(username) {
-		acc, err = s.Store.AccountByUsername(ctx, username)
-	}
-	if errors.Is(err, storage.ErrNotFound) {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(in.Password))
-		return nil, errWrongLogin
-	}
-	if err != nil {
-		return nil, err
-	}
-	errLocked := &Error{Kind: KindTooMany, Code: "locked", Message: "密码错误次数过多，账号已临时锁定，请15分钟后再试"}
-	if acc.Disabled || acc.PasswordHash == nil {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(in.Password))
-		return nil, errWrongLogin
-	}
-	// The attempt is counted before the password is checked: parallel guesses cannot outrun the lock.
-	allowed, err := s.Store.ClaimLoginAttempt(ctx, acc.ID, maxLoginFailures, lockoutFor)
-	if err != nil {
-		return nil, err
-	}
-	if !allowed {
-		return nil, errLocked
-	}
-	if bcrypt.CompareHashAndPassword([]byte(*acc.PasswordHash), []byte(in.Password)) != nil {
-		return nil, errWrongLogin
-	}
-	if err := s.Store.RecordLoginSuccess(ctx, acc.ID); err != nil {
-		return nil, err
-	}
-	return acc, nil
 }
 
 // Session is a signed-in session: the bearer token (also the session cookie)

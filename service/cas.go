@@ -69,6 +69,11 @@ func (s *Service) accountForCAS(ctx context.Context, id CASIdentity, addr string
 	if acc != nil && acc.Disabled {
 		return nil, Forbidden("账号已停用，请联系国际处")
 	}
+	// An account kept for sign-in here (an administrator's always is) is not CAS's to open, nor to
+	// rewrite from its attributes.
+	if acc != nil && !acc.CASSignIn {
+		return nil, Forbidden("学号/工号 " + number + " 的账号只能使用本系统密码登录，不能通过统一身份认证登录，请联系国际处")
+	}
 	if cfg.Provision != config.ProvisionAttributes {
 		if acc == nil {
 			return nil, Forbidden("学号/工号 " + number + " 尚未开通外事综合服务系统账号，请联系国际处")

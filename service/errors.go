@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"syscall"
+	"time"
 
 	"github.com/lib/pq"
 	"go.temporal.io/api/serviceerror"
@@ -42,6 +43,8 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  map[string]string
+	// RetryAfter, when set, is how long to wait before asking again.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string { return e.Message }

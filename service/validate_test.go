@@ -79,3 +79,33 @@ func FuzzApplyInfo(f *testing.F) {
 		}
 	})
 }
+
+// TestAddressKeys: one person's addresses count together — an IPv4 address, an IPv6 /64.
+func TestAddressKeys(t *testing.T) {
+	for addr, want := range map[string]string{
+		"203.0.113.9":              "203.0.113.9",
+		"2001:db8:1:2:aaaa::1":     "2001:db8:1:2::/64",
+		"2001:db8:1:2:ffff:ee::99": "2001:db8:1:2::/64",
+		"2001:db8:1:3::1":          "2001:db8:1:3::/64",
+		"::ffff:198.51.100.4":      "::ffff:198.51.100.4",
+	} {
+		if got := addressKey(addr); got != want {
+			t.Errorf("addressKey(%q) = %q, want %q", addr, got, want)
+		}
+	}
+}
+
+// TestPasswordPolicy: long enough and hard to guess, whatever the characters.
+func TestPasswordPolicy(t *testing.T) {
+	for pw, ok := range map[string]bool{
+		"Staff-2026-secret": true, "correct horse battery": true, "出国交流申请2026春季学期": true,
+		"Short-2026": false, "password1234": false, "qwertyuiop12": false, "aaaaaaaaaaaaaaaa": false,
+		"zhangsan2026!": false, strings.Repeat("Long-and-odd-", 6): false,
+	} {
+		f := fields{}
+		checkNewPassword(f, "password", pw, "zhangsan", "张三")
+		if got := f["password"] == ""; got != ok {
+			t.Errorf("%q accepted: %v, want %v (%s)", pw, got, ok, f["password"])
+		}
+	}
+}

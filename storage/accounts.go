@@ -7,17 +7,19 @@ import (
 
 // Account is a person who signs in.
 type Account struct {
-	ID           int64      `db:"id"`
-	Username     string     `db:"username"`
-	DisplayName  string     `db:"display_name"`
-	Role         string     `db:"role"`
-	CollegeCode  *string    `db:"college_code"`
-	CollegeName  *string    `db:"college_name"`
-	Email        string     `db:"email"`
-	PasswordHash *string    `db:"password_hash"`
-	Disabled     bool       `db:"disabled"`
-	FailedLogins int        `db:"failed_logins"`
-	LockedUntil  *time.Time `db:"locked_until"`
+	ID           int64   `db:"id"`
+	Username     string  `db:"username"`
+	DisplayName  string  `db:"display_name"`
+	Role         string  `db:"role"`
+	CollegeCode  *string `db:"college_code"`
+	CollegeName  *string `db:"college_name"`
+	Email        string  `db:"email"`
+	PasswordHash *string `db:"password_hash"`
+	Disabled     bool    `db:"disabled"`
+	// CASSignIn: the university's CAS may sign in to this account (never an administrator's).
+	CASSignIn bool `db:"cas_sign_in"`
+	// MustChangePassword: an administrator set the password; its owner chooses their own first.
+	MustChangePassword bool `db:"must_change_password"`
 }
 
 // College returns the college code, or "".
@@ -29,7 +31,7 @@ func (a *Account) College() string {
 }
 
 const accountColumns = `a.id, a.username, a.display_name, a.role, a.college_code, c.name AS college_name, a.email,
-	a.password_hash, a.disabled, a.failed_logins, a.locked_until`
+	a.password_hash, a.disabled, a.cas_sign_in, a.must_change_password`
 
 // AccountByUsername finds an account by 学号/工号.
 func (s *Store) AccountByUsername(ctx context.Context, username string) (*Account, error) {
@@ -43,31 +45,6 @@ func (s *Store) AccountByID(ctx context.Context, id int64) (*Account, error) {
 	var a Account
 	err := s.DB.GetContext(ctx, &a, `SELECT `+accountColumns+` FROM accounts a LEFT JOIN colleges c ON c.code = a.college_code WHERE a.id = $1`, id)
 	return &a, notFound(err)
-}
-
-// ClaimLoginAttempt counts a sign-in attempt before its password is checked, so that parallel
-// guesses cannot outrun the lockout: the attempt that uses up the last try locks the account at
-// once (a right password then clears the lock). A lock that has expired starts the count again.
-// It answers false while the account is locked.
-func (s *Store) ClaimLoginAttempt(ctx context.Context, id int64, maxFailures int, lockFor time.Duration) (bool, error) {
-	res, err := s.DB.ExecContext(ctx, `
-		UPDATE accounts SET
-		       failed_logins = CASE WHEN locked_until <= now() THEN 1 ELSE failed_logins + 1 END,
-		       locked_until = CASE
-		           WHEN (CASE WHEN locked_until <= now() THEN 1 ELSE failed_logins + 1 END) >= $2 THEN now() + $3 * interval '1 second'
-		           ELSE NULL END
-		 WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now())`, id, maxFailures, lockFor.Seconds())
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
-}
-
-// RecordLoginSuccess clears the failure count.
-func (s *Store) RecordLoginSuccess(ctx context.Context, id int64) error {
-	_, err := s.DB.ExecContext(ctx, `UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL)`, id)
-	return err
 }
 
 // PurgeExpiredSessions deletes the sessions past their expiry and says how many.

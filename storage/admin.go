@@ -50,8 +50,8 @@ var ErrDuplicateUsername = errors.New("username taken")
 // CreateAccount adds an account; a student gets an empty profile in their college.
 func (s *Store) CreateAccount(ctx context.Context, a *Account) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		err := tx.GetContext(ctx, &a.ID, `INSERT INTO accounts (username, display_name, role, college_code, password_hash, email)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, a.Username, a.DisplayName, a.Role, a.CollegeCode, a.PasswordHash, a.Email)
+		err := tx.GetContext(ctx, &a.ID, `INSERT INTO accounts (username, display_name, role, college_code, password_hash, email, cas_sign_in, must_change_password)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, a.Username, a.DisplayName, a.Role, a.CollegeCode, a.PasswordHash, a.Email, a.CASSignIn, a.MustChangePassword)
 		if constraintViolated(err, "accounts_username_key") {
 			return ErrDuplicateUsername
 		}
@@ -73,8 +73,8 @@ func (s *Store) CreateAccount(ctx context.Context, a *Account) error {
 // disabling ends its sessions.
 func (s *Store) UpdateAccount(ctx context.Context, a *Account) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE accounts SET display_name = $2, role = $3, college_code = $4, disabled = $5, email = $6, updated_at = now() WHERE id = $1`,
-			a.ID, a.DisplayName, a.Role, a.CollegeCode, a.Disabled, a.Email)
+		res, err := tx.ExecContext(ctx, `UPDATE accounts SET display_name = $2, role = $3, college_code = $4, disabled = $5, email = $6, cas_sign_in = $7, updated_at = now() WHERE id = $1`,
+			a.ID, a.DisplayName, a.Role, a.CollegeCode, a.Disabled, a.Email, a.CASSignIn)
 		if err := rowsOrNotFound(res, err); err != nil {
 			return err
 		}
@@ -85,10 +85,11 @@ func (s *Store) UpdateAccount(ctx context.Context, a *Account) error {
 	})
 }
 
-// SetPassword replaces a local password, clears a lockout and ends the account's sessions.
+// SetPassword replaces a local password set by an administrator, ends the account's sessions
+// and asks its owner to choose their own at the next sign-in.
 func (s *Store) SetPassword(ctx context.Context, id int64, hash string) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE accounts SET password_hash = $2, failed_logins = 0, locked_until = NULL, updated_at = now() WHERE id = $1`, id, hash)
+		res, err := tx.ExecContext(ctx, `UPDATE accounts SET password_hash = $2, must_change_password = true, updated_at = now() WHERE id = $1`, id, hash)
 		if err := rowsOrNotFound(res, err); err != nil {
 			return err
 		}
@@ -97,11 +98,11 @@ func (s *Store) SetPassword(ctx context.Context, id int64, hash string) error {
 	})
 }
 
-// ChangeOwnPassword replaces the account's password, clears its failures and ends its other
-// sessions; the session it was changed from stays.
+// ChangeOwnPassword replaces the account's password and ends its other sessions; the session it
+// was changed from stays.
 func (s *Store) ChangeOwnPassword(ctx context.Context, id int64, hash string, keepSession []byte) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE accounts SET password_hash = $2, failed_logins = 0, locked_until = NULL, updated_at = now() WHERE id = $1`, id, hash)
+		res, err := tx.ExecContext(ctx, `UPDATE accounts SET password_hash = $2, must_change_password = false, updated_at = now() WHERE id = $1`, id, hash)
 		if err := rowsOrNotFound(res, err); err != nil {
 			return err
 		}

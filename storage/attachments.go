@@ -107,3 +107,22 @@ func (s *Store) UsedBytes(ctx context.Context, ownerID int64) (int64, error) {
 	err := s.DB.GetContext(ctx, &n, `SELECT coalesce(sum(size_bytes), 0) FROM attachments WHERE owner_id = $1 AND deleted_at IS NULL`, ownerID)
 	return n, err
 }
+
+// ForgetSupersededFiles deletes the rows of files nobody can need any more, so that the orphan
+// sweep removes their objects: files deleted from an application that no submitted snapshot
+// lists, and photos older than grace that no profile shows (a newer photo replaced them). It
+// answers how many it forgot. A file a submission recorded stays as long as the record.
+func (s *Store) ForgetSupersededFiles(ctx context.Context, grace time.Duration) (int64, error) {
+	res, err := s.DB.ExecContext(ctx, `
+		DELETE FROM attachments a
+		 WHERE (a.deleted_at IS NOT NULL AND NOT EXISTS (
+		            SELECT 1 FROM submission_snapshots s
+		             WHERE s.application_id = a.application_id
+		               AND s.content->'attachments' @> jsonb_build_array(jsonb_build_object('id', a.id))))
+		    OR (a.kind = 'photo' AND a.uploaded_at < now() - $1 * interval '1 second'
+		        AND NOT EXISTS (SELECT 1 FROM student_profiles p WHERE p.photo_attachment_id = a.id))`, grace.Seconds())
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}

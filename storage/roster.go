@@ -84,8 +84,8 @@ func (s *Store) ApplyRoster(ctx context.Context, entries []RosterEntry, disable 
 		}
 	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO accounts (username, display_name, role, college_code, disabled, email)
-			SELECT r.username, r.name, r.role, NULLIF(r.college, ''), r.disabled, r.email
+		_, err := tx.ExecContext(ctx, `INSERT INTO accounts (username, display_name, role, college_code, disabled, email, cas_sign_in)
+			SELECT r.username, r.name, r.role, NULLIF(r.college, ''), r.disabled, r.email, r.role <> 'admin'
 			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bool[], $6::text[]) AS r(username, name, role, college, disabled, email)
 			ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name, role = EXCLUDED.role,
 				college_code = EXCLUDED.college_code, disabled = EXCLUDED.disabled,

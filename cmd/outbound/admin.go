@@ -85,7 +85,7 @@ func accountsCommand(load loader) *cobra.Command {
 				if err != nil && !errors.Is(err, io.EOF) {
 					return err
 				}
-				in.Password = strings.TrimRight(line, "\r\n")
+				in.Password, in.OwnPassword = strings.TrimRight(line, "\r\n"), true
 			case !casOnly:
 				in.Password, generated = randomPassword(), true
 			}

@@ -67,7 +67,7 @@ func (s *Store) Open(ctx context.Context, key string) (io.ReadCloser, int64, err
 	return obj, st.Size, nil
 }
 
-// Remove deletes an object; used only for objects whose row never committed.
+// Remove deletes an object; used only for objects no row records (any more).
 func (s *Store) Remove(ctx context.Context, key string) error {
 	return s.client.RemoveObject(ctx, s.bucket, key, minio.RemoveObjectOptions{})
 }

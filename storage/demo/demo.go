@@ -89,8 +89,8 @@ func Seed(ctx context.Context, store *storage.Store, files *blob.Store, now time
 			college = &l.College
 		}
 		// Every demo account has an address, so that make run shows the e-mails in Mailpit.
-		if _, err := tx.ExecContext(ctx, `INSERT INTO accounts (username, display_name, role, college_code, password_hash, email)
-			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (username) DO NOTHING`, l.Username, l.Name, l.Role, college, string(hash),
+		if _, err := tx.ExecContext(ctx, `INSERT INTO accounts (username, display_name, role, college_code, password_hash, email, cas_sign_in)
+			VALUES ($1, $2, $3, $4, $5, $6, $3 <> 'admin') ON CONFLICT (username) DO NOTHING`, l.Username, l.Name, l.Role, college, string(hash),
 			l.Username+"@example.edu.cn"); err != nil {
 			return err
 		}

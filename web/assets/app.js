@@ -79,6 +79,7 @@ async function loadMe() {
   } catch (_) {
     state.me = null;
   }
+  remember(state.me);
   await loadAuthConfig();
 }
 
@@ -94,18 +95,50 @@ function brand() {
     h('span', { class: 'names' }, c.universityName ? h('small', { class: 'university' }, c.universityName) : '', '外事综合服务系统')];
 }
 
+const passwordHint = '至少12个字符；不能是常见密码、键盘顺序或与姓名、学号/工号相近；修改后其他设备上的登录将退出';
+
+function passwordForm() {
+  return h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true }),
+    field({ name: 'currentPassword', label: '当前密码', type: 'password', required: true }),
+    field({ name: 'newPassword', label: '新密码', type: 'password', required: true, hint: passwordHint }));
+}
+
+// savePassword sends the form; true when the password was changed.
+async function savePassword(form, button) {
+  clearError(form);
+  button.disabled = true;
+  try { await api('POST', '/me/password', formValues(form)); toast('密码已修改'); return true; } catch (err) { showError(form, err); return false; } finally { button.disabled = false; }
+}
+
 // changePassword lets a local account set a new password; other signed-in devices are signed out.
 function changePassword() {
-  const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true }),
-    field({ name: 'currentPassword', label: '当前密码', type: 'password', required: true }),
-    field({ name: 'newPassword', label: '新密码', type: 'password', required: true, hint: '8至72个字符；修改后其他设备上的登录将退出' }));
+  const form = passwordForm();
   dialog('修改密码', form, (close) => [h('button', { type: 'button', class: 'secondary', onclick: close }, '取消'),
-    h('button', { type: 'button', class: 'primary', onclick: async (e) => {
-      clearError(form);
-      e.target.disabled = true;
-      try { await api('POST', '/me/password', formValues(form)); close(); toast('密码已修改'); } catch (err) { showError(form, err); } finally { e.target.disabled = false; }
-    } }, '保存')]);
+    h('button', { type: 'button', class: 'primary', onclick: async (e) => { if (await savePassword(form, e.target)) close(); } }, '保存')]);
 }
+
+// mustChangePage is all an account sees while the password an administrator set is unchanged.
+function mustChangePage() {
+  const form = passwordForm();
+  return h('section', { class: 'narrow' }, h('h1', {}, '请先修改密码'),
+    h('p', {}, '管理员为您设置了密码。为了账号安全，请设置一个只有您知道的新密码，然后继续使用。'), form,
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', onclick: async (e) => {
+      if (!(await savePassword(form, e.target))) return;
+      state.me.mustChangePassword = false;
+      location.hash = homeOf(state.me.role);
+      render();
+    } }, '保存并继续')));
+}
+
+// Who is signed in is shared by the tabs of a browser: when another tab signs in as someone else
+// or signs out, this one follows at once instead of showing the previous person's menus.
+const whoKey = 'outbound.who';
+function remember(me) { try { localStorage.setItem(whoKey, me ? String(me.id) : ''); } catch (_) { /* private mode */ } }
+window.addEventListener('storage', (e) => {
+  if (e.key !== whoKey || String(state.me?.id ?? '') === (e.newValue || '')) return;
+  state.me = null;
+  render();
+});
 
 function layout(content) {
   const me = state.me;
@@ -114,6 +147,7 @@ function layout(content) {
   const logout = async () => {
     try { await api('POST', '/auth/logout'); } catch (_) { /* signed out anyway */ }
     state.me = null;
+    remember(null);
     if (state.authConfig?.casEnabled) location.href = '/api/v1/auth/cas/logout';
     else location.hash = '#/login';
   };
@@ -151,6 +185,11 @@ export async function render() {
   if (hash === '#/login') {
     root.replaceChildren(await page());
     document.title = '登录 - 外事综合服务系统';
+    return;
+  }
+  if (state.me.mustChangePassword) {
+    root.replaceChildren(layout(mustChangePage()));
+    document.title = '修改密码 - 外事综合服务系统';
     return;
   }
   // A thin bar at the top while the page loads; the unread count of the header comes with it.
@@ -214,6 +253,7 @@ async function loginPage() {
     try {
       const res = await api('POST', '/auth/login', { username: form.username.value.trim(), password: form.password.value });
       state.me = res.account;
+      remember(state.me);
       await loadRules();
       location.hash = homeOf(state.me.role);
     } catch (e) {

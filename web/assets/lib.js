@@ -100,6 +100,8 @@ async function request(method, path, body, options = {}) {
     if (res.status === 401 && path !== '/auth/login' && !options.stay) {
       location.hash = '#/login';
     }
+    // A password an administrator set must be changed first: the page that asks for it comes up.
+    if (res.status === 403 && data?.error?.code === 'password_change_required') location.reload();
     throw new ApiError(res.status, data);
   }
   return data;

@@ -248,7 +248,9 @@ export async function accountsPage() {
       field({ name: 'role', label: '角色', type: 'select', options: rules.roles.map((r) => [r.code, r.label]), required: true }, a.role),
       field({ name: 'collegeCode', label: '学院', type: 'select', options: colleges.map((c) => [c.code, c.name]), hint: '学生和学院审核员须选择所在学院' }, a.collegeCode),
       field({ name: 'email', label: '电子邮件', type: 'email', hint: '待审核等通知发到此邮箱（学生优先使用个人资料中的邮箱）' }, a.email),
-      a.id ? field({ name: 'disabled', label: '停用', type: 'checkbox' }, a.disabled) : field({ name: 'password', label: '初始密码', type: 'password', hint: '留空则只能通过统一身份认证登录' })));
+      field({ name: 'casSignIn', label: '允许统一身份认证登录', type: 'checkbox', hint: '管理员账号只能使用本系统密码登录' }, a.id ? a.casSignIn : true),
+      a.id ? field({ name: 'disabled', label: '停用', type: 'checkbox' }, a.disabled)
+        : field({ name: 'password', label: '初始密码', type: 'password', hint: '留空则只能通过统一身份认证登录；至少12个字符，本人首次登录时须修改' })));
     dialog(a.id ? '修改账号' : '新建账号', form, (close) => [h('button', { type: 'button', class: 'secondary', onclick: close }, '取消'),
       h('button', { type: 'button', class: 'primary', onclick: async () => {
         clearError(form);
@@ -260,7 +262,8 @@ export async function accountsPage() {
       } }, '保存')]);
   };
   const reset = (a) => {
-    const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true }), field({ name: 'password', label: '新密码', type: 'password', required: true }));
+    const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true }), field({ name: 'password', label: '新密码', type: 'password', required: true,
+      hint: '至少12个字符，不能是常见密码；本人下次登录时须改为自己的密码' }));
     dialog('重置密码：' + a.username, form, (close) => [h('button', { type: 'button', class: 'secondary', onclick: close }, '取消'),
       h('button', { type: 'button', class: 'primary', onclick: async () => {
         try { await api('POST', `/accounts/${a.id}/password`, formValues(form)); close(); toast('密码已重置'); } catch (e) { showError(form, e); }
