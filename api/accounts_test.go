@@ -330,6 +330,8 @@ func TestAccountsOfEveryRole(t *testing.T) {
 			require.Equal(t, 200, lr.status, string(lr.body))
 			c := newClient(t)
 			c.token = lr.str("token")
+			require.Equal(t, 204, c.call("POST", "/me/password", map[string]any{"currentPassword": "Staff-2026-secret", "newPassword": "Own-choice-2026-x"}).status,
+				"the administrator's password is changed first")
 			me := c.call("GET", "/me", nil)
 			require.Equal(t, string(role), me.str("role"))
 			if role.Scoped() {

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -657,6 +658,31 @@ func evalAs[T any](t *testing.T, b *browser, expr string) T {
 	return v
 }
 
+// axeSource is axe-core (package.json), the accessibility checker the pages are held to.
+var axeSource = sync.OnceValues(func() ([]byte, error) { return os.ReadFile("../node_modules/axe-core/axe.min.js") })
+
+// accessible checks the page as it stands against WCAG 2.1 A and AA with axe-core: no violation.
+func (b *browser) accessible(what string) {
+	b.t.Helper()
+	src, err := axeSource()
+	if err != nil {
+		b.t.Skip("axe-core is not installed (npm ci installs it): ", err)
+	}
+	if !b.eval(`typeof window.axe === 'object'`) {
+		_, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](string(src)+";true"))
+		require.NoError(b.t, err)
+	}
+	found, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+		.then((r) => r.violations.map((v) => v.id + ': ' + v.help + ' — ' + v.nodes.slice(0, 4).map((n) => n.target.join(' ') + ' ' + (n.failureSummary || '').split('\n').slice(1, 2).join('')).join(' | ')))`,
+		chromedp.EvalAwaitPromise))
+	require.NoError(b.t, err)
+	if os.Getenv("AXE_LOG") != "" && len(found) > 0 {
+		b.t.Logf("AXE %s: %s", what, strings.Join(found, "\n   "))
+		return
+	}
+	require.Empty(b.t, found, "%s: WCAG 2.1 AA violations", what)
+}
+
 // TestBrowserEveryPage opens every page of every role at 1366 and 375 px and keeps a screenshot of
 // each under test-artifacts/screenshots/pages/: the page renders with no script error, a title of
 // its own, its content within the first screen and nothing wider than the screen.
@@ -723,6 +749,7 @@ func TestBrowserEveryPage(t *testing.T) {
 		require.True(t, b.eval(`[...document.querySelectorAll('form.login-form button, form.login-form input')].every((e) => e.getBoundingClientRect().height >= 32)`),
 			"sign-in at %d px: fields and the button are large enough to touch", width)
 		require.Equal(t, int(width), int(evalAs[float64](t, b, `window.innerWidth`)), "the page is laid out at %d px", width)
+		b.accessible(fmt.Sprintf("sign-in at %d px", width))
 		user := ""
 		for i, p := range pages {
 			if p.user != "" {
@@ -749,6 +776,7 @@ func TestBrowserEveryPage(t *testing.T) {
 			require.True(t, b.eval(`document.querySelector('main h1').getBoundingClientRect().top < window.innerHeight / 2`),
 				"%s at %d px: the content starts within the first screen", p.hash, width)
 			require.False(t, b.eval(`document.documentElement.scrollWidth > window.innerWidth + 1`), "%s at %d px: nothing wider than the screen", p.hash, width)
+			b.accessible(fmt.Sprintf("%s at %d px", p.hash, width))
 			require.Equal(t, "[]", evalAs[string](t, b, `JSON.stringify(window.innerWidth > 720 ? [] : [...document.querySelectorAll('main button, main .button, main table a')]
 				.filter((e) => e.offsetParent !== null && e.getBoundingClientRect().height < 44).map((e) => e.textContent.trim()))`),
 				"%s at %d px: every button and every link in a list is a 44 px touch target", p.hash, width)

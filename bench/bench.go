@@ -215,6 +215,8 @@ func (e *Env) startProduction(ctx context.Context) error {
 	cfg.Database.URL, cfg.Temporal.Address = l.DatabaseURL, l.TemporalAddress
 	cfg.MinIO.Endpoint, cfg.MinIO.AccessKey, cfg.MinIO.SecretKey = l.Stack.MinIOEndpoint, l.Stack.MinIOAccessKey, l.Stack.MinIOSecretKey
 	cfg.Temporal.CodecKeys, cfg.Temporal.CodecKeyID = "bench:"+devstack.NewCodecKey(), "bench"
+	cfg.Temporal.TLSCert, cfg.Temporal.TLSKey, cfg.Temporal.TLSCA = l.TLS.ClientCert, l.TLS.ClientKey, l.TLS.CA
+	cfg.Temporal.TLSServerName = production.TemporalServerName
 	if e.Services, err = server.Open(ctx, cfg); err != nil {
 		return err
 	}

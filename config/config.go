@@ -75,6 +75,12 @@ type TemporalConfig struct {
 	// CodecKeyID names the one that seals new payloads. Empty keys: payloads are kept in clear.
 	CodecKeys  string `mapstructure:"codec_keys"`
 	CodecKeyID string `mapstructure:"codec_key_id"`
+	// TLSCert and TLSKey are the client certificate for mutual TLS with the frontend, TLSCA what
+	// signs the frontend's, TLSServerName the name in it. No certificate: plain gRPC.
+	TLSCert       string `mapstructure:"tls_cert"`
+	TLSKey        string `mapstructure:"tls_key"`
+	TLSCA         string `mapstructure:"tls_ca"`
+	TLSServerName string `mapstructure:"tls_server_name"`
 }
 
 type MinIOConfig struct {

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/mail"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -69,6 +70,16 @@ func (c *Config) Validate(dev bool) error {
 			add("temporal.codec_keys: %v", err)
 		} else if _, ok := keys[c.Temporal.CodecKeyID]; !ok {
 			add("temporal.codec_key_id: %q is not one of temporal.codec_keys", c.Temporal.CodecKeyID)
+		}
+	}
+	if (c.Temporal.TLSCert == "") != (c.Temporal.TLSKey == "") {
+		add("temporal.tls_cert and temporal.tls_key: give both or neither")
+	}
+	for key, path := range map[string]string{"temporal.tls_cert": c.Temporal.TLSCert, "temporal.tls_key": c.Temporal.TLSKey, "temporal.tls_ca": c.Temporal.TLSCA} {
+		if path != "" {
+			if _, err := os.Stat(path); err != nil {
+				add("%s: %v", key, err)
+			}
 		}
 	}
 	if c.CAS.Provision != ProvisionRoster && c.CAS.Provision != ProvisionAttributes {

@@ -6,7 +6,6 @@ package production
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"net"
@@ -20,8 +19,6 @@ import (
 	"sync"
 	"syscall"
 	"time"
-
-	_ "github.com/lib/pq" // the superuser connection that creates Temporal's role
 
 	"outbound/devstack"
 )
@@ -57,13 +54,16 @@ type Layout struct {
 	DatabaseURL string
 	// TemporalAddress is the frontend; MetricsURL the server's Prometheus endpoint.
 	TemporalAddress, MetricsURL string
+	// TLS are the certificates of the mutual TLS between Outbound and the Temporal server.
+	TLS *TLSFiles
 	// Outputs of the setup steps, by script: what the test checks.
 	Outputs map[string]string
 
-	pgPort string
-	mu     sync.Mutex
-	procs  []*exec.Cmd
-	taken  map[int]bool
+	pgPort                   string
+	superUser, superPassword string
+	mu                       sync.Mutex
+	procs                    []*exec.Cmd
+	taken                    map[int]bool
 }
 
 // Start builds the tools once, then brings up PostgreSQL and MinIO, runs the database's and
@@ -103,20 +103,13 @@ func Start(ctx context.Context, opts Options) (l *Layout, err error) {
 		return nil, err
 	}
 	l.pgPort = u.Port()
-	// The postgres image makes POSTGRES_USER (temporal) its superuser; then its init script runs.
-	super, err := sql.Open("postgres", l.Stack.DatabaseURL)
-	if err != nil {
-		return nil, err
-	}
-	_, err = super.ExecContext(ctx, `CREATE ROLE temporal SUPERUSER LOGIN PASSWORD '`+TemporalPassword+`'`)
-	super.Close()
-	if err != nil {
-		return nil, err
-	}
+	// The postgres image's superuser runs its init script, which makes the other two roles.
+	l.superUser = u.User.Username()
+	l.superPassword, _ = u.User.Password()
 	if err := l.Script(l.PostgresEnv(), "postgres-init.sh"); err != nil {
 		return nil, err
 	}
-	step("postgres: role and database of the application created by deploy/postgres-init.sh")
+	step("postgres: Temporal's role (CREATEDB, not a superuser), the application's role and database created by deploy/postgres-init.sh")
 
 	// Temporal's schema job.
 	binDir := filepath.Join(opts.Dir, "bin")
@@ -159,6 +152,12 @@ func Start(ctx context.Context, opts Options) (l *Layout, err error) {
 		"HISTORY_GRPC_PORT=" + ports[3], "HISTORY_MEMBERSHIP_PORT=" + members[1],
 		"MATCHING_GRPC_PORT=" + ports[4], "MATCHING_MEMBERSHIP_PORT=" + members[2],
 		"WORKER_GRPC_PORT=" + ports[5], "WORKER_MEMBERSHIP_PORT=" + members[3]}
+	// Outbound and Temporal know each other by certificates: the frontend accepts only clients the
+	// CA signed, and its services talk to each other over TLS too.
+	if l.TLS, err = makeCertificates(filepath.Join(opts.Dir, "tls")); err != nil {
+		return nil, err
+	}
+	serverEnv = append(serverEnv, l.TLS.serverTLSEnv()...)
 	if _, err := l.StartProcess("temporal-server", serverEnv, l.Tools.Server, "--root", l.Tools.ConfigRoot, "--config", "config", "--env", "docker", "start"); err != nil {
 		return nil, err
 	}
@@ -179,10 +178,11 @@ func Start(ctx context.Context, opts Options) (l *Layout, err error) {
 		"OUTBOUND_MINIO_SECRET_KEY=" + l.Stack.MinIOSecretKey, "OUTBOUND_LOG_LEVEL=warn",
 		"OUTBOUND_TEMPORAL_CODEC_KEYS=prod:" + devstack.NewCodecKey(), "OUTBOUND_TEMPORAL_CODEC_KEY_ID=prod",
 	}
+	l.Env = append(l.Env, l.TLS.outboundTLSEnv()...)
 	if l.Outputs["temporal-setup"], err = l.Run(l.Env, l.Outbound, "temporal-setup", "--wait", "2m"); err != nil {
 		return nil, err
 	}
-	step("temporal: server up on PostgreSQL with SQL visibility; namespace and search attributes by `outbound temporal-setup`")
+	step("temporal: server up on PostgreSQL with SQL visibility and mutual TLS; namespace and search attributes by `outbound temporal-setup`")
 	if _, err := l.Run(l.Env, l.Outbound, "migrate", "up"); err != nil {
 		return nil, err
 	}
@@ -193,7 +193,8 @@ func Start(ctx context.Context, opts Options) (l *Layout, err error) {
 // PostgresEnv is the environment of deploy/postgres-init.sh, as the postgres image runs it.
 func (l *Layout) PostgresEnv() []string {
 	return []string{"PATH=" + l.Tools.PostgresBin + ":" + os.Getenv("PATH"), "PGHOST=127.0.0.1", "PGPORT=" + l.pgPort,
-		"PGPASSWORD=" + TemporalPassword, "POSTGRES_USER=temporal", "OUTBOUND_DB_PASSWORD=" + OutboundPassword}
+		"PGPASSWORD=" + l.superPassword, "POSTGRES_USER=" + l.superUser, "TEMPORAL_DB_PASSWORD=" + TemporalPassword,
+		"OUTBOUND_DB_PASSWORD=" + OutboundPassword}
 }
 
 // SQLToolEnv is the environment of deploy/temporal-schema.sh, as the compose file's schema job has it.

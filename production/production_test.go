@@ -8,12 +8,15 @@ package production_test
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"database/sql"
 	"encoding/json"
 	"fmt"
 	"image"
 	"image/png"
 	"io"
+	"log/slog"
 	"maps"
 	"mime/multipart"
 	"net/http"
@@ -30,6 +33,8 @@ import (
 
 	_ "github.com/lib/pq"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
 
 	"outbound/devstack"
 	"outbound/production"
@@ -83,6 +88,17 @@ func TestProductionLayout(t *testing.T) {
 		devstack.TemporalServerVersion)
 	require.Contains(t, l.Outputs["temporal-schema.sh"], "temporal schemas are up to date")
 	require.Contains(t, l.Outputs["temporal-setup"], "search attributes:")
+
+	// Only a client with a certificate the CA signed reaches Temporal; the roles are no superusers.
+	refusedWithout(t, l, nil)
+	refusedWithout(t, l, &tls.Config{ServerName: production.TemporalServerName, RootCAs: pool(t, l.TLS.CA), MinVersion: tls.VersionTLS12})
+	db, err := sql.Open("postgres", l.DatabaseURL)
+	require.NoError(t, err)
+	var supers string
+	require.NoError(t, db.QueryRowContext(ctx, `SELECT coalesce(string_agg(rolname, ','), '') FROM pg_roles WHERE rolname IN ('temporal', 'outbound') AND rolsuper`).Scan(&supers))
+	require.Empty(t, supers, "superusers")
+	db.Close()
+	phase("mutual TLS: a client without a certificate, or over plain gRPC, is refused; Temporal's and Outbound's database roles are not superusers")
 
 	// Every setup step runs again after an upgrade: a second run changes nothing.
 	require.NoError(t, l.Script(l.PostgresEnv(), "postgres-init.sh"))
@@ -223,7 +239,7 @@ func TestProductionLayout(t *testing.T) {
 	phase("return reports submitted and approved")
 
 	// Nothing lost or doubled: every application completed, each step recorded once, in order.
-	db, err := sql.Open("postgres", l.DatabaseURL)
+	db, err = sql.Open("postgres", l.DatabaseURL)
 	require.NoError(t, err)
 	defer db.Close()
 	for _, app := range apps {
@@ -411,4 +427,25 @@ func photo() []byte {
 	var buf bytes.Buffer
 	_ = png.Encode(&buf, img)
 	return buf.Bytes()
+}
+
+// refusedWithout checks that the Temporal frontend refuses a client with the given TLS (nil: plain gRPC).
+func refusedWithout(t *testing.T, l *production.Layout, tc *tls.Config) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := client.DialContext(ctx, client.Options{HostPort: l.TemporalAddress, ConnectionOptions: client.ConnectionOptions{TLS: tc},
+		Logger: tlog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+	if err == nil {
+		_, err = c.CheckHealth(ctx, nil)
+		c.Close()
+	}
+	require.Error(t, err, "tls %v", tc != nil)
+}
+
+func pool(t *testing.T, caFile string) *x509.CertPool {
+	pem, err := os.ReadFile(caFile)
+	require.NoError(t, err)
+	p := x509.NewCertPool()
+	require.True(t, p.AppendCertsFromPEM(pem))
+	return p
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
 	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
@@ -72,14 +73,23 @@ func Open(ctx context.Context, cfg *config.Config) (*Services, error) {
 		store.Close()
 		return nil, err
 	}
+	conn, err := connectionOptions(cfg.Temporal)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
 	options := client.Options{
-		HostPort:       cfg.Temporal.Address,
-		Namespace:      cfg.Temporal.Namespace,
-		Logger:         tlog.NewStructuredLogger(slog.Default().With("component", "temporal")),
-		MetricsHandler: metrics,
+		HostPort:          cfg.Temporal.Address,
+		Namespace:         cfg.Temporal.Namespace,
+		Logger:            tlog.NewStructuredLogger(slog.Default().With("component", "temporal")),
+		MetricsHandler:    metrics,
+		ConnectionOptions: conn,
 	}
 	if codec != nil {
 		options.DataConverter = converter.NewCodecDataConverter(converter.GetDefaultDataConverter(), codec)
+		// Failure messages name people and addresses too: they are sealed like the payloads.
+		options.FailureConverter = temporal.NewDefaultFailureConverter(temporal.DefaultFailureConverterOptions{
+			DataConverter: options.DataConverter, EncodeCommonAttributes: true})
 	}
 	tc, err := client.DialContext(ctx, options)
 	if err != nil {

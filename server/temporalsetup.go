@@ -26,11 +26,15 @@ import (
 // cluster to answer.
 func SetupTemporal(ctx context.Context, cfg config.TemporalConfig, retention, wait time.Duration, progress io.Writer) error {
 	deadline := time.Now().Add(wait)
+	conn, err := connectionOptions(cfg)
+	if err != nil {
+		return err
+	}
 	var c client.Client
 	for {
 		var err error
 		c, err = client.DialContext(ctx, client.Options{HostPort: cfg.Address, Namespace: cfg.Namespace,
-			Logger: tlog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+			Logger: tlog.NewStructuredLogger(slog.New(slog.DiscardHandler)), ConnectionOptions: conn})
 		if err == nil {
 			if _, err = c.CheckHealth(ctx, nil); err == nil {
 				break
@@ -49,7 +53,7 @@ func SetupTemporal(ctx context.Context, cfg config.TemporalConfig, retention, wa
 	}
 	defer c.Close()
 
-	_, err := c.WorkflowService().RegisterNamespace(ctx, &workflowservice.RegisterNamespaceRequest{
+	_, err = c.WorkflowService().RegisterNamespace(ctx, &workflowservice.RegisterNamespaceRequest{
 		Namespace: cfg.Namespace, WorkflowExecutionRetentionPeriod: durationpb.New(retention),
 		Description: "Outbound: one workflow per application",
 	})
