@@ -156,8 +156,8 @@ function layout(content) {
       h('a', { class: 'brand', href: homeOf(me.role) }, brand()),
       h('span', { class: 'who' }, me.displayName, ' · ', roleNames[me.role] || me.role, me.collegeName ? ' · ' + me.collegeName : ''),
       menuOf(me.role).some(([href]) => href === '#/notifications')
-        ? h('a', { class: 'bell', href: '#/notifications', 'aria-label': state.unread ? `通知（${state.unread} 条未读）` : '通知' }, '通知',
-          state.unread ? h('span', { class: 'count' }, state.unread > 99 ? '99+' : String(state.unread)) : '') : '',
+        ? h('a', { class: 'bell', href: '#/notifications' }, '通知',
+          state.unread ? h('span', { class: 'count' }, state.unread > 99 ? '99+' : String(state.unread), h('span', { class: 'sr-only' }, ' 条未读')) : '') : '',
       me.localPassword ? h('button', { class: 'link', type: 'button', onclick: changePassword }, '修改密码') : '',
       h('button', { class: 'link', type: 'button', onclick: logout }, '退出')),
     h('nav', { class: 'menu', 'aria-label': '主菜单' }, items),

@@ -204,7 +204,8 @@ export function formValues(form) {
 // table builds a table whose rows become labelled cards on a narrow screen.
 export function table(columns, rows, empty = '暂未查询到符合条件的数据!') {
   if (!rows.length) return h('p', { class: 'empty' }, empty);
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'cards' },
+  // A wide table scrolls sideways; keyboard users reach the scrolling with Tab.
+  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': '表格' }, h('table', { class: 'cards' },
     h('thead', {}, h('tr', {}, columns.map((c) => h('th', {}, c.label)))),
     h('tbody', {}, rows.map((r, i) => h('tr', {}, columns.map((c) => h('td', { dataset: { label: c.label } }, c.value(r, i))))))));
 }
