@@ -191,7 +191,7 @@ function countryBars(countries, params) {
   const max = Math.max(...rows.map((c) => c.count));
   const rowHeight = 26;
   // Drawn at 360 px wide: one to one on a desktop, a little smaller on a phone.
-  const chart = svg('svg', { class: 'bars', viewBox: `0 0 360 ${rows.length * rowHeight}`, role: 'img', 'aria-label': '在外学生按国家(地区)分布' },
+  const chart = svg('svg', { class: 'bars', viewBox: `0 0 360 ${rows.length * rowHeight}`, role: 'group', 'aria-label': '在外学生按国家(地区)分布' },
     ...rows.map((c, i) => {
       const link = new URLSearchParams(params);
       link.set('country', c.country);

@@ -64,7 +64,7 @@ export async function queuePage(state) {
   const rows = table([
     { label: '选择', value: (r) => { if (r.blocked) return ''; const c = h('input', { type: 'checkbox', 'aria-label': '选择' }); checks.set(r.application.id, c); return c; } },
     { label: '系统编号', value: (r) => r.application.systemNo },
-    { label: '学生姓名', value: (r) => h('a', { href: '#/applications/' + r.application.id }, r.application.nameCn) },
+    { label: '学生姓名', value: (r) => h('a', { href: '#/applications/' + r.application.id }, r.application.nameCn || '（未填姓名）') },
     { label: '所在院系', value: (r) => r.application.collegeName }, { label: '项目名称', value: (r) => r.application.projectName },
     { label: '项目年度', value: (r) => r.application.projectYear }, { label: '当前环节', value: (r) => r.pendingStep },
     { label: '等待', value: (r) => h('span', { class: r.application.overdue ? 'bad' : '' }, r.waitingHours + ' 小时', r.application.overdue ? '（已超期）' : '') },
@@ -120,7 +120,7 @@ export async function listPage(state) {
     filterForm('#/list', q, collegeFilter), narrowed,
     h('div', { class: 'actions left' }, h('a', { class: 'button secondary', href: '/api/v1/exports/applications.xlsx?' + exportParams, download: true }, '导出Excel')),
     table([
-      { label: '序号', value: (r) => r.no }, { label: '学生姓名', value: (r) => h('a', { href: '#/applications/' + r.application.id }, r.application.nameCn) },
+      { label: '序号', value: (r) => r.no }, { label: '学生姓名', value: (r) => h('a', { href: '#/applications/' + r.application.id }, r.application.nameCn || '（未填姓名）') },
       { label: '学历', value: (r) => r.application.degreeLevel }, { label: '所在院系', value: (r) => r.application.collegeName },
       { label: '项目名称', value: (r) => r.application.projectName }, { label: '项目年度', value: (r) => r.application.projectYear },
       { label: '项目类别', value: (r) => r.application.projectCategory }, { label: '申请状态', value: (r) => r.application.status },

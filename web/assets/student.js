@@ -404,7 +404,9 @@ const actionLinks = {
 // floats over the page (a table that scrolls sideways would clip it) and opens upwards near the
 // bottom of the window; a click elsewhere, Esc or scrolling closes it.
 export function opsMenu(app, actions, row) {
-  const menu = h('div', { class: 'menu-items', role: 'menu', hidden: true }, actions.map((a) => actionLinks[a] && actionLinks[a](app, row)));
+  const items = actions.map((a) => actionLinks[a] && actionLinks[a](app, row)).filter(Boolean);
+  items.forEach((item) => item.setAttribute('role', 'menuitem'));
+  const menu = h('div', { class: 'menu-items', role: 'menu', hidden: true }, items);
   const close = () => {
     menu.hidden = true;
     button.setAttribute('aria-expanded', 'false');
