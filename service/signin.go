@@ -24,7 +24,7 @@ const (
 	freeTriesFromAPlace = 5
 	longestWaitAtAPlace = 15 * time.Minute
 	// The tries a name has from everywhere together, before a shorter wait applies to all of them.
-	freeTriesOfAName = 20
+	freeTriesOfAName   = 20
 	longestWaitOfAName = time.Minute
 	firstWait          = time.Second
 
