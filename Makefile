@@ -15,9 +15,14 @@ build:
 # Every test: the unit tests, and the integration tests (build tag integration) against a real
 # PostgreSQL, Temporal dev server and MinIO that the tests start themselves, under the race
 # detector (the API's and the workflows' tests send many requests at once).
-test: lint
+test: lint node_modules
 	@mkdir -p $(ARTIFACTS)
 	$(GO) test -race -count=1 -timeout 30m -tags integration -v ./... 2>&1 | tee $(ARTIFACTS)/go-test.log | grep -E '^(--- |FAIL|ok |PASS|panic)' || { grep -B5 -A40 -E '^(--- FAIL|panic)' $(ARTIFACTS)/go-test.log | head -300; exit 1; }
+
+# axe-core, which the browser tests run on every page (package.json; nothing the web UI loads).
+node_modules: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch node_modules
 
 # Fault tests that take longer: worker processes killed with SIGKILL mid-review and mid-activity.
 test-chaos:
