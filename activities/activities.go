@@ -30,6 +30,8 @@ type Activities struct {
 	Mail *mailer.Sender
 	// PublicityWorkingDay, when set, replaces the calendar's working days of a 公示 (drills and tests).
 	PublicityWorkingDay time.Duration
+	// KeepClosedFor is how long a closed application's personal data is kept; zero keeps it.
+	KeepClosedFor time.Duration
 }
 
 // Register adds every activity to a worker under its stable name.
@@ -48,6 +50,7 @@ func (a *Activities) Register(w worker.Registry) {
 	w.RegisterActivityWithOptions(a.RecordRound, activity.RegisterOptions{Name: NameRecordRound})
 	w.RegisterActivityWithOptions(a.SweepOrphans, activity.RegisterOptions{Name: NameSweepOrphans})
 	w.RegisterActivityWithOptions(a.PurgeSessions, activity.RegisterOptions{Name: NamePurgeSessions})
+	w.RegisterActivityWithOptions(a.EraseExpiredPersonalData, activity.RegisterOptions{Name: NameEraseExpiredPersonalData})
 }
 
 // RecordEvent writes the read model for one event; a repeat of the same sequence is a no-op.

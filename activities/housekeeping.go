@@ -6,12 +6,15 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/activity"
+
+	"outbound/storage"
 )
 
 // Names of the housekeeping activities.
 const (
-	NameSweepOrphans  = "SweepOrphans"
-	NamePurgeSessions = "PurgeSessions"
+	NameSweepOrphans             = "SweepOrphans"
+	NamePurgeSessions            = "PurgeSessions"
+	NameEraseExpiredPersonalData = "EraseExpiredPersonalData"
 )
 
 // SweepOrphans removes objects older than grace that no attachment row
@@ -60,4 +63,44 @@ func (a *Activities) PurgeSessions(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	return a.Store.PurgeExpiredSessions(ctx)
+}
+
+// eraseBatch is how many applications or profiles one transaction erases.
+const eraseBatch = 200
+
+// EraseExpiredPersonalData erases the personal data of applications closed longer than the
+// configured time ago, and of the profiles of students who left as long ago (PIPL: kept no longer
+// than needed). Each erasure is audited in its own transaction; a run goes on until none is due.
+func (a *Activities) EraseExpiredPersonalData(ctx context.Context) (storage.Erased, error) {
+	var total storage.Erased
+	if a.KeepClosedFor <= 0 {
+		return total, nil
+	}
+	cutoff := time.Now().Add(-a.KeepClosedFor)
+	for {
+		n, err := a.Store.EraseClosedApplications(ctx, cutoff, eraseBatch)
+		if err != nil {
+			return total, err
+		}
+		total.Applications, total.Files = total.Applications+n.Applications, total.Files+n.Files
+		if n.Applications < eraseBatch {
+			break
+		}
+		activity.RecordHeartbeat(ctx, total)
+	}
+	for {
+		n, err := a.Store.EraseLeftProfiles(ctx, cutoff, eraseBatch)
+		if err != nil {
+			return total, err
+		}
+		total.Profiles += n
+		if n < eraseBatch {
+			break
+		}
+		activity.RecordHeartbeat(ctx, total)
+	}
+	if total != (storage.Erased{}) {
+		slog.Info("erased expired personal data", "applications", total.Applications, "files", total.Files, "profiles", total.Profiles)
+	}
+	return total, nil
 }

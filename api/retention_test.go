@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -78,4 +79,87 @@ func TestSupersededFilesAreRemoved(t *testing.T) {
 		}
 	}
 	require.Equal(t, 200, s.call("GET", "/profile/photo", nil).status, "the current photo is served")
+}
+
+// TestPersonalDataIsErasedAfterRetention: an application closed longer ago than the retention keeps
+// its row, stage and numbers but loses its personal fields (also in its submitted snapshot) and its
+// files, audited; one closed since is untouched; a student who left that long ago loses the
+// personal part of their profile and their photo.
+func TestPersonalDataIsErasedAfterRetention(t *testing.T) {
+	ctx := context.Background()
+	db := env.Services.Store.DB
+	reject := func() (*client, int64) {
+		s, id := submitted(t, "LIT", newProject(t, projectSpec{}))
+		r := decide(t, login(t, "lit-reviewer"), id, map[string]any{"decision": "reject", "opinion": "材料不符合要求"}, 200)
+		require.Equal(t, "未通过", r.str("application.status"))
+		return s, id
+	}
+	old, oldID := reject()
+	_, recentID := reject()
+	_, err := db.ExecContext(ctx, `UPDATE applications SET closed_at = now() - interval '6 years' WHERE id = $1`, oldID)
+	require.NoError(t, err)
+	var files int
+	require.NoError(t, db.GetContext(ctx, &files, `SELECT count(*) FROM attachments WHERE application_id = $1`, oldID))
+	require.NotZero(t, files)
+
+	// A student who left six years ago, with nothing open.
+	left := newStudent(t, "LIT")
+	leftID := left.call("GET", "/me", nil).num("id")
+	require.Equal(t, 200, left.uploadPhoto(pngFile(300, 420)).status)
+	_, err = db.ExecContext(ctx, `UPDATE student_profiles SET id_card_no = '120101200301011234', phone = '13123263727' WHERE account_id = $1`, leftID)
+	require.NoError(t, err)
+	_, err = db.ExecContext(ctx, `UPDATE accounts SET disabled = true, updated_at = now() - interval '6 years' WHERE id = $1`, leftID)
+	require.NoError(t, err)
+
+	eraser := &activities.Activities{Store: env.Services.Store, KeepClosedFor: 5 * 365 * 24 * time.Hour}
+	erased, err := eraser.EraseExpiredPersonalData(ctx)
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, erased.Applications, 1)
+	require.GreaterOrEqual(t, erased.Files, files)
+	require.GreaterOrEqual(t, erased.Profiles, 1)
+
+	var app struct {
+		IDCard   string `db:"id_card_no"`
+		Phone    string `db:"phone"`
+		Stage    string `db:"stage"`
+		Snapshot string `db:"snapshot"`
+		Files    int    `db:"files"`
+		Audited  int    `db:"audited"`
+	}
+	read := func(id int64) {
+		require.NoError(t, db.GetContext(ctx, &app, `SELECT ap.id_card_no, ap.phone, ap.stage,
+			(SELECT coalesce(string_agg(content::text, ''), '') FROM submission_snapshots WHERE application_id = ap.id) AS snapshot,
+			(SELECT count(*) FROM attachments WHERE application_id = ap.id) AS files,
+			(SELECT count(*) FROM audit_log WHERE action = 'retention.erase' AND target_type = 'application' AND target_id = ap.id::text) AS audited
+			FROM applications ap WHERE ap.id = $1`, id))
+	}
+	read(oldID)
+	require.Empty(t, app.IDCard)
+	require.Empty(t, app.Phone)
+	require.Equal(t, "rejected", app.Stage, "the record of what happened stays")
+	require.NotContains(t, app.Snapshot, "idCardNo", "the snapshot forgets the personal fields")
+	require.Contains(t, app.Snapshot, "basicInfo")
+	require.Zero(t, app.Files)
+	require.Equal(t, 1, app.Audited)
+	require.Equal(t, 200, old.call("GET", pathf("/applications/%d", oldID), nil).status, "the student still sees what happened")
+
+	read(recentID)
+	require.NotEmpty(t, app.IDCard, "an application closed since keeps its data")
+	require.NotZero(t, app.Files)
+	require.Zero(t, app.Audited)
+
+	var profile struct {
+		IDCard string `db:"id_card_no"`
+		Phone  string `db:"phone"`
+		Photo  *int64 `db:"photo_attachment_id"`
+	}
+	require.NoError(t, db.GetContext(ctx, &profile, `SELECT id_card_no, phone, photo_attachment_id FROM student_profiles WHERE account_id = $1`, leftID))
+	require.Empty(t, profile.IDCard)
+	require.Empty(t, profile.Phone)
+	require.Nil(t, profile.Photo)
+
+	// A second run finds nothing more to do.
+	again, err := eraser.EraseExpiredPersonalData(ctx)
+	require.NoError(t, err)
+	require.Zero(t, again.Applications)
 }

@@ -32,7 +32,9 @@ type Config struct {
 	Worker   WorkerConfig   `mapstructure:"worker"`
 	Mail     MailConfig     `mapstructure:"mail"`
 	UI       UIConfig       `mapstructure:"ui"`
-	Log      LogConfig      `mapstructure:"log"`
+	// Retention says how long personal data is kept once it is no longer needed.
+	Retention RetentionConfig `mapstructure:"retention"`
+	Log       LogConfig       `mapstructure:"log"`
 }
 
 type HTTPConfig struct {
@@ -199,6 +201,12 @@ const (
 	MailOpportunistic = "opportunistic"
 	MailNoTLS         = "none"
 )
+
+// RetentionConfig: how long a closed application's personal data (and a departed student's
+// profile) is kept before the housekeeping run erases it; zero keeps it.
+type RetentionConfig struct {
+	ClosedAfter time.Duration `mapstructure:"closed_after"`
+}
 
 // UIConfig brands the web UI for the university that runs it.
 type UIConfig struct {

@@ -63,6 +63,8 @@ var Keys = []Key{
 		"mark the session cookie Secure (behind HTTPS)"},
 	{"auth.login_per_minute", 20,
 		"sign-in attempts allowed per client address and minute"},
+	{"retention.closed_after", "43800h",
+		"how long the personal data of a closed application, and of a student who left, is kept before it is erased (audited); 0s keeps it"},
 	{"upload.max_bytes", 10 << 20,
 		"largest file when a project sets no limit"},
 	{"upload.quota_bytes", 200 << 20,

@@ -118,6 +118,9 @@ func (c *Config) Validate(dev bool) error {
 	if c.Process.PassportReturnDays < 1 || c.Process.PassportReturnDays > 60 {
 		add("process.passport_return_days: must be between 1 and 60")
 	}
+	if c.Retention.ClosedAfter != 0 && c.Retention.ClosedAfter < 30*24*time.Hour {
+		add("retention.closed_after: 0s (keep) or at least 720h")
+	}
 	if c.Upload.MaxBytes < 1 {
 		add("upload.max_bytes: must be positive")
 	}

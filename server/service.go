@@ -129,7 +129,8 @@ func (s *Services) NewWorker() worker.Worker {
 	w.RegisterWorkflowWithOptions(workflows.Housekeeping, workflow.RegisterOptions{Name: workflows.HousekeepingWorkflowName})
 	w.RegisterWorkflowWithOptions(workflows.Mailer, workflow.RegisterOptions{Name: workflows.MailerWorkflowName})
 	w.RegisterWorkflowWithOptions(workflows.SelectionRound, workflow.RegisterOptions{Name: workflows.RoundName})
-	(&activities.Activities{Store: s.Store, Files: s.Files, Mail: s.Mail, PublicityWorkingDay: s.Config.Process.PublicityWorkingDay}).Register(w)
+	(&activities.Activities{Store: s.Store, Files: s.Files, Mail: s.Mail, PublicityWorkingDay: s.Config.Process.PublicityWorkingDay,
+		KeepClosedFor: s.Config.Retention.ClosedAfter}).Register(w)
 	return w
 }
 

@@ -7,6 +7,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"outbound/activities"
+	"outbound/storage"
 )
 
 // Housekeeping runs on a Temporal Schedule, once per cluster however many
@@ -20,8 +21,9 @@ const (
 
 // HousekeepingResult says what one run removed.
 type HousekeepingResult struct {
-	OrphanObjects   int   `json:"orphanObjects"`
-	ExpiredSessions int64 `json:"expiredSessions"`
+	OrphanObjects   int            `json:"orphanObjects"`
+	ExpiredSessions int64          `json:"expiredSessions"`
+	Erased          storage.Erased `json:"erased"`
 }
 
 // Housekeeping removes orphan objects and expired sessions.
@@ -35,6 +37,14 @@ func Housekeeping(ctx workflow.Context) (HousekeepingResult, error) {
 	if err := workflow.ExecuteActivity(ctx, activities.NameSweepOrphans, orphanGrace).Get(ctx, &out.OrphanObjects); err != nil {
 		return out, err
 	}
-	err := workflow.ExecuteActivity(ctx, activities.NamePurgeSessions).Get(ctx, &out.ExpiredSessions)
-	return out, err
+	if err := workflow.ExecuteActivity(ctx, activities.NamePurgeSessions).Get(ctx, &out.ExpiredSessions); err != nil {
+		return out, err
+	}
+	// Personal data past its retention is erased first, so that the files it leaves are swept at the
+	// next run; runs recorded before this step keep their history.
+	if workflow.GetVersion(ctx, "erase-expired-personal-data", workflow.DefaultVersion, 1) == 1 {
+		err := workflow.ExecuteActivity(ctx, activities.NameEraseExpiredPersonalData).Get(ctx, &out.Erased)
+		return out, err
+	}
+	return out, nil
 }

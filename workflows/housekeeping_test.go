@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"outbound/activities"
+	"outbound/storage"
 )
 
 func TestHousekeepingSweepsThenPurges(t *testing.T) {
@@ -26,13 +27,17 @@ func TestHousekeepingSweepsThenPurges(t *testing.T) {
 		order = append(order, "purge")
 		return 7, nil
 	}, activity.RegisterOptions{Name: activities.NamePurgeSessions})
+	env.RegisterActivityWithOptions(func(context.Context) (storage.Erased, error) {
+		order = append(order, "erase")
+		return storage.Erased{Applications: 2, Files: 5, Profiles: 1}, nil
+	}, activity.RegisterOptions{Name: activities.NameEraseExpiredPersonalData})
 	env.ExecuteWorkflow(Housekeeping)
 	require.True(t, env.IsWorkflowCompleted())
 	require.NoError(t, env.GetWorkflowError())
 	var out HousekeepingResult
 	require.NoError(t, env.GetWorkflowResult(&out))
-	require.Equal(t, HousekeepingResult{OrphanObjects: 3, ExpiredSessions: 7}, out)
-	require.Equal(t, []string{"sweep", "purge"}, order)
+	require.Equal(t, HousekeepingResult{OrphanObjects: 3, ExpiredSessions: 7, Erased: storage.Erased{Applications: 2, Files: 5, Profiles: 1}}, out)
+	require.Equal(t, []string{"sweep", "purge", "erase"}, order)
 }
 
 func TestHousekeepingGivesUpAfterThreeAttempts(t *testing.T) {
