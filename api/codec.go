@@ -51,6 +51,13 @@ func (s *Server) temporalCodec(c *gin.Context) {
 		fail(c, service.NotFound("接口"))
 		return
 	}
+	if c.Param("op") == "decode" {
+		// What the Temporal UI shows decoded is personal data like any export: on record first.
+		if err := s.Service.RecordDecode(c.Request.Context(), caller(c)); err != nil {
+			fail(c, err)
+			return
+		}
+	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 8<<20)
 	converter.NewPayloadCodecHTTPHandler(s.Codec).ServeHTTP(c.Writer, c.Request)
 }

@@ -163,3 +163,38 @@ func TestPersonalDataIsErasedAfterRetention(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, again.Applications)
 }
+
+// TestDataAccessIsOnRecordOrRefused: an export, a student's file and payloads decoded for the
+// Temporal UI are audited before they go out; when the audit entry cannot be written, nothing goes.
+func TestDataAccessIsOnRecordOrRefused(t *testing.T) {
+	ctx := context.Background()
+	db := env.Services.Store.DB
+	admin := login(t, "admin")
+	count := func(action string) (n int) {
+		require.NoError(t, db.GetContext(ctx, &n, `SELECT count(*) FROM audit_log WHERE action = $1`, action))
+		return n
+	}
+	before := count("temporal.decode")
+	r := admin.call("POST", "/temporal-codec/decode", map[string]any{"payloads": []any{}})
+	require.Equal(t, 200, r.status, string(r.body))
+	require.Equal(t, before+1, count("temporal.decode"), "a decode is on record")
+
+	_, err := db.ExecContext(ctx, `CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN RAISE EXCEPTION 'audit refused for the test'; END $$;
+		CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW
+		WHEN (NEW.action IN ('application.export', 'attachment.read', 'temporal.decode')) EXECUTE FUNCTION refuse_audit()`)
+	require.NoError(t, err)
+	defer func() {
+		_, err := db.ExecContext(ctx, `DROP TRIGGER refuse_audit ON audit_log; DROP FUNCTION refuse_audit()`)
+		require.NoError(t, err)
+	}()
+	r = admin.call("GET", "/exports/applications.xlsx", nil)
+	require.Equal(t, 503, r.status)
+	require.Contains(t, r.str("error.message"), "无法记录")
+	require.Equal(t, 503, admin.call("POST", "/temporal-codec/decode", map[string]any{"payloads": []any{}}).status)
+	_, app := submitted(t, "LIT", newProject(t, projectSpec{}))
+	detail := login(t, "lit-reviewer").call("GET", pathf("/applications/%d", app), nil)
+	file := int64(detail.list("requirements")[0].(map[string]any)["files"].([]any)[0].(map[string]any)["id"].(float64))
+	require.Equal(t, 503, login(t, "lit-reviewer").call("GET", pathf("/applications/%d/attachments/%d", app, file), nil).status,
+		"a student's file is not shown to staff off the record")
+}

@@ -151,7 +151,10 @@ func (s *Service) ExportAbroad(ctx context.Context, who Caller, in AbroadFilter)
 	if err != nil {
 		return nil, "", err
 	}
-	s.audit(ctx, who, "abroad.export", "abroad", strconv.Itoa(len(list.Items)), nil, map[string]any{"filter": in})
+	if err := s.recordAccess(ctx, who, "abroad.export", "abroad", strconv.Itoa(len(list.Items)), map[string]any{"filter": in}); err != nil {
+		book.Close()
+		return nil, "", err
+	}
 	return book, fmt.Sprintf("在外学生-%s.xlsx", time.Now().In(process.Zone).Format("20060102")), nil
 }
 

@@ -41,7 +41,9 @@ func (s *Service) AccountForCAS(ctx context.Context, id CASIdentity, addr string
 	var e *Error
 	switch {
 	case err == nil:
-		s.audit(ctx, Caller{Account: acc, Addr: addr}, "auth.login", "account", acc.ID, nil, map[string]any{"source": "cas"})
+		if err := s.recordAccess(ctx, Caller{Account: acc, Addr: addr}, "auth.login", "account", acc.ID, map[string]any{"source": "cas"}); err != nil {
+			return nil, err
+		}
 	case errors.As(err, &e) && e.Kind == KindForbidden:
 		s.audit(ctx, Caller{Account: &storage.Account{}, Addr: addr}, "auth.login_failed", "account",
 			process.CleanText(id.User, process.MaxNameRunes), nil, map[string]any{"source": "cas", "reason": e.Message})

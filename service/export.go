@@ -42,7 +42,9 @@ func (s *Service) Export(ctx context.Context, who Caller, in ListFilter) (*excel
 		return nil, "", err
 	}
 	// Up to 20,000 rows of personal data leave the system: who, from where, with which filter.
-	s.audit(ctx, who, "application.export", "applications", "list", nil, map[string]any{"filter": in})
+	if err := s.recordAccess(ctx, who, "application.export", "applications", "list", map[string]any{"filter": in}); err != nil {
+		return nil, "", err
+	}
 	f := scoped(who, in)
 	f.Limit = 500
 	book := excelize.NewFile()

@@ -355,7 +355,9 @@ func (s *Service) Attachment(ctx context.Context, who Caller, id, aid int64) (*s
 	}
 	if app.StudentID != who.ID {
 		// Someone else's files are personal data: each reading by staff is audited.
-		s.audit(ctx, who, "attachment.read", "attachment", a.ID, nil, map[string]any{"application": app.ID, "kind": a.Kind})
+		if err := s.recordAccess(ctx, who, "attachment.read", "attachment", a.ID, map[string]any{"application": app.ID, "kind": a.Kind}); err != nil {
+			return nil, err
+		}
 	}
 	return a, nil
 }

@@ -193,7 +193,10 @@ func (s *Service) StatisticsReport(ctx context.Context, who Caller, q StatsQuery
 	if q.Year != 0 {
 		year = fmt.Sprintf("%d年度", v.Filter.Year)
 	}
-	s.audit(ctx, who, "statistics.export", "statistics", 0, nil, map[string]any{"filter": v.Filter, "chart": chart})
+	if err := s.recordAccess(ctx, who, "statistics.export", "statistics", 0, map[string]any{"filter": v.Filter, "chart": chart}); err != nil {
+		book.Close()
+		return nil, "", err
+	}
 	return book, fmt.Sprintf("学生出国(境)交流情况统计-%s-%s.xlsx", year, time.Now().In(process.Zone).Format("20060102")), nil
 }
 

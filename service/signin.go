@@ -72,7 +72,9 @@ func (s *Service) CheckPassword(ctx context.Context, in Credentials, addr string
 	var e *Error
 	switch {
 	case err == nil:
-		s.audit(ctx, Caller{Account: acc, Addr: addr}, "auth.login", "account", acc.ID, nil, map[string]any{"source": "local"})
+		if err := s.recordAccess(ctx, Caller{Account: acc, Addr: addr}, "auth.login", "account", acc.ID, map[string]any{"source": "local"}); err != nil {
+			return nil, err
+		}
 	case errors.As(err, &e) && (e.Code == errWrongLogin.Code || e.Kind == KindTooMany):
 		// The name as typed, cut to what a name can be: whoever it was, the office can see the attempts.
 		name := process.CleanText(strings.TrimSpace(in.Username), process.MaxNameRunes)

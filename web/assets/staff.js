@@ -285,7 +285,7 @@ const auditActions = {
   'application.decide': '审核', 'college.save': '保存学院', 'college.import': '导入学院', 'roster.import': '导入名单',
   'project.create': '新建项目', 'project.update': '修改项目', 'project.copy': '复制项目', 'project.publish': '发布项目', 'project.unpublish': '取消发布项目',
   'auth.login': '登录', 'auth.login_failed': '登录失败', 'application.export': '导出申请', 'abroad.export': '导出在外学生', 'attachment.read': '查看附件',
-  'retention.erase': '保存期满删除个人信息',
+  'retention.erase': '保存期满删除个人信息', 'statistics.export': '导出统计', 'temporal.decode': '在 Temporal 界面解密查看',
 };
 const auditTargets = { account: '账号', application: '申请', project: '项目', college: '学院', roster: '名单', profile: '个人资料', attachment: '附件' };
 const auditFields = {
