@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+
+	"outbound/server"
 )
 
 // TestSubmitWhoseAnswerIsLateIsPendingThenKnown: a submission whose outcome cannot come within the
@@ -17,10 +19,10 @@ import (
 // student cannot interpret; repeated with the same key it answers the real outcome, and the
 // application is submitted exactly once, however often it is repeated.
 func TestSubmitWhoseAnswerIsLateIsPendingThenKnown(t *testing.T) {
-	services := *env.Services
-	cfg := *services.Config
+	cfg := *env.Services.Config
 	cfg.HTTP.RequestTimeout = 3 * time.Second
-	services.Config = &cfg
+	services := &server.Services{Config: &cfg, Store: env.Services.Store, Files: env.Services.Files, Temporal: env.Services.Temporal,
+		Metrics: env.Services.Metrics, Codec: env.Services.Codec, Mail: env.Services.Mail}
 	slow := httptest.NewServer(services.Handler())
 	defer slow.Close()
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -180,7 +181,14 @@ func TestHealthAndErrors(t *testing.T) {
 	require.Equal(t, 404, r.StatusCode)
 	require.Equal(t, "nosniff", r.Header.Get("X-Content-Type-Options"))
 	require.Contains(t, r.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'")
+	// Metrics are not on the public side; they have a listener of their own (http.metrics_listen).
 	m, err := http.Get(env.URL + "/metrics")
+	require.NoError(t, err)
+	m.Body.Close()
+	require.Equal(t, 404, m.StatusCode)
+	own := httptest.NewServer(env.Services.MetricsHandler())
+	defer own.Close()
+	m, err = http.Get(own.URL + "/metrics")
 	require.NoError(t, err)
 	metrics, _ := io.ReadAll(m.Body)
 	m.Body.Close()

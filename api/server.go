@@ -43,8 +43,9 @@ type Server struct {
 
 const ctxRequestID = "request_id"
 
-// New builds the HTTP handler.
-func New(d Deps) http.Handler {
+// New builds the HTTP handler of the API and the web UI, and the handler of its metrics, which is
+// served on a listener of its own (http.metrics_listen): the public side has no /metrics.
+func New(d Deps) (app, metrics http.Handler) {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{Deps: d, metrics: newMetrics()}
 	r := gin.New()
@@ -67,7 +68,6 @@ func New(d Deps) http.Handler {
 	if d.Metrics != nil {
 		gatherers = append(gatherers, d.Metrics)
 	}
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(gatherers, promhttp.HandlerOpts{})))
 	r.GET("/api/v1/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml; charset=utf-8", OpenAPI) })
 
 	v1 := r.Group("/api/v1")
@@ -91,7 +91,7 @@ func New(d Deps) http.Handler {
 	}
 	r.OPTIONS("/api/v1/temporal-codec/:op", s.codecPreflight)
 	web.Mount(r)
-	return r
+	return r, promhttp.HandlerFor(gatherers, promhttp.HandlerOpts{})
 }
 
 // route is one endpoint and the roles that may call it. Ownership and scope

@@ -69,8 +69,10 @@ type Env struct {
 	// apis and workers are the Outbound processes; URLs the APIs' base URLs, used in turn.
 	apis, workers []*exec.Cmd
 	URLs          []string
-	// workerURLs answer the workers' /metrics, in the order of workers.
+	// workerURLs answer the workers' /metrics, in the order of workers; apiMetrics the APIs'
+	// metrics listeners, by the APIs' URLs.
 	workerURLs []string
+	apiMetrics map[string]string
 	next       atomic.Uint64
 	baseline   worker.Worker
 	client     *http.Client
@@ -145,6 +147,10 @@ func (e *Env) startDev() error {
 		return err
 	}
 	e.workerURLs = []string{"http://127.0.0.1:" + strconv.Itoa(workerPort)}
+	apiMetricsPort, err := devstack.FreePort()
+	if err != nil {
+		return err
+	}
 	exe, err := filepath.Abs(e.opts.Outbound)
 	if err != nil {
 		return err
@@ -152,6 +158,7 @@ func (e *Env) startDev() error {
 	env := append(append(os.Environ(), benchEnv...), "OUTBOUND_DATABASE_URL="+cfg.Database.URL, "OUTBOUND_TEMPORAL_ADDRESS="+cfg.Temporal.Address,
 		"OUTBOUND_MINIO_ENDPOINT="+cfg.MinIO.Endpoint, "OUTBOUND_MINIO_ACCESS_KEY="+cfg.MinIO.AccessKey,
 		"OUTBOUND_MINIO_SECRET_KEY="+cfg.MinIO.SecretKey, "OUTBOUND_HTTP_PORT="+strconv.Itoa(port), "OUTBOUND_WORKER_LISTEN=127.0.0.1:"+strconv.Itoa(workerPort), "OUTBOUND_DATABASE_MAX_OPEN_CONNS=40",
+		"OUTBOUND_HTTP_METRICS_LISTEN=127.0.0.1:"+strconv.Itoa(apiMetricsPort),
 		"OUTBOUND_TEMPORAL_CODEC_KEYS="+cfg.Temporal.CodecKeys, "OUTBOUND_TEMPORAL_CODEC_KEY_ID="+cfg.Temporal.CodecKeyID)
 	logFile, err := os.Create(cfg.DataDir + "/processes.log")
 	if err != nil {
@@ -174,6 +181,7 @@ func (e *Env) startDev() error {
 		}
 	}
 	e.URLs = []string{"http://127.0.0.1:" + strconv.Itoa(port)}
+	e.apiMetrics = map[string]string{e.URLs[0]: "http://127.0.0.1:" + strconv.Itoa(apiMetricsPort) + "/metrics"}
 	if err := production.WaitHTTP(e.URLs[0]+"/readyz", time.Minute); err != nil {
 		return fmt.Errorf("%w; see %s/processes.log", err, cfg.DataDir)
 	}
@@ -226,6 +234,7 @@ func (e *Env) startProduction(ctx context.Context) error {
 	}
 	env := append(append([]string{}, benchEnv...), "OUTBOUND_TEMPORAL_CODEC_KEYS="+cfg.Temporal.CodecKeys, "OUTBOUND_TEMPORAL_CODEC_KEY_ID="+cfg.Temporal.CodecKeyID)
 	e.processEnv = env
+	e.apiMetrics = map[string]string{}
 	for i := 1; i <= 2; i++ {
 		w, url, err := l.StartWorker(fmt.Sprintf("worker-%d", i), env...)
 		if err != nil {
@@ -237,8 +246,17 @@ func (e *Env) startProduction(ctx context.Context) error {
 			return err
 		}
 		e.apis, e.URLs = append(e.apis, api), append(e.URLs, url)
+		e.apiMetrics[url] = l.MetricsOf(url)
 	}
 	return nil
+}
+
+// metricsURL is where the process at base (an API or a worker) answers its metrics.
+func (e *Env) metricsURL(base string) string {
+	if m, ok := e.apiMetrics[base]; ok {
+		return m
+	}
+	return base + "/metrics"
 }
 
 // Close stops everything.

@@ -173,9 +173,9 @@ func (e *Env) RoundTrip(ctx context.Context) (Row, error) {
 	if err != nil {
 		return Row{}, err
 	}
-	apiBefore, workerBefore := scrape(e.URLs[0]+"/metrics"), scrape(e.workerURLs[0]+"/metrics")
+	apiBefore, workerBefore := scrape(e.metricsURL(e.URLs[0])), scrape(e.workerURLs[0]+"/metrics")
 	api := parallel(n, 1, func(i int) error { return e.submit(ctx, drafts[i], "submit") })
-	apiAfter, workerAfter := scrape(e.URLs[0]+"/metrics"), scrape(e.workerURLs[0]+"/metrics")
+	apiAfter, workerAfter := scrape(e.metricsURL(e.URLs[0])), scrape(e.workerURLs[0]+"/metrics")
 	// Where a submit's time goes, as the processes measure it (means).
 	inAPI := meanBetween(apiBefore, apiAfter, "outbound_http_request_seconds", `route="/api/v1/applications/:id/submit"`)
 	update := meanBetween(apiBefore, apiAfter, "temporal_long_request_latency_seconds", `operation="UpdateWorkflowExecution"`)

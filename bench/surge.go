@@ -175,7 +175,7 @@ func (e *Env) scrapeProcesses(skip string) map[string]float64 {
 		if url == skip {
 			continue
 		}
-		for k, v := range scrape(url + "/metrics") {
+		for k, v := range scrape(e.metricsURL(url)) {
 			sum[k] += v
 		}
 	}

@@ -47,6 +47,8 @@ type HTTPConfig struct {
 	// TrustedProxies lists the reverse proxies (addresses or CIDRs, comma-separated) whose
 	// X-Forwarded-For is believed; from anyone else the client is the connection's address.
 	TrustedProxies string `mapstructure:"trusted_proxies"`
+	// MetricsListen is where an API serves /metrics, apart from the public listener; empty serves none.
+	MetricsListen string `mapstructure:"metrics_listen"`
 }
 
 // Proxies is TrustedProxies as a list.

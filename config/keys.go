@@ -21,6 +21,8 @@ var Keys = []Key{
 		"upper bound for one request"},
 	{"http.trusted_proxies", "",
 		"reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs, comma-separated); empty believes none"},
+	{"http.metrics_listen", "",
+		"address where an API serves /metrics, apart from its public listener (e.g. 0.0.0.0:9464 inside a private network); empty serves none"},
 	{"database.url", "",
 		"PostgreSQL URL; empty in dev starts a private cluster"},
 	{"database.max_open_conns", 20,

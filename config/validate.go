@@ -34,6 +34,11 @@ func (c *Config) Validate(dev bool) error {
 			}
 		}
 	}
+	if c.HTTP.MetricsListen != "" {
+		if err := checkHostPort(c.HTTP.MetricsListen); err != nil {
+			add("http.metrics_listen: %v", err)
+		}
+	}
 	if c.HTTP.RequestTimeout <= 0 {
 		add("http.request_timeout: must be positive")
 	}

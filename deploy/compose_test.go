@@ -21,6 +21,9 @@ type composeFile struct {
 		Healthcheck map[string]any `yaml:"healthcheck"`
 		Volumes     []string       `yaml:"volumes"`
 		Environment map[string]any `yaml:"environment"`
+		ReadOnly    bool           `yaml:"read_only"`
+		CapDrop     []string       `yaml:"cap_drop"`
+		SecurityOpt []string       `yaml:"security_opt"`
 	} `yaml:"services"`
 }
 
@@ -64,6 +67,15 @@ func TestComposeLayout(t *testing.T) {
 	require.Empty(t, c.Services["temporal"].Ports, "Temporal's frontend is reached only inside the compose network")
 	require.Equal(t, "true", c.Services["temporal-ui"].Environment["TEMPORAL_DISABLE_WRITE_ACTIONS"])
 	require.NotContains(t, c.Services["temporal"].Environment, "TEMPORAL_BROADCAST_ADDRESS", "the image derives it from BIND_ON_IP")
+	for name, s := range c.Services {
+		require.Contains(t, s.SecurityOpt, "no-new-privileges:true", "%s may not gain privileges", name)
+		if s.Image == "outbound:latest" {
+			require.True(t, s.ReadOnly, "%s runs on a read-only root", name)
+			require.Equal(t, []string{"ALL"}, s.CapDrop, "%s has no capabilities", name)
+		}
+	}
+	require.NotEmpty(t, c.Services["api"].Environment["OUTBOUND_HTTP_METRICS_LISTEN"], "the API's metrics have a listener of their own")
+	require.Equal(t, []string{"127.0.0.1:8080:8080"}, c.Services["api"].Ports, "only the public side is published")
 
 	// Secrets have no fallback value: a missing one stops `docker compose up` with its name. Only
 	// the secret of a feature that is off without it (the SMTP password) may be left empty.

@@ -64,6 +64,8 @@ type Layout struct {
 	mu                       sync.Mutex
 	procs                    []*exec.Cmd
 	taken                    map[int]bool
+	// metricsOf maps an API's base URL to its metrics URL.
+	metricsOf map[string]string
 }
 
 // Start builds the tools once, then brings up PostgreSQL and MinIO, runs the database's and
@@ -77,7 +79,7 @@ func Start(ctx context.Context, opts Options) (l *Layout, err error) {
 	if _, err := os.Stat(filepath.Join(opts.Root, "deploy", "postgres-init.sh")); err != nil {
 		return nil, fmt.Errorf("deploy/postgres-init.sh not found under %q: run from the repository", opts.Root)
 	}
-	l = &Layout{opts: opts, Outputs: map[string]string{}, taken: map[int]bool{}}
+	l = &Layout{opts: opts, Outputs: map[string]string{}, taken: map[int]bool{}, metricsOf: map[string]string{}}
 	defer func() {
 		if err != nil {
 			l.Stop()
@@ -254,18 +256,34 @@ func (l *Layout) StartWorker(name string, extra ...string) (*exec.Cmd, string, e
 	return cmd, "http://" + listen, WaitHTTP("http://"+listen+"/healthz", time.Minute)
 }
 
-// StartAPI starts `outbound api` and waits until it is ready; it answers at the URL returned.
+// StartAPI starts `outbound api` and waits until it is ready; it answers at the URL returned, its
+// metrics at MetricsOf that URL.
 func (l *Layout) StartAPI(name string, extra ...string) (*exec.Cmd, string, error) {
 	port, err := devstack.FreePort()
 	if err != nil {
 		return nil, "", err
 	}
-	cmd, err := l.StartProcess(name, append(append(append([]string{}, l.Env...), "OUTBOUND_HTTP_PORT="+strconv.Itoa(port)), extra...), l.Outbound, "api")
+	metricsPort, err := devstack.FreePort()
+	if err != nil {
+		return nil, "", err
+	}
+	cmd, err := l.StartProcess(name, append(append(append([]string{}, l.Env...), "OUTBOUND_HTTP_PORT="+strconv.Itoa(port),
+		"OUTBOUND_HTTP_METRICS_LISTEN=127.0.0.1:"+strconv.Itoa(metricsPort)), extra...), l.Outbound, "api")
 	if err != nil {
 		return nil, "", err
 	}
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
+	l.mu.Lock()
+	l.metricsOf[base] = "http://127.0.0.1:" + strconv.Itoa(metricsPort) + "/metrics"
+	l.mu.Unlock()
 	return cmd, base, WaitHTTP(base+"/readyz", time.Minute)
+}
+
+// MetricsOf is the /metrics URL of the API at base (its own listener, not the public one).
+func (l *Layout) MetricsOf(base string) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.metricsOf[base]
 }
 
 // Stop ends every process, newest first (SIGTERM, then SIGKILL after 15 s), then the stack.

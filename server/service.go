@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -43,6 +44,11 @@ type Services struct {
 	Codec *payloadcodec.Codec
 	// Mail e-mails notifications; nil when no SMTP server is configured.
 	Mail *mailer.Sender
+
+	handlers struct {
+		once         sync.Once
+		app, metrics http.Handler
+	}
 }
 
 // Open connects to PostgreSQL, MinIO and Temporal.
@@ -141,11 +147,25 @@ func (s *Services) Service() *service.Service {
 
 // Handler is the HTTP API.
 func (s *Services) Handler() http.Handler {
-	var codec converter.PayloadCodec
-	if s.Codec != nil {
-		codec = s.Codec
-	}
-	return api.New(api.Deps{Config: s.Config, Service: s.Service(), Codec: codec, Ready: s.probes(), Metrics: s.Metrics})
+	s.buildHandlers()
+	return s.handlers.app
+}
+
+// MetricsHandler answers the API's metrics (its requests, the Temporal client's calls, the
+// database pool, the runtime); ServeHTTP serves it on http.metrics_listen.
+func (s *Services) MetricsHandler() http.Handler {
+	s.buildHandlers()
+	return s.handlers.metrics
+}
+
+func (s *Services) buildHandlers() {
+	s.handlers.once.Do(func() {
+		var codec converter.PayloadCodec
+		if s.Codec != nil {
+			codec = s.Codec
+		}
+		s.handlers.app, s.handlers.metrics = api.New(api.Deps{Config: s.Config, Service: s.Service(), Codec: codec, Ready: s.probes(), Metrics: s.Metrics})
+	})
 }
 
 // probes check each dependency by name: the API's /readyz and the worker's /healthz.
@@ -167,10 +187,20 @@ func (s *Services) ServeHTTP(ctx context.Context, ready chan<- string) error {
 		return fmt.Errorf("http.port: %w", err)
 	}
 	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 2)
+	if addr := s.Config.HTTP.MetricsListen; addr != "" {
+		ml, err := net.Listen("tcp", addr)
+		if err != nil {
+			l.Close()
+			return fmt.Errorf("http.metrics_listen: %w", err)
+		}
+		metrics := &http.Server{Handler: s.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second}
+		go func() { errc <- metrics.Serve(ml) }()
+		defer metrics.Close()
+	}
 	if ready != nil {
 		ready <- l.Addr().String()
 	}
-	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
 	select {
 	case err := <-errc:
