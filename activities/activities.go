@@ -51,6 +51,7 @@ func (a *Activities) Register(w worker.Registry) {
 	w.RegisterActivityWithOptions(a.SweepOrphans, activity.RegisterOptions{Name: NameSweepOrphans})
 	w.RegisterActivityWithOptions(a.PurgeSessions, activity.RegisterOptions{Name: NamePurgeSessions})
 	w.RegisterActivityWithOptions(a.EraseExpiredPersonalData, activity.RegisterOptions{Name: NameEraseExpiredPersonalData})
+	w.RegisterActivityWithOptions(a.SealIdentityNumbers, activity.RegisterOptions{Name: NameSealIdentityNumbers})
 }
 
 // RecordEvent writes the read model for one event; a repeat of the same sequence is a no-op.

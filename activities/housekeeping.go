@@ -15,6 +15,7 @@ const (
 	NameSweepOrphans             = "SweepOrphans"
 	NamePurgeSessions            = "PurgeSessions"
 	NameEraseExpiredPersonalData = "EraseExpiredPersonalData"
+	NameSealIdentityNumbers      = "SealIdentityNumbers"
 )
 
 // SweepOrphans removes objects older than grace that no attachment row
@@ -103,4 +104,21 @@ func (a *Activities) EraseExpiredPersonalData(ctx context.Context) (storage.Eras
 		slog.Info("erased expired personal data", "applications", total.Applications, "files", total.Files, "profiles", total.Profiles)
 	}
 	return total, nil
+}
+
+// SealIdentityNumbers seals under the current key the identity numbers still in clear or under
+// an older key (database.field_keys), in batches, and says how many rows it sealed.
+func (a *Activities) SealIdentityNumbers(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n, err := a.Store.ResealFields(ctx, eraseBatch)
+		if err != nil {
+			return total, err
+		}
+		total += n
+		if n == 0 {
+			return total, nil
+		}
+		activity.RecordHeartbeat(ctx, total)
+	}
 }

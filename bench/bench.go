@@ -159,7 +159,8 @@ func (e *Env) startDev() error {
 		"OUTBOUND_MINIO_ENDPOINT="+cfg.MinIO.Endpoint, "OUTBOUND_MINIO_ACCESS_KEY="+cfg.MinIO.AccessKey,
 		"OUTBOUND_MINIO_SECRET_KEY="+cfg.MinIO.SecretKey, "OUTBOUND_HTTP_PORT="+strconv.Itoa(port), "OUTBOUND_WORKER_LISTEN=127.0.0.1:"+strconv.Itoa(workerPort), "OUTBOUND_DATABASE_MAX_OPEN_CONNS=40",
 		"OUTBOUND_HTTP_METRICS_LISTEN=127.0.0.1:"+strconv.Itoa(apiMetricsPort),
-		"OUTBOUND_TEMPORAL_CODEC_KEYS="+cfg.Temporal.CodecKeys, "OUTBOUND_TEMPORAL_CODEC_KEY_ID="+cfg.Temporal.CodecKeyID)
+		"OUTBOUND_TEMPORAL_CODEC_KEYS="+cfg.Temporal.CodecKeys, "OUTBOUND_TEMPORAL_CODEC_KEY_ID="+cfg.Temporal.CodecKeyID,
+		"OUTBOUND_DATABASE_FIELD_KEYS="+cfg.Database.FieldKeys, "OUTBOUND_DATABASE_FIELD_KEY_ID="+cfg.Database.FieldKeyID)
 	logFile, err := os.Create(cfg.DataDir + "/processes.log")
 	if err != nil {
 		return err
@@ -223,6 +224,7 @@ func (e *Env) startProduction(ctx context.Context) error {
 	cfg.Database.URL, cfg.Temporal.Address = l.DatabaseURL, l.TemporalAddress
 	cfg.MinIO.Endpoint, cfg.MinIO.AccessKey, cfg.MinIO.SecretKey = l.Stack.MinIOEndpoint, l.Stack.MinIOAccessKey, l.Stack.MinIOSecretKey
 	cfg.Temporal.CodecKeys, cfg.Temporal.CodecKeyID = "bench:"+devstack.NewCodecKey(), "bench"
+	cfg.Database.FieldKeys, cfg.Database.FieldKeyID = l.FieldKeys, production.FieldKeyID
 	cfg.Temporal.TLSCert, cfg.Temporal.TLSKey, cfg.Temporal.TLSCA = l.TLS.ClientCert, l.TLS.ClientKey, l.TLS.CA
 	cfg.Temporal.TLSServerName = production.TemporalServerName
 	if e.Services, err = server.Open(ctx, cfg); err != nil {

@@ -66,6 +66,10 @@ type DatabaseConfig struct {
 	// URL of an existing PostgreSQL; empty in dev means "start a private cluster".
 	URL          string `mapstructure:"url"`
 	MaxOpenConns int    `mapstructure:"max_open_conns"`
+	// FieldKeys ("id:base64key,…", AES-256) seal identity numbers at rest; FieldKeyID names the one
+	// that seals new values. Empty keys: they are kept in clear (dev only).
+	FieldKeys  string `mapstructure:"field_keys"`
+	FieldKeyID string `mapstructure:"field_key_id"`
 }
 
 type TemporalConfig struct {

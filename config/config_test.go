@@ -75,6 +75,8 @@ func TestOutsideDevTheServicesAreRequired(t *testing.T) {
 	t.Setenv("OUTBOUND_MINIO_SECRET_KEY", "s")
 	t.Setenv("OUTBOUND_TEMPORAL_CODEC_KEYS", "k1:"+strings.Repeat("A", 43)+"=")
 	t.Setenv("OUTBOUND_TEMPORAL_CODEC_KEY_ID", "k1")
+	t.Setenv("OUTBOUND_DATABASE_FIELD_KEYS", "f1:"+strings.Repeat("B", 43)+"=")
+	t.Setenv("OUTBOUND_DATABASE_FIELD_KEY_ID", "f1")
 	_, err = Load(NoFile, nil, false)
 	require.NoError(t, err)
 }
@@ -92,7 +94,7 @@ func TestUnsafeSettingsAreRefusedOutsideDev(t *testing.T) {
 	t.Setenv("OUTBOUND_MAIL_USERNAME", "outbound")
 	t.Setenv("OUTBOUND_MAIL_TLS", "none")
 	_, err := Load(NoFile, nil, false)
-	for _, key := range []string{"auth.cookie_secure", "temporal.codec_keys", "mail.tls", `http.trusted_proxies: "172.16.0.0/12"`} {
+	for _, key := range []string{"auth.cookie_secure", "temporal.codec_keys", "database.field_keys", "mail.tls", `http.trusted_proxies: "172.16.0.0/12"`} {
 		require.ErrorContains(t, err, key)
 	}
 	require.NotContains(t, err.Error(), "10.0.0.7", "one exact proxy is fine")
@@ -104,6 +106,8 @@ func TestUnsafeSettingsAreRefusedOutsideDev(t *testing.T) {
 	t.Setenv("OUTBOUND_MAIL_TLS", "starttls")
 	t.Setenv("OUTBOUND_TEMPORAL_CODEC_KEYS", "k1:"+strings.Repeat("A", 43)+"=")
 	t.Setenv("OUTBOUND_TEMPORAL_CODEC_KEY_ID", "k1")
+	t.Setenv("OUTBOUND_DATABASE_FIELD_KEYS", "f1:"+strings.Repeat("B", 43)+"=")
+	t.Setenv("OUTBOUND_DATABASE_FIELD_KEY_ID", "f1")
 	_, err = Load(NoFile, nil, false)
 	require.NoError(t, err)
 }

@@ -49,6 +49,13 @@ func (c *Config) Validate(dev bool) error {
 	} else if !dev {
 		add("database.url: required (for example postgres://outbound:secret@db:5432/outbound?sslmode=disable)")
 	}
+	if c.Database.FieldKeys != "" {
+		if keys, err := payloadcodec.ParseKeys(c.Database.FieldKeys); err != nil {
+			add("database.field_keys: %v", err)
+		} else if _, ok := keys[c.Database.FieldKeyID]; !ok {
+			add("database.field_key_id: %q is not one of database.field_keys", c.Database.FieldKeyID)
+		}
+	}
 	if c.Database.MaxOpenConns < 1 {
 		add("database.max_open_conns: must be at least 1")
 	}
@@ -234,6 +241,9 @@ func (c *Config) unsafeOutsideDev() []string {
 	}
 	if c.Temporal.CodecKeys == "" {
 		problems = append(problems, "temporal.codec_keys: required outside dev (workflow payloads hold personal data; generate a key with: openssl rand -base64 32)")
+	}
+	if c.Database.FieldKeys == "" {
+		problems = append(problems, "database.field_keys: required outside dev (身份证号 and 护照号 are sealed at rest; generate a key with: openssl rand -base64 32)")
 	}
 	if c.Mail.Enabled() && c.Mail.Username != "" && c.Mail.TLS == MailNoTLS {
 		problems = append(problems, "mail.tls: none would send mail.password in clear; use starttls or tls")

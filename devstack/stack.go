@@ -313,8 +313,13 @@ func NewCodecKey() string {
 }
 
 // DevCodecKey is the dev stack's key for temporal.codec_keys, made once and kept in the data folder.
-func DevCodecKey(dataDir string) (string, error) {
-	path := filepath.Join(dataDir, "temporal-codec-key")
+func DevCodecKey(dataDir string) (string, error) { return devKey(dataDir, "temporal-codec-key") }
+
+// DevFieldKey is the dev stack's key for database.field_keys, made once and kept in the data folder.
+func DevFieldKey(dataDir string) (string, error) { return devKey(dataDir, "database-field-key") }
+
+func devKey(dataDir, name string) (string, error) {
+	path := filepath.Join(dataDir, name)
 	if b, err := os.ReadFile(path); err == nil {
 		return strings.TrimSpace(string(b)), nil
 	}

@@ -50,6 +50,9 @@ type FormField struct {
 	DefaultFrom string `json:"defaultFrom,omitempty"`
 	// Personal data is masked when shown and kept out of lists and events.
 	Personal bool `json:"personal,omitempty"`
+	// Sealed data (an identity document's number) is also encrypted at rest, in its column and in
+	// the submitted snapshots.
+	Sealed bool `json:"-"`
 	// Derived values are set by the system (from the account, the profile, the college), shown read-only.
 	Derived bool `json:"derived,omitempty"`
 	// Export puts the field in the Excel export, under its label.
@@ -65,13 +68,13 @@ type FormField struct {
 var Form = []FormField{
 	{Name: "nameCn", Label: "姓名(中文)", Kind: FieldText, Required: true, Max: 100, Export: true, Column: "name_cn", Prefill: "p.name_cn"},
 	{Name: "studentNo", Label: "学号", Kind: FieldText, Required: true, Max: 100, Derived: true, Export: true, Column: "student_no", Prefill: "a.username"},
-	{Name: "idCardNo", Label: "身份证号", Kind: FieldIDCard, Required: true, Personal: true, Column: "id_card_no", Prefill: "p.id_card_no"},
+	{Name: "idCardNo", Label: "身份证号", Kind: FieldIDCard, Required: true, Personal: true, Sealed: true, Column: "id_card_no", Prefill: "p.id_card_no"},
 	{Name: "gender", Label: "性别", Kind: FieldChoice, Required: true, Options: []string{"男", "女"}, Column: "gender", Prefill: "p.gender"},
 	{Name: "politicalStatus", Label: "政治面貌", Kind: FieldChoice, Required: true, Options: PoliticalStatuses, Column: "political_status", Prefill: "p.political_status"},
 	{Name: "hukouLocation", Label: "户口所在地", Kind: FieldText, Required: true, Max: 100, Column: "hukou_location", Prefill: "p.hukou_location"},
 	{Name: "birthDate", Label: "出生日期", Kind: FieldDate, Required: true, Personal: true, Column: "birth_date", Prefill: "p.birth_date"},
 	{Name: "ethnicity", Label: "民族", Kind: FieldText, Required: true, Max: 100, Column: "ethnicity", Prefill: "p.ethnicity"},
-	{Name: "passportNo", Label: "护照号", Kind: FieldPassport, Personal: true, Column: "passport_no"},
+	{Name: "passportNo", Label: "护照号", Kind: FieldPassport, Personal: true, Sealed: true, Column: "passport_no"},
 	{Name: "predepartureDate", Label: "行前出发时间", Kind: FieldDate, Export: true, Column: "predeparture_date"},
 	{Name: "collegeName", Label: "院系", Kind: FieldText, Derived: true, Export: true, Expr: "c.name"},
 	{Name: "major", Label: "专业", Kind: FieldText, Required: true, Max: 100, Export: true, Column: "major", Prefill: "p.major"},
@@ -98,7 +101,7 @@ var Form = []FormField{
 	{Name: "weightedAverage", Label: "加权平均分", Section: SectionApply, Kind: FieldNumber, Required: true, Range: []float64{0, 100}, Export: true, Column: "weighted_average"},
 
 	{Name: "travelDocType", Label: "证件类型", Section: SectionTravel, Kind: FieldChoice, Required: true, Options: TravelDocTypes, Export: true, Column: "travel_doc_type"},
-	{Name: "travelDocNo", Label: "证件号码", Section: SectionTravel, Kind: FieldText, Required: true, Max: 30, Personal: true, Column: "travel_doc_no"},
+	{Name: "travelDocNo", Label: "证件号码", Section: SectionTravel, Kind: FieldText, Required: true, Max: 30, Personal: true, Sealed: true, Column: "travel_doc_no"},
 	{Name: "travelDocExpiry", Label: "证件有效期至", Section: SectionTravel, Kind: FieldDate, Required: true, Column: "travel_doc_expiry",
 		Hint: "护照须在回国(入境)时间后仍有6个月以上有效期"},
 	{Name: "visaType", Label: "签证(签注)类型", Section: SectionTravel, Kind: FieldText, Required: true, Max: 50, Export: true, Column: "visa_type"},
@@ -240,6 +243,17 @@ func MissingIn(section string, form Values) []FormField {
 	for _, f := range FieldsOf(section) {
 		if f.Required && !f.Derived && form.Empty(f.Name) {
 			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// SealedNames are the names of the fields encrypted at rest.
+func SealedNames() []string {
+	var out []string
+	for _, f := range Form {
+		if f.Sealed {
+			out = append(out, f.Name)
 		}
 	}
 	return out

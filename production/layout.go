@@ -25,6 +25,7 @@ import (
 
 // Secrets of a layout, as .env would hold them.
 const (
+	FieldKeyID       = "prod"
 	TemporalPassword = "temporal-secret"
 	OutboundPassword = "outbound-secret"
 )
@@ -56,6 +57,8 @@ type Layout struct {
 	TemporalAddress, MetricsURL string
 	// TLS are the certificates of the mutual TLS between Outbound and the Temporal server.
 	TLS *TLSFiles
+	// FieldKeys seal identity numbers at rest (database.field_keys), the current one FieldKeyID.
+	FieldKeys string
 	// Outputs of the setup steps, by script: what the test checks.
 	Outputs map[string]string
 
@@ -172,6 +175,7 @@ func Start(ctx context.Context, opts Options) (l *Layout, err error) {
 			return nil, err
 		}
 	}
+	l.FieldKeys = FieldKeyID + ":" + devstack.NewCodecKey()
 	l.DatabaseURL = "postgres://outbound:" + OutboundPassword + "@127.0.0.1:" + l.pgPort + "/outbound?sslmode=disable"
 	l.Env = []string{
 		"OUTBOUND_DATABASE_URL=" + l.DatabaseURL,
@@ -179,6 +183,7 @@ func Start(ctx context.Context, opts Options) (l *Layout, err error) {
 		"OUTBOUND_MINIO_ENDPOINT=" + l.Stack.MinIOEndpoint, "OUTBOUND_MINIO_ACCESS_KEY=" + l.Stack.MinIOAccessKey,
 		"OUTBOUND_MINIO_SECRET_KEY=" + l.Stack.MinIOSecretKey, "OUTBOUND_LOG_LEVEL=warn",
 		"OUTBOUND_TEMPORAL_CODEC_KEYS=prod:" + devstack.NewCodecKey(), "OUTBOUND_TEMPORAL_CODEC_KEY_ID=prod",
+		"OUTBOUND_DATABASE_FIELD_KEYS=" + l.FieldKeys, "OUTBOUND_DATABASE_FIELD_KEY_ID=" + FieldKeyID,
 	}
 	l.Env = append(l.Env, l.TLS.outboundTLSEnv()...)
 	if l.Outputs["temporal-setup"], err = l.Run(l.Env, l.Outbound, "temporal-setup", "--wait", "2m"); err != nil {

@@ -53,7 +53,7 @@ type Services struct {
 
 // Open connects to PostgreSQL, MinIO and Temporal.
 func Open(ctx context.Context, cfg *config.Config) (*Services, error) {
-	store, err := storage.Open(ctx, cfg.Database.URL, cfg.Database.MaxOpenConns)
+	store, err := storage.Open(ctx, cfg.Database.URL, cfg.Database.MaxOpenConns, storage.FieldKeys{Keys: cfg.Database.FieldKeys, Current: cfg.Database.FieldKeyID})
 	if err != nil {
 		return nil, err
 	}

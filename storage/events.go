@@ -267,7 +267,7 @@ type Snapshot struct {
 // LastSnapshots are an application's latest submitted snapshots, newest first, at most n.
 func (s *Store) LastSnapshots(ctx context.Context, applicationID int64, n int) ([]Snapshot, error) {
 	out := []Snapshot{}
-	err := s.DB.SelectContext(ctx, &out, `SELECT seq, sha256, content FROM submission_snapshots WHERE application_id = $1
-		ORDER BY seq DESC LIMIT $2`, applicationID, n)
+	err := s.DB.SelectContext(ctx, &out, `SELECT seq, sha256, outbound_open_fields(content, $3) AS content FROM submission_snapshots
+		WHERE application_id = $1 ORDER BY seq DESC LIMIT $2`, applicationID, n, pq.StringArray(process.SealedNames()))
 	return out, err
 }

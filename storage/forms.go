@@ -42,6 +42,9 @@ func formRead(f process.FormField) string {
 		return f.Expr
 	}
 	col := "ap." + f.Column
+	if f.Sealed {
+		return "outbound_open(" + col + ")"
+	}
 	switch f.Kind {
 	case process.FieldDate:
 		return "to_char(" + col + ", 'YYYY-MM-DD')"
@@ -74,7 +77,11 @@ func formUpdate(section string, values process.Values) (string, []any) {
 			continue
 		}
 		args = append(args, formArg(f, values))
-		set = append(set, f.Column+" = $"+strconv.Itoa(len(args)+1))
+		arg := "$" + strconv.Itoa(len(args)+1)
+		if f.Sealed {
+			arg = "outbound_seal(" + arg + ")"
+		}
+		set = append(set, f.Column+" = "+arg)
 	}
 	return strings.Join(append(set, savedAt[section]+" = now()"), ", "), args
 }

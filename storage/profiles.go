@@ -55,7 +55,7 @@ type LearningExperience struct {
 }
 
 const profileSelect = `SELECT p.account_id, p.system_no, a.username AS student_no, p.name_cn, p.name_pinyin, p.gender,
-	to_char(p.birth_date, 'YYYY-MM-DD') AS birth_date, p.id_card_no, p.hukou_location, p.political_status,
+	to_char(p.birth_date, 'YYYY-MM-DD') AS birth_date, outbound_open(p.id_card_no) AS id_card_no, p.hukou_location, p.political_status,
 	p.health_status, p.birthplace, p.native_place, p.family_address, p.ethnicity, p.admission_category,
 	p.college_code, c.name AS college_name, p.enrollment_year, p.degree_level, p.major, p.grade, p.schooling_length,
 	p.phone, p.email, p.qq, p.wechat, p.fax, p.home_address, p.home_phone, p.emergency_name, p.emergency_phone,
@@ -73,7 +73,7 @@ func (s *Store) ProfileByAccount(ctx context.Context, accountID int64) (*Profile
 func (s *Store) SaveProfile(ctx context.Context, p *Profile) error {
 	res, err := s.DB.NamedExecContext(ctx, `UPDATE student_profiles SET
 		name_cn = :name_cn, name_pinyin = :name_pinyin, gender = :gender, birth_date = :birth_date,
-		id_card_no = :id_card_no, hukou_location = :hukou_location, political_status = :political_status,
+		id_card_no = outbound_seal(:id_card_no), hukou_location = :hukou_location, political_status = :political_status,
 		health_status = :health_status, birthplace = :birthplace, native_place = :native_place,
 		family_address = :family_address, ethnicity = :ethnicity, admission_category = :admission_category,
 		enrollment_year = :enrollment_year, degree_level = :degree_level, major = :major, grade = :grade,

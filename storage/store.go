@@ -36,7 +36,12 @@ var (
 )
 
 // Open connects and checks the connection.
-func Open(ctx context.Context, url string, maxOpen int) (*Store, error) {
+// keys, when set, seal identity numbers at rest.
+func Open(ctx context.Context, url string, maxOpen int, keys FieldKeys) (*Store, error) {
+	url, err := withFieldKeys(url, keys)
+	if err != nil {
+		return nil, err
+	}
 	db, err := sqlx.Open("postgres", url)
 	if err != nil {
 		return nil, err

@@ -10,7 +10,10 @@ import (
 	"maps"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
 	"golang.org/x/sync/errgroup"
+	"outbound/process"
 )
 
 // SubmissionFacts is what the checks at submit look at.
@@ -85,10 +88,10 @@ func saveSnapshot(ctx context.Context, q sqlx.QueryerContext, applicationID int6
 	hash := hex.EncodeToString(sum[:])
 	var stored string
 	err := sqlx.GetContext(ctx, q, &stored, `WITH ins AS (
-			INSERT INTO submission_snapshots (application_id, seq, sha256, content) VALUES ($1, $2, $3, $4)
+			INSERT INTO submission_snapshots (application_id, seq, sha256, content) VALUES ($1, $2, $3, outbound_seal_fields($4, $5))
 			ON CONFLICT (application_id, seq) DO NOTHING RETURNING sha256)
 		SELECT sha256 FROM ins UNION ALL SELECT sha256 FROM submission_snapshots WHERE application_id = $1 AND seq = $2 LIMIT 1`,
-		applicationID, seq, hash, content)
+		applicationID, seq, hash, content, pq.StringArray(process.SealedNames()))
 	return stored, err
 }
 

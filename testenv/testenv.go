@@ -70,6 +70,8 @@ func Start(opts Options) (*Env, error) {
 	if os.Getenv("OUTBOUND_RECORD_HISTORIES") == "" {
 		cfg.Temporal.CodecKeys, cfg.Temporal.CodecKeyID = "test:"+devstack.NewCodecKey(), "test"
 	}
+	// Identity numbers are sealed at rest in every test, as in production.
+	cfg.Database.FieldKeys, cfg.Database.FieldKeyID = "t1:"+devstack.NewCodecKey(), "t1"
 	if opts.Configure != nil {
 		opts.Configure(cfg)
 	}

@@ -39,7 +39,8 @@ func (w *workerProcess) start() {
 		"OUTBOUND_DATABASE_URL="+c.Database.URL, "OUTBOUND_TEMPORAL_ADDRESS="+c.Temporal.Address,
 		"OUTBOUND_MINIO_ENDPOINT="+c.MinIO.Endpoint, "OUTBOUND_MINIO_ACCESS_KEY="+c.MinIO.AccessKey,
 		"OUTBOUND_MINIO_SECRET_KEY="+c.MinIO.SecretKey, "OUTBOUND_LOG_LEVEL=warn",
-		"OUTBOUND_TEMPORAL_CODEC_KEYS="+c.Temporal.CodecKeys, "OUTBOUND_TEMPORAL_CODEC_KEY_ID="+c.Temporal.CodecKeyID)
+		"OUTBOUND_TEMPORAL_CODEC_KEYS="+c.Temporal.CodecKeys, "OUTBOUND_TEMPORAL_CODEC_KEY_ID="+c.Temporal.CodecKeyID,
+		"OUTBOUND_DATABASE_FIELD_KEYS="+c.Database.FieldKeys, "OUTBOUND_DATABASE_FIELD_KEY_ID="+c.Database.FieldKeyID)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	require.NoError(w.t, cmd.Start())
 	w.cmd = cmd

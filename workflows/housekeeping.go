@@ -24,6 +24,7 @@ type HousekeepingResult struct {
 	OrphanObjects   int            `json:"orphanObjects"`
 	ExpiredSessions int64          `json:"expiredSessions"`
 	Erased          storage.Erased `json:"erased"`
+	Sealed          int            `json:"sealed"`
 }
 
 // Housekeeping removes orphan objects and expired sessions.
@@ -40,10 +41,14 @@ func Housekeeping(ctx workflow.Context) (HousekeepingResult, error) {
 	if err := workflow.ExecuteActivity(ctx, activities.NamePurgeSessions).Get(ctx, &out.ExpiredSessions); err != nil {
 		return out, err
 	}
-	// Personal data past its retention is erased first, so that the files it leaves are swept at the
-	// next run; runs recorded before this step keep their history.
+	// Personal data past its retention is erased (its files are swept at the next run), and identity
+	// numbers in clear or under an older key are sealed under the current one; runs recorded before
+	// these steps keep their history.
 	if workflow.GetVersion(ctx, "erase-expired-personal-data", workflow.DefaultVersion, 1) == 1 {
-		err := workflow.ExecuteActivity(ctx, activities.NameEraseExpiredPersonalData).Get(ctx, &out.Erased)
+		if err := workflow.ExecuteActivity(ctx, activities.NameEraseExpiredPersonalData).Get(ctx, &out.Erased); err != nil {
+			return out, err
+		}
+		err := workflow.ExecuteActivity(ctx, activities.NameSealIdentityNumbers).Get(ctx, &out.Sealed)
 		return out, err
 	}
 	return out, nil

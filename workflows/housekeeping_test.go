@@ -31,13 +31,17 @@ func TestHousekeepingSweepsThenPurges(t *testing.T) {
 		order = append(order, "erase")
 		return storage.Erased{Applications: 2, Files: 5, Profiles: 1}, nil
 	}, activity.RegisterOptions{Name: activities.NameEraseExpiredPersonalData})
+	env.RegisterActivityWithOptions(func(context.Context) (int, error) {
+		order = append(order, "seal")
+		return 4, nil
+	}, activity.RegisterOptions{Name: activities.NameSealIdentityNumbers})
 	env.ExecuteWorkflow(Housekeeping)
 	require.True(t, env.IsWorkflowCompleted())
 	require.NoError(t, env.GetWorkflowError())
 	var out HousekeepingResult
 	require.NoError(t, env.GetWorkflowResult(&out))
-	require.Equal(t, HousekeepingResult{OrphanObjects: 3, ExpiredSessions: 7, Erased: storage.Erased{Applications: 2, Files: 5, Profiles: 1}}, out)
-	require.Equal(t, []string{"sweep", "purge", "erase"}, order)
+	require.Equal(t, HousekeepingResult{OrphanObjects: 3, ExpiredSessions: 7, Erased: storage.Erased{Applications: 2, Files: 5, Profiles: 1}, Sealed: 4}, out)
+	require.Equal(t, []string{"sweep", "purge", "erase", "seal"}, order)
 }
 
 func TestHousekeepingGivesUpAfterThreeAttempts(t *testing.T) {

@@ -42,7 +42,7 @@ func openStore(url string) (*storage.Store, error) {
 	if url == "" {
 		return nil, errors.New("database.url: required (set OUTBOUND_DATABASE_URL)")
 	}
-	return storage.Open(context.Background(), url, 2)
+	return storage.Open(context.Background(), url, 2, storage.FieldKeys{})
 }
 
 // readable turns the service's errors into their Chinese message and the fields they name.

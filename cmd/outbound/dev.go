@@ -36,6 +36,14 @@ func devCommand(load loader) *cobra.Command {
 				}
 				cfg.Temporal.CodecKeys, cfg.Temporal.CodecKeyID = "dev:"+key, "dev"
 			}
+			// Identity numbers are sealed at rest here too.
+			if cfg.Database.FieldKeys == "" {
+				key, err := devstack.DevFieldKey(cfg.DataDir)
+				if err != nil {
+					return err
+				}
+				cfg.Database.FieldKeys, cfg.Database.FieldKeyID = "dev:"+key, "dev"
+			}
 			stack, err := devstack.Start(ctx, devstack.Options{
 				UICodecEndpoint: cfg.APIURL() + "/api/v1/temporal-codec",
 				DataDir:         cfg.DataDir, Progress: os.Stdout, AllowInstall: true,
