@@ -20,7 +20,8 @@ import (
 )
 
 const (
-	encoding    = "binary/encrypted"
+	// Encoding marks a payload this codec sealed.
+	Encoding    = "binary/encrypted"
 	metaKeyID   = "encryption-key-id"
 	metaEncoded = "encoding"
 )
@@ -86,7 +87,7 @@ func (c *Codec) Encode(payloads []*commonpb.Payload) ([]*commonpb.Payload, error
 			return nil, err
 		}
 		out[i] = &commonpb.Payload{
-			Metadata: map[string][]byte{metaEncoded: []byte(encoding), metaKeyID: []byte(c.current)},
+			Metadata: map[string][]byte{metaEncoded: []byte(Encoding), metaKeyID: []byte(c.current)},
 			Data:     aead.Seal(nonce, nonce, plain, []byte(c.current)),
 		}
 	}
@@ -97,7 +98,7 @@ func (c *Codec) Encode(payloads []*commonpb.Payload) ([]*commonpb.Payload, error
 func (c *Codec) Decode(payloads []*commonpb.Payload) ([]*commonpb.Payload, error) {
 	out := make([]*commonpb.Payload, len(payloads))
 	for i, p := range payloads {
-		if string(p.GetMetadata()[metaEncoded]) != encoding {
+		if string(p.GetMetadata()[metaEncoded]) != Encoding {
 			out[i] = p
 			continue
 		}

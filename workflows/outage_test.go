@@ -4,12 +4,14 @@ package workflows_test
 
 import (
 	"context"
+	failurepb "go.temporal.io/api/failure/v1"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"outbound/activities"
+	"outbound/payloadcodec"
 	"outbound/process"
 	"outbound/workflows"
 )
@@ -32,6 +34,7 @@ func TestPostgresOutageConverges(t *testing.T) {
 	// The decision reaches the workflow while the database is down; the work it needs (looking the
 	// actor up) fails and is retried: after its quick local attempts it shows in the Temporal UI as
 	// a pending activity with its attempts and last failure.
+	var last *failurepb.Failure
 	require.Eventually(t, func() bool {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
@@ -39,11 +42,16 @@ func TestPostgresOutageConverges(t *testing.T) {
 		require.NoError(t, err)
 		for _, a := range d.RawResponse.GetPendingActivities() {
 			if a.GetActivityType().GetName() == activities.NameVerifyActor && a.GetLastFailure() != nil {
+				last = a.GetLastFailure()
 				return true
 			}
 		}
 		return false
 	}, time.Minute, 500*time.Millisecond, "the work failed during the outage and is being retried")
+	// Its message (a database error may name hosts, people and addresses) is sealed like a payload.
+	require.Equal(t, "Encoded failure", last.GetMessage())
+	require.NotNil(t, last.GetEncodedAttributes())
+	require.Equal(t, payloadcodec.Encoding, string(last.GetEncodedAttributes().GetMetadata()["encoding"]))
 	require.Equal(t, "college_review", queryState(t, app.ID).Stage, "nothing is applied before the actor is verified")
 	require.Never(t, func() bool {
 		var seq int
