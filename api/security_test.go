@@ -309,7 +309,7 @@ func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
 	// The connection comes from an address of its own, so that other tests' sign-ins do not count.
 	from := &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(2+time.Now().UnixNano()%200))}
 	direct := &http.Client{Transport: &http.Transport{DialContext: (&net.Dialer{LocalAddr: from}).DialContext}}
-	attempts := func(trusted string) []int {
+	attempts := func(trusted string, forwarded bool) []int {
 		cfg := *env.Config
 		cfg.Auth.LoginPerMinute, cfg.HTTP.TrustedProxies = 2, trusted
 		front := httptest.NewServer((&server.Services{Config: &cfg, Store: env.Services.Store, Files: env.Services.Files, Temporal: env.Services.Temporal}).Handler())
@@ -318,7 +318,9 @@ func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
 		for i := range 3 {
 			req, _ := http.NewRequest("POST", front.URL+"/api/v1/auth/login", strings.NewReader(fmt.Sprintf(`{"username":"nobody%d","password":"wrong-password"}`, i)))
 			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i+1))
+			if forwarded {
+				req.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i+1))
+			}
 			req.Header.Set("X-Real-IP", fmt.Sprintf("192.0.2.%d", i+1))
 			resp, err := direct.Do(req)
 			require.NoError(t, err)
@@ -327,8 +329,10 @@ func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
 		}
 		return out
 	}
-	require.Equal(t, []int{401, 401, 429}, attempts(""), "a forged X-Forwarded-For or X-Real-IP is not a new client")
-	require.Equal(t, []int{401, 401, 401}, attempts(from.IP.String()), "behind a trusted proxy each forwarded client counts on its own")
+	require.Equal(t, []int{401, 401, 429}, attempts("", true), "a forged X-Forwarded-For or X-Real-IP is not a new client")
+	require.Equal(t, []int{401, 401, 401}, attempts(from.IP.String(), true), "behind a trusted proxy each forwarded client counts on its own")
+	require.Equal(t, []int{429, 429, 429}, attempts(from.IP.String(), false),
+		"X-Real-IP is not believed even from the proxy: the requests are the proxy's own, already past the limit")
 }
 
 // TestListsCarryNoPersonalData: lists and exports are seen by a whole scope, so they carry no
