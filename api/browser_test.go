@@ -286,9 +286,20 @@ func TestBrowserJourney(t *testing.T) {
 	b.text("提交审核")
 	b.text("审核：学院审核")
 	require.False(t, b.eval(`document.querySelector('input[name=decision]:checked') !== null`), "no decision is chosen beforehand")
+	// The application comes first; the decision bar is in view on the first screen at 1366 px.
+	b.viewport(1366)
+	require.True(t, b.eval(`window.scrollTo(0, 0); true`))
+	require.True(t, b.eval(`(() => { const r = document.getElementById('decide-submit').getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; })()`),
+		"the decision bar is visible without scrolling")
+	require.True(t, b.eval(`!!(document.getElementById('sec-basic').compareDocumentPosition(document.querySelector('form.decide')) & Node.DOCUMENT_POSITION_FOLLOWING)`),
+		"the application is shown before the decision")
+	b.shot("14-review-first-screen")
 	b.click("提交审核")
 	b.text("请选择审核结果")
 	b.run(chromedp.Click(chromedp.CSS(`input[name=decision][value=approve]`)))
+	// A ready-made opinion, then edited.
+	b.click("材料齐全，同意推荐")
+	require.Equal(t, "材料齐全，同意推荐", evalAs[string](t, b, `document.querySelector('textarea[name=opinion]').value`))
 	b.fill("opinion", "同意推荐")
 	b.shot("14-review-decide")
 	b.click("提交审核")

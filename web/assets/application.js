@@ -140,25 +140,31 @@ export async function detailPage(state, id) {
       .map(([k, t]) => h('a', { href: '#/applications/' + id + '?section=' + k }, t))),
     studentTools.length || a.snapshotSha256 ? h('div', { class: 'actions' }, studentTools,
       a.snapshotSha256 ? h('a', { class: 'button secondary', href: '#/applications/' + id + '/print' }, '打印申请表') : '') : '',
-    actions.includes('decide') ? decisionForm(id, a, credits) : '',
     d.decideBlocked ? h('p', { class: 'notice warn', role: 'note' }, d.decideBlocked) : '',
     roleSpec(state.me.role).scope === 'all' && d.temporalUrl ? h('p', {}, h('a', { href: d.temporalUrl, target: '_blank', rel: 'noopener' }, '在 Temporal UI 中查看工作流')) : '',
-    blocks);
+    // The application first, as a reviewer reads it; the decision stays in view at the bottom of
+    // the window (on a phone it follows the application).
+    blocks, actions.includes('decide') ? decisionForm(id, a, credits) : '');
 }
 
 function decisionForm(id, a, credits) {
   const admission = rules.admissionStages.includes(a.stage);
   // 学分认定 decides line by line and never rejects a request whole.
   const labels = Object.entries(reviewLabels).filter(([v]) => !(credits && v === 'reject'));
-  const form = h('form', { class: 'decide grid-form', novalidate: true },
+  // Ready-made opinions for the decision chosen: one click puts the words in the box, to edit.
+  const phrases = h('div', { class: 'phrases', role: 'group', 'aria-label': '常用审核意见' });
+  const showPhrases = (decision) => phrases.replaceChildren(...(rules.opinionPhrases?.[decision] || []).map((p) =>
+    h('button', { type: 'button', class: 'chip', onclick: () => { form.opinion.value = p; form.opinion.focus(); } }, p)));
+  const form = h('form', { class: 'decide bar grid-form', novalidate: true, 'aria-label': '审核' },
     // The stage being decided, not the status word (申请中 says nothing of who decides).
     h('h2', {}, '审核：', stageNames[a.stage] || a.status),
     h('div', { class: 'form-error', hidden: true, role: 'alert' }),
-    h('div', { class: 'field radios', role: 'radiogroup' }, h('span', { class: 'label' }, '审核结果'),
+    h('div', { class: 'field radios', role: 'radiogroup', 'aria-label': '审核结果' }, h('span', { class: 'label' }, '审核结果'),
       // Nothing chosen beforehand: a decision is the reviewer's own act.
-      labels.map(([v, t]) => h('label', { class: 'radio' }, h('input', { type: 'radio', name: 'decision', value: v }), t))),
+      labels.map(([v, t]) => h('label', { class: 'radio' }, h('input', { type: 'radio', name: 'decision', value: v, onchange: () => showPhrases(v) }), t))),
     credits ? decisionFields(credits) : '',
     field({ name: 'opinion', label: '审核意见', type: 'textarea', hint: '退回或不通过时必须填写', wide: true }),
+    phrases,
     admission ? h('fieldset', {}, h('legend', {}, '资助情况（录取时填写，可选）'), h('div', { class: 'grid' },
       field({ name: 'funding.source', label: '资助来源' }), field({ name: 'funding.amount', label: '资助金额', type: 'number' }), field({ name: 'funding.note', label: '备注' }))) : '',
     h('div', { class: 'actions' }, h('button', { class: 'primary', type: 'submit', id: 'decide-submit' }, '提交审核')));
