@@ -387,7 +387,7 @@ func TestBrowserOfficePages(t *testing.T) {
 	// A field error from the API appears next to its field on the project form.
 	b.open("#/admin/projects/new")
 	b.text("新建项目")
-	b.click("保存")
+	b.click("保存草稿")
 	b.text("项目编号应为1至32位字母、数字、-或_")
 	b.shot("office-09-project-errors")
 	b.logout()

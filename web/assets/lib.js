@@ -257,6 +257,18 @@ function parts(s) {
   return Object.fromEntries(beijing.formatToParts(new Date(s)).map((p) => [p.type, p.value]));
 }
 
+// beijingInput is a time as a datetime-local field shows it, in Beijing time; fromBeijingInput
+// reads such a field as Beijing time. A deadline typed as 09:00 is 09:00 in Beijing even on a
+// machine whose clock is set to another zone.
+export function beijingInput(iso) {
+  if (!iso) return '';
+  const p = parts(iso);
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}
+export function fromBeijingInput(v) {
+  return v ? new Date(v + ':00+08:00').toISOString() : undefined;
+}
+
 export function fmtTime(s) {
   if (!s) return '';
   const p = parts(s);

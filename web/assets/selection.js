@@ -1,6 +1,6 @@
 // The selection round (选拔): the offices' index of rounds and ranking board, each college's
 // 推荐排序, and the 公示 that everyone signed in (or, where allowed, anyone) may read and object to.
-import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, dialog, confirmDialog } from './lib.js';
+import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, dialog, confirmDialog, fromBeijingInput } from './lib.js';
 
 const num = (v, digits = 2) => (v === null || v === undefined ? '—' : Number(v).toFixed(digits).replace(/\.?0+$/, ''));
 
@@ -75,7 +75,7 @@ function interviewDialog(id, ids, done) {
   if (!ids.length) { toast('请先在表中勾选要安排面试的学生', 'error'); return; }
   const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
     h('p', { class: 'muted' }, `为已选的 ${ids.length} 名学生安排同一场面试；学生会收到系统通知和带日历附件的邮件。`),
-    field({ name: 'at', label: '面试时间', type: 'datetime-local', required: true }), field({ name: 'minutes', label: '时长（分钟）', type: 'number', required: true }, 20),
+    field({ name: 'at', label: '面试时间（北京时间）', type: 'datetime-local', required: true }), field({ name: 'minutes', label: '时长（分钟）', type: 'number', required: true }, 20),
     field({ name: 'place', label: '地点或线上会议链接', required: true, wide: true }));
   dialog('安排面试', form, (close) => [h('button', { type: 'button', class: 'secondary', onclick: close }, '取消'),
     h('button', { type: 'button', class: 'primary', onclick: async (e) => {
@@ -84,7 +84,7 @@ function interviewDialog(id, ids, done) {
       if (!v.at) { showError(form, { message: '请填写面试时间', fields: { at: '请填写面试时间' } }); return; }
       e.target.disabled = true;
       try {
-        await api('POST', `/projects/${id}/selection/interviews`, { applicationIds: ids, at: new Date(v.at).toISOString(), minutes: v.minutes, place: v.place });
+        await api('POST', `/projects/${id}/selection/interviews`, { applicationIds: ids, at: fromBeijingInput(v.at), minutes: v.minutes, place: v.place });
         close(); toast('面试已安排，学生已收到通知'); done();
       } catch (err) { showError(form, err); } finally { e.target.disabled = false; }
     } }, '安排')]);

@@ -1,5 +1,5 @@
 // Pages of reviewers and administrators: queues, lists and export, projects, accounts, dashboard, audit.
-import { h, api, toast, showError, clearError, field, formValues, table, dialog, confirmDialog, fmtTime, roleNames, stageNames, rules, roleSpec } from './lib.js';
+import { h, api, toast, showError, clearError, field, formValues, table, dialog, confirmDialog, fmtTime, roleNames, stageNames, rules, roleSpec, beijingInput, fromBeijingInput } from './lib.js';
 import { pager } from './widgets.js';
 import { selectionFields, readSelection } from './selection.js';
 
@@ -148,8 +148,11 @@ export async function projectsAdminPage() {
   };
   const publish = async (p, on) => {
     if (!on && !(await confirmDialog('取消发布', '取消发布后学生将看不到“' + p.name + '”，进行中的申请不受影响。确定取消发布吗？'))) return;
+    if (on && !(await confirmDialog('发布', '发布后，符合条件的学生即可看到并申请“' + p.name + '”。确定发布吗？', '发布'))) return;
     await api('POST', `/projects/${p.id}/${on ? 'publish' : 'unpublish'}`);
-    location.hash = '#/admin/projects?r=' + Date.now();
+    toast(on ? '已发布“' + p.name + '”' : '已取消发布“' + p.name + '”');
+    // The list stays as it was searched.
+    location.hash = '#/admin/projects?' + new URLSearchParams({ ...Object.fromEntries(q), r: Date.now() });
   };
   return h('section', {}, h('h1', {}, '项目管理'),
     searchForm('#/admin/projects', q, '项目名称、编号、院校、国家'),
@@ -176,8 +179,8 @@ const projectSpecs = [
   { name: 'fundingKind', label: '经费类别', type: 'select', options: () => rules.fundingKinds },
   { name: 'feeMode', label: '项目费用模式' }, { name: 'fee', label: '费用', type: 'number' },
   { name: 'termLength', label: '项目期限', type: 'select', options: ['长期', '短期'], required: true }, { name: 'teachingMode', label: '授课形式' },
-  { name: 'hostUnit', label: '项目主办单位' }, { name: 'applyStart', label: '申报开始时间', type: 'datetime-local', required: true },
-  { name: 'applyEnd', label: '申报结束时间', type: 'datetime-local', required: true },
+  { name: 'hostUnit', label: '项目主办单位' }, { name: 'applyStart', label: '申报开始时间（北京时间）', type: 'datetime-local', required: true },
+  { name: 'applyEnd', label: '申报结束时间（北京时间）', type: 'datetime-local', required: true },
   { name: 'eligibleDegreeLevels', label: '申请对象', hint: '逗号分隔：本科生,硕士研究生,博士研究生；空为不限' },
   { name: 'eligibleGrades', label: '申请年级', hint: '逗号分隔，如 大二,大三；空为不限' }, { name: 'eligibleMajors', label: '招生专业', hint: '逗号分隔；空为不限' },
   { name: 'minGpa', label: 'GPA要求', type: 'number' }, { name: 'quota', label: '推荐名额', type: 'number', hint: '空为不限' },
@@ -186,11 +189,9 @@ const projectSpecs = [
   { name: 'notes', label: '其他说明', type: 'textarea', wide: true },
 ];
 
-const localInput = (iso) => { if (!iso) return ''; const d = new Date(iso); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 16); };
-
 export async function projectEditPage(_, id) {
   const p = id === 'new' ? { year: new Date().getFullYear(), termLength: '长期', requirements: [{ kind: '成绩单', formats: rules.defaultFormats, maxBytes: rules.defaultMaxBytes, required: true }] } : await api('GET', '/projects/' + id).then((r) => ({ ...r.project, requirements: r.requirements.map((x) => x.requirement) }));
-  const values = { ...p, applyStart: localInput(p.applyStart), applyEnd: localInput(p.applyEnd),
+  const values = { ...p, applyStart: beijingInput(p.applyStart), applyEnd: beijingInput(p.applyEnd),
     eligibleDegreeLevels: (p.eligibleDegreeLevels || []).join(','), eligibleGrades: (p.eligibleGrades || []).join(','), eligibleMajors: (p.eligibleMajors || []).join(',') };
   const { items: partners } = await api('GET', '/partners');
   const placeName = (code) => (rules.places.find((x) => x.code === code) || {}).name || code;
@@ -213,14 +214,20 @@ export async function projectEditPage(_, id) {
     selectionFields(p),
     h('h2', {}, '项目所需附件 ', h('button', { type: 'button', class: 'secondary small', onclick: () => addReq() }, '+添加附件类型')),
     h('p', { class: 'muted' }, '“申请材料”随申请提交；“行前材料清单”是录取后、出发前学生须逐项上传的材料（如护照、签证、保险、行前教育证明）。'), reqRows,
-    h('div', { class: 'actions' }, h('a', { class: 'button secondary', href: '#/admin/projects' }, '返回'), h('button', { type: 'submit', class: 'primary' }, '保存')));
+    // An unpublished project is saved as a draft or saved and published at once; the office is told
+    // which, and asked before students can see it.
+    h('div', { class: 'actions' }, h('a', { class: 'button secondary', href: '#/admin/projects' }, '返回'),
+      p.published ? h('button', { type: 'submit', class: 'primary' }, '保存')
+        : [h('button', { type: 'submit', class: 'secondary', value: 'draft' }, '保存草稿'), h('button', { type: 'submit', class: 'primary', value: 'publish' }, '保存并发布')]));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearError(form);
+    const publishing = ev.submitter?.value === 'publish';
+    if (publishing && !(await confirmDialog('保存并发布', '发布后，符合条件的学生即可看到并申请“' + (form.name?.value || '该项目') + '”。确定保存并发布吗？', '保存并发布'))) return;
     const all = formValues(form);
     const selection = readSelection(all);
     const list = (s) => (s || '').split(/[,，]/).map((x) => x.trim()).filter(Boolean);
-    const body = { ...all, selection, year: all.year, applyStart: all.applyStart ? new Date(all.applyStart).toISOString() : undefined, applyEnd: all.applyEnd ? new Date(all.applyEnd).toISOString() : undefined,
+    const body = { ...all, selection, year: all.year, applyStart: fromBeijingInput(all.applyStart), applyEnd: fromBeijingInput(all.applyEnd),
       eligibleDegreeLevels: list(all.eligibleDegreeLevels), eligibleGrades: list(all.eligibleGrades), eligibleMajors: list(all.eligibleMajors), fee: all.fee || 0,
       partnerId: all.partnerId ? Number(all.partnerId) : null, country: all.countryCode ? undefined : p.country,
       requirements: [...reqRows.children].map((row) => ({ id: Number(row.dataset.id) || undefined, kind: row.querySelector('[name=kind]').value.trim(),
@@ -229,7 +236,8 @@ export async function projectEditPage(_, id) {
     for (const k of ['kind', 'formats', 'maxMB', 'required', 'phase']) delete body[k];
     try {
       const saved = await api(id === 'new' ? 'POST' : 'PUT', id === 'new' ? '/projects' : '/projects/' + id, body);
-      toast('项目已保存');
+      if (publishing) await api('POST', `/projects/${saved.id}/publish`);
+      toast(publishing ? '项目已保存并发布，学生现在可以看到' : p.published ? '项目已保存' : '项目已保存为草稿（未发布，学生看不到）');
       location.hash = '#/admin/projects/' + saved.id + '?r=' + Date.now();
     } catch (e) { showError(form, e); }
   });

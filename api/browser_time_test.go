@@ -1,0 +1,48 @@
+//go:build integration
+
+package api_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+)
+
+// TestBrowserDeadlinesAreBeijingTime: on a machine whose clock is set to UTC, a deadline typed as
+// 09:00 is stored as 09:00 Beijing time and shown so again; saving an unpublished project asks
+// before publishing it, and says which it did.
+func TestBrowserDeadlinesAreBeijingTime(t *testing.T) {
+	project := newProject(t, projectSpec{})
+	_, err := env.Services.Store.DB.Exec(`UPDATE projects SET published = false WHERE id = $1`, project)
+	require.NoError(t, err)
+	b, done := newBrowser(t)
+	defer done()
+	b.run(chromedp.EmulateViewport(1366, 900), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "UTC"})
+		return err
+	}))
+	b.login("wsc")
+	require.Equal(t, "UTC", evalAs[string](t, b, `Intl.DateTimeFormat().resolvedOptions().timeZone`), "the browser's clock is UTC")
+	b.open(pathf("#/admin/projects/%d", project))
+	b.text("申报结束时间（北京时间）")
+	b.fill("applyEnd", "2027-03-01T09:00")
+	b.click("保存并发布")
+	b.text("确定保存并发布吗？")
+	b.shot("time-01-publish-asks")
+	b.run(chromedp.Click(`//*[contains(@class, "dialog")]//button[normalize-space(.)="保存并发布"]`))
+	b.text("项目已保存并发布")
+	var end time.Time
+	var published bool
+	require.NoError(t, env.Services.Store.DB.QueryRow(`SELECT apply_end, published FROM projects WHERE id = $1`, project).Scan(&end, &published))
+	beijing := time.FixedZone("CST", 8*3600)
+	require.Equal(t, "2027-03-01 09:00", end.In(beijing).Format("2006-01-02 15:04"), "09:00 typed is 09:00 in Beijing")
+	require.True(t, published)
+	b.open(pathf("#/admin/projects/%d?r=again", project))
+	b.text("编辑项目")
+	require.Equal(t, "2027-03-01T09:00", evalAs[string](t, b, `document.querySelector('[name=applyEnd]').value`), "and shown as typed")
+}
