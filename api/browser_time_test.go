@@ -46,3 +46,38 @@ func TestBrowserDeadlinesAreBeijingTime(t *testing.T) {
 	b.text("编辑项目")
 	require.Equal(t, "2027-03-01T09:00", evalAs[string](t, b, `document.querySelector('[name=applyEnd]').value`), "and shown as typed")
 }
+
+// TestBrowserAuditLogFilters: an administrator narrows the audit log by who, what, to what and
+// when, and reads objects by their names; the filters stay in the address.
+func TestBrowserAuditLogFilters(t *testing.T) {
+	project := newProject(t, projectSpec{})
+	var name string
+	require.NoError(t, env.Services.Store.DB.Get(&name, `SELECT name FROM projects WHERE id = $1`, project))
+	wsc := login(t, "wsc")
+	require.Equal(t, 200, wsc.call("POST", pathf("/projects/%d/unpublish", project), nil).status)
+	b, done := newBrowser(t)
+	defer done()
+	b.viewport(1366)
+	b.login("admin")
+	b.open("#/admin/audit")
+	b.text("审计日志")
+	b.fill("actor", "wsc")
+	b.run(chromedp.SetValue(chromedp.CSS(`select[name=action]`), "project."))
+	b.run(chromedp.SetValue(chromedp.CSS(`select[name=targetType]`), "project"))
+	today := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02")
+	b.run(chromedp.SetValue(chromedp.CSS(`input[name=from]`), today))
+	b.click("查询")
+	b.until(`location.hash.includes('actor=wsc') && location.hash.includes('action=project.') && !document.body.classList.contains('busy')`, "the filters in the address")
+	b.text(name)
+	require.True(t, b.eval(`[...document.querySelectorAll('td[data-label="操作"]')].length > 0 &&
+		[...document.querySelectorAll('td[data-label="操作"]')].every((td) => /项目/.test(td.textContent))`), "only project actions")
+	require.True(t, b.eval(`[...document.querySelectorAll('td[data-label="操作人"]')].every((td) => td.textContent.includes('外事部门'))`), "only wsc's")
+	b.shot("audit-01-filtered-1366")
+	b.viewport(375)
+	b.shot("audit-02-filtered-375")
+	require.True(t, b.eval(fitsScreen), "nothing wider than a phone")
+
+	// A wrong date is said beside its field.
+	b.open("#/admin/audit?from=2026-13-01")
+	b.text("开始日期应为")
+}

@@ -304,7 +304,8 @@ func (s *Server) resetPassword(c *gin.Context) (any, error) {
 }
 
 func (s *Server) auditLog(c *gin.Context) (any, error) {
-	return s.Service.AuditLog(c.Request.Context(), paging(c))
+	return s.Service.AuditLog(c.Request.Context(), service.AuditFilter{Actor: c.Query("actor"), Action: c.Query("action"),
+		TargetType: c.Query("targetType"), TargetID: c.Query("targetId"), From: c.Query("from"), To: c.Query("to"), Paging: paging(c)})
 }
 
 func (s *Server) listNotifications(c *gin.Context) (any, error) {

@@ -283,10 +283,44 @@ func (s *Service) CloseSession(ctx context.Context, token string) error {
 	return s.Store.DeleteSession(ctx, hashToken(token))
 }
 
+// AuditFilter narrows the audit log: who, what (an action or its family, "account."), to what kind
+// of object and which one, and the days (Beijing time, both included, as YYYY-MM-DD).
+type AuditFilter struct {
+	Actor, Action, TargetType, TargetID, From, To string
+	Paging
+}
+
 // AuditLog is a page of the audit log.
-func (s *Service) AuditLog(ctx context.Context, p Paging) (*Page[storage.AuditRow], error) {
-	limit, offset, pageNo := p.bounds()
-	items, total, err := s.Store.AuditLog(ctx, limit, offset)
+func (s *Service) AuditLog(ctx context.Context, in AuditFilter) (*Page[storage.AuditRow], error) {
+	f := fields{}
+	f.text("actor", "操作人", in.Actor, 64)
+	f.text("action", "操作", in.Action, 64)
+	f.text("targetType", "对象类型", in.TargetType, 32)
+	f.text("targetId", "对象编号", in.TargetID, 64)
+	day := func(name, label, v string, next bool) *time.Time {
+		if v == "" {
+			return nil
+		}
+		d, err := time.ParseInLocation("2006-01-02", v, process.Zone)
+		if err != nil || d.Year() < 2000 || d.Year() > 2100 {
+			f.add(name, label+"应为 2000 至 2100 年间的日期，如 2026-09-01")
+			return nil
+		}
+		if next {
+			d = d.AddDate(0, 0, 1)
+		}
+		return &d
+	}
+	from, to := day("from", "开始日期", in.From, false), day("to", "结束日期", in.To, true)
+	if from != nil && to != nil && !from.Before(*to) {
+		f.add("to", "结束日期不能早于开始日期")
+	}
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	limit, offset, pageNo := in.bounds()
+	items, total, err := s.Store.AuditLog(ctx, storage.AuditFilter{Actor: in.Actor, Action: in.Action, TargetType: in.TargetType,
+		TargetID: in.TargetID, From: from, To: to, Limit: limit, Offset: offset})
 	if err != nil {
 		return nil, err
 	}

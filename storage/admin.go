@@ -119,22 +119,62 @@ type AuditRow struct {
 	Action     string    `db:"action" json:"action"`
 	TargetType string    `db:"target_type" json:"targetType"`
 	TargetID   string    `db:"target_id" json:"targetId"`
+	// TargetName names the object as people know it (the project's name, the person's, the college's).
+	TargetName *string   `db:"target_name" json:"targetName"`
 	Before     RawJSON   `db:"before" json:"before"`
 	After      RawJSON   `db:"after" json:"after"`
 	RemoteAddr string    `db:"remote_addr" json:"remoteAddr"`
 	CreatedAt  time.Time `db:"created_at" json:"createdAt"`
 }
 
-// AuditLog lists the newest entries.
-func (s *Store) AuditLog(ctx context.Context, limit, offset int) ([]AuditRow, int, error) {
+// AuditFilter narrows the audit log: who (by 工号/学号 or name), what (an action or its family,
+// such as "account."), to what (a kind of object, its number), and when (From inclusive, To exclusive).
+type AuditFilter struct {
+	Actor, Action, TargetType, TargetID string
+	From, To                            *time.Time
+	Limit, Offset                       int
+}
+
+// AuditLog lists the newest entries that match.
+func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditRow, int, error) {
+	where := []string{"true"}
+	var args []any
+	if q := strings.TrimSpace(f.Actor); q != "" {
+		byNumber := condition(&args, "a.username = ?", q)
+		where = append(where, "("+byNumber+" OR "+condition(&args, "a.display_name ILIKE '%' || ? || '%'", escapeLike(q))+")")
+	}
+	if f.Action != "" {
+		where = append(where, condition(&args, "l.action LIKE ? || '%'", escapeLike(f.Action)))
+	}
+	if f.TargetType != "" {
+		where = append(where, condition(&args, "l.target_type = ?", f.TargetType))
+	}
+	if f.TargetID != "" {
+		where = append(where, condition(&args, "l.target_id = ?", f.TargetID))
+	}
+	if f.From != nil {
+		where = append(where, condition(&args, "l.created_at >= ?", *f.From))
+	}
+	if f.To != nil {
+		where = append(where, condition(&args, "l.created_at < ?", *f.To))
+	}
+	from := ` FROM audit_log l LEFT JOIN accounts a ON a.id = l.actor_id WHERE ` + strings.Join(where, " AND ")
 	var total int
-	if err := s.DB.GetContext(ctx, &total, `SELECT count(*) FROM audit_log`); err != nil {
+	if err := s.DB.GetContext(ctx, &total, `SELECT count(*)`+from, args...); err != nil {
 		return nil, 0, err
 	}
 	out := []AuditRow{}
+	n := len(args)
 	err := s.DB.SelectContext(ctx, &out, `SELECT l.id, l.actor_id, a.display_name AS actor_name, l.action, l.target_type, l.target_id,
-		l.before, l.after, l.remote_addr, l.created_at FROM audit_log l LEFT JOIN accounts a ON a.id = l.actor_id
-		ORDER BY l.id DESC LIMIT $1 OFFSET $2`, limit, offset)
+		CASE WHEN l.target_id ~ '^[0-9]{1,18}$' THEN CASE l.target_type
+		    WHEN 'project' THEN (SELECT p.name FROM projects p WHERE p.id = l.target_id::bigint)
+		    WHEN 'account' THEN (SELECT t.display_name || '（' || t.username || '）' FROM accounts t WHERE t.id = l.target_id::bigint)
+		    WHEN 'profile' THEN (SELECT t.display_name || '（' || t.username || '）' FROM accounts t WHERE t.id = l.target_id::bigint)
+		    WHEN 'application' THEN (SELECT s.display_name || ' · ' || p.name FROM applications ap JOIN accounts s ON s.id = ap.student_id
+		        JOIN projects p ON p.id = ap.project_id WHERE ap.id = l.target_id::bigint) END
+		ELSE CASE l.target_type WHEN 'college' THEN (SELECT c.name FROM colleges c WHERE c.code = l.target_id) END END AS target_name,
+		l.before, l.after, l.remote_addr, l.created_at`+from+`
+		ORDER BY l.id DESC LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2), append(args, f.Limit, f.Offset)...)
 	return out, total, err
 }
 

@@ -9,6 +9,7 @@ import * as abroad from './abroad.js';
 import * as selection from './selection.js';
 import * as credits from './credits.js';
 import * as insight from './insight.js';
+import * as audit from './audit.js';
 
 const state = { me: null, authConfig: null };
 
@@ -58,7 +59,7 @@ const routes = [
   ['#/admin/accounts', () => staff.accountsPage(state)],
   ['#/admin/roster', () => admin.rosterPage(state)],
   ['#/admin/colleges', () => admin.collegesPage(state)],
-  ['#/admin/audit', () => staff.auditPage(state)],
+  ['#/admin/audit', () => audit.auditPage(state)],
   ['#/admin/courses', () => credits.coursesPage(state)],
   ['#/admin/partners', () => insight.partnersPage(state)],
 ];

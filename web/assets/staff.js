@@ -1,23 +1,8 @@
-// Pages of reviewers and administrators: queues, lists and export, projects, accounts, dashboard, audit.
+// Pages of reviewers and administrators: queues, lists and export, projects, accounts.
 import { h, api, toast, showError, clearError, field, formValues, table, dialog, confirmDialog, fmtTime, roleNames, stageNames, rules, roleSpec, beijingInput, fromBeijingInput } from './lib.js';
-import { pager } from './widgets.js';
+import { pager, query, listQuery } from './widgets.js';
 import { selectionFields, readSelection } from './selection.js';
 
-function query() {
-  const i = location.hash.indexOf('?');
-  return new URLSearchParams(i >= 0 ? location.hash.slice(i + 1) : '');
-}
-
-// listQuery makes a list's form open the list again with its values in the address (empty ones left out).
-function listQuery(form, base) {
-  form.addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    const p = new URLSearchParams();
-    for (const [k, v] of Object.entries(formValues(form))) if (v !== '' && v !== null && v !== false) p.set(k, v === true ? 'true' : String(v).trim());
-    location.hash = base + '?' + p;
-  });
-  return form;
-}
 
 // searchForm is the search box of a list: the words, any extra filters, then 查询.
 function searchForm(base, q, placeholder, extra = []) {
@@ -189,6 +174,9 @@ const projectSpecs = [
   { name: 'notes', label: '其他说明', type: 'textarea', wide: true },
 ];
 
+// projectLabels names a project's fields, for the audit log's changes.
+export const projectLabels = Object.fromEntries(projectSpecs.map((f) => [f.name, f.label]));
+
 export async function projectEditPage(_, id) {
   const p = id === 'new' ? { year: new Date().getFullYear(), termLength: '长期', requirements: [{ kind: '成绩单', formats: rules.defaultFormats, maxBytes: rules.defaultMaxBytes, required: true }] } : await api('GET', '/projects/' + id).then((r) => ({ ...r.project, requirements: r.requirements.map((x) => x.requirement) }));
   const values = { ...p, applyStart: beijingInput(p.applyStart), applyEnd: beijingInput(p.applyEnd),
@@ -286,47 +274,3 @@ export async function accountsPage() {
       { label: '操作', value: (a) => h('span', { class: 'ops' }, h('button', { type: 'button', class: 'link', onclick: () => edit(a) }, '修改'),
         h('button', { type: 'button', class: 'link', onclick: () => reset(a) }, '重置密码')) }], data.items));
 }
-
-// The audit log in words: what was done, to what, and each field as it was and as it became.
-const auditActions = {
-  'account.create': '新建账号', 'account.update': '修改账号', 'account.reset_password': '重置密码', 'account.change_password': '修改本人密码',
-  'application.decide': '审核', 'college.save': '保存学院', 'college.import': '导入学院', 'roster.import': '导入名单',
-  'project.create': '新建项目', 'project.update': '修改项目', 'project.copy': '复制项目', 'project.publish': '发布项目', 'project.unpublish': '取消发布项目',
-  'auth.login': '登录', 'auth.login_failed': '登录失败', 'application.export': '导出申请', 'abroad.export': '导出在外学生', 'attachment.read': '查看附件',
-  'retention.erase': '保存期满删除个人信息', 'statistics.export': '导出统计', 'temporal.decode': '在 Temporal 界面解密查看',
-};
-const auditTargets = { account: '账号', application: '申请', project: '项目', college: '学院', roster: '名单', profile: '个人资料', attachment: '附件' };
-const auditFields = {
-  displayName: '姓名', role: '角色', college: '学院', disabled: '停用', email: '电子邮件', username: '用户名', decision: '审核结果', opinion: '审核意见',
-  stage: '环节', name: '名称', code: '编号', year: '年度', published: '已发布', quota: '推荐名额', from: '复制自', create: '新建', update: '更新',
-  unchanged: '未变', disable: '停用', invalid: '有误', kind: '事件', step: '进度', actor: '操作人', detail: '详情',
-  casSignIn: '允许统一身份认证登录', source: '登录方式', reason: '原因', fields: '删除的字段', closedBefore: '结束早于', leftBefore: '离校早于',
-};
-function auditValue(v) {
-  if (v === null || v === undefined || v === '') return '—';
-  if (typeof v === 'boolean') return v ? '是' : '否';
-  if (typeof v === 'object') return JSON.stringify(v);
-  return roleNames[v] || String(v);
-}
-function auditChanges(e) {
-  const before = e.before && typeof e.before === 'object' ? e.before : {};
-  const after = e.after && typeof e.after === 'object' ? e.after : {};
-  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])]
-    .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
-  if (!keys.length) return h('span', { class: 'muted' }, '—');
-  return h('table', { class: 'changes' }, h('tbody', {}, keys.map((k) =>
-    h('tr', {}, h('th', {}, auditFields[k] || k), h('td', {}, auditValue(before[k])), h('td', {}, '→ ', auditValue(after[k]))))));
-}
-
-export async function auditPage() {
-  const q = query();
-  const data = await api('GET', '/audit?pageSize=50&page=' + (q.get('page') || '1'));
-  return h('section', {}, h('h1', {}, '审计日志'),
-    table([{ label: '时间', value: (e) => fmtTime(e.createdAt) }, { label: '操作人', value: (e) => e.actorName || '系统' },
-      { label: '操作', value: (e) => auditActions[e.action] || (e.action.endsWith('.via_temporal') ? '经 Temporal 操作' : e.action) },
-      { label: '对象', value: (e) => (auditTargets[e.targetType] || e.targetType) + ' ' + e.targetId },
-      { label: '变更（之前 → 之后）', value: auditChanges },
-      { label: '来源地址', value: (e) => e.remoteAddr }], data.items, '暂无记录'),
-    pager(data, (n) => '#/admin/audit?page=' + n));
-}
-

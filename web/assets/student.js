@@ -1,6 +1,6 @@
 // The student's pages: profile, projects, applying, my applications, notifications.
 import { h, api, upload, toast, showError, clearError, field, formValues, table, dialog, confirmDialog, fmtTime, fmtDate, fmtSize, rules, roleNames, formInputs } from './lib.js';
-import { pager, attachmentTable, uploadButton, message, giveUp, withdrawQuestion } from './widgets.js';
+import { pager, attachmentTable, uploadButton, message, giveUp, withdrawQuestion, query } from './widgets.js';
 export { detailPage } from './application.js';
 
 const profileGroups = [
@@ -108,11 +108,6 @@ function experienceDialog(e = {}) {
       } catch (err) { showError(form, err); }
     } }, '保存'),
   ]);
-}
-
-function query() {
-  const i = location.hash.indexOf('?');
-  return new URLSearchParams(i >= 0 ? location.hash.slice(i + 1) : '');
 }
 
 export async function projectsPage() {

@@ -1,6 +1,23 @@
 // Widgets shared by the student's and the staff's pages: paging, files and messages.
 import { h, api, upload, toast, table, confirmDialog, fmtTime, fmtSize, dialog, field, formValues, showError, clearError } from './lib.js';
 
+// query is the part of the address after '?', where a page keeps its filters.
+export function query() {
+  const i = location.hash.indexOf('?');
+  return new URLSearchParams(i >= 0 ? location.hash.slice(i + 1) : '');
+}
+
+// listQuery makes a list's form open the list again with its values in the address (empty ones left out).
+export function listQuery(form, base) {
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const p = new URLSearchParams();
+    for (const [k, v] of Object.entries(formValues(form))) if (v !== '' && v !== null && v !== false) p.set(k, v === true ? 'true' : String(v).trim());
+    location.hash = base + '?' + p;
+  });
+  return form;
+}
+
 export function pager(data, link) {
   const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
   if (pages <= 1) return h('p', { class: 'muted' }, '共 ' + data.total + ' 条');
