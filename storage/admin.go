@@ -113,12 +113,12 @@ func (s *Store) ChangeOwnPassword(ctx context.Context, id int64, hash string, ke
 
 // AuditRow is an audit entry as administrators read it.
 type AuditRow struct {
-	ID         int64     `db:"id" json:"id"`
-	ActorID    *int64    `db:"actor_id" json:"actorId"`
-	ActorName  *string   `db:"actor_name" json:"actorName"`
-	Action     string    `db:"action" json:"action"`
-	TargetType string    `db:"target_type" json:"targetType"`
-	TargetID   string    `db:"target_id" json:"targetId"`
+	ID         int64   `db:"id" json:"id"`
+	ActorID    *int64  `db:"actor_id" json:"actorId"`
+	ActorName  *string `db:"actor_name" json:"actorName"`
+	Action     string  `db:"action" json:"action"`
+	TargetType string  `db:"target_type" json:"targetType"`
+	TargetID   string  `db:"target_id" json:"targetId"`
 	// TargetName names the object as people know it (the project's name, the person's, the college's).
 	TargetName *string   `db:"target_name" json:"targetName"`
 	Before     RawJSON   `db:"before" json:"before"`
