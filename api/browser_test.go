@@ -109,7 +109,17 @@ func (b *browser) text(s string) {
 func (b *browser) click(label string) {
 	b.t.Helper()
 	sel := fmt.Sprintf(`//*[(self::button or self::a) and normalize-space(.)=%q]`, label)
-	b.run(chromedp.WaitVisible(sel), chromedp.Click(sel))
+	// A page that renders again (after a message, on a hash change) may replace the element between
+	// finding it and clicking it: the click is tried again on the new one.
+	for attempt := 1; ; attempt++ {
+		ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+		err := chromedp.Do(ctx, chromedp.WaitVisible(sel), chromedp.Click(sel))
+		cancel()
+		if err == nil || attempt == 3 || !strings.Contains(err.Error(), "Could not find node") {
+			require.NoError(b.t, err, "click %s", label)
+			return
+		}
+	}
 }
 
 func (b *browser) fill(name, value string) {
@@ -147,6 +157,7 @@ func (b *browser) login(username string) {
 }
 
 func (b *browser) logout() {
+	b.until(`!document.body.classList.contains('busy')`, "the page has loaded")
 	b.click("退出")
 	b.run(chromedp.WaitVisible(chromedp.CSS(`form.login-form`)))
 }

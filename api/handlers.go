@@ -58,7 +58,8 @@ func (s *Server) deleteLearning(c *gin.Context) (any, error) {
 
 func (s *Server) listProjects(c *gin.Context) (any, error) {
 	year, _ := strconv.Atoi(c.Query("year"))
-	return s.Service.Projects(c.Request.Context(), caller(c), service.ProjectFilter{Query: c.Query("q"), Year: year, Paging: paging(c)})
+	return s.Service.Projects(c.Request.Context(), caller(c), service.ProjectFilter{Query: c.Query("q"), Year: year,
+		Country: c.Query("country"), Category: c.Query("category"), OpenNow: c.Query("open") == "true", Paging: paging(c)})
 }
 
 func (s *Server) getProject(c *gin.Context) (any, error) {

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net/url"
 	"testing"
+	"time"
 
+	"github.com/lib/pq"
 	"github.com/stretchr/testify/require"
 )
 
@@ -62,4 +64,32 @@ func TestSelfFundedProjectsAreMarked(t *testing.T) {
 	r := wsc.call("POST", "/projects", body)
 	require.Equal(t, 422, r.status, string(r.body))
 	require.Contains(t, r.errField("fundingKind"), "经费类别应为")
+}
+
+// TestProjectListFilters: students narrow the project list by 国家/地区, 项目类型 and 只看正在申报;
+// a filter that names nothing known is refused beside it.
+func TestProjectListFilters(t *testing.T) {
+	open, closed := newProject(t, projectSpec{}), newProject(t, projectSpec{windowFrom: -48 * time.Hour, windowTo: -24 * time.Hour})
+	_, err := env.Services.Store.DB.Exec(`UPDATE projects SET country_code = 'SG', country = '新加坡', category = '实习项目' WHERE id = ANY($1)`,
+		pq.Int64Array{open, closed})
+	require.NoError(t, err)
+	s := login(t, "2021216401")
+	ids := func(path string) []int64 {
+		r := s.call("GET", path, nil)
+		require.Equal(t, 200, r.status, string(r.body))
+		var out []int64
+		for _, it := range r.list("items") {
+			out = append(out, int64(it.(map[string]any)["project"].(map[string]any)["id"].(float64)))
+		}
+		return out
+	}
+	sg := ids("/projects?country=SG&category=" + url.QueryEscape("实习项目") + "&pageSize=100")
+	require.Contains(t, sg, open)
+	require.Contains(t, sg, closed)
+	require.NotContains(t, ids("/projects?country=SG&category="+url.QueryEscape("校际交流学分项目")+"&pageSize=100"), open)
+	now := ids("/projects?country=SG&open=true&pageSize=100")
+	require.Contains(t, now, open)
+	require.NotContains(t, now, closed, "only the projects taking applications now")
+	require.NotEmpty(t, s.call("GET", "/projects?country=XX", nil).errField("country"))
+	require.NotEmpty(t, s.call("GET", "/projects?category="+url.QueryEscape("旅游"), nil).errField("category"))
 }

@@ -37,6 +37,9 @@ func Missing(fields []Field, value func(name string) string) []Field {
 	return out
 }
 
+// ProjectCategories are a project's 项目类型.
+var ProjectCategories = []string{"校际交流学分项目", "校际交流双学位项目", "实习项目", "其他"}
+
 // FundingKinds are a project's 经费类别; lists mark a SelfFunded project's category, as the manual does:
 // 校际交流学分项目 (自费).
 var FundingKinds = []string{SelfFunded, "公派"}

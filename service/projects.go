@@ -46,6 +46,9 @@ type ProjectPage struct {
 type ProjectFilter struct {
 	Query string
 	Year  int
+	// Country (a GB/T 2659 code), Category (项目类型) and OpenNow (taking applications now) narrow it.
+	Country, Category string
+	OpenNow           bool
 	Paging
 }
 
@@ -54,8 +57,14 @@ func (s *Service) Projects(ctx context.Context, who Caller, in ProjectFilter) (*
 	if msg := process.TextProblem("搜索内容", in.Query, 100); msg != "" {
 		return nil, Invalid(map[string]string{"q": msg})
 	}
+	if _, known := process.PlaceOf(in.Country); in.Country != "" && !known {
+		return nil, Invalid(map[string]string{"country": "国家/地区不存在"})
+	}
+	if in.Category != "" && !slices.Contains(process.ProjectCategories, in.Category) {
+		return nil, Invalid(map[string]string{"category": "项目类型应为 " + strings.Join(process.ProjectCategories, "、")})
+	}
 	limit, offset, pageNo := in.bounds()
-	f := storage.ProjectFilter{Query: in.Query, Year: in.Year, Limit: limit, Offset: offset}
+	f := storage.ProjectFilter{Query: in.Query, Year: in.Year, CountryCode: in.Country, Category: in.Category, OpenNow: in.OpenNow, Limit: limit, Offset: offset}
 	out := &ProjectPage{Page: Page[ProjectRow]{Items: []ProjectRow{}, Page: pageNo, PageSize: limit}}
 	var facts *applicantFacts
 	if who.Role() == process.RoleStudent {

@@ -52,6 +52,8 @@ type Rules struct {
 	// Places are the countries and regions a project may name; TermLengths its 项目期限.
 	Places      []process.Place `json:"places"`
 	TermLengths []string        `json:"termLengths"`
+	// ProjectCategories are a project's 项目类型.
+	ProjectCategories []string `json:"projectCategories"`
 	// OpinionPhrases are ready-made 审核意见 for each decision.
 	OpinionPhrases map[string][]string `json:"opinionPhrases"`
 }
@@ -64,7 +66,7 @@ func (s *Service) Rules() Rules {
 		MaxOpinionRunes: process.MaxOpinionRunes, ProfileRequired: process.ProfileRequired,
 		Form: process.Form, CheckInStatuses: process.CheckInStatuses, ChangeKinds: process.ChangeKinds,
 		CreditKinds: process.CreditKinds, LineDecisions: process.LineDecisions, Places: process.Places, TermLengths: process.TermLengths,
-		OpinionPhrases: process.OpinionPhrases,
+		OpinionPhrases: process.OpinionPhrases, ProjectCategories: process.ProjectCategories,
 		Alerts: []Labelled{{process.AlertMissedCheckIn, process.AlertLabels[process.AlertMissedCheckIn]}, {process.AlertNeedsHelp, process.AlertLabels[process.AlertNeedsHelp]},
 			{process.AlertChangePending, process.AlertLabels[process.AlertChangePending]},
 			{process.AlertPassportOverdue, process.AlertLabels[process.AlertPassportOverdue]}},

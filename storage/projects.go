@@ -108,6 +108,9 @@ var projectColumns = `id, system_no, code, name, year, terms, to_char(start_date
 type ProjectFilter struct {
 	Query         string // 智能搜索: name, number, institution, country
 	Year          int    // 项目年度; 0 for all
+	CountryCode   string // 国家/地区 (GB/T 2659); "" for all
+	Category      string // 项目类型; "" for all
+	OpenNow       bool   // only projects taking applications now
 	PublishedOnly bool
 	Limit, Offset int
 }
@@ -136,6 +139,15 @@ func (s *Store) Projects(ctx context.Context, f ProjectFilter) (*ProjectList, er
 	if f.Year != 0 {
 		args = append(args, f.Year)
 		where = append(where, "year = $"+strconv.Itoa(len(args)))
+	}
+	if f.CountryCode != "" {
+		where = append(where, condition(&args, "country_code = ?", f.CountryCode))
+	}
+	if f.Category != "" {
+		where = append(where, condition(&args, "category = ?", f.Category))
+	}
+	if f.OpenNow {
+		where = append(where, "apply_start <= now() AND apply_end > now()")
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		args = append(args, "%"+escapeLike(q)+"%")

@@ -506,9 +506,15 @@ func TestFailingWorkSurfaces(t *testing.T) {
 		if payload, ok := desc.WorkflowExecutionInfo.GetSearchAttributes().GetIndexedFields()["NeedsAttention"]; ok {
 			require.NoError(t, converter.GetDefaultDataConverter().FromPayload(payload, &marked))
 		}
+		// The failure is sealed in history; an administrator reads it decoded, as the Temporal UI shows it.
+		data := converter.GetDefaultDataConverter()
+		if env.Services.Codec != nil {
+			data = converter.NewCodecDataConverter(data, env.Services.Codec)
+		}
+		failures := temporal.NewDefaultFailureConverter(temporal.DefaultFailureConverterOptions{DataConverter: data})
 		var pending []string
 		for _, a := range desc.PendingActivities {
-			pending = append(pending, fmt.Sprintf("%s attempt %d: %s", a.ActivityType.GetName(), a.Attempt, a.LastFailure.GetMessage()))
+			pending = append(pending, fmt.Sprintf("%s attempt %d: %s", a.ActivityType.GetName(), a.Attempt, failures.FailureToError(a.LastFailure)))
 		}
 		return marked, pending
 	}

@@ -160,7 +160,7 @@ const projectSpecs = [
   { name: 'durationText', label: '项目时长' }, { name: 'nature', label: '项目性质' }, { name: 'institutionName', label: '院校名称' },
   { name: 'institutionNameEn', label: '院校英文名' },
   { name: 'countryCode', label: '国家/地区', type: 'select', options: () => rules.places.map((p) => [p.code, p.name]), hint: '统计按国家(地区)计数' },
-  { name: 'category', label: '项目类型', type: 'select', options: ['校际交流学分项目', '校际交流双学位项目', '实习项目', '其他'] },
+  { name: 'category', label: '项目类型', type: 'select', options: () => rules.projectCategories },
   { name: 'fundingKind', label: '经费类别', type: 'select', options: () => rules.fundingKinds },
   { name: 'feeMode', label: '项目费用模式' }, { name: 'fee', label: '费用', type: 'number' },
   { name: 'termLength', label: '项目期限', type: 'select', options: ['长期', '短期'], required: true }, { name: 'teachingMode', label: '授课形式' },

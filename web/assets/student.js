@@ -112,33 +112,60 @@ function experienceDialog(e = {}) {
 
 export async function projectsPage() {
   const q = query();
-  const params = new URLSearchParams({ q: q.get('q') || '', year: q.get('year') || '', page: q.get('page') || '1', pageSize: '20' });
+  const keep = ['q', 'year', 'country', 'category', 'open'];
+  const params = new URLSearchParams({ page: q.get('page') || '1', pageSize: '20' });
+  for (const k of keep) if (q.get(k)) params.set(k, q.get(k));
   const data = await api('GET', '/projects?' + params);
+  const select = (name, label, options) => h('label', { class: 'field' }, h('span', { class: 'label' }, label),
+    h('select', { name }, h('option', { value: '' }, '全部'), options.map(([v, t]) => h('option', { value: v, selected: String(v) === q.get(name) }, t))));
   const search = h('form', { class: 'filters', role: 'search' },
     h('label', { class: 'field' }, h('span', { class: 'label' }, '智能搜索'), h('input', { name: 'q', value: q.get('q') || '', placeholder: '项目名称、编号、院校、国家' })),
-    h('label', { class: 'field' }, h('span', { class: 'label' }, '项目年度'), h('select', { name: 'year' }, h('option', { value: '' }, '全部'),
-      (data.years || []).map((y) => h('option', { value: y, selected: String(y) === q.get('year') }, y)))),
+    select('country', '国家/地区', rules.places.map((p) => [p.code, p.name])),
+    select('category', '项目类型', rules.projectCategories.map((c) => [c, c])),
+    select('year', '项目年度', (data.years || []).map((y) => [y, y])),
+    h('label', { class: 'radio' }, h('input', { type: 'checkbox', name: 'open', checked: q.get('open') === 'true' }), '只看正在申报'),
     h('button', { class: 'primary', type: 'submit' }, '查询'));
   search.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    location.hash = '#/projects?' + new URLSearchParams({ q: search.q.value.trim(), year: search.year.value });
+    const p = new URLSearchParams();
+    for (const k of keep) {
+      const el = search.elements[k];
+      const v = el.type === 'checkbox' ? (el.checked ? 'true' : '') : el.value.trim();
+      if (v) p.set(k, v);
+    }
+    location.hash = '#/projects?' + p;
   });
-  const rows = table([
+  const eligibility = (r) => !r.eligibility ? '' : r.eligibility.canApply ? h('span', { class: 'ok' }, '✔ 可申请')
+    : h('span', { class: 'muted', title: r.eligibility.reasons.join('；') }, '✘ ' + r.eligibility.reasons[0]);
+  const rows = () => table([
     { label: '序号', value: (r) => r.no },
     { label: '项目名称', value: (r) => h('span', {}, h('a', { href: '#/projects/' + r.project.id }, r.project.name), r.new ? h('span', { class: 'badge new' }, 'New') : '') },
     { label: '项目编号', value: (r) => r.project.code }, { label: '项目年度', value: (r) => r.project.year },
     { label: '项目类别', value: (r) => r.project.categoryLabel },
     { label: '申报时间', value: (r) => h('span', { class: r.open ? 'ok' : 'muted' }, fmtTime(r.project.applyStart) + ' 至 ' + fmtTime(r.project.applyEnd)) },
-    { label: '申请条件', value: (r) => !r.eligibility ? '' : r.eligibility.canApply ? h('span', { class: 'ok' }, '✔ 可申请')
-      : h('span', { class: 'muted', title: r.eligibility.reasons.join('；') }, '✘ ' + r.eligibility.reasons[0]) },
+    { label: '申请条件', value: eligibility },
     { label: '操作', value: (r) => h('span', { class: 'ops' }, h('a', { href: '#/projects/' + r.project.id }, '项目查看'), applyLink(r)) },
   ], data.items);
+  // On a phone each project is a short card with what a student decides by: where, when, how much,
+  // whether they may apply, and the way in.
+  const phone = window.matchMedia('(max-width: 720px)').matches;
+  const cards = data.items.length ? h('ul', { class: 'project-cards' }, data.items.map((r) => {
+    const p = r.project;
+    return h('li', { class: 'project-card' },
+      h('a', { class: 'title', href: '#/projects/' + p.id }, p.name, r.new ? h('span', { class: 'badge new' }, 'New') : ''),
+      h('p', { class: 'where' }, [p.country, p.institutionName].filter(Boolean).join(' · ') || p.categoryLabel),
+      h('p', { class: 'when' }, fmtDate(p.startDate), ' 至 ', fmtDate(p.endDate),
+        p.fee ? ' · ¥' + Number(p.fee).toLocaleString('zh-CN') + (p.feeMode ? '（' + p.feeMode + '）' : '') : ''),
+      h('p', { class: 'deadline ' + (r.open ? 'ok' : 'muted') }, '申报截止 ', fmtTime(p.applyEnd)),
+      h('div', { class: 'card-foot' }, eligibility(r), applyLink(r)));
+  })) : '';
   return h('section', {},
     h('nav', { class: 'crumbs' }, '首页 » 项目制学生出国(境)管理 » 校际交流项目申请'),
     h('h1', {}, '校际交流项目申请'), search,
     h('h2', {}, '查询结果'),
     data.hint ? h('p', { class: 'notice warn' }, data.hint, h('a', { href: '#/profile' }, ' 去完善个人资料')) : '',
-    rows, pager(data, (p) => '#/projects?' + new URLSearchParams({ q: q.get('q') || '', year: q.get('year') || '', page: p })));
+    phone && cards ? cards : rows(),
+    pager(data, (n) => { const p = new URLSearchParams(q); p.set('page', n); return '#/projects?' + p; }));
 }
 
 
