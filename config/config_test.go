@@ -68,26 +68,15 @@ func TestOutsideDevTheServicesAreRequired(t *testing.T) {
 	for _, key := range []string{"database.url", "temporal.address", "minio.endpoint", "minio.access_key", "minio.secret_key"} {
 		require.Contains(t, err.Error(), key)
 	}
-	t.Setenv("OUTBOUND_DATABASE_URL", "postgres://u:p@db:5432/outbound")
-	t.Setenv("OUTBOUND_TEMPORAL_ADDRESS", "temporal:7233")
-	t.Setenv("OUTBOUND_MINIO_ENDPOINT", "minio:9000")
-	t.Setenv("OUTBOUND_MINIO_ACCESS_KEY", "k")
-	t.Setenv("OUTBOUND_MINIO_SECRET_KEY", "s")
-	t.Setenv("OUTBOUND_TEMPORAL_CODEC_KEYS", "k1:"+strings.Repeat("A", 43)+"=")
-	t.Setenv("OUTBOUND_TEMPORAL_CODEC_KEY_ID", "k1")
-	t.Setenv("OUTBOUND_DATABASE_FIELD_KEYS", "f1:"+strings.Repeat("B", 43)+"=")
-	t.Setenv("OUTBOUND_DATABASE_FIELD_KEY_ID", "f1")
+	setServices(t)
+	setKeys(t)
 	_, err = Load(NoFile, nil, false)
 	require.NoError(t, err)
 }
 
 // TestUnsafeSettingsAreRefusedOutsideDev: what works but would expose people's data stops the start.
 func TestUnsafeSettingsAreRefusedOutsideDev(t *testing.T) {
-	t.Setenv("OUTBOUND_DATABASE_URL", "postgres://u:p@db:5432/outbound")
-	t.Setenv("OUTBOUND_TEMPORAL_ADDRESS", "temporal:7233")
-	t.Setenv("OUTBOUND_MINIO_ENDPOINT", "minio:9000")
-	t.Setenv("OUTBOUND_MINIO_ACCESS_KEY", "k")
-	t.Setenv("OUTBOUND_MINIO_SECRET_KEY", "s")
+	setServices(t)
 	t.Setenv("OUTBOUND_HTTP_PUBLIC_URL", "https://outbound.example.edu.cn")
 	t.Setenv("OUTBOUND_HTTP_TRUSTED_PROXIES", "172.16.0.0/12, 10.0.0.7")
 	t.Setenv("OUTBOUND_MAIL_SMTP_HOST", "smtp.example.edu.cn")
@@ -104,10 +93,7 @@ func TestUnsafeSettingsAreRefusedOutsideDev(t *testing.T) {
 	t.Setenv("OUTBOUND_AUTH_COOKIE_SECURE", "true")
 	t.Setenv("OUTBOUND_HTTP_TRUSTED_PROXIES", "10.0.0.7,172.30.80.0/24")
 	t.Setenv("OUTBOUND_MAIL_TLS", "starttls")
-	t.Setenv("OUTBOUND_TEMPORAL_CODEC_KEYS", "k1:"+strings.Repeat("A", 43)+"=")
-	t.Setenv("OUTBOUND_TEMPORAL_CODEC_KEY_ID", "k1")
-	t.Setenv("OUTBOUND_DATABASE_FIELD_KEYS", "f1:"+strings.Repeat("B", 43)+"=")
-	t.Setenv("OUTBOUND_DATABASE_FIELD_KEY_ID", "f1")
+	setKeys(t)
 	_, err = Load(NoFile, nil, false)
 	require.NoError(t, err)
 }
@@ -172,4 +158,21 @@ func TestCASIsValidatedOverTLS(t *testing.T) {
 			require.ErrorContains(t, err, "cas.url", url)
 		}
 	}
+}
+
+// setServices names the services a production process needs.
+func setServices(t *testing.T) {
+	t.Setenv("OUTBOUND_DATABASE_URL", "postgres://u:p@db:5432/outbound")
+	t.Setenv("OUTBOUND_TEMPORAL_ADDRESS", "temporal:7233")
+	t.Setenv("OUTBOUND_MINIO_ENDPOINT", "minio:9000")
+	t.Setenv("OUTBOUND_MINIO_ACCESS_KEY", "k")
+	t.Setenv("OUTBOUND_MINIO_SECRET_KEY", "s")
+}
+
+// setKeys gives the payload and field keys a production process needs.
+func setKeys(t *testing.T) {
+	t.Setenv("OUTBOUND_TEMPORAL_CODEC_KEYS", "k1:"+strings.Repeat("A", 43)+"=")
+	t.Setenv("OUTBOUND_TEMPORAL_CODEC_KEY_ID", "k1")
+	t.Setenv("OUTBOUND_DATABASE_FIELD_KEYS", "f1:"+strings.Repeat("B", 43)+"=")
+	t.Setenv("OUTBOUND_DATABASE_FIELD_KEY_ID", "f1")
 }
