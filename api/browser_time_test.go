@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/lib/pq"
 	"github.com/stretchr/testify/require"
 )
 
@@ -31,6 +32,9 @@ func TestBrowserDeadlinesAreBeijingTime(t *testing.T) {
 	b.open(pathf("#/admin/projects/%d", project))
 	b.text("申报结束时间（北京时间）")
 	b.fill("applyEnd", "2027-03-01T09:00")
+	// Descriptive fields are chosen from lists, 申请年级 by ticking boxes.
+	b.run(chromedp.SetValue(chromedp.CSS(`select[name=nature]`), "交换学习"), chromedp.Click(chromedp.CSS(`input[name=eligibleGrades][value="大三"]`)),
+		chromedp.Click(chromedp.CSS(`input[name=eligibleGrades][value="研一"]`)))
 	b.click("保存并发布")
 	b.text("确定保存并发布吗？")
 	b.shot("time-01-publish-asks")
@@ -38,7 +42,12 @@ func TestBrowserDeadlinesAreBeijingTime(t *testing.T) {
 	b.text("项目已保存并发布")
 	var end time.Time
 	var published bool
-	require.NoError(t, env.Services.Store.DB.QueryRow(`SELECT apply_end, published FROM projects WHERE id = $1`, project).Scan(&end, &published))
+	var nature string
+	var grades pq.StringArray
+	require.NoError(t, env.Services.Store.DB.QueryRow(`SELECT apply_end, published, nature, eligible_grades FROM projects WHERE id = $1`, project).
+		Scan(&end, &published, &nature, &grades))
+	require.Equal(t, "交换学习", nature)
+	require.Equal(t, []string{"大三", "研一"}, []string(grades))
 	beijing := time.FixedZone("CST", 8*3600)
 	require.Equal(t, "2027-03-01 09:00", end.In(beijing).Format("2006-01-02 15:04"), "09:00 typed is 09:00 in Beijing")
 	require.True(t, published)

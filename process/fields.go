@@ -37,6 +37,17 @@ func Missing(fields []Field, value func(name string) string) []Field {
 	return out
 }
 
+// Grades are the 年级 of students, as the roster, the profile and a project's 申请年级 write them.
+var Grades = []string{"大一", "大二", "大三", "大四", "大五", "研一", "研二", "研三", "博一", "博二", "博三", "博四"}
+
+// ProjectChoices are the words a project's descriptive fields are chosen from (a value written
+// before the lists existed is kept as it is).
+var ProjectChoices = map[string][]string{
+	"nature":       {"交换学习", "双学位", "暑期学校", "短期访学", "科研实习", "实习实践", "国际会议", "其他"},
+	"feeMode":      {"免学费", "学生自付", "学校资助", "部分资助", "对方资助", "其他"},
+	"teachingMode": {"线下", "线上", "线上线下结合"},
+}
+
 // ProjectCategories are a project's 项目类型.
 var ProjectCategories = []string{"校际交流学分项目", "校际交流双学位项目", "实习项目", "其他"}
 

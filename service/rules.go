@@ -52,8 +52,11 @@ type Rules struct {
 	// Places are the countries and regions a project may name; TermLengths its 项目期限.
 	Places      []process.Place `json:"places"`
 	TermLengths []string        `json:"termLengths"`
-	// ProjectCategories are a project's 项目类型.
-	ProjectCategories []string `json:"projectCategories"`
+	// ProjectCategories are a project's 项目类型; ProjectChoices the words of its other fields
+	// (nature, feeMode, teachingMode); Grades the 年级 a project may admit.
+	ProjectCategories []string            `json:"projectCategories"`
+	ProjectChoices    map[string][]string `json:"projectChoices"`
+	Grades            []string            `json:"grades"`
 	// OpinionPhrases are ready-made 审核意见 for each decision.
 	OpinionPhrases map[string][]string `json:"opinionPhrases"`
 }
@@ -67,6 +70,7 @@ func (s *Service) Rules() Rules {
 		Form: process.Form, CheckInStatuses: process.CheckInStatuses, ChangeKinds: process.ChangeKinds,
 		CreditKinds: process.CreditKinds, LineDecisions: process.LineDecisions, Places: process.Places, TermLengths: process.TermLengths,
 		OpinionPhrases: process.OpinionPhrases, ProjectCategories: process.ProjectCategories,
+		ProjectChoices: process.ProjectChoices, Grades: process.Grades,
 		Alerts: []Labelled{{process.AlertMissedCheckIn, process.AlertLabels[process.AlertMissedCheckIn]}, {process.AlertNeedsHelp, process.AlertLabels[process.AlertNeedsHelp]},
 			{process.AlertChangePending, process.AlertLabels[process.AlertChangePending]},
 			{process.AlertPassportOverdue, process.AlertLabels[process.AlertPassportOverdue]}},

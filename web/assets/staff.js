@@ -157,17 +157,18 @@ export async function projectsAdminPage() {
 const projectSpecs = [
   { name: 'name', label: '项目名称', required: true }, { name: 'code', label: '项目编号', required: true }, { name: 'year', label: '项目年度', type: 'number', required: true },
   { name: 'terms', label: '项目学期' }, { name: 'startDate', label: '项目开始日期', type: 'date', required: true }, { name: 'endDate', label: '项目结束日期', type: 'date', required: true },
-  { name: 'durationText', label: '项目时长' }, { name: 'nature', label: '项目性质' }, { name: 'institutionName', label: '院校名称' },
+  { name: 'durationText', label: '项目时长' }, { name: 'nature', label: '项目性质', type: 'select', options: () => rules.projectChoices.nature }, { name: 'institutionName', label: '院校名称' },
   { name: 'institutionNameEn', label: '院校英文名' },
   { name: 'countryCode', label: '国家/地区', type: 'select', options: () => rules.places.map((p) => [p.code, p.name]), hint: '统计按国家(地区)计数' },
   { name: 'category', label: '项目类型', type: 'select', options: () => rules.projectCategories },
   { name: 'fundingKind', label: '经费类别', type: 'select', options: () => rules.fundingKinds },
-  { name: 'feeMode', label: '项目费用模式' }, { name: 'fee', label: '费用', type: 'number' },
-  { name: 'termLength', label: '项目期限', type: 'select', options: ['长期', '短期'], required: true }, { name: 'teachingMode', label: '授课形式' },
+  { name: 'feeMode', label: '项目费用模式', type: 'select', options: () => rules.projectChoices.feeMode }, { name: 'fee', label: '费用（元）', type: 'number' },
+  { name: 'termLength', label: '项目期限', type: 'select', options: () => rules.termLengths, required: true },
+  { name: 'teachingMode', label: '授课形式', type: 'select', options: () => rules.projectChoices.teachingMode },
   { name: 'hostUnit', label: '项目主办单位' }, { name: 'applyStart', label: '申报开始时间（北京时间）', type: 'datetime-local', required: true },
   { name: 'applyEnd', label: '申报结束时间（北京时间）', type: 'datetime-local', required: true },
-  { name: 'eligibleDegreeLevels', label: '申请对象', hint: '逗号分隔：本科生,硕士研究生,博士研究生；空为不限' },
-  { name: 'eligibleGrades', label: '申请年级', hint: '逗号分隔，如 大二,大三；空为不限' }, { name: 'eligibleMajors', label: '招生专业', hint: '逗号分隔；空为不限' },
+  { name: 'eligibleDegreeLevels', label: '申请对象', type: 'checks', options: () => rules.degreeLevels, hint: '不选为不限' },
+  { name: 'eligibleGrades', label: '申请年级', type: 'checks', options: () => rules.grades, hint: '不选为不限' }, { name: 'eligibleMajors', label: '招生专业', hint: '逗号分隔；空为不限' },
   { name: 'minGpa', label: 'GPA要求', type: 'number' }, { name: 'quota', label: '推荐名额', type: 'number', hint: '空为不限' },
   { name: 'checkInDays', label: '报平安间隔(天)', type: 'number', hint: '在外期间每隔几天报平安；空为系统默认' },
   { name: 'hasInterview', label: '是否有面试环节', type: 'checkbox' }, { name: 'creditBearing', label: '学分项目（回国后申请学分认定）', type: 'checkbox' }, { name: 'allowDatesOutside', label: '出行日期可超出项目起止日期', type: 'checkbox' },
@@ -180,7 +181,18 @@ export const projectLabels = Object.fromEntries(projectSpecs.map((f) => [f.name,
 export async function projectEditPage(_, id) {
   const p = id === 'new' ? { year: new Date().getFullYear(), termLength: '长期', requirements: [{ kind: '成绩单', formats: rules.defaultFormats, maxBytes: rules.defaultMaxBytes, required: true }] } : await api('GET', '/projects/' + id).then((r) => ({ ...r.project, requirements: r.requirements.map((x) => x.requirement) }));
   const values = { ...p, applyStart: beijingInput(p.applyStart), applyEnd: beijingInput(p.applyEnd),
-    eligibleDegreeLevels: (p.eligibleDegreeLevels || []).join(','), eligibleGrades: (p.eligibleGrades || []).join(','), eligibleMajors: (p.eligibleMajors || []).join(',') };
+    eligibleMajors: (p.eligibleMajors || []).join(',') };
+  // A choice written before the lists existed stays among the choices, so that saving keeps it.
+  const withCurrent = (s) => {
+    if (s.type !== 'select' || typeof s.options !== 'function') return s;
+    const v = values[s.name];
+    return { ...s, options: () => { const o = s.options(); return !v || o.some((x) => (Array.isArray(x) ? x[0] : x) === v) ? o : [...o, v]; } };
+  };
+  // Several choices of a list (申请对象, 申请年级): a box each; none chosen is no limit.
+  const checks = (s) => h('fieldset', { class: 'field checks' }, h('legend', { class: 'label' }, s.label),
+    s.options().map((o) => h('label', { class: 'radio' }, h('input', { type: 'checkbox', name: s.name, value: o, checked: (p[s.name] || []).includes(o) }), o)),
+    s.hint ? h('small', { class: 'hint' }, s.hint) : '');
+  const specField = (s) => s.type === 'checks' ? checks(s) : field(withCurrent(s), values[s.name]);
   const { items: partners } = await api('GET', '/partners');
   const placeName = (code) => (rules.places.find((x) => x.code === code) || {}).name || code;
   const partnerField = field({ name: 'partnerId', label: '合作院校', type: 'select', hint: '在“合作院校”中维护；须在所选国家/地区',
@@ -198,7 +210,7 @@ export async function projectEditPage(_, id) {
   };
   (p.requirements || []).forEach(addReq);
   const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
-    h('div', { class: 'grid' }, projectSpecs.map((s) => field(s, values[s.name])), partnerField),
+    h('div', { class: 'grid' }, projectSpecs.map(specField), partnerField),
     selectionFields(p),
     h('h2', {}, '项目所需附件 ', h('button', { type: 'button', class: 'secondary small', onclick: () => addReq() }, '+添加附件类型')),
     h('p', { class: 'muted' }, '“申请材料”随申请提交；“行前材料清单”是录取后、出发前学生须逐项上传的材料（如护照、签证、保险、行前教育证明）。'), reqRows,
@@ -215,8 +227,9 @@ export async function projectEditPage(_, id) {
     const all = formValues(form);
     const selection = readSelection(all);
     const list = (s) => (s || '').split(/[,，]/).map((x) => x.trim()).filter(Boolean);
+    const chosen = (name) => [...form.querySelectorAll(`input[name=${name}]:checked`)].map((e) => e.value);
     const body = { ...all, selection, year: all.year, applyStart: fromBeijingInput(all.applyStart), applyEnd: fromBeijingInput(all.applyEnd),
-      eligibleDegreeLevels: list(all.eligibleDegreeLevels), eligibleGrades: list(all.eligibleGrades), eligibleMajors: list(all.eligibleMajors), fee: all.fee || 0,
+      eligibleDegreeLevels: chosen('eligibleDegreeLevels'), eligibleGrades: chosen('eligibleGrades'), eligibleMajors: list(all.eligibleMajors), fee: all.fee || 0,
       partnerId: all.partnerId ? Number(all.partnerId) : null, country: all.countryCode ? undefined : p.country,
       requirements: [...reqRows.children].map((row) => ({ id: Number(row.dataset.id) || undefined, kind: row.querySelector('[name=kind]').value.trim(),
         formats: list(row.querySelector('[name=formats]').value), maxBytes: Math.round(Number(row.querySelector('[name=maxMB]').value) * (1 << 20)),

@@ -196,7 +196,7 @@ export async function projectPage(_, id) {
     ['项目名称', p.name], ['项目编号', p.code], ['项目年度', p.year], ['项目学期', p.terms],
     ['项目起止日期', fmtDate(p.startDate) + '至' + fmtDate(p.endDate)], ['项目时长', p.durationText], ['项目性质', p.nature], ['院校名称', p.institutionName],
     ['院校英文名', p.institutionNameEn], ['国家/地区', p.country], ['项目类型', p.categoryLabel], ['经费类别', p.fundingKind], ['项目费用模式', p.feeMode],
-    ['费用', p.fee.toFixed(2)], ['项目期限', p.termLength], ['是否有效', p.active ? '有效' : '无效'], ['授课形式', p.teachingMode],
+    ['费用', p.fee ? '¥' + p.fee.toFixed(2) : '无'], ['项目期限', p.termLength], ['是否有效', p.active ? '有效' : '无效'], ['授课形式', p.teachingMode],
     ['项目主办单位', p.hostUnit], ['申报开始结束时间', fmtDate(p.applyStart) + ' ' + fmtTime(p.applyStart).slice(11) + ' 至 ' + fmtDate(p.applyEnd) + ' ' + fmtTime(p.applyEnd).slice(11)],
     ['申请对象', (p.eligibleDegreeLevels || []).join(',') || '不限'], ['申请年级', (p.eligibleGrades || []).join(',') || '不限'],
     ['招生专业', (p.eligibleMajors || []).join(',') || '不限'], ['GPA要求', p.minGpa ?? '无'], ['推荐名额', p.quota ?? '不限'],
