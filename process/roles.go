@@ -100,3 +100,7 @@ func (r Role) Spec() RoleSpec {
 
 // Scoped reports whether accounts of the role belong to one college.
 func (r Role) Scoped() bool { s := r.Spec().Scope; return s == ScopeOwn || s == ScopeCollege }
+
+// ContactOffice is whom people are told to ask when the system cannot help them: the office's one
+// name in the system (外事部门), as its role's label says.
+const ContactOffice = "请联系外事部门"

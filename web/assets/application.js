@@ -43,8 +43,10 @@ export async function detailPage(state, id) {
   const progressRows = progress.map((e) => ({ step: e.step, who: e.actorName, opinion: e.opinion, at: fmtTime(e.occurredAt) }));
   if (d.pendingStep) progressRows.push({ step: d.pendingStep, who: '', opinion: '', at: '', pending: true });
 
+  const own = roleSpec(state.me.role).scope === 'own';
   const basic = basicRows(a);
-  const detail = detailRows(a);
+  // The fingerprint of what was submitted is for the offices (and the printed form), not a student's reading.
+  const detail = detailRows(a).filter(([k]) => !(own && k.startsWith('提交内容指纹')));
   const facts = (rows) => h('dl', { class: 'facts two' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v instanceof Node ? v : v === null || v === undefined || v === '' ? '—' : String(v))]));
   const block = (key, title, ...content) => h('section', { class: 'block' + (section === key ? ' focus' : ''), id: 'sec-' + key },
     h('h2', {}, title), content);
@@ -60,7 +62,6 @@ export async function detailPage(state, id) {
     } }, '删除') : ''))) : h('p', { class: 'muted' }, '暂无');
 
   const studentTools = [];
-  const own = roleSpec(state.me.role).scope === 'own';
   if (own) {
     if (actions.includes('edit')) studentTools.push(h('a', { class: 'button primary', href: '#/applications/' + id + '/edit' }, '申请修改'));
     if (actions.includes('withdraw')) studentTools.push(h('button', { type: 'button', class: 'secondary', id: 'withdraw', onclick: () => message(id, 'withdraw', withdrawQuestion(d.withdrawEnds)) }, '撤回修改'));
