@@ -55,7 +55,7 @@ func (s *Service) accountForCAS(ctx context.Context, id CASIdentity, addr string
 	cfg := s.Config.CAS
 	number := id.number(cfg)
 	if number == "" {
-		return nil, Forbidden("统一身份认证未提供学号或工号，"+process.ContactOffice)
+		return nil, Forbidden("统一身份认证未提供学号或工号，" + process.ContactOffice)
 	}
 	var acc *storage.Account
 	err := storage.ErrNotFound // a name no account can have is not looked up
@@ -69,16 +69,16 @@ func (s *Service) accountForCAS(ctx context.Context, id CASIdentity, addr string
 		return nil, err
 	}
 	if acc != nil && acc.Disabled {
-		return nil, Forbidden("账号已停用，"+process.ContactOffice)
+		return nil, Forbidden("账号已停用，" + process.ContactOffice)
 	}
 	// An account kept for sign-in here (an administrator's always is) is not CAS's to open, nor to
 	// rewrite from its attributes.
 	if acc != nil && !acc.CASSignIn {
-		return nil, Forbidden("学号/工号 " + number + " 的账号只能使用本系统密码登录，不能通过统一身份认证登录，"+process.ContactOffice)
+		return nil, Forbidden("学号/工号 " + number + " 的账号只能使用本系统密码登录，不能通过统一身份认证登录，" + process.ContactOffice)
 	}
 	if cfg.Provision != config.ProvisionAttributes {
 		if acc == nil {
-			return nil, Forbidden("学号/工号 " + number + " 尚未开通外事综合服务系统账号，"+process.ContactOffice)
+			return nil, Forbidden("学号/工号 " + number + " 尚未开通外事综合服务系统账号，" + process.ContactOffice)
 		}
 		return acc, nil
 	}
@@ -116,7 +116,7 @@ func (s *Service) casEntry(ctx context.Context, number string, id CASIdentity, a
 		e.DisplayName, e.Role, e.CollegeCode = acc.DisplayName, acc.Role, acc.CollegeCode
 	} else {
 		if !usernameRE.MatchString(number) {
-			return e, "学号/工号 " + number + " 的格式无法开通账号，"+process.ContactOffice, nil
+			return e, "学号/工号 " + number + " 的格式无法开通账号，" + process.ContactOffice, nil
 		}
 		roles, err := cfg.Roles()
 		if err != nil {
@@ -125,7 +125,7 @@ func (s *Service) casEntry(ctx context.Context, number string, id CASIdentity, a
 		kind := strings.TrimSpace(id.Attributes[cfg.RoleAttribute])
 		role, ok := roles[kind]
 		if !ok {
-			return e, "您的身份（" + kind + "）不能自动开通外事综合服务系统账号，"+process.ContactOffice, nil
+			return e, "您的身份（" + kind + "）不能自动开通外事综合服务系统账号，" + process.ContactOffice, nil
 		}
 		e.Role = string(role)
 	}
@@ -133,7 +133,7 @@ func (s *Service) casEntry(ctx context.Context, number string, id CASIdentity, a
 		e.DisplayName = name
 	}
 	if e.DisplayName == "" {
-		return e, "统一身份认证未提供您的姓名，无法开通账号，"+process.ContactOffice, nil
+		return e, "统一身份认证未提供您的姓名，无法开通账号，" + process.ContactOffice, nil
 	}
 	if process.Role(e.Role).Scoped() {
 		if named := strings.TrimSpace(id.Attributes[cfg.CollegeAttribute]); named != "" {
@@ -147,11 +147,11 @@ func (s *Service) casEntry(ctx context.Context, number string, id CASIdentity, a
 			case problem == "":
 				e.CollegeCode = &code
 			case e.CollegeCode == nil:
-				return e, "学院“" + named + "”尚未登记，无法开通账号，"+process.ContactOffice, nil
+				return e, "学院“" + named + "”尚未登记，无法开通账号，" + process.ContactOffice, nil
 			}
 		}
 		if e.CollegeCode == nil {
-			return e, "统一身份认证未提供您的学院，无法开通账号，"+process.ContactOffice, nil
+			return e, "统一身份认证未提供您的学院，无法开通账号，" + process.ContactOffice, nil
 		}
 	}
 	return e, "", nil
