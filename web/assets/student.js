@@ -193,7 +193,7 @@ function applyLink(r) {
 export async function projectPage(_, id) {
   const { project: p, requirements, open, eligibility } = await api('GET', '/projects/' + id);
   const rows = [
-    ['项目名称', p.name], ['项目编号', p.code], ['项目年度', p.year], ['项目学期', p.terms],
+    ['系统编号', p.systemNo], ['项目编号', p.code], ['项目年度', p.year], ['项目学期', p.terms],
     ['项目起止日期', fmtDate(p.startDate) + '至' + fmtDate(p.endDate)], ['项目时长', p.durationText], ['项目性质', p.nature], ['院校名称', p.institutionName],
     ['院校英文名', p.institutionNameEn], ['国家/地区', p.country], ['项目类型', p.categoryLabel], ['经费类别', p.fundingKind], ['项目费用模式', p.feeMode],
     ['费用', p.fee ? '¥' + p.fee.toFixed(2) : '无'], ['项目期限', p.termLength], ['是否有效', p.active ? '有效' : '无效'], ['授课形式', p.teachingMode],
@@ -202,9 +202,18 @@ export async function projectPage(_, id) {
     ['招生专业', (p.eligibleMajors || []).join(',') || '不限'], ['GPA要求', p.minGpa ?? '无'], ['推荐名额', p.quota ?? '不限'],
     ['是否有面试环节', p.hasInterview ? '是' : '否'], ['其他说明', p.notes],
   ];
+  const action = eligibility
+    ? (eligibility.canApply ? h('a', { class: 'button primary', href: '#/projects/' + p.id + '/apply' }, '项目申请')
+      : eligibility.application ? h('a', { class: 'button primary', href: '#/applications/' + eligibility.application }, '继续申请')
+        : h('span', { class: 'muted' }, '暂不能申请：' + eligibility.reasons[0]))
+    : open ? h('a', { class: 'button primary', href: '#/projects/' + p.id + '/apply' }, '项目申请') : h('span', { class: 'muted' }, '不在申报时间内');
+  // What a student decides by comes first, in one line; the 27 facts follow.
+  const summary = [p.country, p.institutionName, fmtDate(p.startDate) + '至' + fmtDate(p.endDate), p.fee ? '¥' + p.fee.toFixed(2) : '',
+    '申报截止 ' + fmtTime(p.applyEnd)].filter(Boolean).join(' · ');
   return h('section', {},
     h('nav', { class: 'crumbs' }, h('a', { href: '#/projects' }, '校际交流项目申请'), ' » 项目信息'),
-    h('h1', {}, '项目信息 ', h('small', { class: 'muted' }, '(系统编号: ' + p.systemNo + ')')),
+    h('h1', {}, p.name),
+    h('p', { class: 'summary' }, summary),
     eligibilityBox(eligibility),
     h('dl', { class: 'facts two' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v === '' || v === undefined ? '—' : String(v))])),
     h('h2', {}, '项目所需附件'),
@@ -214,11 +223,8 @@ export async function projectPage(_, id) {
       if (i === 0) return requirementTable(rows);
       return rows.length ? [h('h2', {}, ph.uploadLabel + '清单'), h('p', { class: 'muted' }, '录取后需上传的' + ph.uploadLabel + '：'), requirementTable(rows)] : '';
     }),
-    h('div', { class: 'actions' }, eligibility
-      ? (eligibility.canApply ? h('a', { class: 'button primary', href: '#/projects/' + p.id + '/apply' }, '项目申请')
-        : eligibility.application ? h('a', { class: 'button primary', href: '#/applications/' + eligibility.application }, '继续申请')
-          : h('span', { class: 'muted' }, '暂不能申请：' + eligibility.reasons[0]))
-      : open ? h('a', { class: 'button primary', href: '#/projects/' + p.id + '/apply' }, '项目申请') : h('span', { class: 'muted' }, '不在申报时间内')));
+    // The way in stays at the bottom of the window while the project is read.
+    h('div', { class: 'actions apply-bar' }, action));
 }
 
 // applyPage: 申报须知, read for 2 seconds, then 本人承诺, then the draft.
