@@ -83,7 +83,7 @@ func (s *Service) Export(ctx context.Context, who Caller, in ListFilter) (*excel
 	if err := w.Flush(); err != nil {
 		return fail(err)
 	}
-	return book, fmt.Sprintf("applications-%s.xlsx", time.Now().In(process.Zone).Format("20060102-1504")), nil
+	return book, fmt.Sprintf("申请列表-%s.xlsx", time.Now().In(process.Zone).Format("20060102-1504")), nil
 }
 
 func (s *Service) exportRow(n int, a *storage.Application) []any {
