@@ -32,13 +32,15 @@ func (s *Store) ClaimTry(ctx context.Context, key string, free int, base, most t
 	var taken bool
 	err := s.DB.GetContext(ctx, &taken, `
 		WITH claimed AS (
-		    INSERT INTO sign_in_throttle AS t (key, attempts, window_start, not_before) VALUES ($1, 1, now(), now())
+		    INSERT INTO sign_in_throttle AS t (key, attempts, window_start, not_before) VALUES ($1, 1, now(), '-infinity')
 		    ON CONFLICT (key) DO UPDATE SET
 		        attempts = CASE WHEN t.window_start <= now() - interval '1 day' THEN 1 ELSE t.attempts + 1 END,
 		        window_start = CASE WHEN t.window_start <= now() - interval '1 day' THEN now() ELSE t.window_start END,
-		        not_before = now() + CASE
-		            WHEN t.window_start <= now() - interval '1 day' OR t.attempts + 1 <= $2 THEN interval '0'
-		            ELSE least($4 * interval '1 second', $3 * interval '1 second' * power(2, least(t.attempts + 1 - $2 - 1, 30))) END
+		        -- A free try leaves the time alone: now() is when each statement began, and a try that
+		        -- began before another committed must not find a wait that was never set.
+		        not_before = CASE
+		            WHEN t.window_start <= now() - interval '1 day' OR t.attempts + 1 <= $2 THEN t.not_before
+		            ELSE now() + least($4 * interval '1 second', $3 * interval '1 second' * power(2, least(t.attempts + 1 - $2 - 1, 30))) END
 		    WHERE t.not_before <= now()
 		    RETURNING 1)
 		SELECT EXISTS (SELECT 1 FROM claimed)`,
