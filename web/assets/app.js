@@ -2,6 +2,7 @@
 // functions that return elements; the hash names the page (#/projects).
 import { h, api, toast, roleNames, roleSpec, loadRules, dialog, field, formValues, showError, clearError } from './lib.js';
 import * as student from './student.js';
+import * as projects from './projects.js';
 import * as staff from './staff.js';
 import * as admin from './admin.js';
 import * as print from './print.js';
@@ -35,9 +36,9 @@ const homeOf = (role) => ({ own: '#/applications', all: '#/dashboard' })[roleSpe
 const routes = [
   ['#/login', () => loginPage()],
   ['#/profile', () => student.profilePage(state)],
-  ['#/projects', () => student.projectsPage(state)],
-  ['#/projects/:id', (id) => student.projectPage(state, id)],
-  ['#/projects/:id/apply', (id) => student.applyPage(state, id)],
+  ['#/projects', () => projects.projectsPage(state)],
+  ['#/projects/:id', (id) => projects.projectPage(state, id)],
+  ['#/projects/:id/apply', (id) => projects.applyPage(state, id)],
   ['#/applications', () => student.myApplicationsPage(state)],
   ['#/applications/:id', (id) => student.detailPage(state, id)],
   ['#/applications/:id/edit', (id) => student.wizardPage(state, id)],
