@@ -15,11 +15,12 @@ build:
 # Every test: the unit tests, and the integration tests (build tag integration) against a real
 # PostgreSQL, Temporal dev server and MinIO that the tests start themselves, under the race
 # detector (the API's and the workflows' tests send many requests at once).
-test: lint node_modules
+test: lint
 	@mkdir -p $(ARTIFACTS)
 	$(GO) test -race -count=1 -timeout 30m -tags integration -v ./... 2>&1 | tee $(ARTIFACTS)/go-test.log | grep -E '^(--- |FAIL|ok |PASS|panic)' || { grep -B5 -A40 -E '^(--- FAIL|panic)' $(ARTIFACTS)/go-test.log | head -300; exit 1; }
 
-# axe-core, which the browser tests run on every page (package.json; nothing the web UI loads).
+# axe-core, which the browser tests run on every page, and Redocly, which lints the OpenAPI
+# document (package.json; nothing the web UI loads).
 node_modules: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch node_modules
@@ -45,11 +46,12 @@ bench: build
 test-unit:
 	$(GO) test -count=1 ./...
 
-lint:
+lint: node_modules
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet -tags integration,chaos,production ./...
 	$(GO) tool staticcheck -tags integration,chaos,production ./...
 	$(GO) tool workflowcheck ./workflows/...
+	node_modules/.bin/redocly lint api/openapi.yaml --config redocly.yaml --format=summary
 
 # The compose file is valid with the example secrets, and refuses to start without them.
 compose-check:
