@@ -806,6 +806,9 @@ func TestBrowserEveryPage(t *testing.T) {
 				"%s at %d px: the content starts within the first screen", p.hash, width)
 			require.False(t, b.eval(`document.documentElement.scrollWidth > window.innerWidth + 1`), "%s at %d px: nothing wider than the screen", p.hash, width)
 			b.accessible(fmt.Sprintf("%s at %d px", p.hash, width))
+			require.True(t, b.eval(`(() => { const n = document.querySelector('nav.menu'), a = n && n.querySelector('a.active');
+				if (!a) return true; const r = a.getBoundingClientRect(), m = n.getBoundingClientRect(); return r.left >= m.left - 1 && r.right <= m.right + 1; })()`),
+				"%s at %d px: the current page's tab is in view", p.hash, width)
 			require.Equal(t, "[]", evalAs[string](t, b, `JSON.stringify(window.innerWidth > 720 ? [] : [...document.querySelectorAll('main button, main .button, main table a')]
 				.filter((e) => e.offsetParent !== null && e.getBoundingClientRect().height < 44).map((e) => e.textContent.trim()))`),
 				"%s at %d px: every button and every link in a list is a 44 px touch target", p.hash, width)

@@ -210,6 +210,13 @@ export async function render() {
   const title = root.querySelector('main h1');
   document.title = (title ? title.textContent.trim() + ' - ' : '') + '外事综合服务系统';
   placeScroll(hash);
+  // On a phone the menu is a row of tabs that scrolls sideways: the current one is brought into view
+  // (sideways only: the page keeps its place).
+  const nav = root.querySelector('nav.menu');
+  const active = nav?.querySelector('a.active');
+  if (active && nav.scrollWidth > nav.clientWidth) {
+    nav.scrollLeft += active.getBoundingClientRect().left - nav.getBoundingClientRect().left - (nav.clientWidth - active.offsetWidth) / 2;
+  }
 }
 
 async function visitorPage(root, hash) {
