@@ -57,18 +57,20 @@ BEGIN
 END $$;
 
 -- The named fields of each section of a snapshot (an object of objects), sealed or opened.
-CREATE FUNCTION outbound_seal_fields(content jsonb, names text[]) RETURNS jsonb LANGUAGE sql VOLATILE AS $$
+CREATE FUNCTION outbound_map_fields(content jsonb, names text[], seal boolean) RETURNS jsonb LANGUAGE sql VOLATILE AS $$
     SELECT coalesce(jsonb_object_agg(k, CASE WHEN jsonb_typeof(v) <> 'object' THEN v ELSE (
         SELECT coalesce(jsonb_object_agg(fk, CASE WHEN fk = ANY(names) AND jsonb_typeof(fv) = 'string'
-            THEN to_jsonb(outbound_seal(fv #>> '{}')) ELSE fv END), '{}'::jsonb) FROM jsonb_each(v) AS f(fk, fv)) END), '{}'::jsonb)
+            THEN to_jsonb(CASE WHEN seal THEN outbound_seal(fv #>> '{}') ELSE outbound_open(fv #>> '{}') END) ELSE fv END), '{}'::jsonb)
+        FROM jsonb_each(v) AS f(fk, fv)) END), '{}'::jsonb)
     FROM jsonb_each(content) AS e(k, v)
 $$;
 
+CREATE FUNCTION outbound_seal_fields(content jsonb, names text[]) RETURNS jsonb LANGUAGE sql VOLATILE AS $$
+    SELECT outbound_map_fields(content, names, true)
+$$;
+
 CREATE FUNCTION outbound_open_fields(content jsonb, names text[]) RETURNS jsonb LANGUAGE sql STABLE AS $$
-    SELECT coalesce(jsonb_object_agg(k, CASE WHEN jsonb_typeof(v) <> 'object' THEN v ELSE (
-        SELECT coalesce(jsonb_object_agg(fk, CASE WHEN fk = ANY(names) AND jsonb_typeof(fv) = 'string'
-            THEN to_jsonb(outbound_open(fv #>> '{}')) ELSE fv END), '{}'::jsonb) FROM jsonb_each(v) AS f(fk, fv)) END), '{}'::jsonb)
-    FROM jsonb_each(content) AS e(k, v)
+    SELECT outbound_map_fields(content, names, false)
 $$;
 -- +goose StatementEnd
 
@@ -78,6 +80,7 @@ ALTER TABLE applications DROP CONSTRAINT IF EXISTS applications_travel_doc_no_ch
 -- +goose Down
 DROP FUNCTION outbound_open_fields(jsonb, text[]);
 DROP FUNCTION outbound_seal_fields(jsonb, text[]);
+DROP FUNCTION outbound_map_fields(jsonb, text[], boolean);
 DROP FUNCTION outbound_open(text);
 DROP FUNCTION outbound_seal(text);
 DROP FUNCTION outbound_field_key(text);
