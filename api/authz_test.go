@@ -48,6 +48,8 @@ var accessRules = map[string]string{
 	"POST /roster/import":                              "admin",
 	"GET /notice":                                      "all",
 	"PUT /notice":                                      "foreign_affairs admin",
+	"GET /opinion-phrases":                             "college_reviewer academic_affairs graduate_school foreign_affairs admin",
+	"PUT /opinion-phrases":                             "foreign_affairs admin",
 	"GET /process":                                     "all",
 	"POST /applications":                               "student",
 	"GET /applications":                                "all",

@@ -260,9 +260,10 @@ func TestBrowserJourney(t *testing.T) {
 	b.shot("09-wizard-info")
 	b.click("保存并下一步 →")
 	b.text("为必须上传的附件")
-	// The PDF goes to both required rows; each shows 已上传 after its upload finishes.
-	for i := 1; i <= 2; i++ {
-		b.run(chromedp.SetUploadFiles(chromedp.CSS(fmt.Sprintf(`tbody tr:nth-child(%d) input[type=file]`, i)), []string{pdf}))
+	// A PDF and a scan (PNG) go to the required rows; each shows 已上传 after its upload finishes.
+	for i, file := range []string{photo, pdf} {
+		i++
+		b.run(chromedp.SetUploadFiles(chromedp.CSS(fmt.Sprintf(`tbody tr:nth-child(%d) input[type=file]`, i)), []string{file}))
 		b.run(chromedp.WaitVisible(fmt.Sprintf(`(//tbody/tr)[%d]//*[contains(., "已上传")]`, i)))
 	}
 	b.shot("10-wizard-files")
@@ -287,6 +288,23 @@ func TestBrowserJourney(t *testing.T) {
 	b.click("提交")
 	b.text("学院审核(未审核)")
 
+	// The office keeps its own ready-made opinions; reviewers are offered them.
+	b.logout()
+	b.login("wsc")
+	b.open("#/admin/phrases")
+	b.text("尚未维护")
+	t.Cleanup(func() {
+		login(t, "wsc").call("PUT", "/opinion-phrases", map[string]any{"phrases": process.DefaultOpinionPhrases})
+	})
+	b.run(chromedp.SetValue(`textarea[name="phrases.approve"]`, "材料齐全，同意推荐\n\n经学院审核，同意推荐\n"+strings.Repeat("长", 101)))
+	b.click("保存")
+	b.text("第4行：常用意见")
+	b.shot("13-opinion-phrases-refused")
+	b.run(chromedp.SetValue(`textarea[name="phrases.approve"]`, "材料齐全，同意推荐\n\n经学院审核，同意推荐\n"))
+	b.click("保存")
+	b.text("已保存常用审核意见")
+	b.text("以下为本部门维护的常用意见")
+
 	// The college reviewer approves from the queue.
 	b.logout()
 	b.login("lit-reviewer")
@@ -305,12 +323,21 @@ func TestBrowserJourney(t *testing.T) {
 	require.True(t, b.eval(`!!(document.getElementById('sec-basic').compareDocumentPosition(document.querySelector('form.decide')) & Node.DOCUMENT_POSITION_FOLLOWING)`),
 		"the application is shown before the decision")
 	b.shot("14-review-first-screen")
+	// The attachments are read in place, over the application: the scan drawn, the PDF framed.
+	b.run(chromedp.Click(`(//span[contains(@class,"file-links")][contains(., "photo.png")]//button[normalize-space(.)="预览"])[1]`))
+	b.until(`(() => { const i = document.querySelector('.preview-box img.preview'); return i && i.complete && i.naturalWidth === 300; })()`, "the scan previewed")
+	b.shot("14-review-preview")
+	b.click("关闭")
+	b.run(chromedp.Click(`(//span[contains(@class,"file-links")][contains(., "成绩单.pdf")]//button[normalize-space(.)="预览"])[1]`))
+	b.until(`!!document.querySelector('.preview-box iframe.preview[src*="inline=1"]')`, "the PDF framed")
+	b.click("关闭")
 	b.click("提交审核")
 	b.text("请选择审核结果")
 	b.run(chromedp.Click(chromedp.CSS(`input[name=decision][value=approve]`)))
 	// A ready-made opinion, then edited.
-	b.click("材料齐全，同意推荐")
-	require.Equal(t, "材料齐全，同意推荐", evalAs[string](t, b, `document.querySelector('textarea[name=opinion]').value`))
+	b.text("材料齐全，同意推荐")
+	b.click("经学院审核，同意推荐")
+	require.Equal(t, "经学院审核，同意推荐", evalAs[string](t, b, `document.querySelector('textarea[name=opinion]').value`))
 	b.fill("opinion", "同意推荐")
 	b.shot("14-review-decide")
 	b.click("提交审核")

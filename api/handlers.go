@@ -23,6 +23,18 @@ func (s *Server) putNotice(c *gin.Context) (any, error) {
 	return s.Service.SaveNotice(c.Request.Context(), caller(c), in)
 }
 
+func (s *Server) getOpinionPhrases(c *gin.Context) (any, error) {
+	return s.Service.OpinionPhrases(c.Request.Context())
+}
+
+func (s *Server) putOpinionPhrases(c *gin.Context) (any, error) {
+	in, err := body[service.OpinionPhrases](c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Service.SetOpinionPhrases(c.Request.Context(), caller(c), in)
+}
+
 func (s *Server) getProfile(c *gin.Context) (any, error) {
 	return s.Service.Profile(c.Request.Context(), caller(c))
 }

@@ -181,13 +181,20 @@ func TestFilesAreNeverServedAsPages(t *testing.T) {
 	require.Equal(t, 422, r.status)
 	r = s.upload(pathf("/applications/%d/attachments?requirementId=%d", d.id, d.required[0]), "x.html", []byte("<html></html>"))
 	require.Equal(t, 422, r.status)
-	// What is stored is served with its own type, nosniff and a sandbox.
+	// What is stored is served with its own type, nosniff and a sandbox; framed only by this
+	// origin. A PDF shown inline has no sandbox (Chrome would not draw it): its type is fixed.
 	files := s.call("GET", pathf("/applications/%d", d.id), nil)
 	fid := int64(files.list("requirements")[0].(map[string]any)["files"].([]any)[0].(map[string]any)["id"].(float64))
-	dl := s.call("GET", pathf("/applications/%d/attachments/%d?inline=1", d.id, fid), nil)
+	dl := s.call("GET", pathf("/applications/%d/attachments/%d", d.id, fid), nil)
 	require.Equal(t, "application/pdf", dl.header.Get("Content-Type"))
 	require.Equal(t, "nosniff", dl.header.Get("X-Content-Type-Options"))
 	require.Contains(t, dl.header.Get("Content-Security-Policy"), "sandbox")
+	require.Contains(t, dl.header.Get("Content-Security-Policy"), "frame-ancestors 'self'")
+	inline := s.call("GET", pathf("/applications/%d/attachments/%d?inline=1", d.id, fid), nil)
+	require.Equal(t, "application/pdf", inline.header.Get("Content-Type"))
+	require.Equal(t, "nosniff", inline.header.Get("X-Content-Type-Options"))
+	require.Equal(t, "frame-ancestors 'self'", inline.header.Get("Content-Security-Policy"))
+	require.Equal(t, "SAMEORIGIN", inline.header.Get("X-Frame-Options"))
 }
 
 func TestSecurityHeadersOnPages(t *testing.T) {

@@ -170,6 +170,8 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/colleges/import", roles: admins, handler: ok(s.importColleges), transfer: true},
 		{method: "GET", path: "/notice", roles: anyone, handler: ok(s.getNotice)},
 		{method: "PUT", path: "/notice", roles: publishers, handler: ok(s.putNotice)},
+		{method: "GET", path: "/opinion-phrases", roles: reviewers, handler: ok(s.getOpinionPhrases)},
+		{method: "PUT", path: "/opinion-phrases", roles: publishers, handler: ok(s.putOpinionPhrases)},
 
 		{method: "POST", path: "/applications", roles: students, handler: created(s.createApplication)},
 		{method: "GET", path: "/applications", roles: anyone, handler: ok(s.listApplications)},

@@ -58,9 +58,9 @@ var FundingKinds = []string{SelfFunded, "公派"}
 // SelfFunded is the 经费类别 whose projects are marked in lists.
 const SelfFunded = "自费"
 
-// OpinionPhrases are the opinions a reviewer most often writes, offered to pick and then edit:
-// for approving, returning and refusing.
-var OpinionPhrases = map[string][]string{
+// DefaultOpinionPhrases are the opinions a reviewer most often writes, offered to pick and then
+// edit, until the office keeps its own: for approving, returning and refusing.
+var DefaultOpinionPhrases = map[string][]string{
 	"approve": {"同意", "材料齐全，同意推荐", "同意录取"},
 	"return":  {"材料不全，请补充后重新提交", "请按审核意见修改后重新提交"},
 	"reject":  {"不符合项目申请条件", "名额已满，未予通过"},

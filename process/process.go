@@ -41,6 +41,15 @@ const (
 	DecisionReject  = "reject" // 不通过: the application ends
 )
 
+// Decisions name the decisions in a reviewer's words.
+var Decisions = []Option{{DecisionApprove, "通过"}, {DecisionReturn, "退回"}, {DecisionReject, "不通过"}}
+
+// MaxOpinionPhrases and MaxPhraseRunes bound the office's ready-made opinions per decision.
+const (
+	MaxOpinionPhrases = 20
+	MaxPhraseRunes    = 100
+)
+
 // Upload kinds: what a stored file is for.
 const (
 	KindRequired     = "required"      // 附件信息, against one of the project's requirements

@@ -37,7 +37,9 @@ type Rules struct {
 	PhotoFormats    []string            `json:"photoFormats"`
 	DefaultMaxBytes int64               `json:"defaultMaxBytes"`
 	MaxOpinionRunes int                 `json:"maxOpinionRunes"`
-	ProfileRequired []process.Field     `json:"profileRequired"`
+	// MaxOpinionPhrases is how many ready-made opinions the office may keep per decision.
+	MaxOpinionPhrases int             `json:"maxOpinionPhrases"`
+	ProfileRequired   []process.Field `json:"profileRequired"`
 	// Form is the catalogue of the application's forms: the web forms, the detail and the printed
 	// 申请表 are drawn from it.
 	Form     []process.FormField `json:"form"`
@@ -57,8 +59,9 @@ type Rules struct {
 	ProjectCategories []string            `json:"projectCategories"`
 	ProjectChoices    map[string][]string `json:"projectChoices"`
 	Grades            []string            `json:"grades"`
-	// OpinionPhrases are ready-made 审核意见 for each decision.
-	OpinionPhrases map[string][]string `json:"opinionPhrases"`
+	// Decisions are a reviewer's decisions in words (the office's ready-made opinions for each are
+	// at /opinion-phrases).
+	Decisions []process.Option `json:"decisions"`
 }
 
 // Rules describes the process new applications follow.
@@ -66,10 +69,10 @@ func (s *Service) Rules() Rules {
 	r := Rules{
 		Actions: map[string]string{}, DegreeLevels: process.DegreeLevels, FundingKinds: process.FundingKinds,
 		DefaultFormats: process.DefaultFormats, PhotoFormats: process.PhotoFormats, DefaultMaxBytes: s.Config.Upload.MaxBytes,
-		MaxOpinionRunes: process.MaxOpinionRunes, ProfileRequired: process.ProfileRequired,
+		MaxOpinionRunes: process.MaxOpinionRunes, MaxOpinionPhrases: process.MaxOpinionPhrases, ProfileRequired: process.ProfileRequired,
 		Form: process.Form, CheckInStatuses: process.CheckInStatuses, ChangeKinds: process.ChangeKinds,
 		CreditKinds: process.CreditKinds, LineDecisions: process.LineDecisions, Places: process.Places, TermLengths: process.TermLengths,
-		OpinionPhrases: process.OpinionPhrases, ProjectCategories: process.ProjectCategories,
+		Decisions: process.Decisions, ProjectCategories: process.ProjectCategories,
 		ProjectChoices: process.ProjectChoices, Grades: process.Grades,
 		Alerts: []Labelled{{process.AlertMissedCheckIn, process.AlertLabels[process.AlertMissedCheckIn]}, {process.AlertNeedsHelp, process.AlertLabels[process.AlertNeedsHelp]},
 			{process.AlertChangePending, process.AlertLabels[process.AlertChangePending]},

@@ -1,5 +1,5 @@
 // Administrators' pages for opening a university: 名单导入 (roster import) and 学院管理 (colleges).
-import { h, api, toast, showError, clearError, field, formValues, table, dialog, roleNames, fmtTime } from './lib.js';
+import { h, api, toast, showError, clearError, field, formValues, table, dialog, roleNames, fmtTime, rules } from './lib.js';
 
 const actionNames = { create: '新建', update: '更新', unchanged: '不变', disable: '停用', invalid: '有误' };
 // Rows shown after the wrong ones: a preview of thousands of rows stays readable.
@@ -121,4 +121,36 @@ export async function noticePage() {
   });
   return h('section', {}, h('h1', {}, '申报须知'),
     h('p', {}, '修改后发布为新版本：此后开始填报的学生阅读并接受新版本，已创建的申请保留其接受的版本。'), form);
+}
+
+// phrasesPage keeps the ready-made 审核意见 reviewers pick from, one per line for each decision.
+export async function phrasesPage() {
+  const kept = await api('GET', '/opinion-phrases');
+  const form = h('form', { class: 'grid-form', novalidate: true, id: 'phrases' }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
+    h('p', { class: 'muted' }, kept.kept ? '以下为本部门维护的常用意见。' : '尚未维护，以下为系统预置的常用意见；保存后以本页内容为准。'),
+    rules.decisions.map((d) => field({ name: 'phrases.' + d.value, label: d.label + '时的常用意见', type: 'textarea', wide: true,
+      hint: '每行一条，最多 ' + rules.maxOpinionPhrases + ' 条' }, (kept.phrases[d.value] || []).join('\n'))),
+    h('div', { class: 'actions left' }, h('button', { type: 'submit', class: 'primary' }, '保存')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearError(form);
+    const v = formValues(form);
+    const phrases = Object.fromEntries(rules.decisions.map((d) => [d.value, (v['phrases.' + d.value] || '').split('\n')]));
+    try {
+      await api('PUT', '/opinion-phrases', { phrases });
+      toast('已保存常用审核意见');
+      location.hash = '#/admin/phrases?r=' + Date.now();
+    } catch (err) {
+      // A line's error is shown beside its decision's box, with the line's number.
+      const fields = {};
+      for (const [k, msg] of Object.entries(err.fields || {})) {
+        const [, decision, line] = k.split('.');
+        const at = 'phrases.' + decision;
+        fields[at] = (fields[at] ? fields[at] + '；' : '') + (line ? '第' + (Number(line) + 1) + '行：' : '') + msg;
+      }
+      showError(form, { message: err.message, fields });
+    }
+  });
+  return h('section', {}, h('h1', {}, '审核常用语'),
+    h('p', {}, '审核人员在审核页选择审核结果后，可一键填入这些意见再修改。'), form);
 }

@@ -23,7 +23,7 @@ function menuOf(role) {
   const all = r.scope === 'all';
   return [
     [r.decides || all, '#/reviews', '审核队列'], [true, '#/list', '申请列表'], [r.decides || all, '#/abroad', '在外学生'],
-    [r.publishes || all || (r.decides && r.scope === 'college'), '#/selection', '项目选拔'], [true, '#/publicity', '公示'], [r.courses, '#/admin/courses', '课程与成绩换算'], [r.publishes, '#/admin/projects', '项目管理'], [r.publishes, '#/admin/partners', '合作院校'], [r.publishes, '#/admin/notice', '申报须知'],
+    [r.publishes || all || (r.decides && r.scope === 'college'), '#/selection', '项目选拔'], [true, '#/publicity', '公示'], [r.courses, '#/admin/courses', '课程与成绩换算'], [r.publishes, '#/admin/projects', '项目管理'], [r.publishes, '#/admin/partners', '合作院校'], [r.publishes, '#/admin/notice', '申报须知'], [r.publishes, '#/admin/phrases', '审核常用语'],
     [all, '#/admin/accounts', '账号管理'], [all, '#/admin/roster', '名单导入'], [all, '#/admin/colleges', '学院管理'],
     [r.dashboard || r.statistics, '#/dashboard', '统计看板'], [all, '#/admin/audit', '审计日志'], [!all, '#/notifications', '通知'],
   ].filter(([shown]) => shown).map(([, href, label]) => [href, label]);
@@ -56,6 +56,7 @@ const routes = [
   ['#/publicity/:rid', (rid) => selection.publicityPage(state, rid)],
   ['#/admin/projects', () => staff.projectsAdminPage(state)],
   ['#/admin/notice', () => admin.noticePage(state)],
+  ['#/admin/phrases', () => admin.phrasesPage(state)],
   ['#/admin/projects/:id', (id) => staff.projectEditPage(state, id)],
   ['#/admin/accounts', () => staff.accountsPage(state)],
   ['#/admin/roster', () => admin.rosterPage(state)],

@@ -4,7 +4,7 @@ import { attachmentTable, fileLinks, uploadButton, message, giveUp, withdrawQues
 import { stayBlock, travelBlock } from './abroad.js';
 import { creditsBlock, decisionFields, lineDecisions } from './credits.js';
 
-const reviewLabels = { approve: '通过', return: '退回', reject: '不通过' };
+const decisionLabel = (v) => rules.decisions.find((d) => d.value === v)?.label || v;
 
 // masked shows only the last four characters of a 身份证号 until the reader asks for the rest,
 // so that it is not read over a shoulder or kept in a screenshot by accident.
@@ -145,16 +145,17 @@ export async function detailPage(state, id) {
     roleSpec(state.me.role).scope === 'all' && d.temporalUrl ? h('p', {}, h('a', { href: d.temporalUrl, target: '_blank', rel: 'noopener' }, '在 Temporal UI 中查看工作流')) : '',
     // The application first, as a reviewer reads it; the decision stays in view at the bottom of
     // the window (on a phone it follows the application).
-    blocks, actions.includes('decide') ? decisionForm(id, a, credits) : '');
+    blocks, actions.includes('decide') ? decisionForm(id, a, credits, (await api('GET', '/opinion-phrases')).phrases) : '');
 }
 
-function decisionForm(id, a, credits) {
+// decisionForm is the reviewer's decision; offered are the office's ready-made opinions by decision.
+function decisionForm(id, a, credits, offered) {
   const admission = rules.admissionStages.includes(a.stage);
   // 学分认定 decides line by line and never rejects a request whole.
-  const labels = Object.entries(reviewLabels).filter(([v]) => !(credits && v === 'reject'));
+  const labels = rules.decisions.map((d) => [d.value, d.label]).filter(([v]) => !(credits && v === 'reject'));
   // Ready-made opinions for the decision chosen: one click puts the words in the box, to edit.
   const phrases = h('div', { class: 'phrases', role: 'group', 'aria-label': '常用审核意见' });
-  const showPhrases = (decision) => phrases.replaceChildren(...(rules.opinionPhrases?.[decision] || []).map((p) =>
+  const showPhrases = (decision) => phrases.replaceChildren(...(offered[decision] || []).map((p) =>
     h('button', { type: 'button', class: 'chip', onclick: () => { form.opinion.value = p; form.opinion.focus(); } }, p)));
   const form = h('form', { class: 'decide bar grid-form', novalidate: true, 'aria-label': '审核' },
     // The stage being decided, not the status word (申请中 says nothing of who decides).
@@ -180,7 +181,7 @@ function decisionForm(id, a, credits) {
     if (v['funding.source']) body.funding = { source: v['funding.source'], amount: v['funding.amount'] || 0, note: v['funding.note'] };
     try {
       await api('POST', `/applications/${id}/decide`, body, { minimal: true });
-      toast('已' + reviewLabels[body.decision]);
+      toast('已' + decisionLabel(body.decision));
       location.hash = '#/reviews?r=' + Date.now();
     } catch (e) { showError(form, e); }
   });

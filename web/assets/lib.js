@@ -129,9 +129,11 @@ export function upload(path, file, onProgress, method = 'POST') {
   });
 }
 
+// Toasts shown at once stack in one live region instead of covering each other.
 export function toast(message, kind = 'ok') {
-  const el = h('div', { class: 'toast ' + kind, role: 'status' }, message);
-  document.body.append(el);
+  const region = document.querySelector('.toasts') || document.body.appendChild(h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' }));
+  const el = h('div', { class: 'toast ' + kind }, message);
+  region.append(el);
   setTimeout(() => el.remove(), 4000);
 }
 

@@ -52,8 +52,20 @@ export function attachmentTable(id, requirements, editable, { kind = 'required',
 
 export function fileLinks(id, f) {
   const base = `/api/v1/applications/${id}/attachments/${f.id}`;
+  const viewable = previewable[f.contentType];
   return h('span', { class: 'file-links' }, h('span', { class: 'name' }, f.fileName + ' (' + fmtSize(f.sizeBytes) + ')'),
-    h('a', { href: base, download: f.fileName }, '下载'), h('a', { href: base + '?inline=1', target: '_blank', rel: 'noopener' }, '查看'));
+    viewable ? h('button', { type: 'button', class: 'link', onclick: () => preview(f, base + '?inline=1') }, '预览') : '',
+    h('a', { href: base, download: f.fileName }, '下载'), h('a', { href: base + '?inline=1', target: '_blank', rel: 'noopener' }, '新窗口查看'));
+}
+
+// Files a browser shows itself are previewed in place, over the page, so a reviewer reading an
+// application never leaves it (the API serves only these types inline).
+const previewable = { 'image/png': 'img', 'image/jpeg': 'img', 'application/pdf': 'iframe' };
+function preview(f, src) {
+  const body = previewable[f.contentType] === 'img'
+    ? h('img', { class: 'preview', src, alt: f.fileName })
+    : h('iframe', { class: 'preview', src, title: f.fileName });
+  dialog(f.fileName, h('div', { class: 'preview-box' }, body), (close) => [h('button', { type: 'button', class: 'primary', onclick: close }, '关闭')]);
 }
 
 // uploadButton opens a file picker and shows the upload's progress.
