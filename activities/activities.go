@@ -19,6 +19,7 @@ import (
 	"outbound/process"
 	"outbound/storage"
 	"outbound/storage/blob"
+	"outbound/webhook"
 )
 
 // Activities carries what the side effects need.
@@ -32,6 +33,8 @@ type Activities struct {
 	PublicityWorkingDay time.Duration
 	// KeepClosedFor is how long a closed application's personal data is kept; zero keeps it.
 	KeepClosedFor time.Duration
+	// Events posts events to campus systems; nil uses a sender with a 10 s timeout.
+	Events *webhook.Sender
 }
 
 // Register adds every activity to a worker under its stable name.
@@ -52,6 +55,7 @@ func (a *Activities) Register(w worker.Registry) {
 	w.RegisterActivityWithOptions(a.PurgeSessions, activity.RegisterOptions{Name: NamePurgeSessions})
 	w.RegisterActivityWithOptions(a.EraseExpiredPersonalData, activity.RegisterOptions{Name: NameEraseExpiredPersonalData})
 	w.RegisterActivityWithOptions(a.SealIdentityNumbers, activity.RegisterOptions{Name: NameSealIdentityNumbers})
+	w.RegisterActivityWithOptions(a.DeliverEvents, activity.RegisterOptions{Name: NameDeliverEvents})
 }
 
 // RecordEvent writes the read model for one event; a repeat of the same sequence is a no-op.

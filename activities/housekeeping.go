@@ -58,13 +58,21 @@ func (a *Activities) SweepOrphans(ctx context.Context, grace time.Duration) (int
 	return removed, nil
 }
 
-// PurgeSessions deletes the sessions that have expired, and the sign-in counts a day old.
+// PurgeSessions deletes the sessions that have expired, the sign-in counts a day old and the
+// events every campus system received more than a month ago.
 func (a *Activities) PurgeSessions(ctx context.Context) (int64, error) {
 	if _, err := a.Store.PurgeSignInThrottle(ctx); err != nil {
 		return 0, err
 	}
+	// Events every endpoint has passed are kept a month, for redelivery, then forgotten.
+	if _, err := a.Store.ForgetDeliveredEvents(ctx, keepDeliveredEvents); err != nil {
+		return 0, err
+	}
 	return a.Store.PurgeExpiredSessions(ctx)
 }
+
+// keepDeliveredEvents is how long an event every campus system has received stays redeliverable.
+const keepDeliveredEvents = 30 * 24 * time.Hour
 
 // eraseBatch is how many applications or profiles one transaction erases.
 const eraseBatch = 200

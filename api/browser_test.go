@@ -777,6 +777,8 @@ func TestBrowserEveryPage(t *testing.T) {
 		{"", "#/publicity"},
 		{"", "#/admin/courses"},
 		{"", "#/admin/partners"},
+		{"", "#/admin/phrases"},
+		{"", "#/admin/events"},
 	}
 	dir := filepath.Join(screenshotDir, "pages")
 	// Only this run's pages: ids differ from run to run, and an earlier run's would stay beside them.

@@ -34,7 +34,9 @@ type Config struct {
 	UI       UIConfig       `mapstructure:"ui"`
 	// Retention says how long personal data is kept once it is no longer needed.
 	Retention RetentionConfig `mapstructure:"retention"`
-	Log       LogConfig       `mapstructure:"log"`
+	// Events is the delivery of events to campus systems.
+	Events EventsConfig `mapstructure:"events"`
+	Log    LogConfig    `mapstructure:"log"`
 }
 
 type HTTPConfig struct {
@@ -207,6 +209,14 @@ const (
 	MailOpportunistic = "opportunistic"
 	MailNoTLS         = "none"
 )
+
+// EventsConfig paces the delivery of events to campus systems.
+type EventsConfig struct {
+	Every      time.Duration `mapstructure:"every"`
+	RetryFirst time.Duration `mapstructure:"retry_first"`
+	RetryMax   time.Duration `mapstructure:"retry_max"`
+	Timeout    time.Duration `mapstructure:"timeout"`
+}
 
 // RetentionConfig: how long a closed application's personal data (and a departed student's
 // profile) is kept before the housekeeping run erases it; zero keeps it.

@@ -150,6 +150,9 @@ func (c *Config) Validate(dev bool) error {
 		"process.arrival_check_in":      c.Process.ArrivalCheckIn,
 		"process.check_in_every":        c.Process.CheckInEvery,
 		"process.check_in_grace":        c.Process.CheckInGrace,
+		"events.every":                  c.Events.Every,
+		"events.retry_first":            c.Events.RetryFirst,
+		"events.timeout":                c.Events.Timeout,
 	} {
 		if d <= 0 {
 			add("%s: must be positive", key)
@@ -161,6 +164,9 @@ func (c *Config) Validate(dev bool) error {
 		if err := checkURL(c.CAS.URL, "https"); err != nil && !loopbackHTTP(c.CAS.URL) {
 			add("cas.url: %v", err)
 		}
+	}
+	if c.Events.RetryMax < c.Events.RetryFirst {
+		add("events.retry_max: must be at least events.retry_first")
 	}
 	if c.Mail.Every < time.Second {
 		add("mail.every: must be at least 1s")

@@ -31,7 +31,28 @@ func (s *Services) EnsureSchedules(ctx context.Context) error {
 	if err != nil && !errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
 		return err
 	}
-	return s.ensureMailer(ctx)
+	if err := s.ensureMailer(ctx); err != nil {
+		return err
+	}
+	return s.ensureEventDeliveries(ctx)
+}
+
+// ensureEventDeliveries starts the delivery of every enabled endpoint that runs none (one whose
+// workflow was terminated, or saved while Temporal was away).
+func (s *Services) ensureEventDeliveries(ctx context.Context) error {
+	endpoints, err := s.Store.EventEndpoints(ctx)
+	if err != nil {
+		return err
+	}
+	svc := s.Service()
+	for _, ep := range endpoints {
+		if ep.Enabled {
+			if err := svc.WakeEventDelivery(ctx, ep.ID, true); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // ensureMailer starts the mailer when the cluster runs none, and gives the one that runs this

@@ -29,6 +29,7 @@ import (
 	"outbound/service"
 	"outbound/storage"
 	"outbound/storage/blob"
+	"outbound/webhook"
 	"outbound/workflows"
 )
 
@@ -135,8 +136,9 @@ func (s *Services) NewWorker() worker.Worker {
 	w.RegisterWorkflowWithOptions(workflows.Housekeeping, workflow.RegisterOptions{Name: workflows.HousekeepingWorkflowName})
 	w.RegisterWorkflowWithOptions(workflows.Mailer, workflow.RegisterOptions{Name: workflows.MailerWorkflowName})
 	w.RegisterWorkflowWithOptions(workflows.SelectionRound, workflow.RegisterOptions{Name: workflows.RoundName})
+	w.RegisterWorkflowWithOptions(workflows.EventDelivery, workflow.RegisterOptions{Name: workflows.EventDeliveryWorkflowName})
 	(&activities.Activities{Store: s.Store, Files: s.Files, Mail: s.Mail, PublicityWorkingDay: s.Config.Process.PublicityWorkingDay,
-		KeepClosedFor: s.Config.Retention.ClosedAfter}).Register(w)
+		KeepClosedFor: s.Config.Retention.ClosedAfter, Events: webhook.NewSender(s.Config.Events.Timeout)}).Register(w)
 	return w
 }
 

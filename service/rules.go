@@ -62,6 +62,8 @@ type Rules struct {
 	// Decisions are a reviewer's decisions in words (the office's ready-made opinions for each are
 	// at /opinion-phrases).
 	Decisions []process.Option `json:"decisions"`
+	// CampusEvents are the events campus systems may be told of.
+	CampusEvents []process.Option `json:"campusEvents"`
 }
 
 // Rules describes the process new applications follow.
@@ -72,7 +74,7 @@ func (s *Service) Rules() Rules {
 		MaxOpinionRunes: process.MaxOpinionRunes, MaxOpinionPhrases: process.MaxOpinionPhrases, ProfileRequired: process.ProfileRequired,
 		Form: process.Form, CheckInStatuses: process.CheckInStatuses, ChangeKinds: process.ChangeKinds,
 		CreditKinds: process.CreditKinds, LineDecisions: process.LineDecisions, Places: process.Places, TermLengths: process.TermLengths,
-		Decisions: process.Decisions, ProjectCategories: process.ProjectCategories,
+		Decisions: process.Decisions, CampusEvents: process.CampusEvents, ProjectCategories: process.ProjectCategories,
 		ProjectChoices: process.ProjectChoices, Grades: process.Grades,
 		Alerts: []Labelled{{process.AlertMissedCheckIn, process.AlertLabels[process.AlertMissedCheckIn]}, {process.AlertNeedsHelp, process.AlertLabels[process.AlertNeedsHelp]},
 			{process.AlertChangePending, process.AlertLabels[process.AlertChangePending]},

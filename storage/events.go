@@ -112,8 +112,12 @@ func recordEvent(ctx context.Context, tx *sqlx.Tx, e Event) error {
 	// The timeline row and the projection in one statement (one round trip for every event). A
 	// Signal may name an actor who has no account: the name is kept, the reference only when it
 	// exists, so that such an event is recorded rather than retried for ever.
-	var inserted int
-	err = tx.GetContext(ctx, &inserted, `WITH ev AS (
+	var recorded struct {
+		Inserted  int    `db:"inserted"`
+		PrevPhase string `db:"prev_phase"`
+	}
+	err = tx.GetContext(ctx, &recorded, `WITH prev AS (SELECT phase FROM applications WHERE id = $1),
+		ev AS (
 			INSERT INTO timeline_events (application_id, seq, kind, step, actor_id, actor_name, actor_role, opinion, detail, occurred_at)
 			VALUES ($1, $2, $15, $16, (SELECT id FROM accounts WHERE id = $17), $18, $19, $20, $21, $13)
 			ON CONFLICT (application_id, seq) DO NOTHING RETURNING id),
@@ -126,15 +130,18 @@ func recordEvent(ctx context.Context, tx *sqlx.Tx, e Event) error {
 				check_in_due = $22, alerts = coalesce($23, '{}'::text[]), expected_return = coalesce($24::date, expected_return),
 				submitting_since = NULL, last_event_seq = $2, updated_at = now()
 			WHERE id = $1 AND last_event_seq < $2 AND EXISTS (SELECT 1 FROM ev) RETURNING 1)
-		SELECT count(*) FROM ev`,
+		SELECT count(*) AS inserted, coalesce((SELECT phase FROM prev), '') AS prev_phase FROM ev`,
 		e.ApplicationID, e.Seq, p.Status, p.Phase, p.Stage, p.AwaitingRole, p.StageEnteredAt, p.DueAt, p.Overdue,
 		closedAt, p.Submitted, p.Admitted, e.OccurredAt, p.SnapshotSHA256,
 		e.Kind, e.Step, actor, e.ActorName, e.ActorRole, e.Opinion, detail, p.CheckInDue, pq.StringArray(p.Alerts), p.ExpectedReturn)
 	if err != nil {
 		return err
 	}
-	if inserted == 0 {
+	if recorded.Inserted == 0 {
 		return nil // recorded by an earlier attempt
+	}
+	if err := addToOutbox(ctx, tx, e, detail, CampusEvents(e, recorded.PrevPhase)); err != nil {
+		return err
 	}
 	if f := e.Funding; f != nil {
 		if _, err := tx.ExecContext(ctx, `UPDATE applications SET funding_source = $2, funding_amount = $3, funding_note = $4 WHERE id = $1`,

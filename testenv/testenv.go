@@ -65,6 +65,8 @@ func Start(opts Options) (*Env, error) {
 	cfg.Auth.LoginPerMinute = 100000
 	// The mailer sends when a test wakes it (SendMailNow), so that what one run gathers is known.
 	cfg.Mail.Every = time.Hour
+	// Campus systems' events go at once, and a receiver that is down is tried again within a second.
+	cfg.Events.Every, cfg.Events.RetryFirst, cfg.Events.RetryMax = 500*time.Millisecond, 200*time.Millisecond, time.Second
 	// Every test runs with the workflows' payloads encrypted, as production does; only histories
 	// being recorded for the replay tests stay in clear, so that they replay without a key.
 	if os.Getenv("OUTBOUND_RECORD_HISTORIES") == "" {

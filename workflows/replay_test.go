@@ -23,6 +23,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 			r.RegisterWorkflowWithOptions(Mailer, workflow.RegisterOptions{Name: MailerWorkflowName})
 			r.RegisterWorkflowWithOptions(Housekeeping, workflow.RegisterOptions{Name: HousekeepingWorkflowName})
 			r.RegisterWorkflowWithOptions(SelectionRound, workflow.RegisterOptions{Name: RoundName})
+			r.RegisterWorkflowWithOptions(EventDelivery, workflow.RegisterOptions{Name: EventDeliveryWorkflowName})
 			require.NoError(t, r.ReplayWorkflowHistoryFromJSONFile(nil, f))
 		})
 	}

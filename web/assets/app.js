@@ -11,6 +11,7 @@ import * as selection from './selection.js';
 import * as credits from './credits.js';
 import * as insight from './insight.js';
 import * as audit from './audit.js';
+import * as events from './events.js';
 
 const state = { me: null, authConfig: null };
 
@@ -25,7 +26,7 @@ function menuOf(role) {
     [r.decides || all, '#/reviews', '审核队列'], [true, '#/list', '申请列表'], [r.decides || all, '#/abroad', '在外学生'],
     [r.publishes || all || (r.decides && r.scope === 'college'), '#/selection', '项目选拔'], [true, '#/publicity', '公示'], [r.courses, '#/admin/courses', '课程与成绩换算'], [r.publishes, '#/admin/projects', '项目管理'], [r.publishes, '#/admin/partners', '合作院校'], [r.publishes, '#/admin/notice', '申报须知'], [r.publishes, '#/admin/phrases', '审核常用语'],
     [all, '#/admin/accounts', '账号管理'], [all, '#/admin/roster', '名单导入'], [all, '#/admin/colleges', '学院管理'],
-    [r.dashboard || r.statistics, '#/dashboard', '统计看板'], [all, '#/admin/audit', '审计日志'], [!all, '#/notifications', '通知'],
+    [r.dashboard || r.statistics, '#/dashboard', '统计看板'], [all, '#/admin/audit', '审计日志'], [all, '#/admin/events', '事件推送'], [!all, '#/notifications', '通知'],
   ].filter(([shown]) => shown).map(([, href, label]) => [href, label]);
 }
 
@@ -62,6 +63,7 @@ const routes = [
   ['#/admin/roster', () => admin.rosterPage(state)],
   ['#/admin/colleges', () => admin.collegesPage(state)],
   ['#/admin/audit', () => audit.auditPage(state)],
+  ['#/admin/events', () => events.eventsPage(state)],
   ['#/admin/courses', () => credits.coursesPage(state)],
   ['#/admin/partners', () => insight.partnersPage(state)],
 ];

@@ -9,9 +9,10 @@ const auditActions = {
   'application.decide': '审核', 'college.save': '保存学院', 'college.import': '导入学院', 'roster.import': '导入名单',
   'project.create': '新建项目', 'project.update': '修改项目', 'project.copy': '复制项目', 'project.publish': '发布项目', 'project.unpublish': '取消发布项目',
   'auth.login': '登录', 'auth.login_failed': '登录失败', 'application.export': '导出申请', 'abroad.export': '导出在外学生', 'attachment.read': '查看附件',
-  'retention.erase': '保存期满删除个人信息', 'opinion_phrases.update': '修改审核常用语', 'calendar.update': '修改工作日历', 'statistics.export': '导出统计', 'temporal.decode': '在 Temporal 界面解密查看',
+  'retention.erase': '保存期满删除个人信息', 'opinion_phrases.update': '修改审核常用语', 'calendar.update': '修改工作日历',
+  'event_endpoint.create': '添加推送地址', 'event_endpoint.update': '修改推送地址', 'event_endpoint.rotate_secret': '更换推送密钥', 'event_endpoint.redeliver': '重新推送事件', 'statistics.export': '导出统计', 'temporal.decode': '在 Temporal 界面解密查看',
 };
-const auditTargets = { account: '账号', application: '申请', project: '项目', college: '学院', roster: '名单', profile: '个人资料', attachment: '附件', opinion_phrases: '审核常用语', calendar: '工作日历' };
+const auditTargets = { account: '账号', application: '申请', project: '项目', college: '学院', roster: '名单', profile: '个人资料', attachment: '附件', opinion_phrases: '审核常用语', calendar: '工作日历', event_endpoint: '推送地址' };
 const auditFields = {
   displayName: '姓名', role: '角色', college: '学院', disabled: '停用', email: '电子邮件', username: '用户名', decision: '审核结果', opinion: '审核意见',
   stage: '环节', name: '名称', code: '编号', year: '年度', published: '已发布', quota: '推荐名额', from: '复制自', create: '新建', update: '更新',
@@ -41,7 +42,7 @@ function auditChanges(e) {
 
 // Families of actions for the filter: the first part of an action's code.
 const auditFamilies = { 'auth.': '登录', 'account.': '账号', 'application.': '申请', 'project.': '项目', 'college.': '学院', 'roster.': '名单',
-  'attachment.': '附件', 'retention.': '保存期满删除', 'temporal.': 'Temporal' };
+  'attachment.': '附件', 'event_endpoint.': '事件推送', 'retention.': '保存期满删除', 'temporal.': 'Temporal' };
 
 export async function auditPage() {
   const q = query();
