@@ -52,6 +52,13 @@ lint: node_modules
 	$(GO) tool staticcheck -tags integration,chaos,production ./...
 	$(GO) tool workflowcheck ./workflows/...
 	node_modules/.bin/redocly lint api/openapi.yaml --config redocly.yaml --format=summary
+	@# The web UI's JavaScript against the contract: types generated from it, then the compiler.
+	node_modules/.bin/openapi-typescript api/openapi.yaml -o web/types/api.d.ts --silent
+	node_modules/.bin/tsc -p web/tsconfig.json
+	@# The generated Go client is the contract's.
+	@mkdir -p bin
+	$(GO) tool oapi-codegen -config apiclient/config.yaml -o bin/client.gen.go api/openapi.yaml
+	@cmp -s bin/client.gen.go apiclient/client.gen.go || { echo "apiclient/client.gen.go is not the contract's: run go generate ./apiclient"; exit 1; }
 
 # The compose file is valid with the example secrets, and refuses to start without them.
 compose-check:

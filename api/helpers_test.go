@@ -29,6 +29,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"outbound/api"
+	"outbound/apiclient"
 	"outbound/config"
 	"outbound/storage/demo"
 	"outbound/testenv"
@@ -158,6 +159,40 @@ func (c *client) call(method, path string, body any, headers ...string) *respons
 		contentType = "application/json"
 	}
 	return c.send(method, path, reader, contentType, headers...)
+}
+
+// api is the client generated from the contract (package apiclient), sending as this client:
+// its requests and answers are checked against openapi.yaml like every other call.
+func (c *client) api() *apiclient.ClientWithResponses {
+	generated, err := apiclient.NewClientWithResponses(env.URL+"/api/v1", apiclient.WithHTTPClient(contractDoer{c}))
+	require.NoError(c.t, err)
+	return generated
+}
+
+// contractDoer carries the generated client's requests through send.
+type contractDoer struct{ c *client }
+
+func (d contractDoer) Do(req *http.Request) (*http.Response, error) {
+	var body io.Reader
+	if req.Body != nil {
+		body = req.Body
+	}
+	var headers []string
+	for name, values := range req.Header {
+		if name != "Content-Type" {
+			headers = append(headers, name, values[0])
+		}
+	}
+	r := d.c.send(req.Method, strings.TrimPrefix(req.URL.RequestURI(), "/api/v1"), body, req.Header.Get("Content-Type"), headers...)
+	return &http.Response{StatusCode: r.status, Header: r.header, Body: io.NopCloser(bytes.NewReader(r.body)), Request: req}, nil
+}
+
+// fileName names an uploaded file as the browser does (X-File-Name).
+func fileName(name string) apiclient.RequestEditorFn {
+	return func(_ context.Context, req *http.Request) error {
+		req.Header.Set("X-File-Name", url.PathEscape(name))
+		return nil
+	}
 }
 
 func (c *client) raw(method, path, contentType string, body []byte, headers ...string) *response {

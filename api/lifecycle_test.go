@@ -3,7 +3,9 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +16,7 @@ import (
 
 	sdkpb "go.temporal.io/api/sdk/v1"
 
+	"outbound/apiclient"
 	"outbound/storage"
 	"outbound/workflows"
 
@@ -49,106 +52,161 @@ func TestConcurrentDraftsForOneStudent(t *testing.T) {
 }
 
 func TestSubmitWithdrawResubmitSupplementAndReview(t *testing.T) {
+	// Driven through the client generated from the contract, as a campus developer would; every
+	// request and answer is still checked against openapi.yaml on the way.
+	ctx := context.Background()
 	s := newStudent(t, "LIT")
 	d := newDraft(t, s, newProject(t, projectSpec{}))
-	path := func(suffix string) string { return pathf("/applications/%d%s", d.id, suffix) }
+	api := s.api()
+	id := fmt.Sprint(d.id)
+	once := &apiclient.SubmitApplicationParams{IdempotencyKey: ptr("submit-once")}
 
-	r := s.call("POST", path("/submit"), nil, "Idempotency-Key", "submit-once")
-	require.Equal(t, 200, r.status, string(r.body))
-	require.Equal(t, "申请中", r.str("application.status"))
-	require.Equal(t, "学院审核(未审核)", r.str("pendingStep"))
-	require.Len(t, r.str("application.snapshotSha256"), 64)
+	r, err := api.SubmitApplicationWithResponse(ctx, id, once)
+	require.NoError(t, err)
+	require.Equal(t, 200, r.StatusCode(), string(r.Body))
+	require.Equal(t, "申请中", r.JSON200.Application.Status)
+	require.Equal(t, "学院审核(未审核)", r.JSON200.PendingStep)
+	require.Len(t, *r.JSON200.Application.SnapshotSha256, 64)
 	// The same request retried is applied once; a second click is refused.
-	r = s.call("POST", path("/submit"), nil, "Idempotency-Key", "submit-once")
-	require.Equal(t, 200, r.status)
-	r = s.call("POST", path("/submit"), nil)
-	require.Equal(t, 409, r.status)
-	require.Equal(t, "wrong_stage", r.str("error.code"))
+	r, err = api.SubmitApplicationWithResponse(ctx, id, once)
+	require.NoError(t, err)
+	require.Equal(t, 200, r.StatusCode())
+	r, err = api.SubmitApplicationWithResponse(ctx, id, nil)
+	require.NoError(t, err)
+	require.Equal(t, 409, r.StatusCode())
+	require.Equal(t, "wrong_stage", r.JSON409.Error.Code)
 	require.Equal(t, 2, countKind(t, d.id, "submitted")+countKind(t, d.id, "created"), "one submission recorded")
 
 	// While under review the form is closed; withdraw opens it again.
-	r = s.call("PUT", path("/basic-info"), basicInfo())
-	require.Equal(t, 409, r.status)
-	require.Contains(t, r.str("error.message"), "撤回修改")
-	r = s.call("POST", path("/withdraw"), nil)
-	require.Equal(t, 200, r.status)
-	require.Equal(t, "未提交", r.str("application.status"))
+	saved, err := api.SaveBasicInfoWithResponse(ctx, id, basicInfo())
+	require.NoError(t, err)
+	require.Equal(t, 409, saved.StatusCode())
+	require.Contains(t, saved.JSON409.Error.Message, "撤回修改")
+	w, err := api.WithdrawApplicationWithResponse(ctx, id, nil)
+	require.NoError(t, err)
+	require.Equal(t, 200, w.StatusCode())
+	require.Equal(t, "未提交", w.JSON200.Application.Status)
 	b := basicInfo()
 	b["passportNo"] = "G7654321"
-	require.Equal(t, 200, s.call("PUT", path("/basic-info"), b).status)
-	require.Contains(t, actionsOf(s.call("GET", path(""), nil)), "delete", "未提交 after a withdrawal: the student may delete it (申请删除)")
-	r = s.call("POST", path("/submit"), nil)
-	require.Equal(t, 200, r.status)
+	saved, err = api.SaveBasicInfoWithResponse(ctx, id, b)
+	require.NoError(t, err)
+	require.Equal(t, 200, saved.StatusCode())
+	detail, err := api.GetApplicationWithResponse(ctx, id)
+	require.NoError(t, err)
+	require.Contains(t, actionCodes(detail.JSON200), "delete", "未提交 after a withdrawal: the student may delete it (申请删除)")
+	r, err = api.SubmitApplicationWithResponse(ctx, id, nil)
+	require.NoError(t, err)
+	require.Equal(t, 200, r.StatusCode())
 
 	// 补交材料附件: status unchanged, the earlier files stay.
-	r = s.upload(path("/supplements"), "补充成绩单.pdf", pdfFile())
-	require.Equal(t, 201, r.status, string(r.body))
-	require.Equal(t, "申请中", r.str("application.status"))
-	others := r.list("otherFiles")
-	require.Len(t, others, 1)
-	require.Equal(t, "supplement", others[0].(map[string]any)["kind"])
-	for _, req := range r.list("requirements")[:2] {
-		require.NotEmpty(t, req.(map[string]any)["files"], "required files are still there")
+	up, err := api.SupplementAttachmentWithBodyWithResponse(ctx, id, "application/octet-stream", bytes.NewReader(pdfFile()), fileName("补充成绩单.pdf"))
+	require.NoError(t, err)
+	require.Equal(t, 201, up.StatusCode(), string(up.Body))
+	require.Equal(t, "申请中", up.JSON201.Application.Status)
+	require.Len(t, up.JSON201.OtherFiles, 1)
+	supplement := up.JSON201.OtherFiles[0]
+	require.Equal(t, apiclient.AttachmentKind("supplement"), supplement.Kind)
+	for _, req := range up.JSON201.Requirements[:2] {
+		require.NotEmpty(t, req.Files, "required files are still there")
 	}
 
 	// The college reviewer sees it in the queue and in scope; others do not.
-	lit := login(t, "lit-reviewer")
-	q := lit.call("GET", "/reviews", nil)
-	require.Equal(t, 200, q.status)
-	require.True(t, containsApplication(q, d.id))
-	sci := login(t, "sci-reviewer")
-	require.False(t, containsApplication(sci.call("GET", "/reviews", nil), d.id))
-	require.Equal(t, 404, sci.call("GET", path(""), nil).status)
-	require.Equal(t, 404, sci.call("POST", path("/decide"), map[string]string{"decision": "approve"}).status)
-	jwc := login(t, "jwc1")
-	require.False(t, containsApplication(jwc.call("GET", "/reviews", nil), d.id))
-	r = jwc.call("POST", path("/decide"), map[string]string{"decision": "approve"})
-	require.Equal(t, 403, r.status)
-	require.Equal(t, "wrong_role", r.str("error.code"))
-	require.Equal(t, 403, s.call("POST", path("/decide"), map[string]string{"decision": "approve"}).status, "students do not decide")
+	lit := login(t, "lit-reviewer").api()
+	inQueue := func(c *apiclient.ClientWithResponses) bool {
+		q, err := c.ListReviewQueueWithResponse(ctx, nil)
+		require.NoError(t, err)
+		require.Equal(t, 200, q.StatusCode())
+		for _, item := range q.JSON200.Items {
+			if int64(item.Application.Id) == d.id {
+				return true
+			}
+		}
+		return false
+	}
+	approve := apiclient.DecideApplicationJSONRequestBody{Decision: "approve"}
+	require.True(t, inQueue(lit))
+	sci := login(t, "sci-reviewer").api()
+	require.False(t, inQueue(sci))
+	seen, err := sci.GetApplicationWithResponse(ctx, id)
+	require.NoError(t, err)
+	require.Equal(t, 404, seen.StatusCode())
+	decided, err := sci.DecideApplicationWithResponse(ctx, id, nil, approve)
+	require.NoError(t, err)
+	require.Equal(t, 404, decided.StatusCode())
+	jwc := login(t, "jwc1").api()
+	require.False(t, inQueue(jwc))
+	decided, err = jwc.DecideApplicationWithResponse(ctx, id, nil, approve)
+	require.NoError(t, err)
+	require.Equal(t, 403, decided.StatusCode())
+	require.Equal(t, "wrong_role", decided.JSON403.Error.Code)
+	decided, err = api.DecideApplicationWithResponse(ctx, id, nil, approve)
+	require.NoError(t, err)
+	require.Equal(t, 403, decided.StatusCode(), "students do not decide")
 
-	r = lit.call("GET", path(""), nil)
-	require.Equal(t, 200, r.status)
-	require.Contains(t, actionNames(r), "decide")
-	dl := lit.call("GET", pathf("/applications/%d/attachments/%d", d.id, int64(others[0].(map[string]any)["id"].(float64))), nil)
-	require.Equal(t, 200, dl.status, "reviewers in scope read the files")
+	detail, err = lit.GetApplicationWithResponse(ctx, id)
+	require.NoError(t, err)
+	require.Equal(t, 200, detail.StatusCode())
+	require.Contains(t, actionCodes(detail.JSON200), "decide")
+	dl, err := lit.DownloadAttachmentWithResponse(ctx, id, fmt.Sprint(supplement.Id), nil)
+	require.NoError(t, err)
+	require.Equal(t, 200, dl.StatusCode(), "reviewers in scope read the files")
+	require.Equal(t, pdfFile(), dl.Body)
 
-	r = lit.call("POST", path("/decide"), map[string]string{"decision": "return", "opinion": " "})
-	require.Equal(t, 422, r.status)
-	require.Equal(t, "审核意见不能为空", r.errField("opinion"))
-	r = lit.call("POST", path("/decide"), map[string]string{"decision": "approve", "opinion": "同意推荐"})
-	require.Equal(t, 200, r.status, string(r.body))
-	require.Equal(t, "教务处审核(未审核)", r.str("pendingStep"))
+	decided, err = lit.DecideApplicationWithResponse(ctx, id, nil, apiclient.DecideApplicationJSONRequestBody{Decision: "return", Opinion: ptr(" ")})
+	require.NoError(t, err)
+	require.Equal(t, 422, decided.StatusCode())
+	require.Equal(t, "审核意见不能为空", (*decided.JSON422.Error.Fields)["opinion"])
+	decided, err = lit.DecideApplicationWithResponse(ctx, id, nil, apiclient.DecideApplicationJSONRequestBody{Decision: "approve", Opinion: ptr("同意推荐")})
+	require.NoError(t, err)
+	require.Equal(t, 200, decided.StatusCode(), string(decided.Body))
+	require.Equal(t, "教务处审核(未审核)", decided.JSON200.PendingStep)
 
 	// The student reads the timeline: step, reviewer, opinion, time.
-	r = s.call("GET", path(""), nil)
+	detail, err = api.GetApplicationWithResponse(ctx, id)
+	require.NoError(t, err)
 	steps := []string{}
-	for _, e := range r.list("timeline") {
-		ev := e.(map[string]any)
-		steps = append(steps, ev["step"].(string))
-		if ev["step"] == "学院审核通过" {
-			require.Equal(t, "文学院审核员", ev["actorName"])
-			require.Equal(t, "同意推荐", ev["opinion"])
+	for _, ev := range detail.JSON200.Timeline {
+		steps = append(steps, ev.Step)
+		if ev.Step == "学院审核通过" {
+			require.Equal(t, "文学院审核员", ev.ActorName)
+			require.Equal(t, "同意推荐", ev.Opinion)
 		}
 	}
 	require.Equal(t, []string{"未提交", "申请中", "未提交", "申请中", "补交材料附件", "学院审核通过"}, steps)
-	require.Equal(t, []string{"view", "withdraw", "supplement", "track"}, actionNames(r))
-	n := s.call("GET", "/notifications", nil)
-	require.Equal(t, 200, n.status)
-	require.Equal(t, "学院审核通过", n.str("items.0.title"))
-	unread := s.call("GET", "/notifications/unread", nil).num("unread")
-	require.Equal(t, n.num("unread"), unread, "the header's count is the list's")
-	require.Equal(t, 204, s.call("POST", pathf("/notifications/%d/read", n.num("items.0.id")), nil).status)
-	require.Equal(t, unread-1, s.call("GET", "/notifications/unread", nil).num("unread"))
+	require.Equal(t, []string{"view", "withdraw", "supplement", "track"}, actionCodes(detail.JSON200))
+	n, err := api.ListNotificationsWithResponse(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 200, n.StatusCode())
+	require.Equal(t, "学院审核通过", n.JSON200.Items[0].Title)
+	unread, err := api.CountUnreadNotificationsWithResponse(ctx)
+	require.NoError(t, err)
+	require.Equal(t, n.JSON200.Unread, unread.JSON200.Unread, "the header's count is the list's")
+	read, err := api.MarkNotificationReadWithResponse(ctx, fmt.Sprint(n.JSON200.Items[0].Id))
+	require.NoError(t, err)
+	require.Equal(t, 204, read.StatusCode())
+	after, err := api.CountUnreadNotificationsWithResponse(ctx)
+	require.NoError(t, err)
+	require.Equal(t, unread.JSON200.Unread-1, after.JSON200.Unread)
 
 	// My applications: the manual's columns, with the allowed actions per row.
-	l := s.call("GET", "/applications", nil)
-	require.Equal(t, 200, l.status)
-	require.EqualValues(t, 1, l.num("total"))
-	require.Equal(t, "申请中", l.str("items.0.application.status"))
-	require.Equal(t, "文学院", l.str("items.0.application.collegeName"))
-	require.Equal(t, "本科生", l.str("items.0.application.degreeLevel"))
-	require.Contains(t, l.list("items.0.actions"), "withdraw")
+	l, err := api.ListApplicationsWithResponse(ctx, nil)
+	require.NoError(t, err)
+	require.Equal(t, 200, l.StatusCode())
+	require.EqualValues(t, 1, l.JSON200.Total)
+	mine := l.JSON200.Items[0]
+	require.Equal(t, "申请中", mine.Application.Status)
+	require.Equal(t, "文学院", mine.Application.CollegeName)
+	require.Equal(t, "本科生", *mine.Application.DegreeLevel)
+	require.Contains(t, *mine.Actions, "withdraw")
+}
+
+// actionCodes are the actions an application's answer offers its caller.
+func actionCodes(d *apiclient.ApplicationDetail) []string {
+	var out []string
+	for _, a := range d.Actions {
+		out = append(out, a.Action)
+	}
+	return out
 }
 
 func TestScopeAndRoles(t *testing.T) {
@@ -226,15 +284,6 @@ func TestReadinessFollowsPostgres(t *testing.T) {
 	require.NoError(t, env.Stack.StartPostgres(context.Background()))
 	require.Eventually(t, func() bool { c, _ := ready(); return c == 200 }, 30*time.Second, 200*time.Millisecond)
 	require.Equal(t, 200, s.call("GET", "/projects", nil).status)
-}
-
-func containsApplication(r *response, id int64) bool {
-	for _, it := range r.list("items") {
-		if int64(it.(map[string]any)["application"].(map[string]any)["id"].(float64)) == id {
-			return true
-		}
-	}
-	return false
 }
 
 func actionNames(r *response) []string {

@@ -24,6 +24,7 @@ import (
 
 	"go.temporal.io/sdk/worker"
 
+	"outbound/apiclient"
 	"outbound/config"
 	"outbound/devstack"
 	"outbound/production"
@@ -76,7 +77,10 @@ type Env struct {
 	next       atomic.Uint64
 	baseline   worker.Worker
 	client     *http.Client
-	closers    []func()
+	// clients are the generated API clients, by base URL.
+	clients   map[string]*apiclient.Client
+	clientsMu sync.Mutex
+	closers   []func()
 	// layout is the production layout, when the run is on it; processEnv what its processes get.
 	layout     *production.Layout
 	processEnv []string
@@ -290,20 +294,39 @@ func (e *Env) session(ctx context.Context, accountID int64) (string, error) {
 	return token, err
 }
 
-// call sends an API request, with headers given as name, value pairs, and returns the status.
-func (e *Env) call(ctx context.Context, method, path, token string, body io.Reader, contentType string, headers ...string) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, method, e.url()+"/api/v1"+path, body)
+// api is the client generated from the contract (package apiclient) for the API that takes the
+// next request: the APIs in turn, as behind a load balancer.
+func (e *Env) api() *apiclient.Client {
+	base := e.url()
+	e.clientsMu.Lock()
+	defer e.clientsMu.Unlock()
+	if c, ok := e.clients[base]; ok {
+		return c
+	}
+	c, err := apiclient.NewClient(base+"/api/v1", apiclient.WithHTTPClient(e.client))
 	if err != nil {
-		return 0, err
+		panic(err) // only a malformed base URL, which url() never gives
 	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+	if e.clients == nil {
+		e.clients = map[string]*apiclient.Client{}
 	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
+	e.clients[base] = c
+	return c
+}
+
+// as sends a request as the holder of a token, with headers given as name, value pairs.
+func as(token string, headers ...string) apiclient.RequestEditorFn {
+	return func(_ context.Context, req *http.Request) error {
+		req.Header.Set("Authorization", "Bearer "+token)
+		for i := 0; i+1 < len(headers); i += 2 {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+		return nil
 	}
-	resp, err := e.client.Do(req)
+}
+
+// status reads an answer's status and, when it is not a success, its error; the body is dropped.
+func status(resp *http.Response, err error) (int, error) {
 	if err != nil {
 		return 0, err
 	}

@@ -7,10 +7,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"time"
 
 	"github.com/lib/pq"
 
+	"outbound/apiclient"
 	"outbound/process"
 	"outbound/storage"
 )
@@ -94,7 +96,9 @@ func (e *Env) Insight(ctx context.Context) ([]Row, error) {
 	}))
 	defer handler.Close()
 	const n = 100
-	api, fair := e.againstHandler(ctx, n, fmt.Sprintf("/statistics?year=%d", year), token, handler.URL)
+	api, fair := e.againstHandler(ctx, n, "statistics", func(ctx context.Context, c *apiclient.Client, auth apiclient.RequestEditorFn) (*http.Response, error) {
+		return c.GetStatistics(ctx, &apiclient.GetStatisticsParams{Year: ptr(strconv.Itoa(year))}, auth)
+	}, token, handler.URL)
 	var inYear int
 	if err := e.Services.Store.DB.GetContext(ctx, &inYear, `SELECT count(*) FROM applications a JOIN projects p ON p.id = a.project_id
 		WHERE p.year = $1 AND a.submitted_at IS NOT NULL`, year); err != nil {

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"time"
 
+	"outbound/apiclient"
 	"outbound/storage"
 )
 
@@ -113,21 +113,30 @@ func (e *Env) Lists(ctx context.Context) ([]Row, error) {
 	defer handler.Close()
 
 	const cols = `ap.id, ap.system_no, ap.status, ap.stage, pr.name, pr.year, ap.stage_entered_at`
+	page := ptr(20)
 	cases := []struct {
-		name, path, token, handlerPath, sql string
-		args                                []any
+		name                    string
+		read                    reading
+		token, handlerPath, sql string
+		args                    []any
 	}{
-		{"my applications", "/applications?pageSize=20", studentToken, "/my",
+		{"my applications", func(ctx context.Context, c *apiclient.Client, auth apiclient.RequestEditorFn) (*http.Response, error) {
+			return c.ListApplications(ctx, &apiclient.ListApplicationsParams{PageSize: page}, auth)
+		}, studentToken, "/my",
 			`SELECT ` + cols + ` FROM applications ap JOIN projects pr ON pr.id = ap.project_id WHERE ap.student_id = $1 ORDER BY ap.id DESC LIMIT 20`, []any{student}},
-		{"reviewer queue", "/reviews?pageSize=20", reviewer, "/queue",
+		{"reviewer queue", func(ctx context.Context, c *apiclient.Client, auth apiclient.RequestEditorFn) (*http.Response, error) {
+			return c.ListReviewQueue(ctx, &apiclient.ListReviewQueueParams{PageSize: page}, auth)
+		}, reviewer, "/queue",
 			`SELECT ` + cols + ` FROM applications ap JOIN projects pr ON pr.id = ap.project_id WHERE ap.awaiting_role = 'college_reviewer' AND ap.college_code = 'LIT' AND ap.closed_at IS NULL ORDER BY ap.stage_entered_at, ap.id LIMIT 20`, nil},
-		{"project search", "/projects?pageSize=20&q=" + url.QueryEscape("历史项目19"), office, "/search",
+		{"project search", func(ctx context.Context, c *apiclient.Client, auth apiclient.RequestEditorFn) (*http.Response, error) {
+			return c.ListProjects(ctx, &apiclient.ListProjectsParams{PageSize: page, Q: ptr("历史项目19")}, auth)
+		}, office, "/search",
 			`SELECT id, code, name, year FROM projects WHERE (name || ' ' || code || ' ' || institution_name || ' ' || institution_name_en || ' ' || country) ILIKE '%历史项目19%' ORDER BY year DESC, id DESC LIMIT 20`, nil},
 	}
 	const n = 300
 	var rows []Row
 	for _, c := range cases {
-		api, fair := e.againstHandler(ctx, n, c.path, c.token, handler.URL+c.handlerPath)
+		api, fair := e.againstHandler(ctx, n, c.name, c.read, c.token, handler.URL+c.handlerPath)
 		base := parallel(n, 1, func(int) error {
 			r, err := e.Services.Store.DB.QueryContext(ctx, c.sql, c.args...)
 			if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/lib/pq"
 
+	"outbound/apiclient"
 	"outbound/sheet"
 )
 
@@ -44,7 +45,7 @@ func (e *Env) Roster(ctx context.Context) ([]Row, error) {
 		_, _ = part.Write(file.Bytes())
 		_ = w.Close()
 		start := time.Now()
-		status, err := e.call(ctx, "POST", "/roster/import?mode="+mode, token, &body, w.FormDataContentType())
+		status, err := status(e.api().ImportRosterWithBody(ctx, &apiclient.ImportRosterParams{Mode: ptr(apiclient.ImportRosterParamsMode(mode))}, w.FormDataContentType(), &body, as(token)))
 		if err == nil && status != 200 {
 			err = fmt.Errorf("roster %s answered %d", mode, status)
 		}

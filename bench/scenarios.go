@@ -20,6 +20,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"outbound/activities"
+	"outbound/apiclient"
 	"outbound/process"
 	"outbound/storage/demo"
 	"outbound/workflows"
@@ -252,8 +253,8 @@ func (e *Env) Lifecycle(ctx context.Context) (Row, error) {
 				continue
 			}
 			// As the web UI decides: it goes back to the queue next.
-			status, err := e.call(ctx, "POST", fmt.Sprintf("/applications/%d/decide", d.id), tokens[s.who], strings.NewReader(`{"decision":"approve","opinion":"同意"}`),
-				"application/json", "Prefer", "return=minimal")
+			status, err := status(e.api().DecideApplication(ctx, strconv.FormatInt(d.id, 10), &apiclient.DecideApplicationParams{Prefer: ptr("return=minimal")},
+				apiclient.DecideApplicationJSONRequestBody{Decision: "approve", Opinion: ptr("同意")}, as(tokens[s.who])))
 			if err != nil {
 				return err
 			}

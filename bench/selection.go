@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"time"
 
+	"outbound/apiclient"
 	"outbound/process"
 	"outbound/storage"
 	"outbound/workflows"
@@ -136,14 +137,23 @@ func (e *Env) Selection(ctx context.Context) ([]Row, error) {
 	handler := httptest.NewServer(mux)
 	defer handler.Close()
 
-	cases := []struct{ name, path, token, handlerPath string }{
-		{"公示 page (2,000 names)", "/publicity/" + publicity, student, "/publicity"},
-		{"ranking board (500 candidates)", fmt.Sprintf("/projects/%d/selection", boardProject), office, "/board"},
+	cases := []struct {
+		name        string
+		read        reading
+		token       string
+		handlerPath string
+	}{
+		{"公示 page (2,000 names)", func(ctx context.Context, c *apiclient.Client, auth apiclient.RequestEditorFn) (*http.Response, error) {
+			return c.GetPublicity(ctx, publicity, auth)
+		}, student, "/publicity"},
+		{"ranking board (500 candidates)", func(ctx context.Context, c *apiclient.Client, auth apiclient.RequestEditorFn) (*http.Response, error) {
+			return c.GetSelectionRound(ctx, int(boardProject), auth)
+		}, office, "/board"},
 	}
 	const n = 200
 	var rows []Row
 	for _, c := range cases {
-		api, fair := e.againstHandler(ctx, n, c.path, c.token, handler.URL+c.handlerPath)
+		api, fair := e.againstHandler(ctx, n, c.name, c.read, c.token, handler.URL+c.handlerPath)
 		rows = append(rows, Row{
 			Scenario: c.name,
 			Figures:  fmt.Sprintf("p50 %s p99 %s, %d errors", ms(api.q(.5)), ms(api.q(.99)), api.errors+fair.errors),
@@ -155,13 +165,16 @@ func (e *Env) Selection(ctx context.Context) ([]Row, error) {
 	return rows, nil
 }
 
-// againstHandler times n API calls of a path, one at a time, then n calls of the baseline handler
-// that serves the same rows.
-func (e *Env) againstHandler(ctx context.Context, n int, path, token, handlerURL string) (api, fair *stats) {
+// reading is a GET of the API through the generated client, as the holder of a token.
+type reading func(ctx context.Context, c *apiclient.Client, auth apiclient.RequestEditorFn) (*http.Response, error)
+
+// againstHandler times n API calls of a reading, one at a time, then n calls of the baseline
+// handler that serves the same rows.
+func (e *Env) againstHandler(ctx context.Context, n int, name string, read reading, token, handlerURL string) (api, fair *stats) {
 	api = parallel(n, 1, func(int) error {
-		status, err := e.call(ctx, "GET", path, token, nil, "")
+		status, err := status(read(ctx, e.api(), as(token)))
 		if err == nil && status != 200 {
-			err = fmt.Errorf("%s answered %d", path, status)
+			err = fmt.Errorf("%s answered %d", name, status)
 		}
 		return err
 	})

@@ -5,13 +5,34 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
 
 	"outbound/activities"
+	"outbound/apiclient"
 	"outbound/production"
 )
+
+// send sends a student's message through the generated client: submit, submit-predeparture or
+// submit-return-report, with the headers the web UI sends.
+func (e *Env) send(ctx context.Context, d draft, msg, key string) (*http.Response, error) {
+	id, auth := strconv.FormatInt(d.id, 10), as(d.token)
+	minimal := ptr("return=minimal")
+	switch msg {
+	case "submit":
+		return e.api().SubmitApplication(ctx, id, &apiclient.SubmitApplicationParams{Prefer: minimal, IdempotencyKey: &key}, auth)
+	case "submit-predeparture":
+		return e.api().SubmitPredeparture(ctx, id, &apiclient.SubmitPredepartureParams{Prefer: minimal, IdempotencyKey: &key}, auth)
+	case "submit-return-report":
+		return e.api().SubmitReturnReport(ctx, id, &apiclient.SubmitReturnReportParams{Prefer: minimal, IdempotencyKey: &key}, auth)
+	}
+	return nil, fmt.Errorf("no such message: %s", msg)
+}
+
+// ptr is a pointer to a value, for the generated client's optional parameters.
+func ptr[T any](v T) *T { return &v }
 
 // submit sends a student's message as the web UI does: with an Idempotency-Key, asking for no
 // answer. An answer that the message is still being processed (202) is repeated with the same key
@@ -20,7 +41,7 @@ func (e *Env) submit(ctx context.Context, d draft, msg string) error {
 	key := uuid.NewString()
 	for {
 		sent := time.Now()
-		status, err := e.call(ctx, "POST", fmt.Sprintf("/applications/%d/%s", d.id, msg), d.token, nil, "", "Prefer", "return=minimal", "Idempotency-Key", key)
+		status, err := status(e.send(ctx, d, msg, key))
 		e.attempts.Add(1)
 		e.attemptNanos.Add(int64(time.Since(sent)))
 		switch {

@@ -1,5 +1,6 @@
+// @ts-check
 // The stay abroad: the student's 报平安 on 申请查看, and the offices' 在外学生 with the duty list.
-import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, rules, roleSpec, dialog, confirmDialog, formInputs, formRows } from './lib.js';
+import { h, api, get, toast, showError, clearError, field, formValues, table, fmtTime, rules, roleSpec, dialog, confirmDialog, formInputs, formRows } from './lib.js';
 import { uploadButton, fileLinks } from './widgets.js';
 
 const statusLabel = (v) => (rules.checkInStatuses.find((s) => s.value === v) || {}).label || v;
@@ -146,7 +147,7 @@ export async function abroadPage(state) {
   const q = new URLSearchParams(location.hash.split('?')[1] || '');
   const p = new URLSearchParams();
   for (const k of ['q', 'country', 'alert']) if (q.get(k)) p.set(k, q.get(k));
-  const data = await api('GET', '/abroad?' + p);
+  const data = await get('/abroad', {}, p);
   const filters = h('form', { class: 'filters', role: 'search' },
     field({ name: 'q', label: '关键词', hint: '姓名、学号、项目编号或名称' }, q.get('q') || ''),
     field({ name: 'country', label: '国家(地区)' }, q.get('country') || ''),
@@ -208,7 +209,7 @@ function countryBars(countries, params) {
 
 // dutyList is who is e-mailed at once when a student abroad asks for help or misses a check-in.
 async function dutyList() {
-  const { contacts } = await api('GET', '/duty-contacts');
+  const { contacts } = await get('/duty-contacts');
   const rows = h('div', { class: 'duty-rows' });
   // Each input is named as the API names it (contacts.0.email), so that an error lands beside it.
   const addRow = (c = {}) => {
@@ -261,7 +262,7 @@ export function travelBlock(d, canEdit, done) {
 // "2027-02-14 班 调休"; 证照交还 counts working days by them.
 async function calendarEditor() {
   const year = new Date().getFullYear();
-  const load = async (y) => (await api('GET', '/calendar-days?year=' + y)).days.map((d) => `${d.day} ${d.working ? '班' : '休'} ${d.note}`.trim()).join('\n');
+  const load = async (y) => (await get('/calendar-days', {}, 'year=' + y)).days.map((d) => `${d.day} ${d.working ? '班' : '休'} ${d.note}`.trim()).join('\n');
   const form = h('form', { class: 'grid-form', novalidate: true, id: 'calendar' }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
     field({ name: 'year', label: '年份', type: 'number', required: true }, year),
     field({ name: 'days', label: '节假日与调休', type: 'textarea', wide: true, hint: '每行一天：日期 休/班 说明，如 2027-02-08 休 春节；周一至周五默认上班，周末默认休息' }, await load(year)),

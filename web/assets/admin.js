@@ -1,5 +1,6 @@
+// @ts-check
 // Administrators' pages for opening a university: 名单导入 (roster import) and 学院管理 (colleges).
-import { h, api, toast, showError, clearError, field, formValues, table, dialog, roleNames, fmtTime, rules } from './lib.js';
+import { h, api, get, toast, showError, clearError, field, formValues, table, dialog, roleNames, fmtTime, rules } from './lib.js';
 
 const actionNames = { create: '新建', update: '更新', unchanged: '不变', disable: '停用', invalid: '有误' };
 // Rows shown after the wrong ones: a preview of thousands of rows stays readable.
@@ -56,7 +57,7 @@ function importPanel({ path, templatePath, options = [], columns, describe }) {
 }
 
 export async function rosterPage() {
-  const { items: colleges } = await api('GET', '/colleges');
+  const { items: colleges } = await get('/colleges');
   const collegeNames = Object.fromEntries(colleges.map((c) => [c.code, c.name]));
   return h('section', {}, h('h1', {}, '名单导入'),
     h('p', { class: 'notice' }, '按学号/工号导入学生和教职工账号：已有账号更新，新账号创建（只能通过统一身份认证登录，或由管理员重置密码）。先预览每一行的结果，确认后一次性导入；任何一行有误都不会导入。'),
@@ -71,7 +72,7 @@ export async function rosterPage() {
 }
 
 export async function collegesPage() {
-  const { items: colleges } = await api('GET', '/colleges');
+  const { items: colleges } = await get('/colleges');
   const edit = (c = {}) => {
     const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true }), h('div', { class: 'grid' },
       c.code ? '' : field({ name: 'code', label: '学院代码', required: true, hint: '字母、数字、_ 或 -，保存后不能修改' }),
@@ -102,7 +103,7 @@ export async function collegesPage() {
 // noticePage is 申报须知 and 本人承诺 as the foreign affairs office keeps them: saving publishes a new
 // version, which students accept from then on; each application keeps the version its student accepted.
 export async function noticePage() {
-  const n = await api('GET', '/notice');
+  const n = await get('/notice');
   const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
     h('p', { class: 'muted' }, '当前版本：' + n.version + (n.createdAt ? '（' + fmtTime(n.createdAt) + ' 发布）' : '')),
     field({ name: 'notice', label: '申报须知', type: 'textarea', required: true, wide: true }, n.notice),
@@ -125,7 +126,7 @@ export async function noticePage() {
 
 // phrasesPage keeps the ready-made 审核意见 reviewers pick from, one per line for each decision.
 export async function phrasesPage() {
-  const kept = await api('GET', '/opinion-phrases');
+  const kept = await get('/opinion-phrases');
   const form = h('form', { class: 'grid-form', novalidate: true, id: 'phrases' }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
     h('p', { class: 'muted' }, kept.kept ? '以下为本部门维护的常用意见。' : '尚未维护，以下为系统预置的常用意见；保存后以本页内容为准。'),
     rules.decisions.map((d) => field({ name: 'phrases.' + d.value, label: d.label + '时的常用意见', type: 'textarea', wide: true,

@@ -1,6 +1,7 @@
+// @ts-check
 // Outbound's web UI: a small single-page app without a build step. Pages are
 // functions that return elements; the hash names the page (#/projects).
-import { h, api, toast, roleNames, roleSpec, loadRules, dialog, field, formValues, showError, clearError } from './lib.js';
+import { h, api, get, toast, roleNames, roleSpec, loadRules, dialog, field, formValues, showError, clearError } from './lib.js';
 import * as student from './student.js';
 import * as projects from './projects.js';
 import * as staff from './staff.js';
@@ -34,38 +35,39 @@ function menuOf(role) {
 const homeOf = (role) => ({ own: '#/applications', all: '#/dashboard' })[roleSpec(role).scope] || '#/reviews';
 
 // routes: a pattern per page; :id matches a number.
+/** @type {Array<[string, (...ids: string[]) => any]>} */
 const routes = [
   ['#/login', () => loginPage()],
-  ['#/profile', () => student.profilePage(state)],
-  ['#/projects', () => projects.projectsPage(state)],
+  ['#/profile', () => student.profilePage()],
+  ['#/projects', () => projects.projectsPage()],
   ['#/projects/:id', (id) => projects.projectPage(state, id)],
   ['#/projects/:id/apply', (id) => projects.applyPage(state, id)],
-  ['#/applications', () => student.myApplicationsPage(state)],
+  ['#/applications', () => student.myApplicationsPage()],
   ['#/applications/:id', (id) => student.detailPage(state, id)],
   ['#/applications/:id/edit', (id) => student.wizardPage(state, id)],
   ['#/applications/:id/print', (id) => print.printPage(state, id)],
   ['#/applications/:id/credits-print', (id) => print.creditsPrintPage(state, id)],
-  ['#/notifications', () => student.notificationsPage(state)],
+  ['#/notifications', () => student.notificationsPage()],
   ['#/reviews', () => staff.queuePage(state)],
   ['#/list', () => staff.listPage(state)],
   ['#/dashboard', () => insight.statisticsPage(state)],
-  ['#/dashboard/report', () => insight.reportPage(state)],
+  ['#/dashboard/report', () => insight.reportPage()],
   ['#/abroad', () => abroad.abroadPage(state)],
-  ['#/selection', () => selection.roundsPage(state)],
+  ['#/selection', () => selection.roundsPage()],
   ['#/selection/:id', (id) => selection.boardPage(state, id)],
-  ['#/publicity', () => selection.publicityIndexPage(state)],
+  ['#/publicity', () => selection.publicityIndexPage()],
   ['#/publicity/:rid', (rid) => selection.publicityPage(state, rid)],
-  ['#/admin/projects', () => staff.projectsAdminPage(state)],
-  ['#/admin/notice', () => admin.noticePage(state)],
-  ['#/admin/phrases', () => admin.phrasesPage(state)],
+  ['#/admin/projects', () => staff.projectsAdminPage()],
+  ['#/admin/notice', () => admin.noticePage()],
+  ['#/admin/phrases', () => admin.phrasesPage()],
   ['#/admin/projects/:id', (id) => staff.projectEditPage(state, id)],
-  ['#/admin/accounts', () => staff.accountsPage(state)],
-  ['#/admin/roster', () => admin.rosterPage(state)],
-  ['#/admin/colleges', () => admin.collegesPage(state)],
-  ['#/admin/audit', () => audit.auditPage(state)],
-  ['#/admin/events', () => events.eventsPage(state)],
-  ['#/admin/courses', () => credits.coursesPage(state)],
-  ['#/admin/partners', () => insight.partnersPage(state)],
+  ['#/admin/accounts', () => staff.accountsPage()],
+  ['#/admin/roster', () => admin.rosterPage()],
+  ['#/admin/colleges', () => admin.collegesPage()],
+  ['#/admin/audit', () => audit.auditPage()],
+  ['#/admin/events', () => events.eventsPage()],
+  ['#/admin/courses', () => credits.coursesPage()],
+  ['#/admin/partners', () => insight.partnersPage()],
 ];
 
 function match(hash) {
@@ -79,7 +81,7 @@ function match(hash) {
 
 async function loadMe() {
   try {
-    state.me = await api('GET', '/me', undefined, { stay: true });
+    state.me = await get('/me', {}, '', { stay: true });
     await loadRules();
   } catch (_) {
     state.me = null;
@@ -90,7 +92,7 @@ async function loadMe() {
 
 async function loadAuthConfig() {
   if (state.authConfig) return;
-  try { state.authConfig = await api('GET', '/auth/config'); } catch (_) { state.authConfig = { casEnabled: false }; }
+  try { state.authConfig = await get('/auth/config'); } catch (_) { state.authConfig = { casEnabled: false }; }
 }
 
 // brand is the university's logo (or an emblem) and name, then the system's.
@@ -200,7 +202,7 @@ export async function render() {
   // A thin bar at the top while the page loads; the unread count of the header comes with it.
   document.body.classList.add('busy');
   const hasInbox = menuOf(state.me.role).some(([href]) => href === '#/notifications');
-  const unread = hasInbox ? api('GET', '/notifications/unread').then((n) => n.unread, () => 0) : Promise.resolve(0);
+  const unread = hasInbox ? get('/notifications/unread').then((n) => n.unread, () => 0) : Promise.resolve(0);
   let content;
   try {
     content = await page();
@@ -216,7 +218,7 @@ export async function render() {
   // On a phone the menu is a row of tabs that scrolls sideways: the current one is brought into view
   // (sideways only: the page keeps its place).
   const nav = root.querySelector('nav.menu');
-  const active = nav?.querySelector('a.active');
+  const active = /** @type {HTMLElement | null} */ (nav?.querySelector('a.active'));
   if (active && nav.scrollWidth > nav.clientWidth) {
     nav.scrollLeft += active.getBoundingClientRect().left - nav.getBoundingClientRect().left - (nav.clientWidth - active.offsetWidth) / 2;
   }

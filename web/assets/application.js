@@ -1,5 +1,6 @@
+// @ts-check
 // 申请查看: the manual's sections, the actions of the student, and the reviewer's decision.
-import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, fmtDate, rules, confirmDialog, formRows, stageNames, roleSpec } from './lib.js';
+import { h, api, get, toast, showError, clearError, field, formValues, table, fmtTime, fmtDate, rules, confirmDialog, formRows, stageNames, roleSpec } from './lib.js';
 import { attachmentTable, fileLinks, uploadButton, message, giveUp, withdrawQuestion } from './widgets.js';
 import { stayBlock, travelBlock } from './abroad.js';
 import { creditsBlock, decisionFields, lineDecisions } from './credits.js';
@@ -32,14 +33,15 @@ export function detailRows(a) {
 }
 
 export async function detailPage(state, id) {
-  const d = await api('GET', '/applications/' + id);
+  const d = await get('/applications/{id}', { id });
   const a = d.application;
-  const credits = a.phase === 'credits' ? await api('GET', `/applications/${id}/credit-lines`) : null;
+  const credits = a.phase === 'credits' ? await get('/applications/{id}/credit-lines', { id }) : null;
   const actions = d.actions.map((x) => x.action);
   const section = new URLSearchParams(location.hash.split('?')[1] || '').get('section');
   const reload = () => { location.hash = '#/applications/' + id + '?r=' + Date.now(); };
 
   const progress = d.timeline.filter((e) => !['refused', 'reminder'].includes(e.kind));
+  /** @type {Array<{ step: string, who: string, opinion: string, at: string, pending?: boolean }>} */
   const progressRows = progress.map((e) => ({ step: e.step, who: e.actorName, opinion: e.opinion, at: fmtTime(e.occurredAt) }));
   if (d.pendingStep) progressRows.push({ step: d.pendingStep, who: '', opinion: '', at: '', pending: true });
 
@@ -145,7 +147,7 @@ export async function detailPage(state, id) {
     roleSpec(state.me.role).scope === 'all' && d.temporalUrl ? h('p', {}, h('a', { href: d.temporalUrl, target: '_blank', rel: 'noopener' }, '在 Temporal UI 中查看工作流')) : '',
     // The application first, as a reviewer reads it; the decision stays in view at the bottom of
     // the window (on a phone it follows the application).
-    blocks, actions.includes('decide') ? decisionForm(id, a, credits, (await api('GET', '/opinion-phrases')).phrases) : '');
+    blocks, actions.includes('decide') ? decisionForm(id, a, credits, (await get('/opinion-phrases')).phrases) : '');
 }
 
 // decisionForm is the reviewer's decision; offered are the office's ready-made opinions by decision.

@@ -1,5 +1,6 @@
+// @ts-check
 // 审计日志: who did what, to what, when and from where, in words, with filters.
-import { h, api, table, fmtTime, roleNames, rules } from './lib.js';
+import { h, api, get, table, fmtTime, roleNames, rules } from './lib.js';
 import { pager, query, listQuery } from './widgets.js';
 import { projectLabels } from './staff.js';
 
@@ -51,7 +52,7 @@ export async function auditPage() {
   // A filter the API refuses (a date that is not one) is said beside the filters, the list empty.
   let data, problem = '';
   try {
-    data = await api('GET', '/audit?' + params);
+    data = await get('/audit', {}, params);
   } catch (e) {
     if (e.status !== 422) throw e;
     data = { items: [], total: 0, page: 1, pageSize: 50 };

@@ -1,6 +1,7 @@
+// @ts-check
 // 学分认定: the student's lines on 申请查看, the reviewers' decision on each line beside 审核, and the
 // catalogue and conversion tables 教务处 imports.
-import { h, api, toast, showError, clearError, field, table, upload, rules } from './lib.js';
+import { h, api, get, toast, showError, clearError, field, table, upload, rules } from './lib.js';
 
 // The words are the process's (GET /process): what a line asks for, and a review's decision on it.
 const kinds = () => rules.creditKinds.map((o) => [o.value, o.label]);
@@ -70,7 +71,7 @@ function courseSearch() {
   const q = h('input', { type: 'search', placeholder: '输入课程代码或名称查询本校课程', 'aria-label': '查询本校课程' });
   q.addEventListener('input', async () => {
     if (!q.value.trim()) { out.replaceChildren(); return; }
-    const { items } = await api('GET', '/home-courses?q=' + encodeURIComponent(q.value.trim()));
+    const { items } = await get('/home-courses', {}, 'q=' + encodeURIComponent(q.value.trim()));
     out.replaceChildren(...items.slice(0, 10).map((c) => h('li', {}, h('code', {}, c.code), ' ', c.name, ' · ', c.credits, '学分')));
   });
   return h('div', { class: 'course-search' }, q, out);
@@ -104,7 +105,7 @@ export function lineDecisions(form) {
 
 // coursesPage is 教务处's catalogue and conversion tables: an import each (preview, then apply) and a search.
 export async function coursesPage() {
-  const { items: grades } = await api('GET', '/grade-conversions');
+  const { items: grades } = await get('/grade-conversions');
   const importer = (title, path, hint) => {
     const result = h('div', { class: 'import-result' });
     const input = h('input', { type: 'file', accept: '.xlsx,.csv', 'aria-label': title });

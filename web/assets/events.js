@@ -1,6 +1,7 @@
+// @ts-check
 // 事件推送: campus systems (教务系统, OA, 消息平台) told of what happens here, kept by administrators:
 // each endpoint's events, what was delivered, what waits and why, and redelivery.
-import { h, api, toast, showError, clearError, field, formValues, table, dialog, fmtTime, rules, confirmDialog } from './lib.js';
+import { h, api, get, toast, showError, clearError, field, formValues, table, dialog, fmtTime, rules, confirmDialog } from './lib.js';
 
 const eventName = (v) => rules.campusEvents.find((e) => e.value === v)?.label || v;
 
@@ -54,9 +55,9 @@ function deliveries(ep, list) {
 }
 
 export async function eventsPage() {
-  const { items } = await api('GET', '/event-endpoints');
+  const { items } = await get('/event-endpoints');
   const cards = await Promise.all(items.map(async (ep) => {
-    const { items: tries } = await api('GET', `/event-endpoints/${ep.id}/deliveries`);
+    const { items: tries } = await get('/event-endpoints/{eid}/deliveries', { eid: ep.id });
     return h('section', { class: 'card endpoint', id: 'endpoint-' + ep.id },
       h('h2', {}, ep.name, ' ', h('small', { class: ep.enabled ? 'muted' : 'bad' }, ep.enabled ? '启用' : '已停用')),
       h('p', { class: 'muted' }, ep.url),

@@ -1,6 +1,7 @@
+// @ts-check
 // 统计看板: charts by year, college, country and stage, each with its numbers a click away, under
 // filters kept in the address; and the yearly report to print or download.
-import { h, api, table, rules, roleSpec, field, formValues, showError, clearError, dialog, toast } from './lib.js';
+import { h, api, get, table, rules, roleSpec, field, formValues, showError, clearError, dialog, toast } from './lib.js';
 
 const svgNS = 'http://www.w3.org/2000/svg';
 function svg(tag, attrs = {}, ...children) {
@@ -21,6 +22,7 @@ function bar(row, series, most, link) {
 }
 
 // chart is a card: the bars, a legend, 查看数据 (the table, for screen readers and copying) and 导出Excel.
+/** @param {{ key: string, title: string, rows: any[], series: { key: string, label: string }[], link?: (r: any) => string, columns?: any[], exportHref: (key: string) => string }} spec */
 function chart({ key, title, rows, series, link, columns, exportHref }) {
   const most = Math.max(0, ...rows.flatMap((r) => series.map((s) => r[s.key])));
   const data = h('div', { class: 'chart-table', hidden: true },
@@ -69,8 +71,8 @@ export async function statisticsPage(state) {
   const params = statsParams();
   const scoped = roleSpec(state.me.role).scope === 'college';
   const office = roleSpec(state.me.role).dashboard;
-  const [v, colleges, quotas] = await Promise.all([api('GET', '/statistics?' + params), scoped ? { items: [] } : api('GET', '/colleges'),
-    office ? api('GET', '/dashboard') : null]);
+  const [v, colleges, quotas] = await Promise.all([get('/statistics', {}, params), scoped ? { items: [] } : get('/colleges'),
+    office ? get('/dashboard') : null]);
   const exportHref = (key) => '/api/v1/statistics/report.xlsx?' + new URLSearchParams([...params, ['chart', key]]);
   const listLink = (extra) => '#/list?' + new URLSearchParams({ ...(v.filter.year ? { year: v.filter.year } : {}), ...extra });
   const years = [...new Set([...v.byYear.map((r) => Number(r.key)), new Date().getFullYear()])].sort((a, b) => b - a);
@@ -111,7 +113,7 @@ export async function statisticsPage(state) {
 // reportPage is 年度学生出国(境)交流情况统计 as a page to print: every table under the filters.
 export async function reportPage() {
   const params = statsParams();
-  const v = await api('GET', '/statistics?' + params);
+  const v = await get('/statistics', {}, params);
   const tableOf = (title, rows) => [h('h2', {}, title), table([{ label: '类别', value: (r) => r.label },
     { label: '申请人数', value: (r) => r.applied }, { label: '录取人数', value: (r) => r.admitted }], rows, '暂无数据')];
   const f = v.funnel;
@@ -133,7 +135,7 @@ export async function reportPage() {
 // partnersPage keeps the host institutions (合作院校), each in its country or region, which projects
 // name so that statistics by partner and country are exact.
 export async function partnersPage() {
-  const { items: partners } = await api('GET', '/partners');
+  const { items: partners } = await get('/partners');
   const placeName = (code) => (rules.places.find((x) => x.code === code) || {}).name || code;
   const edit = (p = {}) => {
     const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),

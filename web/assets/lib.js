@@ -1,3 +1,4 @@
+// @ts-check
 // Small helpers shared by the pages: building elements, calling the API,
 // forms with field-level errors, tables that turn into cards on a phone.
 
@@ -38,11 +39,19 @@ export class ApiError extends Error {
 // answer comes, so that a second click cannot send the change twice.
 let lastClick = { button: null, at: 0 };
 document.addEventListener('click', (ev) => {
-  const button = ev.target.closest && ev.target.closest('button, [type=submit]');
+  const target = /** @type {Element} */ (ev.target);
+  const button = target.closest && target.closest('button, [type=submit]');
   if (button) lastClick = { button, at: Date.now() };
 }, true);
 
 // options.minimal asks a message for no answer (Prefer: return=minimal), when the page goes elsewhere next.
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {any} [body]
+ * @param {{ minimal?: boolean, stay?: boolean }} [options]
+ * @returns {Promise<any>}
+ */
 export async function api(method, path, body, options = {}) {
   if (method !== 'GET' && lastClick.button && Date.now() - lastClick.at < 1000 && !lastClick.button.disabled) {
     const button = lastClick.button;
@@ -61,6 +70,23 @@ function requestKey() {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/**
+ * get reads an answer of the API by its path in the contract (/applications/{id}), the path's
+ * values filled in, and is typed by the contract: a page that reads a field the contract does not
+ * have fails the type check.
+ * @template {import('../types/contract').Paths} P
+ * @param {P} template
+ * @param {Record<string, string | number>} [values] the path's values
+ * @param {string | URLSearchParams} [query]
+ * @param {{ stay?: boolean }} [options]
+ * @returns {Promise<import('../types/contract').Ok<P>>}
+ */
+export function get(template, values = {}, query = '', options = {}) {
+  const path = String(template).replace(/\{(\w+)\}/g, (_, k) => encodeURIComponent(String(values[k])));
+  const q = String(query);
+  return api('GET', path + (q ? '?' + q : ''), undefined, options);
+}
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // A change whose answer says it is still being processed (202, at a deadline's surge) is asked
@@ -68,6 +94,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const pendingRepeats = 30;
 
 async function request(method, path, body, options = {}) {
+  /** @type {RequestInit & { headers: Record<string, string> }} */
   const opts = { method, headers: { Accept: 'application/json' }, credentials: 'same-origin' };
   if (method !== 'GET') {
     opts.headers['X-CSRF-Token'] = cookie('outbound_csrf');
@@ -215,7 +242,7 @@ export function table(columns, rows, empty = '暂未查询到符合条件的数�
 // dialog opens a modal: focus moves into it and stays there (Tab wraps), Esc or × closes it,
 // and focus returns to what had it before.
 export function dialog(title, body, actions) {
-  const opener = document.activeElement;
+  const opener = /** @type {HTMLElement | null} */ (document.activeElement);
   const close = () => {
     overlay.remove();
     document.removeEventListener('keydown', onKey, true);
@@ -293,14 +320,16 @@ export function fmtSize(n) {
 // keeps no copy of them; loadRules fills these once after sign-in.
 export const roleNames = {};
 export const stageNames = {};
-export const rules = {};
+/** @type {import('../types/contract').Rules} */
+export const rules = /** @type {any} */ ({});
 
 // roleSpec is a role's declaration (what it sees and may do), from rules.roles.
+/** @type {(code: string) => Partial<import('../types/contract').Rules['roles'][number]>} */
 export const roleSpec = (code) => (rules.roles || []).find((r) => r.code === code) || {};
 
 export async function loadRules() {
   if (rules.stages) return;
-  Object.assign(rules, await api('GET', '/process'));
+  Object.assign(rules, await get('/process'));
   for (const r of rules.roles) roleNames[r.code] = r.label;
   for (const st of rules.stages) stageNames[st.code] = st.label;
 }
@@ -334,6 +363,7 @@ export function formInputs(section, a) {
 }
 
 // formRows are a section's [label, value] rows; show may replace a value (a masked number, say).
+/** @param {(f: any, text: string, value: any) => any} [show] */
 export function formRows(section, a, show = (f, text) => text) {
   return formFields(section).map((f) => [f.label, show(f, formText(f, a.form[f.name]), a.form[f.name])]);
 }

@@ -1,5 +1,6 @@
+// @ts-check
 // 打印申请表: the submitted application on A4, for the offices' signed and stamped paper file.
-import { h, api, fmtTime, fmtDate, rules } from './lib.js';
+import { h, api, get, fmtTime, fmtDate, rules } from './lib.js';
 import { basicRows, detailRows } from './application.js';
 
 
@@ -15,7 +16,7 @@ const signatureBox = (decisions) => ({ stage, office: title }) => {
 };
 
 export async function printPage(_, id) {
-  const d = await api('GET', '/applications/' + id);
+  const d = await get('/applications/{id}', { id });
   const a = d.application;
   const cell = (v) => (v === null || v === undefined || v === '' ? '—' : String(v));
   const grid = (rows) => h('table', { class: 'form-grid' }, h('tbody', {},
@@ -62,13 +63,14 @@ export async function printPage(_, id) {
 
 // 打印学分认定表: the request and its decisions on A4, signed by the offices the definition names.
 export async function creditsPrintPage(_, id) {
-  const [d, req] = await Promise.all([api('GET', '/applications/' + id), api('GET', `/applications/${id}/credit-lines`)]);
+  const [d, req] = await Promise.all([get('/applications/{id}', { id }), get('/applications/{id}/credit-lines', { id })]);
   const a = d.application;
   const decisions = d.timeline.filter((e) => e.kind === 'decided');
   const offices = rules.creditSignatures.filter((s) => !s.applicants || (s.applicants === 'graduate') === !!a.form.isPostgraduate);
   const word = (list, v) => (list.find((o) => o.value === v) || { label: v }).label;
   const cell = (v) => (v === null || v === undefined || v === '' ? '—' : String(v));
   const signature = signatureBox(decisions);
+  /** @type {Array<[string, (l: any) => any]>} */
   const columns = [['行', (l) => l.line], ['境外课程', (l) => l.courseName + (l.hostCode ? '（' + l.hostCode + '）' : '')], ['学分', (l) => l.credits],
     ['原始成绩', (l) => l.grade + '（' + l.scale + '）'], ['认定方式', (l) => word(rules.creditKinds, l.kind)], ['本校课程/类别', (l) => (l.homeCode ? l.homeCode + ' ' + (l.homeName || '') : l.elective)],
     ['认定学分', (l) => (l.decision && l.decision !== 'refused' ? l.finalCredits ?? l.homeCredits ?? l.credits : '')],

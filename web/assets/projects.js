@@ -1,6 +1,7 @@
+// @ts-check
 // 校际交流项目申请: the list of projects (a table, or short cards on a phone), a project, and the
 // way into an application (申报须知 and 本人承诺).
-import { h, api, toast, table, confirmDialog, fmtTime, fmtDate, rules } from './lib.js';
+import { h, api, get, toast, table, confirmDialog, fmtTime, fmtDate, rules } from './lib.js';
 import { pager, query } from './widgets.js';
 
 export async function projectsPage() {
@@ -8,7 +9,7 @@ export async function projectsPage() {
   const keep = ['q', 'year', 'country', 'category', 'open'];
   const params = new URLSearchParams({ page: q.get('page') || '1', pageSize: '20' });
   for (const k of keep) if (q.get(k)) params.set(k, q.get(k));
-  const data = await api('GET', '/projects?' + params);
+  const data = await get('/projects', {}, params);
   const select = (name, label, options) => h('label', { class: 'field' }, h('span', { class: 'label' }, label),
     h('select', { name }, h('option', { value: '' }, '全部'), options.map(([v, t]) => h('option', { value: v, selected: String(v) === q.get(name) }, t))));
   const search = h('form', { class: 'filters', role: 'search' },
@@ -84,7 +85,7 @@ function applyLink(r) {
 }
 
 export async function projectPage(_, id) {
-  const { project: p, requirements, open, eligibility } = await api('GET', '/projects/' + id);
+  const { project: p, requirements, open, eligibility } = await get('/projects/{pid}', { pid: id });
   const rows = [
     ['系统编号', p.systemNo], ['项目编号', p.code], ['项目年度', p.year], ['项目学期', p.terms],
     ['项目起止日期', fmtDate(p.startDate) + '至' + fmtDate(p.endDate)], ['项目时长', p.durationText], ['项目性质', p.nature], ['院校名称', p.institutionName],
@@ -122,7 +123,7 @@ export async function projectPage(_, id) {
 
 // applyPage: 申报须知, read for 2 seconds, then 本人承诺, then the draft.
 export async function applyPage(_, id) {
-  const [notice, { project, open }, mine] = await Promise.all([api('GET', '/notice'), api('GET', '/projects/' + id), api('GET', '/applications?pageSize=100')]);
+  const [notice, { project, open }, mine] = await Promise.all([get('/notice'), get('/projects/{pid}', { pid: id }), get('/applications', {}, 'pageSize=100')]);
   // The rules that stop an application are said before the notice and the countdown, not after.
   const current = mine.items.find((r) => !r.application.closedAt);
   const stop = current

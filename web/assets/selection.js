@@ -1,11 +1,12 @@
+// @ts-check
 // The selection round (选拔): the offices' index of rounds and ranking board, each college's
 // 推荐排序, and the 公示 that everyone signed in (or, where allowed, anyone) may read and object to.
-import { h, api, toast, showError, clearError, field, formValues, table, fmtTime, dialog, confirmDialog, fromBeijingInput } from './lib.js';
+import { h, api, get, toast, showError, clearError, field, formValues, table, fmtTime, dialog, confirmDialog, fromBeijingInput } from './lib.js';
 
 const num = (v, digits = 2) => (v === null || v === undefined ? '—' : Number(v).toFixed(digits).replace(/\.?0+$/, ''));
 
 export async function roundsPage() {
-  const { items } = await api('GET', '/selection-rounds');
+  const { items } = await get('/selection-rounds');
   return h('section', {}, h('h1', {}, '项目选拔'),
     h('p', { class: 'muted' }, '有选拔环节的项目：学院审核、教务处（研究生院）审核通过的申请进入选拔，经推荐排序、面试、拟录取与候补、公示后录取。'),
     h('div', { class: 'actions left' }, h('a', { class: 'button secondary', href: '#/publicity' }, '查看公示')),
@@ -26,7 +27,7 @@ const sorts = {
 // boardPage is the ranking board: every candidate with their scores and composite, sortable, the
 // quota line drawn; the office's actions on it and each college's 推荐排序.
 export async function boardPage(state, id) {
-  const b = await api('GET', `/projects/${id}/selection`);
+  const b = await get('/projects/{pid}/selection', { pid: id });
   const reload = () => { location.hash = `#/selection/${id}?r=${Date.now()}`; };
   const params = new URLSearchParams(location.hash.split('?')[1] || '');
   const sort = sorts[params.get('sort')] ? params.get('sort') : 'composite';
@@ -176,7 +177,7 @@ function objectionsSection(id, b, done) {
 }
 
 export async function publicityIndexPage() {
-  const { items } = await api('GET', '/publicity', undefined, { stay: true });
+  const { items } = await get('/publicity', {}, '', { stay: true });
   return h('section', {}, h('h1', {}, '拟录取名单公示'),
     table([
       { label: '项目', value: (p) => h('a', { href: '#/publicity/' + p.roundId }, p.projectName) }, { label: '年度', value: (p) => p.year },
@@ -186,7 +187,7 @@ export async function publicityIndexPage() {
 
 // publicityPage is one 公示: the names, the period, how to object, and 提出异议 for the signed-in.
 export async function publicityPage(state, rid) {
-  const p = await api('GET', '/publicity/' + encodeURIComponent(rid), undefined, { stay: true });
+  const p = await get('/publicity/{rid}', { rid }, '', { stay: true });
   const object = (n) => {
     const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
       h('p', { class: 'muted' }, '异议实名提交，提出人信息仅外事部门可见。'),

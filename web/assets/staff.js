@@ -1,5 +1,6 @@
+// @ts-check
 // Pages of reviewers and administrators: queues, lists and export, projects, accounts.
-import { h, api, toast, showError, clearError, field, formValues, table, dialog, confirmDialog, fmtTime, roleNames, stageNames, rules, roleSpec, beijingInput, fromBeijingInput } from './lib.js';
+import { h, api, get, toast, showError, clearError, field, formValues, table, dialog, confirmDialog, fmtTime, roleNames, stageNames, rules, roleSpec, beijingInput, fromBeijingInput } from './lib.js';
 import { pager, query, listQuery } from './widgets.js';
 import { selectionFields, readSelection } from './selection.js';
 
@@ -28,7 +29,7 @@ function filterForm(base, q, extra = []) {
 
 // collegePicker chooses a college by its name; the filter sends its code.
 async function collegePicker(q) {
-  const { items } = await api('GET', '/colleges');
+  const { items } = await get('/colleges');
   return h('label', { class: 'field' }, h('span', { class: 'label' }, '学院'), h('select', { name: 'college' }, h('option', { value: '' }, '全部'),
     items.map((c) => h('option', { value: c.code, selected: q.get('college') === c.code || q.get('college') === c.name }, c.name))));
 }
@@ -43,7 +44,7 @@ export async function queuePage(state) {
   const q = query();
   const p = filterParams(q);
   p.set('pageSize', '50');
-  const data = await api('GET', '/reviews?' + p);
+  const data = await get('/reviews', {}, p);
   const checks = new Map();
   const selectAll = h('input', { type: 'checkbox', 'aria-label': '全选', onchange: () => checks.forEach((c) => { c.checked = selectAll.checked; }) });
   const rows = table([
@@ -90,7 +91,7 @@ export async function listPage(state) {
   const q = query();
   const p = filterParams(q);
   p.set('pageSize', '50');
-  const data = await api('GET', '/applications?' + p);
+  const data = await get('/applications', {}, p);
   const exportParams = filterParams(q);
   exportParams.delete('page');
   const collegeFilter = roleSpec(state.me.role).scope === 'college' ? [] : [await collegePicker(q)];
@@ -116,7 +117,7 @@ export async function listPage(state) {
 
 export async function projectsAdminPage() {
   const q = query();
-  const data = await api('GET', '/projects?pageSize=100&q=' + encodeURIComponent(q.get('q') || ''));
+  const data = await get('/projects', {}, 'pageSize=100&q=' + encodeURIComponent(q.get('q') || ''));
   const copy = (p) => {
     const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
       field({ name: 'year', label: '复制到哪一年度', type: 'number', required: true, hint: '复制的项目不发布，修改后再发布' }, p.year + 1));
@@ -137,7 +138,7 @@ export async function projectsAdminPage() {
     await api('POST', `/projects/${p.id}/${on ? 'publish' : 'unpublish'}`);
     toast(on ? '已发布“' + p.name + '”' : '已取消发布“' + p.name + '”');
     // The list stays as it was searched.
-    location.hash = '#/admin/projects?' + new URLSearchParams({ ...Object.fromEntries(q), r: Date.now() });
+    location.hash = '#/admin/projects?' + new URLSearchParams({ ...Object.fromEntries(q), r: String(Date.now()) });
   };
   return h('section', {}, h('h1', {}, '项目管理'),
     searchForm('#/admin/projects', q, '项目名称、编号、院校、国家'),
@@ -193,7 +194,7 @@ export async function projectEditPage(_, id) {
     s.options().map((o) => h('label', { class: 'radio' }, h('input', { type: 'checkbox', name: s.name, value: o, checked: (p[s.name] || []).includes(o) }), o)),
     s.hint ? h('small', { class: 'hint' }, s.hint) : '');
   const specField = (s) => s.type === 'checks' ? checks(s) : field(withCurrent(s), values[s.name]);
-  const { items: partners } = await api('GET', '/partners');
+  const { items: partners } = await get('/partners');
   const placeName = (code) => (rules.places.find((x) => x.code === code) || {}).name || code;
   const partnerField = field({ name: 'partnerId', label: '合作院校', type: 'select', hint: '在“合作院校”中维护；须在所选国家/地区',
     options: partners.map((x) => [String(x.id), x.name + '（' + placeName(x.countryCode) + '）']) }, p.partnerId ? String(p.partnerId) : '');
@@ -248,8 +249,8 @@ export async function projectEditPage(_, id) {
 
 export async function accountsPage() {
   const q = query();
-  const data = await api('GET', '/accounts?pageSize=100&q=' + encodeURIComponent(q.get('q') || '') + '&role=' + (q.get('role') || ''));
-  const { items: colleges } = await api('GET', '/colleges');
+  const data = await get('/accounts', {}, 'pageSize=100&q=' + encodeURIComponent(q.get('q') || '') + '&role=' + (q.get('role') || ''));
+  const { items: colleges } = await get('/colleges');
   const edit = (a = {}) => {
     const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true }), h('div', { class: 'grid' },
       a.id ? '' : field({ name: 'username', label: '用户名（学号/工号）', required: true }),

@@ -1,8 +1,10 @@
+// @ts-check
 // The student's pages: profile, the application's wizard, my applications, notifications.
-import { h, api, upload, toast, showError, clearError, field, formValues, table, dialog, confirmDialog, fmtTime, fmtDate, rules, roleNames, formInputs } from './lib.js';
+import { h, api, get, upload, toast, showError, clearError, field, formValues, table, dialog, confirmDialog, fmtTime, fmtDate, rules, roleNames, formInputs } from './lib.js';
 import { attachmentTable, message, giveUp, withdrawQuestion } from './widgets.js';
 export { detailPage } from './application.js';
 
+/** @type {Array<[string, any[]]>} */
 const profileGroups = [
   ['个人信息', [
     { name: 'nameCn', label: '姓名(中文)', required: true }, { name: 'namePinyin', label: '姓名(拼音)', required: true, hint: '大写字母，如 ZHANG SAN' },
@@ -28,7 +30,7 @@ const profileGroups = [
 ];
 
 export async function profilePage() {
-  const data = await api('GET', '/profile');
+  const data = await get('/profile');
   const p = data.profile;
   const missing = data.completeness.missing;
   const form = h('form', { class: 'grid-form', novalidate: true },
@@ -112,7 +114,7 @@ function experienceDialog(e = {}) {
 
 export async function wizardPage(_, id) {
   const step = Number(new URLSearchParams(location.hash.split('?')[1] || '').get('step') || '1');
-  const d = await api('GET', '/applications/' + id);
+  const d = await get('/applications/{id}', { id });
   const a = d.application;
   if (a.stage !== rules.formStage) {
     // Not a dead end: what the student can do instead is said, with the way there.
@@ -150,7 +152,7 @@ export async function wizardPage(_, id) {
           refreshLanguages();
         } }, '删除')) }],
     scores, '暂无外语水平记录'));
-    const refreshLanguages = async () => renderLanguages((await api('GET', '/applications/' + id)).languageScores);
+    const refreshLanguages = async () => renderLanguages((await get('/applications/{id}', { id })).languageScores);
     renderLanguages(d.languageScores);
     // 获奖情况, beside 外语水平 and refreshed the same way.
     const awardBox = h('div', {});
@@ -163,7 +165,7 @@ export async function wizardPage(_, id) {
           refreshAwards();
         } }, '删除')) }],
     awards, '暂无获奖情况'));
-    const refreshAwards = async () => renderAwards((await api('GET', '/applications/' + id)).awards);
+    const refreshAwards = async () => renderAwards((await get('/applications/{id}', { id })).awards);
     renderAwards(d.awards);
     const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
       h('p', {}, '项目名称: ' + a.projectName + '  项目开始日期: ' + a.projectStartDate + '  项目结束日期: ' + a.projectEndDate),
@@ -185,7 +187,7 @@ export async function wizardPage(_, id) {
     const submit = h('button', { class: 'primary', type: 'button', id: 'submit-application' }, '提交申请');
     submit.addEventListener('click', async () => {
       // What is missing is said first: a confirmation before a refusal would be a dead end.
-      const next = await api('GET', '/applications/' + id + '/next');
+      const next = await get('/applications/{id}/next', { id });
       if (next.missing.length) {
         errorBox.replaceChildren(h('div', {}, '提交前请先完善以下内容'), ...next.missing.map((m) => h('div', {}, m.message)));
         errorBox.hidden = false;
@@ -318,13 +320,14 @@ const workplace = (a) => (a.phase === rules.phases[0].name ? '#/applications/' +
 
 // tracker is one open application's journey: where it is, in plain words, and 下一步.
 async function tracker(a) {
-  const next = await api('GET', '/applications/' + a.id + '/next');
+  const next = await get('/applications/{id}/next', { id: a.id });
   const journey = journeyOf(a);
   const at = journey.findIndex(([, stages]) => stages.includes(a.stage));
   const steps = h('ol', { class: 'tracker', 'aria-label': '申请进度' }, journey.map(([label], i) =>
     h('li', { class: i < at ? 'done' : i === at ? 'current' : 'todo', 'aria-current': i === at ? 'step' : null }, h('span', { class: 'dot' }, i < at ? '✓' : i + 1), h('span', { class: 'step' }, label))));
-  const days = Math.floor((Date.now() - new Date(a.stageEnteredAt)) / 86400000);
+  const days = Math.floor((Date.now() - new Date(a.stageEnteredAt).getTime()) / 86400000);
   let words;
+  /** @type {any} */
   let todo = '';
   if (a.checkInDue) {
     // Abroad, 报平安 is the student's next step; the return report comes after the return.
@@ -348,7 +351,7 @@ async function tracker(a) {
 }
 
 export async function myApplicationsPage() {
-  const data = await api('GET', '/applications?pageSize=50');
+  const data = await get('/applications', {}, 'pageSize=50');
   const open = data.items.filter((r) => !r.application.closedAt);
   const cards = await Promise.all(open.map((r) => tracker(r.application)));
   return h('section', {},
@@ -368,7 +371,7 @@ export async function myApplicationsPage() {
 }
 
 export async function notificationsPage() {
-  const data = await api('GET', '/notifications');
+  const data = await get('/notifications');
   return h('section', {}, h('h1', {}, '通知', data.unread ? h('span', { class: 'badge' }, data.unread + ' 条未读') : ''),
     data.unread ? h('div', { class: 'actions left' }, h('button', { type: 'button', class: 'secondary', onclick: async () => {
       await api('POST', '/notifications/read-all');

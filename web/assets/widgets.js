@@ -1,3 +1,4 @@
+// @ts-check
 // Widgets shared by the student's and the staff's pages: paging, files and messages.
 import { h, api, upload, toast, table, confirmDialog, fmtTime, fmtSize, dialog, field, formValues, showError, clearError } from './lib.js';
 
@@ -29,7 +30,13 @@ export function pager(data, link) {
 // attachmentTable is 附件信息: one row per requirement with its status and its files.
 // attachmentTable lists requirements with their files; kind says which upload they take
 // (required: the application's attachments, predeparture: the 行前材料清单).
-export function attachmentTable(id, requirements, editable, { kind = 'required', done } = {}) {
+/**
+ * @param {number | string} id
+ * @param {any[]} requirements
+ * @param {boolean} editable
+ * @param {{ kind?: string, done?: () => void }} [options]
+ */
+export function attachmentTable(id, requirements, editable, { kind = 'required', done = undefined } = {}) {
   const after = done || (() => { location.hash = '#/applications/' + id + '/edit?step=3&r=' + Date.now(); });
   return table([
     { label: '序号', value: (_, i) => i + 1 },
