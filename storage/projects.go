@@ -3,8 +3,10 @@ package storage
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -193,16 +195,44 @@ func projectByID(ctx context.Context, q sqlx.QueryerContext, id int64) (*Project
 }
 
 // ProjectYears lists the years that have published projects, for the 项目年度 filter.
+// Every project search answers them too; they are kept for yearsFor, so that the searches of a
+// deadline's last hours do not read them each time (a year published elsewhere shows that much later).
 func (s *Store) ProjectYears(ctx context.Context) ([]int, error) {
+	s.years.Lock()
+	defer s.years.Unlock()
+	if !s.years.at.IsZero() && time.Since(s.years.at) < yearsFor {
+		return slices.Clone(s.years.list), nil
+	}
 	out := []int{}
-	err := s.DB.SelectContext(ctx, &out, `SELECT DISTINCT year FROM projects WHERE published AND active ORDER BY year DESC`)
-	return out, err
+	if err := s.DB.SelectContext(ctx, &out, `SELECT DISTINCT year FROM projects WHERE published AND active ORDER BY year DESC`); err != nil {
+		return nil, err
+	}
+	s.years.list, s.years.at = out, time.Now()
+	return slices.Clone(out), nil
+}
+
+// yearsFor is how long the years of published projects are kept.
+const yearsFor = 30 * time.Second
+
+// yearsKept are the years of published projects as last read, and when.
+type yearsKept struct {
+	sync.Mutex
+	list []int
+	at   time.Time
+}
+
+// forgetYears makes the next search read the years again (a project saved or published here).
+func (s *Store) forgetYears() {
+	s.years.Lock()
+	s.years.at = time.Time{}
+	s.years.Unlock()
 }
 
 // SaveProject creates (ID 0) or changes a project and its requirements in one
 // transaction. Requirements keep their IDs when kept, are added when new and
 // retired when dropped, so that applications in flight are not touched.
 func (s *Store) SaveProject(ctx context.Context, p *Project) error {
+	defer s.forgetYears()
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if p.ID == 0 {
 			if err := tx.QueryRowxContext(ctx, `INSERT INTO projects (system_no, code, name, year, start_date, end_date, term_length, apply_start, apply_end)
@@ -275,6 +305,7 @@ var (
 
 // SetPublished publishes or withdraws a project.
 func (s *Store) SetPublished(ctx context.Context, id int64, published bool) error {
+	defer s.forgetYears()
 	res, err := s.DB.ExecContext(ctx, `UPDATE projects SET published = $2, updated_at = now() WHERE id = $1`, id, published)
 	return rowsOrNotFound(res, err)
 }
@@ -282,6 +313,7 @@ func (s *Store) SetPublished(ctx context.Context, id int64, published bool) erro
 // CopyProject copies a project and its live requirements into another year, unpublished,
 // its dates moved by the same number of years.
 func (s *Store) CopyProject(ctx context.Context, id int64, year int) (int64, error) {
+	defer s.forgetYears()
 	var newID int64
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		err := tx.GetContext(ctx, &newID, `INSERT INTO projects (system_no, code, name, year, terms, start_date, end_date, duration_text,

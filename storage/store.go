@@ -25,6 +25,8 @@ var migrations embed.FS
 // Store wraps the database pool.
 type Store struct {
 	DB *sqlx.DB
+	// years are the years of published projects, kept a while (ProjectYears).
+	years yearsKept
 }
 
 // Errors the callers map to answers.
