@@ -33,6 +33,25 @@ func (s *Stack) startTemporal(ctx context.Context, bin string) error {
 		fmt.Fprintln(s.progress, "temporal: using the configured server")
 		return nil
 	}
+	// The ports are free when picked, not when the server binds them: another process may take one
+	// in between (seen once in a long test run), so a server that exits at start-up is tried again.
+	start := time.Now()
+	for attempt := 1; ; attempt++ {
+		err := s.startTemporalOnce(ctx, bin)
+		if err == nil {
+			break
+		}
+		if attempt == 3 || s.temporal == nil || !s.temporal.exited() {
+			return err
+		}
+		fmt.Fprintf(s.progress, "temporal: %v; trying again on other ports\n", err)
+	}
+	fmt.Fprintf(s.progress, "temporal: ready on %s in %s\n", s.TemporalAddress, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// startTemporalOnce picks the server's ports and starts it.
+func (s *Stack) startTemporalOnce(ctx context.Context, bin string) error {
 	port, err := s.port(defaultTemporalPort)
 	if err != nil {
 		return err
@@ -77,12 +96,7 @@ func (s *Stack) startTemporal(ctx context.Context, bin string) error {
 	s.temporalBin, s.temporalArgs = bin, args
 	s.TemporalAddress = "127.0.0.1:" + strconv.Itoa(port)
 	s.TemporalUIURL = "http://127.0.0.1:" + strconv.Itoa(uiPort)
-	start := time.Now()
-	if err := s.runTemporal(ctx); err != nil {
-		return err
-	}
-	fmt.Fprintf(s.progress, "temporal: ready on port %d in %s\n", port, time.Since(start).Round(time.Millisecond))
-	return nil
+	return s.runTemporal(ctx)
 }
 
 func (s *Stack) runTemporal(ctx context.Context) error {
