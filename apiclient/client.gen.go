@@ -1453,7 +1453,10 @@ type EventDelivery struct {
 	LastStatus  *int      `json:"lastStatus,omitempty"`
 	LastTriedAt time.Time `json:"lastTriedAt"`
 	OccurredAt  time.Time `json:"occurredAt"`
-	Type        string    `json:"type"`
+
+	// SystemNo the application's 系统编号
+	SystemNo string `json:"systemNo"`
+	Type     string `json:"type"`
 }
 
 // EventEndpoint defines model for EventEndpoint.

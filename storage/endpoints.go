@@ -126,6 +126,7 @@ type Delivery struct {
 	EventID       int64      `db:"event_id" json:"eventId"`
 	Kind          string     `db:"kind" json:"type"`
 	ApplicationID int64      `db:"application_id" json:"applicationId"`
+	SystemNo      string     `db:"system_no" json:"systemNo"`
 	OccurredAt    time.Time  `db:"occurred_at" json:"occurredAt"`
 	Attempts      int        `db:"attempts" json:"attempts"`
 	DeliveredAt   *time.Time `db:"delivered_at" json:"deliveredAt"`
@@ -137,9 +138,9 @@ type Delivery struct {
 // Deliveries are an endpoint's latest tries, newest first; failedOnly keeps those not delivered.
 func (s *Store) Deliveries(ctx context.Context, endpointID int64, failedOnly bool, limit int) ([]Delivery, error) {
 	out := []Delivery{}
-	err := s.DB.SelectContext(ctx, &out, `SELECT d.event_id, o.kind, o.application_id, o.occurred_at, d.attempts, d.delivered_at,
+	err := s.DB.SelectContext(ctx, &out, `SELECT d.event_id, o.kind, o.application_id, a.system_no, o.occurred_at, d.attempts, d.delivered_at,
 			d.last_status, d.last_error, d.last_tried_at
-		FROM event_deliveries d JOIN event_outbox o ON o.id = d.event_id
+		FROM event_deliveries d JOIN event_outbox o ON o.id = d.event_id JOIN applications a ON a.id = o.application_id
 		WHERE d.endpoint_id = $1 AND (NOT $2 OR d.delivered_at IS NULL) ORDER BY d.last_tried_at DESC, d.event_id DESC LIMIT $3`,
 		endpointID, failedOnly, limit)
 	return out, err

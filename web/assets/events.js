@@ -40,7 +40,7 @@ function deliveries(ep, list) {
   return table([
     { label: '事件编号', value: (d) => d.eventId },
     { label: '事件', value: (d) => eventName(d.type) },
-    { label: '申请', value: (d) => h('a', { href: '#/applications/' + d.applicationId }, d.applicationId) },
+    { label: '申请', value: (d) => h('a', { href: '#/applications/' + d.applicationId }, d.systemNo) },
     { label: '发生时间', value: (d) => fmtTime(d.occurredAt) },
     { label: '结果', value: (d) => (d.deliveredAt ? h('span', { class: 'ok' }, '已送达') : h('span', { class: 'bad' }, '未送达：' + d.lastError)) },
     { label: '尝试次数', value: (d) => d.attempts },
