@@ -153,6 +153,8 @@ function layout(content) {
     h('a', { href, class: location.hash.split('?')[0] === href ? 'active' : '' }, label));
   const logout = async () => {
     try { await api('POST', '/auth/logout'); } catch (_) { /* signed out anyway */ }
+    // What was said to this person is not left for the next one at the same screen.
+    document.querySelector('.toasts')?.replaceChildren();
     state.me = null;
     remember(null);
     if (state.authConfig?.casEnabled) location.href = '/api/v1/auth/cas/logout';
