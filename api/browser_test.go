@@ -292,7 +292,7 @@ func TestBrowserJourney(t *testing.T) {
 	b.logout()
 	b.login("wsc")
 	b.open("#/admin/phrases")
-	b.text("尚未维护")
+	b.text("通过时的常用意见")
 	t.Cleanup(func() {
 		login(t, "wsc").call("PUT", "/opinion-phrases", map[string]any{"phrases": process.DefaultOpinionPhrases})
 	})
