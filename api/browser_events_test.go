@@ -40,6 +40,15 @@ func TestBrowserEventEndpoints(t *testing.T) {
 	b.shot("admin-events-secret")
 	b.click("已保存密钥")
 	b.text("教务系统-浏览器")
+	// Switched off afterwards, so that its delivery does not go on trying a receiver that is gone.
+	t.Cleanup(func() {
+		admin := login(t, "admin")
+		for _, e := range admin.call("GET", "/event-endpoints", nil).list("items") {
+			if e := e.(map[string]any); e["name"] == "教务系统-浏览器" {
+				admin.call("PUT", pathf("/event-endpoints/%d", int64(e["id"].(float64))), map[string]any{"name": e["name"], "url": e["url"], "events": e["events"], "enabled": false})
+			}
+		}
+	})
 
 	// A student submits while the academic system is down: the page says why the event waits.
 	submitted(t, "LIT", newProject(t, projectSpec{}))
