@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"outbound/config"
 	"outbound/process"
 	"outbound/service"
 	"outbound/storage"
@@ -30,7 +31,7 @@ func withService(load loader, c *cobra.Command, fn func(ctx context.Context, svc
 	if err != nil {
 		return err
 	}
-	store, err := openStore(cfg.Database.URL)
+	store, err := openStore(cfg)
 	if err != nil {
 		return err
 	}
@@ -38,11 +39,13 @@ func withService(load loader, c *cobra.Command, fn func(ctx context.Context, svc
 	return readable(fn(context.Background(), service.New(cfg, store, nil, nil)))
 }
 
-func openStore(url string) (*storage.Store, error) {
-	if url == "" {
+// openStore connects with the field keys, as the API and the worker do, so that what a command
+// writes is sealed the same way.
+func openStore(cfg *config.Config) (*storage.Store, error) {
+	if cfg.Database.URL == "" {
 		return nil, errors.New("database.url: required (set OUTBOUND_DATABASE_URL)")
 	}
-	return storage.Open(context.Background(), url, 2, storage.FieldKeys{})
+	return storage.Open(context.Background(), cfg.Database.URL, 2, storage.FieldKeys{Keys: cfg.Database.FieldKeys, Current: cfg.Database.FieldKeyID})
 }
 
 // readable turns the service's errors into their Chinese message and the fields they name.

@@ -97,7 +97,7 @@ func migrateCommand(load loader) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			store, err := openStore(cfg.Database.URL)
+			store, err := openStore(cfg)
 			if err != nil {
 				return err
 			}
