@@ -29,8 +29,12 @@ func TestBrowserEventEndpoints(t *testing.T) {
 	b.text("添加推送地址")
 	b.fill("name", "教务系统-浏览器")
 	b.fill("url", "ftp://jw.example.edu.cn")
+	require.True(t, b.eval(`[...document.querySelectorAll('input[name=events]')].forEach((c) => { c.checked = false; }) || true`))
 	b.click("添加")
 	b.text("推送地址应为")
+	// Both mistakes are said beside their fields.
+	require.True(t, b.eval(`document.querySelector('fieldset[name=events] .field-error')?.textContent.includes('请至少选择一种事件') === true`))
+	require.True(t, b.eval(`[...document.querySelectorAll('input[name=events]')].forEach((c) => { c.checked = true; }) || true`))
 	b.fill("url", srv.URL+"/hook")
 	b.click("添加")
 	b.text("关闭后不再显示")

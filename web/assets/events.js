@@ -11,7 +11,7 @@ function endpointForm(ep, done) {
   const form = h('form', { class: 'grid-form', novalidate: true }, h('div', { class: 'form-error', hidden: true, role: 'alert' }),
     field({ name: 'name', label: '名称', required: true, hint: '如 教务系统、OA' }, ep?.name || ''),
     field({ name: 'url', label: '推送地址', required: true, wide: true, hint: 'http:// 或 https:// 开头；不跟随重定向' }, ep?.url || ''),
-    h('fieldset', { class: 'field checks', 'data-name': 'events' }, h('legend', { class: 'label' }, '推送的事件'),
+    h('fieldset', { class: 'field checks', name: 'events' }, h('legend', { class: 'label' }, '推送的事件'),
       rules.campusEvents.map((e) => h('label', { class: 'radio' }, h('input', { type: 'checkbox', name: 'events', value: e.value, checked: chosen.includes(e.value) }), e.label))),
     ep ? field({ name: 'enabled', label: '启用（停用后推送停在当前位置，再启用时继续）', type: 'checkbox' }, ep.enabled) : '',
     h('div', { class: 'actions left' }, h('button', { type: 'submit', class: 'primary' }, ep ? '保存' : '添加')));

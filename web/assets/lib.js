@@ -222,7 +222,7 @@ export function field(spec, value) {
 export function formValues(form) {
   const out = {};
   for (const el of form.elements) {
-    if (!el.name) continue;
+    if (!el.name || el instanceof HTMLFieldSetElement) continue; // a group's name places its error, it has no value
     if (el.type === 'checkbox') out[el.name] = el.checked;
     else if (el.type === 'number') out[el.name] = el.value === '' ? null : Number(el.value);
     else out[el.name] = el.value.trim();
