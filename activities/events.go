@@ -44,7 +44,7 @@ type envelope struct {
 // retries it with backoff while the events behind it wait: in order, at least once.
 func (a *Activities) DeliverEvents(ctx context.Context, endpointID int64) (DeliveryRun, error) {
 	var run DeliveryRun
-	ep, err := a.Store.EventEndpoint(ctx, endpointID)
+	ep, err := a.Store.EventTarget(ctx, endpointID)
 	if errors.Is(err, storage.ErrNotFound) {
 		return DeliveryRun{Disabled: true}, nil
 	}

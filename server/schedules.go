@@ -40,16 +40,14 @@ func (s *Services) EnsureSchedules(ctx context.Context) error {
 // ensureEventDeliveries starts the delivery of every enabled endpoint that runs none (one whose
 // workflow was terminated, or saved while Temporal was away).
 func (s *Services) ensureEventDeliveries(ctx context.Context) error {
-	endpoints, err := s.Store.EventEndpoints(ctx)
+	enabled, err := s.Store.EnabledEventEndpoints(ctx)
 	if err != nil {
 		return err
 	}
 	svc := s.Service()
-	for _, ep := range endpoints {
-		if ep.Enabled {
-			if err := svc.WakeEventDelivery(ctx, ep.ID, true); err != nil {
-				return err
-			}
+	for _, id := range enabled {
+		if err := svc.WakeEventDelivery(ctx, id, true); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -8,7 +8,7 @@ import (
 	"github.com/lib/pq"
 )
 
-// EventEndpoint is a campus system told of events; Secret is read only to sign.
+// EventEndpoint is a campus system told of events; Secret is written, never listed (EventTarget reads it to sign).
 type EventEndpoint struct {
 	ID        int64          `db:"id" json:"id"`
 	Name      string         `db:"name" json:"name"`
@@ -25,7 +25,7 @@ type EventEndpoint struct {
 }
 
 // endpointColumns reads an endpoint with its figures; waiting counts the events after its cursor.
-const endpointColumns = `e.id, e.name, e.url, outbound_open(e.secret) AS secret, e.events, e.enabled, e.created_at,
+const endpointColumns = `e.id, e.name, e.url, e.events, e.enabled, e.created_at,
 	(SELECT count(*) FROM event_deliveries d WHERE d.endpoint_id = e.id AND d.delivered_at IS NOT NULL) AS delivered,
 	(SELECT count(*) FROM event_outbox o WHERE (o.txid, o.id) > (e.cursor_txid, e.cursor_id) AND o.kind = ANY(e.events)) AS waiting,
 	coalesce((SELECT d.last_error FROM event_deliveries d WHERE d.endpoint_id = e.id AND d.delivered_at IS NULL ORDER BY d.last_tried_at DESC LIMIT 1), '') AS last_error,
@@ -43,6 +43,28 @@ func (s *Store) EventEndpoint(ctx context.Context, id int64) (*EventEndpoint, er
 	var out EventEndpoint
 	err := s.DB.GetContext(ctx, &out, `SELECT `+endpointColumns+` FROM event_endpoints e WHERE e.id = $1`, id)
 	return &out, notFound(err)
+}
+
+// Target is what delivering to an endpoint needs, read on every run of its delivery: none of the
+// figures the administrators' list counts.
+type Target struct {
+	URL     string `db:"url"`
+	Secret  string `db:"secret"`
+	Enabled bool   `db:"enabled"`
+}
+
+// EventTarget reads an endpoint's address, secret and whether it is on.
+func (s *Store) EventTarget(ctx context.Context, id int64) (*Target, error) {
+	var out Target
+	err := s.DB.GetContext(ctx, &out, `SELECT url, outbound_open(secret) AS secret, enabled FROM event_endpoints WHERE id = $1`, id)
+	return &out, notFound(err)
+}
+
+// EnabledEventEndpoints are the ids of the endpoints switched on.
+func (s *Store) EnabledEventEndpoints(ctx context.Context) ([]int64, error) {
+	out := []int64{}
+	err := s.DB.SelectContext(ctx, &out, `SELECT id FROM event_endpoints WHERE enabled ORDER BY id`)
+	return out, err
 }
 
 // CreateEventEndpoint registers an endpoint; it is told of the events recorded from now on.
