@@ -93,6 +93,7 @@ func TestEventsReachCampusSystems(t *testing.T) {
 	admin := login(t, "admin")
 	wanted := []string{process.EventApplicationSubmitted, process.EventApplicationDecided, process.EventApplicationAdmitted}
 
+	registered := len(admin.call("GET", "/event-endpoints", nil).list("items"))
 	require.Equal(t, 403, login(t, "wsc").call("POST", "/event-endpoints", map[string]any{"name": "x", "url": srv.URL, "events": wanted}).status)
 	bad := admin.call("POST", "/event-endpoints", map[string]any{"name": strings.Repeat("名", 51), "url": "ftp://oa.example.edu.cn/hook", "events": []string{"application.teleported"}})
 	require.Equal(t, 422, bad.status, string(bad.body))
@@ -100,6 +101,17 @@ func TestEventsReachCampusSystems(t *testing.T) {
 	require.Contains(t, bad.errField("url"), "推送地址")
 	require.Contains(t, bad.errField("events"), "application.teleported")
 	require.Equal(t, 422, admin.call("POST", "/event-endpoints", map[string]any{"name": "教务系统", "url": srv.URL, "events": []string{}}).status)
+	// Control characters, an address past its length, a repeated event: each refused by its field.
+	bad = admin.call("POST", "/event-endpoints", map[string]any{"name": "教务\x07系统", "url": srv.URL + "/" + strings.Repeat("a", 500),
+		"events": []string{process.EventApplicationSubmitted, process.EventApplicationSubmitted}})
+	require.Equal(t, 422, bad.status, string(bad.body))
+	require.Contains(t, bad.errField("name"), "名称")
+	require.Contains(t, bad.errField("url"), "500")
+	require.Contains(t, bad.errField("events"), "重复")
+	bad = admin.call("POST", "/event-endpoints", map[string]any{"name": "教务系统", "url": "http://jw.example.edu.cn/\x00hook", "events": wanted})
+	require.Equal(t, 422, bad.status, string(bad.body))
+	require.Contains(t, bad.errField("url"), "推送地址")
+	require.Len(t, admin.call("GET", "/event-endpoints", nil).list("items"), registered, "nothing refused was kept")
 
 	created := admin.call("POST", "/event-endpoints", map[string]any{"name": "教务系统", "url": srv.URL + "/outbound", "events": wanted})
 	require.Equal(t, 201, created.status, string(created.body))
@@ -172,6 +184,10 @@ func TestEventsReachCampusSystems(t *testing.T) {
 	r := admin.call("POST", pathf("/event-endpoints/%d/redeliver", endpoint), map[string]any{"eventId": ids[3]})
 	require.Equal(t, 200, r.status, string(r.body))
 	require.Equal(t, 422, admin.call("POST", pathf("/event-endpoints/%d/redeliver", endpoint), map[string]any{"eventId": 0}).status)
+	huge := admin.call("POST", pathf("/event-endpoints/%d/redeliver", endpoint), map[string]any{"eventId": 1e20})
+	require.Equal(t, 422, huge.status, "a number past the column")
+	require.NotEmpty(t, huge.errField("eventId"), string(huge.body))
+	require.Equal(t, 404, admin.call("POST", "/event-endpoints/999999/redeliver", map[string]any{"eventId": ids[3]}).status)
 	require.Eventually(t, func() bool { kinds, _ := cs.kindsOf(first); return len(kinds) >= len(firstKinds)+2 },
 		30*time.Second, 200*time.Millisecond, "redelivered")
 	again, againIDs := cs.kindsOf(first)
