@@ -3,9 +3,9 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"net"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -237,6 +237,9 @@ type LogConfig struct {
 // NoFile as the file name skips configuration files (defaults and environment only).
 const NoFile = "-"
 
+// defaultConfigFile is read from the working folder when no file is named.
+const defaultConfigFile = "outbound.yaml"
+
 // Load reads the configuration. flags may be nil; only flags the user set override.
 // dev relaxes the rules for services the dev stack will start itself.
 func Load(configFile string, flags *pflag.FlagSet, dev bool) (*Config, error) {
@@ -250,13 +253,12 @@ func Load(configFile string, flags *pflag.FlagSet, dev bool) (*Config, error) {
 	switch configFile {
 	case NoFile:
 	case "":
-		v.SetConfigName("outbound")
-		v.SetConfigType("yaml")
-		v.AddConfigPath(".")
-		if err := v.ReadInConfig(); err != nil {
-			var notFound viper.ConfigFileNotFoundError
-			if !errors.As(err, &notFound) {
-				return nil, fmt.Errorf("outbound.yaml: %w", err)
+		// outbound.yaml by its whole name: viper's search by "outbound" and a type also opens a
+		// file named just "outbound" — the binary `go build ./cmd/outbound` leaves here.
+		if _, err := os.Stat(defaultConfigFile); err == nil {
+			v.SetConfigFile(defaultConfigFile)
+			if err := v.ReadInConfig(); err != nil {
+				return nil, fmt.Errorf("%s: %w", defaultConfigFile, err)
 			}
 		}
 	default:

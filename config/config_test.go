@@ -176,3 +176,21 @@ func setKeys(t *testing.T) {
 	t.Setenv("OUTBOUND_DATABASE_FIELD_KEYS", "f1:"+strings.Repeat("B", 43)+"=")
 	t.Setenv("OUTBOUND_DATABASE_FIELD_KEY_ID", "f1")
 }
+
+// TestTheWorkingFolderGivesOutboundYamlOnly: outbound.yaml in the working folder is read; the binary
+// `go build ./cmd/outbound` leaves there, named just "outbound", is not taken for a configuration.
+func TestTheWorkingFolderGivesOutboundYamlOnly(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	require.NoError(t, os.WriteFile("outbound", []byte("\x7fELF\x02\x01\x01\x00binary"), 0o755))
+	c, err := Load("", nil, true)
+	require.NoError(t, err, "a binary named outbound is no configuration")
+	require.Equal(t, "8080", c.HTTP.Port)
+	require.NoError(t, os.WriteFile("outbound.yaml", []byte("http:\n  port: \"9004\"\n"), 0o600))
+	c, err = Load("", nil, true)
+	require.NoError(t, err)
+	require.Equal(t, "9004", c.HTTP.Port)
+	require.NoError(t, os.WriteFile("outbound.yaml", []byte("http: [\n"), 0o600))
+	_, err = Load("", nil, true)
+	require.ErrorContains(t, err, "outbound.yaml")
+}
