@@ -103,8 +103,9 @@ type Row struct {
 var benchEnv = []string{"OUTBOUND_LOG_LEVEL=" + logLevel(), "OUTBOUND_AUTH_LOGIN_PER_MINUTE=1000000"}
 
 // Start brings up the layout, the API and worker processes, and the baseline worker.
-func Start(ctx context.Context, opts Options) (e *Env, err error) {
-	e = &Env{opts: opts, client: &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 512}}}
+func Start(ctx context.Context, opts Options) (_ *Env, err error) {
+	e := &Env{opts: opts, client: &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 512}}}
+	// What started is stopped when a later step fails (the error returned names the step).
 	defer func() {
 		if err != nil {
 			e.Close()
@@ -188,7 +189,12 @@ func (e *Env) startDev() error {
 	e.URLs = []string{"http://127.0.0.1:" + strconv.Itoa(port)}
 	e.apiMetrics = map[string]string{e.URLs[0]: "http://127.0.0.1:" + strconv.Itoa(apiMetricsPort) + "/metrics"}
 	if err := production.WaitHTTP(e.URLs[0]+"/readyz", time.Minute); err != nil {
-		return fmt.Errorf("%w; see %s/processes.log", err, cfg.DataDir)
+		// The folder goes when the run stops: what the processes said is in the error itself.
+		said, _ := os.ReadFile(logFile.Name())
+		if len(said) > 4000 {
+			said = said[len(said)-4000:]
+		}
+		return fmt.Errorf("%w; the processes said:\n%s", err, said)
 	}
 	return nil
 }
