@@ -48,6 +48,7 @@ const ctxRequestID = "request_id"
 func New(d Deps) (app, metrics http.Handler) {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{Deps: d, metrics: newMetrics()}
+	s.metrics.registerTurns(d.Service)
 	r := gin.New()
 	// X-Forwarded-For is believed only from the configured proxies (checked in config), so that
 	// nobody picks their own address for the sign-in throttle or the audit log.
@@ -334,6 +335,19 @@ func newMetrics() *metrics {
 	}
 	m.registry.MustRegister(m.requests, m.latency)
 	return m
+}
+
+// registerTurns serves what the service says of its messages' turns: how many wait now, and the
+// turns given and their waits, whose ratio is the mean wait.
+func (m *metrics) registerTurns(svc *service.Service) {
+	m.registry.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "outbound_messages_waiting", Help: "Messages to workflows waiting for their turn (temporal.messages_at_once)."},
+			func() float64 { return float64(svc.Turns().Waiting) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "outbound_message_turns_total", Help: "Messages to workflows given their turn."},
+			func() float64 { return float64(svc.Turns().Taken) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "outbound_message_turn_wait_seconds_total", Help: "Time messages waited for their turn, in all."},
+			func() float64 { return svc.Turns().Waited.Seconds() }),
+	)
 }
 
 // RouteRule is an endpoint and who may call it, for the authorization tests.

@@ -218,9 +218,13 @@ func whereTimeGoes(api *stats, perAttempt time.Duration, before, after map[strin
 	inAPI := meanBetween(before, after, "outbound_http_request_seconds", route)
 	waits := after[`go_sql_wait_count_total{db_name="outbound"}`] - before[`go_sql_wait_count_total{db_name="outbound"}`]
 	waited := after[`go_sql_wait_duration_seconds_total{db_name="outbound"}`] - before[`go_sql_wait_duration_seconds_total{db_name="outbound"}`]
-	return fmt.Sprintf("means: a submission takes %s, a request %s, of which %s before an API has it and %s in the API (p99 there ≤ %s); its Update %s: "+
+	turn := time.Duration(0)
+	if taken := after["outbound_message_turns_total"] - before["outbound_message_turns_total"]; taken > 0 {
+		turn = time.Duration((after["outbound_message_turn_wait_seconds_total"] - before["outbound_message_turn_wait_seconds_total"]) / taken * float64(time.Second))
+	}
+	return fmt.Sprintf("means: a submission takes %s, a request %s, of which %s before an API has it and %s in the API (p99 there ≤ %s; waiting its turn there %s); its Update %s: "+
 		"the task waits %s for a worker, runs %s (the Submit activity %s), its completion takes %s; connections waited for in the pools: %.0f times, %.1f s in all",
-		ms(client), ms(perAttempt), ms(perAttempt-inAPI), ms(inAPI), bucketBound(before, after, "outbound_http_request_seconds", .99, route),
+		ms(client), ms(perAttempt), ms(perAttempt-inAPI), ms(inAPI), bucketBound(before, after, "outbound_http_request_seconds", .99, route), ms(turn),
 		ms(meanBetween(before, after, "temporal_long_request_latency_seconds", `operation="UpdateWorkflowExecution"`)),
 		ms(meanBetween(before, after, "temporal_workflow_task_schedule_to_start_latency_seconds", `workflow_type="Application"`)),
 		ms(meanBetween(before, after, "temporal_workflow_task_execution_latency_seconds", `workflow_type="Application"`)),

@@ -79,6 +79,9 @@ type TemporalConfig struct {
 	Address   string `mapstructure:"address"`
 	Namespace string `mapstructure:"namespace"`
 	TaskQueue string `mapstructure:"task_queue"`
+	// MessagesAtOnce is how many messages one API process hands to workflows at once; the others
+	// wait their turn in order.
+	MessagesAtOnce int `mapstructure:"messages_at_once"`
 	// UIURL is linked from the admin pages and printed by dev.
 	UIURL string `mapstructure:"ui_url"`
 	// CodecKeys ("id:base64key,…", AES-256) encrypt the workflows' payloads in Temporal's history;

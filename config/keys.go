@@ -37,6 +37,8 @@ var Keys = []Key{
 		"Temporal namespace"},
 	{"temporal.task_queue", "outbound",
 		"task queue of the application workflows"},
+	{"temporal.messages_at_once", 32,
+		"messages (submit, decide, …) one API process hands to workflows at once; the others wait their turn in the order they came (0: no limit)"},
 	{"temporal.ui_url", "",
 		"Temporal Web UI, linked for administrators"},
 	{"temporal.codec_keys", "",

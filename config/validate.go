@@ -59,6 +59,9 @@ func (c *Config) Validate(dev bool) error {
 	if c.Database.MaxOpenConns < 1 {
 		add("database.max_open_conns: must be at least 1")
 	}
+	if c.Temporal.MessagesAtOnce < 0 {
+		add("temporal.messages_at_once: must not be negative (0: no limit)")
+	}
 	if c.Temporal.Address != "" {
 		if err := checkHostPort(c.Temporal.Address); err != nil {
 			add("temporal.address: %v", err)

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 
 	"go.temporal.io/sdk/client"
+	"golang.org/x/sync/singleflight"
 
 	"outbound/config"
 	"outbound/process"
@@ -28,11 +29,16 @@ type Service struct {
 	Temporal client.Client
 	// Process is the chain new applications get; the read model's stages come from it.
 	Process process.Definition
+	// turns keeps how many messages are handed to workflows at once; handing joins a message
+	// repeated while it is carried to the one already on its way.
+	turns   *turns
+	handing singleflight.Group
 }
 
 // New builds the service over open connections.
 func New(cfg *config.Config, store *storage.Store, files *blob.Store, tc client.Client) *Service {
-	return &Service{Config: cfg, Store: store, Files: files, Temporal: tc, Process: process.DefaultDefinition()}
+	return &Service{Config: cfg, Store: store, Files: files, Temporal: tc, Process: process.DefaultDefinition(),
+		turns: newTurns(cfg.Temporal.MessagesAtOnce)}
 }
 
 // Caller is the signed-in account of a request and where it came from.

@@ -23,6 +23,10 @@ func (s *Service) send(ctx context.Context, appID int64, name, key string, req w
 	return &v, nil
 }
 
+// handOverWithin bounds how long a message received is carried towards its workflow — its turn,
+// the Update and its outcome — after its request has been answered "being processed".
+const handOverWithin = 2 * time.Minute
+
 // update delivers an Update to a workflow (an application's or a round's) and waits for its
 // answer, read into out when out is not nil. key, when given, names the request: with the
 // message's name it is the Update ID, so a repeated request is applied once and answered with the
@@ -32,31 +36,57 @@ func (s *Service) update(ctx context.Context, workflowID, name, key string, req,
 	if key == "" || len(key) > 100 {
 		key = uuid.NewString()
 	}
+	updateID := name + ":" + key
 	wait, cancel := answerWithin(ctx)
 	defer cancel()
+	// The message is carried apart from its request: a caller who leaves, or whose time runs out
+	// while the message waits its turn, does not take it back, and the same message repeated
+	// meanwhile (the same key) joins it instead of queueing again.
+	handed := s.handing.DoChan(workflowID+"/"+updateID, func() (any, error) {
+		return s.handOver(context.WithoutCancel(ctx), workflowID, name, updateID, req)
+	})
 	var err error
-	for retry := time.Duration(0); ; retry = min(2*retry+100*time.Millisecond, time.Second) {
-		var h client.WorkflowUpdateHandle
-		h, err = s.Temporal.UpdateWorkflow(wait, client.UpdateWorkflowOptions{
-			WorkflowID: workflowID, UpdateName: name, UpdateID: name + ":" + key, Args: []any{req}, WaitForStage: client.WorkflowUpdateStageCompleted,
-		})
-		if err == nil {
-			err = h.Get(wait, out)
+	select {
+	case r := <-handed:
+		if err = r.Err; err == nil {
+			return r.Val.(client.WorkflowUpdateHandle).Get(wait, out)
 		}
-		// A workflow whose task is being retried, or a server shedding load, refuses the Update
-		// before taking it: it is asked again, within the request's time.
-		if !busy(err) || sleepCtx(wait, retry) != nil {
-			break
-		}
+	case <-wait.Done():
+		err = wait.Err()
 	}
-	// The wait ends with our deadline, or a little before it with the server's (it keeps a margin
-	// of its own on a long poll): either way the outcome is not known yet.
+	// Either way the outcome is not known yet: the wait ended with our deadline, the server's (it
+	// ends a long poll a little before it), or the workflow refusing Updates for a while.
 	var late *client.WorkflowUpdateServiceTimeoutOrCanceledError
-	if err != nil && ctx.Err() == nil && (wait.Err() != nil || errors.As(err, &late) || busy(err)) {
+	if ctx.Err() == nil && (wait.Err() != nil || errors.As(err, &late) || busy(err) || errors.Is(err, context.DeadlineExceeded)) {
 		slog.WarnContext(ctx, "a message's answer did not come in time", "workflow", workflowID, "message", name, "error", err)
 		return &Pending{Key: key}
 	}
 	return err
+}
+
+// handOver waits for the message's turn, delivers its Update and waits for the outcome, which the
+// handle then holds (an Update's refusal included).
+func (s *Service) handOver(ctx context.Context, workflowID, name, updateID string, req any) (client.WorkflowUpdateHandle, error) {
+	ctx, cancel := context.WithTimeout(ctx, handOverWithin)
+	defer cancel()
+	release, err := s.turns.take(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	for retry := time.Duration(0); ; retry = min(2*retry+100*time.Millisecond, time.Second) {
+		h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+			WorkflowID: workflowID, UpdateName: name, UpdateID: updateID, Args: []any{req}, WaitForStage: client.WorkflowUpdateStageCompleted,
+		})
+		// A workflow whose task is being retried, or a server shedding load, refuses the Update
+		// before taking it: it is asked again.
+		if !busy(err) || sleepCtx(ctx, retry) != nil {
+			if err != nil && ctx.Err() != nil {
+				slog.Warn("a message could not be handed to its workflow", "workflow", workflowID, "update", updateID, "within", handOverWithin, "error", err)
+			}
+			return h, err
+		}
+	}
 }
 
 // busy reports an Update refused before it was taken: the workflow's task is failing for now (a
