@@ -1,7 +1,7 @@
 package workflows
 
-// Messages that do not take effect: Signals whose actor cannot be verified, and records the read
-// model refuses; each is recorded in the timeline as refused.
+// Messages that do not take effect: why (Refusal and its codes), Signals whose actor cannot be
+// verified, and records the read model refuses; each is recorded in the timeline as refused.
 
 import (
 	"errors"
@@ -85,3 +85,41 @@ func recordRefusal(err error) *Refusal {
 	}
 	return nil
 }
+
+// Refusal is why a message is not accepted now; Code is stable for clients, Message is for people.
+type Refusal struct {
+	Code    string
+	Message string
+}
+
+func (r *Refusal) Error() string { return r.Message }
+
+func refuse(code, message string) *Refusal { return &Refusal{Code: code, Message: message} }
+
+// Refusal codes.
+const (
+	CodeNotOwner          = "not_owner"
+	CodeWrongRole         = "wrong_role"
+	CodeWrongCollege      = "wrong_college"
+	CodeSameReviewer      = "same_reviewer"
+	CodeWrongStage        = "wrong_stage"
+	CodeClosed            = "closed"
+	CodeWindowNotOpen     = "window_not_open"
+	CodeWindowClosed      = "window_closed"
+	CodeReturnNotReached  = "return_date_not_reached"
+	CodeOpinionRequired   = "opinion_required"
+	CodeOpinionTooLong    = "opinion_too_long"
+	CodeInvalidDecision   = "invalid_decision"
+	CodeNoAttachments     = "no_attachments"
+	CodeIncomplete        = "submission_incomplete"
+	CodeQuotaFull         = "quota_full"
+	CodeUnknownMessage    = "unknown_message"
+	CodeFundingNotAllowed = "funding_not_allowed"
+	CodeInvalidText       = "invalid_text"
+	CodeActorUnverified   = "actor_unverified"
+	CodeRecordRefused     = "record_refused"
+	CodeCorrectionExpired = "correction_expired"
+	CodeInvalidCheckIn    = "invalid_check_in"
+	CodeInvalidChange     = "invalid_change"
+	CodePassportOwed      = "passport_owed"
+)

@@ -81,44 +81,6 @@ func NewState(in Input, now time.Time) *State {
 	}
 }
 
-// Refusal is why a message is not accepted now; Code is stable for clients, Message is for people.
-type Refusal struct {
-	Code    string
-	Message string
-}
-
-func (r *Refusal) Error() string { return r.Message }
-
-func refuse(code, message string) *Refusal { return &Refusal{Code: code, Message: message} }
-
-// Refusal codes.
-const (
-	CodeNotOwner          = "not_owner"
-	CodeWrongRole         = "wrong_role"
-	CodeWrongCollege      = "wrong_college"
-	CodeSameReviewer      = "same_reviewer"
-	CodeWrongStage        = "wrong_stage"
-	CodeClosed            = "closed"
-	CodeWindowNotOpen     = "window_not_open"
-	CodeWindowClosed      = "window_closed"
-	CodeReturnNotReached  = "return_date_not_reached"
-	CodeOpinionRequired   = "opinion_required"
-	CodeOpinionTooLong    = "opinion_too_long"
-	CodeInvalidDecision   = "invalid_decision"
-	CodeNoAttachments     = "no_attachments"
-	CodeIncomplete        = "submission_incomplete"
-	CodeQuotaFull         = "quota_full"
-	CodeUnknownMessage    = "unknown_message"
-	CodeFundingNotAllowed = "funding_not_allowed"
-	CodeInvalidText       = "invalid_text"
-	CodeActorUnverified   = "actor_unverified"
-	CodeRecordRefused     = "record_refused"
-	CodeCorrectionExpired = "correction_expired"
-	CodeInvalidCheckIn    = "invalid_check_in"
-	CodeInvalidChange     = "invalid_change"
-	CodePassportOwed      = "passport_owed"
-)
-
 func (s *State) phase() process.Phase { return s.Input.Definition.Phases[s.PhaseIndex] }
 
 // review is the pending review, or nil while the student works on the phase.
