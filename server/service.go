@@ -128,10 +128,12 @@ func (s *Services) Close() {
 func (s *Services) NewWorker() worker.Worker {
 	// Stopped, the worker finishes what it holds before it exits, so that a rolling restart at a
 	// deadline leaves no workflow task to time out and be retried elsewhere.
-	// The SDK's own pollers and slots. Autoscaling pollers (with the tasks held bounded) were tried
-	// at a deadline's surge: shorter waits for a worker, a tail not clearly better on the production
-	// layout (docs/benchmarks.md); a stopped worker finishes the tasks it holds.
-	w := worker.New(s.Temporal, s.Config.Temporal.TaskQueue, worker.Options{WorkerStopTimeout: 10 * time.Second})
+	// Workflow task pollers scale with the backlog the server reports: two fixed pollers left a
+	// deadline's tasks waiting a second or more for a worker. Without a bound on what is handed to
+	// the engine, more pollers took more tasks than the database pool serves; the APIs' turns
+	// (temporal.messages_at_once) now bound it (docs/benchmarks.md).
+	w := worker.New(s.Temporal, s.Config.Temporal.TaskQueue, worker.Options{WorkerStopTimeout: 10 * time.Second,
+		WorkflowTaskPollerBehavior: worker.NewPollerBehaviorAutoscaling(worker.PollerBehaviorAutoscalingOptions{})})
 	w.RegisterWorkflowWithOptions(workflows.Application, workflow.RegisterOptions{Name: workflows.WorkflowName})
 	w.RegisterWorkflowWithOptions(workflows.Housekeeping, workflow.RegisterOptions{Name: workflows.HousekeepingWorkflowName})
 	w.RegisterWorkflowWithOptions(workflows.Mailer, workflow.RegisterOptions{Name: workflows.MailerWorkflowName})
